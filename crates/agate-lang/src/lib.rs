@@ -1,0 +1,27 @@
+//! The languages agate analyzes, and how it finds their files.
+//!
+//! [`Language`] plugs agate's five tree-sitter grammars (Python, JavaScript, TypeScript, TSX,
+//! Java) into ast-grep, so rules compile and match without linking ast-grep's other two dozen
+//! grammars. [`walk`] lists the files of a workspace the way a user expects: `.gitignore` and
+//! `.agateignore` honoured, vendored and generated trees skipped. [`classify_source`] decides
+//! whether bytes read from a file are worth parsing (not binary, not minified).
+//!
+//! This crate does not read file contents for analysis or run rules; `agate-rules` does.
+//!
+//! ```
+//! use agate_lang::Language;
+//! use ast_grep_core::tree_sitter::LanguageExt;
+//!
+//! let language = Language::from_path("app/views.py").unwrap();
+//! let root = language.ast_grep("eval(expr)");
+//! assert!(root.root().find("eval($X)").is_some());
+//! ```
+#![warn(missing_docs)]
+
+mod classify;
+mod language;
+mod walk;
+
+pub use classify::{SourceKind, classify_source};
+pub use language::{Language, ParseLanguageError};
+pub use walk::{SourceFile, Walk, WalkError, WalkOptions, walk};

@@ -1,0 +1,295 @@
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
+
+use crate::Language;
+
+/// Directory names that hold vendored, installed or generated code, skipped by default.
+const VENDORED_DIRS: &[&str] = &[
+    "node_modules",
+    "bower_components",
+    "jspm_packages",
+    ".venv",
+    "venv",
+    "virtualenv",
+    "site-packages",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    "target",
+    "dist",
+    "build",
+    "vendor",
+    "third_party",
+    ".next",
+    ".nuxt",
+    "coverage",
+];
+
+/// How [`walk`] chooses files.
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    /// Honour `.gitignore`, `.ignore`, `.agateignore` and git's exclude files.
+    pub respect_ignore_files: bool,
+    /// Also descend into vendored and generated trees (`node_modules`, `.venv`, `dist`, …).
+    pub include_vendored: bool,
+    /// Files larger than this many bytes are skipped with a notice.
+    pub max_file_size: u64,
+    /// Walker threads; 0 picks a number from the available cores.
+    pub threads: usize,
+}
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        WalkOptions {
+            respect_ignore_files: true,
+            include_vendored: false,
+            max_file_size: 2 * 1024 * 1024,
+            threads: 0,
+        }
+    }
+}
+
+/// A file of a supported language, found by [`walk`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SourceFile {
+    /// The path to open.
+    pub path: PathBuf,
+    /// The path reported to the user: relative to the scan root, `/`-separated.
+    pub relative: String,
+    /// The grammar to parse it with.
+    pub language: Language,
+}
+
+/// A path the walker could not use, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WalkError {
+    /// The path, relative to the scan root when possible.
+    pub path: Option<String>,
+    /// What went wrong, lowercase.
+    pub message: String,
+    /// True when files may have gone unchecked (an unreadable directory, a missing path);
+    /// false when a file was skipped on purpose (over the size limit).
+    pub unchecked: bool,
+}
+
+/// The files a walk found, sorted by relative path, and the paths it had to skip.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// Files to analyze.
+    pub files: Vec<SourceFile>,
+    /// Paths skipped or unreadable.
+    pub errors: Vec<WalkError>,
+}
+
+/// Lists the source files under `paths`, reporting them relative to `root`.
+///
+/// Paths named explicitly are always included, even when ignored or vendored, as in
+/// ripgrep. Symbolic links are not followed, so a link cannot lead the scan out of the tree.
+pub fn walk(root: &Path, paths: &[PathBuf], options: &WalkOptions) -> Walk {
+    let mut result = Walk::default();
+    let Some((first, rest)) = paths.split_first() else {
+        return result;
+    };
+    for path in paths {
+        if !path.exists() {
+            result.errors.push(WalkError {
+                path: Some(relative_to(root, path)),
+                message: "no such file or directory".to_owned(),
+                unchecked: true,
+            });
+        }
+    }
+    let mut builder = WalkBuilder::new(first);
+    for path in rest {
+        builder.add(path);
+    }
+    let include_vendored = options.include_vendored;
+    builder
+        .standard_filters(options.respect_ignore_files)
+        .hidden(true)
+        .require_git(false)
+        .follow_links(false)
+        .threads(options.threads)
+        .filter_entry(move |entry| {
+            include_vendored
+                || !entry.file_type().is_some_and(|kind| kind.is_dir())
+                || !entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|name| VENDORED_DIRS.contains(&name))
+        });
+    if options.respect_ignore_files {
+        builder.add_custom_ignore_filename(".agateignore");
+    }
+
+    let found = Mutex::new(Walk::default());
+    builder.build_parallel().run(|| {
+        Box::new(|entry| {
+            let outcome = match entry {
+                Ok(entry) => classify_entry(root, &entry, options.max_file_size),
+                Err(error) => Some(Err(WalkError {
+                    path: error_path(&error).map(|path| relative_to(root, path)),
+                    message: error.to_string(),
+                    unchecked: true,
+                })),
+            };
+            if let Some(outcome) = outcome
+                && let Ok(mut found) = found.lock()
+            {
+                match outcome {
+                    Ok(file) => found.files.push(file),
+                    Err(error) => found.errors.push(error),
+                }
+            }
+            WalkState::Continue
+        })
+    });
+    let found = found
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    result.files = found.files;
+    result.errors.extend(found.errors);
+    result.files.sort();
+    result.files.dedup_by(|a, b| a.path == b.path);
+    result.errors.sort();
+    result
+}
+
+fn classify_entry(
+    root: &Path,
+    entry: &ignore::DirEntry,
+    max_file_size: u64,
+) -> Option<Result<SourceFile, WalkError>> {
+    if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+        return None;
+    }
+    let language = Language::from_path(entry.path())?;
+    let relative = relative_to(root, entry.path());
+    match entry.metadata() {
+        Ok(metadata) if metadata.len() > max_file_size => Some(Err(WalkError {
+            path: Some(relative),
+            message: format!(
+                "skipped: {} bytes is over the {max_file_size}-byte limit (raise it with --max-file-size)",
+                metadata.len()
+            ),
+            unchecked: false,
+        })),
+        Ok(_) => Some(Ok(SourceFile {
+            path: entry.path().to_path_buf(),
+            relative,
+            language,
+        })),
+        Err(error) => Some(Err(WalkError {
+            path: Some(relative),
+            message: error.to_string(),
+            unchecked: true,
+        })),
+    }
+}
+
+fn error_path(error: &ignore::Error) -> Option<&Path> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
+}
+
+/// Returns `path` relative to `root` with `/` separators, or as given when outside `root`.
+fn relative_to(root: &Path, path: &Path) -> String {
+    let stripped = path
+        .strip_prefix(root)
+        .ok()
+        .filter(|relative| !relative.as_os_str().is_empty())
+        .or_else(|| path.strip_prefix("./").ok())
+        .unwrap_or(path);
+    let text = stripped.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        text.into_owned()
+    } else {
+        text.replace(std::path::MAIN_SEPARATOR, "/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, content) in files {
+            let path = dir.path().join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, content).unwrap();
+        }
+        dir
+    }
+
+    fn relative_paths(walk: &Walk) -> Vec<&str> {
+        walk.files.iter().map(|file| file.relative.as_str()).collect()
+    }
+
+    #[test]
+    fn skips_vendored_ignored_and_unsupported_files() {
+        let dir = tree(&[
+            ("app.py", ""),
+            ("web/index.ts", ""),
+            ("node_modules/lodash/index.js", ""),
+            (".venv/lib/x.py", ""),
+            ("generated/out.py", ""),
+            ("private/key.py", ""),
+            ("README.md", ""),
+            (".gitignore", "generated/\n"),
+            (".agateignore", "private/\n"),
+        ]);
+        let walk = walk(dir.path(), &[dir.path().to_path_buf()], &WalkOptions::default());
+        assert_eq!(relative_paths(&walk), ["app.py", "web/index.ts"]);
+    }
+
+    #[test]
+    fn flags_bring_back_vendored_and_ignored_files() {
+        let dir = tree(&[
+            ("node_modules/a/index.js", ""),
+            ("generated/out.py", ""),
+            (".gitignore", "generated/\n"),
+        ]);
+        let options = WalkOptions {
+            respect_ignore_files: false,
+            include_vendored: true,
+            ..WalkOptions::default()
+        };
+        let walk = walk(dir.path(), &[dir.path().to_path_buf()], &options);
+        assert_eq!(
+            relative_paths(&walk),
+            ["generated/out.py", "node_modules/a/index.js"]
+        );
+    }
+
+    #[test]
+    fn oversized_files_are_skipped_with_a_reason() {
+        let dir = tree(&[("big.py", "x = 1\n"), ("small.py", "")]);
+        let options = WalkOptions {
+            max_file_size: 3,
+            ..WalkOptions::default()
+        };
+        let walk = walk(dir.path(), &[dir.path().to_path_buf()], &options);
+        assert_eq!(relative_paths(&walk), ["small.py"]);
+        assert_eq!(walk.errors.len(), 1);
+        assert!(!walk.errors[0].unchecked);
+        assert!(walk.errors[0].message.contains("--max-file-size"));
+    }
+
+    #[test]
+    fn missing_paths_are_unchecked_errors() {
+        let dir = tree(&[]);
+        let walk = walk(dir.path(), &[dir.path().join("nope")], &WalkOptions::default());
+        assert!(walk.files.is_empty());
+        assert!(walk.errors.iter().any(|error| error.unchecked
+            && error.path.as_deref() == Some("nope")));
+    }
+}

@@ -1,0 +1,91 @@
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{Confidence, Fingerprint, Severity};
+
+/// A 1-based line and column; columns count Unicode scalar values, not bytes.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+pub struct Position {
+    /// Line number, starting at 1.
+    pub line: u32,
+    /// Column number, starting at 1, in Unicode scalar values.
+    pub column: u32,
+}
+
+/// Where a finding is: a path relative to the scan root (always with `/`) and a range.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+pub struct Location {
+    /// Path relative to the scan root, with `/` separators.
+    pub path: String,
+    /// First character of the match.
+    pub start: Position,
+    /// Position just after the last character of the match (exclusive).
+    pub end: Position,
+}
+
+/// One problem an analyzer found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Finding {
+    /// The rule that fired, e.g. `py.broad-except`.
+    pub rule_id: String,
+    /// The analyzer that produced the finding, e.g. `sast`.
+    pub analyzer: String,
+    /// How bad the problem is.
+    pub severity: Severity,
+    /// How sure the rule is.
+    pub confidence: Confidence,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// Where it is.
+    pub location: Location,
+    /// The full source lines the match spans (capped), starting at `location.start.line`.
+    pub snippet: String,
+    /// CWE identifiers, e.g. `CWE-78`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cwe: Vec<String>,
+    /// OWASP Top 10 categories, e.g. `A03:2021`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owasp: Vec<String>,
+    /// True when the rule flags a pattern typical of AI-written code.
+    #[serde(default)]
+    pub ai_pattern: bool,
+    /// Identity that survives unrelated edits; baselines and suppressions key on it.
+    pub fingerprint: Fingerprint,
+}
+
+impl Finding {
+    /// Returns the key that orders findings deterministically: path, line, column, rule id.
+    pub fn sort_key(&self) -> (&str, Position, &str) {
+        (&self.location.path, self.location.start, &self.rule_id)
+    }
+}
+
+/// What a report says about a rule that produced findings (for SARIF `tool.driver.rules`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RuleDescriptor {
+    /// The rule id.
+    pub id: String,
+    /// The language the rule was written for.
+    pub language: String,
+    /// One line: what the rule flags.
+    pub summary: String,
+    /// Markdown: why it matters, how to fix it, references.
+    pub help: String,
+    /// Default severity.
+    pub severity: Severity,
+    /// Default confidence.
+    pub confidence: Confidence,
+    /// CWE identifiers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cwe: Vec<String>,
+    /// OWASP Top 10 categories.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owasp: Vec<String>,
+    /// True for AI anti-pattern rules.
+    #[serde(default)]
+    pub ai_pattern: bool,
+}

@@ -1,0 +1,32 @@
+//! agate's data model: what every analyzer produces and every renderer consumes.
+//!
+//! This crate is plain data. It does no I/O and knows nothing about how a finding was found
+//! (analyzers) or what is done with it (policy, reports). Everything here serializes to the
+//! versioned report JSON whose schema is published in `docs/report.schema.json`.
+//!
+//! ```
+//! use agate_model::{Fingerprint, FingerprintInput, Severity};
+//!
+//! let fingerprint = Fingerprint::compute(&FingerprintInput {
+//!     rule_id: "py.eval-of-input",
+//!     path: "app/views.py",
+//!     code: "eval(expr)",
+//!     scope: "def handler",
+//!     occurrence: 0,
+//! });
+//! assert_eq!(fingerprint.as_str().len(), 32);
+//! assert!(Severity::High > Severity::Medium);
+//! ```
+#![warn(missing_docs)]
+
+mod finding;
+mod fingerprint;
+mod report;
+mod severity;
+
+pub use finding::{Finding, Location, Position, RuleDescriptor};
+pub use fingerprint::{Fingerprint, FingerprintInput, normalize_code};
+pub use report::{
+    Notice, NoticeLevel, REPORT_SCHEMA_VERSION, Report, ScanStats, Tool, Verdict, VerdictStatus,
+};
+pub use severity::{Confidence, ParseLevelError, Severity};
