@@ -1,0 +1,183 @@
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+use rayon::prelude::*;
+use regex::Regex;
+
+use crate::scanner::Engine;
+use crate::{Rule, RuleSet};
+
+/// The result of checking one rule against its fixtures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixtureOutcome {
+    /// The rule id.
+    pub rule_id: String,
+    /// Lines annotated `expect:` that matched, over all fixtures.
+    pub expected: usize,
+    /// Lines annotated `ok:` (near misses that must not match), over all fixtures.
+    pub near_misses: usize,
+    /// Everything wrong, one line each; empty when the rule passes.
+    pub failures: Vec<String>,
+}
+
+impl FixtureOutcome {
+    /// Returns true when the rule passed.
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// An annotation in a fixture: `# expect: py.a, py.b` or `// ok: js.c`.
+static ANNOTATION: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?:#|//|/\*)\s*(expect|ok):\s*([a-z0-9.\-]+(?:\s*,\s*[a-z0-9.\-]+)*)").ok()
+});
+
+/// Runs every rule of `rules` on its fixtures and reports, per rule, what failed.
+///
+/// A rule fails when it has no fixture; when its fixtures have no `expect:` or no `ok:`
+/// line; when it misses an `expect:` line; or when it matches any line not annotated
+/// `expect:` for it (an `ok:` line or any other).
+pub fn check_fixtures(rules: &RuleSet) -> Vec<FixtureOutcome> {
+    let rules: Vec<&Rule> = rules.iter().collect();
+    rules.par_iter().map(|rule| check_rule(rule)).collect()
+}
+
+fn check_rule(rule: &Rule) -> FixtureOutcome {
+    let mut outcome = FixtureOutcome {
+        rule_id: rule.id().to_owned(),
+        expected: 0,
+        near_misses: 0,
+        failures: Vec::new(),
+    };
+    if rule.fixtures().is_empty() {
+        outcome.failures.push(format!(
+            "no fixture: add `{}.<ext>` beside {} with `expect:` and `ok:` lines",
+            rule.id(),
+            rule.source()
+        ));
+        return outcome;
+    }
+    let engine = Engine::from_rules(std::iter::once(rule));
+    for fixture in rule.fixtures() {
+        if !rule.language().rule_targets().contains(&fixture.language) {
+            outcome.failures.push(format!(
+                "{}: a {} rule does not run on {} files",
+                fixture.path,
+                rule.language(),
+                fixture.language
+            ));
+            continue;
+        }
+        let annotations = annotations(&fixture.text, rule.id());
+        let expected: BTreeSet<u32> = annotations
+            .iter()
+            .filter(|(_, kind)| **kind == "expect")
+            .map(|(line, _)| *line)
+            .collect();
+        outcome.expected += expected.len();
+        outcome.near_misses += annotations.values().filter(|kind| **kind == "ok").count();
+        let (findings, notice) = engine.analyze_text(&fixture.path, fixture.language, &fixture.text);
+        if let Some(notice) = notice {
+            outcome
+                .failures
+                .push(format!("{}: {}", fixture.path, notice.message));
+        }
+        let matched: BTreeSet<u32> = findings
+            .iter()
+            .map(|finding| finding.location.start.line)
+            .collect();
+        for line in expected.difference(&matched) {
+            outcome
+                .failures
+                .push(format!("{}:{line}: expected a match, found none", fixture.path));
+        }
+        for line in matched.difference(&expected) {
+            let what = if annotations.get(line) == Some(&"ok") {
+                "matched a line marked `ok`"
+            } else {
+                "unexpected match (mark the line `expect:` or fix the rule)"
+            };
+            outcome.failures.push(format!("{}:{line}: {what}", fixture.path));
+        }
+    }
+    if outcome.expected == 0 {
+        outcome
+            .failures
+            .push(format!("fixtures have no `expect: {}` line", rule.id()));
+    }
+    if outcome.near_misses == 0 {
+        outcome
+            .failures
+            .push(format!("fixtures have no `ok: {}` line (add a near miss)", rule.id()));
+    }
+    outcome
+}
+
+/// Maps 1-based line numbers to the annotation kind (`expect` or `ok`) naming `rule_id`.
+fn annotations<'t>(text: &'t str, rule_id: &str) -> BTreeMap<u32, &'static str> {
+    let mut found = BTreeMap::new();
+    let Some(pattern) = ANNOTATION.as_ref() else {
+        return found;
+    };
+    for (index, line) in text.lines().enumerate() {
+        for captures in pattern.captures_iter(line) {
+            let names_rule = captures[2].split(',').any(|id| id.trim() == rule_id);
+            if names_rule {
+                let kind = if &captures[1] == "expect" { "expect" } else { "ok" };
+                found.insert(u32::try_from(index + 1).unwrap_or(u32::MAX), kind);
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annotations_name_rules_by_id() {
+        let text = "a()  # expect: py.a, py.b\nb()  // ok: py.a\nc()\n";
+        let found = annotations(text, "py.a");
+        assert_eq!(found.into_iter().collect::<Vec<_>>(), [(1, "expect"), (2, "ok")]);
+        assert_eq!(annotations(text, "py.b").len(), 1);
+        assert!(annotations(text, "py.c").is_empty());
+    }
+
+    fn outcome_for(fixture: &str) -> FixtureOutcome {
+        let yaml = "id: py.demo-eval\nlanguage: python\nmessage: m\nrule: { pattern: eval($X) }\nmetadata: { severity: high, confidence: high, cwe: [CWE-95] }\n";
+        let rule = Rule::parse(
+            "py.demo-eval.yaml",
+            yaml,
+            vec![("py.demo-eval.py".to_owned(), fixture.to_owned())],
+        )
+        .unwrap();
+        check_rule(&rule)
+    }
+
+    #[test]
+    fn a_correct_fixture_passes() {
+        let outcome = outcome_for("eval(x)  # expect: py.demo-eval\nast.literal_eval(x)  # ok: py.demo-eval\n");
+        assert!(outcome.passed(), "{:?}", outcome.failures);
+        assert_eq!((outcome.expected, outcome.near_misses), (1, 1));
+    }
+
+    #[test]
+    fn misses_and_false_alarms_fail() {
+        let outcome = outcome_for("x = 1  # expect: py.demo-eval\neval(y)  # ok: py.demo-eval\neval(z)\n");
+        assert_eq!(
+            outcome.failures,
+            [
+                "py.demo-eval.py:1: expected a match, found none",
+                "py.demo-eval.py:2: matched a line marked `ok`",
+                "py.demo-eval.py:3: unexpected match (mark the line `expect:` or fix the rule)",
+            ]
+        );
+    }
+
+    #[test]
+    fn fixtures_need_both_kinds_of_annotation() {
+        let outcome = outcome_for("eval(x)  # expect: py.demo-eval\n");
+        assert!(outcome.failures[0].contains("no `ok: py.demo-eval` line"));
+    }
+}

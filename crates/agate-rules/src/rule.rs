@@ -1,0 +1,285 @@
+use agate_lang::Language;
+use agate_model::RuleDescriptor;
+use ast_grep_config::{GlobalRules, RuleConfig, SerializableRuleConfig};
+use ast_grep_core::Matcher;
+use regex::Regex;
+
+use crate::{RuleError, RuleMetadata};
+
+/// A loaded rule: its text fields, agate metadata, and the ast-grep matcher compiled for each
+/// language it runs on.
+pub struct Rule {
+    id: String,
+    language: Language,
+    message: String,
+    note: String,
+    metadata: RuleMetadata,
+    source: String,
+    compiled: Vec<RuleConfig<Language>>,
+    fixtures: Vec<Fixture>,
+}
+
+/// A fixture file beside a rule: annotated code the rule is tested on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Fixture {
+    /// Where it came from, for messages.
+    pub(crate) path: String,
+    /// Its language, from its extension.
+    pub(crate) language: Language,
+    /// Its text.
+    pub(crate) text: String,
+}
+
+impl Rule {
+    /// Parses and compiles one rule file. `path` is used in messages; its file stem must be
+    /// the rule id.
+    pub(crate) fn parse(
+        path: &str,
+        yaml: &str,
+        fixtures: Vec<(String, String)>,
+    ) -> Result<Rule, RuleError> {
+        let config: SerializableRuleConfig<Language> = ast_grep_config::from_str(yaml)
+            .map_err(|error| RuleError::Yaml {
+                path: path.to_owned(),
+                message: error.to_string(),
+            })?;
+        let id = config.id.clone();
+        let invalid = |message: String| RuleError::Invalid {
+            path: path.to_owned(),
+            id: id.clone(),
+            message,
+        };
+        let stem = file_stem(path);
+        if id != stem {
+            return Err(invalid(format!(
+                "the id must equal the file name without `.yaml`; rename the file to `{id}.yaml` or the id to `{stem}`"
+            )));
+        }
+        if !is_valid_id(&id) {
+            return Err(invalid(
+                "ids are `<language>.<what-is-flagged>` in lowercase kebab case, e.g. `py.broad-except`"
+                    .to_owned(),
+            ));
+        }
+        if config.message.trim().is_empty() {
+            return Err(invalid("`message` is required: one line saying what is wrong".to_owned()));
+        }
+        if config.files.is_some() || config.ignores.is_some() {
+            return Err(invalid(
+                "`files` and `ignores` are not supported; exclude paths with `.agateignore`".to_owned(),
+            ));
+        }
+        let metadata_value = serde_json::to_value(&config.metadata)
+            .map_err(|error| invalid(format!("unreadable `metadata`: {error}")))?;
+        if metadata_value.is_null() {
+            return Err(invalid(
+                "`metadata` with at least `severity` and `confidence` is required".to_owned(),
+            ));
+        }
+        let metadata: RuleMetadata = serde_json::from_value(metadata_value)
+            .map_err(|error| invalid(format!("in `metadata`: {error}")))?;
+        if !metadata.ai_pattern && metadata.cwe.is_empty() {
+            return Err(invalid(
+                "security rules need `metadata.cwe` (e.g. `cwe: [CWE-78]`)".to_owned(),
+            ));
+        }
+        if let Some(bad) = metadata.cwe.iter().find(|cwe| !is_cwe(cwe)) {
+            return Err(invalid(format!("`{bad}` is not a CWE id; write `CWE-<number>`")));
+        }
+
+        let mut compiled = Vec::new();
+        for &target in config.language.rule_targets() {
+            let mut copy = config.clone();
+            copy.language = target;
+            let rule = RuleConfig::try_from(copy, &GlobalRules::default()).map_err(|error| {
+                RuleError::Compile {
+                    path: path.to_owned(),
+                    id: id.clone(),
+                    language: target.name().to_owned(),
+                    message: error_chain(&error),
+                }
+            })?;
+            if rule.matcher.potential_kinds().is_none() {
+                return Err(invalid(
+                    "the rule can match any node kind; add `kind:` or a `pattern:` to its `rule`"
+                        .to_owned(),
+                ));
+            }
+            compiled.push(rule);
+        }
+
+        let fixtures = fixtures
+            .into_iter()
+            .filter_map(|(path, text)| {
+                Language::from_path(&path).map(|language| Fixture {
+                    path,
+                    language,
+                    text,
+                })
+            })
+            .collect();
+        Ok(Rule {
+            id,
+            language: config.language,
+            message: config.message.trim().to_owned(),
+            note: config.note.clone().unwrap_or_default().trim().to_owned(),
+            metadata,
+            source: path.to_owned(),
+            compiled,
+            fixtures,
+        })
+    }
+
+    /// Returns the rule id, e.g. `py.broad-except`.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Returns the language the rule was written for.
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    /// Returns the one-line message (may contain `$METAVARIABLES`).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Returns the markdown note: why it matters, how to fix, references.
+    pub fn note(&self) -> &str {
+        &self.note
+    }
+
+    /// Returns agate's metadata.
+    pub fn metadata(&self) -> &RuleMetadata {
+        &self.metadata
+    }
+
+    /// Returns where the rule was loaded from (`bundled:python/…` or a file path).
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Returns the descriptor reports carry for this rule.
+    pub fn descriptor(&self) -> RuleDescriptor {
+        RuleDescriptor {
+            id: self.id.clone(),
+            language: self.language.name().to_owned(),
+            summary: self.message.clone(),
+            help: self.note.clone(),
+            severity: self.metadata.severity,
+            confidence: self.metadata.confidence,
+            cwe: self.metadata.cwe.clone(),
+            owasp: self.metadata.owasp.clone(),
+            ai_pattern: self.metadata.ai_pattern,
+        }
+    }
+
+    pub(crate) fn compiled(&self) -> &[RuleConfig<Language>] {
+        &self.compiled
+    }
+
+    pub(crate) fn fixtures(&self) -> &[Fixture] {
+        &self.fixtures
+    }
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule")
+            .field("id", &self.id)
+            .field("language", &self.language)
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+fn file_stem(path: &str) -> &str {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name.strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))
+        .unwrap_or(name)
+}
+
+fn is_valid_id(id: &str) -> bool {
+    static PATTERN: std::sync::LazyLock<Option<Regex>> =
+        std::sync::LazyLock::new(|| Regex::new(r"^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$").ok());
+    PATTERN.as_ref().is_some_and(|pattern| pattern.is_match(id))
+}
+
+fn is_cwe(cwe: &str) -> bool {
+    cwe.strip_prefix("CWE-")
+        .is_some_and(|number| !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULE: &str = r"
+id: py.demo-eval
+language: python
+message: eval of data
+rule:
+  pattern: eval($X)
+metadata:
+  severity: high
+  confidence: high
+  cwe: [CWE-95]
+";
+
+    #[test]
+    fn parses_a_rule_with_agate_metadata() {
+        let rule = Rule::parse("python/py.demo-eval.yaml", RULE, vec![]).unwrap();
+        assert_eq!(rule.id(), "py.demo-eval");
+        assert_eq!(rule.metadata().cwe, ["CWE-95"]);
+        assert_eq!(rule.compiled().len(), 1);
+    }
+
+    #[test]
+    fn javascript_rules_compile_for_typescript_and_tsx() {
+        let yaml = RULE
+            .replace("py.demo-eval", "js.demo-eval")
+            .replace("python", "javascript");
+        let rule = Rule::parse("js.demo-eval.yaml", &yaml, vec![]).unwrap();
+        assert_eq!(rule.compiled().len(), 3);
+    }
+
+    #[test]
+    fn id_must_match_file_name() {
+        let error = Rule::parse("python/other.yaml", RULE, vec![]).unwrap_err();
+        assert!(error.to_string().contains("rename the file to `py.demo-eval.yaml`"), "{error}");
+    }
+
+    #[test]
+    fn security_rules_need_a_cwe() {
+        let yaml = RULE.replace("  cwe: [CWE-95]\n", "");
+        let error = Rule::parse("py.demo-eval.yaml", &yaml, vec![]).unwrap_err();
+        assert!(error.to_string().contains("need `metadata.cwe`"), "{error}");
+    }
+
+    #[test]
+    fn unknown_metadata_keys_are_rejected() {
+        let yaml = RULE.replace("confidence: high", "confidence: high\n  severty: low");
+        let error = Rule::parse("py.demo-eval.yaml", &yaml, vec![]).unwrap_err();
+        assert!(error.to_string().contains("unknown field `severty`"), "{error}");
+    }
+
+    #[test]
+    fn unknown_languages_and_bad_yaml_are_errors_not_panics() {
+        let ruby = RULE.replace("language: python", "language: ruby");
+        assert!(Rule::parse("py.demo-eval.yaml", &ruby, vec![]).is_err());
+        assert!(Rule::parse("py.demo-eval.yaml", "id: [unclosed", vec![]).is_err());
+    }
+}

@@ -1,0 +1,500 @@
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use agate_lang::{Language, SourceFile, SourceKind, WalkOptions, classify_source, walk};
+use agate_model::{
+    Finding, Fingerprint, FingerprintInput, Location, Notice, NoticeLevel, Position, ScanStats,
+};
+use ast_grep_config::CombinedScan;
+use ast_grep_core::tree_sitter::StrDoc;
+use ast_grep_core::{AstGrep, Doc, Node, NodeMatch};
+use rayon::prelude::*;
+
+use crate::{Rule, RuleSet};
+
+/// The analyzer name findings of this engine carry.
+const ANALYZER: &str = "sast";
+
+/// A snippet shows at most this many lines of a match.
+const SNIPPET_MAX_LINES: usize = 6;
+
+/// Threads get a large stack: tree-sitter trees of hostile, deeply nested input are walked by
+/// recursive matchers, and a stack overflow would abort the whole process.
+const THREAD_STACK_SIZE: usize = 64 * 1024 * 1024;
+
+/// How a [`Scanner`] finds and reads files.
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    /// Which files to visit.
+    pub walk: WalkOptions,
+    /// Analysis threads; 0 uses every core.
+    pub threads: usize,
+}
+
+/// What a scan found.
+#[derive(Debug, Default)]
+pub struct ScanOutput {
+    /// Findings, ordered by path, line, column and rule id.
+    pub findings: Vec<Finding>,
+    /// Files skipped or only partly analyzed, and why.
+    pub notices: Vec<Notice>,
+    /// Files and bytes analyzed, rules run, time taken.
+    pub stats: ScanStats,
+}
+
+/// Runs a [`RuleSet`] over files: each file is read and parsed once, every rule of its
+/// language runs in one traversal of that tree, and files are analyzed in parallel.
+#[derive(Debug)]
+pub struct Scanner {
+    rules: RuleSet,
+    options: ScanOptions,
+}
+
+impl Scanner {
+    /// Creates a scanner for `rules`.
+    pub fn new(rules: RuleSet, options: ScanOptions) -> Scanner {
+        Scanner { rules, options }
+    }
+
+    /// Returns the rules this scanner runs.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Scans `paths` (files or folders), reporting paths relative to `root`.
+    pub fn scan(&self, root: &Path, paths: &[PathBuf]) -> ScanOutput {
+        let started = Instant::now();
+        let walked = walk(root, paths, &self.options.walk);
+        let engine = Engine::new(&self.rules);
+        let analyze = || -> Vec<FileOutcome> {
+            walked
+                .files
+                .par_iter()
+                .map(|file| engine.analyze_file(file))
+                .collect()
+        };
+        let outcomes = match rayon::ThreadPoolBuilder::new()
+            .num_threads(self.options.threads)
+            .stack_size(THREAD_STACK_SIZE)
+            .build()
+        {
+            Ok(pool) => pool.install(analyze),
+            Err(_) => analyze(),
+        };
+
+        let mut output = ScanOutput::default();
+        output.notices.extend(walked.errors.into_iter().map(|error| Notice {
+            level: if error.unchecked {
+                NoticeLevel::Error
+            } else {
+                NoticeLevel::Warning
+            },
+            path: error.path,
+            message: error.message,
+        }));
+        for outcome in outcomes {
+            if outcome.analyzed {
+                output.stats.files += 1;
+                output.stats.bytes += outcome.bytes;
+            }
+            output.findings.extend(outcome.findings);
+            output.notices.extend(outcome.notices);
+        }
+        output
+            .findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        output.notices.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+        output.stats.rules = self.rules.len() as u64;
+        output.stats.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        output
+    }
+
+    /// Scans one in-memory source file whose language comes from `relative`'s extension.
+    pub fn scan_source(&self, relative: &str, text: &str) -> Vec<Finding> {
+        let Some(language) = Language::from_path(relative) else {
+            return Vec::new();
+        };
+        let engine = Engine::new(&self.rules);
+        engine.analyze_text(relative, language, text).0
+    }
+}
+
+/// The per-scan view of a rule set: one combined matcher per language.
+pub(crate) struct Engine<'r> {
+    combined: HashMap<Language, CombinedScan<'r, Language>>,
+    rules_by_id: HashMap<&'r str, &'r Rule>,
+}
+
+struct FileOutcome {
+    analyzed: bool,
+    bytes: u64,
+    findings: Vec<Finding>,
+    notices: Vec<Notice>,
+}
+
+impl<'r> Engine<'r> {
+    pub(crate) fn new(rules: &'r RuleSet) -> Engine<'r> {
+        Engine::from_rules(rules.iter())
+    }
+
+    pub(crate) fn from_rules(rules: impl Iterator<Item = &'r Rule>) -> Engine<'r> {
+        let mut by_language: HashMap<Language, Vec<_>> = HashMap::new();
+        let mut rules_by_id = HashMap::new();
+        for rule in rules {
+            rules_by_id.insert(rule.id(), rule);
+            for config in rule.compiled() {
+                by_language.entry(config.language).or_default().push(config);
+            }
+        }
+        let combined = by_language
+            .into_iter()
+            .map(|(language, configs)| (language, CombinedScan::new(configs)))
+            .collect();
+        Engine {
+            combined,
+            rules_by_id,
+        }
+    }
+
+    fn analyze_file(&self, file: &SourceFile) -> FileOutcome {
+        let mut outcome = FileOutcome {
+            analyzed: false,
+            bytes: 0,
+            findings: Vec::new(),
+            notices: Vec::new(),
+        };
+        let notice = |level, message: String| Notice {
+            level,
+            path: Some(file.relative.clone()),
+            message,
+        };
+        let bytes = match fs_err::read(&file.path) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                let message = format!("not scanned: {}", error.kind());
+                outcome.notices.push(notice(NoticeLevel::Error, message));
+                return outcome;
+            }
+        };
+        match classify_source(&file.relative, file.language, &bytes) {
+            SourceKind::Text => {}
+            SourceKind::Minified => return outcome,
+            SourceKind::Binary => {
+                let message = "skipped: binary content in a source file".to_owned();
+                outcome.notices.push(notice(NoticeLevel::Warning, message));
+                return outcome;
+            }
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => {
+                let valid_up_to = error.utf8_error().valid_up_to();
+                let message = format!(
+                    "not valid UTF-8 (first bad byte at offset {valid_up_to}); scanned with invalid bytes replaced"
+                );
+                outcome.notices.push(notice(NoticeLevel::Warning, message));
+                String::from_utf8_lossy(error.as_bytes()).into_owned()
+            }
+        };
+        outcome.bytes = text.len() as u64;
+        let (findings, parse_notice) = self.analyze_text(&file.relative, file.language, &text);
+        outcome.analyzed = parse_notice
+            .as_ref()
+            .is_none_or(|notice| notice.level != NoticeLevel::Error);
+        outcome.findings = findings;
+        outcome.notices.extend(parse_notice);
+        outcome
+    }
+
+    /// Parses `text` once and runs every rule of `language` on the tree.
+    pub(crate) fn analyze_text(
+        &self,
+        relative: &str,
+        language: Language,
+        text: &str,
+    ) -> (Vec<Finding>, Option<Notice>) {
+        let Some(combined) = self.combined.get(&language) else {
+            return (Vec::new(), None);
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let root = match StrDoc::try_new(text, language) {
+            Ok(doc) => AstGrep::doc(doc),
+            Err(error) => {
+                let notice = Notice {
+                    level: NoticeLevel::Error,
+                    path: Some(relative.to_owned()),
+                    message: format!("not scanned: the parser failed ({error})"),
+                };
+                return (Vec::new(), Some(notice));
+            }
+        };
+        let notice = syntax_error_notice(relative, &root);
+        let result = combined.scan(&root, false);
+        let mut findings = Vec::new();
+        let mut seen = HashMap::new();
+        for (config, matches) in result.matches {
+            let Some(rule) = self.rules_by_id.get(config.id.as_str()) else {
+                continue;
+            };
+            for node_match in matches {
+                let message = config.get_message(&node_match);
+                findings.push(build_finding(
+                    rule,
+                    relative,
+                    text,
+                    &node_match,
+                    message,
+                    &mut seen,
+                ));
+            }
+        }
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        findings.dedup_by(|a, b| a.rule_id == b.rule_id && a.location.start == b.location.start);
+        (findings, notice)
+    }
+}
+
+fn syntax_error_notice(relative: &str, root: &AstGrep<StrDoc<Language>>) -> Option<Notice> {
+    let tree_root = root.root();
+    if !tree_root.get_inner_node().has_error() {
+        return None;
+    }
+    let first = tree_root
+        .dfs()
+        .find(|node| node.is_error() || node.is_missing())
+        .map_or(1, |node| node.start_pos().line() + 1);
+    Some(Notice {
+        level: NoticeLevel::Warning,
+        path: Some(relative.to_owned()),
+        message: format!(
+            "syntax error near line {first}; scanned the parts that parse, matches in the broken region may be missing"
+        ),
+    })
+}
+
+fn build_finding<D: Doc<Lang = Language>>(
+    rule: &Rule,
+    relative: &str,
+    text: &str,
+    node_match: &NodeMatch<'_, D>,
+    message: String,
+    seen: &mut HashMap<(String, String, String), u32>,
+) -> Finding {
+    let node: &Node<'_, D> = node_match;
+    let range = node.range();
+    let start = position(text, range.start);
+    let end = position(text, range.end);
+    let metadata = rule.metadata();
+    let masked = metadata.sensitive.then(|| mask_strings(node));
+    let code = masked.as_ref().map_or_else(|| node.text().into_owned(), |m| m.code.clone());
+    let snippet = snippet(text, range.start, range.end, masked.as_ref());
+    let scope = enclosing_scope(node);
+    let occurrence = {
+        let key = (
+            rule.id().to_owned(),
+            scope.clone(),
+            agate_model::normalize_code(&code),
+        );
+        let count = seen.entry(key).or_insert(0);
+        *count += 1;
+        *count - 1
+    };
+    let fingerprint = Fingerprint::compute(&FingerprintInput {
+        rule_id: rule.id(),
+        path: relative,
+        code: &code,
+        scope: &scope,
+        occurrence,
+    });
+    Finding {
+        rule_id: rule.id().to_owned(),
+        analyzer: ANALYZER.to_owned(),
+        severity: metadata.severity,
+        confidence: metadata.confidence,
+        message,
+        location: Location {
+            path: relative.to_owned(),
+            start,
+            end,
+        },
+        snippet,
+        cwe: metadata.cwe.clone(),
+        owasp: metadata.owasp.clone(),
+        ai_pattern: metadata.ai_pattern,
+        fingerprint,
+    }
+}
+
+/// Converts a byte offset into a 1-based line and character column.
+fn position(text: &str, offset: usize) -> Position {
+    let offset = floor_char_boundary(text, offset);
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |index| index + 1);
+    let line = before.bytes().filter(|&byte| byte == b'\n').count() + 1;
+    let column = before[line_start..].chars().count() + 1;
+    Position {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(column).unwrap_or(u32::MAX),
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Masked text of a sensitive match: string literals replaced by `"***"`.
+struct Masked {
+    /// The matched code, masked.
+    code: String,
+    /// Byte ranges (absolute) of the string literals that were masked.
+    ranges: Vec<std::ops::Range<usize>>,
+}
+
+const STRING_KINDS: &[&str] = &["string", "string_literal", "template_string", "string_fragment"];
+
+fn mask_strings<D: Doc>(node: &Node<'_, D>) -> Masked {
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    for descendant in node.dfs() {
+        if STRING_KINDS.contains(&descendant.kind().as_ref())
+            && !ranges
+                .last()
+                .is_some_and(|last| last.end > descendant.range().start)
+        {
+            ranges.push(descendant.range());
+        }
+    }
+    let base = node.range().start;
+    let text = node.text();
+    let mut code = String::with_capacity(text.len());
+    let mut cursor = 0;
+    for range in &ranges {
+        let (start, end) = (range.start - base, range.end - base);
+        code.push_str(text.get(cursor..start).unwrap_or_default());
+        code.push_str("\"***\"");
+        cursor = end;
+    }
+    code.push_str(text.get(cursor..).unwrap_or_default());
+    Masked { code, ranges }
+}
+
+/// The whole source lines a match spans, capped at [`SNIPPET_MAX_LINES`], with sensitive
+/// string literals masked.
+fn snippet(text: &str, start: usize, end: usize, masked: Option<&Masked>) -> String {
+    let start = floor_char_boundary(text, start);
+    let end = floor_char_boundary(text, end.max(start));
+    let line_start = text[..start].rfind('\n').map_or(0, |index| index + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |index| end + index);
+    let mut shown = String::new();
+    let mut cursor = line_start;
+    for range in masked.map(|masked| masked.ranges.as_slice()).unwrap_or_default() {
+        if range.start < cursor || range.end > line_end {
+            continue;
+        }
+        shown.push_str(&text[cursor..range.start]);
+        shown.push_str("\"***\"");
+        cursor = range.end;
+    }
+    shown.push_str(&text[cursor..line_end]);
+    let mut lines: Vec<&str> = shown.lines().take(SNIPPET_MAX_LINES).collect();
+    if lines.is_empty() {
+        lines.push("");
+    }
+    lines.join("\n")
+}
+
+/// Names the functions and classes around a node, outermost first: `Api::get`.
+fn enclosing_scope<D: Doc<Lang = Language>>(node: &Node<'_, D>) -> String {
+    let language = *node.lang();
+    let kinds = language.scope_kinds();
+    let mut names: Vec<String> = node
+        .ancestors()
+        .filter(|ancestor| kinds.contains(&ancestor.kind().as_ref()))
+        .filter(|ancestor| {
+            // `const handler = () => …` names a function; other declarators are not scopes.
+            ancestor.kind() != "variable_declarator"
+                || ancestor.field("value").is_some_and(|value| {
+                    matches!(
+                        value.kind().as_ref(),
+                        "arrow_function" | "function_expression" | "function"
+                    )
+                })
+        })
+        .filter_map(|ancestor| ancestor.field("name").map(|name| name.text().into_owned()))
+        .collect();
+    names.reverse();
+    names.join("::")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine_findings(yaml_rules: &[(&str, &str)], path: &str, source: &str) -> Vec<Finding> {
+        let mut set = RuleSet::default();
+        for (name, yaml) in yaml_rules {
+            let rule = Rule::parse(name, yaml, vec![]).unwrap();
+            set.insert(rule).unwrap();
+        }
+        Scanner::new(set, ScanOptions::default()).scan_source(path, source)
+    }
+
+    const EVAL: (&str, &str) = (
+        "py.demo-eval.yaml",
+        "id: py.demo-eval\nlanguage: python\nmessage: eval of `$X`\nrule: { pattern: eval($X) }\nmetadata: { severity: high, confidence: high, cwe: [CWE-95] }\n",
+    );
+
+    #[test]
+    fn findings_carry_location_message_scope_and_snippet() {
+        let source = "class Api:\n    def get(self, q):\n        return eval(q)\n";
+        let findings = engine_findings(&[EVAL], "api.py", source);
+        assert_eq!(findings.len(), 1);
+        let finding = &findings[0];
+        assert_eq!(finding.message, "eval of `q`");
+        assert_eq!(finding.location.start, Position { line: 3, column: 16 });
+        assert_eq!(finding.location.end, Position { line: 3, column: 23 });
+        assert_eq!(finding.snippet, "        return eval(q)");
+        assert_eq!(finding.cwe, ["CWE-95"]);
+    }
+
+    #[test]
+    fn fingerprint_survives_inserted_lines_but_not_a_new_scope() {
+        let before = "def f(q):\n    return eval(q)\n";
+        let after = "import os\n\n\ndef f(q):\n    # comment\n    return eval(q)\n";
+        let renamed = "def g(q):\n    return eval(q)\n";
+        let fingerprint = |source| engine_findings(&[EVAL], "a.py", source)[0].fingerprint.clone();
+        assert_eq!(fingerprint(before), fingerprint(after));
+        assert_ne!(fingerprint(before), fingerprint(renamed));
+    }
+
+    #[test]
+    fn identical_matches_in_one_scope_get_distinct_fingerprints() {
+        let source = "def f(q):\n    eval(q)\n    eval(q)\n";
+        let findings = engine_findings(&[EVAL], "a.py", source);
+        assert_eq!(findings.len(), 2);
+        assert_ne!(findings[0].fingerprint, findings[1].fingerprint);
+    }
+
+    #[test]
+    fn sensitive_rules_mask_string_literals() {
+        let rule = (
+            "py.demo-password.yaml",
+            "id: py.demo-password\nlanguage: python\nmessage: password in code\nrule: { pattern: 'password = $V' }\nmetadata: { severity: high, confidence: high, cwe: [CWE-798], sensitive: true }\n",
+        );
+        let findings = engine_findings(&[rule], "a.py", "password = \"hunter2-secret\"\n");
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].snippet, "password = \"***\"");
+        assert!(!format!("{findings:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn hostile_input_does_not_panic() {
+        let deep = format!("x = {}1{}\n", "(".repeat(20_000), ")".repeat(20_000));
+        let _ = engine_findings(&[EVAL], "a.py", &deep);
+        let _ = engine_findings(&[EVAL], "a.py", "def (:\n\0\u{feff}eval(");
+    }
+}

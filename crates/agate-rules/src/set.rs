@@ -1,0 +1,180 @@
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use agate_lang::Language;
+
+use crate::{Rule, RuleError};
+
+/// A set of loaded rules with unique ids, ordered by id.
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// Loads the rules bundled into agate.
+    pub fn bundled() -> Result<RuleSet, RuleError> {
+        let files = crate::bundled::BUNDLED
+            .iter()
+            .map(|(path, text)| (format!("bundled:{path}"), (*text).to_owned()));
+        RuleSet::from_files(files.collect())
+    }
+
+    /// Loads every `*.yaml`/`*.yml` rule under `dir` (recursively), with the fixtures beside them.
+    pub fn load_dir(dir: &Path) -> Result<RuleSet, RuleError> {
+        let mut paths = Vec::new();
+        collect_files(dir, &mut paths)?;
+        let mut files = Vec::with_capacity(paths.len());
+        for path in paths {
+            let is_rule = has_extension(&path, &["yaml", "yml"]);
+            if !is_rule && Language::from_path(&path).is_none() {
+                continue;
+            }
+            let text = fs_err::read_to_string(&path).map_err(|source| RuleError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            files.push((path.to_string_lossy().into_owned(), text));
+        }
+        RuleSet::from_files(files)
+    }
+
+    /// Builds a set from `(path, text)` pairs: rule YAML files and the fixtures beside them.
+    fn from_files(files: Vec<(String, String)>) -> Result<RuleSet, RuleError> {
+        let (yamls, others): (Vec<_>, Vec<_>) = files
+            .into_iter()
+            .partition(|(path, _)| has_extension(Path::new(path), &["yaml", "yml"]));
+        // Fixtures are keyed by their path without the extension: `dir/py.x.py` → `dir/py.x`.
+        let mut fixtures: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        for (path, text) in others {
+            let key = strip_extension(&path).to_owned();
+            fixtures.entry(key).or_default().push((path, text));
+        }
+        let mut set = RuleSet::default();
+        for (path, yaml) in yamls {
+            let own = fixtures
+                .remove(strip_extension(&path))
+                .unwrap_or_default();
+            set.insert(Rule::parse(&path, &yaml, own)?)?;
+        }
+        Ok(set)
+    }
+
+    /// Adds the rules of `other`; an id present in both is an error.
+    pub fn extend(&mut self, other: RuleSet) -> Result<(), RuleError> {
+        for rule in other.rules {
+            self.insert(rule)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn insert(&mut self, rule: Rule) -> Result<(), RuleError> {
+        match self.rules.binary_search_by(|probe| probe.id().cmp(rule.id())) {
+            Ok(index) => Err(RuleError::Duplicate {
+                id: rule.id().to_owned(),
+                first: self.rules[index].source().to_owned(),
+                second: rule.source().to_owned(),
+            }),
+            Err(index) => {
+                self.rules.insert(index, rule);
+                Ok(())
+            }
+        }
+    }
+
+    /// Keeps only the rules for which `keep` returns true.
+    pub fn retain(&mut self, keep: impl FnMut(&Rule) -> bool) {
+        self.rules.retain(keep);
+    }
+
+    /// Returns the rule with this id.
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules
+            .binary_search_by(|probe| probe.id().cmp(id))
+            .ok()
+            .map(|index| &self.rules[index])
+    }
+
+    /// Returns the rules, ordered by id.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &Rule> {
+        self.rules.iter()
+    }
+
+    /// Returns the number of rules.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Returns true when the set has no rules.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+}
+
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| extensions.contains(&extension))
+}
+
+fn strip_extension(path: &str) -> &str {
+    let name_start = path.rfind(['/', '\\']).map_or(0, |index| index + 1);
+    match path[name_start..].rfind('.') {
+        Some(dot) if dot > 0 => &path[..name_start + dot],
+        _ => path,
+    }
+}
+
+fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), RuleError> {
+    let read_error = |source| RuleError::Read {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut entries = fs_err::read_dir(dir)
+        .map_err(read_error)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(read_error)?;
+    entries.sort_by_key(fs_err::DirEntry::path);
+    for entry in entries {
+        let path = entry.path();
+        let kind = entry.file_type().map_err(read_error)?;
+        if kind.is_dir() {
+            collect_files(&path, files)?;
+        } else if kind.is_file() {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_rules_load_and_cover_every_language() {
+        let set = RuleSet::bundled().unwrap();
+        let count = |language: Language| set.iter().filter(|rule| rule.language() == language).count();
+        assert!(count(Language::Python) >= 30, "python: {}", count(Language::Python));
+        assert!(count(Language::JavaScript) >= 25, "javascript: {}", count(Language::JavaScript));
+        assert!(count(Language::Java) >= 20, "java: {}", count(Language::Java));
+    }
+
+    #[test]
+    fn duplicate_ids_name_both_files() {
+        let yaml = "id: py.x\nlanguage: python\nmessage: m\nrule: { pattern: eval($A) }\nmetadata: { severity: low, confidence: low, cwe: [CWE-95] }\n";
+        let files = vec![
+            ("a/py.x.yaml".to_owned(), yaml.to_owned()),
+            ("b/py.x.yaml".to_owned(), yaml.to_owned()),
+        ];
+        let error = RuleSet::from_files(files).unwrap_err();
+        assert!(error.to_string().contains("a/py.x.yaml and b/py.x.yaml"), "{error}");
+    }
+
+    #[test]
+    fn fixtures_are_matched_to_rules_by_stem() {
+        assert_eq!(strip_extension("dir/py.x.py"), "dir/py.x");
+        assert_eq!(strip_extension("dir/py.x.yaml"), "dir/py.x");
+        assert_eq!(strip_extension("dir.d/noext"), "dir.d/noext");
+    }
+}
