@@ -1,0 +1,389 @@
+//! SARIF 2.1.0, shaped for GitHub code scanning.
+//!
+//! Hand-written types for the subset agate emits (the full schema has hundreds of types and
+//! the generated crates pull a heavy build). What GitHub reads is all here: rules with help,
+//! CWE tags as `external/cwe/cwe-N` and `security-severity`; results with a level, a
+//! location relative to the checkout (`%SRCROOT%`) and `partialFingerprints`.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use agate_model::{Finding, NoticeLevel, Report, RuleDescriptor, Severity};
+use serde::Serialize;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const INFORMATION_URI: &str = "https://github.com/agate-dev/agate";
+
+/// Writes `report` as a SARIF 2.1.0 log with one run.
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &to_sarif(report))?;
+    writeln!(out)
+}
+
+fn to_sarif(report: &Report) -> Log<'_> {
+    let rules: Vec<ReportingDescriptor<'_>> = report.rules.iter().map(descriptor).collect();
+    let results = report
+        .findings
+        .iter()
+        .map(|finding| result(report, finding))
+        .collect();
+    let notifications = report
+        .notices
+        .iter()
+        .map(|notice| Notification {
+            level: match notice.level {
+                NoticeLevel::Warning => "warning",
+                NoticeLevel::Error => "error",
+            },
+            message: Message {
+                text: notice.message.clone(),
+            },
+            locations: notice
+                .path
+                .iter()
+                .map(|path| NotificationLocation {
+                    physical_location: PhysicalLocation {
+                        artifact_location: artifact(path),
+                        region: None,
+                    },
+                })
+                .collect(),
+        })
+        .collect();
+    Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: ToolComponent {
+                driver: Driver {
+                    name: &report.tool.name,
+                    version: &report.tool.version,
+                    semantic_version: &report.tool.version,
+                    information_uri: INFORMATION_URI,
+                    rules,
+                },
+            },
+            invocations: vec![Invocation {
+                execution_successful: !report
+                    .notices
+                    .iter()
+                    .any(|notice| notice.level == NoticeLevel::Error),
+                tool_execution_notifications: notifications,
+            }],
+            column_kind: "unicodeCodePoints",
+            results,
+        }],
+    }
+}
+
+fn descriptor(rule: &RuleDescriptor) -> ReportingDescriptor<'_> {
+    let mut tags = vec![if rule.ai_pattern { "ai-pattern" } else { "security" }.to_owned()];
+    tags.extend(rule.cwe.iter().map(|cwe| {
+        format!("external/cwe/{}", cwe.to_ascii_lowercase())
+    }));
+    tags.extend(rule.owasp.iter().map(|owasp| format!("external/owasp/{owasp}")));
+    tags.push(rule.language.clone());
+    let markdown = format!("{}\n\n{}", rule.summary, rule.help);
+    ReportingDescriptor {
+        id: &rule.id,
+        name: &rule.id,
+        short_description: Message {
+            text: rule.summary.clone(),
+        },
+        full_description: Message {
+            text: rule.summary.clone(),
+        },
+        help: Help {
+            text: markdown.clone(),
+            markdown,
+        },
+        default_configuration: Configuration {
+            level: level(rule.severity),
+        },
+        properties: RuleProperties {
+            tags,
+            precision: precision(rule.confidence),
+            security_severity: rule.severity.security_score(),
+            problem_severity: problem_severity(rule.severity),
+        },
+    }
+}
+
+fn result<'r>(report: &'r Report, finding: &'r Finding) -> SarifResult<'r> {
+    let location = &finding.location;
+    SarifResult {
+        rule_id: &finding.rule_id,
+        rule_index: report
+            .rules
+            .binary_search_by(|rule| rule.id.as_str().cmp(&finding.rule_id))
+            .ok(),
+        level: level(finding.severity),
+        message: Message {
+            text: finding.message.clone(),
+        },
+        locations: vec![Location {
+            physical_location: PhysicalLocation {
+                artifact_location: artifact(&location.path),
+                region: Some(Region {
+                    start_line: location.start.line,
+                    start_column: location.start.column,
+                    end_line: location.end.line,
+                    end_column: location.end.column,
+                    snippet: Some(Message {
+                        text: finding.snippet.clone(),
+                    }),
+                }),
+            },
+        }],
+        partial_fingerprints: PartialFingerprints {
+            agate: finding.fingerprint.as_str(),
+        },
+        properties: ResultProperties {
+            severity: finding.severity,
+            confidence: finding.confidence.as_str(),
+            ai_pattern: finding.ai_pattern,
+        },
+    }
+}
+
+fn artifact(path: &str) -> ArtifactLocation {
+    ArtifactLocation {
+        uri: encode_uri_path(path),
+        uri_base_id: "%SRCROOT%",
+    }
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+fn problem_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "recommendation",
+    }
+}
+
+fn precision(confidence: agate_model::Confidence) -> &'static str {
+    match confidence {
+        agate_model::Confidence::High => "high",
+        agate_model::Confidence::Medium => "medium",
+        agate_model::Confidence::Low => "low",
+    }
+}
+
+/// Percent-encodes a relative path for a URI reference, keeping `/` and RFC 3986 unreserved
+/// characters, so `my file.py` becomes `my%20file.py`.
+fn encode_uri_path(path: &str) -> String {
+    let mut encoded = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+            encoded.push(byte as char);
+        } else {
+            let _ = write!(encoded, "%{byte:02X}");
+        }
+    }
+    encoded
+}
+
+#[derive(Serialize)]
+struct Log<'r> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run<'r>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'r> {
+    tool: ToolComponent<'r>,
+    invocations: Vec<Invocation>,
+    column_kind: &'static str,
+    results: Vec<SarifResult<'r>>,
+}
+
+#[derive(Serialize)]
+struct ToolComponent<'r> {
+    driver: Driver<'r>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver<'r> {
+    name: &'r str,
+    version: &'r str,
+    semantic_version: &'r str,
+    information_uri: &'static str,
+    rules: Vec<ReportingDescriptor<'r>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor<'r> {
+    id: &'r str,
+    name: &'r str,
+    short_description: Message,
+    full_description: Message,
+    help: Help,
+    default_configuration: Configuration,
+    properties: RuleProperties,
+}
+
+#[derive(Serialize)]
+struct Message {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: Vec<String>,
+    precision: &'static str,
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+    #[serde(rename = "problem.severity")]
+    problem_severity: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Message,
+    locations: Vec<NotificationLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationLocation {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'r> {
+    rule_id: &'r str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: Message,
+    locations: Vec<Location>,
+    partial_fingerprints: PartialFingerprints<'r>,
+    properties: ResultProperties,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Message>,
+}
+
+/// agate's fingerprint under a versioned key; bump the key on an algorithm change.
+#[derive(Serialize)]
+struct PartialFingerprints<'r> {
+    #[serde(rename = "agate/v1")]
+    agate: &'r str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultProperties {
+    severity: Severity,
+    confidence: &'static str,
+    ai_pattern: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::sample_report;
+
+    fn rendered() -> serde_json::Value {
+        let mut out = Vec::new();
+        render(&sample_report(), &mut out).unwrap();
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    #[test]
+    fn validates_against_the_sarif_2_1_0_schema() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/sarif-schema-2.1.0.json")).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let sarif = rendered();
+        let errors: Vec<String> = validator
+            .iter_errors(&sarif)
+            .map(|error| format!("{} at {}", error, error.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+
+    #[test]
+    fn results_carry_what_github_reads() {
+        let sarif = rendered();
+        let result = &sarif["runs"][0]["results"][1];
+        assert_eq!(result["ruleId"], "py.os-system-injection");
+        assert_eq!(result["level"], "error");
+        let rule = &sarif["runs"][0]["tool"]["driver"]["rules"][result["ruleIndex"].as_u64().unwrap() as usize];
+        assert_eq!(rule["id"], "py.os-system-injection");
+        assert_eq!(rule["properties"]["security-severity"], "9.5");
+        assert!(rule["properties"]["tags"].as_array().unwrap().contains(&"external/cwe/cwe-78".into()));
+        assert_eq!(
+            sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "app/my%20file.py"
+        );
+        assert_eq!(result["partialFingerprints"]["agate/v1"], format!("{:032x}", 7));
+    }
+
+    #[test]
+    fn snapshot() {
+        insta::assert_json_snapshot!(rendered());
+    }
+}

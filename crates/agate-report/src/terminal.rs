@@ -1,0 +1,190 @@
+//! Human-readable output: each finding as a rustc-style excerpt with a caret line, then
+//! notices, a summary line and, for `agate gate`, the verdict.
+
+use std::io::{self, Write};
+
+use agate_model::{Finding, NoticeLevel, Report, Severity, VerdictStatus};
+use annotate_snippets::renderer::DecorStyle;
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+use crate::RenderOptions;
+
+/// Writes every finding, the notices and a summary.
+pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let renderer = if options.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    }
+    .decor_style(DecorStyle::Ascii);
+    for finding in &report.findings {
+        writeln!(out, "{}\n", renderer.render(&finding_groups(report, finding)))?;
+    }
+    for notice in &report.notices {
+        let level = match notice.level {
+            NoticeLevel::Warning => "warning",
+            NoticeLevel::Error => "error",
+        };
+        match &notice.path {
+            Some(path) => writeln!(out, "{level}: {path}: {}", notice.message)?,
+            None => writeln!(out, "{level}: {}", notice.message)?,
+        }
+    }
+    if !report.notices.is_empty() {
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", summary(report))?;
+    if let Some(verdict) = &report.verdict {
+        let line = match verdict.status {
+            VerdictStatus::Pass => format!(
+                "gate passed: no finding at or above `{}`",
+                verdict.block_at
+            ),
+            VerdictStatus::Blocked => format!(
+                "gate blocked: {} finding{} at or above `{}`",
+                verdict.blocking,
+                plural(verdict.blocking),
+                verdict.block_at
+            ),
+            VerdictStatus::Error => {
+                "gate error: some files could not be checked (see the errors above)".to_owned()
+            }
+        };
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+fn finding_groups<'a>(report: &'a Report, finding: &'a Finding) -> Vec<Group<'a>> {
+    let level = match finding.severity {
+        Severity::Critical | Severity::High => Level::ERROR,
+        Severity::Medium => Level::WARNING,
+        Severity::Low | Severity::Info => Level::INFO,
+    }
+    .with_name(finding.severity.as_str());
+    let span = snippet_span(finding);
+    let title = level
+        .primary_title(finding.message.as_str())
+        .id(finding.rule_id.as_str());
+    let snippet = Snippet::source(finding.snippet.as_str())
+        .line_start(finding.location.start.line as usize)
+        .path(finding.location.path.as_str())
+        .annotation(AnnotationKind::Primary.span(span));
+    let mut groups = vec![title.element(snippet)];
+    let mut tags: Vec<&str> = finding
+        .cwe
+        .iter()
+        .chain(&finding.owasp)
+        .map(String::as_str)
+        .collect();
+    if finding.ai_pattern {
+        tags.push("AI anti-pattern");
+    }
+    let confidence = format!("confidence: {}", finding.confidence);
+    tags.push(&confidence);
+    let mut footer = tags.join(" · ");
+    if let Some(help) = report.rule(&finding.rule_id).and_then(|rule| how_to_fix(&rule.help)) {
+        footer = format!("{footer}\nhow to fix: {help}");
+    }
+    groups.push(Group::with_title(Level::NOTE.secondary_title(footer)));
+    groups
+}
+
+/// Returns the first paragraph under the rule help's "How to fix" heading.
+fn how_to_fix(help: &str) -> Option<String> {
+    let after = help.split("## How to fix").nth(1)?;
+    let paragraph: Vec<&str> = after
+        .lines()
+        .skip_while(|line| line.trim().is_empty())
+        .take_while(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .map(str::trim)
+        .collect();
+    (!paragraph.is_empty()).then(|| paragraph.join(" "))
+}
+
+/// Byte range of the match inside the snippet, which starts at the match's first line.
+fn snippet_span(finding: &Finding) -> std::ops::Range<usize> {
+    let start = finding.location.start;
+    let end = finding.location.end;
+    let offset = |line: u32, column: u32| -> usize {
+        let mut offset = 0;
+        for (index, text) in finding.snippet.split('\n').enumerate() {
+            if index as u32 + start.line == line {
+                let chars = column.saturating_sub(1) as usize;
+                return offset
+                    + text
+                        .char_indices()
+                        .nth(chars)
+                        .map_or(text.len(), |(byte, _)| byte);
+            }
+            offset += text.len() + 1;
+        }
+        finding.snippet.len()
+    };
+    let from = offset(start.line, start.column);
+    let to = offset(end.line, end.column).max(from);
+    from..to
+}
+
+fn summary(report: &Report) -> String {
+    let total = report.findings.len() as u64;
+    let stats = &report.stats;
+    let scanned = format!(
+        "{} file{} ({}) with {} rules in {:.2}s",
+        stats.files,
+        plural(stats.files),
+        human_bytes(stats.bytes),
+        stats.rules,
+        stats.duration_ms as f64 / 1000.0
+    );
+    if total == 0 {
+        return format!("No findings in {scanned}.");
+    }
+    let counts: Vec<String> = report
+        .counts_by_severity()
+        .iter()
+        .rev()
+        .filter(|(_, count)| *count > 0)
+        .map(|(severity, count)| format!("{count} {severity}"))
+        .collect();
+    format!(
+        "Found {total} finding{} ({}) in {scanned}.",
+        plural(total),
+        counts.join(", ")
+    )
+}
+
+fn human_bytes(bytes: u64) -> String {
+    match bytes {
+        0..1_000 => format!("{bytes} B"),
+        1_000..1_000_000 => format!("{:.1} kB", bytes as f64 / 1e3),
+        _ => format!("{:.1} MB", bytes as f64 / 1e6),
+    }
+}
+
+fn plural(count: u64) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::sample_report;
+
+    #[test]
+    fn renders_findings_notices_summary_and_verdict() {
+        let mut out = Vec::new();
+        render(&sample_report(), &RenderOptions::default(), &mut out).unwrap();
+        insta::assert_snapshot!(String::from_utf8(out).unwrap());
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let mut plain = Vec::new();
+        render(&sample_report(), &RenderOptions { color: false }, &mut plain).unwrap();
+        assert!(!plain.contains(&0x1b));
+        let mut styled = Vec::new();
+        render(&sample_report(), &RenderOptions { color: true }, &mut styled).unwrap();
+        assert!(styled.contains(&0x1b));
+    }
+}

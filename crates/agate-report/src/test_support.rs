@@ -1,0 +1,91 @@
+//! A report with a bit of everything, shared by the renderer snapshots.
+
+use agate_model::{
+    Confidence, Finding, Fingerprint, Location, Notice, NoticeLevel, Position, REPORT_SCHEMA_VERSION,
+    Report, RuleDescriptor, ScanStats, Severity, Tool, Verdict,
+};
+
+pub(crate) fn sample_report() -> Report {
+    let finding = |rule_id: &str, severity, path: &str, line, (start, end), snippet: &str, message: &str| Finding {
+        rule_id: rule_id.into(),
+        analyzer: "sast".into(),
+        severity,
+        confidence: Confidence::High,
+        message: message.into(),
+        location: Location {
+            path: path.into(),
+            start: Position { line, column: start },
+            end: Position { line, column: end },
+        },
+        snippet: snippet.into(),
+        cwe: if rule_id.contains("except") { vec![] } else { vec!["CWE-78".into()] },
+        owasp: vec![],
+        ai_pattern: rule_id.contains("except"),
+        fingerprint: Fingerprint::from_hex(format!("{:032x}", line)),
+    };
+    let mut report = Report {
+        schema_version: REPORT_SCHEMA_VERSION,
+        tool: Tool {
+            name: "agate".into(),
+            version: "0.1.0".into(),
+        },
+        findings: vec![
+            finding(
+                "py.broad-except",
+                Severity::Medium,
+                "app/my file.py",
+                12,
+                (1, 18),
+                "except Exception:\n    pass",
+                "`except Exception` swallows every error",
+            ),
+            finding(
+                "py.os-system-injection",
+                Severity::Critical,
+                "app/views.py",
+                7,
+                (5, 40),
+                "    os.system(\"tar czf \" + name + \".tgz\")",
+                "`os.system` runs a shell command built from data",
+            ),
+        ],
+        rules: vec![
+            RuleDescriptor {
+                id: "py.broad-except".into(),
+                language: "python".into(),
+                summary: "a broad exception handler swallows errors".into(),
+                help: "## Why it matters\nErrors vanish.\n## How to fix\nCatch what you expect.".into(),
+                severity: Severity::Medium,
+                confidence: Confidence::High,
+                cwe: vec![],
+                owasp: vec![],
+                ai_pattern: true,
+            },
+            RuleDescriptor {
+                id: "py.os-system-injection".into(),
+                language: "python".into(),
+                summary: "shell command built from data".into(),
+                help: "## How to fix\nUse `subprocess.run([...])`.".into(),
+                severity: Severity::Critical,
+                confidence: Confidence::High,
+                cwe: vec!["CWE-78".into()],
+                owasp: vec!["A03:2021".into()],
+                ai_pattern: false,
+            },
+        ],
+        notices: vec![Notice {
+            level: NoticeLevel::Warning,
+            path: Some("legacy/broken.py".into()),
+            message: "syntax error near line 3; scanned the parts that parse".into(),
+        }],
+        stats: ScanStats {
+            files: 3,
+            bytes: 4096,
+            rules: 80,
+            duration_ms: 12,
+        },
+        verdict: None,
+    };
+    report.verdict = Some(Verdict::decide(&report, Severity::High));
+    report
+}
