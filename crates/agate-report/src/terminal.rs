@@ -126,7 +126,8 @@ fn snippet_span(finding: &Finding) -> std::ops::Range<usize> {
     from..to
 }
 
-fn summary(report: &Report) -> String {
+/// Returns the one-line summary: counts by severity, files, bytes, rules and time.
+pub fn summary(report: &Report) -> String {
     let total = report.findings.len() as u64;
     let stats = &report.stats;
     let scanned = format!(

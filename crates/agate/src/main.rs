@@ -1,3 +1,42 @@
-fn main() {
-    println!("Hello, world!");
+//! `agate`: validation gates for AI-written code.
+//!
+//! The binary is thin: it parses arguments, calls the libraries and renders. Exit codes live
+//! in [`exit::ExitStatus`].
+
+mod args;
+mod commands;
+mod exit;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command, RulesCommand};
+use crate::exit::ExitStatus;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => commands::scan::run(&args, None),
+        Command::Gate(args) => commands::scan::run(&args.scan, Some(args.block_at)),
+        Command::Rules { command } => match command {
+            RulesCommand::List(args) => commands::rules::list(&args),
+            RulesCommand::Show { id } => commands::rules::show(&id),
+            RulesCommand::Test { dirs } => commands::rules::test(&dirs),
+        },
+    };
+    match result {
+        Ok(status) => status.into(),
+        Err(error) => {
+            if output::is_broken_pipe(&error) {
+                return ExitStatus::Pass.into();
+            }
+            let status = error
+                .downcast_ref::<exit::Failure>()
+                .map_or(ExitStatus::Internal, |failure| failure.status);
+            output::error(&format!("{error:#}"));
+            status.into()
+        }
+    }
 }

@@ -1,0 +1,121 @@
+use std::path::PathBuf;
+
+use agate_model::Severity;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Validation gates for AI-written code.
+#[derive(Debug, Parser)]
+#[command(name = "agate", version, about, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Run the analyzers and report findings; never blocks (exit 0 unless agate fails).
+    Scan(ScanArgs),
+    /// Run the analyzers and decide: exit 1 when a finding at or above `--block-at` remains.
+    Gate(GateArgs),
+    /// List, show and test rules.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    /// Files or folders to scan.
+    #[arg(default_value = ".")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Terminal)]
+    pub(crate) format: FormatArg,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, short)]
+    pub(crate) output: Option<PathBuf>,
+    /// Report paths relative to this folder (default: the current directory).
+    #[arg(long)]
+    pub(crate) root: Option<PathBuf>,
+    /// Add the rules in this folder (repeatable); each `*.yaml` is one rule.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub(crate) rule_dirs: Vec<PathBuf>,
+    /// Do not honour .gitignore, .ignore or .agateignore files.
+    #[arg(long)]
+    pub(crate) no_ignore: bool,
+    /// Also scan vendored and generated trees (node_modules, .venv, dist, build, …).
+    #[arg(long)]
+    pub(crate) include_vendored: bool,
+    /// Skip files larger than this many bytes.
+    #[arg(long, default_value_t = 2 * 1024 * 1024, value_name = "BYTES")]
+    pub(crate) max_file_size: u64,
+    /// Worker threads (0: one per core).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub(crate) threads: usize,
+    /// When to colour terminal output.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub(crate) color: ColorArg,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GateArgs {
+    #[command(flatten)]
+    pub(crate) scan: ScanArgs,
+    /// Findings at or above this severity block.
+    #[arg(long, default_value_t = Severity::High, value_parser = parse_severity)]
+    pub(crate) block_at: Severity,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RulesCommand {
+    /// List rules with severity, CWE and summary.
+    List(ListArgs),
+    /// Show one rule: metadata, documentation and its ast-grep rule.
+    Show {
+        /// The rule id, e.g. `py.broad-except`.
+        id: String,
+    },
+    /// Run every rule's fixture: `expect:` lines must match, nothing else may.
+    Test {
+        /// Rule folders to test (default: the bundled rules).
+        dirs: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    /// Only rules for this language.
+    #[arg(long)]
+    pub(crate) language: Option<String>,
+    /// Also list the rules in this folder.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub(crate) rule_dirs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Terminal)]
+    pub(crate) format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FormatArg {
+    Terminal,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ListFormat {
+    Terminal,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_severity(value: &str) -> Result<Severity, String> {
+    value.parse().map_err(|error: agate_model::ParseLevelError| error.to_string())
+}

@@ -1,0 +1,136 @@
+//! `agate rules list|show|test`.
+
+use std::path::PathBuf;
+
+use agate_rules::{RuleSet, check_fixtures};
+
+use crate::args::{ListArgs, ListFormat};
+use crate::exit::{ExitStatus, Failure};
+use crate::output;
+
+/// Loads the bundled rules plus the rules in `dirs`; any bad rule file is a usage error.
+pub(crate) fn load_rules(dirs: &[PathBuf]) -> anyhow::Result<RuleSet> {
+    let mut rules = RuleSet::bundled().map_err(|error| Failure::usage(error.to_string()))?;
+    for dir in dirs {
+        let extra = RuleSet::load_dir(dir).map_err(|error| Failure::usage(error.to_string()))?;
+        rules
+            .extend(extra)
+            .map_err(|error| Failure::usage(error.to_string()))?;
+    }
+    Ok(rules)
+}
+
+pub(crate) fn list(args: &ListArgs) -> anyhow::Result<ExitStatus> {
+    let mut rules = load_rules(&args.rule_dirs)?;
+    if let Some(language) = &args.language {
+        let language: agate_lang::Language = language
+            .parse()
+            .map_err(|error: agate_lang::ParseLanguageError| Failure::usage(error.to_string()))?;
+        rules.retain(|rule| rule.language() == language);
+    }
+    output::emit(None, |out| match args.format {
+        ListFormat::Json => {
+            let descriptors: Vec<_> = rules.iter().map(agate_rules::Rule::descriptor).collect();
+            serde_json::to_writer_pretty(&mut *out, &descriptors)?;
+            writeln!(out)
+        }
+        ListFormat::Terminal => {
+            for rule in rules.iter() {
+                let metadata = rule.metadata();
+                let tags = if metadata.ai_pattern {
+                    "AI".to_owned()
+                } else {
+                    metadata.cwe.join(",")
+                };
+                writeln!(
+                    out,
+                    "{:<36} {:<8} {:<16} {}",
+                    rule.id(),
+                    metadata.severity,
+                    tags,
+                    rule.message().replace('\n', " ")
+                )?;
+            }
+            writeln!(out, "\n{} rules", rules.len())
+        }
+    })?;
+    Ok(ExitStatus::Pass)
+}
+
+pub(crate) fn show(id: &str) -> anyhow::Result<ExitStatus> {
+    let rules = load_rules(&[])?;
+    let Some(rule) = rules.get(id) else {
+        let close: Vec<&str> = rules
+            .iter()
+            .map(agate_rules::Rule::id)
+            .filter(|candidate| candidate.contains(id) || id.contains(*candidate))
+            .take(5)
+            .collect();
+        let hint = if close.is_empty() {
+            "run `agate rules list` to see every rule".to_owned()
+        } else {
+            format!("did you mean {}?", close.join(", "))
+        };
+        return Err(Failure::usage(format!("no rule `{id}`\n  help: {hint}")));
+    };
+    let metadata = rule.metadata();
+    output::emit(None, |out| {
+        writeln!(out, "{}  ({}, from {})", rule.id(), rule.language(), rule.source())?;
+        writeln!(out, "{}\n", rule.message())?;
+        writeln!(out, "severity:   {}", metadata.severity)?;
+        writeln!(out, "confidence: {}", metadata.confidence)?;
+        if !metadata.cwe.is_empty() {
+            writeln!(out, "cwe:        {}", metadata.cwe.join(", "))?;
+        }
+        if !metadata.owasp.is_empty() {
+            writeln!(out, "owasp:      {}", metadata.owasp.join(", "))?;
+        }
+        if metadata.ai_pattern {
+            writeln!(out, "AI anti-pattern: yes")?;
+        }
+        writeln!(out, "\n{}", rule.note())
+    })?;
+    Ok(ExitStatus::Pass)
+}
+
+pub(crate) fn test(dirs: &[PathBuf]) -> anyhow::Result<ExitStatus> {
+    let rules = if dirs.is_empty() {
+        RuleSet::bundled().map_err(|error| Failure::usage(error.to_string()))?
+    } else {
+        let mut rules = RuleSet::default();
+        for dir in dirs {
+            let extra =
+                RuleSet::load_dir(dir).map_err(|error| Failure::usage(error.to_string()))?;
+            rules
+                .extend(extra)
+                .map_err(|error| Failure::usage(error.to_string()))?;
+        }
+        rules
+    };
+    let outcomes = check_fixtures(&rules);
+    let failed = outcomes.iter().filter(|outcome| !outcome.passed()).count();
+    let expected: usize = outcomes.iter().map(|outcome| outcome.expected).sum();
+    let near_misses: usize = outcomes.iter().map(|outcome| outcome.near_misses).sum();
+    output::emit(None, |out| {
+        for outcome in &outcomes {
+            if outcome.passed() {
+                continue;
+            }
+            writeln!(out, "FAIL {}", outcome.rule_id)?;
+            for failure in &outcome.failures {
+                writeln!(out, "  {failure}")?;
+            }
+        }
+        writeln!(
+            out,
+            "{} rules, {} passed, {failed} failed ({expected} expected matches, {near_misses} near misses checked)",
+            outcomes.len(),
+            outcomes.len() - failed
+        )
+    })?;
+    Ok(if failed == 0 {
+        ExitStatus::Pass
+    } else {
+        ExitStatus::Blocked
+    })
+}
