@@ -1,0 +1,10 @@
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def login(username, password, token):
+    print(f"login {username} with {password}")  # expect: py.logging-sensitive-data
+    logger.debug("issued token %s", token)  # expect: py.logging-sensitive-data
+    logger.info("user %s logged in", username)  # ok: py.logging-sensitive-data
+    logger.warning("invalid password for %s", username)  # ok: py.logging-sensitive-data

@@ -1,0 +1,21 @@
+import abc
+
+
+class PaymentService:
+    def capture(self, payment):
+        raise NotImplementedError("capture is not implemented yet")  # expect: py.not-implemented-stub
+
+
+def export_pdf(report):
+    raise NotImplementedError  # expect: py.not-implemented-stub
+
+
+class Storage(abc.ABC):
+    @abc.abstractmethod
+    def put(self, key, value):
+        raise NotImplementedError  # ok: py.not-implemented-stub
+
+
+class BaseHandler:
+    def handle(self, request):
+        raise NotImplementedError  # ok: py.not-implemented-stub

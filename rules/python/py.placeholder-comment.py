@@ -1,0 +1,7 @@
+def transfer(source, target, amount):
+    # In a real application, you would validate the accounts here  # expect: py.placeholder-comment
+    source.balance -= amount
+    target.balance += amount
+    # ... rest of the code here  # expect: py.placeholder-comment
+    # Keep the ledger in sync with the accounts table.  # ok: py.placeholder-comment
+    return source, target

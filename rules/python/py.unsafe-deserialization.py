@@ -1,0 +1,13 @@
+import json
+import pickle
+
+import dill
+
+
+def load_session(raw):
+    session = pickle.loads(raw)  # expect: py.unsafe-deserialization
+    with open("model.pkl", "rb") as handle:
+        model = dill.load(handle)  # expect: py.unsafe-deserialization
+    data = json.loads(raw)  # ok: py.unsafe-deserialization
+    blob = pickle.dumps(data)  # ok: py.unsafe-deserialization
+    return session, model, blob
