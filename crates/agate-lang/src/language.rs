@@ -59,7 +59,8 @@ impl Language {
 
     /// Returns the languages a rule written for `self` runs on.
     ///
-    /// A JavaScript rule also runs on TypeScript and TSX: their grammars extend JavaScript's,
+    /// A JavaScript rule also runs on TypeScript and TSX (where its node kinds exist): their
+    /// grammars extend JavaScript's,
     /// so a JavaScript pattern means the same there, and one rule covers the whole family.
     pub fn rule_targets(self) -> &'static [Language] {
         match self {

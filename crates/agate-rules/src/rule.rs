@@ -91,14 +91,20 @@ impl Rule {
         for &target in config.language.rule_targets() {
             let mut copy = config.clone();
             copy.language = target;
-            let rule = RuleConfig::try_from(copy, &GlobalRules::default()).map_err(|error| {
-                RuleError::Compile {
-                    path: path.to_owned(),
-                    id: id.clone(),
-                    language: target.name().to_owned(),
-                    message: error_chain(&error),
+            let rule = match RuleConfig::try_from(copy, &GlobalRules::default()) {
+                Ok(rule) => rule,
+                // A JavaScript rule that names JSX node kinds has no meaning in plain
+                // TypeScript: it runs where its kinds exist and is skipped elsewhere.
+                Err(_) if target != config.language => continue,
+                Err(error) => {
+                    return Err(RuleError::Compile {
+                        path: path.to_owned(),
+                        id: id.clone(),
+                        language: target.name().to_owned(),
+                        message: error_chain(&error),
+                    });
                 }
-            })?;
+            };
             if rule.matcher.potential_kinds().is_none() {
                 return Err(invalid(
                     "the rule can match any node kind; add `kind:` or a `pattern:` to its `rule`"

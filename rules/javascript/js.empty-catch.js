@@ -1,0 +1,18 @@
+async function save(record) {
+  try {
+    await db.insert(record);
+  } catch (e) {} // expect: js.empty-catch
+  try {
+    await db.commit();
+  } catch {} // expect: js.empty-catch
+  try {
+    await cache.del(record.id);
+  } catch (e) { // ok: js.empty-catch
+    // cache eviction is best effort; the TTL cleans up
+  }
+  try {
+    await db.close();
+  } catch (error) { // ok: js.empty-catch
+    throw new Error(`close failed: ${error.message}`);
+  }
+}

@@ -1,0 +1,4 @@
+app.post("/login", (req, res) => {
+  res.cookie("session", token, { httpOnly: false }); // expect: js.insecure-cookie
+  res.cookie("session", token, { httpOnly: true, secure: true, sameSite: "lax" }); // ok: js.insecure-cookie
+});

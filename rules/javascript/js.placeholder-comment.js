@@ -1,0 +1,7 @@
+function transfer(from, to, amount) {
+  // In a real application, validate the balance here // expect: js.placeholder-comment
+  from.balance -= amount;
+  to.balance += amount;
+  // ... rest of the code // expect: js.placeholder-comment
+  // Balances are integers in cents. // ok: js.placeholder-comment
+}
