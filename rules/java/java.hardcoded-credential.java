@@ -1,0 +1,14 @@
+import java.io.*;
+import java.util.*;
+
+
+class Settings {
+    private static final String DB_PASSWORD = "Pr0d-Passw0rd!"; // expect: java.hardcoded-credential
+    private final String apiKey = System.getenv("API_KEY"); // ok: java.hardcoded-credential
+    private final String passwordField = "password"; // ok: java.hardcoded-credential
+    private final String token = "<TOKEN>"; // ok: java.hardcoded-credential
+
+    void connect() {
+        String jwtSecret = "s3cr3t-signing-key"; // expect: java.hardcoded-credential
+    }
+}

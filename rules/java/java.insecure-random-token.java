@@ -1,0 +1,16 @@
+import java.io.*;
+import java.util.*;
+
+
+class Tokens {
+    String generateResetToken() {
+        return Long.toHexString(new Random().nextLong()); // expect: java.insecure-random-token
+    }
+
+    String login() {
+        String sessionId = String.valueOf(Math.random()); // expect: java.insecure-random-token
+        String safe = new java.security.SecureRandom().ints(8).toString(); // ok: java.insecure-random-token
+        int shuffleSeed = new Random().nextInt(10); // ok: java.insecure-random-token
+        return sessionId + safe + shuffleSeed;
+    }
+}
