@@ -1,0 +1,42 @@
+//! End-to-end tests of the `agate` binary: one test binary, a module per command.
+
+mod gate;
+mod rules;
+mod scan;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+/// Returns a command for the built `agate` binary, with colour and CI variables cleared.
+pub(crate) fn agate(dir: &Path) -> Command {
+    let mut command = Command::cargo_bin("agate").unwrap();
+    command.current_dir(dir).env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+    command
+}
+
+/// Writes `files` under a new temporary directory.
+pub(crate) fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, content) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    dir
+}
+
+/// Replaces the run time at the end of the summary line so snapshots are stable.
+pub(crate) fn stable(output: &[u8]) -> String {
+    String::from_utf8_lossy(output)
+        .lines()
+        .map(|line| match line.rfind(" rules in ") {
+            Some(at) => format!("{} rules in [TIME].", &line[..at]),
+            None => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub(crate) const VULNERABLE_PY: &str = "import subprocess\n\n\ndef run(request):\n    subprocess.run(\"ls \" + request.args[\"dir\"], shell=True)\n";
+pub(crate) const SAFE_PY: &str = "import subprocess\n\n\ndef run(path):\n    subprocess.run([\"ls\", path], check=True)\n";
