@@ -43,7 +43,11 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
         if path.is_dir() {
             println!("cargo:rerun-if-changed={}", path.display());
             collect(&path, files);
-        } else if path.file_name().and_then(|name| name.to_str()).is_some_and(|name| !name.starts_with('.')) {
+        } else if path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| !name.starts_with('.'))
+        {
             files.push(path);
         }
     }

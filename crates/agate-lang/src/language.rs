@@ -216,7 +216,10 @@ mod tests {
     #[test]
     fn python_metavariables_match() {
         let root = Language::Python.ast_grep("subprocess.call(cmd, shell=True)");
-        let found = root.root().find("subprocess.call($CMD, shell=True)").unwrap();
+        let found = root
+            .root()
+            .find("subprocess.call($CMD, shell=True)")
+            .unwrap();
         assert_eq!(found.get_env().get_match("CMD").unwrap().text(), "cmd");
     }
 

@@ -231,7 +231,10 @@ mod tests {
     }
 
     fn relative_paths(walk: &Walk) -> Vec<&str> {
-        walk.files.iter().map(|file| file.relative.as_str()).collect()
+        walk.files
+            .iter()
+            .map(|file| file.relative.as_str())
+            .collect()
     }
 
     #[test]
@@ -247,7 +250,11 @@ mod tests {
             (".gitignore", "generated/\n"),
             (".agateignore", "private/\n"),
         ]);
-        let walk = walk(dir.path(), &[dir.path().to_path_buf()], &WalkOptions::default());
+        let walk = walk(
+            dir.path(),
+            &[dir.path().to_path_buf()],
+            &WalkOptions::default(),
+        );
         assert_eq!(relative_paths(&walk), ["app.py", "web/index.ts"]);
     }
 
@@ -287,9 +294,16 @@ mod tests {
     #[test]
     fn missing_paths_are_unchecked_errors() {
         let dir = tree(&[]);
-        let walk = walk(dir.path(), &[dir.path().join("nope")], &WalkOptions::default());
+        let walk = walk(
+            dir.path(),
+            &[dir.path().join("nope")],
+            &WalkOptions::default(),
+        );
         assert!(walk.files.is_empty());
-        assert!(walk.errors.iter().any(|error| error.unchecked
-            && error.path.as_deref() == Some("nope")));
+        assert!(
+            walk.errors
+                .iter()
+                .any(|error| error.unchecked && error.path.as_deref() == Some("nope"))
+        );
     }
 }

@@ -12,7 +12,9 @@ use sha2::{Digest, Sha256};
 /// same scope, and never a line number. Inserting or deleting unrelated lines, re-indenting,
 /// or moving a function within its file keeps every fingerprint; editing the flagged code or
 /// renaming its function yields a new one, which is what a baseline wants.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(transparent)]
 pub struct Fingerprint(String);
 

@@ -188,8 +188,14 @@ mod tests {
 
     #[test]
     fn gate_blocks_at_threshold_and_passes_below() {
-        let blocked = Verdict::decide(&report(&[Severity::Medium, Severity::High], vec![]), Severity::High);
-        assert_eq!((blocked.status, blocked.blocking), (VerdictStatus::Blocked, 1));
+        let blocked = Verdict::decide(
+            &report(&[Severity::Medium, Severity::High], vec![]),
+            Severity::High,
+        );
+        assert_eq!(
+            (blocked.status, blocked.blocking),
+            (VerdictStatus::Blocked, 1)
+        );
         let pass = Verdict::decide(&report(&[Severity::Medium], vec![]), Severity::High);
         assert_eq!((pass.status, pass.blocking), (VerdictStatus::Pass, 0));
     }

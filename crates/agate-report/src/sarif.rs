@@ -77,11 +77,24 @@ fn to_sarif(report: &Report) -> Log<'_> {
 }
 
 fn descriptor(rule: &RuleDescriptor) -> ReportingDescriptor<'_> {
-    let mut tags = vec![if rule.ai_pattern { "ai-pattern" } else { "security" }.to_owned()];
-    tags.extend(rule.cwe.iter().map(|cwe| {
-        format!("external/cwe/{}", cwe.to_ascii_lowercase())
-    }));
-    tags.extend(rule.owasp.iter().map(|owasp| format!("external/owasp/{owasp}")));
+    let mut tags = vec![
+        if rule.ai_pattern {
+            "ai-pattern"
+        } else {
+            "security"
+        }
+        .to_owned(),
+    ];
+    tags.extend(
+        rule.cwe
+            .iter()
+            .map(|cwe| format!("external/cwe/{}", cwe.to_ascii_lowercase())),
+    );
+    tags.extend(
+        rule.owasp
+            .iter()
+            .map(|owasp| format!("external/owasp/{owasp}")),
+    );
     tags.push(rule.language.clone());
     let markdown = format!("{}\n\n{}", rule.summary, rule.help);
     ReportingDescriptor {
@@ -371,15 +384,25 @@ mod tests {
         let result = &sarif["runs"][0]["results"][1];
         assert_eq!(result["ruleId"], "py.os-system-injection");
         assert_eq!(result["level"], "error");
-        let rule = &sarif["runs"][0]["tool"]["driver"]["rules"][result["ruleIndex"].as_u64().unwrap() as usize];
+        let rule = &sarif["runs"][0]["tool"]["driver"]["rules"]
+            [usize::try_from(result["ruleIndex"].as_u64().unwrap()).unwrap()];
         assert_eq!(rule["id"], "py.os-system-injection");
         assert_eq!(rule["properties"]["security-severity"], "9.5");
-        assert!(rule["properties"]["tags"].as_array().unwrap().contains(&"external/cwe/cwe-78".into()));
+        assert!(
+            rule["properties"]["tags"]
+                .as_array()
+                .unwrap()
+                .contains(&"external/cwe/cwe-78".into())
+        );
         assert_eq!(
-            sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+                ["uri"],
             "app/my%20file.py"
         );
-        assert_eq!(result["partialFingerprints"]["agate/v1"], format!("{:032x}", 7));
+        assert_eq!(
+            result["partialFingerprints"]["agate/v1"],
+            format!("{:032x}", 7)
+        );
     }
 
     #[test]

@@ -18,7 +18,11 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
     }
     .decor_style(DecorStyle::Ascii);
     for finding in &report.findings {
-        writeln!(out, "{}\n", renderer.render(&finding_groups(report, finding)))?;
+        writeln!(
+            out,
+            "{}\n",
+            renderer.render(&finding_groups(report, finding))
+        )?;
     }
     for notice in &report.notices {
         let level = match notice.level {
@@ -36,10 +40,9 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
     writeln!(out, "{}", summary(report))?;
     if let Some(verdict) = &report.verdict {
         let line = match verdict.status {
-            VerdictStatus::Pass => format!(
-                "gate passed: no finding at or above `{}`",
-                verdict.block_at
-            ),
+            VerdictStatus::Pass => {
+                format!("gate passed: no finding at or above `{}`", verdict.block_at)
+            }
             VerdictStatus::Blocked => format!(
                 "gate blocked: {} finding{} at or above `{}`",
                 verdict.blocking,
@@ -83,7 +86,10 @@ fn finding_groups<'a>(report: &'a Report, finding: &'a Finding) -> Vec<Group<'a>
     let confidence = format!("confidence: {}", finding.confidence);
     tags.push(&confidence);
     let mut footer = tags.join(" · ");
-    if let Some(help) = report.rule(&finding.rule_id).and_then(|rule| how_to_fix(&rule.help)) {
+    if let Some(help) = report
+        .rule(&finding.rule_id)
+        .and_then(|rule| how_to_fix(&rule.help))
+    {
         footer = format!("{footer}\nhow to fix: {help}");
     }
     groups.push(Group::with_title(Level::NOTE.secondary_title(footer)));
@@ -109,7 +115,7 @@ fn snippet_span(finding: &Finding) -> std::ops::Range<usize> {
     let offset = |line: u32, column: u32| -> usize {
         let mut offset = 0;
         for (index, text) in finding.snippet.split('\n').enumerate() {
-            if index as u32 + start.line == line {
+            if u32::try_from(index).is_ok_and(|index| index + start.line == line) {
                 let chars = column.saturating_sub(1) as usize;
                 return offset
                     + text
@@ -182,10 +188,20 @@ mod tests {
     #[test]
     fn colour_only_when_asked() {
         let mut plain = Vec::new();
-        render(&sample_report(), &RenderOptions { color: false }, &mut plain).unwrap();
+        render(
+            &sample_report(),
+            &RenderOptions { color: false },
+            &mut plain,
+        )
+        .unwrap();
         assert!(!plain.contains(&0x1b));
         let mut styled = Vec::new();
-        render(&sample_report(), &RenderOptions { color: true }, &mut styled).unwrap();
+        render(
+            &sample_report(),
+            &RenderOptions { color: true },
+            &mut styled,
+        )
+        .unwrap();
         assert!(styled.contains(&0x1b));
     }
 }

@@ -1,28 +1,38 @@
 //! A report with a bit of everything, shared by the renderer snapshots.
 
 use agate_model::{
-    Confidence, Finding, Fingerprint, Location, Notice, NoticeLevel, Position, REPORT_SCHEMA_VERSION,
-    Report, RuleDescriptor, ScanStats, Severity, Tool, Verdict,
+    Confidence, Finding, Fingerprint, Location, Notice, NoticeLevel, Position,
+    REPORT_SCHEMA_VERSION, Report, RuleDescriptor, ScanStats, Severity, Tool, Verdict,
 };
 
 pub(crate) fn sample_report() -> Report {
-    let finding = |rule_id: &str, severity, path: &str, line, (start, end), snippet: &str, message: &str| Finding {
-        rule_id: rule_id.into(),
-        analyzer: "sast".into(),
-        severity,
-        confidence: Confidence::High,
-        message: message.into(),
-        location: Location {
-            path: path.into(),
-            start: Position { line, column: start },
-            end: Position { line, column: end },
-        },
-        snippet: snippet.into(),
-        cwe: if rule_id.contains("except") { vec![] } else { vec!["CWE-78".into()] },
-        owasp: vec![],
-        ai_pattern: rule_id.contains("except"),
-        fingerprint: Fingerprint::from_hex(format!("{:032x}", line)),
-    };
+    let finding =
+        |rule_id: &str, severity, path: &str, line, (start, end), snippet: &str, message: &str| {
+            Finding {
+                rule_id: rule_id.into(),
+                analyzer: "sast".into(),
+                severity,
+                confidence: Confidence::High,
+                message: message.into(),
+                location: Location {
+                    path: path.into(),
+                    start: Position {
+                        line,
+                        column: start,
+                    },
+                    end: Position { line, column: end },
+                },
+                snippet: snippet.into(),
+                cwe: if rule_id.contains("except") {
+                    vec![]
+                } else {
+                    vec!["CWE-78".into()]
+                },
+                owasp: vec![],
+                ai_pattern: rule_id.contains("except"),
+                fingerprint: Fingerprint::from_hex(format!("{line:032x}")),
+            }
+        };
     let mut report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
         tool: Tool {
@@ -54,7 +64,8 @@ pub(crate) fn sample_report() -> Report {
                 id: "py.broad-except".into(),
                 language: "python".into(),
                 summary: "a broad exception handler swallows errors".into(),
-                help: "## Why it matters\nErrors vanish.\n## How to fix\nCatch what you expect.".into(),
+                help: "## Why it matters\nErrors vanish.\n## How to fix\nCatch what you expect."
+                    .into(),
                 severity: Severity::Medium,
                 confidence: Confidence::High,
                 cwe: vec![],

@@ -43,7 +43,9 @@ pub enum RuleError {
         message: String,
     },
     /// Two rule files declare the same id.
-    #[error("duplicate rule id `{id}` in {first} and {second}\n  help: rule ids must be unique; rename one of them")]
+    #[error(
+        "duplicate rule id `{id}` in {first} and {second}\n  help: rule ids must be unique; rename one of them"
+    )]
     Duplicate {
         /// The id.
         id: String,

@@ -76,7 +76,8 @@ fn check_rule(rule: &Rule) -> FixtureOutcome {
             .collect();
         outcome.expected += expected.len();
         outcome.near_misses += annotations.values().filter(|kind| **kind == "ok").count();
-        let (findings, notice) = engine.analyze_text(&fixture.path, fixture.language, &fixture.text);
+        let (findings, notice) =
+            engine.analyze_text(&fixture.path, fixture.language, &fixture.text);
         if let Some(notice) = notice {
             outcome
                 .failures
@@ -87,9 +88,10 @@ fn check_rule(rule: &Rule) -> FixtureOutcome {
             .map(|finding| finding.location.start.line)
             .collect();
         for line in expected.difference(&matched) {
-            outcome
-                .failures
-                .push(format!("{}:{line}: expected a match, found none", fixture.path));
+            outcome.failures.push(format!(
+                "{}:{line}: expected a match, found none",
+                fixture.path
+            ));
         }
         for line in matched.difference(&expected) {
             let what = if annotations.get(line) == Some(&"ok") {
@@ -97,7 +99,9 @@ fn check_rule(rule: &Rule) -> FixtureOutcome {
             } else {
                 "unexpected match (mark the line `expect:` or fix the rule)"
             };
-            outcome.failures.push(format!("{}:{line}: {what}", fixture.path));
+            outcome
+                .failures
+                .push(format!("{}:{line}: {what}", fixture.path));
         }
     }
     if outcome.expected == 0 {
@@ -106,15 +110,16 @@ fn check_rule(rule: &Rule) -> FixtureOutcome {
             .push(format!("fixtures have no `expect: {}` line", rule.id()));
     }
     if outcome.near_misses == 0 {
-        outcome
-            .failures
-            .push(format!("fixtures have no `ok: {}` line (add a near miss)", rule.id()));
+        outcome.failures.push(format!(
+            "fixtures have no `ok: {}` line (add a near miss)",
+            rule.id()
+        ));
     }
     outcome
 }
 
 /// Maps 1-based line numbers to the annotation kind (`expect` or `ok`) naming `rule_id`.
-fn annotations<'t>(text: &'t str, rule_id: &str) -> BTreeMap<u32, &'static str> {
+fn annotations(text: &str, rule_id: &str) -> BTreeMap<u32, &'static str> {
     let mut found = BTreeMap::new();
     let Some(pattern) = ANNOTATION.as_ref() else {
         return found;
@@ -123,7 +128,11 @@ fn annotations<'t>(text: &'t str, rule_id: &str) -> BTreeMap<u32, &'static str> 
         for captures in pattern.captures_iter(line) {
             let names_rule = captures[2].split(',').any(|id| id.trim() == rule_id);
             if names_rule {
-                let kind = if &captures[1] == "expect" { "expect" } else { "ok" };
+                let kind = if &captures[1] == "expect" {
+                    "expect"
+                } else {
+                    "ok"
+                };
                 found.insert(u32::try_from(index + 1).unwrap_or(u32::MAX), kind);
             }
         }
@@ -139,7 +148,10 @@ mod tests {
     fn annotations_name_rules_by_id() {
         let text = "a()  # expect: py.a, py.b\nb()  // ok: py.a\nc()\n";
         let found = annotations(text, "py.a");
-        assert_eq!(found.into_iter().collect::<Vec<_>>(), [(1, "expect"), (2, "ok")]);
+        assert_eq!(
+            found.into_iter().collect::<Vec<_>>(),
+            [(1, "expect"), (2, "ok")]
+        );
         assert_eq!(annotations(text, "py.b").len(), 1);
         assert!(annotations(text, "py.c").is_empty());
     }
@@ -157,14 +169,17 @@ mod tests {
 
     #[test]
     fn a_correct_fixture_passes() {
-        let outcome = outcome_for("eval(x)  # expect: py.demo-eval\nast.literal_eval(x)  # ok: py.demo-eval\n");
+        let outcome = outcome_for(
+            "eval(x)  # expect: py.demo-eval\nast.literal_eval(x)  # ok: py.demo-eval\n",
+        );
         assert!(outcome.passed(), "{:?}", outcome.failures);
         assert_eq!((outcome.expected, outcome.near_misses), (1, 1));
     }
 
     #[test]
     fn misses_and_false_alarms_fail() {
-        let outcome = outcome_for("x = 1  # expect: py.demo-eval\neval(y)  # ok: py.demo-eval\neval(z)\n");
+        let outcome =
+            outcome_for("x = 1  # expect: py.demo-eval\neval(y)  # ok: py.demo-eval\neval(z)\n");
         assert_eq!(
             outcome.failures,
             [

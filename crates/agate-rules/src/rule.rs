@@ -38,8 +38,8 @@ impl Rule {
         yaml: &str,
         fixtures: Vec<(String, String)>,
     ) -> Result<Rule, RuleError> {
-        let config: SerializableRuleConfig<Language> = ast_grep_config::from_str(yaml)
-            .map_err(|error| RuleError::Yaml {
+        let config: SerializableRuleConfig<Language> =
+            ast_grep_config::from_str(yaml).map_err(|error| RuleError::Yaml {
                 path: path.to_owned(),
                 message: error.to_string(),
             })?;
@@ -62,11 +62,14 @@ impl Rule {
             ));
         }
         if config.message.trim().is_empty() {
-            return Err(invalid("`message` is required: one line saying what is wrong".to_owned()));
+            return Err(invalid(
+                "`message` is required: one line saying what is wrong".to_owned(),
+            ));
         }
         if config.files.is_some() || config.ignores.is_some() {
             return Err(invalid(
-                "`files` and `ignores` are not supported; exclude paths with `.agateignore`".to_owned(),
+                "`files` and `ignores` are not supported; exclude paths with `.agateignore`"
+                    .to_owned(),
             ));
         }
         let metadata_value = serde_json::to_value(&config.metadata)
@@ -84,7 +87,9 @@ impl Rule {
             ));
         }
         if let Some(bad) = metadata.cwe.iter().find(|cwe| !is_cwe(cwe)) {
-            return Err(invalid(format!("`{bad}` is not a CWE id; write `CWE-<number>`")));
+            return Err(invalid(format!(
+                "`{bad}` is not a CWE id; write `CWE-<number>`"
+            )));
         }
 
         let mut compiled = Vec::new();
@@ -265,7 +270,12 @@ metadata:
     #[test]
     fn id_must_match_file_name() {
         let error = Rule::parse("python/other.yaml", RULE, vec![]).unwrap_err();
-        assert!(error.to_string().contains("rename the file to `py.demo-eval.yaml`"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("rename the file to `py.demo-eval.yaml`"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -279,7 +289,10 @@ metadata:
     fn unknown_metadata_keys_are_rejected() {
         let yaml = RULE.replace("confidence: high", "confidence: high\n  severty: low");
         let error = Rule::parse("py.demo-eval.yaml", &yaml, vec![]).unwrap_err();
-        assert!(error.to_string().contains("unknown field `severty`"), "{error}");
+        assert!(
+            error.to_string().contains("unknown field `severty`"),
+            "{error}"
+        );
     }
 
     #[test]

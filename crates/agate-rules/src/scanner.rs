@@ -84,15 +84,17 @@ impl Scanner {
         };
 
         let mut output = ScanOutput::default();
-        output.notices.extend(walked.errors.into_iter().map(|error| Notice {
-            level: if error.unchecked {
-                NoticeLevel::Error
-            } else {
-                NoticeLevel::Warning
-            },
-            path: error.path,
-            message: error.message,
-        }));
+        output
+            .notices
+            .extend(walked.errors.into_iter().map(|error| Notice {
+                level: if error.unchecked {
+                    NoticeLevel::Error
+                } else {
+                    NoticeLevel::Warning
+                },
+                path: error.path,
+                message: error.message,
+            }));
         for outcome in outcomes {
             if outcome.analyzed {
                 output.stats.files += 1;
@@ -104,7 +106,9 @@ impl Scanner {
         output
             .findings
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        output.notices.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+        output
+            .notices
+            .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
         output.stats.rules = self.rules.len() as u64;
         output.stats.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         output
@@ -287,7 +291,9 @@ fn build_finding<D: Doc<Lang = Language>>(
     let end = position(text, range.end);
     let metadata = rule.metadata();
     let masked = metadata.sensitive.then(|| mask_strings(node));
-    let code = masked.as_ref().map_or_else(|| node.text().into_owned(), |m| m.code.clone());
+    let code = masked
+        .as_ref()
+        .map_or_else(|| node.text().into_owned(), |m| m.code.clone());
     let snippet = snippet(text, range.start, range.end, masked.as_ref());
     let scope = enclosing_scope(node);
     let occurrence = {
@@ -355,15 +361,20 @@ struct Masked {
     ranges: Vec<std::ops::Range<usize>>,
 }
 
-const STRING_KINDS: &[&str] = &["string", "string_literal", "template_string", "string_fragment"];
+const STRING_KINDS: &[&str] = &[
+    "string",
+    "string_literal",
+    "template_string",
+    "string_fragment",
+];
 
 fn mask_strings<D: Doc>(node: &Node<'_, D>) -> Masked {
     let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
     for descendant in node.dfs() {
         if STRING_KINDS.contains(&descendant.kind().as_ref())
-            && !ranges
+            && ranges
                 .last()
-                .is_some_and(|last| last.end > descendant.range().start)
+                .is_none_or(|last| last.end <= descendant.range().start)
         {
             ranges.push(descendant.range());
         }
@@ -388,10 +399,15 @@ fn snippet(text: &str, start: usize, end: usize, masked: Option<&Masked>) -> Str
     let start = floor_char_boundary(text, start);
     let end = floor_char_boundary(text, end.max(start));
     let line_start = text[..start].rfind('\n').map_or(0, |index| index + 1);
-    let line_end = text[end..].find('\n').map_or(text.len(), |index| end + index);
+    let line_end = text[end..]
+        .find('\n')
+        .map_or(text.len(), |index| end + index);
     let mut shown = String::new();
     let mut cursor = line_start;
-    for range in masked.map(|masked| masked.ranges.as_slice()).unwrap_or_default() {
+    for range in masked
+        .map(|masked| masked.ranges.as_slice())
+        .unwrap_or_default()
+    {
         if range.start < cursor || range.end > line_end {
             continue;
         }
@@ -455,8 +471,20 @@ mod tests {
         assert_eq!(findings.len(), 1);
         let finding = &findings[0];
         assert_eq!(finding.message, "eval of `q`");
-        assert_eq!(finding.location.start, Position { line: 3, column: 16 });
-        assert_eq!(finding.location.end, Position { line: 3, column: 23 });
+        assert_eq!(
+            finding.location.start,
+            Position {
+                line: 3,
+                column: 16
+            }
+        );
+        assert_eq!(
+            finding.location.end,
+            Position {
+                line: 3,
+                column: 23
+            }
+        );
         assert_eq!(finding.snippet, "        return eval(q)");
         assert_eq!(finding.cwe, ["CWE-95"]);
     }
@@ -466,7 +494,11 @@ mod tests {
         let before = "def f(q):\n    return eval(q)\n";
         let after = "import os\n\n\ndef f(q):\n    # comment\n    return eval(q)\n";
         let renamed = "def g(q):\n    return eval(q)\n";
-        let fingerprint = |source| engine_findings(&[EVAL], "a.py", source)[0].fingerprint.clone();
+        let fingerprint = |source| {
+            engine_findings(&[EVAL], "a.py", source)[0]
+                .fingerprint
+                .clone()
+        };
         assert_eq!(fingerprint(before), fingerprint(after));
         assert_ne!(fingerprint(before), fingerprint(renamed));
     }

@@ -52,9 +52,7 @@ impl RuleSet {
         }
         let mut set = RuleSet::default();
         for (path, yaml) in yamls {
-            let own = fixtures
-                .remove(strip_extension(&path))
-                .unwrap_or_default();
+            let own = fixtures.remove(strip_extension(&path)).unwrap_or_default();
             set.insert(Rule::parse(&path, &yaml, own)?)?;
         }
         Ok(set)
@@ -69,7 +67,10 @@ impl RuleSet {
     }
 
     pub(crate) fn insert(&mut self, rule: Rule) -> Result<(), RuleError> {
-        match self.rules.binary_search_by(|probe| probe.id().cmp(rule.id())) {
+        match self
+            .rules
+            .binary_search_by(|probe| probe.id().cmp(rule.id()))
+        {
             Ok(index) => Err(RuleError::Duplicate {
                 id: rule.id().to_owned(),
                 first: self.rules[index].source().to_owned(),
@@ -154,10 +155,26 @@ mod tests {
     #[test]
     fn bundled_rules_load_and_cover_every_language() {
         let set = RuleSet::bundled().unwrap();
-        let count = |language: Language| set.iter().filter(|rule| rule.language() == language).count();
-        assert!(count(Language::Python) >= 30, "python: {}", count(Language::Python));
-        assert!(count(Language::JavaScript) >= 25, "javascript: {}", count(Language::JavaScript));
-        assert!(count(Language::Java) >= 20, "java: {}", count(Language::Java));
+        let count = |language: Language| {
+            set.iter()
+                .filter(|rule| rule.language() == language)
+                .count()
+        };
+        assert!(
+            count(Language::Python) >= 30,
+            "python: {}",
+            count(Language::Python)
+        );
+        assert!(
+            count(Language::JavaScript) >= 25,
+            "javascript: {}",
+            count(Language::JavaScript)
+        );
+        assert!(
+            count(Language::Java) >= 20,
+            "java: {}",
+            count(Language::Java)
+        );
     }
 
     #[test]
@@ -168,7 +185,10 @@ mod tests {
             ("b/py.x.yaml".to_owned(), yaml.to_owned()),
         ];
         let error = RuleSet::from_files(files).unwrap_err();
-        assert!(error.to_string().contains("a/py.x.yaml and b/py.x.yaml"), "{error}");
+        assert!(
+            error.to_string().contains("a/py.x.yaml and b/py.x.yaml"),
+            "{error}"
+        );
     }
 
     #[test]

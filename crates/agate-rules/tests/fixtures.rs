@@ -15,5 +15,10 @@ fn every_bundled_rule_passes_its_fixture() {
                 .map(move |failure| format!("{}: {failure}", outcome.rule_id))
         })
         .collect();
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

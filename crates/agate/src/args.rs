@@ -117,5 +117,7 @@ pub(crate) enum ColorArg {
 }
 
 fn parse_severity(value: &str) -> Result<Severity, String> {
-    value.parse().map_err(|error: agate_model::ParseLevelError| error.to_string())
+    value
+        .parse()
+        .map_err(|error: agate_model::ParseLevelError| error.to_string())
 }

@@ -1,5 +1,8 @@
 //! Everything that touches standard output, standard error and report files.
-#![expect(clippy::print_stderr, reason = "the one place agate writes diagnostics")]
+#![expect(
+    clippy::print_stderr,
+    reason = "the one place agate writes diagnostics"
+)]
 
 use std::io::{self, Write};
 use std::path::Path;

@@ -75,7 +75,13 @@ pub(crate) fn show(id: &str) -> anyhow::Result<ExitStatus> {
     };
     let metadata = rule.metadata();
     output::emit(None, |out| {
-        writeln!(out, "{}  ({}, from {})", rule.id(), rule.language(), rule.source())?;
+        writeln!(
+            out,
+            "{}  ({}, from {})",
+            rule.id(),
+            rule.language(),
+            rule.source()
+        )?;
         writeln!(out, "{}\n", rule.message())?;
         writeln!(out, "severity:   {}", metadata.severity)?;
         writeln!(out, "confidence: {}", metadata.confidence)?;

@@ -3,7 +3,9 @@
 use std::collections::BTreeSet;
 
 use agate_lang::WalkOptions;
-use agate_model::{Notice, NoticeLevel, REPORT_SCHEMA_VERSION, Report, Severity, Tool, Verdict, VerdictStatus};
+use agate_model::{
+    Notice, NoticeLevel, REPORT_SCHEMA_VERSION, Report, Severity, Tool, Verdict, VerdictStatus,
+};
 use agate_report::{Format, RenderOptions};
 use agate_rules::{ScanOptions, Scanner};
 use anyhow::Context as _;
@@ -23,7 +25,13 @@ pub(crate) fn run(args: &ScanArgs, block_at: Option<Severity>) -> anyhow::Result
     let paths: Vec<_> = args
         .paths
         .iter()
-        .map(|path| if path.is_absolute() { path.clone() } else { root.join(path) })
+        .map(|path| {
+            if path.is_absolute() {
+                path.clone()
+            } else {
+                root.join(path)
+            }
+        })
         .collect();
     let options = ScanOptions {
         walk: WalkOptions {
@@ -35,17 +43,17 @@ pub(crate) fn run(args: &ScanArgs, block_at: Option<Severity>) -> anyhow::Result
         threads: args.threads,
     };
     let scanner = Scanner::new(rules, options);
-    let scanned = scanner.scan(&root, &paths);
+    let found = scanner.scan(&root, &paths);
 
-    let mut notices = scanned.notices;
-    if block_at.is_some() && scanned.stats.files == 0 {
+    let mut notices = found.notices;
+    if block_at.is_some() && found.stats.files == 0 {
         notices.push(Notice {
             level: NoticeLevel::Error,
             path: None,
-            message: "no Python, JavaScript, TypeScript or Java files were scanned; a gate that checks nothing does not pass (check the paths and ignore files)".to_owned(),
+            message: "no Python, JavaScript, TypeScript or Java files were found; a gate that checks nothing does not pass (check the paths and ignore files)".to_owned(),
         });
     }
-    let referenced: BTreeSet<&str> = scanned.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    let referenced: BTreeSet<&str> = found.findings.iter().map(|f| f.rule_id.as_str()).collect();
     let descriptors = scanner
         .rules()
         .iter()
@@ -58,10 +66,10 @@ pub(crate) fn run(args: &ScanArgs, block_at: Option<Severity>) -> anyhow::Result
             name: "agate".to_owned(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
         },
-        findings: scanned.findings,
+        findings: found.findings,
         rules: descriptors,
         notices,
-        stats: scanned.stats,
+        stats: found.stats,
         verdict: None,
     };
     report.verdict = block_at.map(|block_at| Verdict::decide(&report, block_at));
@@ -71,9 +79,8 @@ pub(crate) fn run(args: &ScanArgs, block_at: Option<Severity>) -> anyhow::Result
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
     };
-    let color = args.output.is_none()
-        && format == Format::Terminal
-        && output::stdout_color(args.color);
+    let color =
+        args.output.is_none() && format == Format::Terminal && output::stdout_color(args.color);
     let options = RenderOptions { color };
     output::emit(args.output.as_deref(), |out| {
         agate_report::render(&report, format, &options, out)

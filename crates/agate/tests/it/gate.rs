@@ -5,7 +5,10 @@ fn gate_blocks_on_high_findings() {
     let dir = tree(&[("app.py", VULNERABLE_PY)]);
     let output = agate(dir.path()).arg("gate").output().unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&output.stdout).contains("gate blocked: 1 finding at or above `high`"));
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains("gate blocked: 1 finding at or above `high`")
+    );
 }
 
 #[test]
@@ -13,8 +16,15 @@ fn gate_passes_safe_code_and_respects_block_at() {
     let dir = tree(&[("app.py", SAFE_PY), ("web/app.py", VULNERABLE_PY)]);
     let output = agate(dir.path()).args(["gate", "app.py"]).output().unwrap();
     assert_eq!(output.status.code(), Some(0));
-    let output = agate(dir.path()).args(["gate", "web", "--block-at", "critical"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(1), "shell=True with data is critical");
+    let output = agate(dir.path())
+        .args(["gate", "web", "--block-at", "critical"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "shell=True with data is critical"
+    );
 }
 
 #[test]
@@ -26,15 +36,32 @@ fn gate_with_nothing_to_scan_fails_closed() {
 
 #[test]
 fn gate_skips_vendored_trees_unless_asked() {
-    let dir = tree(&[("node_modules/x/index.js", "eval(req.body.code);\n"), ("app.py", SAFE_PY)]);
-    assert_eq!(agate(dir.path()).arg("gate").output().unwrap().status.code(), Some(0));
-    let output = agate(dir.path()).args(["gate", "--include-vendored"]).output().unwrap();
+    let dir = tree(&[
+        ("node_modules/x/index.js", "eval(req.body.code);\n"),
+        ("app.py", SAFE_PY),
+    ]);
+    assert_eq!(
+        agate(dir.path())
+            .arg("gate")
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(0)
+    );
+    let output = agate(dir.path())
+        .args(["gate", "--include-vendored"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
 }
 
 #[test]
 fn usage_errors_exit_2() {
     let dir = tree(&[]);
-    let output = agate(dir.path()).args(["gate", "--block-at", "severe"]).output().unwrap();
+    let output = agate(dir.path())
+        .args(["gate", "--block-at", "severe"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }

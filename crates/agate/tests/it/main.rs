@@ -1,4 +1,5 @@
 //! End-to-end tests of the `agate` binary: one test binary, a module per command.
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 mod gate;
 mod rules;
@@ -11,7 +12,10 @@ use assert_cmd::Command;
 /// Returns a command for the built `agate` binary, with colour and CI variables cleared.
 pub(crate) fn agate(dir: &Path) -> Command {
     let mut command = Command::cargo_bin("agate").unwrap();
-    command.current_dir(dir).env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+    command
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE");
     command
 }
 
@@ -39,4 +43,5 @@ pub(crate) fn stable(output: &[u8]) -> String {
 }
 
 pub(crate) const VULNERABLE_PY: &str = "import subprocess\n\n\ndef run(request):\n    subprocess.run(\"ls \" + request.args[\"dir\"], shell=True)\n";
-pub(crate) const SAFE_PY: &str = "import subprocess\n\n\ndef run(path):\n    subprocess.run([\"ls\", path], check=True)\n";
+pub(crate) const SAFE_PY: &str =
+    "import subprocess\n\n\ndef run(path):\n    subprocess.run([\"ls\", path], check=True)\n";

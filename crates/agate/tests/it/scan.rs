@@ -16,7 +16,10 @@ fn sarif_output_validates_and_goes_to_the_file() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
-    assert!(output.stdout.is_empty(), "the report goes to the file, not stdout");
+    assert!(
+        output.stdout.is_empty(),
+        "the report goes to the file, not stdout"
+    );
     assert!(String::from_utf8_lossy(&output.stderr).contains("Report written to `out.sarif`"));
     let sarif: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("out.sarif")).unwrap()).unwrap();
@@ -38,7 +41,10 @@ fn sarif_output_validates_and_goes_to_the_file() {
 #[test]
 fn json_report_follows_the_published_schema() {
     let dir = tree(&[("app.py", VULNERABLE_PY)]);
-    let output = agate(dir.path()).args(["scan", "--format", "json"]).output().unwrap();
+    let output = agate(dir.path())
+        .args(["scan", "--format", "json"])
+        .output()
+        .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let schema: serde_json::Value =
         serde_json::from_str(include_str!("../../../../docs/report.schema.json")).unwrap();
@@ -54,28 +60,65 @@ fn bad_files_become_notices_and_the_scan_goes_on() {
         ("broken.py", "def (:\n    os.system(x +\n"),
         ("app.py", VULNERABLE_PY),
     ]);
-    std::fs::write(dir.path().join("latin1.py"), b"# caf\xe9\nimport os\nos.system(cmd + x)\n").unwrap();
-    let output = agate(dir.path()).args(["scan", "--format", "json"]).output().unwrap();
+    std::fs::write(
+        dir.path().join("latin1.py"),
+        b"# caf\xe9\nimport os\nos.system(cmd + x)\n",
+    )
+    .unwrap();
+    let output = agate(dir.path())
+        .args(["scan", "--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(0));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let notices = report["notices"].as_array().unwrap();
-    assert!(notices.iter().any(|n| n["path"] == "broken.py" && n["message"].as_str().unwrap().contains("syntax error")));
-    assert!(notices.iter().any(|n| n["path"] == "latin1.py" && n["message"].as_str().unwrap().contains("UTF-8")));
-    let rules: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["rule_id"].as_str().unwrap()).collect();
-    assert!(rules.contains(&"py.os-system-injection"), "latin-1 file still scanned: {rules:?}");
+    assert!(notices.iter().any(
+        |n| n["path"] == "broken.py" && n["message"].as_str().unwrap().contains("syntax error")
+    ));
+    assert!(
+        notices
+            .iter()
+            .any(|n| n["path"] == "latin1.py" && n["message"].as_str().unwrap().contains("UTF-8"))
+    );
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"py.os-system-injection"),
+        "latin-1 file still scanned: {rules:?}"
+    );
 }
 
 #[test]
 fn user_rule_folders_add_rules_and_bad_rules_are_usage_errors() {
     let rule = "id: py.no-print\nlanguage: python\nmessage: print in production code\nrule: { pattern: print($$$) }\nmetadata: { severity: low, confidence: high, ai_pattern: true }\n";
-    let dir = tree(&[("rules/py.no-print.yaml", rule), ("app.py", "print('hi')\n")]);
-    let output = agate(dir.path()).args(["scan", "app.py", "--rules", "rules", "--format", "json"]).output().unwrap();
+    let dir = tree(&[
+        ("rules/py.no-print.yaml", rule),
+        ("app.py", "print('hi')\n"),
+    ]);
+    let output = agate(dir.path())
+        .args(["scan", "app.py", "--rules", "rules", "--format", "json"])
+        .output()
+        .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["findings"][0]["rule_id"], "py.no-print");
 
-    std::fs::write(dir.path().join("rules/py.no-print.yaml"), rule.replace("severity: low", "severity: severe")).unwrap();
-    let output = agate(dir.path()).args(["scan", "--rules", "rules"]).output().unwrap();
+    std::fs::write(
+        dir.path().join("rules/py.no-print.yaml"),
+        rule.replace("severity: low", "severity: severe"),
+    )
+    .unwrap();
+    let output = agate(dir.path())
+        .args(["scan", "--rules", "rules"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("py.no-print.yaml") && stderr.contains("severe"), "{stderr}");
+    assert!(
+        stderr.contains("py.no-print.yaml") && stderr.contains("severe"),
+        "{stderr}"
+    );
 }
