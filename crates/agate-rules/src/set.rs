@@ -39,6 +39,11 @@ impl RuleSet {
         RuleSet::from_files(files)
     }
 
+    /// Parses one rule from YAML text; `path` names it in errors and its stem must be the id.
+    pub fn load_str(path: &str, yaml: &str) -> Result<RuleSet, RuleError> {
+        RuleSet::from_files(vec![(path.to_owned(), yaml.to_owned())])
+    }
+
     /// Builds a set from `(path, text)` pairs: rule YAML files and the fixtures beside them.
     fn from_files(files: Vec<(String, String)>) -> Result<RuleSet, RuleError> {
         let (yamls, others): (Vec<_>, Vec<_>) = files

@@ -1,0 +1,61 @@
+//! Property tests: whatever bytes a file holds, the scanner returns findings or notices and
+//! never panics. (The cargo-fuzz targets in `fuzz/` explore the same entry points longer.)
+
+use std::sync::LazyLock;
+
+use agate_rules::{RuleSet, ScanOptions, Scanner};
+use proptest::prelude::*;
+
+static SCANNER: LazyLock<Scanner> = LazyLock::new(|| {
+    Scanner::new(RuleSet::bundled().expect("bundled rules"), ScanOptions::default())
+});
+
+/// Fragments of real code, so generated inputs reach deep into the grammars and the rules.
+const FRAGMENTS: &[&str] = &[
+    "def f(x):\n", "    ", "try:\n", "except Exception:\n", "pass\n", "eval(", "os.system(",
+    "request.args[\"q\"]", "f\"SELECT * FROM t WHERE a = {x}\"", "\"", "'", "(", ")", "[", "]",
+    "{", "}", ":", ",", "\n", "catch (e) {}", "function g() {", "`${", "new Function(", "<div ",
+    "dangerouslySetInnerHTML={{__html: x}}", "/>", "class A {", "void m() {", "Runtime.getRuntime().exec(",
+    " + ", "password = \"hunter2!\"", "# TODO", "// rest of the code here", "\\", "\u{feff}", "µ", "$",
+];
+
+fn code() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(FRAGMENTS), 0..80).prop_map(|parts| parts.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,400}", extension in prop::sample::select(&["py", "js", "ts", "tsx", "java"][..])) {
+        let findings = SCANNER.scan_source(&format!("input.{extension}"), &text);
+        for finding in findings {
+            prop_assert!(finding.location.start <= finding.location.end);
+            prop_assert!(finding.location.start.line >= 1 && finding.location.start.column >= 1);
+        }
+    }
+
+    #[test]
+    fn code_like_input_never_panics(text in code(), extension in prop::sample::select(&["py", "js", "ts", "tsx", "java"][..])) {
+        let findings = SCANNER.scan_source(&format!("input.{extension}"), &text);
+        // Credential rules mask string literals in what they report. (Masking secrets that
+        // merely share a line with another rule's match is the secrets engine's job.)
+        for finding in findings.iter().filter(|finding| finding.rule_id.ends_with("hardcoded-credential")) {
+            prop_assert!(!finding.snippet.contains("hunter2"), "credentials are masked: {}", finding.snippet);
+            prop_assert!(!finding.message.contains("hunter2"));
+        }
+    }
+
+    #[test]
+    fn arbitrary_rule_yaml_is_an_error_not_a_panic(yaml in "\\PC{0,300}") {
+        let _ = RuleSet::load_str("py.fuzz.yaml", &yaml);
+    }
+}
+
+#[test]
+fn deeply_nested_input_is_scanned_without_overflow() {
+    let nested_python = format!("x = {}1{}\n", "[".repeat(50_000), "]".repeat(50_000));
+    let _ = SCANNER.scan_source("deep.py", &nested_python);
+    let nested_js = format!("const x = {}1{};\n", "(".repeat(50_000), ")".repeat(50_000));
+    let _ = SCANNER.scan_source("deep.js", &nested_js);
+}
