@@ -23,6 +23,7 @@
 mod error;
 mod fixture;
 mod metadata;
+mod prefilter;
 mod rule;
 mod scanner;
 mod set;

@@ -24,6 +24,11 @@ pub struct RuleMetadata {
     /// True when the rule flags a pattern typical of AI-written code.
     #[serde(default)]
     pub ai_pattern: bool,
+    /// The rule runs on a file only if the file contains one of these strings (ASCII
+    /// case-insensitive); empty means every file. A prefilter, so list what every match
+    /// must contain (an API name), never a guess.
+    #[serde(default)]
+    pub keywords: Vec<String>,
     /// True when matches may contain credentials: string literals in snippets are masked.
     #[serde(default)]
     pub sensitive: bool,

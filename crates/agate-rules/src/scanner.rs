@@ -6,11 +6,11 @@ use agate_lang::{Language, SourceFile, SourceKind, WalkOptions, classify_source,
 use agate_model::{
     Finding, Fingerprint, FingerprintInput, Location, Notice, NoticeLevel, Position, ScanStats,
 };
-use ast_grep_config::CombinedScan;
 use ast_grep_core::tree_sitter::StrDoc;
 use ast_grep_core::{AstGrep, Doc, Node, NodeMatch};
 use rayon::prelude::*;
 
+use crate::prefilter::LanguageRules;
 use crate::{Rule, RuleSet};
 
 /// The analyzer name findings of this engine carry.
@@ -126,8 +126,7 @@ impl Scanner {
 
 /// The per-scan view of a rule set: one combined matcher per language.
 pub(crate) struct Engine<'r> {
-    combined: HashMap<Language, CombinedScan<'r, Language>>,
-    rules_by_id: HashMap<&'r str, &'r Rule>,
+    languages: HashMap<Language, LanguageRules<'r>>,
 }
 
 struct FileOutcome {
@@ -144,21 +143,19 @@ impl<'r> Engine<'r> {
 
     pub(crate) fn from_rules(rules: impl Iterator<Item = &'r Rule>) -> Engine<'r> {
         let mut by_language: HashMap<Language, Vec<_>> = HashMap::new();
-        let mut rules_by_id = HashMap::new();
         for rule in rules {
-            rules_by_id.insert(rule.id(), rule);
             for config in rule.compiled() {
-                by_language.entry(config.language).or_default().push(config);
+                by_language
+                    .entry(config.language)
+                    .or_default()
+                    .push((rule, config));
             }
         }
-        let combined = by_language
+        let languages = by_language
             .into_iter()
-            .map(|(language, configs)| (language, CombinedScan::new(configs)))
+            .map(|(language, rules)| (language, LanguageRules::new(&rules)))
             .collect();
-        Engine {
-            combined,
-            rules_by_id,
-        }
+        Engine { languages }
     }
 
     fn analyze_file(&self, file: &SourceFile) -> FileOutcome {
@@ -218,10 +215,13 @@ impl<'r> Engine<'r> {
         language: Language,
         text: &str,
     ) -> (Vec<Finding>, Option<Notice>) {
-        let Some(combined) = self.combined.get(&language) else {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let Some(rules) = self.languages.get(&language) else {
             return (Vec::new(), None);
         };
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let Some(enabled) = rules.enabled(text) else {
+            return (Vec::new(), None);
+        };
         let root = match StrDoc::try_new(text, language) {
             Ok(doc) => AstGrep::doc(doc),
             Err(error) => {
@@ -234,24 +234,18 @@ impl<'r> Engine<'r> {
             }
         };
         let notice = syntax_error_notice(relative, &root);
-        let result = combined.scan(&root, false);
         let mut findings = Vec::new();
         let mut seen = HashMap::new();
-        for (config, matches) in result.matches {
-            let Some(rule) = self.rules_by_id.get(config.id.as_str()) else {
-                continue;
-            };
-            for node_match in matches {
-                let message = config.get_message(&node_match);
-                findings.push(build_finding(
-                    rule,
-                    relative,
-                    text,
-                    &node_match,
-                    message,
-                    &mut seen,
-                ));
-            }
+        for (rule, config, node_match) in rules.matches(&root, &enabled) {
+            let message = config.get_message(&node_match);
+            findings.push(build_finding(
+                rule,
+                relative,
+                text,
+                &node_match,
+                message,
+                &mut seen,
+            ));
         }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         findings.dedup_by(|a, b| a.rule_id == b.rule_id && a.location.start == b.location.start);

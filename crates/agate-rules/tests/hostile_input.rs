@@ -7,16 +7,52 @@ use agate_rules::{RuleSet, ScanOptions, Scanner};
 use proptest::prelude::*;
 
 static SCANNER: LazyLock<Scanner> = LazyLock::new(|| {
-    Scanner::new(RuleSet::bundled().expect("bundled rules"), ScanOptions::default())
+    Scanner::new(
+        RuleSet::bundled().expect("bundled rules"),
+        ScanOptions::default(),
+    )
 });
 
 /// Fragments of real code, so generated inputs reach deep into the grammars and the rules.
 const FRAGMENTS: &[&str] = &[
-    "def f(x):\n", "    ", "try:\n", "except Exception:\n", "pass\n", "eval(", "os.system(",
-    "request.args[\"q\"]", "f\"SELECT * FROM t WHERE a = {x}\"", "\"", "'", "(", ")", "[", "]",
-    "{", "}", ":", ",", "\n", "catch (e) {}", "function g() {", "`${", "new Function(", "<div ",
-    "dangerouslySetInnerHTML={{__html: x}}", "/>", "class A {", "void m() {", "Runtime.getRuntime().exec(",
-    " + ", "password = \"hunter2!\"", "# TODO", "// rest of the code here", "\\", "\u{feff}", "µ", "$",
+    "def f(x):\n",
+    "    ",
+    "try:\n",
+    "except Exception:\n",
+    "pass\n",
+    "eval(",
+    "os.system(",
+    "request.args[\"q\"]",
+    "f\"SELECT * FROM t WHERE a = {x}\"",
+    "\"",
+    "'",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ":",
+    ",",
+    "\n",
+    "catch (e) {}",
+    "function g() {",
+    "`${",
+    "new Function(",
+    "<div ",
+    "dangerouslySetInnerHTML={{__html: x}}",
+    "/>",
+    "class A {",
+    "void m() {",
+    "Runtime.getRuntime().exec(",
+    " + ",
+    "password = \"hunter2!\"",
+    "# TODO",
+    "// rest of the code here",
+    "\\",
+    "\u{feff}",
+    "µ",
+    "$",
 ];
 
 fn code() -> impl Strategy<Value = String> {

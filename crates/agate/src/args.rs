@@ -41,6 +41,9 @@ pub(crate) struct ScanArgs {
     /// Add the rules in this folder (repeatable); each `*.yaml` is one rule.
     #[arg(long = "rules", value_name = "DIR")]
     pub(crate) rule_dirs: Vec<PathBuf>,
+    /// Run only the rules given with --rules, not the bundled ones.
+    #[arg(long)]
+    pub(crate) no_bundled_rules: bool,
     /// Do not honour .gitignore, .ignore or .agateignore files.
     #[arg(long)]
     pub(crate) no_ignore: bool,

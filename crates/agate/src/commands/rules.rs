@@ -8,9 +8,14 @@ use crate::args::{ListArgs, ListFormat};
 use crate::exit::{ExitStatus, Failure};
 use crate::output;
 
-/// Loads the bundled rules plus the rules in `dirs`; any bad rule file is a usage error.
-pub(crate) fn load_rules(dirs: &[PathBuf]) -> anyhow::Result<RuleSet> {
-    let mut rules = RuleSet::bundled().map_err(|error| Failure::usage(error.to_string()))?;
+/// Loads the bundled rules (unless `bundled` is false) plus the rules in `dirs`; any bad rule
+/// file is a usage error.
+pub(crate) fn load_rules(dirs: &[PathBuf], bundled: bool) -> anyhow::Result<RuleSet> {
+    let mut rules = if bundled {
+        RuleSet::bundled().map_err(|error| Failure::usage(error.to_string()))?
+    } else {
+        RuleSet::default()
+    };
     for dir in dirs {
         let extra = RuleSet::load_dir(dir).map_err(|error| Failure::usage(error.to_string()))?;
         rules
@@ -21,7 +26,7 @@ pub(crate) fn load_rules(dirs: &[PathBuf]) -> anyhow::Result<RuleSet> {
 }
 
 pub(crate) fn list(args: &ListArgs) -> anyhow::Result<ExitStatus> {
-    let mut rules = load_rules(&args.rule_dirs)?;
+    let mut rules = load_rules(&args.rule_dirs, true)?;
     if let Some(language) = &args.language {
         let language: agate_lang::Language = language
             .parse()
@@ -58,7 +63,7 @@ pub(crate) fn list(args: &ListArgs) -> anyhow::Result<ExitStatus> {
 }
 
 pub(crate) fn show(id: &str) -> anyhow::Result<ExitStatus> {
-    let rules = load_rules(&[])?;
+    let rules = load_rules(&[], true)?;
     let Some(rule) = rules.get(id) else {
         let close: Vec<&str> = rules
             .iter()

@@ -12,12 +12,17 @@ use anyhow::Context as _;
 
 use crate::args::{FormatArg, ScanArgs};
 use crate::commands::rules::load_rules;
-use crate::exit::ExitStatus;
+use crate::exit::{ExitStatus, Failure};
 use crate::output;
 
 /// Scans, renders, and — when `block_at` is given (`agate gate`) — decides.
 pub(crate) fn run(args: &ScanArgs, block_at: Option<Severity>) -> anyhow::Result<ExitStatus> {
-    let rules = load_rules(&args.rule_dirs)?;
+    let rules = load_rules(&args.rule_dirs, !args.no_bundled_rules)?;
+    if rules.is_empty() {
+        return Err(Failure::usage(
+            "no rules to run: --no-bundled-rules needs at least one --rules DIR with rules",
+        ));
+    }
     let root = match &args.root {
         Some(root) => root.clone(),
         None => std::env::current_dir().context("cannot read the current directory")?,

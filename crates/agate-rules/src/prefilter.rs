@@ -1,0 +1,143 @@
+//! Which rules run on a file, and the one traversal that runs them.
+//!
+//! Keyword prefilter: a rule that declares `metadata.keywords` runs on a file only when the
+//! file contains one of them.
+//!
+//! Parsing is shared by all rules, but matching is not: every rule on a common node kind
+//! (`call`, `string`, `assignment`) is tried on every such node. Most security rules name an
+//! API (`os.system`, `pickle`, `createCipheriv`), so one Aho-Corasick pass over the text
+//! (ASCII case-insensitive) tells which of them can possibly match, and the combined matcher
+//! for the file is built from those alone. The same trick is gitleaks's keyword prefilter.
+//!
+//! Dispatch: rules are indexed by the node kinds they can match, and one depth-first walk
+//! of the tree tries each node only against the rules for its kind. (ast-grep's
+//! `CombinedScan` does the same but first walks the whole tree a second time looking for
+//! `ast-grep-ignore` comments; agate's suppressions are its own, so that walk is skipped.)
+
+use agate_lang::Language;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use ast_grep_config::RuleConfig;
+use ast_grep_core::matcher::MatcherExt;
+use ast_grep_core::tree_sitter::StrDoc;
+use ast_grep_core::{AstGrep, Matcher, NodeMatch};
+
+use crate::Rule;
+
+/// A rule, its compiled form for the file's language, and where it matched.
+pub(crate) type Match<'r, 't> = (
+    &'r Rule,
+    &'r RuleConfig<Language>,
+    NodeMatch<'t, StrDoc<Language>>,
+);
+
+/// The rules of one language, with the automaton that selects them per file.
+pub(crate) struct LanguageRules<'r> {
+    rules: Vec<(&'r Rule, &'r RuleConfig<Language>)>,
+    /// For each node kind id, the indices (into `rules`) of the rules that can match it.
+    by_kind: Vec<Vec<usize>>,
+    /// `None` when no rule declares keywords.
+    keywords: Option<AhoCorasick>,
+    /// For each keyword pattern, the indices (into `rules`) of the rules it enables.
+    enables: Vec<Vec<usize>>,
+    /// Indices of rules without keywords: they run on every file.
+    unconditional: Vec<usize>,
+}
+
+impl<'r> LanguageRules<'r> {
+    pub(crate) fn new(rules: &[(&'r Rule, &'r RuleConfig<Language>)]) -> LanguageRules<'r> {
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut enables: Vec<Vec<usize>> = Vec::new();
+        let mut unconditional = Vec::new();
+        for (index, (rule, _)) in rules.iter().enumerate() {
+            let keywords = &rule.metadata().keywords;
+            if keywords.is_empty() {
+                unconditional.push(index);
+            }
+            for keyword in keywords {
+                if let Some(pattern) = patterns
+                    .iter()
+                    .position(|known| known.eq_ignore_ascii_case(keyword))
+                {
+                    enables[pattern].push(index);
+                } else {
+                    patterns.push(keyword);
+                    enables.push(vec![index]);
+                }
+            }
+        }
+        let keywords = (!patterns.is_empty())
+            .then(|| {
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+                    .ok()
+            })
+            .flatten();
+        if keywords.is_none() {
+            // Without an automaton (none declared, or it failed to build), run everything.
+            unconditional = (0..rules.len()).collect();
+        }
+        let mut by_kind: Vec<Vec<usize>> = Vec::new();
+        for (index, (_, config)) in rules.iter().enumerate() {
+            // Loading rejects rules without potential kinds, so every rule is indexed.
+            let Some(kinds) = config.matcher.potential_kinds() else {
+                continue;
+            };
+            for kind in &kinds {
+                if by_kind.len() <= kind {
+                    by_kind.resize_with(kind + 1, Vec::new);
+                }
+                by_kind[kind].push(index);
+            }
+        }
+        LanguageRules {
+            rules: rules.to_vec(),
+            by_kind,
+            keywords,
+            enables,
+            unconditional,
+        }
+    }
+
+    /// Returns which rules can match `text` (indexed like the rules), or `None` when none
+    /// can, in which case the file need not be parsed at all.
+    pub(crate) fn enabled(&self, text: &str) -> Option<Vec<bool>> {
+        let mut enabled = vec![false; self.rules.len()];
+        for &index in &self.unconditional {
+            enabled[index] = true;
+        }
+        if let Some(keywords) = &self.keywords {
+            for found in keywords.find_overlapping_iter(text) {
+                for &index in &self.enables[found.pattern().as_usize()] {
+                    enabled[index] = true;
+                }
+            }
+        }
+        enabled.contains(&true).then_some(enabled)
+    }
+
+    /// Walks `root` once and returns every match of the enabled rules, in tree order.
+    pub(crate) fn matches<'t>(
+        &self,
+        root: &'t AstGrep<StrDoc<Language>>,
+        enabled: &[bool],
+    ) -> Vec<Match<'r, 't>> {
+        let mut found = Vec::new();
+        for node in root.root().dfs() {
+            let Some(candidates) = self.by_kind.get(usize::from(node.kind_id())) else {
+                continue;
+            };
+            for &index in candidates {
+                if !enabled[index] {
+                    continue;
+                }
+                let (rule, config) = self.rules[index];
+                if let Some(node_match) = config.matcher.match_node(node.clone()) {
+                    found.push((rule, config, node_match));
+                }
+            }
+        }
+        found
+    }
+}
