@@ -8,3 +8,4 @@ def login(username, password, token):
     logger.debug("issued token %s", token)  # expect: py.logging-sensitive-data
     logger.info("user %s logged in", username)  # ok: py.logging-sensitive-data
     logger.warning("invalid password for %s", username)  # ok: py.logging-sensitive-data
+    print(token.tok_name[kind], os.getcwd())  # ok: py.logging-sensitive-data

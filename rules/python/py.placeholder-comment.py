@@ -4,4 +4,5 @@ def transfer(source, target, amount):
     target.balance += amount
     # ... rest of the code here  # expect: py.placeholder-comment
     # Keep the ledger in sync with the accounts table.  # ok: py.placeholder-comment
+    # -1 is a placeholder for indexing purposes.  # ok: py.placeholder-comment
     return source, target
