@@ -13,7 +13,10 @@ use agate_rules::{RuleSet, ScanOptions, Scanner};
 
 fn main() {
     // `cargo bench` passes `--bench`; everything else is ours.
-    let args: Vec<String> = std::env::args().skip(1).filter(|arg| arg != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|arg| arg != "--bench")
+        .collect();
     let Some(dir) = args.first().map(PathBuf::from) else {
         println!("usage: cargo bench -p agate-rules --bench scan -- DIR [ITERATIONS]");
         return;
@@ -22,7 +25,10 @@ fn main() {
     let dir = match dir.canonicalize() {
         Ok(dir) => dir,
         Err(error) => {
-            println!("cannot open {}: {error} (give an absolute path)", dir.display());
+            println!(
+                "cannot open {}: {error} (give an absolute path)",
+                dir.display()
+            );
             return;
         }
     };
@@ -50,11 +56,25 @@ fn main() {
     let median = times[times.len() / 2].as_secs_f64();
     let files = output.stats.files as f64;
     let megabytes = output.stats.bytes as f64 / 1e6;
-    println!("{} ({rule_count} rules, {iterations} iterations)", dir.display());
-    println!("  files     {:>10}   {:.1} MB", output.stats.files, megabytes);
+    println!(
+        "{} ({rule_count} rules, {iterations} iterations)",
+        dir.display()
+    );
+    println!(
+        "  files     {:>10}   {:.1} MB",
+        output.stats.files, megabytes
+    );
     println!("  findings  {:>10}", output.findings.len());
-    println!("  best      {best:>10.3} s   {:.0} files/s   {:.1} MB/s", files / best, megabytes / best);
-    println!("  median    {median:>10.3} s   {:.0} files/s   {:.1} MB/s", files / median, megabytes / median);
+    println!(
+        "  best      {best:>10.3} s   {:.0} files/s   {:.1} MB/s",
+        files / best,
+        megabytes / best
+    );
+    println!(
+        "  median    {median:>10.3} s   {:.0} files/s   {:.1} MB/s",
+        files / median,
+        megabytes / median
+    );
     if let Some(peak) = peak_rss_mb() {
         println!("  peak RSS  {peak:>10.0} MB");
     }

@@ -76,8 +76,10 @@ fn check_rule(rule: &Rule) -> FixtureOutcome {
             .collect();
         outcome.expected += expected.len();
         outcome.near_misses += annotations.values().filter(|kind| **kind == "ok").count();
-        let (findings, notice) =
-            engine.analyze_text(&fixture.path, fixture.language, &fixture.text);
+        // Annotations are blanked before the scan, so a rule id in a comment can neither
+        // satisfy a keyword prefilter nor be matched by a rule that reads comments.
+        let text = blank_annotations(&fixture.text);
+        let (findings, notice) = engine.analyze_text(&fixture.path, fixture.language, &text);
         if let Some(notice) = notice {
             outcome
                 .failures

@@ -248,9 +248,26 @@ impl<'r> Engine<'r> {
             ));
         }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        findings.dedup_by(|a, b| a.rule_id == b.rule_id && a.location.start == b.location.start);
+        drop_nested_matches(&mut findings);
         (findings, notice)
     }
+}
+
+/// Keeps one finding per rule for nested matches: `fs.readFile(path.join(base, req.x))`
+/// is one path traversal, not two. `findings` must be sorted by position.
+fn drop_nested_matches(findings: &mut Vec<Finding>) {
+    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
+    for finding in findings.drain(..) {
+        let nested = kept.iter().rev().any(|outer| {
+            outer.rule_id == finding.rule_id
+                && outer.location.start <= finding.location.start
+                && finding.location.end <= outer.location.end
+        });
+        if !nested {
+            kept.push(finding);
+        }
+    }
+    *findings = kept;
 }
 
 fn syntax_error_notice(relative: &str, root: &AstGrep<StrDoc<Language>>) -> Option<Notice> {
@@ -515,6 +532,14 @@ mod tests {
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].snippet, "password = \"***\"");
         assert!(!format!("{findings:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn nested_matches_of_one_rule_are_reported_once() {
+        let source = "eval(eval(q))\n";
+        let findings = engine_findings(&[EVAL], "a.py", source);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].location.start.column, 1);
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! Property tests: whatever bytes a file holds, the scanner returns findings or notices and
 //! never panics. (The cargo-fuzz targets in `fuzz/` explore the same entry points longer.)
-#![expect(clippy::expect_used, reason = "a static initializer in a test fails loudly")]
+#![expect(
+    clippy::expect_used,
+    reason = "a static initializer in a test fails loudly"
+)]
 
 use std::sync::LazyLock;
 
