@@ -8,10 +8,10 @@ fn expected(dir: &Path) -> BTreeSet<(String, u64, String)> {
     let mut expected = BTreeSet::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name.ends_with(".md") {
+        if path.extension().is_some_and(|extension| extension == "md") {
             continue;
         }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
         for (index, line) in std::fs::read_to_string(&path).unwrap().lines().enumerate() {
             if let Some(at) = line.find("expect: ") {
                 let rule = line[at + 8..]
