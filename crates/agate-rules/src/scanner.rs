@@ -1,5 +1,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 use std::time::Instant;
 
 use agate_lang::{Language, SourceFile, SourceKind, WalkOptions, classify_source, walk};
@@ -9,6 +10,7 @@ use agate_model::{
 use ast_grep_core::tree_sitter::StrDoc;
 use ast_grep_core::{AstGrep, Doc, Node, NodeMatch};
 use rayon::prelude::*;
+use regex::Regex;
 
 use crate::prefilter::LanguageRules;
 use crate::{Rule, RuleSet};
@@ -301,11 +303,20 @@ fn build_finding<D: Doc<Lang = Language>>(
     let start = position(text, range.start);
     let end = position(text, range.end);
     let metadata = rule.metadata();
-    let masked = metadata.sensitive.then(|| mask_strings(node));
-    let code = masked
-        .as_ref()
-        .map_or_else(|| node.text().into_owned(), |m| m.code.clone());
-    let snippet = snippet(text, range.start, range.end, masked.as_ref());
+    let (code, snippet) = if metadata.sensitive {
+        // Lexical masking handles well-formed code; removing the literal values the match
+        // contains also covers garbage where quotes do not pair up.
+        let values = literal_values(node);
+        (
+            mask_sensitive(&node.text(), &values),
+            mask_sensitive(&snippet(text, range.start, range.end), &values),
+        )
+    } else {
+        (
+            node.text().into_owned(),
+            snippet(text, range.start, range.end),
+        )
+    };
     let scope = enclosing_scope(node);
     let occurrence = {
         let key = (
@@ -364,70 +375,74 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-/// Masked text of a sensitive match: string literals replaced by `"***"`.
-struct Masked {
-    /// The matched code, masked.
-    code: String,
-    /// Byte ranges (absolute) of the string literals that were masked.
-    ranges: Vec<std::ops::Range<usize>>,
+/// Quoted strings, including one left open at the end of a line (so a truncated literal
+/// is masked too).
+static STRING_LITERAL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?m)"(?:[^"\\\n]|\\.)*(?:"|$)|'(?:[^'\\\n]|\\.)*(?:'|$)|`(?:[^`\\]|\\.)*(?:`|\z)"#,
+    )
+    .ok()
+});
+
+/// Replaces every string literal in `code` with `"***"`: what sensitive rules show and
+/// fingerprint, so no report carries the credential they found.
+fn mask_string_literals(code: &str) -> String {
+    match STRING_LITERAL.as_ref() {
+        Some(pattern) => pattern.replace_all(code, "\"***\"").into_owned(),
+        // The pattern is a constant; should it ever fail to compile, show nothing.
+        None => "***".to_owned(),
+    }
 }
 
+/// String literal kinds across the grammars.
 const STRING_KINDS: &[&str] = &[
     "string",
     "string_literal",
     "template_string",
     "string_fragment",
+    "string_content",
 ];
 
-fn mask_strings<D: Doc>(node: &Node<'_, D>) -> Masked {
-    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
-    for descendant in node.dfs() {
-        if STRING_KINDS.contains(&descendant.kind().as_ref())
-            && ranges
-                .last()
-                .is_none_or(|last| last.end <= descendant.range().start)
-        {
-            ranges.push(descendant.range());
-        }
-    }
-    let base = node.range().start;
-    let text = node.text();
-    let mut code = String::with_capacity(text.len());
-    let mut cursor = 0;
-    for range in &ranges {
-        let (start, end) = (range.start - base, range.end - base);
-        code.push_str(text.get(cursor..start).unwrap_or_default());
-        code.push_str("\"***\"");
-        cursor = end;
-    }
-    code.push_str(text.get(cursor..).unwrap_or_default());
-    Masked { code, ranges }
+/// The values (without quotes) of the string literals inside a match, shortest last.
+fn literal_values<D: Doc>(node: &Node<'_, D>) -> Vec<String> {
+    let mut values: Vec<String> = node
+        .dfs()
+        .filter(|descendant| STRING_KINDS.contains(&descendant.kind().as_ref()))
+        .map(|literal| {
+            literal
+                .text()
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                .trim_matches(|c| matches!(c, '"' | '\'' | '`'))
+                .to_owned()
+        })
+        .filter(|value| value.chars().count() >= 3)
+        .collect();
+    values.sort_by_key(|value| std::cmp::Reverse(value.len()));
+    values.dedup();
+    values
 }
 
-/// The whole source lines a match spans, capped at [`SNIPPET_MAX_LINES`], with sensitive
-/// string literals masked.
-fn snippet(text: &str, start: usize, end: usize, masked: Option<&Masked>) -> String {
+/// Masks every string literal in `code` and every remaining occurrence of `values`.
+fn mask_sensitive(code: &str, values: &[String]) -> String {
+    let mut masked = mask_string_literals(code);
+    for value in values {
+        masked = masked.replace(value.as_str(), "***");
+    }
+    masked
+}
+
+/// The whole source lines a match spans, capped at [`SNIPPET_MAX_LINES`].
+fn snippet(text: &str, start: usize, end: usize) -> String {
     let start = floor_char_boundary(text, start);
     let end = floor_char_boundary(text, end.max(start));
     let line_start = text[..start].rfind('\n').map_or(0, |index| index + 1);
     let line_end = text[end..]
         .find('\n')
         .map_or(text.len(), |index| end + index);
-    let mut shown = String::new();
-    let mut cursor = line_start;
-    for range in masked
-        .map(|masked| masked.ranges.as_slice())
-        .unwrap_or_default()
-    {
-        if range.start < cursor || range.end > line_end {
-            continue;
-        }
-        shown.push_str(&text[cursor..range.start]);
-        shown.push_str("\"***\"");
-        cursor = range.end;
-    }
-    shown.push_str(&text[cursor..line_end]);
-    let mut lines: Vec<&str> = shown.lines().take(SNIPPET_MAX_LINES).collect();
+    let mut lines: Vec<&str> = text[line_start..line_end]
+        .lines()
+        .take(SNIPPET_MAX_LINES)
+        .collect();
     if lines.is_empty() {
         lines.push("");
     }
@@ -540,6 +555,15 @@ mod tests {
         let findings = engine_findings(&[EVAL], "a.py", source);
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].location.start.column, 1);
+    }
+
+    #[test]
+    fn masking_covers_every_literal_on_the_line_even_unterminated_ones() {
+        assert_eq!(
+            mask_string_literals(r#"a = "x\"y"; b = 'z'; c = "open"#),
+            r#"a = "***"; b = "***"; c = "***""#
+        );
+        assert_eq!(mask_string_literals("k = `t${x}`"), "k = \"***\"");
     }
 
     #[test]

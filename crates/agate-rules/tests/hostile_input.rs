@@ -99,3 +99,31 @@ fn deeply_nested_input_is_scanned_without_overflow() {
     let nested_js = format!("const x = {}1{};\n", "(".repeat(50_000), ")".repeat(50_000));
     let _ = SCANNER.scan_source("deep.js", &nested_js);
 }
+
+#[test]
+fn issue_2_a_second_credential_on_the_matched_line_is_masked() {
+    // Found by `code_like_input_never_panics`: the match was the first declaration and the
+    // snippet showed the second one in full.
+    let text = "class A {\n  void f() {\n    String password = \"hunter2!\"; String token = \"hunter2!\";\n  }\n}\n";
+    let findings = SCANNER.scan_source("A.java", text);
+    assert!(!findings.is_empty());
+    for finding in findings {
+        assert!(!finding.snippet.contains("hunter2"), "{}", finding.snippet);
+    }
+}
+
+#[test]
+fn issue_2_credentials_in_unbalanced_quotes_are_masked() {
+    // Found by `code_like_input_never_panics` with 3,000 cases: quotes that do not pair up
+    // defeated lexical masking.
+    let text = "request.args[\"q\"]def f(x):\ndef f(x):\nrequest.args[\"q\"]# TODO\"password = \"hunter2!\"";
+    for name in ["a.java", "a.py", "a.js"] {
+        for finding in SCANNER.scan_source(name, text) {
+            assert!(
+                !finding.snippet.contains("hunter2"),
+                "{name}: {}",
+                finding.snippet
+            );
+        }
+    }
+}
