@@ -38,6 +38,8 @@ pub struct WalkOptions {
     pub max_file_size: u64,
     /// Walker threads; 0 picks a number from the available cores.
     pub threads: usize,
+    /// Extra globs (gitignore syntax, relative to the scan root) of paths never scanned.
+    pub ignore_globs: Vec<String>,
 }
 
 impl Default for WalkOptions {
@@ -47,6 +49,7 @@ impl Default for WalkOptions {
             include_vendored: false,
             max_file_size: 2 * 1024 * 1024,
             threads: 0,
+            ignore_globs: Vec::new(),
         }
     }
 }
@@ -122,6 +125,28 @@ pub fn walk(root: &Path, paths: &[PathBuf], options: &WalkOptions) -> Walk {
         });
     if options.respect_ignore_files {
         builder.add_custom_ignore_filename(".agateignore");
+    }
+    if !options.ignore_globs.is_empty() {
+        let mut overrides = ignore::overrides::OverrideBuilder::new(root);
+        for pattern in &options.ignore_globs {
+            if let Err(error) = overrides.add(&format!("!{pattern}")) {
+                result.errors.push(WalkError {
+                    path: None,
+                    message: format!("ignored glob `{pattern}` is invalid: {error}"),
+                    unchecked: true,
+                });
+            }
+        }
+        match overrides.build() {
+            Ok(overrides) => {
+                builder.overrides(overrides);
+            }
+            Err(error) => result.errors.push(WalkError {
+                path: None,
+                message: format!("ignore globs are invalid: {error}"),
+                unchecked: true,
+            }),
+        }
     }
 
     let found = Mutex::new(Walk::default());
@@ -275,6 +300,21 @@ mod tests {
             relative_paths(&walk),
             ["generated/out.py", "node_modules/a/index.js"]
         );
+    }
+
+    #[test]
+    fn configured_ignore_globs_skip_paths() {
+        let dir = tree(&[
+            ("app.py", ""),
+            ("generated/api.py", ""),
+            ("web/x.min.py", ""),
+        ]);
+        let options = WalkOptions {
+            ignore_globs: vec!["generated/**".to_owned(), "*.min.py".to_owned()],
+            ..WalkOptions::default()
+        };
+        let walk = walk(dir.path(), &[dir.path().to_path_buf()], &options);
+        assert_eq!(relative_paths(&walk), ["app.py"]);
     }
 
     #[test]

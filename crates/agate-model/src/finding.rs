@@ -1,7 +1,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Confidence, Fingerprint, Severity};
+use crate::{Confidence, FindingStatus, Fingerprint, Justification, Severity, Tier};
 
 /// A 1-based line and column; columns count Unicode scalar values, not bytes.
 #[derive(
@@ -55,6 +55,21 @@ pub struct Finding {
     pub ai_pattern: bool,
     /// Identity that survives unrelated edits; baselines and suppressions key on it.
     pub fingerprint: Fingerprint,
+    /// The gate the finding belongs to (set by the policy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<String>,
+    /// Where the line came from: `ai`, `new` or `legacy` (set by the policy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<Tier>,
+    /// Open, baselined or suppressed (set by the policy).
+    #[serde(default)]
+    pub status: FindingStatus,
+    /// Why it is baselined or suppressed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub justification: Option<Justification>,
+    /// True when this finding makes its gate fail.
+    #[serde(default)]
+    pub blocking: bool,
 }
 
 impl Finding {

@@ -1,7 +1,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Finding, RuleDescriptor, Severity};
+use crate::{Finding, GateResult, RuleDescriptor, Severity};
 
 /// The version of the report JSON; bumped on any incompatible change.
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
@@ -95,119 +95,25 @@ pub struct ScanStats {
     pub duration_ms: u64,
 }
 
-/// The decision of `agate gate`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// The decision of `agate gate`: every gate of the environment, and the overall outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Verdict {
-    /// Pass, blocked, or error (something could not be checked).
+    /// Pass, blocked (a gate in block mode failed), or error (something could not be checked).
     pub status: VerdictStatus,
-    /// Findings at or above this severity block.
-    pub block_at: Severity,
-    /// How many findings block.
-    pub blocking: u64,
+    /// The environment the gates ran for (`default` without `--env`).
+    pub environment: String,
+    /// Each gate's result, in configuration order.
+    pub gates: Vec<GateResult>,
 }
 
-/// The outcome of a gate.
+/// The overall outcome of `agate gate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum VerdictStatus {
-    /// Nothing blocks.
+    /// No gate in block mode failed.
     Pass,
-    /// At least one finding blocks.
+    /// A gate in block mode failed.
     Blocked,
     /// Nothing blocks, but something could not be checked, so the gate fails closed.
     Error,
-}
-
-impl Verdict {
-    /// Decides a gate over a report: blocked when a finding reaches `block_at`, an error when
-    /// nothing blocks but a notice says something was not checked, a pass otherwise.
-    pub fn decide(report: &Report, block_at: Severity) -> Verdict {
-        let blocking = report
-            .findings
-            .iter()
-            .filter(|finding| finding.severity >= block_at)
-            .count() as u64;
-        let unchecked = report
-            .notices
-            .iter()
-            .any(|notice| notice.level == NoticeLevel::Error);
-        let status = if blocking > 0 {
-            VerdictStatus::Blocked
-        } else if unchecked {
-            VerdictStatus::Error
-        } else {
-            VerdictStatus::Pass
-        };
-        Verdict {
-            status,
-            block_at,
-            blocking,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::{Confidence, Fingerprint, Location, Position};
-
-    fn report(severities: &[Severity], notices: Vec<Notice>) -> Report {
-        let findings = severities
-            .iter()
-            .map(|&severity| Finding {
-                rule_id: "py.x".into(),
-                analyzer: "sast".into(),
-                severity,
-                confidence: Confidence::High,
-                message: "m".into(),
-                location: Location {
-                    path: "a.py".into(),
-                    start: Position { line: 1, column: 1 },
-                    end: Position { line: 1, column: 2 },
-                },
-                snippet: "x".into(),
-                cwe: vec![],
-                owasp: vec![],
-                ai_pattern: false,
-                fingerprint: Fingerprint::from_hex("00"),
-            })
-            .collect();
-        Report {
-            schema_version: REPORT_SCHEMA_VERSION,
-            tool: Tool {
-                name: "agate".into(),
-                version: "0".into(),
-            },
-            findings,
-            rules: vec![],
-            notices,
-            stats: ScanStats::default(),
-            verdict: None,
-        }
-    }
-
-    #[test]
-    fn gate_blocks_at_threshold_and_passes_below() {
-        let blocked = Verdict::decide(
-            &report(&[Severity::Medium, Severity::High], vec![]),
-            Severity::High,
-        );
-        assert_eq!(
-            (blocked.status, blocked.blocking),
-            (VerdictStatus::Blocked, 1)
-        );
-        let pass = Verdict::decide(&report(&[Severity::Medium], vec![]), Severity::High);
-        assert_eq!((pass.status, pass.blocking), (VerdictStatus::Pass, 0));
-    }
-
-    #[test]
-    fn gate_fails_closed_on_unchecked_files() {
-        let notice = Notice {
-            level: NoticeLevel::Error,
-            path: Some("a.py".into()),
-            message: "permission denied".into(),
-        };
-        let verdict = Verdict::decide(&report(&[Severity::Low], vec![notice]), Severity::High);
-        assert_eq!(verdict.status, VerdictStatus::Error);
-    }
 }

@@ -151,10 +151,27 @@ fn result<'r>(report: &'r Report, finding: &'r Finding) -> SarifResult<'r> {
         partial_fingerprints: PartialFingerprints {
             agate: finding.fingerprint.as_str(),
         },
+        suppressions: finding
+            .justification
+            .iter()
+            .map(|justification| SarifSuppression {
+                kind: if justification.source == "inline" {
+                    "inSource"
+                } else {
+                    "external"
+                },
+                status: "accepted",
+                justification: justification.reason.clone(),
+            })
+            .collect(),
         properties: ResultProperties {
             severity: finding.severity,
             confidence: finding.confidence.as_str(),
             ai_pattern: finding.ai_pattern,
+            tier: finding.tier,
+            status: finding.status,
+            gate: finding.gate.as_deref(),
+            blocking: finding.blocking,
         },
     }
 }
@@ -304,7 +321,17 @@ struct SarifResult<'r> {
     message: Message,
     locations: Vec<Location>,
     partial_fingerprints: PartialFingerprints<'r>,
-    properties: ResultProperties,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<SarifSuppression>,
+    properties: ResultProperties<'r>,
+}
+
+/// Why a baselined (`external`) or inline-suppressed (`inSource`) result does not count.
+#[derive(Serialize)]
+struct SarifSuppression {
+    kind: &'static str,
+    status: &'static str,
+    justification: String,
 }
 
 #[derive(Serialize)]
@@ -348,10 +375,16 @@ struct PartialFingerprints<'r> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ResultProperties {
+struct ResultProperties<'r> {
     severity: Severity,
     confidence: &'static str,
     ai_pattern: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tier: Option<agate_model::Tier>,
+    status: agate_model::FindingStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gate: Option<&'r str>,
+    blocking: bool,
 }
 
 #[cfg(test)]

@@ -3,7 +3,10 @@
 
 use std::io::{self, Write};
 
-use agate_model::{Finding, NoticeLevel, Report, Severity, VerdictStatus};
+use agate_model::{
+    Finding, FindingStatus, GateMode, GateStatus, NoticeLevel, Report, Severity, Verdict,
+    VerdictStatus,
+};
 use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
@@ -17,7 +20,12 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
         Renderer::plain()
     }
     .decor_style(DecorStyle::Ascii);
-    for finding in &report.findings {
+    // Baselined and suppressed findings are counted in the gate table, not shown in full.
+    for finding in report
+        .findings
+        .iter()
+        .filter(|finding| finding.status.is_open())
+    {
         writeln!(
             out,
             "{}\n",
@@ -39,23 +47,62 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
     }
     writeln!(out, "{}", summary(report))?;
     if let Some(verdict) = &report.verdict {
-        let line = match verdict.status {
-            VerdictStatus::Pass => {
-                format!("gate passed: no finding at or above `{}`", verdict.block_at)
-            }
-            VerdictStatus::Blocked => format!(
-                "gate blocked: {} finding{} at or above `{}`",
-                verdict.blocking,
-                plural(verdict.blocking),
-                verdict.block_at
-            ),
-            VerdictStatus::Error => {
-                "gate error: some files could not be checked (see the errors above)".to_owned()
-            }
-        };
-        writeln!(out, "{line}")?;
+        write_verdict(verdict, out)?;
     }
     Ok(())
+}
+
+/// The gate table and the environment's outcome.
+fn write_verdict(verdict: &Verdict, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "\n{:<18} {:<6} {:<6} {:>8} {:>6} {:>9} {:>10}  blocking ai/new/legacy",
+        "gate", "mode", "status", "blocking", "below", "baselined", "suppressed"
+    )?;
+    for gate in &verdict.gates {
+        let counts = &gate.counts;
+        writeln!(
+            out,
+            "{:<18} {:<6} {:<6} {:>8} {:>6} {:>9} {:>10}  {}/{}/{}",
+            gate.name,
+            match gate.mode {
+                GateMode::Block => "block",
+                GateMode::Warn => "warn",
+            },
+            match gate.status {
+                GateStatus::Pass => "pass",
+                GateStatus::Warn => "warn",
+                GateStatus::Fail => "FAIL",
+                GateStatus::Error => "ERROR",
+            },
+            counts.blocking,
+            counts.below_threshold,
+            counts.baselined,
+            counts.suppressed,
+            counts.blocking_ai,
+            counts.blocking_new,
+            counts.blocking_legacy
+        )?;
+    }
+    let failed: Vec<&str> = verdict
+        .gates
+        .iter()
+        .filter(|gate| gate.status == GateStatus::Fail)
+        .map(|gate| gate.name.as_str())
+        .collect();
+    let line = match verdict.status {
+        VerdictStatus::Pass => format!("\nenvironment `{}`: passed", verdict.environment),
+        VerdictStatus::Blocked => format!(
+            "\nenvironment `{}`: blocked by {}",
+            verdict.environment,
+            failed.join(", ")
+        ),
+        VerdictStatus::Error => format!(
+            "\nenvironment `{}`: error, some files could not be checked (see the errors above)",
+            verdict.environment
+        ),
+    };
+    writeln!(out, "{line}")
 }
 
 fn finding_groups<'a>(report: &'a Report, finding: &'a Finding) -> Vec<Group<'a>> {
@@ -74,6 +121,13 @@ fn finding_groups<'a>(report: &'a Report, finding: &'a Finding) -> Vec<Group<'a>
         .path(finding.location.path.as_str())
         .annotation(AnnotationKind::Primary.span(span));
     let mut groups = vec![title.element(snippet)];
+    let mut context = Vec::new();
+    if let Some(tier) = finding.tier {
+        context.push(format!("tier: {tier}"));
+    }
+    if let Some(gate) = &finding.gate {
+        context.push(format!("gate: {gate}"));
+    }
     let mut tags: Vec<&str> = finding
         .cwe
         .iter()
@@ -85,6 +139,7 @@ fn finding_groups<'a>(report: &'a Report, finding: &'a Finding) -> Vec<Group<'a>
     }
     let confidence = format!("confidence: {}", finding.confidence);
     tags.push(&confidence);
+    tags.extend(context.iter().map(String::as_str));
     let mut footer = tags.join(" · ");
     if let Some(help) = report
         .rule(&finding.rule_id)
@@ -154,8 +209,24 @@ pub fn summary(report: &Report) -> String {
         .filter(|(_, count)| *count > 0)
         .map(|(severity, count)| format!("{count} {severity}"))
         .collect();
+    let excused = |status: FindingStatus| {
+        report
+            .findings
+            .iter()
+            .filter(|finding| finding.status == status)
+            .count()
+    };
+    let (baselined, suppressed) = (
+        excused(FindingStatus::Baselined),
+        excused(FindingStatus::Suppressed),
+    );
+    let excused = if baselined + suppressed > 0 {
+        format!("; {baselined} baselined, {suppressed} suppressed")
+    } else {
+        String::new()
+    };
     format!(
-        "Found {total} finding{} ({}) in {scanned}.",
+        "Found {total} finding{} ({}{excused}) in {scanned}.",
         plural(total),
         counts.join(", ")
     )

@@ -1,10 +1,15 @@
 //! A report with a bit of everything, shared by the renderer snapshots.
 
 use agate_model::{
-    Confidence, Finding, Fingerprint, Location, Notice, NoticeLevel, Position,
-    REPORT_SCHEMA_VERSION, Report, RuleDescriptor, ScanStats, Severity, Tool, Verdict,
+    Confidence, Finding, FindingStatus, Fingerprint, GateCounts, GateMode, GateResult, GateStatus,
+    Justification, Location, Notice, NoticeLevel, Position, REPORT_SCHEMA_VERSION, Report,
+    RuleDescriptor, ScanStats, Severity, Tier, Tool, Verdict, VerdictStatus,
 };
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one sample report with a bit of everything"
+)]
 pub(crate) fn sample_report() -> Report {
     let finding =
         |rule_id: &str, severity, path: &str, line, (start, end), snippet: &str, message: &str| {
@@ -31,6 +36,30 @@ pub(crate) fn sample_report() -> Report {
                 owasp: vec![],
                 ai_pattern: rule_id.contains("except"),
                 fingerprint: Fingerprint::from_hex(format!("{line:032x}")),
+                gate: Some(
+                    if rule_id.contains("except") {
+                        "provenance-lint"
+                    } else {
+                        "security"
+                    }
+                    .into(),
+                ),
+                tier: Some(if rule_id.contains("except") {
+                    Tier::Ai
+                } else {
+                    Tier::Legacy
+                }),
+                status: if rule_id.contains("except") {
+                    FindingStatus::Open
+                } else {
+                    FindingStatus::Baselined
+                },
+                justification: (!rule_id.contains("except")).then(|| Justification {
+                    source: "baseline".into(),
+                    reason: "accepted legacy risk".into(),
+                    until: None,
+                }),
+                blocking: rule_id.contains("except"),
             }
         };
     let mut report = Report {
@@ -97,6 +126,35 @@ pub(crate) fn sample_report() -> Report {
         },
         verdict: None,
     };
-    report.verdict = Some(Verdict::decide(&report, Severity::High));
+    report.verdict = Some(Verdict {
+        status: VerdictStatus::Blocked,
+        environment: "staging".into(),
+        gates: vec![
+            GateResult {
+                name: "provenance-lint".into(),
+                mode: GateMode::Block,
+                status: GateStatus::Fail,
+                counts: GateCounts {
+                    blocking: 1,
+                    blocking_ai: 1,
+                    ..GateCounts::default()
+                },
+                reasons: vec![
+                    "1 finding at or above the threshold of its tier (ai 1, new 0, legacy 0)"
+                        .into(),
+                ],
+            },
+            GateResult {
+                name: "security".into(),
+                mode: GateMode::Block,
+                status: GateStatus::Pass,
+                counts: GateCounts {
+                    baselined: 1,
+                    ..GateCounts::default()
+                },
+                reasons: vec![],
+            },
+        ],
+    });
     report
 }

@@ -15,8 +15,13 @@ use regex::Regex;
 use crate::prefilter::LanguageRules;
 use crate::{Rule, RuleSet};
 
-/// The analyzer name findings of this engine carry.
-const ANALYZER: &str = "sast";
+/// The analyzer name of security findings (gate `security` by default).
+const SAST_ANALYZER: &str = "sast";
+/// The analyzer name of AI anti-pattern findings (gate `provenance-lint` by default).
+const AI_PATTERNS_ANALYZER: &str = "ai-patterns";
+
+/// Files containing this are handed to the policy (suppression comments, AI markers).
+const ANNOTATION_MARKER: &str = "agate:";
 
 /// A snippet shows at most this many lines of a match.
 const SNIPPET_MAX_LINES: usize = 6;
@@ -43,6 +48,9 @@ pub struct ScanOutput {
     pub notices: Vec<Notice>,
     /// Files and bytes analyzed, rules run, time taken.
     pub stats: ScanStats,
+    /// `(path, text)` of the files that contain `agate:` comments (suppressions, AI
+    /// markers), so the policy can read them without a second pass over the tree.
+    pub annotated: Vec<(String, String)>,
 }
 
 /// Runs a [`RuleSet`] over files: each file is read and parsed once, every rule of its
@@ -104,10 +112,14 @@ impl Scanner {
             }
             output.findings.extend(outcome.findings);
             output.notices.extend(outcome.notices);
+            if let Some(text) = outcome.annotated {
+                output.annotated.push((outcome.path, text));
+            }
         }
         output
             .findings
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        output.annotated.sort();
         output
             .notices
             .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
@@ -132,6 +144,8 @@ pub(crate) struct Engine<'r> {
 }
 
 struct FileOutcome {
+    path: String,
+    annotated: Option<String>,
     analyzed: bool,
     bytes: u64,
     findings: Vec<Finding>,
@@ -162,6 +176,8 @@ impl<'r> Engine<'r> {
 
     fn analyze_file(&self, file: &SourceFile) -> FileOutcome {
         let mut outcome = FileOutcome {
+            path: file.relative.clone(),
+            annotated: None,
             analyzed: false,
             bytes: 0,
             findings: Vec::new(),
@@ -207,6 +223,9 @@ impl<'r> Engine<'r> {
             .is_none_or(|notice| notice.level != NoticeLevel::Error);
         outcome.findings = findings;
         outcome.notices.extend(parse_notice);
+        if text.contains(ANNOTATION_MARKER) {
+            outcome.annotated = Some(text);
+        }
         outcome
     }
 
@@ -337,7 +356,12 @@ fn build_finding<D: Doc<Lang = Language>>(
     });
     Finding {
         rule_id: rule.id().to_owned(),
-        analyzer: ANALYZER.to_owned(),
+        analyzer: if metadata.ai_pattern {
+            AI_PATTERNS_ANALYZER
+        } else {
+            SAST_ANALYZER
+        }
+        .to_owned(),
         severity: metadata.severity,
         confidence: metadata.confidence,
         message,
@@ -351,6 +375,11 @@ fn build_finding<D: Doc<Lang = Language>>(
         owasp: metadata.owasp.clone(),
         ai_pattern: metadata.ai_pattern,
         fingerprint,
+        gate: None,
+        tier: None,
+        status: agate_model::FindingStatus::Open,
+        justification: None,
+        blocking: false,
     }
 }
 

@@ -15,12 +15,62 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Run the analyzers and report findings; never blocks (exit 0 unless agate fails).
     Scan(ScanArgs),
-    /// Run the analyzers and decide: exit 1 when a finding at or above `--block-at` remains.
+    /// Run the analyzers and the policy's gates: exit 1 when a gate in block mode fails.
     Gate(GateArgs),
     /// List, show and test rules.
     Rules {
         #[command(subcommand)]
         command: RulesCommand,
+    },
+    /// Accept today's findings as legacy risk: create, update or prune `.agate/baseline.json`.
+    Baseline {
+        #[command(subcommand)]
+        command: BaselineCommand,
+    },
+    /// Inspect the resolved configuration.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Write a commented agate.yaml for the languages found here.
+    Init {
+        /// Overwrite an existing agate.yaml.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum BaselineCommand {
+    /// Write a baseline of every current finding (replacing any existing one).
+    Create(BaselineArgs),
+    /// Add findings not yet in the baseline; existing entries keep who, when and why.
+    Update(BaselineArgs),
+    /// Drop baseline entries that no longer match a finding.
+    Prune(BaselineArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BaselineArgs {
+    #[command(flatten)]
+    pub(crate) scan: ScanArgs,
+    /// Why these findings are accepted (recorded with each new entry).
+    #[arg(long, default_value = "accepted legacy risk")]
+    pub(crate) reason: String,
+    /// Who accepts them (default: $AGATE_USER, $GIT_AUTHOR_NAME or $USER).
+    #[arg(long)]
+    pub(crate) who: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ConfigCommand {
+    /// Print every resolved setting with the file (or default) it came from.
+    Explain {
+        /// Only keys starting with this, e.g. `tiers.ai`.
+        key: Option<String>,
+        /// The configuration file (default: ./agate.yaml when present).
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
 }
 
@@ -59,15 +109,30 @@ pub(crate) struct ScanArgs {
     /// When to colour terminal output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub(crate) color: ColorArg,
+    /// The configuration file (default: agate.yaml in the root, when present).
+    #[arg(long)]
+    pub(crate) config: Option<PathBuf>,
+    /// Lines changed since the merge base with this git revision are in the `new` tier.
+    #[arg(long, value_name = "REF")]
+    pub(crate) base: Option<String>,
+    /// Files matching this glob are AI-authored throughout (repeatable).
+    #[arg(long = "ai-paths", value_name = "GLOB")]
+    pub(crate) ai_paths: Vec<String>,
+    /// The baseline file (default: .agate/baseline.json in the root).
+    #[arg(long)]
+    pub(crate) baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct GateArgs {
     #[command(flatten)]
     pub(crate) scan: ScanArgs,
-    /// Findings at or above this severity block.
-    #[arg(long, default_value_t = Severity::High, value_parser = parse_severity)]
-    pub(crate) block_at: Severity,
+    /// The environment whose gates run (its mode decides block or warn).
+    #[arg(long)]
+    pub(crate) env: Option<String>,
+    /// Every tier blocks at this severity (a locked tier cannot be loosened).
+    #[arg(long, value_parser = parse_severity)]
+    pub(crate) block_at: Option<Severity>,
 }
 
 #[derive(Debug, Subcommand)]

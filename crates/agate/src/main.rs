@@ -6,20 +6,33 @@
 mod args;
 mod commands;
 mod exit;
+mod git;
 mod output;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, RulesCommand};
+use crate::args::{Cli, Command, ConfigCommand, RulesCommand};
+use crate::commands::scan::Purpose;
 use crate::exit::ExitStatus;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Scan(args) => commands::scan::run(&args, None),
-        Command::Gate(args) => commands::scan::run(&args.scan, Some(args.block_at)),
+        Command::Scan(args) => commands::scan::run(&args, Purpose::Scan, None),
+        Command::Gate(args) => commands::scan::run(
+            &args.scan,
+            Purpose::Gate(args.env.as_deref()),
+            args.block_at,
+        ),
+        Command::Baseline { command } => commands::baseline::run(&command),
+        Command::Config { command } => match command {
+            ConfigCommand::Explain { key, config } => {
+                commands::config::explain(key.as_deref(), config.as_deref())
+            }
+        },
+        Command::Init { force } => commands::init::run(force),
         Command::Rules { command } => match command {
             RulesCommand::List(args) => commands::rules::list(&args),
             RulesCommand::Show { id } => commands::rules::show(&id),

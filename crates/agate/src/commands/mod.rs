@@ -1,2 +1,5 @@
+pub(crate) mod baseline;
+pub(crate) mod config;
+pub(crate) mod init;
 pub(crate) mod rules;
 pub(crate) mod scan;

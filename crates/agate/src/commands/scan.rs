@@ -1,11 +1,14 @@
-//! `agate scan` and `agate gate`.
+//! `agate scan` and `agate gate`: analyzers, then the policy.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use agate_lang::WalkOptions;
 use agate_model::{
     Notice, NoticeLevel, REPORT_SCHEMA_VERSION, Report, Severity, Tool, Verdict, VerdictStatus,
 };
+use agate_policy::{Baseline, Date, Overrides, Policy, RunContext, TierMap};
 use agate_report::{Format, RenderOptions};
 use agate_rules::{ScanOptions, Scanner};
 use anyhow::Context as _;
@@ -13,20 +16,60 @@ use anyhow::Context as _;
 use crate::args::{FormatArg, ScanArgs};
 use crate::commands::rules::load_rules;
 use crate::exit::{ExitStatus, Failure};
-use crate::output;
+use crate::{git, output};
 
-/// Scans, renders, and — when `block_at` is given (`agate gate`) — decides.
-pub(crate) fn run(args: &ScanArgs, block_at: Option<Severity>) -> anyhow::Result<ExitStatus> {
-    let rules = load_rules(&args.rule_dirs, !args.no_bundled_rules)?;
+/// The ids of the findings the policy itself reports, so `rules:` may configure them.
+const POLICY_RULES: &[&str] = &[
+    "agate.suppression-without-reason",
+    "agate.suppression-invalid-date",
+    "agate.suppression-expired",
+    "agate.suppression-unknown-rule",
+    "agate.suppression-unused",
+];
+
+/// What the run is for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Purpose<'a> {
+    /// `agate scan` (and `agate baseline`): findings only, no verdict.
+    Scan,
+    /// `agate gate`, for an environment (`None`: the default one).
+    Gate(Option<&'a str>),
+}
+
+/// A scan with the policy applied.
+pub(crate) struct Evaluated {
+    pub(crate) report: Report,
+    pub(crate) root: PathBuf,
+}
+
+/// Loads the policy, scans, and applies the policy.
+pub(crate) fn evaluate(
+    args: &ScanArgs,
+    purpose: Purpose<'_>,
+    block_at: Option<Severity>,
+) -> anyhow::Result<Evaluated> {
+    let root = match &args.root {
+        Some(root) => root.clone(),
+        None => std::env::current_dir().context("cannot read the current directory")?,
+    };
+    let policy = load_policy(&root, args.config.as_deref(), block_at, &args.ai_paths)?;
+    let mut rule_dirs = policy.rule_dirs().to_vec();
+    rule_dirs.extend(args.rule_dirs.iter().cloned());
+    let rules = load_rules(&rule_dirs, !args.no_bundled_rules)?;
     if rules.is_empty() {
         return Err(Failure::usage(
             "no rules to run: --no-bundled-rules needs at least one --rules DIR with rules",
         ));
     }
-    let root = match &args.root {
-        Some(root) => root.clone(),
-        None => std::env::current_dir().context("cannot read the current directory")?,
-    };
+    let known: BTreeSet<String> = rules
+        .iter()
+        .map(|rule| rule.id().to_owned())
+        .chain(POLICY_RULES.iter().map(|&id| id.to_owned()))
+        .collect();
+    policy
+        .check_rule_ids(&known)
+        .map_err(|error| Failure::usage(error.to_string()))?;
+
     let paths: Vec<_> = args
         .paths
         .iter()
@@ -44,6 +87,7 @@ pub(crate) fn run(args: &ScanArgs, block_at: Option<Severity>) -> anyhow::Result
             include_vendored: args.include_vendored,
             max_file_size: args.max_file_size,
             threads: args.threads,
+            ignore_globs: policy.ignore().to_vec(),
         },
         threads: args.threads,
     };
@@ -51,34 +95,140 @@ pub(crate) fn run(args: &ScanArgs, block_at: Option<Severity>) -> anyhow::Result
     let found = scanner.scan(&root, &paths);
 
     let mut notices = found.notices;
-    if block_at.is_some() && found.stats.files == 0 {
+    let environment = match purpose {
+        Purpose::Scan => None,
+        Purpose::Gate(environment) => environment,
+    };
+    let gating = matches!(purpose, Purpose::Gate(_));
+    if gating && found.stats.files == 0 {
         notices.push(Notice {
             level: NoticeLevel::Error,
             path: None,
-            message: "no Python, JavaScript, TypeScript or Java files were found; a gate that checks nothing does not pass (check the paths and ignore files)".to_owned(),
+            message: "no Python, JavaScript, TypeScript or Java files were scanned; a gate that checks nothing does not pass (check the paths and ignore files)".to_owned(),
         });
     }
-    let referenced: BTreeSet<&str> = found.findings.iter().map(|f| f.rule_id.as_str()).collect();
-    let descriptors = scanner
-        .rules()
+
+    let (tiers, suppressions) = provenance(&root, &policy, args.base.as_deref(), &found.annotated)?;
+    let baseline_path = args
+        .baseline
+        .clone()
+        .unwrap_or_else(|| root.join(".agate/baseline.json"));
+    let baseline =
+        Baseline::load(&baseline_path).map_err(|error| Failure::usage(error.to_string()))?;
+    let unchecked = notices
         .iter()
-        .filter(|rule| referenced.contains(rule.id()))
-        .map(agate_rules::Rule::descriptor)
-        .collect();
-    let mut report = Report {
+        .any(|notice| notice.level == NoticeLevel::Error);
+    let context = RunContext {
+        environment,
+        tiers: &tiers,
+        baseline: &baseline,
+        suppressions: &suppressions,
+        known_rules: &known,
+        today: today(),
+        unchecked,
+    };
+    let (findings, verdict) = agate_policy::apply(&policy, &context, found.findings)
+        .map_err(|error| Failure::usage(error.to_string()))?;
+
+    let descriptors = descriptors(scanner.rules(), &findings);
+    let report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
         tool: Tool {
             name: "agate".to_owned(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
         },
-        findings: found.findings,
+        findings,
         rules: descriptors,
         notices,
         stats: found.stats,
-        verdict: None,
+        verdict: gating.then_some(verdict),
     };
-    report.verdict = block_at.map(|block_at| Verdict::decide(&report, block_at));
+    Ok(Evaluated { report, root })
+}
 
+/// The descriptors of the rules the findings reference, for the report.
+fn descriptors(
+    rules: &agate_rules::RuleSet,
+    findings: &[agate_model::Finding],
+) -> Vec<agate_model::RuleDescriptor> {
+    let referenced: BTreeSet<&str> = findings
+        .iter()
+        .map(|finding| finding.rule_id.as_str())
+        .collect();
+    rules
+        .iter()
+        .filter(|rule| referenced.contains(rule.id()))
+        .map(agate_rules::Rule::descriptor)
+        .collect()
+}
+
+/// Builds the tier map (AI markers, `ai_paths`, lines changed since `base`) and collects the
+/// suppression comments of the annotated files.
+fn provenance(
+    root: &Path,
+    policy: &Policy,
+    base: Option<&str>,
+    annotated: &[(String, String)],
+) -> anyhow::Result<(TierMap, HashMap<String, Vec<agate_policy::Suppression>>)> {
+    let mut tiers = TierMap::new(policy.ai_paths());
+    let mut suppressions = HashMap::new();
+    for (path, text) in annotated {
+        tiers.mark_ai(path, agate_policy::ai_lines(text));
+        let parsed = agate_policy::parse_suppressions(text);
+        if !parsed.is_empty() {
+            suppressions.insert(path.clone(), parsed);
+        }
+    }
+    if let Some(base) = base {
+        let changed =
+            git::changed_lines(root, base).map_err(|error| Failure::usage(format!("{error:#}")))?;
+        tiers.set_changed(changed);
+    }
+    Ok((tiers, suppressions))
+}
+
+/// Loads `--config`, or `agate.yaml` in the root when present, or the built-in policy.
+pub(crate) fn load_policy(
+    root: &Path,
+    config: Option<&Path>,
+    block_at: Option<Severity>,
+    ai_paths: &[String],
+) -> anyhow::Result<Policy> {
+    let default = root.join("agate.yaml");
+    let path = match config {
+        Some(path) => Some(path.to_path_buf()),
+        None => default.exists().then_some(default),
+    };
+    let layers = match &path {
+        Some(path) => {
+            agate_policy::load(path).map_err(|error| Failure::usage(error.to_string()))?
+        }
+        None => Vec::new(),
+    };
+    let overrides = Overrides {
+        block_at,
+        ai_paths: ai_paths.to_vec(),
+    };
+    agate_policy::resolve(&layers, &overrides).map_err(|error| Failure::usage(error.to_string()))
+}
+
+/// Today in UTC, for suppression expiry.
+pub(crate) fn today() -> Date {
+    let seconds = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+        });
+    Date::from_unix_seconds(seconds)
+}
+
+/// Scans, renders, and — for `agate gate` — decides the exit status.
+pub(crate) fn run(
+    args: &ScanArgs,
+    purpose: Purpose<'_>,
+    block_at: Option<Severity>,
+) -> anyhow::Result<ExitStatus> {
+    let Evaluated { report, .. } = evaluate(args, purpose, block_at)?;
     let format = match args.format {
         FormatArg::Terminal => Format::Terminal,
         FormatArg::Json => Format::Json,
@@ -98,9 +248,13 @@ pub(crate) fn run(args: &ScanArgs, block_at: Option<Severity>) -> anyhow::Result
             path.display()
         ));
     }
-    Ok(match report.verdict.map(|verdict| verdict.status) {
+    Ok(exit_status(report.verdict.as_ref()))
+}
+
+fn exit_status(verdict: Option<&Verdict>) -> ExitStatus {
+    match verdict.map(|verdict| verdict.status) {
         None | Some(VerdictStatus::Pass) => ExitStatus::Pass,
         Some(VerdictStatus::Blocked) => ExitStatus::Blocked,
         Some(VerdictStatus::Error) => ExitStatus::Internal,
-    })
+    }
 }

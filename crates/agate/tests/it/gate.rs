@@ -5,9 +5,10 @@ fn gate_blocks_on_high_findings() {
     let dir = tree(&[("app.py", VULNERABLE_PY)]);
     let output = agate(dir.path()).arg("gate").output().unwrap();
     assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        String::from_utf8_lossy(&output.stdout)
-            .contains("gate blocked: 1 finding at or above `high`")
+        stdout.contains("environment `default`: blocked by security"),
+        "{stdout}"
     );
 }
 

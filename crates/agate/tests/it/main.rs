@@ -3,6 +3,7 @@
 
 mod corpus;
 mod gate;
+mod policy;
 mod rules;
 mod scan;
 

@@ -1,0 +1,395 @@
+//! Deciding a run: each finding's gate, tier and status, each gate's result, the verdict.
+
+use std::collections::{BTreeSet, HashMap};
+
+use agate_model::{
+    Confidence, Finding, FindingStatus, Fingerprint, FingerprintInput, GateCounts, GateMode,
+    GateResult, GateStatus, Justification, Location, Position, Severity, Tier, Verdict,
+    VerdictStatus,
+};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::error::{Place, PolicyError};
+use crate::options::{Baselining, Suppressing};
+use crate::{Baseline, Date, Policy, Suppression};
+
+/// Which lines are AI-authored and which changed since the base revision.
+#[derive(Debug, Default)]
+pub struct TierMap {
+    ai_lines: HashMap<String, Vec<(u32, u32)>>,
+    ai_globs: Option<GlobSet>,
+    changed: Option<HashMap<String, Vec<(u32, u32)>>>,
+}
+
+impl TierMap {
+    /// Starts a map in which files matching `ai_paths` (globs) are AI-authored throughout.
+    pub fn new(ai_paths: &[String]) -> TierMap {
+        let mut builder = GlobSetBuilder::new();
+        for pattern in ai_paths {
+            if let Ok(glob) = Glob::new(pattern) {
+                builder.add(glob);
+            }
+        }
+        TierMap {
+            ai_globs: (!ai_paths.is_empty())
+                .then(|| builder.build().ok())
+                .flatten(),
+            ..TierMap::default()
+        }
+    }
+
+    /// Marks 1-based inclusive line ranges of `path` as AI-authored.
+    pub fn mark_ai(&mut self, path: &str, ranges: Vec<(u32, u32)>) {
+        if !ranges.is_empty() {
+            self.ai_lines
+                .entry(path.to_owned())
+                .or_default()
+                .extend(ranges);
+        }
+    }
+
+    /// Records the lines changed since the base revision, by path. Without this call no
+    /// line is `new`.
+    pub fn set_changed(&mut self, changed: HashMap<String, Vec<(u32, u32)>>) {
+        self.changed = Some(changed);
+    }
+
+    /// Returns the tier of `line` in `path`: `ai` beats `new` beats `legacy`.
+    pub fn tier(&self, path: &str, line: u32) -> Tier {
+        let within = |ranges: Option<&Vec<(u32, u32)>>| {
+            ranges.is_some_and(|ranges| {
+                ranges
+                    .iter()
+                    .any(|&(start, end)| start <= line && line <= end)
+            })
+        };
+        if self
+            .ai_globs
+            .as_ref()
+            .is_some_and(|globs| globs.is_match(path))
+            || within(self.ai_lines.get(path))
+        {
+            Tier::Ai
+        } else if self
+            .changed
+            .as_ref()
+            .is_some_and(|changed| within(changed.get(path)))
+        {
+            Tier::New
+        } else {
+            Tier::Legacy
+        }
+    }
+}
+
+/// Everything besides the findings that a decision depends on.
+#[derive(Debug)]
+pub struct RunContext<'a> {
+    /// `--env`, or `None` for the default environment.
+    pub environment: Option<&'a str>,
+    /// Line provenance.
+    pub tiers: &'a TierMap,
+    /// Accepted findings.
+    pub baseline: &'a Baseline,
+    /// Suppression comments, by file path.
+    pub suppressions: &'a HashMap<String, Vec<Suppression>>,
+    /// Ids of the rules that exist, to flag suppressions naming others.
+    pub known_rules: &'a BTreeSet<String>,
+    /// Today, for suppression expiry.
+    pub today: Date,
+    /// True when some file could not be checked (a gate then fails closed).
+    pub unchecked: bool,
+}
+
+/// Applies `policy` to a run's findings: drops rules turned off or out of their paths,
+/// applies severity overrides, reports suppression problems as findings, sets each finding's
+/// gate, tier, status and `blocking`, and decides every gate of the environment.
+pub fn apply(
+    policy: &Policy,
+    context: &RunContext<'_>,
+    findings: Vec<Finding>,
+) -> Result<(Vec<Finding>, Verdict), PolicyError> {
+    let environment = policy.environment(context.environment).ok_or_else(|| {
+        let known: Vec<String> = policy.environment_names().map(str::to_owned).collect();
+        PolicyError::Invalid {
+            at: Place::file("--env"),
+            message: format!(
+                "unknown environment `{}`",
+                context.environment.unwrap_or_default()
+            ),
+            help: crate::error::suggestion(context.environment.unwrap_or_default(), &known),
+        }
+    })?;
+    let gates = policy.gates_of(&environment);
+
+    let mut kept: Vec<Finding> = findings
+        .into_iter()
+        .filter_map(|mut finding| {
+            if let Some(rule) = policy.rule(&finding.rule_id) {
+                if !rule.applies_to(&finding.location.path) {
+                    return None;
+                }
+                if let Some(severity) = rule.severity {
+                    finding.severity = severity;
+                }
+            }
+            Some(finding)
+        })
+        .collect();
+
+    let mut used: BTreeSet<(String, u32)> = BTreeSet::new();
+    for finding in &mut kept {
+        decide_finding(policy, context, &gates, finding, &mut used);
+    }
+
+    let mut problems = suppression_problems(context, &used);
+    for finding in &mut problems {
+        let tier = context
+            .tiers
+            .tier(&finding.location.path, finding.location.start.line);
+        finding.tier = Some(tier);
+        finding.gate = gates
+            .iter()
+            .find(|gate| gate.analyzers.contains(&finding.analyzer))
+            .map(|gate| gate.name.clone());
+        finding.blocking = finding.gate.is_some() && finding.severity >= policy.tier(tier).block_at;
+    }
+    kept.extend(problems);
+    kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+
+    let results: Vec<GateResult> = gates
+        .iter()
+        .map(|gate| gate_result(&gate.name, environment.mode, &kept, context.unchecked))
+        .collect();
+    let status = if results
+        .iter()
+        .any(|result| result.status == GateStatus::Fail)
+    {
+        VerdictStatus::Blocked
+    } else if results
+        .iter()
+        .any(|result| result.status == GateStatus::Error)
+    {
+        VerdictStatus::Error
+    } else {
+        VerdictStatus::Pass
+    };
+    Ok((
+        kept,
+        Verdict {
+            status,
+            environment: environment.name,
+            gates: results,
+        },
+    ))
+}
+
+/// Sets one finding's tier, gate, status and `blocking`, recording the suppression it used.
+fn decide_finding(
+    policy: &Policy,
+    context: &RunContext<'_>,
+    gates: &[&crate::Gate],
+    finding: &mut Finding,
+    used: &mut BTreeSet<(String, u32)>,
+) {
+    let tier = context
+        .tiers
+        .tier(&finding.location.path, finding.location.start.line);
+    let tier_policy = policy.tier(tier);
+    finding.tier = Some(tier);
+    finding.gate = gates
+        .iter()
+        .find(|gate| gate.analyzers.contains(&finding.analyzer))
+        .map(|gate| gate.name.clone());
+    let suppression = context
+        .suppressions
+        .get(&finding.location.path)
+        .into_iter()
+        .flatten()
+        .find(|suppression| suppression.covers(&finding.rule_id, finding.location.start.line));
+    if let Some(suppression) = suppression {
+        used.insert((finding.location.path.clone(), suppression.line));
+    }
+    let valid_suppression = suppression.filter(|suppression| {
+        suppression.reason.is_some()
+            && match suppression.until_date() {
+                None => true,
+                Some(Ok(until)) => until >= context.today,
+                Some(Err(_)) => false,
+            }
+    });
+    if let (Some(suppression), Suppressing::Allowed) = (valid_suppression, tier_policy.suppress) {
+        finding.status = FindingStatus::Suppressed;
+        finding.justification = Some(Justification {
+            source: "inline".to_owned(),
+            reason: suppression.reason.clone().unwrap_or_default(),
+            until: suppression.until.clone(),
+        });
+    } else if let (Some(entry), Baselining::Allowed) =
+        (context.baseline.entry(finding), tier_policy.baseline)
+    {
+        finding.status = FindingStatus::Baselined;
+        finding.justification = Some(Justification {
+            source: "baseline".to_owned(),
+            reason: entry.reason.clone(),
+            until: None,
+        });
+    }
+    finding.blocking = finding.status.is_open()
+        && finding.gate.is_some()
+        && finding.severity >= tier_policy.block_at;
+}
+
+fn gate_result(name: &str, mode: GateMode, findings: &[Finding], unchecked: bool) -> GateResult {
+    let mut counts = GateCounts::default();
+    for finding in findings
+        .iter()
+        .filter(|finding| finding.gate.as_deref() == Some(name))
+    {
+        match finding.status {
+            FindingStatus::Baselined => counts.baselined += 1,
+            FindingStatus::Suppressed => counts.suppressed += 1,
+            FindingStatus::Open if finding.blocking => {
+                counts.blocking += 1;
+                match finding.tier {
+                    Some(Tier::Ai) => counts.blocking_ai += 1,
+                    Some(Tier::New) => counts.blocking_new += 1,
+                    Some(Tier::Legacy) | None => counts.blocking_legacy += 1,
+                }
+            }
+            FindingStatus::Open => counts.below_threshold += 1,
+        }
+    }
+    let mut reasons = Vec::new();
+    if counts.blocking > 0 {
+        reasons.push(format!(
+            "{} finding{} at or above the threshold of {} tier (ai {}, new {}, legacy {})",
+            counts.blocking,
+            if counts.blocking == 1 { "" } else { "s" },
+            if counts.blocking == 1 { "its" } else { "their" },
+            counts.blocking_ai,
+            counts.blocking_new,
+            counts.blocking_legacy
+        ));
+    }
+    if unchecked {
+        reasons.push("some files could not be checked".to_owned());
+    }
+    let status = match (counts.blocking > 0, unchecked, mode) {
+        (true, _, GateMode::Block) => GateStatus::Fail,
+        (false, true, GateMode::Block) => GateStatus::Error,
+        (true, _, GateMode::Warn) | (false, true, GateMode::Warn) => GateStatus::Warn,
+        (false, false, _) => GateStatus::Pass,
+    };
+    GateResult {
+        name: name.to_owned(),
+        mode,
+        status,
+        counts,
+        reasons,
+    }
+}
+
+/// Findings about the suppressions themselves: no reason, bad or past date, unknown rule,
+/// or matching nothing.
+fn suppression_problems(context: &RunContext<'_>, used: &BTreeSet<(String, u32)>) -> Vec<Finding> {
+    let mut problems = Vec::new();
+    for (path, suppressions) in context.suppressions {
+        for suppression in suppressions {
+            let mut report = |rule_id: &str, severity: Severity, message: String| {
+                problems.push(policy_finding(
+                    path,
+                    suppression,
+                    rule_id,
+                    severity,
+                    message,
+                ));
+            };
+            if suppression.reason.is_none() {
+                report(
+                    "agate.suppression-without-reason",
+                    Severity::Medium,
+                    "a suppression needs a reason: add `reason=\"…\"` saying why the finding is acceptable".to_owned(),
+                );
+            }
+            match suppression.until_date() {
+                Some(Err(error)) => {
+                    report("agate.suppression-invalid-date", Severity::Medium, error);
+                }
+                Some(Ok(until)) if until < context.today => report(
+                    "agate.suppression-expired",
+                    Severity::Medium,
+                    format!(
+                        "this suppression expired on {until}: fix the finding or renew it with a new reason"
+                    ),
+                ),
+                _ => {}
+            }
+            for rule in suppression
+                .rules
+                .iter()
+                .filter(|rule| !context.known_rules.contains(*rule))
+            {
+                report(
+                    "agate.suppression-unknown-rule",
+                    Severity::Medium,
+                    format!("`{rule}` is not a rule; `agate rules list` shows the ids"),
+                );
+            }
+            if !used.contains(&(path.clone(), suppression.line)) {
+                report(
+                    "agate.suppression-unused",
+                    Severity::Low,
+                    "this suppression matches no finding on its line or the next; remove it"
+                        .to_owned(),
+                );
+            }
+        }
+    }
+    problems
+}
+
+fn policy_finding(
+    path: &str,
+    suppression: &Suppression,
+    rule_id: &str,
+    severity: Severity,
+    message: String,
+) -> Finding {
+    let fingerprint = Fingerprint::compute(&FingerprintInput {
+        rule_id,
+        path,
+        code: &suppression.text,
+        scope: "",
+        occurrence: 0,
+    });
+    let width = u32::try_from(suppression.text.chars().count()).unwrap_or(u32::MAX);
+    Finding {
+        rule_id: rule_id.to_owned(),
+        analyzer: "policy".to_owned(),
+        severity,
+        confidence: Confidence::High,
+        message,
+        location: Location {
+            path: path.to_owned(),
+            start: Position {
+                line: suppression.line,
+                column: 1,
+            },
+            end: Position {
+                line: suppression.line,
+                column: width.saturating_add(1),
+            },
+        },
+        snippet: suppression.text.clone(),
+        cwe: Vec::new(),
+        owasp: Vec::new(),
+        ai_pattern: false,
+        fingerprint,
+        gate: None,
+        tier: None,
+        status: FindingStatus::Open,
+        justification: None,
+        blocking: false,
+    }
+}

@@ -1,0 +1,44 @@
+//! agate's policy: what blocks, for whom, and why.
+//!
+//! [`load`] reads an `agate.yaml` and every file it `extends` (org → team → repo), and
+//! [`resolve`] merges them, with command-line overrides last, into a [`Policy`]: gates,
+//! environments, tiers, per-rule settings. A parent file's `locked:` keys may be tightened
+//! by a child, never loosened; a violation is an error naming both files. Every resolved
+//! value remembers its [`Origin`] for `agate config explain`.
+//!
+//! [`apply`] then decides a run: it assigns each finding its gate, its [`Tier`] (`ai`, `new`,
+//! `legacy`) and its status (open, baselined, suppressed), and returns each gate's result
+//! and the verdict. The [`Baseline`] file and inline suppressions live here too.
+//!
+//! This crate reads the configuration and baseline files it is given, and nothing else: no
+//! environment variables, no current directory, no clock (today's date is an argument).
+//!
+//! ```
+//! use agate_policy::{resolve, Overrides, Policy};
+//! use agate_model::{Severity, Tier};
+//!
+//! let policy: Policy = resolve(&[], &Overrides::default()).unwrap();
+//! assert_eq!(policy.tier(Tier::Ai).block_at, Severity::Low);
+//! assert_eq!(policy.tier(Tier::Legacy).block_at, Severity::High);
+//! ```
+#![warn(missing_docs)]
+
+mod apply;
+mod baseline;
+mod date;
+mod error;
+mod load;
+mod markers;
+mod options;
+mod resolve;
+mod suppress;
+
+pub use apply::{RunContext, TierMap, apply};
+pub use baseline::{Baseline, BaselineEntry};
+pub use date::Date;
+pub use error::PolicyError;
+pub use load::{Layer, load};
+pub use markers::ai_lines;
+pub use options::{Baselining, GateSelection, Suppressing};
+pub use resolve::{Environment, Gate, Origin, Overrides, Policy, RulePolicy, TierPolicy, resolve};
+pub use suppress::{Suppression, parse_suppressions};

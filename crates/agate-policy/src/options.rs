@@ -1,0 +1,184 @@
+//! The contents of one `agate.yaml`, exactly as written (every field optional).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use agate_model::{GateMode, Severity};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_saphyr::Spanned;
+
+/// One configuration file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PolicyOptions {
+    /// The format version; only `1` exists.
+    pub(crate) version: Option<Spanned<u32>>,
+    /// Parent files, org first; paths are relative to this file.
+    pub(crate) extends: Option<Vec<Spanned<String>>>,
+    /// Gates by name: `off`, or which analyzers feed them.
+    pub(crate) gates: Option<BTreeMap<String, Spanned<Switch<GateOptions>>>>,
+    /// Environments by name: which gates run, and whether they block.
+    pub(crate) environments: Option<BTreeMap<String, Spanned<EnvironmentOptions>>>,
+    /// How strict each tier is.
+    pub(crate) tiers: Option<TiersOptions>,
+    /// Per-rule settings: `off`, or severity and paths.
+    pub(crate) rules: Option<BTreeMap<String, Spanned<Switch<RuleOptions>>>>,
+    /// Extra rule folders, relative to this file.
+    pub(crate) rule_dirs: Option<Vec<String>>,
+    /// Paths never scanned (globs, relative to the scan root).
+    pub(crate) ignore: Option<Vec<String>>,
+    /// Files whose every line counts as AI-authored (globs).
+    pub(crate) ai_paths: Option<Vec<String>>,
+    /// Keys a child file may tighten but never loosen: `gates.security`, `tiers.ai`, `rules.ID`.
+    pub(crate) locked: Option<Vec<Spanned<String>>>,
+}
+
+/// A gate's settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GateOptions {
+    /// Analyzers whose findings this gate judges: `sast`, `ai-patterns`, `policy`.
+    pub(crate) analyzers: Option<Vec<String>>,
+}
+
+/// An environment's settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EnvironmentOptions {
+    /// `all`, or a list of gate names.
+    pub(crate) gates: Option<GateSelection>,
+    /// `block` (default) or `warn`.
+    pub(crate) mode: Option<GateMode>,
+}
+
+/// The three tiers.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TiersOptions {
+    pub(crate) ai: Option<Spanned<TierOptions>>,
+    pub(crate) new: Option<Spanned<TierOptions>>,
+    pub(crate) legacy: Option<Spanned<TierOptions>>,
+}
+
+/// A tier's settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TierOptions {
+    /// Open findings at or above this severity block.
+    pub(crate) block_at: Option<Severity>,
+    /// Whether the baseline may excuse findings of this tier.
+    pub(crate) baseline: Option<Baselining>,
+    /// Whether inline suppressions apply to findings of this tier.
+    pub(crate) suppress: Option<Suppressing>,
+}
+
+/// A rule's settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleOptions {
+    /// Replaces the rule's severity.
+    pub(crate) severity: Option<Severity>,
+    /// Only report the rule in these paths (globs).
+    pub(crate) include: Option<Vec<String>>,
+    /// Never report the rule in these paths (globs).
+    pub(crate) exclude: Option<Vec<String>>,
+}
+
+/// Whether the baseline may excuse a tier's findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Baselining {
+    /// Baselined findings do not block.
+    Allowed,
+    /// The baseline is ignored for this tier.
+    Forbidden,
+}
+
+/// Whether inline suppressions apply to a tier's findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Suppressing {
+    /// Suppressions with a reason (and an unexpired `until`) apply.
+    Allowed,
+    /// Suppressions are ignored for this tier.
+    Forbidden,
+}
+
+/// Which gates an environment runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GateSelection {
+    /// Every enabled gate.
+    All,
+    /// These gates, by name.
+    Named(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for GateSelection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SelectionVisitor;
+        impl<'de> Visitor<'de> for SelectionVisitor {
+            type Value = GateSelection;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("`all` or a list of gate names")
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<GateSelection, E> {
+                if value == "all" {
+                    Ok(GateSelection::All)
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Str(value), &self))
+                }
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<GateSelection, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = seq.next_element::<String>()? {
+                    names.push(name);
+                }
+                Ok(GateSelection::Named(names))
+            }
+        }
+        deserializer.deserialize_any(SelectionVisitor)
+    }
+}
+
+/// `off`, or a mapping of settings: `gates.security: off`, `rules.py.x: { severity: high }`.
+#[derive(Debug, Clone)]
+pub(crate) enum Switch<T> {
+    Off,
+    On(T),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Switch<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SwitchVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for SwitchVisitor<T> {
+            type Value = Switch<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("`off` or a mapping of settings")
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Switch<T>, E> {
+                if value == "off" {
+                    Ok(Switch::Off)
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Str(value), &self))
+                }
+            }
+            /// YAML 1.1 reads a bare `off` as `false`; both mean off.
+            fn visit_bool<E: de::Error>(self, value: bool) -> Result<Switch<T>, E> {
+                if value {
+                    Err(E::invalid_value(de::Unexpected::Bool(true), &self))
+                } else {
+                    Ok(Switch::Off)
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Switch<T>, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Switch::On)
+            }
+        }
+        deserializer.deserialize_any(SwitchVisitor(PhantomData))
+    }
+}

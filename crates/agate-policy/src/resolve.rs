@@ -1,0 +1,714 @@
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::PathBuf;
+
+use agate_model::{GateMode, Severity, Tier};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::error::{Place, PolicyError};
+use crate::load::Layer;
+use crate::options::{Baselining, GateSelection, Suppressing, Switch};
+
+/// Where a resolved value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// agate's built-in default policy.
+    BuiltIn,
+    /// A configuration file.
+    File(String),
+    /// A command-line flag.
+    CommandLine,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::BuiltIn => f.write_str("built-in"),
+            Origin::File(file) => f.write_str(file),
+            Origin::CommandLine => f.write_str("command line"),
+        }
+    }
+}
+
+/// A gate: a named group of analyzers whose findings are judged together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gate {
+    /// Its name, e.g. `security`.
+    pub name: String,
+    /// False when turned `off`.
+    pub enabled: bool,
+    /// The analyzers whose findings it judges.
+    pub analyzers: Vec<String>,
+}
+
+/// An environment: which gates run and whether they block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    /// Its name, e.g. `staging`.
+    pub name: String,
+    /// The gates it runs.
+    pub gates: GateSelection,
+    /// Block or warn.
+    pub mode: GateMode,
+}
+
+/// How strict a tier is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TierPolicy {
+    /// Open findings at or above this severity block.
+    pub block_at: Severity,
+    /// Whether the baseline excuses this tier's findings.
+    pub baseline: Baselining,
+    /// Whether inline suppressions apply to this tier's findings.
+    pub suppress: Suppressing,
+}
+
+/// A rule's settings after merging.
+#[derive(Debug, Clone, Default)]
+pub struct RulePolicy {
+    /// The rule does not run.
+    pub off: bool,
+    /// Replaces the rule's own severity.
+    pub severity: Option<Severity>,
+    /// Only these paths (globs), when not empty.
+    pub include: Vec<String>,
+    /// Never these paths (globs).
+    pub exclude: Vec<String>,
+    include_set: Option<GlobSet>,
+    exclude_set: Option<GlobSet>,
+}
+
+impl RulePolicy {
+    /// Returns true when the rule applies to `path` (relative, `/`-separated).
+    pub fn applies_to(&self, path: &str) -> bool {
+        !self.off
+            && self
+                .include_set
+                .as_ref()
+                .is_none_or(|set| set.is_match(path))
+            && self
+                .exclude_set
+                .as_ref()
+                .is_none_or(|set| !set.is_match(path))
+    }
+}
+
+/// Command-line settings, merged after every file.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--block-at`: every tier blocks at this severity (locks still apply).
+    pub block_at: Option<Severity>,
+    /// `--ai-paths`: more globs whose lines count as AI-authored.
+    pub ai_paths: Vec<String>,
+}
+
+/// The resolved policy: every setting decided, every origin remembered.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    gates: BTreeMap<String, Gate>,
+    environments: BTreeMap<String, Environment>,
+    tiers: [TierPolicy; 3],
+    rules: BTreeMap<String, RulePolicy>,
+    rule_places: BTreeMap<String, Place>,
+    rule_dirs: Vec<PathBuf>,
+    ignore: Vec<String>,
+    ai_paths: Vec<String>,
+    origins: BTreeMap<String, Origin>,
+}
+
+impl Policy {
+    /// Returns a tier's settings.
+    pub fn tier(&self, tier: Tier) -> &TierPolicy {
+        &self.tiers[tier as usize]
+    }
+
+    /// Returns the gates, by name.
+    pub fn gates(&self) -> impl Iterator<Item = &Gate> {
+        self.gates.values()
+    }
+
+    /// Returns an environment; `None` asks for the default (every enabled gate, blocking).
+    pub fn environment(&self, name: Option<&str>) -> Option<Environment> {
+        match name {
+            Some(name) => self.environments.get(name).cloned(),
+            None => Some(Environment {
+                name: "default".to_owned(),
+                gates: GateSelection::All,
+                mode: GateMode::Block,
+            }),
+        }
+    }
+
+    /// Returns the names of the configured environments.
+    pub fn environment_names(&self) -> impl Iterator<Item = &str> {
+        self.environments.keys().map(String::as_str)
+    }
+
+    /// Returns the enabled gates an environment runs, in name order.
+    pub fn gates_of(&self, environment: &Environment) -> Vec<&Gate> {
+        self.gates
+            .values()
+            .filter(|gate| gate.enabled)
+            .filter(|gate| match &environment.gates {
+                GateSelection::All => true,
+                GateSelection::Named(names) => names.contains(&gate.name),
+            })
+            .collect()
+    }
+
+    /// Returns a rule's settings, if the configuration mentions it.
+    pub fn rule(&self, id: &str) -> Option<&RulePolicy> {
+        self.rules.get(id)
+    }
+
+    /// Returns the extra rule folders, resolved against the files that named them.
+    pub fn rule_dirs(&self) -> &[PathBuf] {
+        &self.rule_dirs
+    }
+
+    /// Returns the ignored path globs.
+    pub fn ignore(&self) -> &[String] {
+        &self.ignore
+    }
+
+    /// Returns the globs of files that count as AI-authored.
+    pub fn ai_paths(&self) -> &[String] {
+        &self.ai_paths
+    }
+
+    /// Checks that every configured rule id is one of `known`; the error points at the
+    /// first unknown one and suggests the closest known id.
+    pub fn check_rule_ids(&self, known: &BTreeSet<String>) -> Result<(), PolicyError> {
+        for (id, place) in &self.rule_places {
+            if known.contains(id) {
+                continue;
+            }
+            let candidates: Vec<String> = known.iter().cloned().collect();
+            let help = crate::error::suggestion(id, &candidates);
+            let help = match help.split_once("? expected") {
+                Some((first, _)) => format!("{first}? (`agate rules list` shows every rule)"),
+                None => "`agate rules list` shows every rule id".to_owned(),
+            };
+            return Err(PolicyError::Invalid {
+                at: place.clone(),
+                message: format!("unknown rule `{id}` in `rules`"),
+                help,
+            });
+        }
+        Ok(())
+    }
+
+    /// Lists every resolved setting as `(key, value, origin)`, sorted by key.
+    pub fn explain(&self) -> Vec<(String, String, Origin)> {
+        let mut rows = Vec::new();
+        let origin = |key: &str| self.origins.get(key).cloned().unwrap_or(Origin::BuiltIn);
+        for gate in self.gates.values() {
+            let key = format!("gates.{}.enabled", gate.name);
+            rows.push((key.clone(), gate.enabled.to_string(), origin(&key)));
+            let key = format!("gates.{}.analyzers", gate.name);
+            rows.push((
+                key.clone(),
+                format!("[{}]", gate.analyzers.join(", ")),
+                origin(&key),
+            ));
+        }
+        for environment in self.environments.values() {
+            let key = format!("environments.{}.gates", environment.name);
+            let gates = match &environment.gates {
+                GateSelection::All => "all".to_owned(),
+                GateSelection::Named(names) => format!("[{}]", names.join(", ")),
+            };
+            rows.push((key.clone(), gates, origin(&key)));
+            let key = format!("environments.{}.mode", environment.name);
+            rows.push((
+                key.clone(),
+                mode_name(environment.mode).to_owned(),
+                origin(&key),
+            ));
+        }
+        for tier in Tier::ALL {
+            let settings = self.tier(tier);
+            for (field, value) in [
+                ("block_at", settings.block_at.to_string()),
+                ("baseline", baselining_name(settings.baseline).to_owned()),
+                ("suppress", suppressing_name(settings.suppress).to_owned()),
+            ] {
+                let key = format!("tiers.{tier}.{field}");
+                rows.push((key.clone(), value, origin(&key)));
+            }
+        }
+        for (id, rule) in &self.rules {
+            let key = format!("rules.{id}");
+            let mut parts = Vec::new();
+            if rule.off {
+                parts.push("off".to_owned());
+            }
+            if let Some(severity) = rule.severity {
+                parts.push(format!("severity {severity}"));
+            }
+            if !rule.include.is_empty() {
+                parts.push(format!("include [{}]", rule.include.join(", ")));
+            }
+            if !rule.exclude.is_empty() {
+                parts.push(format!("exclude [{}]", rule.exclude.join(", ")));
+            }
+            rows.push((key.clone(), parts.join(", "), origin(&key)));
+        }
+        for (key, values) in [
+            (
+                "rule_dirs",
+                self.rule_dirs
+                    .iter()
+                    .map(|dir| dir.display().to_string())
+                    .collect::<Vec<_>>(),
+            ),
+            ("ignore", self.ignore.clone()),
+            ("ai_paths", self.ai_paths.clone()),
+        ] {
+            rows.push((
+                key.to_owned(),
+                format!("[{}]", values.join(", ")),
+                origin(key),
+            ));
+        }
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        rows
+    }
+}
+
+fn mode_name(mode: GateMode) -> &'static str {
+    match mode {
+        GateMode::Block => "block",
+        GateMode::Warn => "warn",
+    }
+}
+
+fn baselining_name(baselining: Baselining) -> &'static str {
+    match baselining {
+        Baselining::Allowed => "allowed",
+        Baselining::Forbidden => "forbidden",
+    }
+}
+
+fn suppressing_name(suppressing: Suppressing) -> &'static str {
+    match suppressing {
+        Suppressing::Allowed => "allowed",
+        Suppressing::Forbidden => "forbidden",
+    }
+}
+
+/// The analyzers agate has today; a gate naming another is a configuration error.
+const ANALYZERS: &[&str] = &["sast", "ai-patterns", "policy"];
+
+fn built_in() -> Policy {
+    let gate = |name: &str, analyzers: &[&str]| {
+        (
+            name.to_owned(),
+            Gate {
+                name: name.to_owned(),
+                enabled: true,
+                analyzers: analyzers.iter().map(|&a| a.to_owned()).collect(),
+            },
+        )
+    };
+    let environment = |name: &str, mode| {
+        (
+            name.to_owned(),
+            Environment {
+                name: name.to_owned(),
+                gates: GateSelection::All,
+                mode,
+            },
+        )
+    };
+    Policy {
+        gates: [
+            gate("provenance-lint", &["ai-patterns", "policy"]),
+            gate("security", &["sast"]),
+        ]
+        .into_iter()
+        .collect(),
+        environments: [
+            environment("dev", GateMode::Warn),
+            environment("staging", GateMode::Block),
+            environment("production", GateMode::Block),
+        ]
+        .into_iter()
+        .collect(),
+        tiers: [
+            TierPolicy {
+                block_at: Severity::Low,
+                baseline: Baselining::Forbidden,
+                suppress: Suppressing::Allowed,
+            },
+            TierPolicy {
+                block_at: Severity::Medium,
+                baseline: Baselining::Allowed,
+                suppress: Suppressing::Allowed,
+            },
+            TierPolicy {
+                block_at: Severity::High,
+                baseline: Baselining::Allowed,
+                suppress: Suppressing::Allowed,
+            },
+        ],
+        rules: BTreeMap::new(),
+        rule_places: BTreeMap::new(),
+        rule_dirs: Vec::new(),
+        ignore: Vec::new(),
+        ai_paths: Vec::new(),
+        origins: BTreeMap::new(),
+    }
+}
+
+/// Locks seen so far: key → where it was locked.
+struct Locks(BTreeMap<String, Place>);
+
+impl Locks {
+    /// Returns where `key` (or a parent of it) was locked.
+    fn covering(&self, key: &str) -> Option<&Place> {
+        self.0.iter().find_map(|(locked, place)| {
+            (key == locked || key.starts_with(&format!("{locked}."))).then_some(place)
+        })
+    }
+
+    fn check(
+        &self,
+        key: &str,
+        loosens: bool,
+        at: &Place,
+        what: impl FnOnce() -> String,
+    ) -> Result<(), PolicyError> {
+        match self.covering(key) {
+            Some(locked_at) if loosens && locked_at.file != at.file => Err(PolicyError::Locked {
+                at: at.clone(),
+                key: key.to_owned(),
+                locked_at: Box::new(locked_at.clone()),
+                what: what(),
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Merges `layers` (parents first) and then `overrides` over the built-in policy, enforcing
+/// every lock, and checks that every gate and analyzer named exists.
+pub fn resolve(layers: &[Layer], overrides: &Overrides) -> Result<Policy, PolicyError> {
+    let mut policy = built_in();
+    let mut locks = Locks(BTreeMap::new());
+    for layer in layers {
+        merge_layer(&mut policy, &mut locks, layer)?;
+    }
+    let command_line = Place::file("the command line");
+    if let Some(block_at) = overrides.block_at {
+        for tier in Tier::ALL {
+            let key = format!("tiers.{tier}.block_at");
+            let current = policy.tiers[tier as usize].block_at;
+            locks.check(&key, block_at > current, &command_line, || {
+                format!("`--block-at {block_at}` raises `{key}` from `{current}`")
+            })?;
+            policy.tiers[tier as usize].block_at = block_at;
+            policy.origins.insert(key, Origin::CommandLine);
+        }
+    }
+    if !overrides.ai_paths.is_empty() {
+        policy.ai_paths.extend(overrides.ai_paths.iter().cloned());
+        policy
+            .origins
+            .insert("ai_paths".to_owned(), Origin::CommandLine);
+    }
+    for rule in policy.rules.values_mut() {
+        rule.include_set = glob_set(&rule.include);
+        rule.exclude_set = glob_set(&rule.exclude);
+    }
+    Ok(policy)
+}
+
+fn glob_set(patterns: &[String]) -> Option<GlobSet> {
+    if patterns.is_empty() {
+        return None;
+    }
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        if let Ok(glob) = Glob::new(pattern) {
+            builder.add(glob);
+        }
+    }
+    builder.build().ok()
+}
+
+fn check_glob(
+    file: &str,
+    referenced: &serde_saphyr::Location,
+    pattern: &str,
+) -> Result<(), PolicyError> {
+    Glob::new(pattern)
+        .map(|_| ())
+        .map_err(|error| PolicyError::Invalid {
+            at: Place::at(file, referenced),
+            message: format!("invalid glob `{pattern}`: {}", error.kind()),
+            help: "globs use `*`, `**`, `?` and `[...]`, e.g. `src/**/*.py`".to_owned(),
+        })
+}
+
+#[expect(
+    clippy::too_many_lines,
+    reason = "one section per top-level key, in file order"
+)]
+fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<(), PolicyError> {
+    let file = layer.file.as_str();
+    let options = &layer.options;
+    let origin = Origin::File(file.to_owned());
+
+    for (name, spanned) in options.gates.iter().flatten() {
+        let at = Place::at(file, &spanned.referenced);
+        let previous = policy.gates.get(name).cloned();
+        match &spanned.value {
+            Switch::Off => {
+                let was_on = previous.as_ref().is_some_and(|gate| gate.enabled);
+                locks.check(&format!("gates.{name}"), was_on, &at, || {
+                    format!("`gates.{name}: off` turns the gate off")
+                })?;
+                let gate = policy.gates.entry(name.clone()).or_insert_with(|| Gate {
+                    name: name.clone(),
+                    enabled: false,
+                    analyzers: Vec::new(),
+                });
+                gate.enabled = false;
+                policy
+                    .origins
+                    .insert(format!("gates.{name}.enabled"), origin.clone());
+            }
+            Switch::On(gate_options) => {
+                if let Some(analyzers) = &gate_options.analyzers {
+                    if let Some(unknown) =
+                        analyzers.iter().find(|a| !ANALYZERS.contains(&a.as_str()))
+                    {
+                        let expected: Vec<String> =
+                            ANALYZERS.iter().map(|&a| a.to_owned()).collect();
+                        return Err(PolicyError::Invalid {
+                            at,
+                            message: format!(
+                                "unknown analyzer `{unknown}` in `gates.{name}.analyzers`"
+                            ),
+                            help: crate::error::suggestion(unknown, &expected),
+                        });
+                    }
+                    let dropped: Vec<&String> = previous
+                        .iter()
+                        .flat_map(|gate| gate.analyzers.iter())
+                        .filter(|old| !analyzers.contains(old))
+                        .collect();
+                    locks.check(&format!("gates.{name}"), !dropped.is_empty(), &at, || {
+                        format!(
+                            "it drops analyzer(s) {} from the gate",
+                            backticked(&dropped)
+                        )
+                    })?;
+                }
+                let was_off = previous.as_ref().is_some_and(|gate| !gate.enabled);
+                let gate = policy.gates.entry(name.clone()).or_insert_with(|| Gate {
+                    name: name.clone(),
+                    enabled: true,
+                    analyzers: Vec::new(),
+                });
+                if was_off || !gate.enabled {
+                    gate.enabled = true;
+                    policy
+                        .origins
+                        .insert(format!("gates.{name}.enabled"), origin.clone());
+                }
+                if let Some(analyzers) = &gate_options.analyzers {
+                    gate.analyzers.clone_from(analyzers);
+                    policy
+                        .origins
+                        .insert(format!("gates.{name}.analyzers"), origin.clone());
+                }
+            }
+        }
+    }
+
+    for (name, spanned) in options.environments.iter().flatten() {
+        let at = Place::at(file, &spanned.referenced);
+        let environment_options = &spanned.value;
+        let previous = policy.environments.get(name).cloned();
+        if let Some(GateSelection::Named(names)) = &environment_options.gates
+            && let Some(unknown) = names.iter().find(|gate| !policy.gates.contains_key(*gate))
+        {
+            let expected: Vec<String> = policy.gates.keys().cloned().collect();
+            return Err(PolicyError::Invalid {
+                at,
+                message: format!("unknown gate `{unknown}` in `environments.{name}.gates`"),
+                help: crate::error::suggestion(unknown, &expected),
+            });
+        }
+        let environment = policy
+            .environments
+            .entry(name.clone())
+            .or_insert_with(|| Environment {
+                name: name.clone(),
+                gates: GateSelection::All,
+                mode: GateMode::Block,
+            });
+        if let Some(gates) = &environment_options.gates {
+            let loosens = match (previous.as_ref().map(|p| &p.gates), gates) {
+                (Some(GateSelection::All), GateSelection::Named(_)) => true,
+                (Some(GateSelection::Named(old)), GateSelection::Named(new)) => {
+                    old.iter().any(|gate| !new.contains(gate))
+                }
+                _ => false,
+            };
+            locks.check(&format!("environments.{name}"), loosens, &at, || {
+                format!("it removes gates from environment `{name}`")
+            })?;
+            environment.gates = gates.clone();
+            policy
+                .origins
+                .insert(format!("environments.{name}.gates"), origin.clone());
+        }
+        if let Some(mode) = environment_options.mode {
+            let loosens =
+                previous.is_some_and(|p| p.mode == GateMode::Block) && mode == GateMode::Warn;
+            locks.check(&format!("environments.{name}"), loosens, &at, || {
+                format!("it sets environment `{name}` to `mode: warn`")
+            })?;
+            environment.mode = mode;
+            policy
+                .origins
+                .insert(format!("environments.{name}.mode"), origin.clone());
+        }
+    }
+
+    if let Some(tiers) = &options.tiers {
+        for (tier, spanned) in [
+            (Tier::Ai, &tiers.ai),
+            (Tier::New, &tiers.new),
+            (Tier::Legacy, &tiers.legacy),
+        ] {
+            let Some(spanned) = spanned else { continue };
+            let at = Place::at(file, &spanned.referenced);
+            let current = policy.tiers[tier as usize];
+            let mut next = current;
+            if let Some(block_at) = spanned.value.block_at {
+                let key = format!("tiers.{tier}.block_at");
+                locks.check(&key, block_at > current.block_at, &at, || {
+                    format!(
+                        "`block_at: {block_at}` is laxer than `{}`",
+                        current.block_at
+                    )
+                })?;
+                next.block_at = block_at;
+                policy.origins.insert(key, origin.clone());
+            }
+            if let Some(baseline) = spanned.value.baseline {
+                let key = format!("tiers.{tier}.baseline");
+                let loosens =
+                    current.baseline == Baselining::Forbidden && baseline == Baselining::Allowed;
+                locks.check(&key, loosens, &at, || {
+                    "it allows baselining where it was forbidden".to_owned()
+                })?;
+                next.baseline = baseline;
+                policy.origins.insert(key, origin.clone());
+            }
+            if let Some(suppress) = spanned.value.suppress {
+                let key = format!("tiers.{tier}.suppress");
+                let loosens =
+                    current.suppress == Suppressing::Forbidden && suppress == Suppressing::Allowed;
+                locks.check(&key, loosens, &at, || {
+                    "it allows suppressions where they were forbidden".to_owned()
+                })?;
+                next.suppress = suppress;
+                policy.origins.insert(key, origin.clone());
+            }
+            policy.tiers[tier as usize] = next;
+        }
+    }
+
+    for (id, spanned) in options.rules.iter().flatten() {
+        let at = Place::at(file, &spanned.referenced);
+        policy
+            .rule_places
+            .entry(id.clone())
+            .or_insert_with(|| at.clone());
+        let key = format!("rules.{id}");
+        let previous = policy.rules.get(id).cloned().unwrap_or_default();
+        let mut next = previous.clone();
+        match &spanned.value {
+            Switch::Off => {
+                locks.check(&key, !previous.off, &at, || {
+                    format!("`rules.{id}: off` turns the rule off")
+                })?;
+                next.off = true;
+            }
+            Switch::On(rule_options) => {
+                next.off = false;
+                if let Some(severity) = rule_options.severity {
+                    let lowers = previous.severity.is_some_and(|old| severity < old);
+                    locks.check(&key, lowers, &at, || {
+                        format!(
+                            "`severity: {severity}` is lower than `{}`",
+                            previous.severity.unwrap_or(severity)
+                        )
+                    })?;
+                    next.severity = Some(severity);
+                }
+                for (field, patterns, target) in [
+                    ("include", &rule_options.include, &mut next.include),
+                    ("exclude", &rule_options.exclude, &mut next.exclude),
+                ] {
+                    if let Some(patterns) = patterns {
+                        for pattern in patterns {
+                            check_glob(file, &spanned.referenced, pattern)?;
+                        }
+                        locks.check(&key, *target != *patterns, &at, || {
+                            format!("it changes the `{field}` paths of a locked rule")
+                        })?;
+                        target.clone_from(patterns);
+                    }
+                }
+            }
+        }
+        policy.rules.insert(id.clone(), next);
+        policy.origins.insert(key, origin.clone());
+    }
+
+    if let Some(dirs) = &options.rule_dirs {
+        policy
+            .rule_dirs
+            .extend(dirs.iter().map(|dir| layer.dir.join(dir)));
+        policy
+            .origins
+            .insert("rule_dirs".to_owned(), origin.clone());
+    }
+    if let Some(ignore) = &options.ignore {
+        policy.ignore.extend(ignore.iter().cloned());
+        policy.origins.insert("ignore".to_owned(), origin.clone());
+    }
+    if let Some(ai_paths) = &options.ai_paths {
+        policy.ai_paths.extend(ai_paths.iter().cloned());
+        policy.origins.insert("ai_paths".to_owned(), origin.clone());
+    }
+    for lock in options.locked.iter().flatten() {
+        let at = Place::at(file, &lock.referenced);
+        let valid = ["gates", "environments", "tiers", "rules"]
+            .iter()
+            .any(|root| lock.value == *root || lock.value.starts_with(&format!("{root}.")));
+        if !valid {
+            return Err(PolicyError::Invalid {
+                at,
+                message: format!("cannot lock `{}`", lock.value),
+                help: "lock `gates.NAME`, `environments.NAME`, `tiers.ai|new|legacy`, `rules.ID`, or a whole section (`gates`, `tiers`, …)".to_owned(),
+            });
+        }
+        locks.0.entry(lock.value.clone()).or_insert(at);
+    }
+    Ok(())
+}
+
+fn backticked(names: &[&String]) -> String {
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

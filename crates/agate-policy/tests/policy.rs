@@ -1,0 +1,453 @@
+//! Configuration loading, inheritance with locks, and decisions, on real files.
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use agate_model::{
+    Confidence, Finding, FindingStatus, Fingerprint, GateStatus, Location, Position, Severity,
+    Tier, VerdictStatus,
+};
+use agate_policy::{
+    Baseline, Date, Origin, Overrides, Policy, PolicyError, RunContext, TierMap, apply, load,
+    parse_suppressions, resolve,
+};
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn policy_from(dir: &Path, file: &str) -> Result<Policy, PolicyError> {
+    let layers = load(&dir.join(file))?;
+    resolve(&layers, &Overrides::default())
+}
+
+fn error_text(dir: &Path, file: &str) -> String {
+    let text = policy_from(dir, file).unwrap_err().to_string();
+    text.replace(&dir.display().to_string(), "[DIR]")
+}
+
+#[test]
+fn unknown_key_names_file_line_and_suggests() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "agate.yaml",
+        "version: 1\ntiers:\n  ai:\n    blok_at: low\n",
+    );
+    assert_eq!(
+        error_text(dir.path(), "agate.yaml"),
+        "[DIR]/agate.yaml:4:5: unknown key `blok_at` in `tiers.ai`\n  help: did you mean `block_at`? expected one of: block_at, baseline, suppress"
+    );
+}
+
+#[test]
+fn bad_values_and_unknown_gates_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.yaml",
+        "tiers:\n  new:\n    block_at: severe\n",
+    );
+    let text = error_text(dir.path(), "a.yaml");
+    assert!(
+        text.starts_with("[DIR]/a.yaml:3:15: `severe` is not a valid value for `tiers.new`"),
+        "{text}"
+    );
+    write(
+        dir.path(),
+        "b.yaml",
+        "environments:\n  staging:\n    gates: [security, secrets]\n",
+    );
+    let text = error_text(dir.path(), "b.yaml");
+    assert!(
+        text.contains("b.yaml:3:5: unknown gate `secrets` in `environments.staging.gates`"),
+        "{text}"
+    );
+    write(
+        dir.path(),
+        "c.yaml",
+        "gates:\n  security:\n    analyzers: [sats]\n",
+    );
+    let text = error_text(dir.path(), "c.yaml");
+    assert!(
+        text.contains("unknown analyzer `sats`") && text.contains("did you mean `sast`?"),
+        "{text}"
+    );
+}
+
+#[test]
+fn team_cannot_turn_off_a_locked_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "org/base.yaml",
+        "locked: [gates.security, tiers.ai]\n",
+    );
+    write(
+        dir.path(),
+        "agate.yaml",
+        "extends: [org/base.yaml]\ngates:\n  security: off\n",
+    );
+    let text = error_text(dir.path(), "agate.yaml");
+    assert!(
+        text.starts_with(
+            "[DIR]/agate.yaml:3:13: `gates.security` is locked by [DIR]/org/base.yaml:1:10"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn team_may_tighten_but_not_loosen_a_locked_tier() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "org.yaml",
+        "tiers:\n  legacy: { block_at: high }\nlocked: [tiers]\n",
+    );
+    write(
+        dir.path(),
+        "tight.yaml",
+        "extends: [org.yaml]\ntiers:\n  legacy: { block_at: medium }\n",
+    );
+    let policy = policy_from(dir.path(), "tight.yaml").unwrap();
+    assert_eq!(policy.tier(Tier::Legacy).block_at, Severity::Medium);
+    write(
+        dir.path(),
+        "loose.yaml",
+        "extends: [org.yaml]\ntiers:\n  legacy: { block_at: critical }\n",
+    );
+    assert!(
+        error_text(dir.path(), "loose.yaml").contains("`block_at: critical` is laxer than `high`")
+    );
+    write(
+        dir.path(),
+        "baseline.yaml",
+        "extends: [org.yaml]\ntiers:\n  ai: { baseline: allowed }\n",
+    );
+    assert!(
+        error_text(dir.path(), "baseline.yaml")
+            .contains("allows baselining where it was forbidden")
+    );
+    let layers = load(&dir.path().join("org.yaml")).unwrap();
+    let overrides = Overrides {
+        block_at: Some(Severity::Critical),
+        ai_paths: vec![],
+    };
+    let error = resolve(&layers, &overrides).unwrap_err().to_string();
+    assert!(
+        error.contains("the command line") && error.contains("--block-at critical"),
+        "{error}"
+    );
+}
+
+#[test]
+fn locked_rules_and_environments_cannot_be_weakened() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "org.yaml",
+        "rules:\n  py.code-injection: { severity: critical }\nenvironments:\n  production: { mode: block }\nlocked: [rules.py.code-injection, environments.production]\n",
+    );
+    write(
+        dir.path(),
+        "off.yaml",
+        "extends: [org.yaml]\nrules:\n  py.code-injection: off\n",
+    );
+    assert!(error_text(dir.path(), "off.yaml").contains("turns the rule off"));
+    write(
+        dir.path(),
+        "warn.yaml",
+        "extends: [org.yaml]\nenvironments:\n  production: { mode: warn }\n",
+    );
+    assert!(error_text(dir.path(), "warn.yaml").contains("`mode: warn`"));
+}
+
+#[test]
+fn extends_cycles_and_missing_parents_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.yaml", "extends: [b.yaml]\n");
+    write(dir.path(), "b.yaml", "extends: [a.yaml]\n");
+    assert!(error_text(dir.path(), "a.yaml").contains("`extends` forms a cycle"));
+    write(dir.path(), "c.yaml", "extends: [missing.yaml]\n");
+    let text = error_text(dir.path(), "c.yaml");
+    assert!(
+        text.starts_with("[DIR]/c.yaml:1:11: cannot read extended file"),
+        "{text}"
+    );
+}
+
+#[test]
+fn explain_shows_where_each_value_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "org.yaml", "tiers:\n  new: { block_at: low }\n");
+    write(
+        dir.path(),
+        "agate.yaml",
+        "extends: [org.yaml]\nrules:\n  py.mutable-default-argument: off\n",
+    );
+    let policy = policy_from(dir.path(), "agate.yaml").unwrap();
+    let rows = policy.explain();
+    let origin = |key: &str| {
+        rows.iter()
+            .find(|row| row.0 == key)
+            .map(|row| row.2.clone())
+            .unwrap()
+    };
+    assert_eq!(
+        origin("tiers.new.block_at"),
+        Origin::File(dir.path().join("org.yaml").display().to_string())
+    );
+    assert_eq!(
+        origin("rules.py.mutable-default-argument"),
+        Origin::File(dir.path().join("agate.yaml").display().to_string())
+    );
+    assert_eq!(origin("tiers.ai.block_at"), Origin::BuiltIn);
+}
+
+fn finding(path: &str, line: u32, rule: &str, severity: Severity, fingerprint: &str) -> Finding {
+    Finding {
+        rule_id: rule.into(),
+        analyzer: "sast".into(),
+        severity,
+        confidence: Confidence::High,
+        message: "m".into(),
+        location: Location {
+            path: path.into(),
+            start: Position { line, column: 1 },
+            end: Position { line, column: 5 },
+        },
+        snippet: String::new(),
+        cwe: vec![],
+        owasp: vec![],
+        ai_pattern: false,
+        fingerprint: Fingerprint::from_hex(fingerprint),
+        gate: None,
+        tier: None,
+        status: FindingStatus::Open,
+        justification: None,
+        blocking: false,
+    }
+}
+
+struct Run {
+    tiers: TierMap,
+    baseline: Baseline,
+    suppressions: HashMap<String, Vec<agate_policy::Suppression>>,
+    known: BTreeSet<String>,
+}
+
+impl Run {
+    fn new() -> Run {
+        Run {
+            tiers: TierMap::new(&[]),
+            baseline: Baseline::default(),
+            suppressions: HashMap::new(),
+            known: ["py.code-injection".to_owned(), "py.bare-except".to_owned()].into(),
+        }
+    }
+
+    fn decide(&self, findings: Vec<Finding>, today: &str) -> (Vec<Finding>, agate_model::Verdict) {
+        let policy = resolve(&[], &Overrides::default()).unwrap();
+        let context = RunContext {
+            environment: None,
+            tiers: &self.tiers,
+            baseline: &self.baseline,
+            suppressions: &self.suppressions,
+            known_rules: &self.known,
+            today: today.parse::<Date>().unwrap(),
+            unchecked: false,
+        };
+        apply(&policy, &context, findings).unwrap()
+    }
+}
+
+#[test]
+fn tiers_decide_what_blocks() {
+    let mut run = Run::new();
+    let medium = || finding("app.py", 10, "py.code-injection", Severity::Medium, "aa");
+    let (_, verdict) = run.decide(vec![medium()], "2026-11-26");
+    assert_eq!(verdict.status, VerdictStatus::Pass, "legacy blocks at high");
+    run.tiers
+        .set_changed(HashMap::from([("app.py".to_owned(), vec![(8, 12)])]));
+    let (findings, verdict) = run.decide(vec![medium()], "2026-11-26");
+    assert_eq!(
+        (findings[0].tier, verdict.status),
+        (Some(Tier::New), VerdictStatus::Blocked)
+    );
+    let mut ai = Run::new();
+    ai.tiers.mark_ai("app.py", vec![(10, 10)]);
+    let low = finding("app.py", 10, "py.code-injection", Severity::Low, "bb");
+    let (findings, verdict) = ai.decide(vec![low], "2026-11-26");
+    assert_eq!(findings[0].tier, Some(Tier::Ai));
+    assert_eq!(
+        verdict
+            .gates
+            .iter()
+            .find(|g| g.name == "security")
+            .unwrap()
+            .status,
+        GateStatus::Fail
+    );
+}
+
+#[test]
+fn baseline_excuses_legacy_but_not_ai_findings() {
+    let mut run = Run::new();
+    run.baseline.add(
+        &[finding(
+            "app.py",
+            10,
+            "py.code-injection",
+            Severity::High,
+            "cc",
+        )],
+        "ana",
+        "2026-11-01",
+        "legacy",
+    );
+    let (findings, verdict) = run.decide(
+        vec![finding(
+            "app.py",
+            10,
+            "py.code-injection",
+            Severity::High,
+            "cc",
+        )],
+        "2026-11-26",
+    );
+    assert_eq!(
+        (findings[0].status, verdict.status),
+        (FindingStatus::Baselined, VerdictStatus::Pass)
+    );
+    run.tiers.mark_ai("app.py", vec![(1, 100)]);
+    let (findings, verdict) = run.decide(
+        vec![finding(
+            "app.py",
+            10,
+            "py.code-injection",
+            Severity::High,
+            "cc",
+        )],
+        "2026-11-26",
+    );
+    assert_eq!(
+        (findings[0].status, verdict.status),
+        (FindingStatus::Open, VerdictStatus::Blocked)
+    );
+}
+
+#[test]
+fn suppressions_need_a_reason_and_expire() {
+    let mut run = Run::new();
+    let text =
+        "x = 1\neval(y)  # agate: ignore[py.code-injection] reason=\"sandbox\" until=2026-12-31\n";
+    run.suppressions
+        .insert("app.py".to_owned(), parse_suppressions(text));
+    let flagged = || finding("app.py", 2, "py.code-injection", Severity::Critical, "dd");
+    let (findings, verdict) = run.decide(vec![flagged()], "2026-12-31");
+    assert_eq!(
+        (findings[0].status, verdict.status),
+        (FindingStatus::Suppressed, VerdictStatus::Pass)
+    );
+    let (findings, verdict) = run.decide(vec![flagged()], "2027-01-01");
+    assert_eq!(
+        verdict.status,
+        VerdictStatus::Blocked,
+        "expired: no longer applies"
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.rule_id == "agate.suppression-expired")
+    );
+
+    let mut bare = Run::new();
+    bare.suppressions.insert(
+        "app.py".to_owned(),
+        parse_suppressions("eval(y)  # agate: ignore[py.code-injection, py.nope]\n"),
+    );
+    let (findings, _) = bare.decide(
+        vec![finding(
+            "app.py",
+            1,
+            "py.code-injection",
+            Severity::Critical,
+            "ee",
+        )],
+        "2026-11-26",
+    );
+    let rules: Vec<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
+    assert!(
+        rules.contains(&"agate.suppression-without-reason"),
+        "{rules:?}"
+    );
+    assert!(
+        rules.contains(&"agate.suppression-unknown-rule"),
+        "{rules:?}"
+    );
+    assert_eq!(
+        findings
+            .iter()
+            .find(|f| f.rule_id == "py.code-injection")
+            .unwrap()
+            .status,
+        FindingStatus::Open
+    );
+
+    let mut unused = Run::new();
+    unused.suppressions.insert(
+        "app.py".to_owned(),
+        parse_suppressions("# agate: ignore[py.bare-except] reason=\"old\"\nx = 1\n"),
+    );
+    let (findings, _) = unused.decide(vec![], "2026-11-26");
+    assert_eq!(findings[0].rule_id, "agate.suppression-unused");
+}
+
+#[test]
+fn warn_environments_never_block() {
+    let run = Run::new();
+    let policy = resolve(&[], &Overrides::default()).unwrap();
+    let context = RunContext {
+        environment: Some("dev"),
+        tiers: &run.tiers,
+        baseline: &run.baseline,
+        suppressions: &run.suppressions,
+        known_rules: &run.known,
+        today: "2026-11-26".parse().unwrap(),
+        unchecked: false,
+    };
+    let (_, verdict) = apply(
+        &policy,
+        &context,
+        vec![finding(
+            "a.py",
+            1,
+            "py.code-injection",
+            Severity::Critical,
+            "ff",
+        )],
+    )
+    .unwrap();
+    assert_eq!(verdict.status, VerdictStatus::Pass);
+    assert!(
+        verdict
+            .gates
+            .iter()
+            .any(|gate| gate.status == GateStatus::Warn)
+    );
+    let context = RunContext {
+        environment: Some("prod"),
+        ..context
+    };
+    let error = apply(&policy, &context, vec![]).unwrap_err().to_string();
+    assert!(
+        error.contains("unknown environment `prod`")
+            && error.contains("did you mean `production`?"),
+        "{error}"
+    );
+}

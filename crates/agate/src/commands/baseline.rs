@@ -1,0 +1,80 @@
+//! `agate baseline create|update|prune`.
+
+use agate_policy::Baseline;
+
+use crate::args::{BaselineArgs, BaselineCommand};
+use crate::commands::scan::{Purpose, evaluate, today};
+use crate::exit::{ExitStatus, Failure};
+use crate::output;
+
+pub(crate) fn run(command: &BaselineCommand) -> anyhow::Result<ExitStatus> {
+    let (args, mode) = match command {
+        BaselineCommand::Create(args) => (args, "create"),
+        BaselineCommand::Update(args) => (args, "update"),
+        BaselineCommand::Prune(args) => (args, "prune"),
+    };
+    let evaluated = evaluate(&args.scan, Purpose::Scan, None)?;
+    let path = args
+        .scan
+        .baseline
+        .clone()
+        .unwrap_or_else(|| evaluated.root.join(".agate/baseline.json"));
+    // Findings about suppressions are never accepted: fix the comment instead.
+    let findings: Vec<_> = evaluated
+        .report
+        .findings
+        .into_iter()
+        .filter(|finding| finding.analyzer != "policy")
+        .collect();
+    let who = who(args);
+    let message = match mode {
+        "create" => {
+            let mut baseline = Baseline::default();
+            let added = baseline.add(&findings, &who, &today().to_string(), &args.reason);
+            baseline
+                .save(&path)
+                .map_err(|error| Failure::usage(error.to_string()))?;
+            format!("baseline created with {added} finding(s)")
+        }
+        "update" => {
+            let mut baseline =
+                Baseline::load(&path).map_err(|error| Failure::usage(error.to_string()))?;
+            let added = baseline.add(&findings, &who, &today().to_string(), &args.reason);
+            baseline
+                .save(&path)
+                .map_err(|error| Failure::usage(error.to_string()))?;
+            format!(
+                "baseline updated: {added} finding(s) added, {} in total",
+                baseline.entries.len()
+            )
+        }
+        _ => {
+            let mut baseline =
+                Baseline::load(&path).map_err(|error| Failure::usage(error.to_string()))?;
+            let dropped = baseline.prune(&findings);
+            baseline
+                .save(&path)
+                .map_err(|error| Failure::usage(error.to_string()))?;
+            format!(
+                "baseline pruned: {dropped} stale entr{} dropped, {} left",
+                if dropped == 1 { "y" } else { "ies" },
+                baseline.entries.len()
+            )
+        }
+    };
+    output::note(&format!("{message} → `{}`", path.display()));
+    Ok(ExitStatus::Pass)
+}
+
+/// `--who`, else the person the CI or shell says is running.
+fn who(args: &BaselineArgs) -> String {
+    args.who
+        .clone()
+        .or_else(|| {
+            ["AGATE_USER", "GIT_AUTHOR_NAME", "USER"]
+                .iter()
+                .find_map(|name| std::env::var(name).ok())
+        })
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| "unknown".to_owned())
+}

@@ -1,0 +1,32 @@
+//! `agate config explain [KEY]`.
+
+use crate::commands::scan::load_policy;
+use crate::exit::ExitStatus;
+use crate::output;
+
+pub(crate) fn explain(
+    key: Option<&str>,
+    config: Option<&std::path::Path>,
+) -> anyhow::Result<ExitStatus> {
+    let root = std::env::current_dir()?;
+    let policy = load_policy(&root, config, None, &[])?;
+    let rows: Vec<_> = policy
+        .explain()
+        .into_iter()
+        .filter(|(name, _, _)| {
+            key.is_none_or(|key| name == key || name.starts_with(&format!("{key}.")))
+        })
+        .collect();
+    let width = rows
+        .iter()
+        .map(|(name, _, _)| name.len())
+        .max()
+        .unwrap_or(0);
+    output::emit(None, |out| {
+        for (name, value, origin) in &rows {
+            writeln!(out, "{name:<width$}  {value:<24}  # {origin}")?;
+        }
+        Ok(())
+    })?;
+    Ok(ExitStatus::Pass)
+}

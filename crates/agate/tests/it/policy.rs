@@ -1,0 +1,276 @@
+//! Issue [2]'s acceptance, end to end in a temporary git repository.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::{agate, tree};
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args([
+            "-c",
+            "user.name=agate",
+            "-c",
+            "user.email=agate@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+const LEGACY: &str = "import pickle\n\n\ndef load(blob):\n    return pickle.loads(blob)\n";
+
+#[test]
+fn unknown_key_exits_2_naming_the_file_line_and_key() {
+    let dir = tree(&[
+        (
+            "agate.yaml",
+            "version: 1\ntiers:\n  ai:\n    blok_at: low\n",
+        ),
+        ("app.py", LEGACY),
+    ]);
+    let output = agate(dir.path()).arg("gate").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("agate.yaml:4:5: unknown key `blok_at` in `tiers.ai`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `block_at`?"), "{stderr}");
+}
+
+#[test]
+fn baseline_accepts_legacy_and_new_ai_code_blocks_again() {
+    let dir = tree(&[("app.py", LEGACY)]);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "legacy"]);
+
+    assert_eq!(
+        agate(dir.path())
+            .arg("gate")
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(1),
+        "a high finding blocks"
+    );
+    let created = agate(dir.path())
+        .args([
+            "baseline",
+            "create",
+            "--who",
+            "ci",
+            "--reason",
+            "legacy import",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        created.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let baseline = std::fs::read_to_string(dir.path().join(".agate/baseline.json")).unwrap();
+    assert!(
+        baseline.contains("\"rule_id\": \"py.unsafe-deserialization\"")
+            && baseline.contains("legacy import")
+    );
+    let output = agate(dir.path()).arg("gate").output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "baseline"]);
+    git(dir.path(), &["branch", "base"]);
+
+    let ai_code = format!(
+        "{LEGACY}\n\ndef run(cmd):  # agate: ai-generated\n    import os\n    os.system(cmd)  # agate: ai-generated\n"
+    );
+    std::fs::write(dir.path().join("app.py"), ai_code).unwrap();
+    git(dir.path(), &["commit", "-q", "-am", "assistant change"]);
+    let output = agate(dir.path())
+        .args(["gate", "--base", "base", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let legacy = findings
+        .iter()
+        .find(|f| f["rule_id"] == "py.unsafe-deserialization")
+        .unwrap();
+    assert_eq!(
+        (legacy["status"].as_str(), legacy["tier"].as_str()),
+        (Some("baselined"), Some("legacy"))
+    );
+    let fresh = findings
+        .iter()
+        .find(|f| f["rule_id"] == "py.os-system-injection")
+        .unwrap();
+    assert_eq!(
+        (fresh["status"].as_str(), fresh["tier"].as_str()),
+        (Some("open"), Some("ai"))
+    );
+    assert_eq!(report["verdict"]["status"], "blocked");
+}
+
+#[test]
+fn a_team_cannot_turn_off_the_orgs_locked_security_gate() {
+    let dir = tree(&[
+        ("org/agate.yaml", "version: 1\nlocked: [gates.security]\n"),
+        (
+            "repo/agate.yaml",
+            "version: 1\nextends: [../org/agate.yaml]\ngates: {security: off}\n",
+        ),
+        ("repo/app.py", LEGACY),
+    ]);
+    let output = agate(&dir.path().join("repo"))
+        .arg("gate")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("repo/agate.yaml:3:") && stderr.contains("org/agate.yaml:2:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("`gates.security` is locked"), "{stderr}");
+}
+
+#[test]
+fn suppressions_with_reasons_apply_and_bare_ones_are_findings() {
+    let code = "import pickle\n\n\ndef load(blob):\n    return pickle.loads(blob)  # agate: ignore[py.unsafe-deserialization] reason=\"signed blobs only\"\n\n\ndef other(blob):\n    return pickle.loads(blob)  # agate: ignore[py.unsafe-deserialization]\n";
+    let dir = tree(&[("app.py", code)]);
+    let output = agate(dir.path())
+        .args(["gate", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let statuses: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_owned(),
+                f["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        statuses.contains(&(
+            "py.unsafe-deserialization".to_owned(),
+            "suppressed".to_owned()
+        )),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&(
+            "agate.suppression-without-reason".to_owned(),
+            "open".to_owned()
+        )),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the unexplained suppression does not apply"
+    );
+}
+
+#[test]
+fn environments_warn_or_block_and_config_explain_shows_origins() {
+    let dir = tree(&[
+        (
+            "agate.yaml",
+            "version: 1\ntiers:\n  legacy: { block_at: critical }\n",
+        ),
+        ("app.py", LEGACY),
+    ]);
+    assert_eq!(
+        agate(dir.path())
+            .arg("gate")
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(0),
+        "high < critical"
+    );
+    assert_eq!(
+        agate(dir.path())
+            .args(["gate", "--block-at", "high"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        agate(dir.path())
+            .args(["gate", "--block-at", "high", "--env", "dev"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(0),
+        "dev warns"
+    );
+    let output = agate(dir.path())
+        .args(["config", "explain", "tiers.legacy"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("tiers.legacy.block_at")
+            && stdout.contains("critical")
+            && stdout.contains("agate.yaml"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("tiers.legacy.baseline") && stdout.contains("# built-in"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn init_writes_a_config_that_loads() {
+    let dir = tree(&[("app.py", LEGACY)]);
+    let output = agate(dir.path()).arg("init").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = std::fs::read_to_string(dir.path().join("agate.yaml")).unwrap();
+    assert!(text.contains("Languages found: Python"));
+    assert_eq!(
+        agate(dir.path())
+            .arg("gate")
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        agate(dir.path())
+            .arg("init")
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2),
+        "no overwrite without --force"
+    );
+}
