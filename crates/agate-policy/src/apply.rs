@@ -11,6 +11,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::error::{Place, PolicyError};
 use crate::options::{Baselining, Suppressing};
+use crate::resolve::REGO_ANALYZER;
 use crate::{Baseline, Date, Policy, Suppression};
 
 /// Which lines are AI-authored and which changed since the base revision.
@@ -52,6 +53,33 @@ impl TierMap {
     /// line is `new`.
     pub fn set_changed(&mut self, changed: HashMap<String, Vec<(u32, u32)>>) {
         self.changed = Some(changed);
+    }
+
+    /// Returns the files with lines changed since the base revision, sorted.
+    pub fn changed_files(&self) -> Vec<String> {
+        let mut files: Vec<String> = self
+            .changed
+            .iter()
+            .flat_map(|changed| changed.keys().cloned())
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// Returns the files known to hold AI-authored lines: those with markers, and those of
+    /// `candidates` that match `ai_paths`, sorted.
+    pub fn ai_files<'a>(&self, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
+        let mut files: Vec<String> = self.ai_lines.keys().cloned().collect();
+        if let Some(globs) = &self.ai_globs {
+            files.extend(
+                candidates
+                    .filter(|path| globs.is_match(path))
+                    .map(str::to_owned),
+            );
+        }
+        files.sort();
+        files.dedup();
+        files
     }
 
     /// Returns the tier of `line` in `path`: `ai` beats `new` beats `legacy`.
@@ -197,6 +225,16 @@ fn decide_finding(
         .tier(&finding.location.path, finding.location.start.line);
     let tier_policy = policy.tier(tier);
     finding.tier = Some(tier);
+    finding.status = FindingStatus::Open;
+    finding.justification = None;
+    if finding.analyzer == REGO_ANALYZER {
+        // A Rego deny is the gate's own decision: it belongs to its gate and always counts.
+        finding.blocking = finding
+            .gate
+            .as_ref()
+            .is_some_and(|name| gates.iter().any(|gate| gate.name == *name));
+        return;
+    }
     finding.gate = gates
         .iter()
         .find(|gate| gate.analyzers.contains(&finding.analyzer))
@@ -347,6 +385,39 @@ fn suppression_problems(context: &RunContext<'_>, used: &BTreeSet<(String, u32)>
         }
     }
     problems
+}
+
+/// Makes the finding for one Rego `deny` message of `gate`, located at the policy file.
+pub fn deny_finding(gate: &str, policy_file: &str, message: &str) -> Finding {
+    let fingerprint = Fingerprint::compute(&FingerprintInput {
+        rule_id: "agate.gate-policy-deny",
+        path: policy_file,
+        code: message,
+        scope: gate,
+        occurrence: 0,
+    });
+    Finding {
+        rule_id: "agate.gate-policy-deny".to_owned(),
+        analyzer: REGO_ANALYZER.to_owned(),
+        severity: Severity::High,
+        confidence: Confidence::High,
+        message: message.to_owned(),
+        location: Location {
+            path: policy_file.to_owned(),
+            start: Position { line: 1, column: 1 },
+            end: Position { line: 1, column: 1 },
+        },
+        snippet: String::new(),
+        cwe: Vec::new(),
+        owasp: Vec::new(),
+        ai_pattern: false,
+        fingerprint,
+        gate: Some(gate.to_owned()),
+        tier: None,
+        status: FindingStatus::Open,
+        justification: None,
+        blocking: false,
+    }
 }
 
 fn policy_finding(

@@ -30,15 +30,17 @@ mod error;
 mod load;
 mod markers;
 mod options;
+mod rego;
 mod resolve;
 mod suppress;
 
-pub use apply::{RunContext, TierMap, apply};
+pub use apply::{RunContext, TierMap, apply, deny_finding};
 pub use baseline::{Baseline, BaselineEntry};
 pub use date::Date;
 pub use error::PolicyError;
 pub use load::{Layer, load};
 pub use markers::ai_lines;
 pub use options::{Baselining, GateSelection, Suppressing};
+pub use rego::deny_messages;
 pub use resolve::{Environment, Gate, Origin, Overrides, Policy, RulePolicy, TierPolicy, resolve};
 pub use suppress::{Suppression, parse_suppressions};

@@ -41,6 +41,8 @@ pub(crate) struct PolicyOptions {
 pub(crate) struct GateOptions {
     /// Analyzers whose findings this gate judges: `sast`, `ai-patterns`, `policy`.
     pub(crate) analyzers: Option<Vec<String>>,
+    /// A Rego file whose `deny` messages fail the gate; relative to this file.
+    pub(crate) policy: Option<String>,
 }
 
 /// An environment's settings.

@@ -39,6 +39,8 @@ pub struct Gate {
     pub enabled: bool,
     /// The analyzers whose findings it judges.
     pub analyzers: Vec<String>,
+    /// A Rego file whose `deny` messages fail the gate.
+    pub policy: Option<PathBuf>,
 }
 
 /// An environment: which gates run and whether they block.
@@ -211,6 +213,10 @@ impl Policy {
                 format!("[{}]", gate.analyzers.join(", ")),
                 origin(&key),
             ));
+            if let Some(rego) = &gate.policy {
+                let key = format!("gates.{}.policy", gate.name);
+                rows.push((key.clone(), rego.display().to_string(), origin(&key)));
+            }
         }
         for environment in self.environments.values() {
             let key = format!("environments.{}.gates", environment.name);
@@ -300,6 +306,9 @@ fn suppressing_name(suppressing: Suppressing) -> &'static str {
 /// The analyzers agate has today; a gate naming another is a configuration error.
 const ANALYZERS: &[&str] = &["sast", "ai-patterns", "policy"];
 
+/// The analyzer name of findings made from a gate's Rego `deny` messages.
+pub(crate) const REGO_ANALYZER: &str = "rego";
+
 fn built_in() -> Policy {
     let gate = |name: &str, analyzers: &[&str]| {
         (
@@ -308,6 +317,7 @@ fn built_in() -> Policy {
                 name: name.to_owned(),
                 enabled: true,
                 analyzers: analyzers.iter().map(|&a| a.to_owned()).collect(),
+                policy: None,
             },
         )
     };
@@ -473,6 +483,7 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
                     name: name.clone(),
                     enabled: false,
                     analyzers: Vec::new(),
+                    policy: None,
                 });
                 gate.enabled = false;
                 policy
@@ -506,12 +517,28 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
                         )
                     })?;
                 }
+                if let Some(rego) = &gate_options.policy {
+                    let changes = previous
+                        .as_ref()
+                        .and_then(|gate| gate.policy.as_ref())
+                        .is_some_and(|old| *old != layer.dir.join(rego));
+                    locks.check(&format!("gates.{name}"), changes, &at, || {
+                        "it replaces the gate's Rego policy".to_owned()
+                    })?;
+                }
                 let was_off = previous.as_ref().is_some_and(|gate| !gate.enabled);
                 let gate = policy.gates.entry(name.clone()).or_insert_with(|| Gate {
                     name: name.clone(),
                     enabled: true,
                     analyzers: Vec::new(),
+                    policy: None,
                 });
+                if let Some(rego) = &gate_options.policy {
+                    gate.policy = Some(layer.dir.join(rego));
+                    policy
+                        .origins
+                        .insert(format!("gates.{name}.policy"), origin.clone());
+                }
                 if was_off || !gate.enabled {
                     gate.enabled = true;
                     policy

@@ -20,6 +20,7 @@ use crate::{git, output};
 
 /// The ids of the findings the policy itself reports, so `rules:` may configure them.
 const POLICY_RULES: &[&str] = &[
+    "agate.gate-policy-deny",
     "agate.suppression-without-reason",
     "agate.suppression-invalid-date",
     "agate.suppression-expired",
@@ -129,7 +130,15 @@ pub(crate) fn evaluate(
     };
     let (findings, verdict) = agate_policy::apply(&policy, &context, found.findings)
         .map_err(|error| Failure::usage(error.to_string()))?;
-
+    let denied = gate_policy_denials(&root, &policy, &context, &findings, &notices)?;
+    let (findings, verdict) = if denied.is_empty() {
+        (findings, verdict)
+    } else {
+        let mut all = findings;
+        all.extend(denied);
+        agate_policy::apply(&policy, &context, all)
+            .map_err(|error| Failure::usage(error.to_string()))?
+    };
     let descriptors = descriptors(scanner.rules(), &findings);
     let report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
@@ -144,6 +153,51 @@ pub(crate) fn evaluate(
         verdict: gating.then_some(verdict),
     };
     Ok(Evaluated { report, root })
+}
+
+/// Evaluates the Rego `policy` of every gate of the environment over the run, and returns
+/// a finding for each `deny` message.
+fn gate_policy_denials(
+    root: &Path,
+    policy: &Policy,
+    context: &RunContext<'_>,
+    findings: &[agate_model::Finding],
+    notices: &[Notice],
+) -> anyhow::Result<Vec<agate_model::Finding>> {
+    let Some(environment) = policy.environment(context.environment) else {
+        return Ok(Vec::new());
+    };
+    let mut denied = Vec::new();
+    for gate in policy.gates_of(&environment) {
+        let Some(rego) = &gate.policy else { continue };
+        let changed = context.tiers.changed_files();
+        let candidates = changed.iter().map(String::as_str).chain(
+            findings
+                .iter()
+                .map(|finding| finding.location.path.as_str()),
+        );
+        let input = serde_json::json!({
+            "environment": environment.name,
+            "gate": gate.name,
+            "findings": findings,
+            "notices": notices,
+            "changed_files": changed,
+            "ai_files": context.tiers.ai_files(candidates),
+        });
+        let messages = agate_policy::deny_messages(rego, &input)
+            .map_err(|error| Failure::usage(error.to_string()))?;
+        let shown = rego
+            .strip_prefix(root)
+            .unwrap_or(rego)
+            .to_string_lossy()
+            .replace('\\', "/");
+        denied.extend(
+            messages
+                .iter()
+                .map(|message| agate_policy::deny_finding(&gate.name, &shown, message)),
+        );
+    }
+    Ok(denied)
 }
 
 /// The descriptors of the rules the findings reference, for the report.

@@ -274,3 +274,80 @@ fn init_writes_a_config_that_loads() {
         "no overwrite without --force"
     );
 }
+
+#[test]
+fn the_org_policy_example_denies_untested_ai_payment_changes() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/org-policy");
+    let dir = tree(&[
+        (
+            "org/agate.yaml",
+            &std::fs::read_to_string(example.join("org/agate.yaml")).unwrap(),
+        ),
+        (
+            "repo/agate.yaml",
+            &std::fs::read_to_string(example.join("payments-service/agate.yaml")).unwrap(),
+        ),
+        (
+            "repo/policies/ai-changes-need-tests.rego",
+            &std::fs::read_to_string(
+                example.join("payments-service/policies/ai-changes-need-tests.rego"),
+            )
+            .unwrap(),
+        ),
+        (
+            "repo/payments/api.py",
+            "def total(items):\n    return sum(items)\n",
+        ),
+        (
+            "repo/tests/test_api.py",
+            "def test_total():\n    assert True\n",
+        ),
+    ]);
+    let repo = dir.path().join("repo");
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "start"]);
+    git(&repo, &["branch", "base"]);
+    std::fs::write(repo.join("payments/api.py"), "def total(items):  # agate: ai-generated\n    return round(sum(items), 2)  # agate: ai-generated\n").unwrap();
+    git(&repo, &["commit", "-q", "-am", "assistant: rounding"]);
+
+    let output = agate(&repo)
+        .args(["gate", "--base", "base", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let deny = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "agate.gate-policy-deny")
+        .unwrap();
+    assert_eq!(deny["gate"], "review");
+    assert_eq!(
+        deny["message"],
+        "payments/api.py is AI-authored and changed, but no test file changed"
+    );
+
+    std::fs::write(
+        repo.join("tests/test_api.py"),
+        "def test_total():\n    assert round(0.1 + 0.2, 2) == 0.3\n",
+    )
+    .unwrap();
+    git(&repo, &["commit", "-q", "-am", "test rounding"]);
+    let output = agate(&repo)
+        .args(["gate", "--base", "base"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
