@@ -54,22 +54,7 @@ pub(crate) fn evaluate(
         None => std::env::current_dir().context("cannot read the current directory")?,
     };
     let policy = load_policy(&root, args.config.as_deref(), block_at, &args.ai_paths)?;
-    let mut rule_dirs = policy.rule_dirs().to_vec();
-    rule_dirs.extend(args.rule_dirs.iter().cloned());
-    let rules = load_rules(&rule_dirs, !args.no_bundled_rules)?;
-    if rules.is_empty() {
-        return Err(Failure::usage(
-            "no rules to run: --no-bundled-rules needs at least one --rules DIR with rules",
-        ));
-    }
-    let known: BTreeSet<String> = rules
-        .iter()
-        .map(|rule| rule.id().to_owned())
-        .chain(POLICY_RULES.iter().map(|&id| id.to_owned()))
-        .collect();
-    policy
-        .check_rule_ids(&known)
-        .map_err(|error| Failure::usage(error.to_string()))?;
+    let (rules, known) = rules_for(args, &policy)?;
 
     let paths: Vec<_> = args
         .paths
@@ -82,16 +67,7 @@ pub(crate) fn evaluate(
             }
         })
         .collect();
-    let options = ScanOptions {
-        walk: WalkOptions {
-            respect_ignore_files: !args.no_ignore,
-            include_vendored: args.include_vendored,
-            max_file_size: args.max_file_size,
-            threads: args.threads,
-            ignore_globs: policy.ignore().to_vec(),
-        },
-        threads: args.threads,
-    };
+    let options = scan_options(args, &policy);
     let scanner = Scanner::new(rules, options);
     let found = scanner.scan(&root, &paths);
 
@@ -153,6 +129,44 @@ pub(crate) fn evaluate(
         verdict: gating.then_some(verdict),
     };
     Ok(Evaluated { report, root })
+}
+
+/// The bundled rules (unless disabled), the policy's rule folders and `--rules`, with the
+/// ids a configuration may name; unknown ids in `rules:` are a usage error.
+fn rules_for(
+    args: &ScanArgs,
+    policy: &Policy,
+) -> anyhow::Result<(agate_rules::RuleSet, BTreeSet<String>)> {
+    let mut rule_dirs = policy.rule_dirs().to_vec();
+    rule_dirs.extend(args.rule_dirs.iter().cloned());
+    let rules = load_rules(&rule_dirs, !args.no_bundled_rules)?;
+    if rules.is_empty() {
+        return Err(Failure::usage(
+            "no rules to run: --no-bundled-rules needs at least one --rules DIR with rules",
+        ));
+    }
+    let known: BTreeSet<String> = rules
+        .iter()
+        .map(|rule| rule.id().to_owned())
+        .chain(POLICY_RULES.iter().map(|&id| id.to_owned()))
+        .collect();
+    policy
+        .check_rule_ids(&known)
+        .map_err(|error| Failure::usage(error.to_string()))?;
+    Ok((rules, known))
+}
+
+fn scan_options(args: &ScanArgs, policy: &Policy) -> ScanOptions {
+    ScanOptions {
+        walk: WalkOptions {
+            respect_ignore_files: !args.no_ignore,
+            include_vendored: args.include_vendored,
+            max_file_size: args.max_file_size,
+            threads: args.threads,
+            ignore_globs: policy.ignore().to_vec(),
+        },
+        threads: args.threads,
+    }
 }
 
 /// Evaluates the Rego `policy` of every gate of the environment over the run, and returns
