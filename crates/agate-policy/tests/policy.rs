@@ -451,3 +451,37 @@ fn warn_environments_never_block() {
         "{error}"
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn severity() -> impl Strategy<Value = Severity> {
+        prop::sample::select(Severity::ALL.to_vec())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// A child layer never ends up laxer than a locked parent: it is either refused or
+        /// at least as strict.
+        #[test]
+        fn a_child_never_loosens_a_locked_tier(parent in severity(), child in severity(), tier in prop::sample::select(vec!["ai", "new", "legacy"])) {
+            let dir = tempfile::tempdir().unwrap();
+            write(dir.path(), "org.yaml", &format!("tiers:\n  {tier}: {{ block_at: {parent} }}\nlocked: [tiers.{tier}]\n"));
+            write(dir.path(), "agate.yaml", &format!("extends: [org.yaml]\ntiers:\n  {tier}: {{ block_at: {child} }}\n"));
+            let tier_value = match tier { "ai" => Tier::Ai, "new" => Tier::New, _ => Tier::Legacy };
+            match policy_from(dir.path(), "agate.yaml") {
+                Ok(policy) => {
+                    prop_assert!(child <= parent);
+                    prop_assert_eq!(policy.tier(tier_value).block_at, child);
+                }
+                Err(error) => {
+                    prop_assert!(child > parent, "{}", error);
+                    let text = error.to_string();
+                    prop_assert!(text.contains("org.yaml") && text.contains("agate.yaml"), "{}", text);
+                }
+            }
+        }
+    }
+}
