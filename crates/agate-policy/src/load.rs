@@ -1,5 +1,6 @@
 use std::path::{Path, PathBuf};
 
+use crate::RemoteOptions;
 use crate::error::{Place, PolicyError, from_yaml};
 use crate::options::PolicyOptions;
 
@@ -10,58 +11,90 @@ pub struct Layer {
     pub file: String,
     /// Its folder: relative paths inside it (`extends`, `rule_dirs`) resolve from here.
     pub dir: PathBuf,
+    /// The canonical path or URL, to notice a file reached twice.
+    identity: String,
     pub(crate) options: PolicyOptions,
 }
 
 /// Reads `path` and every file it extends, and returns them parents first (org → team →
-/// repo): the order [`crate::resolve`] merges them in.
+/// repo): the order [`crate::resolve`] merges them in. URLs in `extends` are fetched
+/// without a cache; see [`load_with`].
 pub fn load(path: &Path) -> Result<Vec<Layer>, PolicyError> {
+    load_with(path, &RemoteOptions::default())
+}
+
+/// Like [`load`], fetching URL parents as `remote` says (cache, offline, timeout).
+pub fn load_with(path: &Path, remote: &RemoteOptions) -> Result<Vec<Layer>, PolicyError> {
     let mut layers = Vec::new();
     let mut stack = Vec::new();
-    load_into(path, None, &mut stack, &mut layers)?;
+    load_into(
+        &Source::File(path.to_path_buf()),
+        None,
+        remote,
+        &mut stack,
+        &mut layers,
+    )?;
     Ok(layers)
 }
 
+/// Where a layer comes from.
+enum Source {
+    File(PathBuf),
+    Url(String),
+}
+
 fn load_into(
-    path: &Path,
+    source: &Source,
     referenced_at: Option<Place>,
-    stack: &mut Vec<PathBuf>,
+    remote: &RemoteOptions,
+    stack: &mut Vec<String>,
     layers: &mut Vec<Layer>,
 ) -> Result<(), PolicyError> {
-    let display = path.display().to_string();
-    let canonical = fs_err::canonicalize(path).map_err(|source| match &referenced_at {
-        Some(at) => PolicyError::Invalid {
-            at: at.clone(),
-            message: format!("cannot read extended file `{display}`: {}", source.kind()),
-            help: "paths in `extends` are relative to the file that names them".to_owned(),
-        },
-        None => PolicyError::Read {
-            path: path.to_path_buf(),
-            source,
-        },
-    })?;
-    if let Some(start) = stack.iter().position(|seen| *seen == canonical) {
-        let mut chain: Vec<String> = stack[start..]
-            .iter()
-            .map(|path| path.display().to_string())
-            .collect();
-        chain.push(canonical.display().to_string());
+    let (display, identity, text, dir) = match source {
+        Source::File(path) => {
+            let display = path.display().to_string();
+            let canonical = fs_err::canonicalize(path).map_err(|source| match &referenced_at {
+                Some(at) => PolicyError::Invalid {
+                    at: at.clone(),
+                    message: format!("cannot read extended file `{display}`: {}", source.kind()),
+                    help: "paths in `extends` are relative to the file that names them".to_owned(),
+                },
+                None => PolicyError::Read {
+                    path: path.clone(),
+                    source,
+                },
+            })?;
+            let text = fs_err::read_to_string(path).map_err(|source| PolicyError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+            (display, canonical.display().to_string(), text, Some(dir))
+        }
+        Source::Url(url) => {
+            let at = referenced_at.clone().unwrap_or_else(|| Place::file(url));
+            let text =
+                crate::remote::fetch(url, remote).map_err(|message| PolicyError::Invalid {
+                    at,
+                    message,
+                    help: "check the URL and the network, or pass --offline to use `.agate/cache`"
+                        .to_owned(),
+                })?;
+            (url.clone(), url.clone(), text, None)
+        }
+    };
+    if let Some(start) = stack.iter().position(|seen| *seen == identity) {
+        let mut chain: Vec<String> = stack[start..].to_vec();
+        chain.push(identity);
         return Err(PolicyError::Cycle {
             at: referenced_at.unwrap_or_else(|| Place::file(&display)),
             chain,
         });
     }
-    if layers
-        .iter()
-        .any(|layer: &Layer| fs_err::canonicalize(&layer.file).ok().as_ref() == Some(&canonical))
-    {
+    if layers.iter().any(|layer| layer.identity == identity) {
         // Reached twice through different parents: its settings apply once, first time.
         return Ok(());
     }
-    let text = fs_err::read_to_string(path).map_err(|source| PolicyError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
     let options: PolicyOptions = if text.trim().is_empty() {
         PolicyOptions::default()
     } else {
@@ -76,23 +109,37 @@ fn load_into(
             help: "this agate reads `version: 1`".to_owned(),
         });
     }
-    let dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
-    stack.push(canonical);
+    if dir.is_none() && (options.rule_dirs.is_some() || options.gates.iter().flatten().any(|(_, gate)| matches!(&gate.value, crate::options::Switch::On(g) if g.policy.is_some()))) {
+        return Err(PolicyError::Invalid {
+            at: Place::file(&display),
+            message: "a policy fetched from a URL cannot name local files (`rule_dirs`, gate `policy`)".to_owned(),
+            help: "keep rule folders and Rego files in the repository's own agate.yaml".to_owned(),
+        });
+    }
+    stack.push(identity.clone());
     for parent in options.extends.iter().flatten() {
         let at = Place::at(&display, &parent.referenced);
-        if parent.value.starts_with("http://") || parent.value.starts_with("https://") {
+        let next = if crate::remote::is_url(&parent.value) {
+            Source::Url(parent.value.clone())
+        } else if let Some(dir) = &dir {
+            Source::File(dir.join(&parent.value))
+        } else {
             return Err(PolicyError::Invalid {
                 at,
-                message: format!("`{}`: extending from a URL is not supported yet", parent.value),
-                help: "download the file into the repository (or a shared checkout) and extend its path".to_owned(),
+                message: format!(
+                    "`{}`: a policy fetched from a URL can only extend URLs",
+                    parent.value
+                ),
+                help: "write the parent's full https URL".to_owned(),
             });
-        }
-        load_into(&dir.join(&parent.value), Some(at), stack, layers)?;
+        };
+        load_into(&next, Some(at), remote, stack, layers)?;
     }
     stack.pop();
     layers.push(Layer {
         file: display,
-        dir,
+        identity,
+        dir: dir.unwrap_or_default(),
         options,
     });
     Ok(())

@@ -71,6 +71,9 @@ pub(crate) enum ConfigCommand {
         /// The configuration file (default: ./agate.yaml when present).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Never fetch `extends:` URLs; use the copies in .agate/cache.
+        #[arg(long)]
+        offline: bool,
     },
 }
 
@@ -121,6 +124,9 @@ pub(crate) struct ScanArgs {
     /// The baseline file (default: .agate/baseline.json in the root).
     #[arg(long)]
     pub(crate) baseline: Option<PathBuf>,
+    /// Never fetch `extends:` URLs; use the copies in .agate/cache.
+    #[arg(long)]
+    pub(crate) offline: bool,
 }
 
 #[derive(Debug, Args)]

@@ -28,9 +28,11 @@ fn main() -> ExitCode {
         ),
         Command::Baseline { command } => commands::baseline::run(&command),
         Command::Config { command } => match command {
-            ConfigCommand::Explain { key, config } => {
-                commands::config::explain(key.as_deref(), config.as_deref())
-            }
+            ConfigCommand::Explain {
+                key,
+                config,
+                offline,
+            } => commands::config::explain(key.as_deref(), config.as_deref(), offline),
         },
         Command::Init { force } => commands::init::run(force),
         Command::Rules { command } => match command {

@@ -7,9 +7,10 @@ use crate::output;
 pub(crate) fn explain(
     key: Option<&str>,
     config: Option<&std::path::Path>,
+    offline: bool,
 ) -> anyhow::Result<ExitStatus> {
     let root = std::env::current_dir()?;
-    let policy = load_policy(&root, config, None, &[])?;
+    let policy = load_policy(&root, config, offline, None, &[])?;
     let rows: Vec<_> = policy
         .explain()
         .into_iter()

@@ -53,7 +53,13 @@ pub(crate) fn evaluate(
         Some(root) => root.clone(),
         None => std::env::current_dir().context("cannot read the current directory")?,
     };
-    let policy = load_policy(&root, args.config.as_deref(), block_at, &args.ai_paths)?;
+    let policy = load_policy(
+        &root,
+        args.config.as_deref(),
+        args.offline,
+        block_at,
+        &args.ai_paths,
+    )?;
     let (rules, known) = rules_for(args, &policy)?;
 
     let paths: Vec<_> = args
@@ -256,9 +262,11 @@ fn provenance(
 }
 
 /// Loads `--config`, or `agate.yaml` in the root when present, or the built-in policy.
+/// URL parents are cached in `.agate/cache` under the root.
 pub(crate) fn load_policy(
     root: &Path,
     config: Option<&Path>,
+    offline: bool,
     block_at: Option<Severity>,
     ai_paths: &[String],
 ) -> anyhow::Result<Policy> {
@@ -267,10 +275,14 @@ pub(crate) fn load_policy(
         Some(path) => Some(path.to_path_buf()),
         None => default.exists().then_some(default),
     };
+    let remote = agate_policy::RemoteOptions {
+        cache_dir: Some(root.join(".agate/cache")),
+        offline,
+        ..agate_policy::RemoteOptions::default()
+    };
     let layers = match &path {
-        Some(path) => {
-            agate_policy::load(path).map_err(|error| Failure::usage(error.to_string()))?
-        }
+        Some(path) => agate_policy::load_with(path, &remote)
+            .map_err(|error| Failure::usage(error.to_string()))?,
         None => Vec::new(),
     };
     let overrides = Overrides {

@@ -351,3 +351,95 @@ fn the_org_policy_example_denies_untested_ai_payment_changes() {
         String::from_utf8_lossy(&output.stdout)
     );
 }
+
+/// Serves `body` to `requests` HTTP requests on a loopback port; returns the base URL.
+fn serve(body: &'static str, requests: usize) -> String {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(requests) {
+            let mut stream = stream.unwrap();
+            let mut buffer = [0u8; 4096];
+            let _ = stream.read(&mut buffer);
+            let response = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/yaml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    url
+}
+
+#[test]
+fn url_parents_are_fetched_cached_pinned_and_usable_offline() {
+    const ORG: &str =
+        "version: 1\ntiers:\n  legacy: { block_at: critical }\nlocked: [gates.security]\n";
+    let url = serve(ORG, 1);
+    let dir = tree(&[("app.py", LEGACY)]);
+    std::fs::write(
+        dir.path().join("agate.yaml"),
+        format!("version: 1\nextends: [\"{url}/org.yaml\"]\n"),
+    )
+    .unwrap();
+    let output = agate(dir.path())
+        .args(["config", "explain", "tiers.legacy.block_at"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("critical") && stdout.contains(&format!("{url}/org.yaml")),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The server is gone now: offline and online runs both use the cache.
+    assert_eq!(
+        agate(dir.path())
+            .args(["gate", "--offline"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        agate(dir.path())
+            .arg("gate")
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(0)
+    );
+
+    let sha = "0000000000000000000000000000000000000000000000000000000000000000";
+    std::fs::write(
+        dir.path().join("agate.yaml"),
+        format!("version: 1\nextends: [\"{url}/org.yaml#sha256={sha}\"]\n"),
+    )
+    .unwrap();
+    let output = agate(dir.path())
+        .args(["gate", "--offline"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("does not match its pin"));
+
+    let fresh = tree(&[("app.py", LEGACY)]);
+    std::fs::write(
+        fresh.path().join("agate.yaml"),
+        format!("version: 1\nextends: [\"{url}/org.yaml\"]\n"),
+    )
+    .unwrap();
+    let output = agate(fresh.path())
+        .args(["gate", "--offline"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("agate.yaml:2:") && stderr.contains("not in the cache"),
+        "{stderr}"
+    );
+}
