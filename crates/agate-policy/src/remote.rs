@@ -103,10 +103,13 @@ fn cache_path(dir: &Path, url: &str) -> PathBuf {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
     Sha256::digest(bytes)
         .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+        .fold(String::with_capacity(64), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
 }
 
 /// Writes the cache atomically; a cache that cannot be written only costs a later fetch.
