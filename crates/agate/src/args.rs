@@ -78,7 +78,10 @@ pub(crate) enum ConfigCommand {
 }
 
 #[derive(Debug, Args)]
-#[expect(clippy::struct_excessive_bools, reason = "each bool is a command-line flag")]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each bool is a command-line flag"
+)]
 pub(crate) struct ScanArgs {
     /// Files or folders to scan.
     #[arg(default_value = ".")]
