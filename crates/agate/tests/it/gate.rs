@@ -1,4 +1,4 @@
-use crate::{SAFE_PY, VULNERABLE_PY, agate, tree};
+use crate::{SAFE_PY, VULNERABLE_PY, agate, exit_code, tree};
 
 #[test]
 fn gate_blocks_on_high_findings() {
@@ -41,15 +41,7 @@ fn gate_skips_vendored_trees_unless_asked() {
         ("node_modules/x/index.js", "eval(req.body.code);\n"),
         ("app.py", SAFE_PY),
     ]);
-    assert_eq!(
-        agate(dir.path())
-            .arg("gate")
-            .output()
-            .unwrap()
-            .status
-            .code(),
-        Some(0)
-    );
+    assert_eq!(exit_code(dir.path(), &["gate"]), Some(0));
     let output = agate(dir.path())
         .args(["gate", "--include-vendored"])
         .output()

@@ -21,6 +21,11 @@ pub(crate) fn agate(dir: &Path) -> Command {
     command
 }
 
+/// Runs agate with `args` in `dir` and returns its exit code.
+pub(crate) fn exit_code(dir: &Path, args: &[&str]) -> Option<i32> {
+    agate(dir).args(args).output().unwrap().status.code()
+}
+
 /// Writes `files` under a new temporary directory.
 pub(crate) fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

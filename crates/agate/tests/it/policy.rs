@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::{agate, tree};
+use crate::{agate, exit_code, tree};
 
 fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
@@ -55,12 +55,7 @@ fn baseline_accepts_legacy_and_new_ai_code_blocks_again() {
     git(dir.path(), &["commit", "-q", "-m", "legacy"]);
 
     assert_eq!(
-        agate(dir.path())
-            .arg("gate")
-            .output()
-            .unwrap()
-            .status
-            .code(),
+        exit_code(dir.path(), &["gate"]),
         Some(1),
         "a high finding blocks"
     );
@@ -201,32 +196,13 @@ fn environments_warn_or_block_and_config_explain_shows_origins() {
         ),
         ("app.py", LEGACY),
     ]);
+    assert_eq!(exit_code(dir.path(), &["gate"]), Some(0), "high < critical");
     assert_eq!(
-        agate(dir.path())
-            .arg("gate")
-            .output()
-            .unwrap()
-            .status
-            .code(),
-        Some(0),
-        "high < critical"
-    );
-    assert_eq!(
-        agate(dir.path())
-            .args(["gate", "--block-at", "high"])
-            .output()
-            .unwrap()
-            .status
-            .code(),
+        exit_code(dir.path(), &["gate", "--block-at", "high"]),
         Some(1)
     );
     assert_eq!(
-        agate(dir.path())
-            .args(["gate", "--block-at", "high", "--env", "dev"])
-            .output()
-            .unwrap()
-            .status
-            .code(),
+        exit_code(dir.path(), &["gate", "--block-at", "high", "--env", "dev"]),
         Some(0),
         "dev warns"
     );
@@ -254,22 +230,9 @@ fn init_writes_a_config_that_loads() {
     assert_eq!(output.status.code(), Some(0));
     let text = std::fs::read_to_string(dir.path().join("agate.yaml")).unwrap();
     assert!(text.contains("Languages found: Python"));
+    assert_eq!(exit_code(dir.path(), &["gate"]), Some(1));
     assert_eq!(
-        agate(dir.path())
-            .arg("gate")
-            .output()
-            .unwrap()
-            .status
-            .code(),
-        Some(1)
-    );
-    assert_eq!(
-        agate(dir.path())
-            .arg("init")
-            .output()
-            .unwrap()
-            .status
-            .code(),
+        exit_code(dir.path(), &["init"]),
         Some(2),
         "no overwrite without --force"
     );
@@ -394,24 +357,8 @@ fn url_parents_are_fetched_cached_pinned_and_usable_offline() {
         String::from_utf8_lossy(&output.stderr)
     );
     // The server is gone now: offline and online runs both use the cache.
-    assert_eq!(
-        agate(dir.path())
-            .args(["gate", "--offline"])
-            .output()
-            .unwrap()
-            .status
-            .code(),
-        Some(0)
-    );
-    assert_eq!(
-        agate(dir.path())
-            .arg("gate")
-            .output()
-            .unwrap()
-            .status
-            .code(),
-        Some(0)
-    );
+    assert_eq!(exit_code(dir.path(), &["gate", "--offline"]), Some(0));
+    assert_eq!(exit_code(dir.path(), &["gate"]), Some(0));
 
     let sha = "0000000000000000000000000000000000000000000000000000000000000000";
     std::fs::write(
