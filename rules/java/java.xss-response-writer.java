@@ -9,5 +9,7 @@ class GreetServlet {
         out.println(request.getParameter("q")); // expect: java.xss-response-writer
         out.println(org.owasp.encoder.Encode.forHtml(request.getParameter("q"))); // ok: java.xss-response-writer
         out.println("<p>static</p>"); // ok: java.xss-response-writer
+        String user = request.getParameter("user");
+        out.print("<b>" + user + "</b>"); // expect: java.xss-response-writer
     }
 }

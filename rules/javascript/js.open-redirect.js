@@ -4,4 +4,6 @@ app.get("/login/done", (req, res) => {
   }
   res.redirect("/users/" + req.params.id); // ok: js.open-redirect
   res.redirect("/dashboard"); // ok: js.open-redirect
+  const { returnTo } = req.query;
+  res.redirect(returnTo); // expect: js.open-redirect
 });

@@ -6,4 +6,7 @@ def login_done():
         return redirect(request.args.get("next"))  # expect: py.open-redirect
     if request.args.get("page"):
         return redirect(url_for("page", name=request.args["page"]))  # ok: py.open-redirect
+    back = request.form.get("return_to")
+    if back:
+        return redirect(back)  # expect: py.open-redirect
     return redirect("/dashboard")  # ok: py.open-redirect
