@@ -103,6 +103,13 @@ def delete_customer(user, customer):
     customer.delete()
 
 
+@app.route("/webhooks/test", methods=["POST"])
+def test_webhook():
+    target = request.json["url"]
+    requests.post(target, json={"ping": True}, timeout=5)  # expect: py.ssrf
+    return jsonify(ok=True)
+
+
 def fetch_rates():
     return requests.get("https://rates.example.com/v1/latest", verify=False, timeout=5)  # expect: py.tls-verify-disabled
 

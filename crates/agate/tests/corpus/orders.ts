@@ -46,6 +46,11 @@ app.get("/exports/:name", (req: Request, res: Response) => {
   res.send(data);
 });
 
+app.get("/login/callback", (req: Request, res: Response) => {
+  const { returnTo } = req.query;
+  res.redirect(String(returnTo)); // expect: js.open-redirect
+});
+
 function newOrderToken(): string {
   return crypto.randomBytes(24).toString("hex");
 }
