@@ -129,6 +129,8 @@ impl Scanner {
     }
 
     /// Scans one in-memory source file whose language comes from `relative`'s extension.
+    ///
+    /// Builds the per-language matchers on every call; to scan many files, use [`Scanner::scan`].
     pub fn scan_source(&self, relative: &str, text: &str) -> Vec<Finding> {
         let Some(language) = Language::from_path(relative) else {
             return Vec::new();
