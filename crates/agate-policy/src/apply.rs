@@ -166,8 +166,9 @@ pub fn apply(
         .collect();
 
     let mut used: BTreeSet<(String, u32)> = BTreeSet::new();
+    let baseline = context.baseline.by_fingerprint();
     for finding in &mut kept {
-        decide_finding(policy, context, &gates, finding, &mut used);
+        decide_finding(policy, context, &baseline, &gates, finding, &mut used);
     }
 
     let mut problems = suppression_problems(context, &used);
@@ -216,6 +217,7 @@ pub fn apply(
 fn decide_finding(
     policy: &Policy,
     context: &RunContext<'_>,
+    baseline: &HashMap<&str, &crate::BaselineEntry>,
     gates: &[&crate::Gate],
     finding: &mut Finding,
     used: &mut BTreeSet<(String, u32)>,
@@ -263,9 +265,10 @@ fn decide_finding(
             reason: suppression.reason.clone().unwrap_or_default(),
             until: suppression.until.clone(),
         });
-    } else if let (Some(entry), Baselining::Allowed) =
-        (context.baseline.entry(finding), tier_policy.baseline)
-    {
+    } else if let (Some(entry), Baselining::Allowed) = (
+        baseline.get(finding.fingerprint.as_str()),
+        tier_policy.baseline,
+    ) {
         finding.status = FindingStatus::Baselined;
         finding.justification = Some(Justification {
             source: "baseline".to_owned(),

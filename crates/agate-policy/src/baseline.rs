@@ -4,7 +4,7 @@
 //! small diffs, and written atomically (a temporary file renamed over the old one) so a crash
 //! never leaves half a baseline.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write as _;
 use std::path::Path;
 
@@ -80,18 +80,12 @@ impl Baseline {
         Ok(baseline)
     }
 
-    /// Returns true when `finding` is in the baseline.
-    pub fn contains(&self, finding: &Finding) -> bool {
+    /// Returns an index of the entries by fingerprint, for matching many findings.
+    pub fn by_fingerprint(&self) -> HashMap<&str, &BaselineEntry> {
         self.entries
             .iter()
-            .any(|entry| entry.fingerprint == finding.fingerprint.as_str())
-    }
-
-    /// Returns the entry of `finding`, if any.
-    pub fn entry(&self, finding: &Finding) -> Option<&BaselineEntry> {
-        self.entries
-            .iter()
-            .find(|entry| entry.fingerprint == finding.fingerprint.as_str())
+            .map(|entry| (entry.fingerprint.as_str(), entry))
+            .collect()
     }
 
     /// Adds every finding not yet in the baseline; existing entries keep who, when and why.
@@ -104,14 +98,14 @@ impl Baseline {
         reason: &str,
     ) -> usize {
         self.version = BASELINE_VERSION;
-        let known: BTreeSet<String> = self
+        let mut known: BTreeSet<String> = self
             .entries
             .iter()
             .map(|entry| entry.fingerprint.clone())
             .collect();
         let mut added = 0;
         for finding in findings {
-            if known.contains(finding.fingerprint.as_str()) || self.contains(finding) {
+            if !known.insert(finding.fingerprint.as_str().to_owned()) {
                 continue;
             }
             self.entries.push(BaselineEntry {
