@@ -279,18 +279,20 @@ impl<'r> Engine<'r> {
 /// Keeps one finding per rule for nested matches: `fs.readFile(path.join(base, req.x))`
 /// is one path traversal, not two. `findings` must be sorted by position.
 fn drop_nested_matches(findings: &mut Vec<Finding>) {
-    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
-    for finding in findings.drain(..) {
-        let nested = kept.iter().rev().any(|outer| {
-            outer.rule_id == finding.rule_id
-                && outer.location.start <= finding.location.start
-                && finding.location.end <= outer.location.end
-        });
-        if !nested {
-            kept.push(finding);
+    // Sorted by start, so an earlier finding of the same rule contains this one exactly when
+    // it ends at or after this one's end: the furthest end per rule decides, in one pass.
+    let mut furthest: HashMap<String, Position> = HashMap::new();
+    findings.retain(|finding| {
+        let end = furthest
+            .entry(finding.rule_id.clone())
+            .or_insert(Position { line: 0, column: 0 });
+        if *end >= finding.location.end && end.line > 0 {
+            false
+        } else {
+            *end = (*end).max(finding.location.end);
+            true
         }
-    }
-    *findings = kept;
+    });
 }
 
 fn syntax_error_notice(relative: &str, root: &AstGrep<StrDoc<Language>>) -> Option<Notice> {
@@ -321,8 +323,8 @@ fn build_finding<D: Doc<Lang = Language>>(
 ) -> Finding {
     let node: &Node<'_, D> = node_match;
     let range = node.range();
-    let start = position(text, range.start);
-    let end = position(text, range.end);
+    let start = position(text, range.start, node.start_pos().line());
+    let end = position(text, range.end, node.end_pos().line());
     let metadata = rule.metadata();
     let (code, snippet) = if metadata.sensitive {
         // Lexical masking handles well-formed code; removing the literal values the match
@@ -385,15 +387,15 @@ fn build_finding<D: Doc<Lang = Language>>(
     }
 }
 
-/// Converts a byte offset into a 1-based line and character column.
-fn position(text: &str, offset: usize) -> Position {
+/// Converts a byte offset on a known 0-based line (tree-sitter tracks lines, so nothing
+/// here scans the file from its start) into a 1-based line and character column.
+fn position(text: &str, offset: usize, line: usize) -> Position {
     let offset = floor_char_boundary(text, offset);
     let before = &text[..offset];
     let line_start = before.rfind('\n').map_or(0, |index| index + 1);
-    let line = before.bytes().filter(|&byte| byte == b'\n').count() + 1;
     let column = before[line_start..].chars().count() + 1;
     Position {
-        line: u32::try_from(line).unwrap_or(u32::MAX),
+        line: u32::try_from(line + 1).unwrap_or(u32::MAX),
         column: u32::try_from(column).unwrap_or(u32::MAX),
     }
 }
@@ -595,6 +597,21 @@ mod tests {
             r#"a = "***"; b = "***"; c = "***""#
         );
         assert_eq!(mask_string_literals("k = `t${x}`"), "k = \"***\"");
+    }
+
+    #[test]
+    fn many_findings_in_one_large_file_stay_linear() {
+        // 20,000 matches in one file: positions come from the tree, not from rescanning.
+        let source = "eval(q)\n".repeat(20_000);
+        let findings = engine_findings(&[EVAL], "big.py", &source);
+        assert_eq!(findings.len(), 20_000);
+        assert_eq!(
+            findings[19_999].location.start,
+            Position {
+                line: 20_000,
+                column: 1
+            }
+        );
     }
 
     #[test]
