@@ -20,7 +20,9 @@
 #![warn(missing_docs)]
 
 mod classify;
+mod history;
 mod trailers;
 
 pub use classify::{Classifier, Commit, Evidence, EvidenceSource};
+pub use history::{AiRange, History, HistoryError};
 pub use trailers::{Trailer, trailers};

@@ -1,0 +1,145 @@
+//! Line attribution from git history (gix, no `git` process): blame a file at `HEAD` and
+//! mark the lines whose introducing commit is AI-assisted.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use gix::ObjectId;
+use gix::bstr::ByteSlice as _;
+
+use crate::{Classifier, Commit, Evidence};
+
+/// Why history could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HistoryError {
+    /// No git repository contains the folder.
+    #[error("not in a git repository: {0}")]
+    NotARepository(String),
+    /// Reading the repository failed.
+    #[error("cannot read git history: {0}")]
+    Git(String),
+}
+
+/// An AI-authored range of lines (1-based, inclusive) and the evidence for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AiRange {
+    /// First line.
+    pub start: u32,
+    /// Last line.
+    pub end: u32,
+    /// The commit that introduced the lines (hex).
+    pub commit: String,
+    /// Why that commit is AI-assisted.
+    pub evidence: Vec<Evidence>,
+}
+
+/// A repository's history, with commit classifications cached.
+pub struct History {
+    repo: gix::Repository,
+    workdir: PathBuf,
+    head: ObjectId,
+    classifier: Classifier,
+    commits: HashMap<ObjectId, Vec<Evidence>>,
+}
+
+impl std::fmt::Debug for History {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("History")
+            .field("workdir", &self.workdir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl History {
+    /// Opens the repository that contains `dir`, at its `HEAD`.
+    pub fn open(dir: &Path, classifier: Classifier) -> Result<History, HistoryError> {
+        let repo =
+            gix::discover(dir).map_err(|error| HistoryError::NotARepository(error.to_string()))?;
+        let workdir = repo.workdir().ok_or_else(|| {
+            HistoryError::NotARepository("a bare repository has no working tree".to_owned())
+        })?;
+        let workdir = fs_canonical(workdir);
+        let head = repo
+            .head_id()
+            .map_err(|error| HistoryError::Git(format!("no HEAD commit: {error}")))?
+            .detach();
+        Ok(History {
+            repo,
+            workdir,
+            head,
+            classifier,
+            commits: HashMap::new(),
+        })
+    }
+
+    /// Returns the AI-authored line ranges of the file at `path` (absolute, or relative to
+    /// the current directory) as of `HEAD`; a file git does not track has none.
+    pub fn ai_ranges(&mut self, path: &Path) -> Result<Vec<AiRange>, HistoryError> {
+        let absolute = fs_canonical(path);
+        let Ok(relative) = absolute.strip_prefix(&self.workdir) else {
+            return Ok(Vec::new());
+        };
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        let outcome = match self.repo.blame_file(
+            relative.as_bytes().as_bstr(),
+            self.head,
+            gix::repository::blame_file::Options::default(),
+        ) {
+            Ok(outcome) => outcome,
+            // Untracked or new files have no history to blame.
+            Err(_) => return Ok(Vec::new()),
+        };
+        let mut ranges: Vec<AiRange> = Vec::new();
+        for entry in outcome.entries {
+            let evidence = self.classify(entry.commit_id)?;
+            if evidence.is_empty() {
+                continue;
+            }
+            let start = entry.start_in_blamed_file + 1;
+            let end = entry.start_in_blamed_file + entry.len.get();
+            match ranges.last_mut() {
+                Some(last)
+                    if last.end + 1 == start && last.commit == entry.commit_id.to_string() =>
+                {
+                    last.end = end
+                }
+                _ => ranges.push(AiRange {
+                    start,
+                    end,
+                    commit: entry.commit_id.to_string(),
+                    evidence,
+                }),
+            }
+        }
+        Ok(ranges)
+    }
+
+    fn classify(&mut self, id: ObjectId) -> Result<Vec<Evidence>, HistoryError> {
+        if let Some(evidence) = self.commits.get(&id) {
+            return Ok(evidence.clone());
+        }
+        let git = |error: &dyn std::fmt::Display| HistoryError::Git(error.to_string());
+        let commit = self.repo.find_commit(id).map_err(|error| git(&error))?;
+        let message = commit
+            .message_raw()
+            .map_err(|error| git(&error))?
+            .to_str_lossy()
+            .into_owned();
+        let author = commit.author().map_err(|error| git(&error))?;
+        let author = format!("{} <{}>", author.name, author.email);
+        let committer = commit.committer().map_err(|error| git(&error))?;
+        let committer = format!("{} <{}>", committer.name, committer.email);
+        let evidence = self.classifier.classify(&Commit {
+            message: &message,
+            author: &author,
+            committer: &committer,
+        });
+        self.commits.insert(id, evidence.clone());
+        Ok(evidence)
+    }
+}
+
+fn fs_canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
