@@ -81,16 +81,16 @@ impl History {
             return Ok(Vec::new());
         };
         let relative = relative.to_string_lossy().replace('\\', "/");
-        let outcome = match self.repo.blame_file(
+        // Untracked or new files have no history to blame.
+        let Ok(outcome) = self.repo.blame_file(
             relative.as_bytes().as_bstr(),
             self.head,
             gix::repository::blame_file::Options::default(),
-        ) {
-            Ok(outcome) => outcome,
-            // Untracked or new files have no history to blame.
-            Err(_) => return Ok(Vec::new()),
+        ) else {
+            return Ok(Vec::new());
         };
         let mut ranges: Vec<AiRange> = Vec::new();
+        let mut last_commit: Option<ObjectId> = None;
         for entry in outcome.entries {
             let evidence = self.classify(entry.commit_id)?;
             if evidence.is_empty() {
@@ -99,10 +99,8 @@ impl History {
             let start = entry.start_in_blamed_file + 1;
             let end = entry.start_in_blamed_file + entry.len.get();
             match ranges.last_mut() {
-                Some(last)
-                    if last.end + 1 == start && last.commit == entry.commit_id.to_string() =>
-                {
-                    last.end = end
+                Some(last) if last.end + 1 == start && last_commit == Some(entry.commit_id) => {
+                    last.end = end;
                 }
                 _ => ranges.push(AiRange {
                     start,
@@ -111,6 +109,7 @@ impl History {
                     evidence,
                 }),
             }
+            last_commit = Some(entry.commit_id);
         }
         Ok(ranges)
     }
