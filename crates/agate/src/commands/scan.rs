@@ -91,7 +91,18 @@ pub(crate) fn evaluate(
         });
     }
 
-    let (tiers, suppressions) = provenance(&root, &policy, args.base.as_deref(), &found.annotated)?;
+    let flagged: BTreeSet<&str> = found
+        .findings
+        .iter()
+        .map(|finding| finding.location.path.as_str())
+        .collect();
+    let (tiers, suppressions) = provenance(
+        &root,
+        &policy,
+        args.base.as_deref(),
+        &found.annotated,
+        &flagged,
+    )?;
     let baseline_path = args
         .baseline
         .clone()
@@ -236,13 +247,15 @@ fn descriptors(
         .collect()
 }
 
-/// Builds the tier map (AI markers, `ai_paths`, lines changed since `base`) and collects the
-/// suppression comments of the annotated files.
+/// Builds the tier map — inline AI markers, `ai_paths`, lines that AI-assisted commits
+/// introduced (blame of the files with findings, when the root is in a git repository), lines
+/// changed since `base` — and collects the suppression comments of the annotated files.
 fn provenance(
     root: &Path,
     policy: &Policy,
     base: Option<&str>,
     annotated: &[(String, String)],
+    flagged: &BTreeSet<&str>,
 ) -> anyhow::Result<(TierMap, HashMap<String, Vec<agate_policy::Suppression>>)> {
     let mut tiers = TierMap::new(policy.ai_paths());
     let mut suppressions = HashMap::new();
@@ -251,6 +264,23 @@ fn provenance(
         let parsed = agate_policy::parse_suppressions(text);
         if !parsed.is_empty() {
             suppressions.insert(path.clone(), parsed);
+        }
+    }
+    if !flagged.is_empty()
+        && let Ok(mut history) =
+            agate_provenance::History::open(root, agate_provenance::Classifier::builtin())
+    {
+        for path in flagged {
+            // A file whose history cannot be read keeps its other provenance.
+            if let Ok(ranges) = history.ai_ranges(&root.join(path)) {
+                tiers.mark_ai(
+                    path,
+                    ranges
+                        .iter()
+                        .map(|range| (range.start, range.end))
+                        .collect(),
+                );
+            }
         }
     }
     if let Some(base) = base {

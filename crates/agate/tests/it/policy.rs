@@ -390,3 +390,44 @@ fn url_parents_are_fetched_cached_pinned_and_usable_offline() {
         "{stderr}"
     );
 }
+
+#[test]
+fn lines_from_ai_assisted_commits_are_in_the_ai_tier() {
+    let dir = tree(&[("app.py", "def ok():\n    return 1\n")]);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "start"]);
+    std::fs::write(dir.path().join("app.py"), "def ok():\n    return 1\n\n\ndef add(item, items=[]):\n    items.append(item)\n    return items\n").unwrap();
+    git(
+        dir.path(),
+        &[
+            "commit",
+            "-q",
+            "-am",
+            "Add helper\n\nCo-Authored-By: Claude <noreply@anthropic.com>",
+        ],
+    );
+    let output = agate(dir.path())
+        .args(["gate", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let finding = &report["findings"][0];
+    assert_eq!(
+        (finding["rule_id"].as_str(), finding["tier"].as_str()),
+        (Some("py.mutable-default-argument"), Some("ai"))
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a low finding blocks in the ai tier"
+    );
+
+    std::fs::write(dir.path().join("app.py"), "def ok():\n    return 1\n\n\ndef add(item, items=[]):  # same flaw, now a human commit\n    items.append(item)\n    return items\n").unwrap();
+    git(dir.path(), &["commit", "-q", "-am", "Human edit"]);
+    assert_eq!(
+        exit_code(dir.path(), &["gate"]),
+        Some(0),
+        "a low finding in legacy code does not block"
+    );
+}
