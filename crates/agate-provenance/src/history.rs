@@ -34,6 +34,43 @@ pub struct AiRange {
     pub evidence: Vec<Evidence>,
 }
 
+/// Where a range of lines came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Introduced by an AI-assisted commit (or marked AI inline).
+    Ai,
+    /// Introduced by a commit with no AI evidence.
+    Human,
+    /// Not committed yet, or history unavailable.
+    Unknown,
+}
+
+impl Origin {
+    /// Returns `ai`, `human` or `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Ai => "ai",
+            Origin::Human => "human",
+            Origin::Unknown => "unknown",
+        }
+    }
+}
+
+/// A range of lines (1-based, inclusive) with one origin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribution {
+    /// First line.
+    pub start: u32,
+    /// Last line.
+    pub end: u32,
+    /// Where the lines came from.
+    pub origin: Origin,
+    /// The introducing commit (hex), when known.
+    pub commit: Option<String>,
+    /// The evidence for `ai`.
+    pub evidence: Vec<Evidence>,
+}
+
 /// A repository's history, with commit classifications cached.
 pub struct History {
     repo: gix::Repository,
@@ -110,6 +147,65 @@ impl History {
                 }),
             }
             last_commit = Some(entry.commit_id);
+        }
+        Ok(ranges)
+    }
+
+    /// Attributes every line of the file at `path` as of `HEAD`: `ai` or `human` by the
+    /// commit that introduced it, `unknown` when the file is not committed or the working
+    /// tree has more lines than `HEAD`. Adjacent lines of one commit form one range.
+    pub fn attribute(
+        &mut self,
+        path: &Path,
+        line_count: u32,
+    ) -> Result<Vec<Attribution>, HistoryError> {
+        let absolute = fs_canonical(path);
+        let mut ranges: Vec<Attribution> = Vec::new();
+        let mut covered = 0;
+        if let Ok(relative) = absolute.strip_prefix(&self.workdir) {
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            if let Ok(outcome) = self.repo.blame_file(
+                relative.as_bytes().as_bstr(),
+                self.head,
+                gix::repository::blame_file::Options::default(),
+            ) {
+                for entry in outcome.entries {
+                    let evidence = self.classify(entry.commit_id)?;
+                    let origin = if evidence.is_empty() {
+                        Origin::Human
+                    } else {
+                        Origin::Ai
+                    };
+                    let start = entry.start_in_blamed_file + 1;
+                    let end = (entry.start_in_blamed_file + entry.len.get()).min(line_count);
+                    if start > end {
+                        continue;
+                    }
+                    covered = covered.max(end);
+                    let commit = Some(entry.commit_id.to_string());
+                    match ranges.last_mut() {
+                        Some(last) if last.end + 1 == start && last.commit == commit => {
+                            last.end = end;
+                        }
+                        _ => ranges.push(Attribution {
+                            start,
+                            end,
+                            origin,
+                            commit,
+                            evidence,
+                        }),
+                    }
+                }
+            }
+        }
+        if covered < line_count {
+            ranges.push(Attribution {
+                start: covered + 1,
+                end: line_count,
+                origin: Origin::Unknown,
+                commit: None,
+                evidence: Vec::new(),
+            });
         }
         Ok(ranges)
     }

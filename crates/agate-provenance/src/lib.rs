@@ -24,5 +24,5 @@ mod history;
 mod trailers;
 
 pub use classify::{Classifier, Commit, Evidence, EvidenceSource};
-pub use history::{AiRange, History, HistoryError};
+pub use history::{AiRange, Attribution, History, HistoryError, Origin};
 pub use trailers::{Trailer, trailers};

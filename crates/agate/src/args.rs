@@ -32,11 +32,29 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Which lines are AI-authored, and why.
+    Provenance {
+        #[command(subcommand)]
+        command: ProvenanceCommand,
+    },
     /// Write a commented agate.yaml for the languages found here.
     Init {
         /// Overwrite an existing agate.yaml.
         #[arg(long)]
         force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ProvenanceCommand {
+    /// Show each file's line ranges as ai, human or unknown, with the evidence.
+    Show {
+        /// Files or folders (default: the current directory).
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Terminal)]
+        format: ListFormat,
     },
 }
 

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, ConfigCommand, RulesCommand};
+use crate::args::{Cli, Command, ConfigCommand, ProvenanceCommand, RulesCommand};
 use crate::commands::scan::Purpose;
 use crate::exit::ExitStatus;
 
@@ -33,6 +33,9 @@ fn main() -> ExitCode {
                 config,
                 offline,
             } => commands::config::explain(key.as_deref(), config.as_deref(), offline),
+        },
+        Command::Provenance { command } => match command {
+            ProvenanceCommand::Show { paths, format } => commands::provenance::show(&paths, format),
         },
         Command::Init { force } => commands::init::run(force),
         Command::Rules { command } => match command {

@@ -4,6 +4,7 @@
 mod corpus;
 mod gate;
 mod policy;
+mod provenance;
 mod rules;
 mod scan;
 

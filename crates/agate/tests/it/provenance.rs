@@ -1,0 +1,111 @@
+//! `agate provenance show` on a repository with human and AI commits.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::{agate, tree};
+
+fn commit(dir: &Path, author: &str, message: &str) {
+    let (name, email) = author.split_once(" <").unwrap();
+    let email = email.trim_end_matches('>');
+    for args in [vec!["add", "."], vec!["commit", "-q", "-m", message]] {
+        let output = Command::new("git")
+            .args([
+                "-c",
+                &format!("user.name={name}"),
+                "-c",
+                &format!("user.email={email}"),
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(&args)
+            .env("GIT_AUTHOR_NAME", name)
+            .env("GIT_AUTHOR_EMAIL", email)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+const HUMAN: &str = "Ana Dev <ana@example.com>";
+
+#[test]
+fn show_marks_exactly_the_ai_lines() {
+    let dir = tree(&[("lib.py", "a = 1\nb = 2\n"), ("other.py", "x = 1\n")]);
+    let repo = dir.path();
+    Command::new("git")
+        .args(["init", "-q", "-b", "main"])
+        .current_dir(repo)
+        .output()
+        .unwrap();
+    commit(repo, HUMAN, "human start");
+    std::fs::write(repo.join("lib.py"), "a = 1\nb = 2\nc = 3\nd = 4\n").unwrap();
+    commit(
+        repo,
+        HUMAN,
+        "append\n\nCo-authored-by: Copilot <175728472+Copilot@users.noreply.github.com>",
+    );
+    std::fs::write(repo.join("other.py"), "x = 1\ny = 2\n").unwrap();
+    commit(
+        repo,
+        HUMAN,
+        "add y\n\nCo-Authored-By: Claude <noreply@anthropic.com>",
+    );
+    std::fs::write(repo.join("lib.py"), "a = 10\nb = 2\nc = 3\nd = 4\n").unwrap();
+    commit(repo, "Ana Dev (aider) <ana@example.com>", "tune a");
+    std::fs::write(repo.join("lib.py"), "a = 10\nb = 2\nc = 30\nd = 4\n").unwrap();
+    commit(repo, HUMAN, "human edit of c");
+    std::fs::write(
+        repo.join("other.py"),
+        "x = 1\ny = 2\n# agate: ai-begin\nz = 3\n# agate: ai-end\n",
+    )
+    .unwrap();
+    commit(repo, HUMAN, "pasted generated block");
+
+    let output = agate(repo)
+        .args(["provenance", "show", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let ranges: Vec<(String, u64, u64, String)> = rows
+        .iter()
+        .map(|row| {
+            (
+                row["path"].as_str().unwrap().to_owned(),
+                row["start_line"].as_u64().unwrap(),
+                row["end_line"].as_u64().unwrap(),
+                row["origin"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("lib.py", 1, 1, "ai"),
+        ("lib.py", 2, 2, "human"),
+        ("lib.py", 3, 3, "human"),
+        ("lib.py", 4, 4, "ai"),
+        ("other.py", 1, 1, "human"),
+        ("other.py", 2, 2, "ai"),
+        ("other.py", 3, 5, "ai"),
+    ];
+    let expected: Vec<(String, u64, u64, String)> = expected
+        .iter()
+        .map(|(path, start, end, origin)| ((*path).to_owned(), *start, *end, (*origin).to_owned()))
+        .collect();
+    assert_eq!(ranges, expected);
+    let tools: Vec<&str> = rows
+        .iter()
+        .filter_map(|row| row["evidence"][0]["tool"].as_str())
+        .collect();
+    assert_eq!(tools, ["aider", "GitHub Copilot", "Claude"]);
+}
