@@ -149,6 +149,10 @@ pub(crate) struct ScanArgs {
     /// Never fetch `extends:` URLs; use the copies in .agate/cache.
     #[arg(long)]
     pub(crate) offline: bool,
+    /// The whole change is AI-authored (also: AGATE_AI_CHANGE=1, or an `ai-generated` /
+    /// `ai-assisted` label on the GitHub pull request or GitLab merge request).
+    #[arg(long)]
+    pub(crate) ai_change: bool,
 }
 
 #[derive(Debug, Args)]

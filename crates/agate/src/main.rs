@@ -4,6 +4,7 @@
 //! in [`exit::ExitStatus`].
 
 mod args;
+mod ci;
 mod commands;
 mod exit;
 mod git;

@@ -100,6 +100,7 @@ pub(crate) fn evaluate(
         &root,
         &policy,
         args.base.as_deref(),
+        args.ai_change || crate::ci::change_is_ai(),
         &found.annotated,
         &flagged,
     )?;
@@ -247,17 +248,23 @@ fn descriptors(
         .collect()
 }
 
-/// Builds the tier map — inline AI markers, `ai_paths`, lines that AI-assisted commits
+/// Builds the tier map — an AI change (`--ai-change`, CI labels), inline AI markers, `ai_paths`, lines that AI-assisted commits
 /// introduced (blame of the files with findings, when the root is in a git repository), lines
 /// changed since `base` — and collects the suppression comments of the annotated files.
 fn provenance(
     root: &Path,
     policy: &Policy,
     base: Option<&str>,
+    ai_change: bool,
     annotated: &[(String, String)],
     flagged: &BTreeSet<&str>,
 ) -> anyhow::Result<(TierMap, HashMap<String, Vec<agate_policy::Suppression>>)> {
-    let mut tiers = TierMap::new(policy.ai_paths());
+    let mut ai_paths = policy.ai_paths().to_vec();
+    if ai_change && base.is_none() {
+        // An AI change with no base to diff against: every line is the change.
+        ai_paths.push("**".to_owned());
+    }
+    let mut tiers = TierMap::new(&ai_paths);
     let mut suppressions = HashMap::new();
     for (path, text) in annotated {
         tiers.mark_ai(path, agate_policy::ai_lines(text));
@@ -286,6 +293,11 @@ fn provenance(
     if let Some(base) = base {
         let changed =
             git::changed_lines(root, base).map_err(|error| Failure::usage(format!("{error:#}")))?;
+        if ai_change {
+            for (path, ranges) in &changed {
+                tiers.mark_ai(path, ranges.clone());
+            }
+        }
         tiers.set_changed(changed);
     }
     Ok((tiers, suppressions))

@@ -18,7 +18,11 @@ pub(crate) fn agate(dir: &Path) -> Command {
     command
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE");
+        .env_remove("CLICOLOR_FORCE")
+        // The CI this runs in must not mark the test changes as AI-authored.
+        .env_remove("AGATE_AI_CHANGE")
+        .env_remove("CI_MERGE_REQUEST_LABELS")
+        .env_remove("GITHUB_EVENT_PATH");
     command
 }
 

@@ -431,3 +431,45 @@ fn lines_from_ai_assisted_commits_are_in_the_ai_tier() {
         "a low finding in legacy code does not block"
     );
 }
+
+#[test]
+fn the_whole_change_can_be_marked_ai() {
+    let code = "def add(item, items=[]):\n    items.append(item)\n    return items\n";
+    let dir = tree(&[("app.py", code)]);
+    assert_eq!(
+        exit_code(dir.path(), &["gate"]),
+        Some(0),
+        "a low legacy finding passes"
+    );
+    assert_eq!(
+        exit_code(dir.path(), &["gate", "--ai-change"]),
+        Some(1),
+        "in an AI change it blocks"
+    );
+    let labelled = agate(dir.path())
+        .arg("gate")
+        .env("CI_MERGE_REQUEST_LABELS", "backend,ai-generated")
+        .output()
+        .unwrap();
+    assert_eq!(
+        labelled.status.code(),
+        Some(1),
+        "a GitLab merge request label marks the change"
+    );
+    let event = dir.path().join("event.json");
+    std::fs::write(
+        &event,
+        r#"{"pull_request": {"labels": [{"name": "AI-Assisted"}]}}"#,
+    )
+    .unwrap();
+    let github = agate(dir.path())
+        .arg("gate")
+        .env("GITHUB_EVENT_PATH", &event)
+        .output()
+        .unwrap();
+    assert_eq!(
+        github.status.code(),
+        Some(1),
+        "a GitHub pull request label marks the change"
+    );
+}
