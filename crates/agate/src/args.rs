@@ -137,7 +137,8 @@ pub(crate) struct ScanArgs {
     /// The configuration file (default: agate.yaml in the root, when present).
     #[arg(long)]
     pub(crate) config: Option<PathBuf>,
-    /// Lines changed since the merge base with this git revision are in the `new` tier.
+    /// Lines changed since the merge base with this git revision are in the `new` tier
+    /// (default in CI: `origin/$GITHUB_BASE_REF` or `origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME`).
     #[arg(long, value_name = "REF")]
     pub(crate) base: Option<String>,
     /// Files matching this glob are AI-authored throughout (repeatable).

@@ -9,6 +9,18 @@ use std::process::Command;
 
 use anyhow::{Context as _, bail};
 
+/// The base the CI system implies: the target branch of a GitHub pull request
+/// (`GITHUB_BASE_REF`) or a GitLab merge request (`CI_MERGE_REQUEST_TARGET_BRANCH_NAME`), as
+/// `origin/<branch>`.
+pub(crate) fn ci_base() -> Option<String> {
+    ["GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok())
+        .map(|branch| branch.trim().to_owned())
+        .filter(|branch| !branch.is_empty() && !branch.starts_with('-'))
+        .map(|branch| format!("origin/{branch}"))
+}
+
 /// Returns, for each file (relative to `root`), the 1-based line ranges added or changed
 /// since the merge base of `base` and `HEAD`, including uncommitted changes.
 pub(crate) fn changed_lines(
@@ -18,8 +30,25 @@ pub(crate) fn changed_lines(
     if base.starts_with('-') {
         bail!("`--base {base}` is not a revision");
     }
-    let merge_base = git(root, &["merge-base", base, "HEAD"])
-        .with_context(|| format!("cannot find the merge base of `{base}` and HEAD (is `{base}` fetched? in a shallow clone, fetch more history)"))?;
+    let merge_base = match git(root, &["merge-base", base, "HEAD"]) {
+        Ok(merge_base) => merge_base,
+        Err(error) => {
+            let shallow = git(root, &["rev-parse", "--is-shallow-repository"])
+                .is_ok_and(|answer| answer.trim() == "true");
+            let hint = if shallow {
+                format!(
+                    "this is a shallow clone, so the history back to `{base}` is missing: fetch it \
+                     (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout, \
+                     `GIT_DEPTH: 0` in GitLab CI)"
+                )
+            } else {
+                format!("is `{base}` fetched? (`git fetch origin` first)")
+            };
+            return Err(error.context(format!(
+                "cannot find the merge base of `{base}` and HEAD: {hint}"
+            )));
+        }
+    };
     let diff = git(
         root,
         &[

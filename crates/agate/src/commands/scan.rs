@@ -99,7 +99,7 @@ pub(crate) fn evaluate(
     let (tiers, suppressions) = provenance(
         &root,
         &policy,
-        args.base.as_deref(),
+        args.base.clone().or_else(git::ci_base).as_deref(),
         args.ai_change || crate::ci::change_is_ai(),
         &found.annotated,
         &flagged,

@@ -22,7 +22,9 @@ pub(crate) fn agate(dir: &Path) -> Command {
         // The CI this runs in must not mark the test changes as AI-authored.
         .env_remove("AGATE_AI_CHANGE")
         .env_remove("CI_MERGE_REQUEST_LABELS")
-        .env_remove("GITHUB_EVENT_PATH");
+        .env_remove("GITHUB_EVENT_PATH")
+        .env_remove("GITHUB_BASE_REF")
+        .env_remove("CI_MERGE_REQUEST_TARGET_BRANCH_NAME");
     command
 }
 

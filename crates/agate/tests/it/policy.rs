@@ -473,3 +473,44 @@ fn the_whole_change_can_be_marked_ai() {
         "a GitHub pull request label marks the change"
     );
 }
+
+#[test]
+fn a_shallow_clone_says_how_much_history_to_fetch() {
+    let dir = tree(&[("app.py", LEGACY)]);
+    let origin = dir.path().join("origin");
+    std::fs::create_dir_all(&origin).unwrap();
+    std::fs::copy(dir.path().join("app.py"), origin.join("app.py")).unwrap();
+    git(&origin, &["init", "-q", "-b", "main"]);
+    git(&origin, &["add", "."]);
+    git(&origin, &["commit", "-q", "-m", "one"]);
+    std::fs::write(origin.join("b.py"), "x = 1\n").unwrap();
+    git(&origin, &["add", "."]);
+    git(&origin, &["commit", "-q", "-m", "two"]);
+    let clone = dir.path().join("clone");
+    let url = format!("file://{}", origin.display());
+    git(
+        dir.path(),
+        &["clone", "-q", "--depth", "1", &url, clone.to_str().unwrap()],
+    );
+    let output = agate(&clone)
+        .args(["gate", "--base", "HEAD~1"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("shallow clone") && stderr.contains("fetch-depth: 0"),
+        "{stderr}"
+    );
+    let output = agate(&clone)
+        .arg("gate")
+        .env("GITHUB_BASE_REF", "release")
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "the CI target branch is the default base"
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("origin/release"));
+}
