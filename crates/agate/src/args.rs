@@ -56,6 +56,40 @@ pub(crate) enum ProvenanceCommand {
         #[arg(long, value_enum, default_value_t = ListFormat::Terminal)]
         format: ListFormat,
     },
+    /// Record generated lines in .agate/provenance.jsonl (for code generation pipelines).
+    Record(RecordArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RecordArgs {
+    /// The generated file.
+    pub(crate) path: PathBuf,
+    /// The generated lines, `START-END` (1-based, inclusive).
+    #[arg(long, value_parser = parse_line_range)]
+    pub(crate) lines: (u32, u32),
+    /// The generating tool.
+    #[arg(long)]
+    pub(crate) tool: Option<String>,
+    /// The model.
+    #[arg(long)]
+    pub(crate) model: Option<String>,
+    /// The prompt or session id.
+    #[arg(long)]
+    pub(crate) prompt_id: Option<String>,
+    /// When it was generated (default: today).
+    #[arg(long)]
+    pub(crate) time: Option<String>,
+}
+
+fn parse_line_range(value: &str) -> Result<(u32, u32), String> {
+    let invalid = || format!("`{value}` is not a line range; write START-END, e.g. 10-24");
+    let (start, end) = value.split_once('-').ok_or_else(invalid)?;
+    let start: u32 = start.trim().parse().map_err(|_| invalid())?;
+    let end: u32 = end.trim().parse().map_err(|_| invalid())?;
+    if start == 0 || end < start {
+        return Err(invalid());
+    }
+    Ok((start, end))
 }
 
 #[derive(Debug, Subcommand)]

@@ -37,6 +37,7 @@ fn main() -> ExitCode {
         },
         Command::Provenance { command } => match command {
             ProvenanceCommand::Show { paths, format } => commands::provenance::show(&paths, format),
+            ProvenanceCommand::Record(args) => commands::provenance::record(&args),
         },
         Command::Init { force } => commands::init::run(force),
         Command::Rules { command } => match command {

@@ -3,10 +3,12 @@
 use std::path::PathBuf;
 
 use agate_lang::{WalkOptions, walk};
-use agate_provenance::{Attribution, Classifier, EvidenceSource, History, Origin};
+use agate_provenance::{
+    Attribution, Classifier, EvidenceSource, History, Manifest, ManifestEntry, Origin,
+};
 use serde_json::{Value, json};
 
-use crate::args::ListFormat;
+use crate::args::{ListFormat, RecordArgs};
 use crate::exit::ExitStatus;
 use crate::output;
 
@@ -33,6 +35,8 @@ pub(crate) fn show(paths: &[PathBuf], format: ListFormat) -> anyhow::Result<Exit
     }
     files.sort();
     let mut history = History::open(&root, Classifier::builtin()).ok();
+    let manifest = Manifest::load(&root.join(MANIFEST))
+        .map_err(|error| crate::exit::Failure::usage(error.to_string()))?;
     let mut attributed = Vec::new();
     for (relative, path) in files {
         let Ok(bytes) = fs_err::read(&path) else {
@@ -53,7 +57,14 @@ pub(crate) fn show(paths: &[PathBuf], format: ListFormat) -> anyhow::Result<Exit
                 evidence: Vec::new(),
             }],
         };
-        overlay_markers(&mut ranges, &agate_policy::ai_lines(&text));
+        let mut marked = agate_policy::ai_lines(&text);
+        marked.extend(
+            manifest
+                .ai_ranges(&relative, &text)
+                .into_iter()
+                .map(|(start, end, _)| (start, end)),
+        );
+        overlay_markers(&mut ranges, &marked);
         attributed.push(FileAttribution {
             path: relative,
             ranges,
@@ -82,6 +93,44 @@ pub(crate) fn show(paths: &[PathBuf], format: ListFormat) -> anyhow::Result<Exit
             Ok(())
         }
     })?;
+    Ok(ExitStatus::Pass)
+}
+
+/// Where generation pipelines record generated blocks, relative to the root.
+pub(crate) const MANIFEST: &str = ".agate/provenance.jsonl";
+
+/// `agate provenance record`: appends one entry for lines of a file.
+pub(crate) fn record(args: &RecordArgs) -> anyhow::Result<ExitStatus> {
+    let root = std::env::current_dir()?;
+    let file = root.join(&args.path);
+    let relative = file
+        .strip_prefix(&root)
+        .unwrap_or(&args.path)
+        .to_string_lossy()
+        .replace('\\', "/");
+    let entry = ManifestEntry {
+        path: relative,
+        start_line: args.lines.0,
+        end_line: args.lines.1,
+        content_sha256: String::new(),
+        tool: args.tool.clone(),
+        model: args.model.clone(),
+        prompt_id: args.prompt_id.clone(),
+        time: Some(
+            args.time
+                .clone()
+                .unwrap_or_else(|| crate::commands::scan::today().to_string()),
+        ),
+    };
+    let entry = agate_provenance::record(&root.join(MANIFEST), &file, entry)
+        .map_err(|error| crate::exit::Failure::usage(error.to_string()))?;
+    output::note(&format!(
+        "recorded {}:{}-{} ({}) in {MANIFEST}",
+        entry.path,
+        entry.start_line,
+        entry.end_line,
+        &entry.content_sha256[..12]
+    ));
     Ok(ExitStatus::Pass)
 }
 
@@ -124,7 +173,7 @@ fn overlay_markers(ranges: &mut Vec<Attribution>, marked: &[(u32, u32)]) {
 
 fn describe(range: &Attribution) -> String {
     match (range.origin, range.evidence.first(), &range.commit) {
-        (Origin::Ai, None, _) => "inline marker `agate: ai-generated`/`ai-begin`".to_owned(),
+        (Origin::Ai, None, _) => "inline marker or provenance manifest".to_owned(),
         (_, Some(evidence), Some(commit)) => {
             let model = evidence
                 .model
@@ -156,7 +205,7 @@ fn json_rows(file: &FileAttribution) -> Vec<Value> {
         .iter()
         .map(|range| {
             let evidence: Vec<Value> = if range.origin == Origin::Ai && range.evidence.is_empty() {
-                vec![json!({"kind": "inline-marker"})]
+                vec![json!({"kind": "marker-or-manifest"})]
             } else {
                 range
                     .evidence

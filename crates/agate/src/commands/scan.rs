@@ -273,6 +273,23 @@ fn provenance(
             suppressions.insert(path.clone(), parsed);
         }
     }
+    let manifest =
+        agate_provenance::Manifest::load(&root.join(crate::commands::provenance::MANIFEST))
+            .map_err(|error| Failure::usage(error.to_string()))?;
+    for path in flagged {
+        if manifest.entries.iter().any(|entry| entry.path == *path)
+            && let Ok(text) = fs_err::read_to_string(root.join(path))
+        {
+            let ranges = manifest.ai_ranges(path, &text);
+            tiers.mark_ai(
+                path,
+                ranges
+                    .into_iter()
+                    .map(|(start, end, _)| (start, end))
+                    .collect(),
+            );
+        }
+    }
     if !flagged.is_empty()
         && let Ok(mut history) =
             agate_provenance::History::open(root, agate_provenance::Classifier::builtin())

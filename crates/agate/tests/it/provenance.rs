@@ -109,3 +109,69 @@ fn show_marks_exactly_the_ai_lines() {
         .collect();
     assert_eq!(tools, ["aider", "GitHub Copilot", "Claude"]);
 }
+
+#[test]
+fn recorded_blocks_are_ai_in_the_gate_and_in_show_even_after_moving() {
+    let code = "import os\n\n\ndef helper(items=[]):\n    return items\n";
+    let dir = tree(&[("gen.py", code)]);
+    let output = agate(dir.path())
+        .args([
+            "provenance",
+            "record",
+            "gen.py",
+            "--lines",
+            "4-5",
+            "--tool",
+            "codegen",
+            "--model",
+            "m-1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let manifest = std::fs::read_to_string(dir.path().join(".agate/provenance.jsonl")).unwrap();
+    assert!(
+        manifest.contains("\"tool\":\"codegen\"") && manifest.contains("\"start_line\":4"),
+        "{manifest}"
+    );
+    // A human adds lines above: the block moves, the attribution follows its content.
+    std::fs::write(
+        dir.path().join("gen.py"),
+        format!("# header\n# more\n{code}"),
+    )
+    .unwrap();
+    let output = agate(dir.path())
+        .args(["gate", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["findings"][0]["tier"], "ai");
+    assert_eq!(report["findings"][0]["location"]["start"]["line"], 6);
+    assert_eq!(output.status.code(), Some(1));
+    let output = agate(dir.path())
+        .args(["provenance", "show", "gen.py", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let ai: Vec<(u64, u64)> = rows
+        .iter()
+        .filter(|row| row["origin"] == "ai")
+        .map(|row| {
+            (
+                row["start_line"].as_u64().unwrap(),
+                row["end_line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(ai, [(6, 7)]);
+    let bad = agate(dir.path())
+        .args(["provenance", "record", "gen.py", "--lines", "9-3"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
