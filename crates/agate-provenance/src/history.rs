@@ -69,6 +69,8 @@ pub struct Attribution {
     pub commit: Option<String>,
     /// The evidence for `ai`.
     pub evidence: Vec<Evidence>,
+    /// The introducing commit's author name, when known.
+    pub author: Option<String>,
 }
 
 /// A repository's history, with commit classifications cached.
@@ -77,7 +79,7 @@ pub struct History {
     workdir: PathBuf,
     head: ObjectId,
     classifier: Classifier,
-    commits: HashMap<ObjectId, Vec<Evidence>>,
+    commits: HashMap<ObjectId, (Vec<Evidence>, String)>,
 }
 
 impl std::fmt::Debug for History {
@@ -129,7 +131,7 @@ impl History {
         let mut ranges: Vec<AiRange> = Vec::new();
         let mut last_commit: Option<ObjectId> = None;
         for entry in outcome.entries {
-            let evidence = self.classify(entry.commit_id)?;
+            let (evidence, _) = self.classify(entry.commit_id)?;
             if evidence.is_empty() {
                 continue;
             }
@@ -170,7 +172,7 @@ impl History {
                 gix::repository::blame_file::Options::default(),
             ) {
                 for entry in outcome.entries {
-                    let evidence = self.classify(entry.commit_id)?;
+                    let (evidence, author) = self.classify(entry.commit_id)?;
                     let origin = if evidence.is_empty() {
                         Origin::Human
                     } else {
@@ -193,6 +195,7 @@ impl History {
                             origin,
                             commit,
                             evidence,
+                            author: Some(author),
                         }),
                     }
                 }
@@ -205,14 +208,16 @@ impl History {
                 origin: Origin::Unknown,
                 commit: None,
                 evidence: Vec::new(),
+                author: None,
             });
         }
         Ok(ranges)
     }
 
-    fn classify(&mut self, id: ObjectId) -> Result<Vec<Evidence>, HistoryError> {
-        if let Some(evidence) = self.commits.get(&id) {
-            return Ok(evidence.clone());
+    /// Returns a commit's AI evidence (empty: human) and its author's name, cached.
+    fn classify(&mut self, id: ObjectId) -> Result<(Vec<Evidence>, String), HistoryError> {
+        if let Some(known) = self.commits.get(&id) {
+            return Ok(known.clone());
         }
         let git = |error: &dyn std::fmt::Display| HistoryError::Git(error.to_string());
         let commit = self.repo.find_commit(id).map_err(|error| git(&error))?;
@@ -222,6 +227,7 @@ impl History {
             .to_str_lossy()
             .into_owned();
         let author = commit.author().map_err(|error| git(&error))?;
+        let author_name = author.name.to_str_lossy().into_owned();
         let author = format!("{} <{}>", author.name, author.email);
         let committer = commit.committer().map_err(|error| git(&error))?;
         let committer = format!("{} <{}>", committer.name, committer.email);
@@ -230,8 +236,9 @@ impl History {
             author: &author,
             committer: &committer,
         });
-        self.commits.insert(id, evidence.clone());
-        Ok(evidence)
+        self.commits
+            .insert(id, (evidence.clone(), author_name.clone()));
+        Ok((evidence, author_name))
     }
 }
 

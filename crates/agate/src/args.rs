@@ -56,6 +56,15 @@ pub(crate) enum ProvenanceCommand {
         #[arg(long, value_enum, default_value_t = ListFormat::Terminal)]
         format: ListFormat,
     },
+    /// The AI share of lines by directory, author and tool.
+    Stats {
+        /// Files or folders (default: the current directory).
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Terminal)]
+        format: ListFormat,
+    },
     /// Record generated lines in .agate/provenance.jsonl (for code generation pipelines).
     Record(RecordArgs),
 }

@@ -38,6 +38,9 @@ fn main() -> ExitCode {
         Command::Provenance { command } => match command {
             ProvenanceCommand::Show { paths, format } => commands::provenance::show(&paths, format),
             ProvenanceCommand::Record(args) => commands::provenance::record(&args),
+            ProvenanceCommand::Stats { paths, format } => {
+                commands::provenance::stats(&paths, format)
+            }
         },
         Command::Init { force } => commands::init::run(force),
         Command::Rules { command } => match command {

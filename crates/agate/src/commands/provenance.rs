@@ -18,7 +18,8 @@ struct FileAttribution {
     ranges: Vec<Attribution>,
 }
 
-pub(crate) fn show(paths: &[PathBuf], format: ListFormat) -> anyhow::Result<ExitStatus> {
+/// Attributes every line of the files under `paths` (relative to the current directory).
+fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<FileAttribution>> {
     let root = std::env::current_dir()?;
     let absolute: Vec<PathBuf> = paths.iter().map(|path| root.join(path)).collect();
     let walked = walk(&root, &absolute, &WalkOptions::default());
@@ -55,6 +56,7 @@ pub(crate) fn show(paths: &[PathBuf], format: ListFormat) -> anyhow::Result<Exit
                 origin: Origin::Unknown,
                 commit: None,
                 evidence: Vec::new(),
+                author: None,
             }],
         };
         let mut marked = agate_policy::ai_lines(&text);
@@ -70,6 +72,11 @@ pub(crate) fn show(paths: &[PathBuf], format: ListFormat) -> anyhow::Result<Exit
             ranges,
         });
     }
+    Ok(attributed)
+}
+
+pub(crate) fn show(paths: &[PathBuf], format: ListFormat) -> anyhow::Result<ExitStatus> {
+    let attributed = collect(paths)?;
     output::emit(None, |out| match format {
         ListFormat::Json => {
             let rows: Vec<Value> = attributed.iter().flat_map(json_rows).collect();
@@ -89,6 +96,97 @@ pub(crate) fn show(paths: &[PathBuf], format: ListFormat) -> anyhow::Result<Exit
                         describe(range)
                     )?;
                 }
+            }
+            Ok(())
+        }
+    })?;
+    Ok(ExitStatus::Pass)
+}
+
+/// `agate provenance stats`: the AI share of lines by directory, tool and author.
+pub(crate) fn stats(paths: &[PathBuf], format: ListFormat) -> anyhow::Result<ExitStatus> {
+    use std::collections::BTreeMap;
+    let attributed = collect(paths)?;
+    let mut directories: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let mut authors: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let mut tools: BTreeMap<String, u64> = BTreeMap::new();
+    let (mut total, mut ai) = (0u64, 0u64);
+    for file in &attributed {
+        let directory = file
+            .path
+            .split_once('/')
+            .map_or(".", |(first, _)| first)
+            .to_owned();
+        for range in &file.ranges {
+            let lines = u64::from(range.end - range.start + 1);
+            let ai_lines = if range.origin == Origin::Ai { lines } else { 0 };
+            total += lines;
+            ai += ai_lines;
+            let entry = directories.entry(directory.clone()).or_default();
+            entry.0 += ai_lines;
+            entry.1 += lines;
+            if let Some(author) = &range.author {
+                let entry = authors.entry(author.clone()).or_default();
+                entry.0 += ai_lines;
+                entry.1 += lines;
+            }
+            if ai_lines > 0 {
+                let tool = range
+                    .evidence
+                    .first()
+                    .map_or("marker or manifest", |evidence| evidence.tool.as_str());
+                *tools.entry(tool.to_owned()).or_default() += ai_lines;
+            }
+        }
+    }
+    let share = |ai: u64, total: u64| {
+        if total == 0 {
+            0.0
+        } else {
+            ai as f64 * 100.0 / total as f64
+        }
+    };
+    output::emit(None, |out| match format {
+        ListFormat::Json => {
+            let rows = |map: &BTreeMap<String, (u64, u64)>, key: &str| -> Vec<Value> {
+                map.iter()
+                    .map(|(name, (ai, total))| json!({key: name, "ai_lines": ai, "lines": total}))
+                    .collect()
+            };
+            let value = json!({
+                "lines": total,
+                "ai_lines": ai,
+                "by_directory": rows(&directories, "directory"),
+                "by_author": rows(&authors, "author"),
+                "by_tool": tools.iter().map(|(tool, lines)| json!({"tool": tool, "ai_lines": lines})).collect::<Vec<_>>(),
+            });
+            serde_json::to_writer_pretty(&mut *out, &value)?;
+            writeln!(out)
+        }
+        ListFormat::Terminal => {
+            writeln!(
+                out,
+                "AI-authored: {ai} of {total} lines ({:.1}%)\n",
+                share(ai, total)
+            )?;
+            for (title, map) in [("directory", &directories), ("author", &authors)] {
+                writeln!(
+                    out,
+                    "{title:<32} {:>9} {:>9} {:>7}",
+                    "ai lines", "lines", "share"
+                )?;
+                for (name, (ai, total)) in map {
+                    writeln!(
+                        out,
+                        "{name:<32} {ai:>9} {total:>9} {:>6.1}%",
+                        share(*ai, *total)
+                    )?;
+                }
+                writeln!(out)?;
+            }
+            writeln!(out, "{:<32} {:>9}", "tool", "ai lines")?;
+            for (tool, lines) in &tools {
+                writeln!(out, "{tool:<32} {lines:>9}")?;
             }
             Ok(())
         }
@@ -147,10 +245,15 @@ fn overlay_markers(ranges: &mut Vec<Attribution>, marked: &[(u32, u32)]) {
     let mut result: Vec<Attribution> = Vec::new();
     for range in ranges.drain(..) {
         for line in range.start..=range.end {
-            let (origin, evidence, commit) = if is_marked(line) {
-                (Origin::Ai, Vec::new(), None)
+            let (origin, evidence, commit, author) = if is_marked(line) {
+                (Origin::Ai, Vec::new(), None, None)
             } else {
-                (range.origin, range.evidence.clone(), range.commit.clone())
+                (
+                    range.origin,
+                    range.evidence.clone(),
+                    range.commit.clone(),
+                    range.author.clone(),
+                )
             };
             match result.last_mut() {
                 Some(last)
@@ -164,6 +267,7 @@ fn overlay_markers(ranges: &mut Vec<Attribution>, marked: &[(u32, u32)]) {
                     origin,
                     commit,
                     evidence,
+                    author,
                 }),
             }
         }

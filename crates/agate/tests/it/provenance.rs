@@ -108,6 +108,38 @@ fn show_marks_exactly_the_ai_lines() {
         .filter_map(|row| row["evidence"][0]["tool"].as_str())
         .collect();
     assert_eq!(tools, ["aider", "GitHub Copilot", "Claude"]);
+
+    let output = agate(repo)
+        .args(["provenance", "stats", "--format", "json"])
+        .output()
+        .unwrap();
+    let stats: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        (stats["lines"].as_u64(), stats["ai_lines"].as_u64()),
+        (Some(9), Some(6))
+    );
+    let tool_lines: Vec<(String, u64)> = stats["by_tool"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["tool"].as_str().unwrap().to_owned(),
+                row["ai_lines"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tool_lines,
+        [
+            ("Claude".to_owned(), 1),
+            ("GitHub Copilot".to_owned(), 1),
+            ("aider".to_owned(), 1),
+            ("marker or manifest".to_owned(), 3)
+        ]
+    );
+    let text = agate(repo).args(["provenance", "stats"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).starts_with("AI-authored: 6 of 9 lines (66.7%)"));
 }
 
 #[test]
