@@ -34,8 +34,9 @@ fn commit(dir: &Path, author: &str, message: &str) {
 
 const HUMAN: &str = "Ana Dev <ana@example.com>";
 
-#[test]
-fn show_marks_exactly_the_ai_lines() {
+/// A repository with human commits, a Copilot trailer appending to a human file, a Claude
+/// commit, an aider commit, a later human edit, and an inline ai-begin/ai-end region.
+fn mixed_history() -> tempfile::TempDir {
     let dir = tree(&[("lib.py", "a = 1\nb = 2\n"), ("other.py", "x = 1\n")]);
     let repo = dir.path();
     Command::new("git")
@@ -66,7 +67,13 @@ fn show_marks_exactly_the_ai_lines() {
     )
     .unwrap();
     commit(repo, HUMAN, "pasted generated block");
+    dir
+}
 
+#[test]
+fn show_marks_exactly_the_ai_lines() {
+    let dir = mixed_history();
+    let repo = dir.path();
     let output = agate(repo)
         .args(["provenance", "show", "--format", "json"])
         .output()
@@ -108,7 +115,12 @@ fn show_marks_exactly_the_ai_lines() {
         .filter_map(|row| row["evidence"][0]["tool"].as_str())
         .collect();
     assert_eq!(tools, ["aider", "GitHub Copilot", "Claude"]);
+}
 
+#[test]
+fn stats_sum_ai_lines_by_tool() {
+    let dir = mixed_history();
+    let repo = dir.path();
     let output = agate(repo)
         .args(["provenance", "stats", "--format", "json"])
         .output()
