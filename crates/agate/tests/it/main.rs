@@ -33,6 +33,36 @@ pub(crate) fn exit_code(dir: &Path, args: &[&str]) -> Option<i32> {
     agate(dir).args(args).output().unwrap().status.code()
 }
 
+/// Runs git in `dir` as `author` (`Name <email>`, author and committer), asserting success.
+pub(crate) fn git_as(dir: &Path, author: &str, args: &[&str]) {
+    let (name, email) = author.split_once(" <").unwrap();
+    let email = email.trim_end_matches('>');
+    let output = std::process::Command::new("git")
+        .args([
+            "-c",
+            &format!("user.name={name}"),
+            "-c",
+            &format!("user.email={email}"),
+        ])
+        .args(["-c", "commit.gpgsign=false"])
+        .args(args)
+        .env("GIT_AUTHOR_NAME", name)
+        .env("GIT_AUTHOR_EMAIL", email)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Runs git in `dir` as a fixed human identity.
+pub(crate) fn git(dir: &Path, args: &[&str]) {
+    git_as(dir, "agate <agate@example.com>", args);
+}
+
 /// Writes `files` under a new temporary directory.
 pub(crate) fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -1,30 +1,8 @@
 //! Issue [2]'s acceptance, end to end in a temporary git repository.
 
 use std::path::Path;
-use std::process::Command;
 
-use crate::{agate, exit_code, tree};
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args([
-            "-c",
-            "user.name=agate",
-            "-c",
-            "user.email=agate@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-}
+use crate::{agate, exit_code, git, tree};
 
 const LEGACY: &str = "import pickle\n\n\ndef load(blob):\n    return pickle.loads(blob)\n";
 

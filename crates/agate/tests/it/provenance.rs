@@ -1,35 +1,12 @@
 //! `agate provenance show` on a repository with human and AI commits.
 
 use std::path::Path;
-use std::process::Command;
 
-use crate::{agate, tree};
+use crate::{agate, git_as, tree};
 
 fn commit(dir: &Path, author: &str, message: &str) {
-    let (name, email) = author.split_once(" <").unwrap();
-    let email = email.trim_end_matches('>');
-    for args in [vec!["add", "."], vec!["commit", "-q", "-m", message]] {
-        let output = Command::new("git")
-            .args([
-                "-c",
-                &format!("user.name={name}"),
-                "-c",
-                &format!("user.email={email}"),
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(&args)
-            .env("GIT_AUTHOR_NAME", name)
-            .env("GIT_AUTHOR_EMAIL", email)
-            .current_dir(dir)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
+    git_as(dir, author, &["add", "."]);
+    git_as(dir, author, &["commit", "-q", "-m", message]);
 }
 
 const HUMAN: &str = "Ana Dev <ana@example.com>";
@@ -39,11 +16,7 @@ const HUMAN: &str = "Ana Dev <ana@example.com>";
 fn mixed_history() -> tempfile::TempDir {
     let dir = tree(&[("lib.py", "a = 1\nb = 2\n"), ("other.py", "x = 1\n")]);
     let repo = dir.path();
-    Command::new("git")
-        .args(["init", "-q", "-b", "main"])
-        .current_dir(repo)
-        .output()
-        .unwrap();
+    git_as(repo, HUMAN, &["init", "-q", "-b", "main"]);
     commit(repo, HUMAN, "human start");
     std::fs::write(repo.join("lib.py"), "a = 1\nb = 2\nc = 3\nd = 4\n").unwrap();
     commit(
