@@ -41,7 +41,7 @@ pub use date::Date;
 pub use error::PolicyError;
 pub use load::{Layer, load, load_with};
 pub use markers::ai_lines;
-pub use options::{Baselining, GateSelection, Suppressing};
+pub use options::{Baselining, GateSelection, IdentityOptions, Suppressing};
 pub use rego::deny_messages;
 pub use remote::RemoteOptions;
 pub use resolve::{Environment, Gate, Origin, Overrides, Policy, RulePolicy, TierPolicy, resolve};

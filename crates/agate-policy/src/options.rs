@@ -33,6 +33,28 @@ pub(crate) struct PolicyOptions {
     pub(crate) ai_paths: Option<Vec<String>>,
     /// Keys a child file may tighten but never loosen: `gates.security`, `tiers.ai`, `rules.ID`.
     pub(crate) locked: Option<Vec<Spanned<String>>>,
+    /// Where AI authorship and new code come from.
+    pub(crate) provenance: Option<ProvenanceOptions>,
+}
+
+/// Provenance settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProvenanceOptions {
+    /// The default `--base` revision.
+    pub(crate) base: Option<String>,
+    /// More identities that mark a commit as AI-assisted, beyond the built-in ones.
+    pub(crate) ai_identities: Option<Vec<Spanned<IdentityOptions>>>,
+}
+
+/// An AI identity: a tool name and a regex over `Name <email>` of a co-author or author.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityOptions {
+    /// The tool's name, shown as evidence.
+    pub tool: String,
+    /// A regular expression over `Name <email>`.
+    pub pattern: String,
 }
 
 /// A gate's settings.

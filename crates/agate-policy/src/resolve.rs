@@ -115,10 +115,22 @@ pub struct Policy {
     rule_dirs: Vec<PathBuf>,
     ignore: Vec<String>,
     ai_paths: Vec<String>,
+    base: Option<String>,
+    ai_identities: Vec<(String, String)>,
     origins: BTreeMap<String, Origin>,
 }
 
 impl Policy {
+    /// Returns the default base revision for `new` code, if configured.
+    pub fn base(&self) -> Option<&str> {
+        self.base.as_deref()
+    }
+
+    /// Returns the configured AI identities as `(tool, regex)`.
+    pub fn ai_identities(&self) -> &[(String, String)] {
+        &self.ai_identities
+    }
+
     /// Returns a tier's settings.
     pub fn tier(&self, tier: Tier) -> &TierPolicy {
         &self.tiers[tier as usize]
@@ -277,6 +289,25 @@ impl Policy {
                 origin(key),
             ));
         }
+        if let Some(base) = &self.base {
+            rows.push((
+                "provenance.base".to_owned(),
+                base.clone(),
+                origin("provenance.base"),
+            ));
+        }
+        if !self.ai_identities.is_empty() {
+            let tools: Vec<&str> = self
+                .ai_identities
+                .iter()
+                .map(|(tool, _)| tool.as_str())
+                .collect();
+            rows.push((
+                "provenance.ai_identities".to_owned(),
+                format!("[{}]", tools.join(", ")),
+                origin("provenance.ai_identities"),
+            ));
+        }
         rows.sort_by(|a, b| a.0.cmp(&b.0));
         rows
     }
@@ -367,6 +398,8 @@ fn built_in() -> Policy {
         rule_dirs: Vec::new(),
         ignore: Vec::new(),
         ai_paths: Vec::new(),
+        base: None,
+        ai_identities: Vec::new(),
         origins: BTreeMap::new(),
     }
 }
@@ -714,6 +747,29 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
     if let Some(ai_paths) = &options.ai_paths {
         policy.ai_paths.extend(ai_paths.iter().cloned());
         policy.origins.insert("ai_paths".to_owned(), origin.clone());
+    }
+    if let Some(provenance) = &options.provenance {
+        if let Some(base) = &provenance.base {
+            policy.base = Some(base.clone());
+            policy
+                .origins
+                .insert("provenance.base".to_owned(), origin.clone());
+        }
+        for identity in provenance.ai_identities.iter().flatten() {
+            if let Err(error) = regex::Regex::new(&identity.value.pattern) {
+                return Err(PolicyError::Invalid {
+                    at: Place::at(file, &identity.referenced),
+                    message: format!("invalid pattern for `{}`: {error}", identity.value.tool),
+                    help: "the pattern is a regular expression over `Name <email>`".to_owned(),
+                });
+            }
+            policy
+                .ai_identities
+                .push((identity.value.tool.clone(), identity.value.pattern.clone()));
+            policy
+                .origins
+                .insert("provenance.ai_identities".to_owned(), origin.clone());
+        }
     }
     for lock in options.locked.iter().flatten() {
         let at = Place::at(file, &lock.referenced);

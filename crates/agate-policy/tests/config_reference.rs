@@ -31,6 +31,8 @@ fn every_key_is_documented() {
         "gates:\n  g:\n    zz_unknown: 1\n",
         "environments:\n  e:\n    zz_unknown: 1\n",
         "rules:\n  r:\n    zz_unknown: 1\n",
+        "provenance:\n  zz_unknown: 1\n",
+        "provenance:\n  ai_identities:\n    - zz_unknown: 1\n",
     ];
     let mut missing = Vec::new();
     for yaml in levels {

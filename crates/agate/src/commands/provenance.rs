@@ -3,9 +3,7 @@
 use std::path::PathBuf;
 
 use agate_lang::{WalkOptions, walk};
-use agate_provenance::{
-    Attribution, Classifier, EvidenceSource, History, Manifest, ManifestEntry, Origin,
-};
+use agate_provenance::{Attribution, EvidenceSource, History, Manifest, ManifestEntry, Origin};
 use serde_json::{Value, json};
 
 use crate::args::{ListFormat, RecordArgs};
@@ -35,7 +33,8 @@ fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<FileAttribution>> {
         }
     }
     files.sort();
-    let mut history = History::open(&root, Classifier::builtin()).ok();
+    let policy = crate::commands::scan::load_policy(&root, None, false, None, &[])?;
+    let mut history = History::open(&root, crate::commands::scan::classifier(&policy)?).ok();
     let manifest = Manifest::load(&root.join(MANIFEST))
         .map_err(|error| crate::exit::Failure::usage(error.to_string()))?;
     let mut attributed = Vec::new();

@@ -99,7 +99,11 @@ pub(crate) fn evaluate(
     let (tiers, suppressions) = provenance(
         &root,
         &policy,
-        args.base.clone().or_else(git::ci_base).as_deref(),
+        args.base
+            .clone()
+            .or_else(git::ci_base)
+            .or_else(|| policy.base().map(str::to_owned))
+            .as_deref(),
         args.ai_change || crate::ci::change_is_ai(),
         &found.annotated,
         &flagged,
@@ -291,8 +295,7 @@ fn provenance(
         }
     }
     if !flagged.is_empty()
-        && let Ok(mut history) =
-            agate_provenance::History::open(root, agate_provenance::Classifier::builtin())
+        && let Ok(mut history) = agate_provenance::History::open(root, classifier(policy)?)
     {
         for path in flagged {
             // A file whose history cannot be read keeps its other provenance.
@@ -318,6 +321,17 @@ fn provenance(
         tiers.set_changed(changed);
     }
     Ok((tiers, suppressions))
+}
+
+/// The built-in AI identities plus `provenance.ai_identities` from the policy.
+pub(crate) fn classifier(policy: &Policy) -> anyhow::Result<agate_provenance::Classifier> {
+    let mut classifier = agate_provenance::Classifier::builtin();
+    for (tool, pattern) in policy.ai_identities() {
+        classifier = classifier.with_identity(tool, pattern).map_err(|error| {
+            Failure::usage(format!("provenance.ai_identities `{tool}`: {error}"))
+        })?;
+    }
+    Ok(classifier)
 }
 
 /// Loads `--config`, or `agate.yaml` in the root when present, or the built-in policy.

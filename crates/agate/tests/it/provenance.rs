@@ -192,3 +192,39 @@ fn recorded_blocks_are_ai_in_the_gate_and_in_show_even_after_moving() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn configured_identities_mark_commits_as_ai() {
+    let dir = tree(&[
+        (
+            "agate.yaml",
+            "version: 1\nprovenance:\n  ai_identities:\n    - { tool: codegen-bot, pattern: '^codegen-bot\\b' }\n",
+        ),
+        ("client.py", "def get(items=[]):\n    return items\n"),
+    ]);
+    let repo = dir.path();
+    git_as(repo, HUMAN, &["init", "-q", "-b", "main"]);
+    commit(repo, "codegen-bot <bot@corp.example>", "generated client");
+    let output = agate(repo)
+        .args(["provenance", "show", "client.py", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(rows[0]["origin"], "ai");
+    assert_eq!(rows[0]["evidence"][0]["tool"], "codegen-bot");
+    let output = agate(repo)
+        .args(["gate", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["findings"][0]["tier"], "ai");
+
+    std::fs::write(
+        repo.join("agate.yaml"),
+        "version: 1\nprovenance:\n  ai_identities:\n    - { tool: broken, pattern: '(' }\n",
+    )
+    .unwrap();
+    let output = agate(repo).arg("gate").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("invalid pattern for `broken`"));
+}
