@@ -80,6 +80,7 @@ pub struct History {
     head: ObjectId,
     classifier: Classifier,
     commits: HashMap<ObjectId, (Vec<Evidence>, String)>,
+    cache_dir: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for History {
@@ -109,7 +110,52 @@ impl History {
             head,
             classifier,
             commits: HashMap::new(),
+            cache_dir: None,
         })
+    }
+
+    /// Keeps blame results in `dir` (`.agate/cache/blame`), keyed by the file's blob id at
+    /// `HEAD`, so a second run over unchanged files does not walk history again.
+    #[must_use]
+    pub fn with_cache(mut self, dir: PathBuf) -> History {
+        self.cache_dir = Some(dir);
+        self
+    }
+
+    /// Blames `relative` at `HEAD`: `(first line, 0-based; line count; commit)` per hunk, in
+    /// file order. `None` when git does not track the file.
+    fn blame(&self, relative: &str) -> Option<Vec<(u32, u32, ObjectId)>> {
+        let blob = self
+            .repo
+            .head_tree()
+            .ok()?
+            .lookup_entry_by_path(relative)
+            .ok()??
+            .object_id();
+        let cached = self
+            .cache_dir
+            .as_ref()
+            .map(|dir| dir.join(format!("{blob}.blame")));
+        if let Some(hunks) = cached.as_ref().and_then(|path| read_cache(path)) {
+            return Some(hunks);
+        }
+        let outcome = self
+            .repo
+            .blame_file(
+                relative.as_bytes().as_bstr(),
+                self.head,
+                gix::repository::blame_file::Options::default(),
+            )
+            .ok()?;
+        let hunks: Vec<(u32, u32, ObjectId)> = outcome
+            .entries
+            .iter()
+            .map(|entry| (entry.start_in_blamed_file, entry.len.get(), entry.commit_id))
+            .collect();
+        if let Some(path) = cached {
+            write_cache(&path, &hunks);
+        }
+        Some(hunks)
     }
 
     /// Returns the AI-authored line ranges of the file at `path` (absolute, or relative to
@@ -121,34 +167,30 @@ impl History {
         };
         let relative = relative.to_string_lossy().replace('\\', "/");
         // Untracked or new files have no history to blame.
-        let Ok(outcome) = self.repo.blame_file(
-            relative.as_bytes().as_bstr(),
-            self.head,
-            gix::repository::blame_file::Options::default(),
-        ) else {
+        let Some(hunks) = self.blame(&relative) else {
             return Ok(Vec::new());
         };
         let mut ranges: Vec<AiRange> = Vec::new();
         let mut last_commit: Option<ObjectId> = None;
-        for entry in outcome.entries {
-            let (evidence, _) = self.classify(entry.commit_id)?;
+        for (first, length, commit_id) in hunks {
+            let (evidence, _) = self.classify(commit_id)?;
             if evidence.is_empty() {
                 continue;
             }
-            let start = entry.start_in_blamed_file + 1;
-            let end = entry.start_in_blamed_file + entry.len.get();
+            let start = first + 1;
+            let end = first + length;
             match ranges.last_mut() {
-                Some(last) if last.end + 1 == start && last_commit == Some(entry.commit_id) => {
+                Some(last) if last.end + 1 == start && last_commit == Some(commit_id) => {
                     last.end = end;
                 }
                 _ => ranges.push(AiRange {
                     start,
                     end,
-                    commit: entry.commit_id.to_string(),
+                    commit: commit_id.to_string(),
                     evidence,
                 }),
             }
-            last_commit = Some(entry.commit_id);
+            last_commit = Some(commit_id);
         }
         Ok(ranges)
     }
@@ -166,25 +208,21 @@ impl History {
         let mut covered = 0;
         if let Ok(relative) = absolute.strip_prefix(&self.workdir) {
             let relative = relative.to_string_lossy().replace('\\', "/");
-            if let Ok(outcome) = self.repo.blame_file(
-                relative.as_bytes().as_bstr(),
-                self.head,
-                gix::repository::blame_file::Options::default(),
-            ) {
-                for entry in outcome.entries {
-                    let (evidence, author) = self.classify(entry.commit_id)?;
+            if let Some(hunks) = self.blame(&relative) {
+                for (first, length, commit_id) in hunks {
+                    let (evidence, author) = self.classify(commit_id)?;
                     let origin = if evidence.is_empty() {
                         Origin::Human
                     } else {
                         Origin::Ai
                     };
-                    let start = entry.start_in_blamed_file + 1;
-                    let end = (entry.start_in_blamed_file + entry.len.get()).min(line_count);
+                    let start = first + 1;
+                    let end = (first + length).min(line_count);
                     if start > end {
                         continue;
                     }
                     covered = covered.max(end);
-                    let commit = Some(entry.commit_id.to_string());
+                    let commit = Some(commit_id.to_string());
                     match ranges.last_mut() {
                         Some(last) if last.end + 1 == start && last.commit == commit => {
                             last.end = end;
@@ -239,6 +277,37 @@ impl History {
         self.commits
             .insert(id, (evidence.clone(), author_name.clone()));
         Ok((evidence, author_name))
+    }
+}
+
+/// Reads cached hunks: one `first length commit` line each.
+fn read_cache(path: &Path) -> Option<Vec<(u32, u32, ObjectId)>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines()
+        .map(|line| {
+            let mut parts = line.split(' ');
+            let first = parts.next()?.parse().ok()?;
+            let length = parts.next()?.parse().ok()?;
+            let commit = ObjectId::from_hex(parts.next()?.as_bytes()).ok()?;
+            Some((first, length, commit))
+        })
+        .collect()
+}
+
+/// Writes hunks atomically; a cache that cannot be written only costs the next run time.
+fn write_cache(path: &Path, hunks: &[(u32, u32, ObjectId)]) {
+    use std::fmt::Write as _;
+    let Some(folder) = path.parent() else { return };
+    if std::fs::create_dir_all(folder).is_err() {
+        return;
+    }
+    let mut text = String::new();
+    for (first, length, commit) in hunks {
+        let _ = writeln!(text, "{first} {length} {commit}");
+    }
+    let temporary = path.with_extension(format!("tmp{}", std::process::id()));
+    if std::fs::write(&temporary, text).is_ok() && std::fs::rename(&temporary, path).is_err() {
+        let _ = std::fs::remove_file(&temporary);
     }
 }
 

@@ -80,6 +80,25 @@ fn lines_of_ai_commits_are_attributed_with_evidence() {
         ],
         "line 4 was edited by a human afterwards, lines 1 and 3 are human"
     );
+
+    let cache = tempfile::tempdir().unwrap();
+    let mut cached = History::open(repo, Classifier::builtin())
+        .unwrap()
+        .with_cache(cache.path().to_path_buf());
+    let first = cached.ai_ranges(&repo.join("app.py")).unwrap();
+    assert_eq!(
+        std::fs::read_dir(cache.path()).unwrap().count(),
+        1,
+        "one blame cached per blob"
+    );
+    let mut again = History::open(repo, Classifier::builtin())
+        .unwrap()
+        .with_cache(cache.path().to_path_buf());
+    assert_eq!(
+        again.ai_ranges(&repo.join("app.py")).unwrap(),
+        first,
+        "the cached blame gives the same lines"
+    );
 }
 
 #[test]

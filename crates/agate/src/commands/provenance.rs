@@ -34,7 +34,9 @@ fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<FileAttribution>> {
     }
     files.sort();
     let policy = crate::commands::scan::load_policy(&root, None, false, None, &[])?;
-    let mut history = History::open(&root, crate::commands::scan::classifier(&policy)?).ok();
+    let mut history = History::open(&root, crate::commands::scan::classifier(&policy)?)
+        .map(|history| history.with_cache(root.join(crate::commands::scan::BLAME_CACHE)))
+        .ok();
     let manifest = Manifest::load(&root.join(MANIFEST))
         .map_err(|error| crate::exit::Failure::usage(error.to_string()))?;
     let mut attributed = Vec::new();

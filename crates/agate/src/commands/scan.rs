@@ -296,6 +296,7 @@ fn provenance(
     }
     if !flagged.is_empty()
         && let Ok(mut history) = agate_provenance::History::open(root, classifier(policy)?)
+            .map(|history| history.with_cache(root.join(BLAME_CACHE)))
     {
         for path in flagged {
             // A file whose history cannot be read keeps its other provenance.
@@ -322,6 +323,9 @@ fn provenance(
     }
     Ok((tiers, suppressions))
 }
+
+/// Where blame results are cached, keyed by blob id, relative to the root.
+pub(crate) const BLAME_CACHE: &str = ".agate/cache/blame";
 
 /// The built-in AI identities plus `provenance.ai_identities` from the policy.
 pub(crate) fn classifier(policy: &Policy) -> anyhow::Result<agate_provenance::Classifier> {
