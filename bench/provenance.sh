@@ -31,8 +31,6 @@ for n in range(commits):
     out.write("commit refs/heads/main\n")
     out.write(f"committer Dev <dev@example.com> {1_700_000_000 + n} +0000\n")
     out.write(f"data {len(message.encode())}\n{message}")
-    if n:
-        pass
     out.write(f"M 644 inline pkg/mod_{f:04}.py\ndata {len(data.encode())}\n{data}\n")
 PY
   git -C "$work" checkout -q main

@@ -96,7 +96,7 @@ pub(crate) fn evaluate(
         .iter()
         .map(|finding| finding.location.path.as_str())
         .collect();
-    let (tiers, suppressions) = provenance(
+    let (tiers, suppressions, history_notice) = provenance(
         &root,
         &policy,
         args.base
@@ -108,6 +108,7 @@ pub(crate) fn evaluate(
         &found.annotated,
         &flagged,
     )?;
+    notices.extend(history_notice);
     let baseline_path = args
         .baseline
         .clone()
@@ -262,13 +263,18 @@ fn provenance(
     ai_change: bool,
     annotated: &[(String, String)],
     flagged: &BTreeSet<&str>,
-) -> anyhow::Result<(TierMap, HashMap<String, Vec<agate_policy::Suppression>>)> {
+) -> anyhow::Result<(
+    TierMap,
+    HashMap<String, Vec<agate_policy::Suppression>>,
+    Option<Notice>,
+)> {
     let mut ai_paths = policy.ai_paths().to_vec();
     if ai_change && base.is_none() {
         // An AI change with no base to diff against: every line is the change.
         ai_paths.push("**".to_owned());
     }
     let mut tiers = TierMap::new(&ai_paths);
+    let mut history_notice = None;
     let mut suppressions = HashMap::new();
     for (path, text) in annotated {
         tiers.mark_ai(path, agate_policy::ai_lines(text));
@@ -298,7 +304,20 @@ fn provenance(
         && let Ok(mut history) = agate_provenance::History::open(root, classifier(policy)?)
             .map(|history| history.with_cache(root.join(BLAME_CACHE)))
     {
-        for path in flagged {
+        let started = std::time::Instant::now();
+        for (done, path) in flagged.iter().enumerate() {
+            if started.elapsed() > BLAME_BUDGET {
+                history_notice = Some(Notice {
+                    level: NoticeLevel::Warning,
+                    path: None,
+                    message: format!(
+                        "AI attribution from git history covers {done} of {} files with findings: blame stopped after {} s (the rest count as not AI-authored unless marked); `agate provenance show` fills .agate/cache/blame for the next run",
+                        flagged.len(),
+                        BLAME_BUDGET.as_secs()
+                    ),
+                });
+                break;
+            }
             // A file whose history cannot be read keeps its other provenance.
             if let Ok(ranges) = history.ai_ranges(&root.join(path)) {
                 tiers.mark_ai(
@@ -321,8 +340,11 @@ fn provenance(
         }
         tiers.set_changed(changed);
     }
-    Ok((tiers, suppressions))
+    Ok((tiers, suppressions, history_notice))
 }
+
+/// How long `gate` spends blaming files with findings before going on without the rest.
+const BLAME_BUDGET: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Where blame results are cached, keyed by blob id, relative to the root.
 pub(crate) const BLAME_CACHE: &str = ".agate/cache/blame";
