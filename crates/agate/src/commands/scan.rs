@@ -96,7 +96,11 @@ pub(crate) fn evaluate(
         .iter()
         .map(|finding| finding.location.path.as_str())
         .collect();
-    let (tiers, suppressions, history_notice) = provenance(
+    let LineProvenance {
+        tiers,
+        suppressions,
+        notice: history_notice,
+    } = provenance(
         &root,
         &policy,
         args.base
@@ -263,11 +267,7 @@ fn provenance(
     ai_change: bool,
     annotated: &[(String, String)],
     flagged: &BTreeSet<&str>,
-) -> anyhow::Result<(
-    TierMap,
-    HashMap<String, Vec<agate_policy::Suppression>>,
-    Option<Notice>,
-)> {
+) -> anyhow::Result<LineProvenance> {
     let mut ai_paths = policy.ai_paths().to_vec();
     if ai_change && base.is_none() {
         // An AI change with no base to diff against: every line is the change.
@@ -340,7 +340,19 @@ fn provenance(
         }
         tiers.set_changed(changed);
     }
-    Ok((tiers, suppressions, history_notice))
+    Ok(LineProvenance {
+        tiers,
+        suppressions,
+        notice: history_notice,
+    })
+}
+
+/// What [`provenance`] found: tiers of lines, suppression comments, and a notice when git
+/// history could not be read in full.
+struct LineProvenance {
+    tiers: TierMap,
+    suppressions: HashMap<String, Vec<agate_policy::Suppression>>,
+    notice: Option<Notice>,
 }
 
 /// How long `gate` spends blaming files with findings before going on without the rest.
