@@ -94,31 +94,27 @@ pub(crate) fn evaluate(
     let flagged: BTreeSet<&str> = found
         .findings
         .iter()
-        .map(|finding| finding.location.path.as_str())
+        .map(|f| f.location.path.as_str())
         .collect();
-    let LineProvenance {
-        tiers,
-        suppressions,
-        notice: history_notice,
-    } = provenance(
+    // The base: `--base`, else the CI's target branch, else `provenance.base`.
+    let base =
+        (args.base.clone().or_else(git::ci_base)).or_else(|| policy.base().map(str::to_owned));
+    let ai_change = args.ai_change || crate::ci::change_is_ai();
+    let lines = provenance(
         &root,
         &policy,
-        args.base
-            .clone()
-            .or_else(git::ci_base)
-            .or_else(|| policy.base().map(str::to_owned))
-            .as_deref(),
-        args.ai_change || crate::ci::change_is_ai(),
+        base.as_deref(),
+        ai_change,
         &found.annotated,
         &flagged,
     )?;
-    notices.extend(history_notice);
-    let baseline_path = args
-        .baseline
-        .clone()
-        .unwrap_or_else(|| root.join(".agate/baseline.json"));
-    let baseline =
-        Baseline::load(&baseline_path).map_err(|error| Failure::usage(error.to_string()))?;
+    let LineProvenance {
+        tiers,
+        suppressions,
+        notice,
+    } = lines;
+    notices.extend(notice);
+    let baseline = load_baseline(args, &root)?;
     let unchecked = notices
         .iter()
         .any(|notice| notice.level == NoticeLevel::Error);
@@ -131,17 +127,7 @@ pub(crate) fn evaluate(
         today: today(),
         unchecked,
     };
-    let (findings, verdict) = agate_policy::apply(&policy, &context, found.findings)
-        .map_err(|error| Failure::usage(error.to_string()))?;
-    let denied = gate_policy_denials(&root, &policy, &context, &findings, &notices)?;
-    let (findings, verdict) = if denied.is_empty() {
-        (findings, verdict)
-    } else {
-        let mut all = findings;
-        all.extend(denied);
-        agate_policy::apply(&policy, &context, all)
-            .map_err(|error| Failure::usage(error.to_string()))?
-    };
+    let (findings, verdict) = decide(&root, &policy, &context, found.findings, &notices)?;
     let descriptors = descriptors(scanner.rules(), &findings);
     let report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
@@ -194,6 +180,35 @@ fn scan_options(args: &ScanArgs, policy: &Policy) -> ScanOptions {
         },
         threads: args.threads,
     }
+}
+
+/// `--baseline`, else `.agate/baseline.json` in the root; a corrupt file is a usage error.
+fn load_baseline(args: &ScanArgs, root: &Path) -> anyhow::Result<Baseline> {
+    let path = args
+        .baseline
+        .clone()
+        .unwrap_or_else(|| root.join(".agate/baseline.json"));
+    Baseline::load(&path).map_err(|error| Failure::usage(error.to_string()))
+}
+
+/// Applies the policy, then the gates' Rego policies over the result; a deny adds findings
+/// and the policy is applied again so they count.
+fn decide(
+    root: &Path,
+    policy: &Policy,
+    context: &RunContext<'_>,
+    findings: Vec<agate_model::Finding>,
+    notices: &[Notice],
+) -> anyhow::Result<(Vec<agate_model::Finding>, Verdict)> {
+    let usage = |error: agate_policy::PolicyError| Failure::usage(error.to_string());
+    let (findings, verdict) = agate_policy::apply(policy, context, findings).map_err(usage)?;
+    let denied = gate_policy_denials(root, policy, context, &findings, notices)?;
+    if denied.is_empty() {
+        return Ok((findings, verdict));
+    }
+    let mut all = findings;
+    all.extend(denied);
+    agate_policy::apply(policy, context, all).map_err(usage)
 }
 
 /// Evaluates the Rego `policy` of every gate of the environment over the run, and returns
