@@ -173,14 +173,7 @@ pub fn apply(
 
     let mut problems = suppression_problems(context, &used);
     for finding in &mut problems {
-        let tier = context
-            .tiers
-            .tier(&finding.location.path, finding.location.start.line);
-        finding.tier = Some(tier);
-        finding.gate = gates
-            .iter()
-            .find(|gate| gate.analyzers.contains(&finding.analyzer))
-            .map(|gate| gate.name.clone());
+        let tier = place(context, &gates, finding);
         finding.blocking = finding.gate.is_some() && finding.severity >= policy.tier(tier).block_at;
     }
     kept.extend(problems);
@@ -213,6 +206,20 @@ pub fn apply(
     ))
 }
 
+/// Sets a finding's tier (from its line) and gate (the first that lists its analyzer), and
+/// returns the tier.
+fn place(context: &RunContext<'_>, gates: &[&crate::Gate], finding: &mut Finding) -> Tier {
+    let tier = context
+        .tiers
+        .tier(&finding.location.path, finding.location.start.line);
+    finding.tier = Some(tier);
+    finding.gate = gates
+        .iter()
+        .find(|gate| gate.analyzers.contains(&finding.analyzer))
+        .map(|gate| gate.name.clone());
+    tier
+}
+
 /// Sets one finding's tier, gate, status and `blocking`, recording the suppression it used.
 fn decide_finding(
     policy: &Policy,
@@ -222,25 +229,22 @@ fn decide_finding(
     finding: &mut Finding,
     used: &mut BTreeSet<(String, u32)>,
 ) {
-    let tier = context
-        .tiers
-        .tier(&finding.location.path, finding.location.start.line);
-    let tier_policy = policy.tier(tier);
-    finding.tier = Some(tier);
     finding.status = FindingStatus::Open;
     finding.justification = None;
     if finding.analyzer == REGO_ANALYZER {
         // A Rego deny is the gate's own decision: it belongs to its gate and always counts.
+        finding.tier = Some(
+            context
+                .tiers
+                .tier(&finding.location.path, finding.location.start.line),
+        );
         finding.blocking = finding
             .gate
             .as_ref()
             .is_some_and(|name| gates.iter().any(|gate| gate.name == *name));
         return;
     }
-    finding.gate = gates
-        .iter()
-        .find(|gate| gate.analyzers.contains(&finding.analyzer))
-        .map(|gate| gate.name.clone());
+    let tier_policy = policy.tier(place(context, gates, finding));
     let suppression = context
         .suppressions
         .get(&finding.location.path)

@@ -21,19 +21,6 @@ pub enum HistoryError {
     Git(String),
 }
 
-/// An AI-authored range of lines (1-based, inclusive) and the evidence for it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AiRange {
-    /// First line.
-    pub start: u32,
-    /// Last line.
-    pub end: u32,
-    /// The commit that introduced the lines (hex).
-    pub commit: String,
-    /// Why that commit is AI-assisted.
-    pub evidence: Vec<Evidence>,
-}
-
 /// Where a range of lines came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
@@ -160,38 +147,9 @@ impl History {
 
     /// Returns the AI-authored line ranges of the file at `path` (absolute, or relative to
     /// the current directory) as of `HEAD`; a file git does not track has none.
-    pub fn ai_ranges(&mut self, path: &Path) -> Result<Vec<AiRange>, HistoryError> {
-        let absolute = fs_canonical(path);
-        let Ok(relative) = absolute.strip_prefix(&self.workdir) else {
-            return Ok(Vec::new());
-        };
-        let relative = relative.to_string_lossy().replace('\\', "/");
-        // Untracked or new files have no history to blame.
-        let Some(hunks) = self.blame(&relative) else {
-            return Ok(Vec::new());
-        };
-        let mut ranges: Vec<AiRange> = Vec::new();
-        let mut last_commit: Option<ObjectId> = None;
-        for (first, length, commit_id) in hunks {
-            let (evidence, _) = self.classify(commit_id)?;
-            if evidence.is_empty() {
-                continue;
-            }
-            let start = first + 1;
-            let end = first + length;
-            match ranges.last_mut() {
-                Some(last) if last.end + 1 == start && last_commit == Some(commit_id) => {
-                    last.end = end;
-                }
-                _ => ranges.push(AiRange {
-                    start,
-                    end,
-                    commit: commit_id.to_string(),
-                    evidence,
-                }),
-            }
-            last_commit = Some(commit_id);
-        }
+    pub fn ai_ranges(&mut self, path: &Path) -> Result<Vec<Attribution>, HistoryError> {
+        let mut ranges = self.attribute(path, u32::MAX)?;
+        ranges.retain(|range| range.origin == Origin::Ai);
         Ok(ranges)
     }
 

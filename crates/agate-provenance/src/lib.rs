@@ -25,6 +25,6 @@ mod manifest;
 mod trailers;
 
 pub use classify::{Classifier, Commit, Evidence, EvidenceSource};
-pub use history::{AiRange, Attribution, History, HistoryError, Origin};
+pub use history::{Attribution, History, HistoryError, Origin};
 pub use manifest::{Manifest, ManifestEntry, ManifestError, block_hash, record};
 pub use trailers::{Trailer, trailers};

@@ -105,19 +105,8 @@ pub(crate) fn show(id: &str) -> anyhow::Result<ExitStatus> {
 }
 
 pub(crate) fn test(dirs: &[PathBuf]) -> anyhow::Result<ExitStatus> {
-    let rules = if dirs.is_empty() {
-        RuleSet::bundled().map_err(|error| Failure::usage(error.to_string()))?
-    } else {
-        let mut rules = RuleSet::default();
-        for dir in dirs {
-            let extra =
-                RuleSet::load_dir(dir).map_err(|error| Failure::usage(error.to_string()))?;
-            rules
-                .extend(extra)
-                .map_err(|error| Failure::usage(error.to_string()))?;
-        }
-        rules
-    };
+    // The folders given, or the bundled rules when none is.
+    let rules = load_rules(dirs, dirs.is_empty())?;
     let outcomes = check_fixtures(&rules);
     let failed = outcomes.iter().filter(|outcome| !outcome.passed()).count();
     let expected: usize = outcomes.iter().map(|outcome| outcome.expected).sum();
