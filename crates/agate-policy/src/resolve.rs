@@ -136,11 +136,6 @@ impl Policy {
         &self.tiers[tier as usize]
     }
 
-    /// Returns the gates, by name.
-    pub fn gates(&self) -> impl Iterator<Item = &Gate> {
-        self.gates.values()
-    }
-
     /// Returns an environment; `None` asks for the default (every enabled gate, blocking).
     pub fn environment(&self, name: Option<&str>) -> Option<Environment> {
         match name {
