@@ -20,6 +20,7 @@ pub struct TierMap {
     ai_lines: HashMap<String, Vec<(u32, u32)>>,
     ai_globs: Option<GlobSet>,
     changed: Option<HashMap<String, Vec<(u32, u32)>>>,
+    all_new: bool,
 }
 
 impl TierMap {
@@ -53,6 +54,11 @@ impl TierMap {
     /// line is `new`.
     pub fn set_changed(&mut self, changed: HashMap<String, Vec<(u32, u32)>>) {
         self.changed = Some(changed);
+    }
+
+    /// Counts every line as changed: there is no base revision to compare with.
+    pub fn set_all_new(&mut self) {
+        self.all_new = true;
     }
 
     /// Returns the files with lines changed since the base revision, sorted.
@@ -98,10 +104,11 @@ impl TierMap {
             || within(self.ai_lines.get(path))
         {
             Tier::Ai
-        } else if self
-            .changed
-            .as_ref()
-            .is_some_and(|changed| within(changed.get(path)))
+        } else if self.all_new
+            || self
+                .changed
+                .as_ref()
+                .is_some_and(|changed| within(changed.get(path)))
         {
             Tier::New
         } else {

@@ -51,6 +51,18 @@ pub enum EvidenceSource {
     Author(String),
     /// The committer identity.
     Committer(String),
+    /// A git-ai authorship note (`refs/notes/ai`) on the commit: the prompt or session id.
+    GitAiNote {
+        /// The attestation id in the note.
+        prompt: String,
+    },
+    /// An Agent Trace record (`.agent-trace/traces.jsonl`).
+    AgentTrace {
+        /// The record's id.
+        record: String,
+        /// The conversation's URL, when recorded.
+        conversation: Option<String>,
+    },
 }
 
 /// One rule: an identity pattern and the tool it means.

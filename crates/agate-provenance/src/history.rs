@@ -1,12 +1,17 @@
-//! Line attribution from git history (gix, no `git` process): blame a file at `HEAD` and
-//! mark the lines whose introducing commit is AI-assisted.
+//! Line attribution from git history (gix, no `git` process): blame the working-tree file
+//! against `HEAD` and mark the lines whose introducing commit is AI-assisted — by its
+//! trailers and identities, a git-ai note on it, or an Agent Trace record for it.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use gix::ObjectId;
 use gix::bstr::ByteSlice as _;
+use sha2::{Digest as _, Sha256};
 
+use crate::agent_trace::Traces;
+use crate::gitai::{AuthorshipLog, NOTES_REF};
 use crate::{Classifier, Commit, Evidence};
 
 /// Why history could not be read.
@@ -16,9 +21,16 @@ pub enum HistoryError {
     /// No git repository contains the folder.
     #[error("not in a git repository: {0}")]
     NotARepository(String),
+    /// The base revision cannot be used; the message says what to fetch.
+    #[error("{0}")]
+    Base(String),
     /// Reading the repository failed.
     #[error("cannot read git history: {0}")]
     Git(String),
+}
+
+fn git_error(error: impl std::fmt::Display) -> HistoryError {
+    HistoryError::Git(error.to_string())
 }
 
 /// Where a range of lines came from.
@@ -60,13 +72,71 @@ pub struct Attribution {
     pub author: Option<String>,
 }
 
-/// A repository's history, with commit classifications cached.
+/// The change under review: the commits on `HEAD` since its merge base with a base
+/// revision, and the files they touched.
+#[derive(Debug, Clone)]
+pub struct Change {
+    base: String,
+    merge_base: ObjectId,
+    commits: HashSet<ObjectId>,
+    since: gix::date::Time,
+    paths: BTreeSet<String>,
+}
+
+impl Change {
+    /// The base revision as given, e.g. `origin/main`.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The merge base of the base revision and `HEAD` (hex).
+    pub fn merge_base(&self) -> String {
+        self.merge_base.to_string()
+    }
+
+    /// How many commits the change has.
+    pub fn commit_count(&self) -> usize {
+        self.commits.len()
+    }
+
+    /// The files added, modified or renamed by the change's commits (not counting
+    /// uncommitted edits), relative to the repository root.
+    pub fn paths(&self) -> &BTreeSet<String> {
+        &self.paths
+    }
+}
+
+/// A blamed hunk: lines `start..start + len` (0-based) of the working-tree file came from
+/// `commit` (null: not committed), where they were lines `source_start..` of `source_path`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Hunk {
+    start: u32,
+    len: u32,
+    commit: ObjectId,
+    source_start: u32,
+    source_path: Option<String>,
+}
+
+/// What agate needs of a commit.
+#[derive(Debug, Clone)]
+struct CommitInfo {
+    evidence: Vec<Evidence>,
+    author: String,
+    parents: Vec<ObjectId>,
+}
+
+/// A repository's history, with commit classifications, notes and traces cached.
 pub struct History {
     repo: gix::Repository,
     workdir: PathBuf,
     head: ObjectId,
     classifier: Classifier,
-    commits: HashMap<ObjectId, (Vec<Evidence>, String)>,
+    commits: HashMap<ObjectId, CommitInfo>,
+    /// Whether `refs/notes/ai` exists; notes per commit once read.
+    has_notes: bool,
+    notes: HashMap<ObjectId, Option<AuthorshipLog>>,
+    traces: Traces,
+    skipped_traces: usize,
     cache_dir: Option<PathBuf>,
 }
 
@@ -81,187 +151,508 @@ impl std::fmt::Debug for History {
 impl History {
     /// Opens the repository that contains `dir`, at its `HEAD`.
     pub fn open(dir: &Path, classifier: Classifier) -> Result<History, HistoryError> {
-        let repo =
+        let mut repo =
             gix::discover(dir).map_err(|error| HistoryError::NotARepository(error.to_string()))?;
-        let workdir = repo.workdir().ok_or_else(|| {
+        let workdir = repo.workdir().map(fs_canonical).ok_or_else(|| {
             HistoryError::NotARepository("a bare repository has no working tree".to_owned())
         })?;
-        let workdir = fs_canonical(workdir);
+        // Blame reads the same trees and blobs many times over.
+        repo.object_cache_size_if_unset(64 * 1024 * 1024);
         let head = repo
             .head_id()
             .map_err(|error| HistoryError::Git(format!("no HEAD commit: {error}")))?
             .detach();
+        let has_notes = repo.try_find_reference(NOTES_REF).ok().flatten().is_some();
+        let (traces, skipped_traces) = Traces::load(&workdir);
         Ok(History {
             repo,
             workdir,
             head,
             classifier,
             commits: HashMap::new(),
+            has_notes,
+            notes: HashMap::new(),
+            traces,
+            skipped_traces,
             cache_dir: None,
         })
     }
 
-    /// Keeps blame results in `dir` (`.agate/cache/blame`), keyed by the file's blob id at
-    /// `HEAD`, so a second run over unchanged files does not walk history again.
+    /// Keeps blame results in `dir` (`.agate/cache/blame`), keyed by the file's blob at
+    /// `HEAD` and its working-tree content, so a second run over unchanged files does not
+    /// walk history again.
     #[must_use]
     pub fn with_cache(mut self, dir: PathBuf) -> History {
         self.cache_dir = Some(dir);
         self
     }
 
-    /// Blames `relative` at `HEAD`: `(first line, 0-based; line count; commit)` per hunk, in
-    /// file order. `None` when git does not track the file.
-    fn blame(&self, relative: &str) -> Option<Vec<(u32, u32, ObjectId)>> {
-        let blob = self
-            .repo
-            .head_tree()
-            .ok()?
-            .lookup_entry_by_path(relative)
-            .ok()??
-            .object_id();
-        let cached = self
-            .cache_dir
-            .as_ref()
-            .map(|dir| dir.join(format!("{blob}.blame")));
-        if let Some(hunks) = cached.as_ref().and_then(|path| read_cache(path)) {
-            return Some(hunks);
-        }
-        let outcome = self
-            .repo
-            .blame_file(
-                relative.as_bytes().as_bstr(),
-                self.head,
-                gix::repository::blame_file::Options::default(),
-            )
-            .ok()?;
-        let hunks: Vec<(u32, u32, ObjectId)> = outcome
-            .entries
-            .iter()
-            .map(|entry| (entry.start_in_blamed_file, entry.len.get(), entry.commit_id))
-            .collect();
-        if let Some(path) = cached {
-            write_cache(&path, &hunks);
-        }
-        Some(hunks)
+    /// The repository's working tree.
+    pub fn workdir(&self) -> &Path {
+        &self.workdir
     }
 
-    /// Returns the AI-authored line ranges of the file at `path` (absolute, or relative to
-    /// the current directory) as of `HEAD`; a file git does not track has none.
+    /// How many lines of `.agent-trace/traces.jsonl` were not valid Agent Trace records.
+    pub fn skipped_traces(&self) -> usize {
+        self.skipped_traces
+    }
+
+    /// The remote's default branch, when one is fetched: `origin/HEAD`'s target, else
+    /// `origin/main`, else `origin/master`.
+    pub fn default_base(&self) -> Option<String> {
+        if let Ok(Some(head)) = self.repo.try_find_reference("refs/remotes/origin/HEAD")
+            && let Some(target) = head.target().try_name()
+            && let Some(branch) = target.as_bstr().strip_prefix(b"refs/remotes/")
+        {
+            return Some(branch.to_str_lossy().into_owned());
+        }
+        ["origin/main", "origin/master"]
+            .into_iter()
+            .find(|branch| {
+                self.repo
+                    .try_find_reference(format!("refs/remotes/{branch}").as_str())
+                    .ok()
+                    .flatten()
+                    .is_some()
+            })
+            .map(str::to_owned)
+    }
+
+    /// Finds the change under review: `HEAD`'s commits since its merge base with `base`. A
+    /// base that does not resolve, or shares no history with `HEAD` (a shallow clone), is
+    /// an error that says what to fetch.
+    pub fn change(&self, base: &str) -> Result<Change, HistoryError> {
+        let fetch = if self.repo.is_shallow().unwrap_or(false) {
+            format!(
+                "this is a shallow clone, so the history back to `{base}` is missing: fetch it \
+                 (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout, \
+                 `GIT_DEPTH: 0` in GitLab CI)"
+            )
+        } else {
+            format!("is `{base}` fetched? (`git fetch origin` first)")
+        };
+        let base_id = self
+            .repo
+            .rev_parse_single(base.as_bytes().as_bstr())
+            .ok()
+            .and_then(|id| id.object().ok()?.peel_to_commit().ok())
+            .map(|commit| commit.id)
+            .ok_or_else(|| HistoryError::Base(format!("unknown revision `{base}`: {fetch}")))?;
+        let merge_base = self
+            .repo
+            .merge_base(base_id, self.head)
+            .ok()
+            .flatten()
+            .ok_or_else(|| {
+                HistoryError::Base(format!(
+                    "cannot find the merge base of `{base}` and HEAD: {fetch}"
+                ))
+            })?
+            .detach();
+        let since = self
+            .repo
+            .find_commit(merge_base)
+            .and_then(|commit| commit.time())
+            .map_err(git_error)?;
+        let commits = self
+            .repo
+            .rev_walk([self.head])
+            .with_hidden([merge_base])
+            .all()
+            .map_err(git_error)?
+            .map(|info| info.map(|info| info.id))
+            .collect::<Result<HashSet<_>, _>>()
+            .map_err(git_error)?;
+        let old = self
+            .repo
+            .find_commit(merge_base)
+            .and_then(|commit| commit.tree())
+            .map_err(git_error)?;
+        let new = self.repo.head_tree().map_err(git_error)?;
+        let paths = self
+            .repo
+            .diff_tree_to_tree(&old, &new, None)
+            .map_err(git_error)?
+            .iter()
+            .filter(|change| {
+                !matches!(
+                    change,
+                    gix::object::tree::diff::ChangeDetached::Deletion { .. }
+                ) && change.entry_mode().is_blob()
+            })
+            .map(|change| change.location().to_str_lossy().into_owned())
+            .collect();
+        Ok(Change {
+            base: base.to_owned(),
+            merge_base,
+            commits,
+            since,
+            paths,
+        })
+    }
+
+    /// Attributes every line of the file at `path` (absolute, or relative to the current
+    /// directory) as it is in the working tree: `ai` or `human` by the commit that
+    /// introduced it, `unknown` when not committed (or the file is not tracked). Adjacent
+    /// lines of one commit and origin form one range.
+    pub fn attribute(&mut self, path: &Path) -> Result<Vec<Attribution>, HistoryError> {
+        Ok(self
+            .lines(path, None)?
+            .into_iter()
+            .map(|(range, _)| range)
+            .collect())
+    }
+
+    /// The lines of the file at `path` that `change` introduced, or that are not committed
+    /// yet, with who wrote them. History is only walked back to the change's merge base.
+    pub fn changed_lines(
+        &mut self,
+        path: &Path,
+        change: &Change,
+    ) -> Result<Vec<Attribution>, HistoryError> {
+        Ok(self
+            .lines(path, Some(change))?
+            .into_iter()
+            .filter_map(|(range, new)| new.then_some(range))
+            .collect())
+    }
+
+    /// Returns the AI-authored line ranges of the file at `path`.
     pub fn ai_ranges(&mut self, path: &Path) -> Result<Vec<Attribution>, HistoryError> {
-        let mut ranges = self.attribute(path, u32::MAX)?;
+        let mut ranges = self.attribute(path)?;
         ranges.retain(|range| range.origin == Origin::Ai);
         Ok(ranges)
     }
 
-    /// Attributes every line of the file at `path` as of `HEAD`: `ai` or `human` by the
-    /// commit that introduced it, `unknown` when the file is not committed or the working
-    /// tree has more lines than `HEAD`. Adjacent lines of one commit form one range.
-    pub fn attribute(
+    /// Blames the working-tree file and attributes each line; the flag says whether the
+    /// line is part of `change` (always true for uncommitted lines).
+    fn lines(
         &mut self,
         path: &Path,
-        line_count: u32,
-    ) -> Result<Vec<Attribution>, HistoryError> {
+        change: Option<&Change>,
+    ) -> Result<Vec<(Attribution, bool)>, HistoryError> {
         let absolute = fs_canonical(path);
-        let mut ranges: Vec<Attribution> = Vec::new();
-        let mut covered = 0;
-        if let Ok(relative) = absolute.strip_prefix(&self.workdir) {
-            let relative = relative.to_string_lossy().replace('\\', "/");
-            if let Some(hunks) = self.blame(&relative) {
-                for (first, length, commit_id) in hunks {
-                    let (evidence, author) = self.classify(commit_id)?;
-                    let origin = if evidence.is_empty() {
-                        Origin::Human
-                    } else {
-                        Origin::Ai
-                    };
-                    let start = first + 1;
-                    let end = (first + length).min(line_count);
-                    if start > end {
-                        continue;
-                    }
-                    covered = covered.max(end);
-                    let commit = Some(commit_id.to_string());
-                    match ranges.last_mut() {
-                        Some(last) if last.end + 1 == start && last.commit == commit => {
-                            last.end = end;
-                        }
-                        _ => ranges.push(Attribution {
-                            start,
-                            end,
-                            origin,
-                            commit,
-                            evidence,
-                            author: Some(author),
-                        }),
-                    }
-                }
+        let contents = std::fs::read(&absolute).map_err(git_error)?;
+        let line_count = count_lines(&contents);
+        let hunks = match absolute.strip_prefix(&self.workdir) {
+            Ok(relative) => {
+                let relative = relative.to_string_lossy().replace('\\', "/");
+                self.blame(&relative, &contents, change)?
+                    .map(|hunks| (relative, hunks))
             }
-        }
-        if covered < line_count {
-            ranges.push(Attribution {
-                start: covered + 1,
+            Err(_) => None,
+        };
+        let Some((relative, hunks)) = hunks else {
+            // Not tracked: every line is new and nobody's yet.
+            let range = Attribution {
+                start: 1,
                 end: line_count,
                 origin: Origin::Unknown,
                 commit: None,
                 evidence: Vec::new(),
                 author: None,
+            };
+            return Ok(if line_count == 0 {
+                Vec::new()
+            } else {
+                vec![(range, true)]
             });
+        };
+        let mut out: Vec<(Attribution, bool)> = Vec::new();
+        for hunk in hunks {
+            let new = hunk.commit.is_null()
+                || change.is_none_or(|change| change.commits.contains(&hunk.commit));
+            let (commit_evidence, author) = if hunk.commit.is_null() {
+                (Vec::new(), None)
+            } else {
+                let info = self.commit_info(hunk.commit)?;
+                (info.evidence, Some(info.author))
+            };
+            let source_path = hunk.source_path.clone().unwrap_or_else(|| relative.clone());
+            for offset in 0..hunk.len {
+                let line = hunk.start + offset + 1;
+                let evidence = if commit_evidence.is_empty() {
+                    self.line_evidence(&hunk, &source_path, offset, line)?
+                } else {
+                    commit_evidence.clone()
+                };
+                let origin = match (hunk.commit.is_null(), evidence.is_empty()) {
+                    (_, false) => Origin::Ai,
+                    (true, true) => Origin::Unknown,
+                    (false, true) => Origin::Human,
+                };
+                let commit = (!hunk.commit.is_null()).then(|| hunk.commit.to_string());
+                match out.last_mut() {
+                    Some((last, last_new))
+                        if last.end + 1 == line
+                            && last.commit == commit
+                            && last.origin == origin
+                            && last.evidence == evidence
+                            && *last_new == new =>
+                    {
+                        last.end = line;
+                    }
+                    _ => out.push((
+                        Attribution {
+                            start: line,
+                            end: line,
+                            origin,
+                            commit,
+                            evidence,
+                            author: author.clone(),
+                        },
+                        new,
+                    )),
+                }
+            }
         }
-        Ok(ranges)
+        Ok(out)
     }
 
-    /// Returns a commit's AI evidence (empty: human) and its author's name, cached.
-    fn classify(&mut self, id: ObjectId) -> Result<(Vec<Evidence>, String), HistoryError> {
+    /// Evidence for one line from git-ai notes and Agent Trace records: those of the
+    /// introducing commit (or, for a trace written before committing, of its parent), and
+    /// for uncommitted lines the traces recorded at `HEAD`.
+    fn line_evidence(
+        &mut self,
+        hunk: &Hunk,
+        source_path: &str,
+        offset: u32,
+        line: u32,
+    ) -> Result<Vec<Evidence>, HistoryError> {
+        if hunk.commit.is_null() {
+            return Ok(self
+                .traces
+                .evidence(self.head, source_path, line)
+                .cloned()
+                .into_iter()
+                .collect());
+        }
+        let source_line = hunk.source_start + offset + 1;
+        if let Some(evidence) = self
+            .note(hunk.commit)
+            .and_then(|log| log.evidence(source_path, source_line))
+        {
+            return Ok(vec![evidence.clone()]);
+        }
+        if self.traces.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut revisions = vec![hunk.commit];
+        revisions.extend(self.commit_info(hunk.commit)?.parents);
+        Ok(revisions
+            .into_iter()
+            .find_map(|revision| self.traces.evidence(revision, source_path, source_line))
+            .cloned()
+            .into_iter()
+            .collect())
+    }
+
+    /// The git-ai authorship log attached to `commit`, read once.
+    fn note(&mut self, commit: ObjectId) -> Option<&AuthorshipLog> {
+        if !self.has_notes {
+            return None;
+        }
+        if !self.notes.contains_key(&commit) {
+            let log = self
+                .repo
+                .notes()
+                .and_then(|notes| notes.with_refs([NOTES_REF]))
+                .ok()
+                .and_then(|mut notes| {
+                    let found = notes.get(commit).ok()?;
+                    let note = found.first()?;
+                    AuthorshipLog::parse(&note.blob.data.to_str_lossy())
+                });
+            self.notes.insert(commit, log);
+        }
+        self.notes.get(&commit)?.as_ref()
+    }
+
+    /// Blames the working-tree `contents` of `relative` from `HEAD` (back to the change's
+    /// merge base when given). `None` when `HEAD` does not track the file.
+    fn blame(
+        &self,
+        relative: &str,
+        contents: &[u8],
+        change: Option<&Change>,
+    ) -> Result<Option<Vec<Hunk>>, HistoryError> {
+        let Some(entry) = self
+            .repo
+            .head_tree()
+            .map_err(git_error)?
+            .lookup_entry_by_path(relative)
+            .map_err(git_error)?
+        else {
+            return Ok(None);
+        };
+        let blob = entry.object_id();
+        let contents = self.normalize_line_endings(blob, contents);
+        if let Some(change) = change
+            && !change.paths.contains(relative)
+            && gix::objs::compute_hash(self.repo.object_hash(), gix::objs::Kind::Blob, &contents)
+                .is_ok_and(|id| id == blob)
+        {
+            // Untouched by the change and not edited: every line predates the merge base.
+            let len = count_lines(&contents);
+            return Ok(Some(
+                (len > 0)
+                    .then_some(Hunk {
+                        start: 0,
+                        len,
+                        commit: change.merge_base,
+                        source_start: 0,
+                        source_path: None,
+                    })
+                    .into_iter()
+                    .collect(),
+            ));
+        }
+        let cached = self.cache_dir.as_ref().map(|dir| {
+            let scope = change.map_or_else(String::new, |change| format!("-{}", change.merge_base));
+            let digest = Sha256::digest(&contents);
+            dir.join(format!("{blob}-{}{scope}.blame", hex(&digest[..8])))
+        });
+        if let Some(hunks) = cached.as_ref().and_then(|path| read_cache(path)) {
+            return Ok(Some(hunks));
+        }
+        let options = gix::blame::Options {
+            diff_algorithm: self.repo.diff_algorithm().map_err(git_error)?,
+            ranges: gix::blame::BlameRanges::default(),
+            since: change.map(|change| change.since),
+            rewrites: Some(gix::diff::Rewrites::default()),
+            debug_track_path: false,
+        };
+        let outcome = gix::blame::file(
+            &self.repo.objects,
+            gix::blame::Start::Contents {
+                first_suspect: self.head,
+                contents,
+            },
+            self.repo.commit_graph_if_enabled().map_err(git_error)?,
+            &mut self
+                .repo
+                .diff_resource_cache_for_tree_diff()
+                .map_err(git_error)?,
+            relative.as_bytes().as_bstr(),
+            options,
+        )
+        .map_err(git_error)?;
+        let hunks: Vec<Hunk> = outcome
+            .entries
+            .iter()
+            .map(|entry| Hunk {
+                start: entry.start_in_blamed_file,
+                len: entry.len.get(),
+                commit: entry.commit_id,
+                source_start: entry.start_in_source_file,
+                source_path: entry
+                    .source_file_name
+                    .as_ref()
+                    .map(|name| name.to_str_lossy().into_owned()),
+            })
+            .collect();
+        if let Some(path) = cached {
+            write_cache(&path, &hunks);
+        }
+        Ok(Some(hunks))
+    }
+
+    /// A checkout with CRLF line endings of a file committed with LF would differ on every
+    /// line; compare it as committed.
+    fn normalize_line_endings<'a>(&self, blob: ObjectId, contents: &'a [u8]) -> Cow<'a, [u8]> {
+        if !contents.contains(&b'\r') {
+            return Cow::Borrowed(contents);
+        }
+        let committed_lf = self
+            .repo
+            .find_blob(blob)
+            .is_ok_and(|committed| !committed.data.contains(&b'\r'));
+        if committed_lf {
+            Cow::Owned(contents.replace(b"\r\n", b"\n"))
+        } else {
+            Cow::Borrowed(contents)
+        }
+    }
+
+    /// A commit's AI evidence (empty: human), author name and parents, cached.
+    fn commit_info(&mut self, id: ObjectId) -> Result<CommitInfo, HistoryError> {
         if let Some(known) = self.commits.get(&id) {
             return Ok(known.clone());
         }
-        let git = |error: &dyn std::fmt::Display| HistoryError::Git(error.to_string());
-        let commit = self.repo.find_commit(id).map_err(|error| git(&error))?;
+        let commit = self.repo.find_commit(id).map_err(git_error)?;
         let message = commit
             .message_raw()
-            .map_err(|error| git(&error))?
+            .map_err(git_error)?
             .to_str_lossy()
             .into_owned();
-        let author = commit.author().map_err(|error| git(&error))?;
+        let author = commit.author().map_err(git_error)?;
         let author_name = author.name.to_str_lossy().into_owned();
         let author = format!("{} <{}>", author.name, author.email);
-        let committer = commit.committer().map_err(|error| git(&error))?;
+        let committer = commit.committer().map_err(git_error)?;
         let committer = format!("{} <{}>", committer.name, committer.email);
         let evidence = self.classifier.classify(&Commit {
             message: &message,
             author: &author,
             committer: &committer,
         });
-        self.commits
-            .insert(id, (evidence.clone(), author_name.clone()));
-        Ok((evidence, author_name))
+        let info = CommitInfo {
+            evidence,
+            author: author_name,
+            parents: commit.parent_ids().map(gix::Id::detach).collect(),
+        };
+        self.commits.insert(id, info.clone());
+        Ok(info)
     }
 }
 
-/// Reads cached hunks: one `first length commit` line each.
-fn read_cache(path: &Path) -> Option<Vec<(u32, u32, ObjectId)>> {
+/// Lines in `contents`; a last line without a newline counts.
+fn count_lines(contents: &[u8]) -> u32 {
+    u32::try_from(contents.lines().count()).unwrap_or(u32::MAX)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut out, byte| {
+        let _ = write!(out, "{byte:02x}");
+        out
+    })
+}
+
+/// Reads cached hunks: `start len commit source_start [source path]` per line.
+fn read_cache(path: &Path) -> Option<Vec<Hunk>> {
     let text = std::fs::read_to_string(path).ok()?;
     text.lines()
         .map(|line| {
-            let mut parts = line.split(' ');
-            let first = parts.next()?.parse().ok()?;
-            let length = parts.next()?.parse().ok()?;
-            let commit = ObjectId::from_hex(parts.next()?.as_bytes()).ok()?;
-            Some((first, length, commit))
+            let mut parts = line.splitn(5, ' ');
+            Some(Hunk {
+                start: parts.next()?.parse().ok()?,
+                len: parts.next()?.parse().ok()?,
+                commit: ObjectId::from_hex(parts.next()?.as_bytes()).ok()?,
+                source_start: parts.next()?.parse().ok()?,
+                source_path: parts.next().map(str::to_owned),
+            })
         })
         .collect()
 }
 
 /// Writes hunks atomically; a cache that cannot be written only costs the next run time.
-fn write_cache(path: &Path, hunks: &[(u32, u32, ObjectId)]) {
+fn write_cache(path: &Path, hunks: &[Hunk]) {
     use std::fmt::Write as _;
     let Some(folder) = path.parent() else { return };
     if std::fs::create_dir_all(folder).is_err() {
         return;
     }
     let mut text = String::new();
-    for (first, length, commit) in hunks {
-        let _ = writeln!(text, "{first} {length} {commit}");
+    for hunk in hunks {
+        let _ = write!(
+            text,
+            "{} {} {} {}",
+            hunk.start, hunk.len, hunk.commit, hunk.source_start
+        );
+        if let Some(source) = &hunk.source_path {
+            let _ = write!(text, " {source}");
+        }
+        text.push('\n');
     }
     let temporary = path.with_extension(format!("tmp{}", std::process::id()));
     if std::fs::write(&temporary, text).is_ok() && std::fs::rename(&temporary, path).is_err() {

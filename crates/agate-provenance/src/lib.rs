@@ -1,9 +1,10 @@
 //! Provenance: which commits, and so which lines, an AI tool wrote.
 //!
-//! This first part classifies a commit from its message trailers, author and committer
-//! ([`Classifier`]), keeping the evidence (which trailer or identity, which tool and model).
-//! Line attribution (blame over gix, git-ai notes, Agent Trace records, the provenance
-//! manifest) builds on it; until then the policy takes AI lines from inline markers.
+//! A commit is classified from its message trailers, author and committer ([`Classifier`]),
+//! keeping the evidence (which trailer or identity, which tool and model). [`History`]
+//! blames working-tree files over gix and marks the lines of AI-assisted commits, of
+//! git-ai notes and of Agent Trace records; [`Change`] bounds that to the commits since a
+//! base. The provenance [`Manifest`] covers generated blocks outside git.
 //!
 //! ```
 //! use agate_provenance::{Classifier, Commit};
@@ -19,12 +20,18 @@
 //! ```
 #![warn(missing_docs)]
 
+mod agent_trace;
 mod classify;
+mod gitai;
 mod history;
 mod manifest;
 mod trailers;
 
+pub use agent_trace::TRACE_FILE;
 pub use classify::{Classifier, Commit, Evidence, EvidenceSource};
-pub use history::{Attribution, History, HistoryError, Origin};
+pub use history::{Attribution, Change, History, HistoryError, Origin};
 pub use manifest::{Manifest, ManifestEntry, ManifestError, block_hash, record};
 pub use trailers::{Trailer, trailers};
+
+/// Line ranges (1-based, inclusive) with the evidence that they are AI-authored.
+type EvidenceRanges = Vec<(u32, u32, Evidence)>;

@@ -1,5 +1,17 @@
 //! What the CI system says about the change being checked.
 
+/// The base the CI system implies: the target branch of a GitHub pull request
+/// (`GITHUB_BASE_REF`) or a GitLab merge request (`CI_MERGE_REQUEST_TARGET_BRANCH_NAME`), as
+/// `origin/<branch>`.
+pub(crate) fn base() -> Option<String> {
+    ["GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok())
+        .map(|branch| branch.trim().to_owned())
+        .filter(|branch| !branch.is_empty() && !branch.starts_with('-'))
+        .map(|branch| format!("origin/{branch}"))
+}
+
 /// Labels on a pull or merge request that mark the whole change as AI-authored.
 const AI_LABELS: &[&str] = &["ai-generated", "ai-assisted"];
 

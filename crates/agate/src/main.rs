@@ -7,7 +7,6 @@ mod args;
 mod ci;
 mod commands;
 mod exit;
-mod git;
 mod output;
 
 use std::process::ExitCode;

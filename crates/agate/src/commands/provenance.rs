@@ -50,7 +50,7 @@ fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<FileAttribution>> {
             continue;
         }
         let mut ranges = match history.as_mut() {
-            Some(history) => history.attribute(&path, line_count)?,
+            Some(history) => history.attribute(&path)?,
             None => vec![Attribution {
                 start: 1,
                 end: line_count,
@@ -302,6 +302,14 @@ fn source(source: &EvidenceSource) -> String {
         EvidenceSource::Trailer { token, value } => format!("`{token}: {value}`"),
         EvidenceSource::Author(identity) => format!("author `{identity}`"),
         EvidenceSource::Committer(identity) => format!("committer `{identity}`"),
+        EvidenceSource::GitAiNote { prompt } => format!("git-ai note (prompt {prompt})"),
+        EvidenceSource::AgentTrace {
+            record,
+            conversation,
+        } => match conversation {
+            Some(url) => format!("Agent Trace record {record} ({url})"),
+            None => format!("Agent Trace record {record}"),
+        },
     }
 }
 
@@ -316,8 +324,13 @@ fn json_rows(file: &FileAttribution) -> Vec<Value> {
                     .evidence
                     .iter()
                     .map(|evidence| {
+                        let kind = match evidence.source {
+                            EvidenceSource::GitAiNote { .. } => "git-ai-note",
+                            EvidenceSource::AgentTrace { .. } => "agent-trace",
+                            _ => "commit",
+                        };
                         json!({
-                            "kind": "commit",
+                            "kind": kind,
                             "commit": range.commit,
                             "tool": evidence.tool,
                             "model": evidence.model,

@@ -16,7 +16,7 @@ use anyhow::Context as _;
 use crate::args::{FormatArg, ScanArgs};
 use crate::commands::rules::load_rules;
 use crate::exit::{ExitStatus, Failure};
-use crate::{git, output};
+use crate::output;
 
 /// The ids of the findings the policy itself reports, so `rules:` may configure them.
 const POLICY_RULES: &[&str] = &[
@@ -96,24 +96,35 @@ pub(crate) fn evaluate(
         .iter()
         .map(|f| f.location.path.as_str())
         .collect();
-    // The base: `--base`, else the CI's target branch, else `provenance.base`.
-    let base =
-        (args.base.clone().or_else(git::ci_base)).or_else(|| policy.base().map(str::to_owned));
+    // The base: `--base`, else the CI's target branch, else `provenance.base`, else the
+    // remote's default branch.
+    let requested = match &args.base {
+        Some(base) => Some((base.clone(), BaseSource::Flag)),
+        None => crate::ci::base()
+            .or_else(|| policy.base().map(str::to_owned))
+            .map(|base| (base, BaseSource::Implied)),
+    };
+    if let Some((base, _)) = &requested
+        && base.starts_with('-')
+    {
+        return Err(Failure::usage(format!("`--base {base}` is not a revision")));
+    }
     let ai_change = args.ai_change || crate::ci::change_is_ai();
     let lines = provenance(
         &root,
         &policy,
-        base.as_deref(),
+        requested.as_ref(),
         ai_change,
+        gating,
         &found.annotated,
         &flagged,
     )?;
     let LineProvenance {
         tiers,
         suppressions,
-        notice,
+        notices: provenance_notices,
     } = lines;
-    notices.extend(notice);
+    notices.extend(provenance_notices);
     let baseline = load_baseline(args, &root)?;
     let unchecked = notices
         .iter()
@@ -272,24 +283,50 @@ fn descriptors(
         .collect()
 }
 
-/// Builds the tier map — an AI change (`--ai-change`, CI labels), inline AI markers, `ai_paths`, lines that AI-assisted commits
-/// introduced (blame of the files with findings, when the root is in a git repository), lines
-/// changed since `base` — and collects the suppression comments of the annotated files.
+/// Where the base revision comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BaseSource {
+    /// `--base`: an error when it cannot be used.
+    Flag,
+    /// The CI's target branch or `provenance.base`.
+    Implied,
+}
+
+/// Builds the tier map and collects the suppression comments of the annotated files.
+///
+/// AI lines: an AI change (`--ai-change`, CI labels), inline markers, `ai_paths`, the
+/// manifest, and — for the files with findings — the lines that AI-assisted commits, git-ai
+/// notes or Agent Trace records attribute. New lines: those the change since the base
+/// introduced, committed or not; with no base every line is new. With a base, history is
+/// only read back to the merge base, and lines older than it are legacy.
 fn provenance(
     root: &Path,
     policy: &Policy,
-    base: Option<&str>,
+    requested: Option<&(String, BaseSource)>,
     ai_change: bool,
+    gating: bool,
     annotated: &[(String, String)],
     flagged: &BTreeSet<&str>,
 ) -> anyhow::Result<LineProvenance> {
+    let mut notices = Vec::new();
+    let mut history = agate_provenance::History::open(root, classifier(policy)?)
+        .ok()
+        .map(|history| history.with_cache(root.join(BLAME_CACHE)));
+    let change = find_change(root, requested, history.as_ref())?;
+    if change.is_none() && gating {
+        notices.push(Notice {
+            level: NoticeLevel::Warning,
+            path: None,
+            message: "no base revision to compare with (no --base, CI target branch, provenance.base or origin/main): every line counts as new".to_owned(),
+        });
+    }
+
     let mut ai_paths = policy.ai_paths().to_vec();
-    if ai_change && base.is_none() {
+    if ai_change && change.is_none() {
         // An AI change with no base to diff against: every line is the change.
         ai_paths.push("**".to_owned());
     }
     let mut tiers = TierMap::new(&ai_paths);
-    let mut history_notice = None;
     let mut suppressions = HashMap::new();
     for (path, text) in annotated {
         tiers.mark_ai(path, agate_policy::ai_lines(text));
@@ -315,59 +352,143 @@ fn provenance(
             );
         }
     }
-    if !flagged.is_empty()
-        && let Ok(mut history) = agate_provenance::History::open(root, classifier(policy)?)
-            .map(|history| history.with_cache(root.join(BLAME_CACHE)))
-    {
-        let started = std::time::Instant::now();
-        for (done, path) in flagged.iter().enumerate() {
-            if started.elapsed() > BLAME_BUDGET {
-                history_notice = Some(Notice {
-                    level: NoticeLevel::Warning,
-                    path: None,
-                    message: format!(
-                        "AI attribution from git history covers {done} of {} files with findings: blame stopped after {} s (the rest count as not AI-authored unless marked); `agate provenance show` fills .agate/cache/blame for the next run",
-                        flagged.len(),
-                        BLAME_BUDGET.as_secs()
-                    ),
-                });
-                break;
-            }
-            // A file whose history cannot be read keeps its other provenance.
-            if let Ok(ranges) = history.ai_ranges(&root.join(path)) {
-                tiers.mark_ai(
-                    path,
-                    ranges
-                        .iter()
-                        .map(|range| (range.start, range.end))
-                        .collect(),
-                );
+    match (history.as_mut(), &change) {
+        (Some(history), change) => {
+            let changed = from_history(
+                history,
+                root,
+                change.as_ref(),
+                ai_change,
+                flagged,
+                &mut tiers,
+                &mut notices,
+            );
+            match changed {
+                Some(changed) => tiers.set_changed(changed),
+                None => tiers.set_all_new(),
             }
         }
-    }
-    if let Some(base) = base {
-        let changed =
-            git::changed_lines(root, base).map_err(|error| Failure::usage(format!("{error:#}")))?;
-        if ai_change {
-            for (path, ranges) in &changed {
-                tiers.mark_ai(path, ranges.clone());
-            }
-        }
-        tiers.set_changed(changed);
+        (None, _) => tiers.set_all_new(),
     }
     Ok(LineProvenance {
         tiers,
         suppressions,
-        notice: history_notice,
+        notices,
     })
 }
 
-/// What [`provenance`] found: tiers of lines, suppression comments, and a notice when git
-/// history could not be read in full.
+/// The change since the base: the requested one, else the remote's default branch. `None`
+/// when there is no base (or no repository); a `--base` outside a repository is an error.
+fn find_change(
+    root: &Path,
+    requested: Option<&(String, BaseSource)>,
+    history: Option<&agate_provenance::History>,
+) -> anyhow::Result<Option<agate_provenance::Change>> {
+    let base = match (requested, history) {
+        (Some((base, _)), _) => Some(base.clone()),
+        (None, Some(history)) => history.default_base(),
+        (None, None) => None,
+    };
+    match (history, base) {
+        (Some(history), Some(base)) => history
+            .change(&base)
+            .map(Some)
+            .map_err(|error| Failure::usage(error.to_string())),
+        (None, Some(base)) if matches!(requested, Some((_, BaseSource::Flag))) => {
+            Err(Failure::usage(format!(
+                "`--base {base}` needs a git repository, and {} is not in one",
+                root.display()
+            )))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Marks the AI lines git history knows of in the files with findings, and returns the
+/// lines the change introduced by path (`None` without a change: every line is new).
+fn from_history(
+    history: &mut agate_provenance::History,
+    root: &Path,
+    change: Option<&agate_provenance::Change>,
+    ai_change: bool,
+    flagged: &BTreeSet<&str>,
+    tiers: &mut TierMap,
+    notices: &mut Vec<Notice>,
+) -> Option<HashMap<String, Vec<(u32, u32)>>> {
+    if history.skipped_traces() > 0 {
+        notices.push(Notice {
+            level: NoticeLevel::Warning,
+            path: Some(agate_provenance::TRACE_FILE.to_owned()),
+            message: format!(
+                "{} lines are not Agent Trace records and were skipped",
+                history.skipped_traces()
+            ),
+        });
+    }
+    // Paths in history are relative to the repository; findings' to the scan root.
+    let prefix = fs_err::canonicalize(root)
+        .ok()
+        .and_then(|root| {
+            root.strip_prefix(history.workdir())
+                .ok()
+                .map(|prefix| prefix.to_string_lossy().replace('\\', "/"))
+        })
+        .unwrap_or_default();
+    let mut changed: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+    for path in change.iter().flat_map(|change| change.paths()) {
+        let relative = if prefix.is_empty() {
+            Some(path.as_str())
+        } else {
+            path.strip_prefix(prefix.as_str())
+                .and_then(|rest| rest.strip_prefix('/'))
+        };
+        if let Some(relative) = relative {
+            changed.insert(relative.to_owned(), Vec::new());
+        }
+    }
+    let started = std::time::Instant::now();
+    for (done, path) in flagged.iter().enumerate() {
+        if started.elapsed() > BLAME_BUDGET {
+            notices.push(Notice {
+                level: NoticeLevel::Warning,
+                path: None,
+                message: format!(
+                    "AI attribution from git history covers {done} of {} files with findings: blame stopped after {} s (the rest count as not AI-authored unless marked); `agate provenance show` fills .agate/cache/blame for the next run",
+                    flagged.len(),
+                    BLAME_BUDGET.as_secs()
+                ),
+            });
+            break;
+        }
+        let file = root.join(path);
+        // A file whose history cannot be read keeps its other provenance.
+        let ranges = match change {
+            Some(change) => history.changed_lines(&file, change),
+            None => history.ai_ranges(&file),
+        };
+        let Ok(ranges) = ranges else { continue };
+        let span = |range: &agate_provenance::Attribution| (range.start, range.end);
+        if change.is_some() && !ranges.is_empty() {
+            changed.insert((*path).to_owned(), ranges.iter().map(span).collect());
+        }
+        tiers.mark_ai(
+            path,
+            ranges
+                .iter()
+                .filter(|range| ai_change || range.origin == agate_provenance::Origin::Ai)
+                .map(span)
+                .collect(),
+        );
+    }
+    change.map(|_| changed)
+}
+
+/// What [`provenance`] found: tiers of lines, suppression comments, and notices (no base,
+/// git history not read in full, unreadable Agent Trace records).
 struct LineProvenance {
     tiers: TierMap,
     suppressions: HashMap<String, Vec<agate_policy::Suppression>>,
-    notice: Option<Notice>,
+    notices: Vec<Notice>,
 }
 
 /// How long `gate` spends blaming files with findings before going on without the rest.

@@ -170,10 +170,11 @@ fn environments_warn_or_block_and_config_explain_shows_origins() {
     let dir = tree(&[
         (
             "agate.yaml",
-            "version: 1\ntiers:\n  legacy: { block_at: critical }\n",
+            "version: 1\ntiers:\n  new: { block_at: critical }\n",
         ),
         ("app.py", LEGACY),
     ]);
+    // Not a git repository: every line is new.
     assert_eq!(exit_code(dir.path(), &["gate"]), Some(0), "high < critical");
     assert_eq!(
         exit_code(dir.path(), &["gate", "--block-at", "high"]),
@@ -185,18 +186,18 @@ fn environments_warn_or_block_and_config_explain_shows_origins() {
         "dev warns"
     );
     let output = agate(dir.path())
-        .args(["config", "explain", "tiers.legacy"])
+        .args(["config", "explain", "tiers.new"])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stdout.contains("tiers.legacy.block_at")
+        stdout.contains("tiers.new.block_at")
             && stdout.contains("critical")
             && stdout.contains("agate.yaml"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("tiers.legacy.baseline") && stdout.contains("# built-in"),
+        stdout.contains("tiers.new.baseline") && stdout.contains("# built-in"),
         "{stdout}"
     );
 }
@@ -316,7 +317,7 @@ fn serve(body: &'static str, requests: usize) -> String {
 #[test]
 fn url_parents_are_fetched_cached_pinned_and_usable_offline() {
     const ORG: &str =
-        "version: 1\ntiers:\n  legacy: { block_at: critical }\nlocked: [gates.security]\n";
+        "version: 1\ntiers:\n  new: { block_at: critical }\nlocked: [gates.security]\n";
     let url = serve(ORG, 1);
     let dir = tree(&[("app.py", LEGACY)]);
     std::fs::write(
@@ -325,7 +326,7 @@ fn url_parents_are_fetched_cached_pinned_and_usable_offline() {
     )
     .unwrap();
     let output = agate(dir.path())
-        .args(["config", "explain", "tiers.legacy.block_at"])
+        .args(["config", "explain", "tiers.new.block_at"])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
