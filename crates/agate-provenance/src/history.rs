@@ -187,6 +187,11 @@ impl History {
         self
     }
 
+    /// The classifier commits are judged by.
+    pub fn classifier(&self) -> &Classifier {
+        &self.classifier
+    }
+
     /// The repository's working tree.
     pub fn workdir(&self) -> &Path {
         &self.workdir

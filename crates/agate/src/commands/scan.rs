@@ -309,9 +309,7 @@ fn provenance(
     flagged: &BTreeSet<&str>,
 ) -> anyhow::Result<LineProvenance> {
     let mut notices = Vec::new();
-    let mut history = agate_provenance::History::open(root, classifier(policy)?)
-        .ok()
-        .map(|history| history.with_cache(root.join(BLAME_CACHE)));
+    let history = agate_provenance::History::open(root, classifier(policy)?).ok();
     let change = find_change(root, requested, history.as_ref())?;
     if change.is_none() && gating {
         notices.push(Notice {
@@ -352,7 +350,7 @@ fn provenance(
             );
         }
     }
-    match (history.as_mut(), &change) {
+    match (&history, &change) {
         (Some(history), change) => {
             let changed = from_history(
                 history,
@@ -405,16 +403,17 @@ fn find_change(
 }
 
 /// Marks the AI lines git history knows of in the files with findings, and returns the
-/// lines the change introduced by path (`None` without a change: every line is new).
+/// lines the change introduced by path (`None` without a change: every line is new). The
+/// files are blamed in parallel, each thread with its own handle on the repository.
 fn from_history(
-    history: &mut agate_provenance::History,
+    history: &agate_provenance::History,
     root: &Path,
     change: Option<&agate_provenance::Change>,
     ai_change: bool,
     flagged: &BTreeSet<&str>,
     tiers: &mut TierMap,
     notices: &mut Vec<Notice>,
-) -> Option<HashMap<String, Vec<(u32, u32)>>> {
+) -> Option<ChangedLines> {
     if history.skipped_traces() > 0 {
         notices.push(Notice {
             level: NoticeLevel::Warning,
@@ -434,7 +433,7 @@ fn from_history(
                 .map(|prefix| prefix.to_string_lossy().replace('\\', "/"))
         })
         .unwrap_or_default();
-    let mut changed: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+    let mut changed = ChangedLines::new();
     for path in change.iter().flat_map(|change| change.paths()) {
         let relative = if prefix.is_empty() {
             Some(path.as_str())
@@ -446,30 +445,23 @@ fn from_history(
             changed.insert(relative.to_owned(), Vec::new());
         }
     }
-    let started = std::time::Instant::now();
-    for (done, path) in flagged.iter().enumerate() {
-        if started.elapsed() > BLAME_BUDGET {
-            notices.push(Notice {
-                level: NoticeLevel::Warning,
-                path: None,
-                message: format!(
-                    "AI attribution from git history covers {done} of {} files with findings: blame stopped after {} s (the rest count as not AI-authored unless marked); `agate provenance show` fills .agate/cache/blame for the next run",
-                    flagged.len(),
-                    BLAME_BUDGET.as_secs()
-                ),
-            });
-            break;
-        }
-        let file = root.join(path);
-        // A file whose history cannot be read keeps its other provenance.
-        let ranges = match change {
-            Some(change) => history.changed_lines(&file, change),
-            None => history.ai_ranges(&file),
-        };
-        let Ok(ranges) = ranges else { continue };
-        let span = |range: &agate_provenance::Attribution| (range.start, range.end);
+    let attributed = blame_files(root, history.classifier(), change, flagged);
+    let done = attributed.len();
+    if done < flagged.len() {
+        notices.push(Notice {
+            level: NoticeLevel::Warning,
+            path: None,
+            message: format!(
+                "AI attribution from git history covers {done} of {} files with findings: blame stopped after {} s (the rest count as not AI-authored unless marked); pass --base to read history only back to the change's merge base",
+                flagged.len(),
+                BLAME_BUDGET.as_secs()
+            ),
+        });
+    }
+    let span = |range: &agate_provenance::Attribution| (range.start, range.end);
+    for (path, ranges) in attributed {
         if change.is_some() && !ranges.is_empty() {
-            changed.insert((*path).to_owned(), ranges.iter().map(span).collect());
+            changed.insert(path.to_owned(), ranges.iter().map(span).collect());
         }
         tiers.mark_ai(
             path,
@@ -483,6 +475,60 @@ fn from_history(
     change.map(|_| changed)
 }
 
+/// Lines changed since the base, by path (1-based, inclusive ranges).
+type ChangedLines = HashMap<String, Vec<(u32, u32)>>;
+
+/// Blames `files` on all cores until [`BLAME_BUDGET`] runs out: with a change, the lines it
+/// introduced; without, the AI lines of all history. Files not reached are left out; a
+/// file whose history cannot be read has no lines.
+fn blame_files<'a>(
+    root: &Path,
+    classifier: &agate_provenance::Classifier,
+    change: Option<&agate_provenance::Change>,
+    files: &BTreeSet<&'a str>,
+) -> Vec<(&'a str, Vec<agate_provenance::Attribution>)> {
+    let deadline = std::time::Instant::now() + BLAME_BUDGET;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(files.len())
+        .max(1);
+    let mut shares: Vec<Vec<&str>> = vec![Vec::new(); threads];
+    for (index, path) in files.iter().enumerate() {
+        shares[index % threads].push(path);
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = shares
+            .into_iter()
+            .map(|share| {
+                let classifier = classifier.clone();
+                scope.spawn(move || {
+                    let Ok(history) = agate_provenance::History::open(root, classifier) else {
+                        return Vec::new();
+                    };
+                    let mut history = history.with_cache(root.join(BLAME_CACHE));
+                    let mut out = Vec::new();
+                    for path in share {
+                        if std::time::Instant::now() > deadline {
+                            break;
+                        }
+                        let file = root.join(path);
+                        let ranges = match change {
+                            Some(change) => history.changed_lines(&file, change),
+                            None => history.ai_ranges(&file),
+                        };
+                        out.push((path, ranges.unwrap_or_default()));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().unwrap_or_default())
+            .collect()
+    })
+}
+
 /// What [`provenance`] found: tiers of lines, suppression comments, and notices (no base,
 /// git history not read in full, unreadable Agent Trace records).
 struct LineProvenance {
@@ -492,7 +538,7 @@ struct LineProvenance {
 }
 
 /// How long `gate` spends blaming files with findings before going on without the rest.
-const BLAME_BUDGET: std::time::Duration = std::time::Duration::from_secs(30);
+const BLAME_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Where blame results are cached, keyed by blob id, relative to the root.
 pub(crate) const BLAME_CACHE: &str = ".agate/cache/blame";
