@@ -434,6 +434,43 @@ pub fn deny_finding(gate: &str, policy_file: &str, message: &str) -> Finding {
     }
 }
 
+/// The rule of an AI-assisted commit that nobody signed off (`provenance.require_signoff`).
+pub const SIGNOFF_RULE: &str = "agate.ai-commit-without-signoff";
+
+/// A finding for an AI-assisted commit without a human sign-off, placed at the first file
+/// the commit changed; the fingerprint is the commit's, so it survives edits of the file.
+pub fn signoff_finding(path: &str, commit: &str, message: String) -> Finding {
+    let fingerprint = Fingerprint::compute(&FingerprintInput {
+        rule_id: SIGNOFF_RULE,
+        path: "",
+        code: commit,
+        scope: "",
+        occurrence: 0,
+    });
+    Finding {
+        rule_id: SIGNOFF_RULE.to_owned(),
+        analyzer: "policy".to_owned(),
+        severity: Severity::High,
+        confidence: Confidence::High,
+        message,
+        location: Location {
+            path: path.to_owned(),
+            start: Position { line: 1, column: 1 },
+            end: Position { line: 1, column: 1 },
+        },
+        snippet: String::new(),
+        cwe: Vec::new(),
+        owasp: Vec::new(),
+        ai_pattern: false,
+        fingerprint,
+        gate: None,
+        tier: None,
+        status: FindingStatus::Open,
+        justification: None,
+        blocking: false,
+    }
+}
+
 fn policy_finding(
     path: &str,
     suppression: &Suppression,

@@ -35,7 +35,7 @@ mod remote;
 mod resolve;
 mod suppress;
 
-pub use apply::{RunContext, TierMap, apply, deny_finding};
+pub use apply::{RunContext, SIGNOFF_RULE, TierMap, apply, deny_finding, signoff_finding};
 pub use baseline::{Baseline, BaselineEntry};
 pub use date::Date;
 pub use error::PolicyError;

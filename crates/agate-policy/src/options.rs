@@ -45,6 +45,10 @@ pub(crate) struct ProvenanceOptions {
     pub(crate) base: Option<String>,
     /// More identities that mark a commit as AI-assisted, beyond the built-in ones.
     pub(crate) ai_identities: Option<Vec<Spanned<IdentityOptions>>>,
+    /// Every AI-assisted commit of the change needs a human `Signed-off-by`.
+    pub(crate) require_signoff: Option<Spanned<bool>>,
+    /// Whose sign-off counts: globs over the signer's email (any human when empty).
+    pub(crate) approvers: Option<Spanned<Vec<String>>>,
 }
 
 /// An AI identity: a tool name and a regex over `Name <email>` of a co-author or author.

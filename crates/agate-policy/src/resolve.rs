@@ -117,6 +117,8 @@ pub struct Policy {
     ai_paths: Vec<String>,
     base: Option<String>,
     ai_identities: Vec<(String, String)>,
+    require_signoff: bool,
+    approvers: Vec<String>,
     origins: BTreeMap<String, Origin>,
 }
 
@@ -129,6 +131,28 @@ impl Policy {
     /// Returns the configured AI identities as `(tool, regex)`.
     pub fn ai_identities(&self) -> &[(String, String)] {
         &self.ai_identities
+    }
+
+    /// Whether every AI-assisted commit of the change needs a human `Signed-off-by`.
+    pub fn require_signoff(&self) -> bool {
+        self.require_signoff
+    }
+
+    /// Globs over the email of whoever may sign off AI-assisted commits; empty: any human.
+    pub fn approvers(&self) -> &[String] {
+        &self.approvers
+    }
+
+    /// Whether a sign-off by `email` counts: any email when no approvers are configured,
+    /// else one matching an approver glob (case-insensitive).
+    pub fn approves(&self, email: &str) -> bool {
+        self.approvers.is_empty()
+            || self.approvers.iter().any(|pattern| {
+                globset::GlobBuilder::new(pattern)
+                    .case_insensitive(true)
+                    .build()
+                    .is_ok_and(|glob| glob.compile_matcher().is_match(email))
+            })
     }
 
     /// Returns a tier's settings.
@@ -284,11 +308,32 @@ impl Policy {
                 origin(key),
             ));
         }
+        rows.extend(self.explain_provenance());
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        rows
+    }
+
+    /// The `provenance.*` rows of [`Policy::explain`].
+    fn explain_provenance(&self) -> Vec<(String, String, Origin)> {
+        let mut rows = Vec::new();
+        let origin = |key: &str| self.origins.get(key).cloned().unwrap_or(Origin::BuiltIn);
         if let Some(base) = &self.base {
             rows.push((
                 "provenance.base".to_owned(),
                 base.clone(),
                 origin("provenance.base"),
+            ));
+        }
+        rows.push((
+            "provenance.require_signoff".to_owned(),
+            self.require_signoff.to_string(),
+            origin("provenance.require_signoff"),
+        ));
+        if !self.approvers.is_empty() {
+            rows.push((
+                "provenance.approvers".to_owned(),
+                format!("[{}]", self.approvers.join(", ")),
+                origin("provenance.approvers"),
             ));
         }
         if !self.ai_identities.is_empty() {
@@ -303,7 +348,6 @@ impl Policy {
                 origin("provenance.ai_identities"),
             ));
         }
-        rows.sort_by(|a, b| a.0.cmp(&b.0));
         rows
     }
 }
@@ -394,6 +438,8 @@ fn built_in() -> Policy {
         ignore: Vec::new(),
         ai_paths: Vec::new(),
         base: None,
+        require_signoff: false,
+        approvers: Vec::new(),
         ai_identities: Vec::new(),
         origins: BTreeMap::new(),
     }
@@ -750,6 +796,43 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
                 .origins
                 .insert("provenance.base".to_owned(), origin.clone());
         }
+        if let Some(required) = &provenance.require_signoff {
+            let key = "provenance.require_signoff";
+            let at = Place::at(file, &required.referenced);
+            locks.check(key, policy.require_signoff && !required.value, &at, || {
+                "it stops requiring a human sign-off of AI-assisted commits".to_owned()
+            })?;
+            policy.require_signoff = required.value;
+            policy.origins.insert(key.to_owned(), origin.clone());
+        }
+        if let Some(approvers) = &provenance.approvers {
+            let key = "provenance.approvers";
+            let at = Place::at(file, &approvers.referenced);
+            for pattern in &approvers.value {
+                if let Err(error) = globset::Glob::new(pattern) {
+                    return Err(PolicyError::Invalid {
+                        at: at.clone(),
+                        message: format!("invalid approver pattern `{pattern}`: {error}"),
+                        help:
+                            "an approver is an email or a glob over emails, e.g. `*@bank.example`"
+                                .to_owned(),
+                    });
+                }
+            }
+            // No approvers means anyone; otherwise each new pattern must be one the old
+            // patterns already accept.
+            let widens = !policy.approvers.is_empty()
+                && (approvers.value.is_empty()
+                    || approvers
+                        .value
+                        .iter()
+                        .any(|pattern| !policy.approves(pattern)));
+            locks.check(key, widens, &at, || {
+                "it lets more people sign off AI-assisted commits".to_owned()
+            })?;
+            policy.approvers.clone_from(&approvers.value);
+            policy.origins.insert(key.to_owned(), origin.clone());
+        }
         for identity in provenance.ai_identities.iter().flatten() {
             if let Err(error) = regex::Regex::new(&identity.value.pattern) {
                 return Err(PolicyError::Invalid {
@@ -768,7 +851,7 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
     }
     for lock in options.locked.iter().flatten() {
         let at = Place::at(file, &lock.referenced);
-        let valid = ["gates", "environments", "tiers", "rules"]
+        let valid = ["gates", "environments", "tiers", "rules", "provenance"]
             .iter()
             .any(|root| lock.value == *root || lock.value.starts_with(&format!("{root}.")));
         if !valid {

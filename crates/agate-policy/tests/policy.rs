@@ -102,6 +102,42 @@ fn team_cannot_turn_off_a_locked_gate() {
 }
 
 #[test]
+fn a_locked_sign_off_requirement_cannot_be_dropped_or_widened() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "org/base.yaml",
+        "provenance:\n  require_signoff: true\n  approvers: ['*@bank.example']\nlocked: [provenance]\n",
+    );
+    write(
+        dir.path(),
+        "agate.yaml",
+        "extends: [org/base.yaml]\nprovenance:\n  require_signoff: false\n",
+    );
+    let text = error_text(dir.path(), "agate.yaml");
+    assert!(
+        text.contains("`provenance.require_signoff` is locked by [DIR]/org/base.yaml"),
+        "{text}"
+    );
+    write(
+        dir.path(),
+        "agate.yaml",
+        "extends: [org/base.yaml]\nprovenance:\n  approvers: ['*@bank.example', '*@contractor.example']\n",
+    );
+    let text = error_text(dir.path(), "agate.yaml");
+    assert!(text.contains("`provenance.approvers` is locked"), "{text}");
+    write(
+        dir.path(),
+        "agate.yaml",
+        "extends: [org/base.yaml]\nprovenance:\n  approvers: ['ana@bank.example']\n",
+    );
+    let policy = policy_from(dir.path(), "agate.yaml").unwrap();
+    assert!(policy.require_signoff());
+    assert!(policy.approves("ANA@bank.example"), "narrowing is allowed");
+    assert!(!policy.approves("bob@bank.example"));
+}
+
+#[test]
 fn team_may_tighten_but_not_loosen_a_locked_tier() {
     let dir = tempfile::tempdir().unwrap();
     write(

@@ -177,6 +177,11 @@ impl Classifier {
         Ok(self)
     }
 
+    /// Whether `identity` (`Name <email>`) is a known assistant or agent rather than a person.
+    pub fn is_ai_identity(&self, identity: &str) -> bool {
+        matching(&self.co_authors, identity).is_some() || matching(&self.agents, identity).is_some()
+    }
+
     /// Returns every piece of evidence that `commit` is AI-assisted; empty means none.
     pub fn classify(&self, commit: &Commit<'_>) -> Vec<Evidence> {
         let mut evidence = Vec::new();

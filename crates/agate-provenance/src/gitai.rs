@@ -65,6 +65,14 @@ impl AuthorshipLog {
         Some(AuthorshipLog { files })
     }
 
+    /// The first AI attestation in the log, if any.
+    pub(crate) fn first(&self) -> Option<&Evidence> {
+        self.files
+            .values()
+            .flat_map(|ranges| ranges.iter().map(|(_, _, evidence)| evidence))
+            .next()
+    }
+
     /// The evidence that line `line` (1-based) of `path` at the annotated commit is AI's.
     pub(crate) fn evidence(&self, path: &str, line: u32) -> Option<&Evidence> {
         self.files

@@ -78,6 +78,8 @@ pub struct Attribution {
 pub struct Change {
     base: String,
     merge_base: ObjectId,
+    /// Newest first.
+    order: Vec<ObjectId>,
     commits: HashSet<ObjectId>,
     since: gix::date::Time,
     paths: BTreeSet<String>,
@@ -104,6 +106,27 @@ impl Change {
     pub fn paths(&self) -> &BTreeSet<String> {
         &self.paths
     }
+}
+
+/// An AI-assisted commit that nobody signed off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsignedCommit {
+    /// The commit (hex).
+    pub commit: String,
+    /// The first line of its message.
+    pub summary: String,
+    /// Why it counts as AI-assisted.
+    pub evidence: Vec<Evidence>,
+    /// The first file it added or modified, relative to the repository root.
+    pub path: Option<String>,
+}
+
+/// The email of `Name <email>`, or the whole value when it has none.
+fn email(identity: &str) -> &str {
+    identity
+        .rsplit_once('<')
+        .and_then(|(_, rest)| rest.split_once('>'))
+        .map_or(identity.trim(), |(email, _)| email.trim())
 }
 
 /// A blamed hunk: lines `start..start + len` (0-based) of the working-tree file came from
@@ -259,15 +282,16 @@ impl History {
             .find_commit(merge_base)
             .and_then(|commit| commit.time())
             .map_err(git_error)?;
-        let commits = self
+        let order = self
             .repo
             .rev_walk([self.head])
             .with_hidden([merge_base])
             .all()
             .map_err(git_error)?
             .map(|info| info.map(|info| info.id))
-            .collect::<Result<HashSet<_>, _>>()
+            .collect::<Result<Vec<_>, _>>()
             .map_err(git_error)?;
+        let commits = order.iter().copied().collect();
         let old = self
             .repo
             .find_commit(merge_base)
@@ -290,10 +314,82 @@ impl History {
         Ok(Change {
             base: base.to_owned(),
             merge_base,
+            order,
             commits,
             since,
             paths,
         })
+    }
+
+    /// The AI-assisted commits of `change` (by trailers, identities or a git-ai note) that
+    /// no person signed off: no `Signed-off-by:` trailer naming a human, or — when
+    /// `approved` is narrower — none whose email it accepts. Newest first.
+    pub fn unsigned_ai_commits(
+        &mut self,
+        change: &Change,
+        approved: impl Fn(&str) -> bool,
+    ) -> Result<Vec<UnsignedCommit>, HistoryError> {
+        let mut unsigned = Vec::new();
+        for &id in &change.order {
+            let mut evidence = self.commit_info(id)?.evidence;
+            if evidence.is_empty()
+                && let Some(noted) = self.note(id).and_then(AuthorshipLog::first)
+            {
+                evidence.push(noted.clone());
+            }
+            if evidence.is_empty() {
+                continue;
+            }
+            let commit = self.repo.find_commit(id).map_err(git_error)?;
+            let message = commit
+                .message_raw()
+                .map_err(git_error)?
+                .to_str_lossy()
+                .into_owned();
+            let signed = crate::trailers(&message).iter().any(|trailer| {
+                trailer.token.eq_ignore_ascii_case("signed-off-by")
+                    && !self.classifier.is_ai_identity(&trailer.value)
+                    && approved(email(&trailer.value))
+            });
+            if signed {
+                continue;
+            }
+            let path = self.first_changed_path(&commit)?;
+            unsigned.push(UnsignedCommit {
+                commit: id.to_string(),
+                summary: message.lines().next().unwrap_or_default().trim().to_owned(),
+                evidence,
+                path,
+            });
+        }
+        Ok(unsigned)
+    }
+
+    /// The first file (by path) that `commit` added or modified relative to its first parent.
+    fn first_changed_path(&self, commit: &gix::Commit<'_>) -> Result<Option<String>, HistoryError> {
+        let tree = commit.tree().map_err(git_error)?;
+        let parent = match commit.parent_ids().next() {
+            Some(parent) => Some(
+                self.repo
+                    .find_commit(parent)
+                    .and_then(|parent| parent.tree())
+                    .map_err(git_error)?,
+            ),
+            None => None,
+        };
+        Ok(self
+            .repo
+            .diff_tree_to_tree(parent.as_ref(), &tree, None)
+            .map_err(git_error)?
+            .iter()
+            .filter(|change| {
+                !matches!(
+                    change,
+                    gix::object::tree::diff::ChangeDetached::Deletion { .. }
+                ) && change.entry_mode().is_blob()
+            })
+            .map(|change| change.location().to_str_lossy().into_owned())
+            .min())
     }
 
     /// Attributes every line of the file at `path` (absolute, or relative to the current

@@ -29,7 +29,7 @@ mod trailers;
 
 pub use agent_trace::TRACE_FILE;
 pub use classify::{Classifier, Commit, Evidence, EvidenceSource};
-pub use history::{Attribution, Change, History, HistoryError, Origin};
+pub use history::{Attribution, Change, History, HistoryError, Origin, UnsignedCommit};
 pub use manifest::{Manifest, ManifestEntry, ManifestError, block_hash, record};
 pub use trailers::{Trailer, trailers};
 

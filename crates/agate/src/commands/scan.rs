@@ -26,6 +26,7 @@ const POLICY_RULES: &[&str] = &[
     "agate.suppression-expired",
     "agate.suppression-unknown-rule",
     "agate.suppression-unused",
+    agate_policy::SIGNOFF_RULE,
 ];
 
 /// What the run is for.
@@ -96,19 +97,7 @@ pub(crate) fn evaluate(
         .iter()
         .map(|f| f.location.path.as_str())
         .collect();
-    // The base: `--base`, else the CI's target branch, else `provenance.base`, else the
-    // remote's default branch.
-    let requested = match &args.base {
-        Some(base) => Some((base.clone(), BaseSource::Flag)),
-        None => crate::ci::base()
-            .or_else(|| policy.base().map(str::to_owned))
-            .map(|base| (base, BaseSource::Implied)),
-    };
-    if let Some((base, _)) = &requested
-        && base.starts_with('-')
-    {
-        return Err(Failure::usage(format!("`--base {base}` is not a revision")));
-    }
+    let requested = requested_base(args, &policy)?;
     let ai_change = args.ai_change || crate::ci::change_is_ai();
     let lines = provenance(
         &root,
@@ -123,8 +112,11 @@ pub(crate) fn evaluate(
         tiers,
         suppressions,
         notices: provenance_notices,
+        findings: provenance_findings,
     } = lines;
     notices.extend(provenance_notices);
+    let mut findings = found.findings;
+    findings.extend(provenance_findings);
     let baseline = load_baseline(args, &root)?;
     let unchecked = notices
         .iter()
@@ -138,7 +130,7 @@ pub(crate) fn evaluate(
         today: today(),
         unchecked,
     };
-    let (findings, verdict) = decide(&root, &policy, &context, found.findings, &notices)?;
+    let (findings, verdict) = decide(&root, &policy, &context, findings, &notices)?;
     let descriptors = descriptors(scanner.rules(), &findings);
     let report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
@@ -283,6 +275,26 @@ fn descriptors(
         .collect()
 }
 
+/// The base asked for: `--base`, else the CI's target branch, else `provenance.base` (the
+/// remote's default branch is looked up later, in the repository).
+fn requested_base(
+    args: &ScanArgs,
+    policy: &Policy,
+) -> anyhow::Result<Option<(String, BaseSource)>> {
+    let requested = match &args.base {
+        Some(base) => Some((base.clone(), BaseSource::Flag)),
+        None => crate::ci::base()
+            .or_else(|| policy.base().map(str::to_owned))
+            .map(|base| (base, BaseSource::Implied)),
+    };
+    if let Some((base, _)) = &requested
+        && base.starts_with('-')
+    {
+        return Err(Failure::usage(format!("`--base {base}` is not a revision")));
+    }
+    Ok(requested)
+}
+
 /// Where the base revision comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum BaseSource {
@@ -309,7 +321,7 @@ fn provenance(
     flagged: &BTreeSet<&str>,
 ) -> anyhow::Result<LineProvenance> {
     let mut notices = Vec::new();
-    let history = agate_provenance::History::open(root, classifier(policy)?).ok();
+    let mut history = agate_provenance::History::open(root, classifier(policy)?).ok();
     let change = find_change(root, requested, history.as_ref())?;
     if change.is_none() && gating {
         notices.push(Notice {
@@ -350,6 +362,13 @@ fn provenance(
             );
         }
     }
+    let findings = accountability(
+        policy,
+        history.as_mut(),
+        change.as_ref(),
+        root,
+        &mut notices,
+    )?;
     match (&history, &change) {
         (Some(history), change) => {
             let changed = from_history(
@@ -372,7 +391,81 @@ fn provenance(
         tiers,
         suppressions,
         notices,
+        findings,
     })
+}
+
+/// With `provenance.require_signoff`, a finding for each AI-assisted commit of the change
+/// that no human (or no approver) signed off; without a change to check, an error notice.
+fn accountability(
+    policy: &Policy,
+    history: Option<&mut agate_provenance::History>,
+    change: Option<&agate_provenance::Change>,
+    root: &Path,
+    notices: &mut Vec<Notice>,
+) -> anyhow::Result<Vec<agate_model::Finding>> {
+    if !policy.require_signoff() {
+        return Ok(Vec::new());
+    }
+    let (Some(history), Some(change)) = (history, change) else {
+        notices.push(Notice {
+            level: NoticeLevel::Error,
+            path: None,
+            message: "provenance.require_signoff needs the change's commits: run in a git repository with a base revision (--base)".to_owned(),
+        });
+        return Ok(Vec::new());
+    };
+    let anyone = policy.approvers().is_empty();
+    let unsigned = history
+        .unsigned_ai_commits(change, |email| policy.approves(email))
+        .map_err(|error| Failure::usage(error.to_string()))?;
+    let prefix = root_prefix(history, root);
+    Ok(unsigned
+        .into_iter()
+        .map(|commit| {
+            let path = commit
+                .path
+                .as_deref()
+                .map(|path| to_root(&prefix, path).unwrap_or(path).to_owned())
+                .unwrap_or_default();
+            let why = commit.evidence.first().map_or_else(String::new, |evidence| {
+                format!(" ({})", evidence.tool)
+            });
+            let who = if anyone {
+                "a person".to_owned()
+            } else {
+                format!("an approver ({})", policy.approvers().join(", "))
+            };
+            let message = format!(
+                "commit {} \"{}\" is AI-assisted{why} but no `Signed-off-by:` trailer of {who} vouches for it",
+                &commit.commit[..12],
+                commit.summary
+            );
+            agate_policy::signoff_finding(&path, &commit.commit, message)
+        })
+        .collect())
+}
+
+/// The scan root relative to the repository's working tree (`""` when they are the same).
+fn root_prefix(history: &agate_provenance::History, root: &Path) -> String {
+    fs_err::canonicalize(root)
+        .ok()
+        .and_then(|root| {
+            root.strip_prefix(history.workdir())
+                .ok()
+                .map(|prefix| prefix.to_string_lossy().replace('\\', "/"))
+        })
+        .unwrap_or_default()
+}
+
+/// A repository-relative path relative to the scan root; `None` when it lies outside.
+fn to_root<'a>(prefix: &str, path: &'a str) -> Option<&'a str> {
+    if prefix.is_empty() {
+        Some(path)
+    } else {
+        path.strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix('/'))
+    }
 }
 
 /// The change since the base: the requested one, else the remote's default branch. `None`
@@ -425,23 +518,10 @@ fn from_history(
         });
     }
     // Paths in history are relative to the repository; findings' to the scan root.
-    let prefix = fs_err::canonicalize(root)
-        .ok()
-        .and_then(|root| {
-            root.strip_prefix(history.workdir())
-                .ok()
-                .map(|prefix| prefix.to_string_lossy().replace('\\', "/"))
-        })
-        .unwrap_or_default();
+    let prefix = root_prefix(history, root);
     let mut changed = ChangedLines::new();
     for path in change.iter().flat_map(|change| change.paths()) {
-        let relative = if prefix.is_empty() {
-            Some(path.as_str())
-        } else {
-            path.strip_prefix(prefix.as_str())
-                .and_then(|rest| rest.strip_prefix('/'))
-        };
-        if let Some(relative) = relative {
+        if let Some(relative) = to_root(&prefix, path) {
             changed.insert(relative.to_owned(), Vec::new());
         }
     }
@@ -535,6 +615,8 @@ struct LineProvenance {
     tiers: TierMap,
     suppressions: HashMap<String, Vec<agate_policy::Suppression>>,
     notices: Vec<Notice>,
+    /// AI-assisted commits without a sign-off, when the policy requires one.
+    findings: Vec<agate_model::Finding>,
 }
 
 /// How long `gate` spends blaming files with findings before going on without the rest.

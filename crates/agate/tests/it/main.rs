@@ -35,6 +35,11 @@ pub(crate) fn exit_code(dir: &Path, args: &[&str]) -> Option<i32> {
 
 /// Runs git in `dir` as `author` (`Name <email>`, author and committer), asserting success.
 pub(crate) fn git_as(dir: &Path, author: &str, args: &[&str]) {
+    git_with(dir, author, args, &[]);
+}
+
+/// Runs git in `dir` as `author` with extra environment variables.
+pub(crate) fn git_with(dir: &Path, author: &str, args: &[&str], env: &[(&str, String)]) {
     let (name, email) = author.split_once(" <").unwrap();
     let email = email.trim_end_matches('>');
     let output = std::process::Command::new("git")
@@ -48,6 +53,7 @@ pub(crate) fn git_as(dir: &Path, author: &str, args: &[&str]) {
         .args(args)
         .env("GIT_AUTHOR_NAME", name)
         .env("GIT_AUTHOR_EMAIL", email)
+        .envs(env.iter().map(|(key, value)| (*key, value.as_str())))
         .current_dir(dir)
         .output()
         .unwrap();

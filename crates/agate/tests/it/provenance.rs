@@ -2,11 +2,31 @@
 
 use std::path::Path;
 
-use crate::{agate, git_as, tree};
+use crate::{agate, git_as, git_with, tree};
 
+/// Commits everything as `author`, a minute after the previous commit, so commit ids are
+/// the same on every run.
 fn commit(dir: &Path, author: &str, message: &str) {
+    let count = std::process::Command::new("git")
+        .args(["rev-list", "--count", "--all"])
+        .current_dir(dir)
+        .output()
+        .ok()
+        .and_then(|output| {
+            String::from_utf8(output.stdout)
+                .ok()?
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
+        .unwrap_or(0);
+    let date = format!("@{} +0000", 1_767_225_600 + count * 60);
+    let env = [
+        ("GIT_AUTHOR_DATE", date.clone()),
+        ("GIT_COMMITTER_DATE", date),
+    ];
     git_as(dir, author, &["add", "."]);
-    git_as(dir, author, &["commit", "-q", "-m", message]);
+    git_with(dir, author, &["commit", "-q", "-m", message], &env);
 }
 
 const HUMAN: &str = "Ana Dev <ana@example.com>";
@@ -88,6 +108,7 @@ fn show_marks_exactly_the_ai_lines() {
         .filter_map(|row| row["evidence"][0]["tool"].as_str())
         .collect();
     assert_eq!(tools, ["aider", "GitHub Copilot", "Claude"]);
+    insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
 }
 
 #[test]
@@ -227,4 +248,158 @@ fn configured_identities_mark_commits_as_ai() {
     let output = agate(repo).arg("gate").output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("invalid pattern for `broken`"));
+}
+
+/// A "remote" with a human commit holding a legacy finding, cloned; in the clone a branch
+/// adds an AI commit with a new finding and an unsigned human commit with another.
+fn cloned_change() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tree(&[(
+        "origin/legacy.py",
+        "import pickle\n\n\ndef load(blob):\n    return pickle.loads(blob)\n",
+    )]);
+    let origin = dir.path().join("origin");
+    git_as(&origin, HUMAN, &["init", "-q", "-b", "main"]);
+    commit(&origin, HUMAN, "legacy code");
+    git_as(dir.path(), HUMAN, &["clone", "-q", "origin", "clone"]);
+    let clone = dir.path().join("clone");
+    git_as(&clone, HUMAN, &["checkout", "-q", "-b", "feature"]);
+    std::fs::write(
+        clone.join("agent.py"),
+        "import os\n\n\ndef run(cmd):\n    os.system(cmd)\n",
+    )
+    .unwrap();
+    commit(
+        &clone,
+        HUMAN,
+        "agent work\n\nCo-Authored-By: Claude <noreply@anthropic.com>",
+    );
+    std::fs::write(
+        clone.join("human.py"),
+        "import pickle\n\n\ndef read(blob):\n    return pickle.loads(blob)\n",
+    )
+    .unwrap();
+    commit(&clone, HUMAN, "human work");
+    (dir, clone)
+}
+
+/// `(path, tier)` of every finding, sorted.
+fn tiers(report: &serde_json::Value) -> Vec<(String, String)> {
+    let mut tiers: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| {
+            (
+                finding["location"]["path"].as_str().unwrap().to_owned(),
+                finding["tier"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    tiers.sort();
+    tiers
+}
+
+#[test]
+fn the_gate_compares_with_origin_main_by_default() {
+    let (_dir, clone) = cloned_change();
+    let output = agate(&clone)
+        .args(["gate", "--format", "json"])
+        .env_remove("GITHUB_BASE_REF")
+        .env_remove("CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        tiers(&report),
+        [
+            ("agent.py".to_owned(), "ai".to_owned()),
+            ("human.py".to_owned(), "new".to_owned()),
+            ("legacy.py".to_owned(), "legacy".to_owned()),
+        ]
+    );
+    assert!(
+        report["notices"].as_array().unwrap().is_empty(),
+        "{}",
+        report["notices"]
+    );
+
+    // Outside git there is nothing to compare with: every line is new, and the report says so.
+    let loose = tree(&[(
+        "legacy.py",
+        "import pickle\n\n\ndef load(blob):\n    return pickle.loads(blob)\n",
+    )]);
+    let output = agate(loose.path())
+        .args(["gate", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(tiers(&report), [("legacy.py".to_owned(), "new".to_owned())]);
+    assert!(
+        report["notices"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("every line counts as new")
+    );
+    let output = agate(loose.path())
+        .args(["gate", "--base", "main"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("needs a git repository"));
+}
+
+#[test]
+fn required_sign_off_flags_unsigned_ai_commits_of_the_change() {
+    let (_dir, clone) = cloned_change();
+    let signoff = |config: &str| {
+        std::fs::write(clone.join("agate.yaml"), config).unwrap();
+        let output = agate(&clone)
+            .args(["gate", "--base", "origin/main", "--format", "json"])
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|finding| finding["rule_id"] == "agate.ai-commit-without-signoff")
+            .map(|finding| {
+                (
+                    finding["location"]["path"].as_str().unwrap().to_owned(),
+                    finding["message"].as_str().unwrap().to_owned(),
+                    finding["gate"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert!(signoff("version: 1\n").is_empty(), "off by default");
+    let flagged = signoff("version: 1\nprovenance:\n  require_signoff: true\n");
+    assert_eq!(flagged.len(), 1, "{flagged:?}");
+    assert_eq!(flagged[0].0, "agent.py");
+    assert!(
+        flagged[0]
+            .1
+            .contains("\"agent work\" is AI-assisted (Claude)"),
+        "{}",
+        flagged[0].1
+    );
+    assert_eq!(flagged[0].2, "provenance-lint");
+
+    // Amend the AI commit with a human sign-off: accepted, unless approvers are narrower.
+    git_as(&clone, HUMAN, &["checkout", "-q", "HEAD~1"]);
+    git_as(
+        &clone,
+        HUMAN,
+        &["commit", "-q", "--amend", "--no-edit", "--signoff"],
+    );
+    assert!(signoff("version: 1\nprovenance:\n  require_signoff: true\n").is_empty());
+    let narrower = signoff(
+        "version: 1\nprovenance:\n  require_signoff: true\n  approvers: ['*@bank.example']\n",
+    );
+    assert_eq!(narrower.len(), 1);
+    assert!(
+        narrower[0].1.contains("an approver (*@bank.example)"),
+        "{}",
+        narrower[0].1
+    );
 }
