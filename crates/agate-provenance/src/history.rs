@@ -321,6 +321,26 @@ impl History {
         })
     }
 
+    /// Every file `HEAD` tracks (not symlinks or submodules), relative to the repository
+    /// root, sorted.
+    pub fn tracked_files(&self) -> Result<Vec<String>, HistoryError> {
+        let mut recorder = gix::traverse::tree::Recorder::default();
+        self.repo
+            .head_tree()
+            .map_err(git_error)?
+            .traverse()
+            .breadthfirst(&mut recorder)
+            .map_err(git_error)?;
+        let mut files: Vec<String> = recorder
+            .records
+            .into_iter()
+            .filter(|entry| entry.mode.is_blob())
+            .map(|entry| entry.filepath.to_str_lossy().into_owned())
+            .collect();
+        files.sort();
+        Ok(files)
+    }
+
     /// The AI-assisted commits of `change` (by trailers, identities or a git-ai note) that
     /// no person signed off: no `Signed-off-by:` trailer naming a human, or — when
     /// `approved` is narrower — none whose email it accepts. Newest first.

@@ -32,11 +32,15 @@ fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<FileAttribution>> {
             files.push((given.to_string_lossy().replace('\\', "/"), path.clone()));
         }
     }
-    files.sort();
     let policy = crate::commands::scan::load_policy(&root, None, false, None, &[])?;
     let mut history = History::open(&root, crate::commands::scan::classifier(&policy)?)
         .map(|history| history.with_cache(root.join(crate::commands::scan::BLAME_CACHE)))
         .ok();
+    if let Some(history) = &history {
+        files.extend(tracked_text_files(history, &root, &absolute)?);
+    }
+    files.sort();
+    files.dedup_by(|a, b| a.0 == b.0);
     let manifest = Manifest::load(&root.join(MANIFEST))
         .map_err(|error| crate::exit::Failure::usage(error.to_string()))?;
     let mut attributed = Vec::new();
@@ -74,6 +78,38 @@ fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<FileAttribution>> {
         });
     }
     Ok(attributed)
+}
+
+/// The text files `HEAD` tracks under `wanted` (every path when empty) that are in the
+/// working tree, as `(path relative to root, absolute path)`.
+fn tracked_text_files(
+    history: &History,
+    root: &std::path::Path,
+    wanted: &[PathBuf],
+) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    let root = fs_err::canonicalize(root)?;
+    let wanted: Vec<PathBuf> = wanted
+        .iter()
+        .map(|path| std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
+        .collect();
+    let mut files = Vec::new();
+    for tracked in history.tracked_files()? {
+        let path = history.workdir().join(&tracked);
+        let Ok(relative) = path.strip_prefix(&root) else {
+            continue;
+        };
+        if !wanted.is_empty() && !wanted.iter().any(|wanted| path.starts_with(wanted)) {
+            continue;
+        }
+        let Ok(bytes) = fs_err::read(&path) else {
+            continue;
+        };
+        if bytes.iter().take(8192).any(|&byte| byte == 0) {
+            continue;
+        }
+        files.push((relative.to_string_lossy().replace('\\', "/"), path));
+    }
+    Ok(files)
 }
 
 pub(crate) fn show(paths: &[PathBuf], format: ListFormat) -> anyhow::Result<ExitStatus> {

@@ -403,3 +403,50 @@ fn required_sign_off_flags_unsigned_ai_commits_of_the_change() {
         narrower[0].1
     );
 }
+
+#[test]
+fn show_covers_every_tracked_text_file() {
+    let dir = tree(&[
+        ("docs/guide.md", "# Guide\n\nText.\n"),
+        ("src/app.py", "x = 1\n"),
+        ("deploy/values.yaml", "replicas: 2\n"),
+    ]);
+    let repo = dir.path();
+    std::fs::write(repo.join("logo.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    git_as(repo, HUMAN, &["init", "-q", "-b", "main"]);
+    commit(repo, HUMAN, "start");
+    std::fs::write(repo.join("notes.txt"), "untracked\n").unwrap();
+    std::fs::write(repo.join("src/new.py"), "y = 2\n").unwrap();
+    let output = agate(repo)
+        .args(["provenance", "show", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let files: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|row| {
+            (
+                row["path"].as_str().unwrap(),
+                row["origin"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("deploy/values.yaml", "human"),
+            ("docs/guide.md", "human"),
+            ("src/app.py", "human"),
+            ("src/new.py", "unknown"),
+        ],
+        "tracked text files and untracked source files; not the image, not untracked notes"
+    );
+    let output = agate(repo)
+        .args(["provenance", "show", "docs", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["path"], "docs/guide.md");
+    assert_eq!(rows[0]["end_line"], 3);
+}
