@@ -161,6 +161,26 @@ mod tests {
         assert_eq!(session.tool, "git-ai");
     }
 
+    proptest::proptest! {
+        /// Hostile notes never panic, and every range found is one the note wrote.
+        #[test]
+        fn any_note_parses_without_panicking(
+            path in "[a-z/. \"]{0,12}",
+            id in "[a-z_0-9:]{0,10}",
+            ranges in "[0-9,\\-]{0,24}",
+            tail in "\\PC{0,40}",
+        ) {
+            let note = format!("{path}\n  {id} {ranges}\n---\n{{\"schema_version\":\"authorship/3.0.0\"}}{tail}");
+            let _ = AuthorshipLog::parse(&note);
+            if let Some(log) = AuthorshipLog::parse(&format!("a.py\n  x {ranges}\n---\n{{\"schema_version\":\"authorship/3.0.0\"}}")) {
+                for line in 0..64 {
+                    let written = parse_ranges(&ranges).iter().any(|&(start, end)| start <= line && line <= end);
+                    proptest::prop_assert_eq!(log.evidence("a.py", line).is_some(), written);
+                }
+            }
+        }
+    }
+
     #[test]
     fn other_notes_and_garbage_are_not_logs() {
         assert!(AuthorshipLog::parse("reviewed by Bob").is_none());
