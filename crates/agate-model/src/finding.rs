@@ -61,6 +61,9 @@ pub struct Finding {
     /// Where the line came from: `ai`, `new` or `legacy` (set by the policy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<Tier>,
+    /// Why the line counts as AI-authored, for findings in the `ai` tier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai_evidence: Option<AiEvidence>,
     /// Open, baselined or suppressed (set by the policy).
     #[serde(default)]
     pub status: FindingStatus,
@@ -70,6 +73,49 @@ pub struct Finding {
     /// True when this finding makes its gate fail.
     #[serde(default)]
     pub blocking: bool,
+}
+
+/// Why a line counts as AI-authored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AiEvidence {
+    /// What said so, e.g. ``trailer `Co-authored-by: Claude <noreply@anthropic.com>` ``,
+    /// `inline marker`, `provenance manifest`, `ai_paths glob`.
+    pub source: String,
+    /// The tool, when known, e.g. `Claude`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+    /// The model, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// The commit that introduced the line (hex), when it came from history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+}
+
+impl AiEvidence {
+    /// Evidence with only a source, e.g. `inline marker`.
+    pub fn from_source(source: &str) -> AiEvidence {
+        AiEvidence {
+            source: source.to_owned(),
+            tool: None,
+            model: None,
+            commit: None,
+        }
+    }
+
+    /// A short description: `Claude (Opus 4.7), commit 1a2b3c4d5e`, else the source.
+    pub fn summary(&self) -> String {
+        let mut text = match (&self.tool, &self.model) {
+            (Some(tool), Some(model)) => format!("{tool} ({model})"),
+            (Some(tool), None) => tool.clone(),
+            _ => self.source.clone(),
+        };
+        if let Some(commit) = &self.commit {
+            text.push_str(", commit ");
+            text.extend(commit.chars().take(10));
+        }
+        text
+    }
 }
 
 impl Finding {

@@ -25,7 +25,7 @@ mod gate;
 mod report;
 mod severity;
 
-pub use finding::{Finding, Location, Position, RuleDescriptor};
+pub use finding::{AiEvidence, Finding, Location, Position, RuleDescriptor};
 pub use fingerprint::{Fingerprint, FingerprintInput, normalize_code};
 pub use gate::{FindingStatus, GateCounts, GateMode, GateResult, GateStatus, Justification, Tier};
 pub use report::{

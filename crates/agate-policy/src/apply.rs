@@ -3,8 +3,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use agate_model::{
-    Confidence, Finding, FindingStatus, Fingerprint, FingerprintInput, GateCounts, GateMode,
-    GateResult, GateStatus, Justification, Location, Position, Severity, Tier, Verdict,
+    AiEvidence, Confidence, Finding, FindingStatus, Fingerprint, FingerprintInput, GateCounts,
+    GateMode, GateResult, GateStatus, Justification, Location, Position, Severity, Tier, Verdict,
     VerdictStatus,
 };
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -17,7 +17,7 @@ use crate::{Baseline, Date, Policy, Suppression};
 /// Which lines are AI-authored and which changed since the base revision.
 #[derive(Debug, Default)]
 pub struct TierMap {
-    ai_lines: HashMap<String, Vec<(u32, u32)>>,
+    ai_lines: HashMap<String, Vec<(u32, u32, AiEvidence)>>,
     ai_globs: Option<GlobSet>,
     changed: Option<HashMap<String, Vec<(u32, u32)>>>,
     all_new: bool,
@@ -40,14 +40,32 @@ impl TierMap {
         }
     }
 
-    /// Marks 1-based inclusive line ranges of `path` as AI-authored.
-    pub fn mark_ai(&mut self, path: &str, ranges: Vec<(u32, u32)>) {
+    /// Marks 1-based inclusive line ranges of `path` as AI-authored, for the reason given.
+    pub fn mark_ai(&mut self, path: &str, ranges: &[(u32, u32)], evidence: &AiEvidence) {
         if !ranges.is_empty() {
-            self.ai_lines
-                .entry(path.to_owned())
-                .or_default()
-                .extend(ranges);
+            self.ai_lines.entry(path.to_owned()).or_default().extend(
+                ranges
+                    .iter()
+                    .map(|&(start, end)| (start, end, evidence.clone())),
+            );
         }
+    }
+
+    /// Why `line` of `path` is AI-authored; `None` when it is not.
+    pub fn ai_evidence(&self, path: &str, line: u32) -> Option<AiEvidence> {
+        if self
+            .ai_globs
+            .as_ref()
+            .is_some_and(|globs| globs.is_match(path))
+        {
+            return Some(AiEvidence::from_source("ai_paths glob"));
+        }
+        self.ai_lines
+            .get(path)?
+            .iter()
+            .find_map(|(start, end, evidence)| {
+                (*start <= line && line <= *end).then(|| evidence.clone())
+            })
     }
 
     /// Records the lines changed since the base revision, by path. Without this call no
@@ -97,12 +115,7 @@ impl TierMap {
                     .any(|&(start, end)| start <= line && line <= end)
             })
         };
-        if self
-            .ai_globs
-            .as_ref()
-            .is_some_and(|globs| globs.is_match(path))
-            || within(self.ai_lines.get(path))
-        {
+        if self.ai_evidence(path, line).is_some() {
             Tier::Ai
         } else if self.all_new
             || self
@@ -220,6 +233,9 @@ fn place(context: &RunContext<'_>, gates: &[&crate::Gate], finding: &mut Finding
         .tiers
         .tier(&finding.location.path, finding.location.start.line);
     finding.tier = Some(tier);
+    finding.ai_evidence = context
+        .tiers
+        .ai_evidence(&finding.location.path, finding.location.start.line);
     finding.gate = gates
         .iter()
         .find(|gate| gate.analyzers.contains(&finding.analyzer))
@@ -428,6 +444,7 @@ pub fn deny_finding(gate: &str, policy_file: &str, message: &str) -> Finding {
         fingerprint,
         gate: Some(gate.to_owned()),
         tier: None,
+        ai_evidence: None,
         status: FindingStatus::Open,
         justification: None,
         blocking: false,
@@ -465,6 +482,7 @@ pub fn signoff_finding(path: &str, commit: &str, message: String) -> Finding {
         fingerprint,
         gate: None,
         tier: None,
+        ai_evidence: None,
         status: FindingStatus::Open,
         justification: None,
         blocking: false,
@@ -510,6 +528,7 @@ fn policy_finding(
         fingerprint,
         gate: None,
         tier: None,
+        ai_evidence: None,
         status: FindingStatus::Open,
         justification: None,
         blocking: false,

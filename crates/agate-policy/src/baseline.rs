@@ -182,6 +182,7 @@ mod tests {
             fingerprint: Fingerprint::from_hex(fingerprint),
             gate: None,
             tier: None,
+            ai_evidence: None,
             status: FindingStatus::Open,
             justification: None,
             blocking: false,

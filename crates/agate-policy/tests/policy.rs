@@ -5,8 +5,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use agate_model::{
-    Confidence, Finding, FindingStatus, Fingerprint, GateStatus, Location, Position, Severity,
-    Tier, VerdictStatus,
+    AiEvidence, Confidence, Finding, FindingStatus, Fingerprint, GateStatus, Location, Position,
+    Severity, Tier, VerdictStatus,
 };
 use agate_policy::{
     Baseline, Date, Origin, Overrides, Policy, PolicyError, RunContext, TierMap, apply, load,
@@ -264,6 +264,7 @@ fn finding(path: &str, line: u32, rule: &str, severity: Severity, fingerprint: &
         fingerprint: Fingerprint::from_hex(fingerprint),
         gate: None,
         tier: None,
+        ai_evidence: None,
         status: FindingStatus::Open,
         justification: None,
         blocking: false,
@@ -316,7 +317,11 @@ fn tiers_decide_what_blocks() {
         (Some(Tier::New), VerdictStatus::Blocked)
     );
     let mut ai = Run::new();
-    ai.tiers.mark_ai("app.py", vec![(10, 10)]);
+    ai.tiers.mark_ai(
+        "app.py",
+        &[(10, 10)],
+        &AiEvidence::from_source("inline marker"),
+    );
     let low = finding("app.py", 10, "py.code-injection", Severity::Low, "bb");
     let (findings, verdict) = ai.decide(vec![low], "2026-11-26");
     assert_eq!(findings[0].tier, Some(Tier::Ai));
@@ -360,7 +365,11 @@ fn baseline_excuses_legacy_but_not_ai_findings() {
         (findings[0].status, verdict.status),
         (FindingStatus::Baselined, VerdictStatus::Pass)
     );
-    run.tiers.mark_ai("app.py", vec![(1, 100)]);
+    run.tiers.mark_ai(
+        "app.py",
+        &[(1, 100)],
+        &AiEvidence::from_source("inline marker"),
+    );
     let (findings, verdict) = run.decide(
         vec![finding(
             "app.py",

@@ -169,6 +169,7 @@ fn result<'r>(report: &'r Report, finding: &'r Finding) -> SarifResult<'r> {
             confidence: finding.confidence.as_str(),
             ai_pattern: finding.ai_pattern,
             tier: finding.tier,
+            ai_evidence: finding.ai_evidence.as_ref(),
             status: finding.status,
             gate: finding.gate.as_deref(),
             blocking: finding.blocking,
@@ -381,6 +382,8 @@ struct ResultProperties<'r> {
     ai_pattern: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     tier: Option<agate_model::Tier>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ai_evidence: Option<&'r agate_model::AiEvidence>,
     status: agate_model::FindingStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     gate: Option<&'r str>,

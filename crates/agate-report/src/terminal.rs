@@ -123,7 +123,10 @@ fn finding_groups<'a>(report: &'a Report, finding: &'a Finding) -> Vec<Group<'a>
     let mut groups = vec![title.element(snippet)];
     let mut context = Vec::new();
     if let Some(tier) = finding.tier {
-        context.push(format!("tier: {tier}"));
+        match &finding.ai_evidence {
+            Some(evidence) => context.push(format!("tier: {tier} ({})", evidence.summary())),
+            None => context.push(format!("tier: {tier}")),
+        }
     }
     if let Some(gate) = &finding.gate {
         context.push(format!("gate: {gate}"));

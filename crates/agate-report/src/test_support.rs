@@ -49,6 +49,12 @@ pub(crate) fn sample_report() -> Report {
                 } else {
                     Tier::Legacy
                 }),
+                ai_evidence: rule_id.contains("except").then(|| agate_model::AiEvidence {
+                    source: "trailer `Co-authored-by: Claude <noreply@anthropic.com>`".into(),
+                    tool: Some("Claude".into()),
+                    model: None,
+                    commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
+                }),
                 status: if rule_id.contains("except") {
                     FindingStatus::Open
                 } else {

@@ -381,6 +381,7 @@ fn build_finding<D: Doc<Lang = Language>>(
         fingerprint,
         gate: None,
         tier: None,
+        ai_evidence: None,
         status: agate_model::FindingStatus::Open,
         justification: None,
         blocking: false,

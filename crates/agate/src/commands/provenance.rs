@@ -333,7 +333,8 @@ fn describe(range: &Attribution) -> String {
     }
 }
 
-fn source(source: &EvidenceSource) -> String {
+/// Where evidence was found, as a reader would say it.
+pub(crate) fn source(source: &EvidenceSource) -> String {
     match source {
         EvidenceSource::Trailer { token, value } => format!("`{token}: {value}`"),
         EvidenceSource::Author(identity) => format!("author `{identity}`"),

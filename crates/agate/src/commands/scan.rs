@@ -6,7 +6,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use agate_lang::WalkOptions;
 use agate_model::{
-    Notice, NoticeLevel, REPORT_SCHEMA_VERSION, Report, Severity, Tool, Verdict, VerdictStatus,
+    AiEvidence, Notice, NoticeLevel, REPORT_SCHEMA_VERSION, Report, Severity, Tool, Verdict,
+    VerdictStatus,
 };
 use agate_policy::{Baseline, Date, Overrides, Policy, RunContext, TierMap};
 use agate_report::{Format, RenderOptions};
@@ -339,7 +340,11 @@ fn provenance(
     let mut tiers = TierMap::new(&ai_paths);
     let mut suppressions = HashMap::new();
     for (path, text) in annotated {
-        tiers.mark_ai(path, agate_policy::ai_lines(text));
+        tiers.mark_ai(
+            path,
+            &agate_policy::ai_lines(text),
+            &AiEvidence::from_source("inline marker"),
+        );
         let parsed = agate_policy::parse_suppressions(text);
         if !parsed.is_empty() {
             suppressions.insert(path.clone(), parsed);
@@ -352,14 +357,14 @@ fn provenance(
         if manifest.entries.iter().any(|entry| entry.path == *path)
             && let Ok(text) = fs_err::read_to_string(root.join(path))
         {
-            let ranges = manifest.ai_ranges(path, &text);
-            tiers.mark_ai(
-                path,
-                ranges
-                    .into_iter()
-                    .map(|(start, end, _)| (start, end))
-                    .collect(),
-            );
+            for (start, end, entry) in manifest.ai_ranges(path, &text) {
+                let evidence = AiEvidence {
+                    tool: entry.tool.clone(),
+                    model: entry.model.clone(),
+                    ..AiEvidence::from_source("provenance manifest")
+                };
+                tiers.mark_ai(path, &[(start, end)], &evidence);
+            }
         }
     }
     let findings = accountability(
@@ -543,17 +548,25 @@ fn from_history(
         if change.is_some() && !ranges.is_empty() {
             changed.insert(path.to_owned(), ranges.iter().map(span).collect());
         }
-        tiers.mark_ai(
-            path,
-            ranges
-                .iter()
-                .filter(|range| ai_change || range.origin == agate_provenance::Origin::Ai)
-                .map(span)
-                .collect(),
-        );
+        for range in &ranges {
+            let evidence = match range.evidence.first() {
+                Some(evidence) => AiEvidence {
+                    source: crate::commands::provenance::source(&evidence.source),
+                    tool: Some(evidence.tool.clone()),
+                    model: evidence.model.clone(),
+                    commit: range.commit.clone(),
+                },
+                None if ai_change => AiEvidence::from_source(AI_CHANGE),
+                None => continue,
+            };
+            tiers.mark_ai(path, &[span(range)], &evidence);
+        }
     }
     change.map(|_| changed)
 }
+
+/// The evidence of lines that are AI-authored because the whole change is.
+const AI_CHANGE: &str = "AI change (--ai-change, AGATE_AI_CHANGE or a pull/merge request label)";
 
 /// Lines changed since the base, by path (1-based, inclusive ranges).
 type ChangedLines = HashMap<String, Vec<(u32, u32)>>;

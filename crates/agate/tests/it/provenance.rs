@@ -322,6 +322,20 @@ fn the_gate_compares_with_origin_main_by_default() {
         "{}",
         report["notices"]
     );
+    let agent = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| finding["location"]["path"] == "agent.py")
+        .unwrap();
+    assert_eq!(agent["ai_evidence"]["tool"], "Claude");
+    assert_eq!(agent["ai_evidence"]["commit"].as_str().unwrap().len(), 40);
+    assert!(
+        agent["ai_evidence"]["source"]
+            .as_str()
+            .unwrap()
+            .contains("Co-Authored-By: Claude")
+    );
 
     // Outside git there is nothing to compare with: every line is new, and the report says so.
     let loose = tree(&[(
