@@ -14,6 +14,8 @@ use crate::output;
 struct FileAttribution {
     path: String,
     ranges: Vec<Attribution>,
+    /// The file has an `@generated` header.
+    generated: bool,
 }
 
 /// Attributes every line of the files under `paths` (relative to the current directory).
@@ -53,9 +55,11 @@ fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<FileAttribution>> {
         if line_count == 0 {
             continue;
         }
+        let generated = agate_policy::is_generated(&text);
         let mut ranges = match history.as_mut() {
-            Some(history) => history.attribute(&path)?,
-            None => vec![Attribution {
+            // A code generator's output is nobody's line by line.
+            Some(history) if !generated => history.attribute(&path)?,
+            _ => vec![Attribution {
                 start: 1,
                 end: line_count,
                 origin: Origin::Unknown,
@@ -71,10 +75,13 @@ fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<FileAttribution>> {
                 .into_iter()
                 .map(|(start, end, _)| (start, end)),
         );
-        overlay_markers(&mut ranges, &marked);
+        if !generated {
+            overlay_markers(&mut ranges, &marked);
+        }
         attributed.push(FileAttribution {
             path: relative,
             ranges,
+            generated,
         });
     }
     Ok(attributed)
@@ -130,7 +137,11 @@ pub(crate) fn show(paths: &[PathBuf], format: ListFormat) -> anyhow::Result<Exit
                         range.start,
                         range.end,
                         range.origin.as_str(),
-                        describe(range)
+                        if file.generated {
+                            "generated code (@generated header)".to_owned()
+                        } else {
+                            describe(range)
+                        }
                     )?;
                 }
             }
@@ -354,7 +365,9 @@ fn json_rows(file: &FileAttribution) -> Vec<Value> {
     file.ranges
         .iter()
         .map(|range| {
-            let evidence: Vec<Value> = if range.origin == Origin::Ai && range.evidence.is_empty() {
+            let evidence: Vec<Value> = if file.generated {
+                vec![json!({"kind": "generated", "source": "@generated header"})]
+            } else if range.origin == Origin::Ai && range.evidence.is_empty() {
                 vec![json!({"kind": "marker-or-manifest"})]
             } else {
                 range

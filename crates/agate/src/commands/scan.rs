@@ -548,6 +548,10 @@ fn from_history(
         if change.is_some() && !ranges.is_empty() {
             changed.insert(path.to_owned(), ranges.iter().map(span).collect());
         }
+        if is_generated(&root.join(path)) {
+            // An agent that ran a code generator did not write the generator's output.
+            continue;
+        }
         for range in &ranges {
             let evidence = match range.evidence.first() {
                 Some(evidence) => AiEvidence {
@@ -563,6 +567,15 @@ fn from_history(
         }
     }
     change.map(|_| changed)
+}
+
+/// Whether the file starts with an `@generated` header (read from its first 4 KiB).
+fn is_generated(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(4096).read_to_end(&mut head))
+        .is_ok_and(|_| agate_policy::is_generated(&String::from_utf8_lossy(&head)))
 }
 
 /// The evidence of lines that are AI-authored because the whole change is.
