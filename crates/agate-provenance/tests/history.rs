@@ -388,3 +388,40 @@ fn agent_trace_records_mark_the_lines_of_the_commit_that_follows() {
         [(1, 1, "human"), (2, 3, "ai"), (4, 4, "human"), (5, 5, "ai")]
     );
 }
+
+#[test]
+fn ai_lines_moved_down_by_a_later_commit_stay_ai_and_moved_blocks_belong_to_the_mover() {
+    let dir = repository(&[("app.py", "a = 1\n")]);
+    let repo = dir.path();
+    write(repo, "app.py", "a = 1\nb = 2\nc = 3\n");
+    commit(repo, HUMAN, &format!("add b and c{CLAUDE}"));
+    // A human inserts lines above: b and c move down but are unchanged.
+    write(
+        repo,
+        "app.py",
+        "import os\nimport sys\na = 1\nb = 2\nc = 3\n",
+    );
+    commit(repo, HUMAN, "imports");
+    let mut history = History::open(repo, Classifier::builtin()).unwrap();
+    assert_eq!(
+        origins(&mut history, &repo.join("app.py")),
+        [(1, 2, "human"), (3, 3, "human"), (4, 5, "ai")]
+    );
+    // A human cuts c and pastes it at the top: the pasted line is the human's now.
+    write(
+        repo,
+        "app.py",
+        "c = 3\nimport os\nimport sys\na = 1\nb = 2\n",
+    );
+    commit(repo, HUMAN, "move c");
+    let mut history = History::open(repo, Classifier::builtin()).unwrap();
+    assert_eq!(
+        origins(&mut history, &repo.join("app.py")),
+        [
+            (1, 1, "human"),
+            (2, 3, "human"),
+            (4, 4, "human"),
+            (5, 5, "ai")
+        ]
+    );
+}
