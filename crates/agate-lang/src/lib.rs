@@ -24,4 +24,4 @@ mod walk;
 
 pub use classify::{SourceKind, classify_source};
 pub use language::{Language, ParseLanguageError};
-pub use walk::{SourceFile, Walk, WalkError, WalkOptions, walk};
+pub use walk::{AnyFile, SourceFile, Walk, WalkError, WalkOptions, walk, walk_all};

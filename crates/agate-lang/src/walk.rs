@@ -40,6 +40,8 @@ pub struct WalkOptions {
     pub threads: usize,
     /// Extra globs (gitignore syntax, relative to the scan root) of paths never scanned.
     pub ignore_globs: Vec<String>,
+    /// Also list hidden files and folders (`.env`, `.aws/`), except `.git`.
+    pub include_hidden: bool,
 }
 
 impl Default for WalkOptions {
@@ -50,6 +52,7 @@ impl Default for WalkOptions {
             max_file_size: 2 * 1024 * 1024,
             threads: 0,
             ignore_globs: Vec::new(),
+            include_hidden: false,
         }
     }
 }
@@ -77,13 +80,43 @@ pub struct WalkError {
     pub unchecked: bool,
 }
 
+/// Any file, found by [`walk_all`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AnyFile {
+    /// The path to open.
+    pub path: PathBuf,
+    /// The path reported to the user: relative to the scan root, `/`-separated.
+    pub relative: String,
+}
+
 /// The files a walk found, sorted by relative path, and the paths it had to skip.
-#[derive(Debug, Default)]
-pub struct Walk {
+#[derive(Debug)]
+pub struct Walk<F = SourceFile> {
     /// Files to analyze.
-    pub files: Vec<SourceFile>,
+    pub files: Vec<F>,
     /// Paths skipped or unreadable.
     pub errors: Vec<WalkError>,
+}
+
+impl<F> Default for Walk<F> {
+    fn default() -> Self {
+        Walk {
+            files: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+}
+
+/// Lists every file under `paths` whatever its language (for analyzers that read any text,
+/// such as secrets), with the same ignore rules, vendored-tree skipping and size limit as
+/// [`walk`].
+pub fn walk_all(root: &Path, paths: &[PathBuf], options: &WalkOptions) -> Walk<AnyFile> {
+    walk_with(root, paths, options, |path, relative| {
+        Some(AnyFile {
+            path: path.to_path_buf(),
+            relative,
+        })
+    })
 }
 
 /// Lists the source files under `paths`, reporting them relative to `root`.
@@ -91,6 +124,22 @@ pub struct Walk {
 /// Paths named explicitly are always included, even when ignored or vendored, as in
 /// ripgrep. Symbolic links are not followed, so a link cannot lead the scan out of the tree.
 pub fn walk(root: &Path, paths: &[PathBuf], options: &WalkOptions) -> Walk {
+    walk_with(root, paths, options, |path, relative| {
+        Some(SourceFile {
+            path: path.to_path_buf(),
+            relative,
+            language: Language::from_path(path)?,
+        })
+    })
+}
+
+/// Walks `paths`; `pick` turns a file (path, relative path) into an entry, or skips it.
+fn walk_with<F: Ord + Send>(
+    root: &Path,
+    paths: &[PathBuf],
+    options: &WalkOptions,
+    pick: impl Fn(&Path, String) -> Option<F> + Sync,
+) -> Walk<F> {
     let mut result = Walk::default();
     let Some((first, rest)) = paths.split_first() else {
         return result;
@@ -111,17 +160,18 @@ pub fn walk(root: &Path, paths: &[PathBuf], options: &WalkOptions) -> Walk {
     let include_vendored = options.include_vendored;
     builder
         .standard_filters(options.respect_ignore_files)
-        .hidden(true)
+        .hidden(!options.include_hidden)
         .require_git(false)
         .follow_links(false)
         .threads(options.threads)
         .filter_entry(move |entry| {
-            include_vendored
-                || !entry.file_type().is_some_and(|kind| kind.is_dir())
-                || !entry
-                    .file_name()
-                    .to_str()
-                    .is_some_and(|name| VENDORED_DIRS.contains(&name))
+            let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
+            let name = entry.file_name().to_str();
+            let git = is_dir && name == Some(".git");
+            let vendored = is_dir
+                && !include_vendored
+                && name.is_some_and(|name| VENDORED_DIRS.contains(&name));
+            !git && !vendored
         });
     if options.respect_ignore_files {
         builder.add_custom_ignore_filename(".agateignore");
@@ -149,11 +199,11 @@ pub fn walk(root: &Path, paths: &[PathBuf], options: &WalkOptions) -> Walk {
         }
     }
 
-    let found = Mutex::new(Walk::default());
+    let found = Mutex::new(Walk::<F>::default());
     builder.build_parallel().run(|| {
         Box::new(|entry| {
             let outcome = match entry {
-                Ok(entry) => classify_entry(root, &entry, options.max_file_size),
+                Ok(entry) => classify_entry(root, &entry, options.max_file_size, &pick),
                 Err(error) => Some(Err(WalkError {
                     path: error_path(&error).map(|path| relative_to(root, path)),
                     message: error.to_string(),
@@ -177,21 +227,22 @@ pub fn walk(root: &Path, paths: &[PathBuf], options: &WalkOptions) -> Walk {
     result.files = found.files;
     result.errors.extend(found.errors);
     result.files.sort();
-    result.files.dedup_by(|a, b| a.path == b.path);
+    result.files.dedup();
     result.errors.sort();
     result
 }
 
-fn classify_entry(
+fn classify_entry<F>(
     root: &Path,
     entry: &ignore::DirEntry,
     max_file_size: u64,
-) -> Option<Result<SourceFile, WalkError>> {
+    pick: &impl Fn(&Path, String) -> Option<F>,
+) -> Option<Result<F, WalkError>> {
     if !entry.file_type().is_some_and(|kind| kind.is_file()) {
         return None;
     }
-    let language = Language::from_path(entry.path())?;
     let relative = relative_to(root, entry.path());
+    let file = pick(entry.path(), relative.clone())?;
     match entry.metadata() {
         Ok(metadata) if metadata.len() > max_file_size => Some(Err(WalkError {
             path: Some(relative),
@@ -201,11 +252,7 @@ fn classify_entry(
             ),
             unchecked: false,
         })),
-        Ok(_) => Some(Ok(SourceFile {
-            path: entry.path().to_path_buf(),
-            relative,
-            language,
-        })),
+        Ok(_) => Some(Ok(file)),
         Err(error) => Some(Err(WalkError {
             path: Some(relative),
             message: error.to_string(),

@@ -22,12 +22,14 @@
 mod finding;
 mod fingerprint;
 mod gate;
+mod redacted;
 mod report;
 mod severity;
 
 pub use finding::{AiEvidence, Finding, Location, Position, RuleDescriptor};
 pub use fingerprint::{Fingerprint, FingerprintInput, normalize_code};
 pub use gate::{FindingStatus, GateCounts, GateMode, GateResult, GateStatus, Justification, Tier};
+pub use redacted::Redacted;
 pub use report::{
     Notice, NoticeLevel, REPORT_SCHEMA_VERSION, Report, ScanStats, Tool, Verdict, VerdictStatus,
 };

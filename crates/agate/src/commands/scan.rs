@@ -181,6 +181,7 @@ fn scan_options(args: &ScanArgs, policy: &Policy) -> ScanOptions {
             max_file_size: args.max_file_size,
             threads: args.threads,
             ignore_globs: policy.ignore().to_vec(),
+            include_hidden: false,
         },
         threads: args.threads,
     }

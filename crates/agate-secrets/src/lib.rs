@@ -1,0 +1,56 @@
+//! agate's secrets analyzer.
+//!
+//! Rules are YAML files (`rules/secrets/<id>.yaml`): a regex whose capture group is the
+//! secret, keywords for an Aho-Corasick prefilter, an entropy threshold, a check (a token
+//! checksum, Luhn for card numbers, placeholder filtering) and allowlists. Teams can bring
+//! their gitleaks TOML configuration ([`gitleaks::load`]). A secret is held in
+//! [`agate_model::Redacted`] from the moment it is matched, so findings carry only its
+//! redacted form: a short prefix, the length and a hash.
+//!
+//! ```
+//! use agate_secrets::{Allowlist, SecretScanner, bundled_rules};
+//!
+//! let scanner = SecretScanner::new(bundled_rules().unwrap(), Allowlist::default()).unwrap();
+//! let text = b"aws_access_key_id = \"AKIAZ7QXD2M4PLRVN3KQ\"\n";
+//! let findings = scanner.findings("config.py", text);
+//! assert_eq!(findings[0].rule_id, "secret.aws-access-key-id");
+//! assert!(!findings[0].snippet.contains("AKIAZ7QXD2M4PLRVN3KQ"));
+//! ```
+#![warn(missing_docs)]
+
+mod checks;
+pub mod gitleaks;
+mod rule;
+mod scanner;
+
+pub use checks::{Check, base62_checksum, is_placeholder, luhn};
+pub use rule::{Allowlist, AllowlistFile, Examples, RuleError, RuleFile, SecretRule};
+pub use scanner::{SECRETS_ANALYZER, SecretMatch, SecretScanner, SecretsScan};
+
+mod bundled {
+    include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+}
+
+/// The bundled rules, compiled.
+pub fn bundled_rules() -> Result<Vec<SecretRule>, RuleError> {
+    bundled::BUNDLED
+        .iter()
+        .map(|(name, text)| SecretRule::from_yaml(text, &format!("rules/secrets/{name}")))
+        .collect()
+}
+
+/// Loads every `*.yaml` secret rule in `dir`, sorted by file name.
+pub fn load_dir(dir: &std::path::Path) -> Result<Vec<SecretRule>, RuleError> {
+    let mut paths: Vec<_> = fs_err::read_dir(dir)?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|path| {
+            SecretRule::from_yaml(&fs_err::read_to_string(path)?, &path.display().to_string())
+        })
+        .collect()
+}

@@ -1,0 +1,120 @@
+//! Every bundled secret rule against its examples, with fake secrets generated from the
+//! rule's `fake` shape (and checksums fixed up), so no real-looking secret is committed.
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
+
+use agate_secrets::{Allowlist, Check, SecretScanner, base62_checksum, bundled_rules, luhn};
+use proptest::strategy::{Strategy as _, ValueTree as _};
+use proptest::test_runner::TestRunner;
+
+/// `count` fake secrets of the rule's shape, with valid checksums.
+fn fakes(shape: &str, check: Check, count: usize) -> Vec<String> {
+    let strategy = proptest::string::string_regex(shape).unwrap();
+    let mut runner = TestRunner::deterministic();
+    (0..count)
+        .map(|_| {
+            let fake = strategy.new_tree(&mut runner).unwrap().current();
+            match check {
+                Check::Crc32Base62 => {
+                    let (prefix, body) = fake.split_at(fake.len() - 36);
+                    let random = &body[..30];
+                    format!("{prefix}{random}{}", base62_checksum(crc32(random)))
+                }
+                Check::Luhn => with_luhn_digit(&fake),
+                _ => fake,
+            }
+        })
+        .collect()
+}
+
+/// CRC-32 (IEEE), the checksum GitHub and npm tokens carry, computed independently here.
+fn crc32(text: &str) -> u32 {
+    let mut crc = !0u32;
+    for byte in text.bytes() {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// Replaces the last digit so that the number passes the Luhn check.
+fn with_luhn_digit(number: &str) -> String {
+    let stem = &number[..number.len() - 1];
+    (0..10)
+        .map(|digit| format!("{stem}{digit}"))
+        .find(|candidate| luhn(candidate))
+        .unwrap()
+}
+
+#[test]
+fn bundled_rules_find_their_examples_and_only_them() {
+    let rules = bundled_rules().unwrap();
+    assert!(rules.len() >= 60, "{} rules", rules.len());
+    let scanner = SecretScanner::new(rules.clone(), Allowlist::default()).unwrap();
+    let mut failures = Vec::new();
+    for rule in &rules {
+        let file = rule.file();
+        if file.examples.matching.is_empty() || file.examples.no_match.is_empty() {
+            failures.push(format!("{}: needs match and no_match examples", file.id));
+        }
+        if file.cwe.is_empty() || !file.note.contains("## How to fix") {
+            failures.push(format!("{}: needs a CWE and a note", file.id));
+        }
+        for example in &file.examples.matching {
+            let samples = match (&file.fake, example.contains("{secret}")) {
+                (Some(shape), true) => fakes(shape, file.check, 3),
+                (None, true) => {
+                    failures.push(format!("{}: `{{secret}}` without a `fake` shape", file.id));
+                    continue;
+                }
+                (_, false) => vec![String::new()],
+            };
+            let line = example
+                .find("{secret}")
+                .map_or(1, |at| example[..at].matches('\n').count() + 1);
+            for secret in samples {
+                let text = example.replace("{secret}", &secret);
+                let found = scanner.findings("example.txt", text.as_bytes());
+                let hit = found.iter().find(|finding| finding.rule_id == file.id);
+                match hit {
+                    Some(hit) if hit.location.start.line as usize == line => {}
+                    Some(hit) => failures.push(format!(
+                        "{}: found on line {} instead of {line} in {text:?}",
+                        file.id, hit.location.start.line
+                    )),
+                    None => failures.push(format!(
+                        "{}: missed {text:?} (found {:?})",
+                        file.id,
+                        found.iter().map(|f| &f.rule_id).collect::<Vec<_>>()
+                    )),
+                }
+                if secret.len() >= 8 {
+                    for finding in &found {
+                        let shown = format!("{} {} {finding:?}", finding.message, finding.snippet);
+                        if shown.contains(&secret) {
+                            failures
+                                .push(format!("{}: the secret is shown in full: {shown}", file.id));
+                        }
+                    }
+                }
+            }
+        }
+        for example in &file.examples.no_match {
+            let found = scanner.findings("example.txt", example.as_bytes());
+            if found.iter().any(|finding| finding.rule_id == file.id) {
+                failures.push(format!("{}: false alarm on {example:?}", file.id));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
