@@ -64,6 +64,10 @@ pub struct Finding {
     /// Why the line counts as AI-authored, for findings in the `ai` tier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_evidence: Option<AiEvidence>,
+    /// The commit that introduced the finding, when the scan read git history
+    /// (`agate scan --history`); the location is then in that commit's version of the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
     /// Open, baselined or suppressed (set by the policy).
     #[serde(default)]
     pub status: FindingStatus,

@@ -183,6 +183,7 @@ mod tests {
             gate: None,
             tier: None,
             ai_evidence: None,
+            commit: None,
             status: FindingStatus::Open,
             justification: None,
             blocking: false,

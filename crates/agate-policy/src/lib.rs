@@ -44,5 +44,7 @@ pub use markers::{ai_lines, is_generated};
 pub use options::{Baselining, GateSelection, IdentityOptions, Suppressing};
 pub use rego::deny_messages;
 pub use remote::RemoteOptions;
-pub use resolve::{Environment, Gate, Origin, Overrides, Policy, RulePolicy, TierPolicy, resolve};
+pub use resolve::{
+    Environment, Gate, Origin, Overrides, Policy, RulePolicy, SecretsSettings, TierPolicy, resolve,
+};
 pub use suppress::{Suppression, parse_suppressions};

@@ -35,6 +35,31 @@ pub(crate) struct PolicyOptions {
     pub(crate) locked: Option<Vec<Spanned<String>>>,
     /// Where AI authorship and new code come from.
     pub(crate) provenance: Option<ProvenanceOptions>,
+    /// The secrets analyzer: allowlists and a gitleaks configuration.
+    pub(crate) secrets: Option<SecretsOptions>,
+}
+
+/// Secrets settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SecretsOptions {
+    /// A gitleaks TOML configuration whose rules and allowlists are added, relative to this
+    /// file (default: `.gitleaks.toml` in the scan root, when present).
+    pub(crate) gitleaks_config: Option<String>,
+    /// Candidates never reported.
+    pub(crate) allowlist: Option<SecretsAllowlistOptions>,
+}
+
+/// A global secrets allowlist.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SecretsAllowlistOptions {
+    /// Globs of files not scanned for secrets.
+    pub(crate) paths: Option<Vec<String>>,
+    /// Regexes: a secret matching one is not reported.
+    pub(crate) regexes: Option<Vec<Spanned<String>>>,
+    /// Words: a secret containing one (case-insensitive) is not reported.
+    pub(crate) stopwords: Option<Vec<String>>,
 }
 
 /// Provenance settings.

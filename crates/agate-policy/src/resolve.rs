@@ -119,7 +119,21 @@ pub struct Policy {
     ai_identities: Vec<(String, String)>,
     require_signoff: bool,
     approvers: Vec<String>,
+    secrets: SecretsSettings,
     origins: BTreeMap<String, Origin>,
+}
+
+/// The secrets analyzer's settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SecretsSettings {
+    /// A gitleaks configuration to import, resolved against the file that named it.
+    pub gitleaks_config: Option<PathBuf>,
+    /// Globs of files not scanned for secrets.
+    pub allowlist_paths: Vec<String>,
+    /// Regexes of secrets not reported.
+    pub allowlist_regexes: Vec<String>,
+    /// Words that make a secret not reported.
+    pub allowlist_stopwords: Vec<String>,
 }
 
 impl Policy {
@@ -131,6 +145,11 @@ impl Policy {
     /// Returns the configured AI identities as `(tool, regex)`.
     pub fn ai_identities(&self) -> &[(String, String)] {
         &self.ai_identities
+    }
+
+    /// The secrets analyzer's settings (lists accumulate across files).
+    pub fn secrets(&self) -> &SecretsSettings {
+        &self.secrets
     }
 
     /// Whether every AI-assisted commit of the change needs a human `Signed-off-by`.
@@ -374,7 +393,7 @@ fn suppressing_name(suppressing: Suppressing) -> &'static str {
 }
 
 /// The analyzers agate has today; a gate naming another is a configuration error.
-const ANALYZERS: &[&str] = &["sast", "ai-patterns", "policy"];
+const ANALYZERS: &[&str] = &["sast", "secrets", "ai-patterns", "policy"];
 
 /// The analyzer name of findings made from a gate's Rego `deny` messages.
 pub(crate) const REGO_ANALYZER: &str = "rego";
@@ -404,7 +423,7 @@ fn built_in() -> Policy {
     Policy {
         gates: [
             gate("provenance-lint", &["ai-patterns", "policy"]),
-            gate("security", &["sast"]),
+            gate("security", &["sast", "secrets"]),
         ]
         .into_iter()
         .collect(),
@@ -440,9 +459,52 @@ fn built_in() -> Policy {
         base: None,
         require_signoff: false,
         approvers: Vec::new(),
+        secrets: SecretsSettings::default(),
         ai_identities: Vec::new(),
         origins: BTreeMap::new(),
     }
+}
+
+/// Merges a layer's `secrets:` section; allowlist lists accumulate, regexes are checked.
+fn merge_secrets(
+    policy: &mut Policy,
+    secrets: &crate::options::SecretsOptions,
+    layer: &Layer,
+    file: &str,
+    origin: &Origin,
+) -> Result<(), PolicyError> {
+    if let Some(config) = &secrets.gitleaks_config {
+        policy.secrets.gitleaks_config = Some(layer.dir.join(config));
+        policy
+            .origins
+            .insert("secrets.gitleaks_config".to_owned(), origin.clone());
+    }
+    let Some(allowlist) = &secrets.allowlist else {
+        return Ok(());
+    };
+    for regex in allowlist.regexes.iter().flatten() {
+        if let Err(error) = regex::Regex::new(&regex.value) {
+            return Err(PolicyError::Invalid {
+                at: Place::at(file, &regex.referenced),
+                message: format!("invalid allowlist regex: {error}"),
+                help: "the regex is matched against each candidate secret (Rust regex syntax)"
+                    .to_owned(),
+            });
+        }
+        policy.secrets.allowlist_regexes.push(regex.value.clone());
+    }
+    policy
+        .secrets
+        .allowlist_paths
+        .extend(allowlist.paths.iter().flatten().cloned());
+    policy
+        .secrets
+        .allowlist_stopwords
+        .extend(allowlist.stopwords.iter().flatten().cloned());
+    policy
+        .origins
+        .insert("secrets.allowlist".to_owned(), origin.clone());
+    Ok(())
 }
 
 /// Locks seen so far: key → where it was locked.
@@ -788,6 +850,9 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
     if let Some(ai_paths) = &options.ai_paths {
         policy.ai_paths.extend(ai_paths.iter().cloned());
         policy.origins.insert("ai_paths".to_owned(), origin.clone());
+    }
+    if let Some(secrets) = &options.secrets {
+        merge_secrets(policy, secrets, layer, file, &origin)?;
     }
     if let Some(provenance) = &options.provenance {
         if let Some(base) = &provenance.base {

@@ -265,6 +265,7 @@ fn finding(path: &str, line: u32, rule: &str, severity: Severity, fingerprint: &
         gate: None,
         tier: None,
         ai_evidence: None,
+        commit: None,
         status: FindingStatus::Open,
         justification: None,
         blocking: false,

@@ -210,6 +210,11 @@ impl History {
         self
     }
 
+    /// The repository.
+    pub(crate) fn repo(&self) -> &gix::Repository {
+        &self.repo
+    }
+
     /// The classifier commits are judged by.
     pub fn classifier(&self) -> &Classifier {
         &self.classifier

@@ -21,6 +21,7 @@
 #![warn(missing_docs)]
 
 mod agent_trace;
+mod blobs;
 mod classify;
 mod gitai;
 mod history;
@@ -28,6 +29,7 @@ mod manifest;
 mod trailers;
 
 pub use agent_trace::TRACE_FILE;
+pub use blobs::Blob;
 pub use classify::{Classifier, Commit, Evidence, EvidenceSource};
 pub use history::{Attribution, Change, History, HistoryError, Origin, UnsignedCommit};
 pub use manifest::{Manifest, ManifestEntry, ManifestError, block_hash, record};

@@ -55,6 +55,7 @@ pub(crate) fn sample_report() -> Report {
                     model: None,
                     commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
                 }),
+                commit: None,
                 status: if rule_id.contains("except") {
                     FindingStatus::Open
                 } else {

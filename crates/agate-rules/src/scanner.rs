@@ -382,6 +382,7 @@ fn build_finding<D: Doc<Lang = Language>>(
         gate: None,
         tier: None,
         ai_evidence: None,
+        commit: None,
         status: agate_model::FindingStatus::Open,
         justification: None,
         blocking: false,

@@ -186,7 +186,7 @@ impl Allowlist {
     }
 
     /// Adds another allowlist's entries.
-    pub(crate) fn extend(&mut self, other: Allowlist) {
+    pub fn extend(&mut self, other: Allowlist) {
         self.regexes.extend(other.regexes);
         self.stopwords.extend(other.stopwords);
         self.paths.extend(other.paths);

@@ -46,6 +46,9 @@ pub struct SecretsScan {
     pub notices: Vec<Notice>,
     /// Files and bytes read.
     pub stats: ScanStats,
+    /// `(path, text)` of the files that contain `agate:` comments (suppressions), so the
+    /// policy can apply them without reading the files again.
+    pub annotated: Vec<(String, String)>,
 }
 
 /// The secret rules, ready to run; `Send + Sync`, built once per run.
@@ -276,6 +279,7 @@ impl SecretScanner {
                 gate: None,
                 tier: None,
                 ai_evidence: None,
+                commit: None,
                 status: FindingStatus::Open,
                 justification: None,
                 blocking: false,
@@ -304,13 +308,21 @@ impl SecretScanner {
                 message: error.message,
             });
         }
-        let results: Vec<(Vec<Finding>, Option<Notice>, u64)> = walked
+        let results: Vec<FileOutcome> = walked
             .files
             .par_iter()
             .map(|file| match fs_err::read(&file.path) {
-                Ok(bytes) if is_binary(&bytes) => (Vec::new(), None, 0),
+                Ok(bytes) if is_binary(&bytes) => (Vec::new(), None, 0, None),
                 Ok(bytes) => {
                     let findings = self.findings(&file.relative, &bytes);
+                    let annotated = (!findings.is_empty()
+                        && memchr::memmem::find(&bytes, b"agate:").is_some())
+                    .then(|| {
+                        (
+                            file.relative.clone(),
+                            String::from_utf8_lossy(&bytes).into_owned(),
+                        )
+                    });
                     let notice = (findings.len() >= MAX_FINDINGS_PER_FILE).then(|| Notice {
                         level: NoticeLevel::Warning,
                         path: Some(file.relative.clone()),
@@ -318,7 +330,7 @@ impl SecretScanner {
                             "more than {MAX_FINDINGS_PER_FILE} secrets; only the first are reported"
                         ),
                     });
-                    (findings, notice, bytes.len() as u64)
+                    (findings, notice, bytes.len() as u64, annotated)
                 }
                 Err(error) => (
                     Vec::new(),
@@ -328,12 +340,14 @@ impl SecretScanner {
                         message: format!("not scanned for secrets: {}", error.kind()),
                     }),
                     0,
+                    None,
                 ),
             })
             .collect();
-        for (findings, notice, bytes) in results {
+        for (findings, notice, bytes, annotated) in results {
             scan.findings.extend(findings);
             scan.notices.extend(notice);
+            scan.annotated.extend(annotated);
             if bytes > 0 {
                 scan.stats.files += 1;
                 scan.stats.bytes += bytes;
@@ -370,6 +384,9 @@ impl SecretRule {
         }
     }
 }
+
+/// One file's findings, notice, bytes read and (when it has `agate:` comments) text.
+type FileOutcome = (Vec<Finding>, Option<Notice>, u64, Option<(String, String)>);
 
 /// The line holding byte `offset`.
 fn line_around(bytes: &[u8], offset: usize) -> std::borrow::Cow<'_, str> {

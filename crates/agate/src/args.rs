@@ -197,6 +197,18 @@ pub(crate) struct ScanArgs {
     /// `ai-assisted` label on the GitHub pull request or GitLab merge request).
     #[arg(long)]
     pub(crate) ai_change: bool,
+    /// Run only these analyzers: `sast`, `secrets`, `ai-patterns` (repeatable or
+    /// comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "ANALYZER")]
+    pub(crate) only: Vec<String>,
+    /// Scan the staged versions of changed files for secrets (a pre-commit hook); implies
+    /// `--only secrets`.
+    #[arg(long, conflicts_with = "history")]
+    pub(crate) staged: bool,
+    /// Scan git history for secrets, each file version once, reporting the commit that
+    /// introduced it: all of it, `REV`, or `FROM..TO`; implies `--only secrets`.
+    #[arg(long, value_name = "RANGE", num_args = 0..=1, default_missing_value = "HEAD")]
+    pub(crate) history: Option<String>,
 }
 
 #[derive(Debug, Args)]

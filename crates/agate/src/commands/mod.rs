@@ -4,3 +4,4 @@ pub(crate) mod init;
 pub(crate) mod provenance;
 pub(crate) mod rules;
 pub(crate) mod scan;
+pub(crate) mod secrets;

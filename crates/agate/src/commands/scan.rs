@@ -63,7 +63,6 @@ pub(crate) fn evaluate(
         &args.ai_paths,
     )?;
     let (rules, known) = rules_for(args, &policy)?;
-
     let paths: Vec<_> = args
         .paths
         .iter()
@@ -75,9 +74,11 @@ pub(crate) fn evaluate(
             }
         })
         .collect();
-    let options = scan_options(args, &policy);
-    let scanner = Scanner::new(rules, options);
-    let found = scanner.scan(&root, &paths);
+    let Analysis {
+        found,
+        scanner,
+        secrets,
+    } = analyze(args, &policy, rules, &root, &paths)?;
 
     let mut notices = found.notices;
     let environment = match purpose {
@@ -89,7 +90,7 @@ pub(crate) fn evaluate(
         notices.push(Notice {
             level: NoticeLevel::Error,
             path: None,
-            message: "no Python, JavaScript, TypeScript or Java files were scanned; a gate that checks nothing does not pass (check the paths and ignore files)".to_owned(),
+            message: "no files were scanned; a gate that checks nothing does not pass (check the paths and ignore files)".to_owned(),
         });
     }
 
@@ -132,7 +133,10 @@ pub(crate) fn evaluate(
         unchecked,
     };
     let (findings, verdict) = decide(&root, &policy, &context, findings, &notices)?;
-    let descriptors = descriptors(scanner.rules(), &findings);
+    let mut descriptors = descriptors(scanner.rules(), &findings);
+    if let Some(secrets) = &secrets {
+        descriptors.extend(secrets.descriptors(&findings));
+    }
     let report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
         tool: Tool {
@@ -146,6 +150,72 @@ pub(crate) fn evaluate(
         verdict: gating.then_some(verdict),
     };
     Ok(Evaluated { report, root })
+}
+
+/// What the analyzers found, with the engines (for their rule descriptors).
+struct Analysis {
+    found: agate_rules::ScanOutput,
+    scanner: Scanner,
+    secrets: Option<agate_secrets::SecretScanner>,
+}
+
+/// Runs the analyzers `--only` selects — structural rules, secrets — and merges what they
+/// found: one finding per leak, notices once each, files counted once.
+fn analyze(
+    args: &ScanArgs,
+    policy: &Policy,
+    rules: agate_rules::RuleSet,
+    root: &Path,
+    paths: &[PathBuf],
+) -> anyhow::Result<Analysis> {
+    let selection = crate::commands::secrets::Selection::new(args)?;
+    let options = scan_options(args, policy);
+    let walk = options.walk.clone();
+    let scanner = Scanner::new(rules, options);
+    let started = std::time::Instant::now();
+    let mut found = if selection.rules {
+        scanner.scan(root, paths)
+    } else {
+        agate_rules::ScanOutput::default()
+    };
+    let secrets = if selection.secrets {
+        let (secrets, secret_notices) = crate::commands::secrets::scanner(root, policy)?;
+        let leaks = crate::commands::secrets::scan(args, &secrets, root, paths, &walk)?;
+        found.notices.extend(secret_notices);
+        found.notices.extend(leaks.notices);
+        found.findings.extend(leaks.findings);
+        for (path, text) in leaks.annotated {
+            if !found.annotated.iter().any(|(seen, _)| *seen == path) {
+                found.annotated.push((path, text));
+            }
+        }
+        // The secrets walk reads every text file, the language files included.
+        found.stats.files = found.stats.files.max(leaks.stats.files);
+        found.stats.bytes = found.stats.bytes.max(leaks.stats.bytes);
+        found.stats.rules += secrets.rules().len() as u64;
+        Some(secrets)
+    } else {
+        None
+    };
+    found.stats.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    if let Some(keep) = &selection.keep {
+        found
+            .findings
+            .retain(|finding| keep.contains(&finding.analyzer));
+    }
+    crate::commands::secrets::drop_duplicates(&mut found.findings);
+    found
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut seen_notices = BTreeSet::new();
+    found
+        .notices
+        .retain(|notice| seen_notices.insert((notice.path.clone(), notice.message.clone())));
+    Ok(Analysis {
+        found,
+        scanner,
+        secrets,
+    })
 }
 
 /// The bundled rules (unless disabled), the policy's rule folders and `--rules`, with the
@@ -162,9 +232,12 @@ fn rules_for(
             "no rules to run: --no-bundled-rules needs at least one --rules DIR with rules",
         ));
     }
+    let secret_rules =
+        agate_secrets::bundled_rules().context("the bundled secret rules are broken")?;
     let known: BTreeSet<String> = rules
         .iter()
         .map(|rule| rule.id().to_owned())
+        .chain(secret_rules.iter().map(|rule| rule.id().to_owned()))
         .chain(POLICY_RULES.iter().map(|&id| id.to_owned()))
         .collect();
     policy

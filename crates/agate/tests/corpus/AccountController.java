@@ -15,7 +15,7 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 public class AccountController {
-    private static final String ADMIN_PASSWORD = "Adm1n-2024!"; // expect: java.hardcoded-credential
+    private static final String ADMIN_PASSWORD = "Adm1n-2024!"; // expect: secret.generic-credential
     private final SecureRandom secureRandom = new SecureRandom();
     private final Connection connection;
 

@@ -16,7 +16,7 @@ from flask import Flask, jsonify, redirect, request, send_from_directory, url_fo
 app = Flask(__name__)
 logger = logging.getLogger("billing")
 STRIPE_KEY = os.environ["STRIPE_KEY"]
-WEBHOOK_SECRET = "whsec_9f8e7d6c5b4a3210"  # expect: py.hardcoded-credential
+WEBHOOK_SECRET = "whsec_9f8e7d6c5b4a3210"  # expect: secret.generic-credential
 
 
 def db():

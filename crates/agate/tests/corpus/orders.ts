@@ -10,7 +10,7 @@ const app = express();
 const pool = new Pool();
 app.use(express.json());
 
-const SESSION_SECRET = "k3yb0ard-cat-2024"; // expect: js.hardcoded-credential
+const SESSION_SECRET = "k3yb0ard-cat-2024"; // expect: secret.generic-credential
 const apiKey = process.env.ORDERS_API_KEY;
 
 app.get("/orders/:id", async (req: Request, res: Response) => {

@@ -30,9 +30,14 @@ fn gate_passes_safe_code_and_respects_block_at() {
 
 #[test]
 fn gate_with_nothing_to_scan_fails_closed() {
-    let dir = tree(&[("README.md", "# nothing here\n")]);
+    // Binary files are not scanned, not even for secrets.
+    let dir = tree(&[("logo.png", "\u{0}PNG\u{0}\u{0}")]);
     let output = agate(dir.path()).arg("gate").output().unwrap();
     assert_eq!(output.status.code(), Some(3));
+    // A text file is scanned for secrets: the gate checked something.
+    std::fs::write(dir.path().join("README.md"), "# nothing here\n").unwrap();
+    let output = agate(dir.path()).arg("gate").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
 }
 
 #[test]
