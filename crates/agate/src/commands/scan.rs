@@ -86,7 +86,8 @@ pub(crate) fn evaluate(
         Purpose::Gate(environment) => environment,
     };
     let gating = matches!(purpose, Purpose::Gate(_));
-    if gating && found.stats.files == 0 {
+    // Nothing staged is nothing to commit, not an unchecked change.
+    if gating && found.stats.files == 0 && !args.staged {
         notices.push(Notice {
             level: NoticeLevel::Error,
             path: None,

@@ -7,6 +7,7 @@ mod policy;
 mod provenance;
 mod rules;
 mod scan;
+mod secrets;
 
 use std::path::Path;
 
