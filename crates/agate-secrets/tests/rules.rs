@@ -118,3 +118,53 @@ fn bundled_rules_find_their_examples_and_only_them() {
         failures.join("\n")
     );
 }
+
+/// `docs/secret-rules.md` lists every bundled rule; regenerate with `AGATE_UPDATE_DOCS=1`.
+#[test]
+fn the_secret_rule_catalog_is_current() {
+    use std::fmt::Write as _;
+    let rules = bundled_rules().unwrap();
+    let mut text = String::from(
+        "# Secret rules\n\nGenerated from `rules/secrets/` by `AGATE_UPDATE_DOCS=1 cargo test -p agate-secrets`; \
+         see docs/secrets.md for how they run.\n\n| id | finds | severity | check | keywords |\n|---|---|---|---|---|\n",
+    );
+    for rule in &rules {
+        let file = rule.file();
+        let check = match file.check {
+            Check::None => String::new(),
+            check => format!("{check:?}"),
+        };
+        let mut notes = Vec::new();
+        if let Some(entropy) = file.entropy {
+            notes.push(format!("entropy ≥ {entropy}"));
+        }
+        if !check.is_empty() {
+            notes.push(check);
+        }
+        if file.generic {
+            notes.push("generic".to_owned());
+        }
+        let _ = writeln!(
+            text,
+            "| `{}` | {} | {} | {} | {} |",
+            file.id,
+            file.title,
+            file.severity,
+            notes.join(", "),
+            file.keywords
+                .iter()
+                .map(|keyword| format!("`{keyword}`"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+    let _ = writeln!(text, "\n{} rules.", rules.len());
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/secret-rules.md");
+    if std::env::var_os("AGATE_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    assert!(
+        std::fs::read_to_string(&path).unwrap_or_default() == text,
+        "docs/secret-rules.md is stale; run `AGATE_UPDATE_DOCS=1 cargo test -p agate-secrets`"
+    );
+}
