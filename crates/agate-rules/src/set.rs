@@ -20,6 +20,26 @@ impl RuleSet {
         RuleSet::from_files(files.collect())
     }
 
+    /// The ids of the bundled rules, without parsing them (an id is its file's stem).
+    pub fn bundled_ids() -> Vec<String> {
+        crate::bundled::BUNDLED
+            .iter()
+            .filter(|(path, _)| has_extension(Path::new(path), &["yaml", "yml"]))
+            .map(|(path, _)| id_of(path))
+            .collect()
+    }
+
+    /// The ids of the rules under `dir`, without parsing them.
+    pub fn ids_in(dir: &Path) -> Result<Vec<String>, RuleError> {
+        let mut paths = Vec::new();
+        collect_files(dir, &mut paths)?;
+        Ok(paths
+            .iter()
+            .filter(|path| has_extension(path, &["yaml", "yml"]))
+            .map(|path| id_of(&path.to_string_lossy()))
+            .collect())
+    }
+
     /// Loads every `*.yaml`/`*.yml` rule under `dir` (recursively), with the fixtures beside them.
     pub fn load_dir(dir: &Path) -> Result<RuleSet, RuleError> {
         let mut paths = Vec::new();
@@ -121,6 +141,12 @@ fn has_extension(path: &Path, extensions: &[&str]) -> bool {
     path.extension()
         .and_then(|extension| extension.to_str())
         .is_some_and(|extension| extensions.contains(&extension))
+}
+
+/// A rule's id: its file name without the `.yaml`/`.yml` extension.
+fn id_of(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    strip_extension(name).to_owned()
 }
 
 fn strip_extension(path: &str) -> &str {

@@ -54,6 +54,8 @@ impl Check {
                     Verdict::Reject
                 } else if TEST_CARDS.contains(&digits.as_str()) {
                     Verdict::TestValue
+                } else if looks_synthetic(&digits) {
+                    Verdict::Reject
                 } else {
                     Verdict::Secret
                 }
@@ -66,7 +68,7 @@ impl Check {
                 }
             }
             Check::NotPlaceholder => {
-                if is_placeholder(secret) {
+                if is_placeholder(secret) || is_plain_word(secret) {
                     Verdict::Reject
                 } else {
                     Verdict::Secret
@@ -169,6 +171,24 @@ fn card_network_prefix(digits: &str) -> bool {
         || (two == 62 && (16..=19).contains(&length))
 }
 
+/// Whether a digit string looks made up rather than issued: a digit repeated five times
+/// in a row (`4000000004000000`) or a run of six ascending or descending digits
+/// (`6543210123456789`) — test data of number libraries, not cards.
+fn looks_synthetic(digits: &str) -> bool {
+    let bytes = digits.as_bytes();
+    let repeated = bytes
+        .windows(5)
+        .any(|window| window.iter().all(|&b| b == window[0]));
+    let run = |step: i16| {
+        bytes.windows(6).any(|window| {
+            window
+                .windows(2)
+                .all(|pair| i16::from(pair[1]) - i16::from(pair[0]) == step)
+        })
+    };
+    repeated || run(1) || run(-1)
+}
+
 /// Card numbers the card networks and payment providers publish for testing.
 const TEST_CARDS: &[&str] = &[
     "4111111111111111",
@@ -268,6 +288,23 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "fake",
 ];
 
+/// Whether `value` is lowercase letters joined by `-`, `_` or `.` (`same-origin`,
+/// `password-input`): a word or an identifier, not a credential.
+fn is_plain_word(value: &str) -> bool {
+    let word = value
+        .bytes()
+        .all(|byte| byte.is_ascii_lowercase() || matches!(byte, b'-' | b'_' | b'.'));
+    // `token.ERRORTOKEN`, `settings.SECRET_KEY`: a reference to a name, not a value.
+    let dotted_name = value.contains('.')
+        && value.split('.').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphabetic() || byte == b'_')
+        });
+    word || dotted_name
+}
+
 /// Values that are defaults or words, not credentials, when they are the whole value.
 const PLACEHOLDER_VALUES: &[&str] = &[
     "password", "passwd", "pass", "secret", "token", "apikey", "api_key", "admin", "root", "test",
@@ -303,6 +340,16 @@ mod tests {
         assert!(!luhn("411111111111"), "too short");
         assert_eq!(Check::Luhn.run("4111 1111 1111 1111"), Verdict::TestValue);
         assert_eq!(Check::Luhn.run("4111-1111-1111-1112"), Verdict::Reject);
+        assert_eq!(
+            Check::Luhn.run("6543210123456789"),
+            Verdict::Reject,
+            "a run"
+        );
+        assert_eq!(
+            Check::Luhn.run("4000000004000000"),
+            Verdict::Reject,
+            "zeros"
+        );
     }
 
     #[test]

@@ -95,6 +95,7 @@ pub fn load(text: &str, origin: &str) -> Result<Imported, RuleError> {
             secret_group: rule.secret_group.filter(|&group| group > 0),
             entropy: rule.entropy.filter(|&entropy| entropy > 0.0),
             check: crate::Check::None,
+            context: Vec::new(),
             allowlist: AllowlistFile::default(),
             generic: false,
             ai_pattern: false,

@@ -39,6 +39,15 @@ pub fn bundled_rules() -> Result<Vec<SecretRule>, RuleError> {
         .collect()
 }
 
+/// The ids of the bundled rules, read without compiling their regexes.
+pub fn bundled_rule_ids() -> Vec<String> {
+    bundled::BUNDLED
+        .iter()
+        .filter_map(|(_, text)| serde_saphyr::from_str::<RuleFile>(text).ok())
+        .map(|file| file.id)
+        .collect()
+}
+
 /// Loads every `*.yaml` secret rule in `dir`, sorted by file name.
 pub fn load_dir(dir: &std::path::Path) -> Result<Vec<SecretRule>, RuleError> {
     let mut paths: Vec<_> = fs_err::read_dir(dir)?

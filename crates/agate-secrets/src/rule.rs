@@ -54,6 +54,10 @@ pub struct RuleFile {
     /// A check run on each candidate.
     #[serde(default)]
     pub check: Check,
+    /// Words one of which must occur (case-insensitive) on the candidate's line or the two
+    /// lines above it; empty: no such condition.
+    #[serde(default)]
+    pub context: Vec<String>,
     /// Candidates this rule never reports.
     #[serde(default)]
     pub allowlist: AllowlistFile,
@@ -234,9 +238,16 @@ impl SecretRule {
             path: origin.to_owned(),
             message,
         };
-        let regex = regex::bytes::RegexBuilder::new(&file.regex)
-            .size_limit(8 * 1024 * 1024)
-            .build()
+        // Secrets are ASCII: byte-oriented classes and word boundaries keep the regex on
+        // the fast DFA engines. A pattern that needs Unicode (a gitleaks `\p{L}`) gets it.
+        let build = |unicode: bool| {
+            regex::bytes::RegexBuilder::new(&file.regex)
+                .unicode(unicode)
+                .size_limit(8 * 1024 * 1024)
+                .build()
+        };
+        let regex = build(false)
+            .or_else(|_| build(true))
             .map_err(|error| invalid(format!("rule `{}`: invalid regex: {error}", file.id)))?;
         let groups = regex.captures_len() - 1;
         let group = file.secret_group.unwrap_or(usize::from(groups > 0));

@@ -162,6 +162,11 @@ impl SecretScanner {
                 {
                     continue;
                 }
+                if !rule.file.context.is_empty()
+                    && !has_context(bytes, whole.start(), &rule.file.context)
+                {
+                    continue;
+                }
                 let verdict = rule.file.check.run(text);
                 if verdict == Verdict::Reject {
                     continue;
@@ -387,6 +392,26 @@ impl SecretRule {
 
 /// One file's findings, notice, bytes read and (when it has `agate:` comments) text.
 type FileOutcome = (Vec<Finding>, Option<Notice>, u64, Option<(String, String)>);
+
+/// Whether one of `words` occurs (ASCII case-insensitive) on the line holding `offset` or
+/// the two lines above it.
+fn has_context(bytes: &[u8], offset: usize, words: &[String]) -> bool {
+    let mut start = offset;
+    for _ in 0..3 {
+        start = match memchr::memrchr(b'\n', &bytes[..start]) {
+            Some(at) if at > 0 => at,
+            _ => 0,
+        };
+        if start == 0 {
+            break;
+        }
+    }
+    let end = memchr::memchr(b'\n', &bytes[offset..]).map_or(bytes.len(), |at| offset + at);
+    let window = bytes[start..end].to_ascii_lowercase();
+    words
+        .iter()
+        .any(|word| memchr::memmem::find(&window, word.to_ascii_lowercase().as_bytes()).is_some())
+}
 
 /// The line holding byte `offset`.
 fn line_around(bytes: &[u8], offset: usize) -> std::borrow::Cow<'_, str> {

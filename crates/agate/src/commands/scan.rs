@@ -62,7 +62,8 @@ pub(crate) fn evaluate(
         block_at,
         &args.ai_paths,
     )?;
-    let (rules, known) = rules_for(args, &policy)?;
+    let selection = crate::commands::secrets::Selection::new(args)?;
+    let (rules, known) = rules_for(args, &policy, selection.rules)?;
     let paths: Vec<_> = args
         .paths
         .iter()
@@ -78,7 +79,7 @@ pub(crate) fn evaluate(
         found,
         scanner,
         secrets,
-    } = analyze(args, &policy, rules, &root, &paths)?;
+    } = analyze(args, &policy, &selection, rules, &root, &paths)?;
 
     let mut notices = found.notices;
     let environment = match purpose {
@@ -165,11 +166,11 @@ struct Analysis {
 fn analyze(
     args: &ScanArgs,
     policy: &Policy,
+    selection: &crate::commands::secrets::Selection,
     rules: agate_rules::RuleSet,
     root: &Path,
     paths: &[PathBuf],
 ) -> anyhow::Result<Analysis> {
-    let selection = crate::commands::secrets::Selection::new(args)?;
     let options = scan_options(args, policy);
     let walk = options.walk.clone();
     let scanner = Scanner::new(rules, options);
@@ -224,23 +225,36 @@ fn analyze(
 fn rules_for(
     args: &ScanArgs,
     policy: &Policy,
+    structural: bool,
 ) -> anyhow::Result<(agate_rules::RuleSet, BTreeSet<String>)> {
     let mut rule_dirs = policy.rule_dirs().to_vec();
     rule_dirs.extend(args.rule_dirs.iter().cloned());
-    let rules = load_rules(&rule_dirs, !args.no_bundled_rules)?;
-    if rules.is_empty() {
-        return Err(Failure::usage(
-            "no rules to run: --no-bundled-rules needs at least one --rules DIR with rules",
-        ));
-    }
-    let secret_rules =
-        agate_secrets::bundled_rules().context("the bundled secret rules are broken")?;
-    let known: BTreeSet<String> = rules
-        .iter()
-        .map(|rule| rule.id().to_owned())
-        .chain(secret_rules.iter().map(|rule| rule.id().to_owned()))
-        .chain(POLICY_RULES.iter().map(|&id| id.to_owned()))
+    let mut known: BTreeSet<String> = agate_secrets::bundled_rule_ids()
+        .into_iter()
+        .chain(POLICY_RULES.iter().map(|&id| (*id).to_owned()))
         .collect();
+    let rules = if structural {
+        let rules = load_rules(&rule_dirs, !args.no_bundled_rules)?;
+        if rules.is_empty() {
+            return Err(Failure::usage(
+                "no rules to run: --no-bundled-rules needs at least one --rules DIR with rules",
+            ));
+        }
+        known.extend(rules.iter().map(|rule| rule.id().to_owned()));
+        rules
+    } else {
+        // Not run: only their ids, so `rules:` settings for them stay valid.
+        if !args.no_bundled_rules {
+            known.extend(agate_rules::RuleSet::bundled_ids());
+        }
+        for dir in &rule_dirs {
+            known.extend(
+                agate_rules::RuleSet::ids_in(dir)
+                    .map_err(|error| Failure::usage(error.to_string()))?,
+            );
+        }
+        agate_rules::RuleSet::default()
+    };
     policy
         .check_rule_ids(&known)
         .map_err(|error| Failure::usage(error.to_string()))?;
