@@ -168,3 +168,28 @@ fn the_secret_rule_catalog_is_current() {
         "docs/secret-rules.md is stale; run `AGATE_UPDATE_DOCS=1 cargo test -p agate-secrets`"
     );
 }
+
+proptest::proptest! {
+    /// Hostile text never panics the scanner, and a planted token never shows in full in
+    /// what it reports, whatever surrounds it.
+    #[test]
+    fn hostile_text_is_scanned_and_secrets_stay_hidden(
+        before in "\\PC{0,200}",
+        after in "\\PC{0,200}",
+        body in "[A-Za-z0-9]{30}",
+        bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512),
+    ) {
+        static SCANNER: std::sync::LazyLock<SecretScanner> = std::sync::LazyLock::new(|| {
+            SecretScanner::new(bundled_rules().unwrap(), Allowlist::default()).unwrap()
+        });
+        let _ = SCANNER.findings("random.bin", &bytes);
+        let token = format!("ghp_{body}{}", base62_checksum(crc32(&body)));
+        let text = format!("{before}\nGITHUB_TOKEN = \"{token}\"\n{after}");
+        let findings = SCANNER.findings("planted.py", text.as_bytes());
+        proptest::prop_assert!(findings.iter().any(|finding| finding.rule_id == "secret.github-pat-classic"));
+        for finding in &findings {
+            let shown = format!("{} {} {finding:?}", finding.message, finding.snippet);
+            proptest::prop_assert!(!shown.contains(&token[..20]), "{}", shown);
+        }
+    }
+}
