@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context as _;
+
 use agate_rules::{RuleSet, check_fixtures};
 
 use crate::args::{ListArgs, ListFormat};
@@ -27,15 +29,36 @@ pub(crate) fn load_rules(dirs: &[PathBuf], bundled: bool) -> anyhow::Result<Rule
 
 pub(crate) fn list(args: &ListArgs) -> anyhow::Result<ExitStatus> {
     let mut rules = load_rules(&args.rule_dirs, true)?;
-    if let Some(language) = &args.language {
-        let language: agate_lang::Language = language
-            .parse()
-            .map_err(|error: agate_lang::ParseLanguageError| Failure::usage(error.to_string()))?;
-        rules.retain(|rule| rule.language() == language);
+    let secrets_only = args.language.as_deref() == Some("secrets");
+    match &args.language {
+        Some(_) if secrets_only => rules.retain(|_| false),
+        Some(language) => {
+            let language: agate_lang::Language =
+                language
+                    .parse()
+                    .map_err(|error: agate_lang::ParseLanguageError| {
+                        Failure::usage(format!("{error} (or `secrets` for the secret rules)"))
+                    })?;
+            rules.retain(|rule| rule.language() == language);
+        }
+        None => {}
     }
+    let secret_rules = if args.language.is_none() || secrets_only {
+        agate_secrets::bundled_rules().context("the bundled secret rules are broken")?
+    } else {
+        Vec::new()
+    };
     output::emit(None, |out| match args.format {
         ListFormat::Json => {
-            let descriptors: Vec<_> = rules.iter().map(agate_rules::Rule::descriptor).collect();
+            let descriptors: Vec<_> = rules
+                .iter()
+                .map(agate_rules::Rule::descriptor)
+                .chain(
+                    secret_rules
+                        .iter()
+                        .map(agate_secrets::SecretRule::descriptor),
+                )
+                .collect();
             serde_json::to_writer_pretty(&mut *out, &descriptors)?;
             writeln!(out)
         }
@@ -56,18 +79,64 @@ pub(crate) fn list(args: &ListArgs) -> anyhow::Result<ExitStatus> {
                     rule.message().replace('\n', " ")
                 )?;
             }
-            writeln!(out, "\n{} rules", rules.len())
+            for rule in &secret_rules {
+                let file = rule.file();
+                writeln!(
+                    out,
+                    "{:<36} {:<8} {:<16} {}",
+                    file.id,
+                    file.severity,
+                    if file.ai_pattern {
+                        "AI".to_owned()
+                    } else {
+                        file.cwe.join(",")
+                    },
+                    file.title
+                )?;
+            }
+            writeln!(out, "\n{} rules", rules.len() + secret_rules.len())
         }
+    })?;
+    Ok(ExitStatus::Pass)
+}
+
+/// `agate rules show` for a secret rule.
+fn show_secret(rule: &agate_secrets::SecretRule) -> anyhow::Result<ExitStatus> {
+    let file = rule.file();
+    output::emit(None, |out| {
+        writeln!(out, "{}  (secrets, bundled)", file.id)?;
+        writeln!(out, "{}\n", file.title)?;
+        writeln!(out, "severity:   {}", file.severity)?;
+        if !file.cwe.is_empty() {
+            writeln!(out, "cwe:        {}", file.cwe.join(", "))?;
+        }
+        if !file.keywords.is_empty() {
+            writeln!(out, "keywords:   {}", file.keywords.join(", "))?;
+        }
+        writeln!(out, "regex:      {}", file.regex)?;
+        if let Some(entropy) = file.entropy {
+            writeln!(out, "entropy:    ≥ {entropy} bits per character")?;
+        }
+        if file.ai_pattern {
+            writeln!(out, "AI anti-pattern: yes")?;
+        }
+        writeln!(out, "\n{}", file.note)
     })?;
     Ok(ExitStatus::Pass)
 }
 
 pub(crate) fn show(id: &str) -> anyhow::Result<ExitStatus> {
     let rules = load_rules(&[], true)?;
+    let secret_rules =
+        agate_secrets::bundled_rules().context("the bundled secret rules are broken")?;
+    if let Some(rule) = secret_rules.iter().find(|rule| rule.id() == id) {
+        return show_secret(rule);
+    }
     let Some(rule) = rules.get(id) else {
         let close: Vec<&str> = rules
             .iter()
             .map(agate_rules::Rule::id)
+            .chain(secret_rules.iter().map(agate_secrets::SecretRule::id))
             .filter(|candidate| candidate.contains(id) || id.contains(*candidate))
             .take(5)
             .collect();

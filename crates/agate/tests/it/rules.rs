@@ -67,4 +67,17 @@ fn rules_list_counts_every_language() {
             .count()
     };
     assert!(count("python") >= 30 && count("javascript") >= 25 && count("java") >= 20);
+    assert!(count("any") >= 60, "the secret rules");
+    let output = agate(dir.path())
+        .args(["rules", "show", "secret.payment-card-number"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("PCI DSS") && text.contains("regex:"), "{text}");
+    let output = agate(dir.path())
+        .args(["rules", "list", "--language", "secrets"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("secret.aws-access-key-id"));
 }
