@@ -313,6 +313,14 @@ fn planted_secrets_are_found_on_their_lines_and_never_printed() {
             "{rule} in report.sarif"
         );
     }
+    let sarif: serde_json::Value = serde_json::from_str(&written).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../agate-report/tests/sarif-schema-2.1.0.json"
+    ))
+    .unwrap();
+    assert!(jsonschema::validator_for(&schema).unwrap().is_valid(&sarif));
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.iter().any(|rule| rule["id"] == "secret.aws-access-key-id"));
 }
 
 #[test]
