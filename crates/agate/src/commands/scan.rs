@@ -541,7 +541,7 @@ fn accountability(
 }
 
 /// The scan root relative to the repository's working tree (`""` when they are the same).
-fn root_prefix(history: &agate_provenance::History, root: &Path) -> String {
+pub(crate) fn root_prefix(history: &agate_provenance::History, root: &Path) -> String {
     fs_err::canonicalize(root)
         .ok()
         .and_then(|root| {
@@ -553,7 +553,7 @@ fn root_prefix(history: &agate_provenance::History, root: &Path) -> String {
 }
 
 /// A repository-relative path relative to the scan root; `None` when it lies outside.
-fn to_root<'a>(prefix: &str, path: &'a str) -> Option<&'a str> {
+pub(crate) fn to_root<'a>(prefix: &str, path: &'a str) -> Option<&'a str> {
     if prefix.is_empty() {
         Some(path)
     } else {

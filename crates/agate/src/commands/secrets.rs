@@ -124,23 +124,8 @@ pub(crate) fn scan(
                 "--staged and --history need a git repository: {error}"
             ))
         })?;
-    let prefix = fs_err::canonicalize(root)
-        .ok()
-        .and_then(|root| {
-            root.strip_prefix(history.workdir())
-                .ok()
-                .map(|prefix| prefix.to_string_lossy().replace('\\', "/"))
-        })
-        .unwrap_or_default();
-    let relative = |path: &str| -> Option<String> {
-        if prefix.is_empty() {
-            Some(path.to_owned())
-        } else {
-            path.strip_prefix(prefix.as_str())
-                .and_then(|rest| rest.strip_prefix('/'))
-                .map(str::to_owned)
-        }
-    };
+    let prefix = crate::commands::scan::root_prefix(&history, root);
+    let relative = |path: &str| crate::commands::scan::to_root(&prefix, path).map(str::to_owned);
     let mut scan = SecretsScan::default();
     let mut add = |blob: agate_provenance::Blob| {
         let Some(path) = relative(&blob.path) else {

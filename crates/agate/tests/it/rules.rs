@@ -74,7 +74,10 @@ fn rules_list_counts_every_language() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.contains("PCI DSS") && text.contains("regex:"), "{text}");
+    assert!(
+        text.contains("PCI DSS") && text.contains("regex:"),
+        "{text}"
+    );
     let output = agate(dir.path())
         .args(["rules", "list", "--language", "secrets"])
         .output()

@@ -319,8 +319,14 @@ fn planted_secrets_are_found_on_their_lines_and_never_printed() {
     ))
     .unwrap();
     assert!(jsonschema::validator_for(&schema).unwrap().is_valid(&sarif));
-    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
-    assert!(rules.iter().any(|rule| rule["id"] == "secret.aws-access-key-id"));
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(
+        rules
+            .iter()
+            .any(|rule| rule["id"] == "secret.aws-access-key-id")
+    );
 }
 
 #[test]
