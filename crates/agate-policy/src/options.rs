@@ -46,6 +46,8 @@ pub(crate) struct SecretsOptions {
     /// A gitleaks TOML configuration whose rules and allowlists are added, relative to this
     /// file (default: `.gitleaks.toml` in the scan root, when present).
     pub(crate) gitleaks_config: Option<String>,
+    /// Folders of secret rules (`*.yaml`, agate's secret-rule format), relative to this file.
+    pub(crate) rule_dirs: Option<Vec<String>>,
     /// Candidates never reported.
     pub(crate) allowlist: Option<SecretsAllowlistOptions>,
 }

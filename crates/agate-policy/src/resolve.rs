@@ -128,6 +128,8 @@ pub struct Policy {
 pub struct SecretsSettings {
     /// A gitleaks configuration to import, resolved against the file that named it.
     pub gitleaks_config: Option<PathBuf>,
+    /// Folders of the team's own secret rules.
+    pub rule_dirs: Vec<PathBuf>,
     /// Globs of files not scanned for secrets.
     pub allowlist_paths: Vec<String>,
     /// Regexes of secrets not reported.
@@ -478,6 +480,15 @@ fn merge_secrets(
         policy
             .origins
             .insert("secrets.gitleaks_config".to_owned(), origin.clone());
+    }
+    if let Some(dirs) = &secrets.rule_dirs {
+        policy
+            .secrets
+            .rule_dirs
+            .extend(dirs.iter().map(|dir| layer.dir.join(dir)));
+        policy
+            .origins
+            .insert("secrets.rule_dirs".to_owned(), origin.clone());
     }
     let Some(allowlist) = &secrets.allowlist else {
         return Ok(());

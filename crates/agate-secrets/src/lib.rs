@@ -48,6 +48,20 @@ pub fn bundled_rule_ids() -> Vec<String> {
         .collect()
 }
 
+/// The ids of the rules in `dir` (an id is its file's stem), without reading them.
+pub fn rule_ids_in(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|entry| entry.path())
+                .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+                .filter_map(|path| Some(path.file_stem()?.to_string_lossy().into_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Loads every `*.yaml` secret rule in `dir`, sorted by file name.
 pub fn load_dir(dir: &std::path::Path) -> Result<Vec<SecretRule>, RuleError> {
     let mut paths: Vec<_> = fs_err::read_dir(dir)?

@@ -233,6 +233,9 @@ fn rules_for(
         .into_iter()
         .chain(POLICY_RULES.iter().map(|&id| (*id).to_owned()))
         .collect();
+    for dir in &policy.secrets().rule_dirs {
+        known.extend(agate_secrets::rule_ids_in(dir));
+    }
     let rules = if structural {
         let rules = load_rules(&rule_dirs, !args.no_bundled_rules)?;
         if rules.is_empty() {

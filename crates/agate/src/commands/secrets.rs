@@ -83,6 +83,12 @@ pub(crate) fn scanner(
         "secrets.allowlist",
     )
     .map_err(|error| Failure::usage(error.to_string()))?;
+    for dir in &settings.rule_dirs {
+        rules.extend(
+            agate_secrets::load_dir(dir)
+                .map_err(|error| Failure::usage(format!("{}: {error}", dir.display())))?,
+        );
+    }
     let mut notices = Vec::new();
     let default = root.join(".gitleaks.toml");
     let gitleaks = settings

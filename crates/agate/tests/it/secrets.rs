@@ -442,9 +442,14 @@ fn a_teams_gitleaks_config_and_allowlist_apply() {
         ("fixtures/sample.py", &format!("KEY = \"{token}\"\n")),
         (
             "agate.yaml",
-            "version: 1\nsecrets:\n  allowlist:\n    stopwords: [dummy]\n",
+            "version: 1\nsecrets:\n  rule_dirs: [team-secrets]\n  allowlist:\n    stopwords: [dummy]\n",
         ),
         ("test_app.py", "api_key = \"dummy-Q7w8E9r0T1y2\"\n"),
+        (
+            "team-secrets/secret.acme-internal.yaml",
+            "id: secret.acme-internal\ntitle: Acme internal token\nseverity: high\nkeywords: [aci-]\nregex: '\\b(aci-[a-z0-9]{20})\\b'\ncwe: [CWE-798]\n",
+        ),
+        ("internal.py", "TOKEN = \"aci-k3j5h7g9f1d3s5a7q9w2\"\n"),
     ]);
     let output = agate(dir.path())
         .args(["scan", "--only", "secrets", "--format", "json"])
@@ -468,7 +473,13 @@ fn a_teams_gitleaks_config_and_allowlist_apply() {
             )
         })
         .collect();
-    assert_eq!(found, [("app.py", "gitleaks.acme-key")]);
+    assert_eq!(
+        found,
+        [
+            ("app.py", "gitleaks.acme-key"),
+            ("internal.py", "secret.acme-internal")
+        ]
+    );
     std::fs::write(
         dir.path().join("agate.yaml"),
         "version: 1\nsecrets:\n  allowlist:\n    regexes: ['(']\n",
