@@ -1,8 +1,9 @@
 //! agate's dependency analyzer (issue [5], in progress).
 //!
-//! This first part is the matching core: each ecosystem's version order ([`Ecosystem`]:
-//! PEP 440, SemVer, Maven) and OSV advisories ([`Advisory`]) with OSV's range semantics.
-//! Lockfile parsing, the local advisory store and hallucinated-package checks build on it.
+//! So far: each ecosystem's version order ([`Ecosystem`]: PEP 440, SemVer, Maven), OSV
+//! advisories ([`Advisory`]) with OSV's range semantics, and the first manifest parsers
+//! (`requirements*.txt`, `package-lock.json` v1–v3) with the line of each declaration. More
+//! formats, the local advisory store and hallucinated-package checks build on these.
 //!
 //! ```
 //! use agate_deps::{Advisory, Ecosystem};
@@ -17,10 +18,16 @@
 //! ```
 #![warn(missing_docs)]
 
+mod manifest;
 mod maven;
+mod npm;
 mod osv;
+mod pypi;
 mod version;
 
+pub use manifest::{Dependency, ManifestProblem, Parsed};
 pub use maven::MavenVersion;
+pub use npm::parse_package_lock;
 pub use osv::{Advisory, Affected, Event, Package, Range, SeverityScore};
+pub use pypi::parse_requirements;
 pub use version::{Ecosystem, Version};
