@@ -99,6 +99,171 @@ fn requirement_line(path: &str, line: &str, number: u32, parsed: &mut Parsed) {
     });
 }
 
+/// Parses `pyproject.toml`: PEP 621 `[project] dependencies` and
+/// `[project.optional-dependencies]`, and Poetry's `[tool.poetry.dependencies]` (and
+/// groups). Lines come from the text, so they point at each declaration.
+pub fn parse_pyproject(path: &str, text: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    let document: toml::Table = match toml::from_str(text) {
+        Ok(document) => document,
+        Err(error) => {
+            parsed.problems.push(ManifestProblem {
+                path: path.to_owned(),
+                line: error
+                    .span()
+                    .map(|span| crate::manifest::line_of(text, span.start)),
+                message: format!("not valid TOML: {}", error.message()),
+            });
+            return parsed;
+        }
+    };
+    let project = document.get("project");
+    let mut requirements: Vec<&str> = project
+        .and_then(|project| project.get("dependencies")?.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(toml::Value::as_str)
+        .collect();
+    if let Some(optional) =
+        project.and_then(|project| project.get("optional-dependencies")?.as_table())
+    {
+        requirements.extend(
+            optional
+                .values()
+                .filter_map(toml::Value::as_array)
+                .flatten()
+                .filter_map(toml::Value::as_str),
+        );
+    }
+    for requirement in requirements {
+        let line = text
+            .find(&format!("\"{requirement}\""))
+            .or_else(|| text.find(&format!("'{requirement}'")))
+            .map_or(1, |offset| crate::manifest::line_of(text, offset));
+        requirement_line(path, requirement, line, &mut parsed);
+    }
+    let poetry = document
+        .get("tool")
+        .and_then(|tool| tool.get("poetry"))
+        .and_then(toml::Value::as_table);
+    if let Some(poetry) = poetry {
+        let mut tables: Vec<&toml::Table> = poetry
+            .get("dependencies")
+            .and_then(toml::Value::as_table)
+            .into_iter()
+            .collect();
+        if let Some(groups) = poetry.get("group").and_then(toml::Value::as_table) {
+            tables.extend(
+                groups
+                    .values()
+                    .filter_map(|group| group.get("dependencies")?.as_table()),
+            );
+        }
+        for table in tables {
+            for (name, value) in table {
+                if name == "python" {
+                    continue;
+                }
+                let specifier = match value {
+                    toml::Value::String(version) => Some(version.clone()),
+                    toml::Value::Table(details) => details
+                        .get("version")
+                        .and_then(toml::Value::as_str)
+                        .map(str::to_owned),
+                    _ => None,
+                };
+                let line = line_of_key(text, name);
+                let pinned = specifier
+                    .as_deref()
+                    .filter(|spec| {
+                        spec.trim_start_matches("==")
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '.')
+                    })
+                    .map(|spec| spec.trim_start_matches("==").to_owned());
+                parsed.dependencies.push(Dependency {
+                    ecosystem: Ecosystem::PyPI,
+                    name: name.clone(),
+                    requirement: if pinned.is_some() { None } else { specifier },
+                    version: pinned,
+                    direct: true,
+                    path: path.to_owned(),
+                    line,
+                });
+            }
+        }
+    }
+    parsed
+        .dependencies
+        .sort_by_key(|dependency| dependency.line);
+    parsed
+}
+
+/// Parses the locked packages of `poetry.lock` and `uv.lock` (`[[package]]` tables with
+/// `name` and `version`); whether one is direct is the manifest's to say.
+pub fn parse_python_lock(path: &str, text: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    let document: toml::Table = match toml::from_str(text) {
+        Ok(document) => document,
+        Err(error) => {
+            parsed.problems.push(ManifestProblem {
+                path: path.to_owned(),
+                line: error
+                    .span()
+                    .map(|span| crate::manifest::line_of(text, span.start)),
+                message: format!("not valid TOML: {}", error.message()),
+            });
+            return parsed;
+        }
+    };
+    let mut search_from = 0;
+    for package in document
+        .get("package")
+        .and_then(toml::Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let (Some(name), Some(version)) = (
+            package.get("name").and_then(toml::Value::as_str),
+            package.get("version").and_then(toml::Value::as_str),
+        ) else {
+            continue;
+        };
+        // `[[package]]` entries appear in order: find each one's `name = "…"` after the last.
+        let needle = format!("name = \"{name}\"");
+        let offset = text[search_from..].find(&needle).map(|at| search_from + at);
+        if let Some(offset) = offset {
+            search_from = offset + needle.len();
+        }
+        parsed.dependencies.push(Dependency {
+            ecosystem: Ecosystem::PyPI,
+            name: name.to_owned(),
+            version: Some(version.to_owned()),
+            requirement: None,
+            direct: false,
+            path: path.to_owned(),
+            line: offset.map_or(1, |offset| crate::manifest::line_of(text, offset)),
+        });
+    }
+    parsed
+}
+
+/// The line of a TOML key `name = …` at the start of a line (first occurrence).
+fn line_of_key(text: &str, name: &str) -> u32 {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let key = trimmed
+            .strip_prefix(name)
+            .or_else(|| trimmed.strip_prefix(&format!("\"{name}\"")));
+        if key.is_some_and(|rest| rest.trim_start().starts_with('=')) {
+            return crate::manifest::line_of(text, offset);
+        }
+        offset += line.len();
+    }
+    1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,5 +321,68 @@ urllib3 @ https://files.example/urllib3-2.0.0-py3-none-any.whl
         );
         assert_eq!(parsed.problems.len(), 1);
         assert_eq!(parsed.problems[0].line, Some(12));
+    }
+
+    #[test]
+    fn pep621_optional_and_poetry_dependencies_with_lines() {
+        let text = r#"[project]
+name = "shop"
+dependencies = [
+    "fastapi>=0.110",
+    "jinja2==3.1.2",
+]
+
+[project.optional-dependencies]
+dev = ["pytest"]
+
+[tool.poetry.dependencies]
+python = "^3.11"
+httpx = "0.27.0"
+pydantic = { version = "^2.6", extras = ["email"] }
+
+[tool.poetry.group.test.dependencies]
+hypothesis = "*"
+"#;
+        let parsed = parse_pyproject("pyproject.toml", text);
+        let summary: Vec<(&str, Option<&str>, Option<&str>, u32)> = parsed
+            .dependencies
+            .iter()
+            .map(|d| {
+                (
+                    d.name.as_str(),
+                    d.version.as_deref(),
+                    d.requirement.as_deref(),
+                    d.line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("fastapi", None, Some(">=0.110"), 4),
+                ("jinja2", Some("3.1.2"), None, 5),
+                ("pytest", None, None, 9),
+                ("httpx", Some("0.27.0"), None, 13),
+                ("pydantic", None, Some("^2.6"), 14),
+                ("hypothesis", None, Some("*"), 17),
+            ]
+        );
+        let broken = parse_pyproject("pyproject.toml", "[project\nname = 1\n");
+        assert_eq!(broken.problems[0].line, Some(1));
+    }
+
+    #[test]
+    fn poetry_and_uv_locks_list_every_package() {
+        let text = "version = 1\n\n[[package]]\nname = \"certifi\"\nversion = \"2024.2.2\"\n\n[[package]]\nname = \"requests\"\nversion = \"2.31.0\"\ndependencies = [{ name = \"certifi\" }]\n";
+        let parsed = parse_python_lock("uv.lock", text);
+        let summary: Vec<(&str, &str, u32)> = parsed
+            .dependencies
+            .iter()
+            .map(|d| (d.name.as_str(), d.version.as_deref().unwrap(), d.line))
+            .collect();
+        assert_eq!(
+            summary,
+            [("certifi", "2024.2.2", 4), ("requests", "2.31.0", 8)]
+        );
     }
 }
