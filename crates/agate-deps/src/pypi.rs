@@ -248,6 +248,51 @@ pub fn parse_python_lock(path: &str, text: &str) -> Parsed {
     parsed
 }
 
+/// Parses `Pipfile.lock` (JSON): the `default` and `develop` packages and their `==`
+/// versions.
+pub fn parse_pipfile_lock(path: &str, text: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    let lock: serde_json::Value = match serde_json::from_str(text) {
+        Ok(lock) => lock,
+        Err(error) => {
+            parsed.problems.push(ManifestProblem {
+                path: path.to_owned(),
+                line: u32::try_from(error.line()).ok(),
+                message: format!("not valid JSON: {error}"),
+            });
+            return parsed;
+        }
+    };
+    for section in ["default", "develop"] {
+        let Some(packages) = lock.get(section).and_then(serde_json::Value::as_object) else {
+            continue;
+        };
+        let section_start = text.find(&format!("\"{section}\"")).unwrap_or(0);
+        for (name, entry) in packages {
+            let version = entry
+                .get("version")
+                .and_then(serde_json::Value::as_str)
+                .map(|version| version.trim_start_matches("==").to_owned());
+            let line = text[section_start..]
+                .find(&format!("\"{name}\""))
+                .map_or(1, |at| crate::manifest::line_of(text, section_start + at));
+            parsed.dependencies.push(Dependency {
+                ecosystem: Ecosystem::PyPI,
+                name: name.clone(),
+                version,
+                requirement: None,
+                direct: false,
+                path: path.to_owned(),
+                line,
+            });
+        }
+    }
+    parsed
+        .dependencies
+        .sort_by_key(|dependency| dependency.line);
+    parsed
+}
+
 /// The line of a TOML key `name = …` at the start of a line (first occurrence).
 fn line_of_key(text: &str, name: &str) -> u32 {
     let mut offset = 0;
@@ -369,6 +414,18 @@ hypothesis = "*"
         );
         let broken = parse_pyproject("pyproject.toml", "[project\nname = 1\n");
         assert_eq!(broken.problems[0].line, Some(1));
+    }
+
+    #[test]
+    fn pipfile_lock_sections() {
+        let text = "{\n  \"_meta\": {},\n  \"default\": {\n    \"django\": {\"version\": \"==4.2.7\"}\n  },\n  \"develop\": {\n    \"pytest\": {\"version\": \"==8.0.0\"}\n  }\n}\n";
+        let parsed = parse_pipfile_lock("Pipfile.lock", text);
+        let summary: Vec<(&str, &str, u32)> = parsed
+            .dependencies
+            .iter()
+            .map(|d| (d.name.as_str(), d.version.as_deref().unwrap(), d.line))
+            .collect();
+        assert_eq!(summary, [("django", "4.2.7", 4), ("pytest", "8.0.0", 7)]);
     }
 
     #[test]
