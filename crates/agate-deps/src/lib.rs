@@ -3,7 +3,8 @@
 //! So far: each ecosystem's version order ([`Ecosystem`]: PEP 440, SemVer, Maven), OSV
 //! advisories ([`Advisory`]) with OSV's range semantics, and the first manifest parsers
 //! (`requirements*.txt`, `pyproject.toml` with PEP 621 and Poetry, `poetry.lock`, `uv.lock`, `Pipfile.lock`,
-//! `package.json`, `package-lock.json` v1–v3, `yarn.lock` classic and berry, `pnpm-lock.yaml`) with the line of each declaration. More
+//! `package.json`, `package-lock.json` v1–v3, `yarn.lock` classic and berry, `pnpm-lock.yaml`, `pom.xml` with properties, managed
+//! versions and parents, Gradle builds and lockfiles) with the line of each declaration. More
 //! formats, the local advisory store and hallucinated-package checks build on these.
 //!
 //! ```
@@ -21,6 +22,7 @@
 
 mod manifest;
 mod maven;
+mod maven_pom;
 mod npm;
 mod osv;
 mod pypi;
@@ -28,6 +30,7 @@ mod version;
 
 pub use manifest::{Dependency, ManifestProblem, Parsed};
 pub use maven::MavenVersion;
+pub use maven_pom::{Pom, parse_gradle_build, parse_gradle_lockfile};
 pub use npm::{parse_package_json, parse_package_lock, parse_pnpm_lock, parse_yarn_lock};
 pub use osv::{Advisory, Affected, Event, Package, Range, SeverityScore};
 pub use pypi::{parse_pipfile_lock, parse_pyproject, parse_python_lock, parse_requirements};
