@@ -20,18 +20,24 @@
 //! ```
 #![warn(missing_docs)]
 
+mod findings;
 mod manifest;
 mod maven;
 mod maven_pom;
 mod npm;
 mod osv;
+mod project;
 mod pypi;
+mod store;
 mod version;
 
+pub use findings::{DEPS_ANALYZER, VULNERABLE_RULE, vulnerabilities, vulnerable_rule};
 pub use manifest::{Dependency, ManifestProblem, Parsed};
 pub use maven::MavenVersion;
 pub use maven_pom::{Pom, parse_gradle_build, parse_gradle_lockfile};
 pub use npm::{parse_package_json, parse_package_lock, parse_pnpm_lock, parse_yarn_lock};
 pub use osv::{Advisory, Affected, Event, Package, Range, SeverityScore};
+pub use project::{is_manifest, read_manifests};
 pub use pypi::{parse_pipfile_lock, parse_pyproject, parse_python_lock, parse_requirements};
+pub use store::{Imported, Store, StoreError};
 pub use version::{Ecosystem, Version};

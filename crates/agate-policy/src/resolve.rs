@@ -395,7 +395,7 @@ fn suppressing_name(suppressing: Suppressing) -> &'static str {
 }
 
 /// The analyzers agate has today; a gate naming another is a configuration error.
-const ANALYZERS: &[&str] = &["sast", "secrets", "ai-patterns", "policy"];
+const ANALYZERS: &[&str] = &["sast", "secrets", "deps", "ai-patterns", "policy"];
 
 /// The analyzer name of findings made from a gate's Rego `deny` messages.
 pub(crate) const REGO_ANALYZER: &str = "rego";
@@ -425,7 +425,7 @@ fn built_in() -> Policy {
     Policy {
         gates: [
             gate("provenance-lint", &["ai-patterns", "policy"]),
-            gate("security", &["sast", "secrets"]),
+            gate("security", &["sast", "secrets", "deps"]),
         ]
         .into_iter()
         .collect(),

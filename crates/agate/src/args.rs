@@ -37,11 +37,26 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: ProvenanceCommand,
     },
+    /// The local vulnerability database (OSV advisories).
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
     /// Write a commented agate.yaml for the languages found here.
     Init {
         /// Overwrite an existing agate.yaml.
         #[arg(long)]
         force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DbCommand {
+    /// Import OSV records: a JSON file (a record or a list), or a folder of them. The store
+    /// is in `$AGATE_CACHE_DIR`, else the user's cache folder (`~/.cache/agate`).
+    Import {
+        /// The file or folder.
+        path: PathBuf,
     },
 }
 
@@ -197,7 +212,7 @@ pub(crate) struct ScanArgs {
     /// `ai-assisted` label on the GitHub pull request or GitLab merge request).
     #[arg(long)]
     pub(crate) ai_change: bool,
-    /// Run only these analyzers: `sast`, `secrets`, `ai-patterns` (repeatable or
+    /// Run only these analyzers: `sast`, `secrets`, `deps`, `ai-patterns` (repeatable or
     /// comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "ANALYZER")]
     pub(crate) only: Vec<String>,

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, ConfigCommand, ProvenanceCommand, RulesCommand};
+use crate::args::{Cli, Command, ConfigCommand, DbCommand, ProvenanceCommand, RulesCommand};
 use crate::commands::scan::Purpose;
 use crate::exit::ExitStatus;
 
@@ -42,6 +42,9 @@ fn main() -> ExitCode {
             }
         },
         Command::Init { force } => commands::init::run(force),
+        Command::Db { command } => match command {
+            DbCommand::Import { path } => commands::deps::import(&path),
+        },
         Command::Rules { command } => match command {
             RulesCommand::List(args) => commands::rules::list(&args),
             RulesCommand::Show { id } => commands::rules::show(&id),

@@ -19,7 +19,8 @@ use crate::commands::rules::load_rules;
 use crate::exit::{ExitStatus, Failure};
 use crate::output;
 
-/// The ids of the findings the policy itself reports, so `rules:` may configure them.
+/// Rule ids beyond the loaded rule files (the policy's own findings, known vulnerabilities),
+/// so `rules:` may configure them.
 const POLICY_RULES: &[&str] = &[
     "agate.gate-policy-deny",
     "agate.suppression-without-reason",
@@ -28,6 +29,7 @@ const POLICY_RULES: &[&str] = &[
     "agate.suppression-unknown-rule",
     "agate.suppression-unused",
     agate_policy::SIGNOFF_RULE,
+    agate_deps::VULNERABLE_RULE,
 ];
 
 /// What the run is for.
@@ -79,6 +81,7 @@ pub(crate) fn evaluate(
         found,
         scanner,
         secrets,
+        deps_found,
     } = analyze(args, &policy, &selection, rules, &root, &paths)?;
 
     let mut notices = found.notices;
@@ -135,10 +138,7 @@ pub(crate) fn evaluate(
         unchecked,
     };
     let (findings, verdict) = decide(&root, &policy, &context, findings, &notices)?;
-    let mut descriptors = descriptors(scanner.rules(), &findings);
-    if let Some(secrets) = &secrets {
-        descriptors.extend(secrets.descriptors(&findings));
-    }
+    let descriptors = descriptors(&scanner, secrets.as_ref(), deps_found, &findings);
     let report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
         tool: Tool {
@@ -159,6 +159,8 @@ struct Analysis {
     found: agate_rules::ScanOutput,
     scanner: Scanner,
     secrets: Option<agate_secrets::SecretScanner>,
+    /// Whether the dependency analyzer reported anything (for its rule descriptor).
+    deps_found: bool,
 }
 
 /// Runs the analyzers `--only` selects — structural rules, secrets — and merges what they
@@ -199,6 +201,13 @@ fn analyze(
     } else {
         None
     };
+    let mut deps_found = false;
+    if selection.deps && !args.staged && args.history.is_none() {
+        let (findings, notices) = crate::commands::deps::scan(root, paths, &walk)?;
+        deps_found = !findings.is_empty();
+        found.findings.extend(findings);
+        found.notices.extend(notices);
+    }
     found.stats.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     if let Some(keep) = &selection.keep {
         found
@@ -217,6 +226,7 @@ fn analyze(
         found,
         scanner,
         secrets,
+        deps_found,
     })
 }
 
@@ -352,20 +362,31 @@ fn gate_policy_denials(
     Ok(denied)
 }
 
-/// The descriptors of the rules the findings reference, for the report.
+/// The descriptors of the rules the findings reference — structural, secret and the
+/// dependency analyzer's — for the report.
 fn descriptors(
-    rules: &agate_rules::RuleSet,
+    scanner: &Scanner,
+    secrets: Option<&agate_secrets::SecretScanner>,
+    deps_found: bool,
     findings: &[agate_model::Finding],
 ) -> Vec<agate_model::RuleDescriptor> {
     let referenced: BTreeSet<&str> = findings
         .iter()
         .map(|finding| finding.rule_id.as_str())
         .collect();
-    rules
+    let mut descriptors: Vec<agate_model::RuleDescriptor> = scanner
+        .rules()
         .iter()
         .filter(|rule| referenced.contains(rule.id()))
         .map(agate_rules::Rule::descriptor)
-        .collect()
+        .collect();
+    if let Some(secrets) = secrets {
+        descriptors.extend(secrets.descriptors(findings));
+    }
+    if deps_found {
+        descriptors.push(agate_deps::vulnerable_rule());
+    }
+    descriptors
 }
 
 /// The base asked for: `--base`, else the CI's target branch, else `provenance.base` (the

@@ -15,7 +15,7 @@ use crate::args::ScanArgs;
 use crate::exit::Failure;
 
 /// The analyzers agate runs, by name.
-pub(crate) const ANALYZERS: &[&str] = &["sast", "secrets", "ai-patterns"];
+pub(crate) const ANALYZERS: &[&str] = &["sast", "secrets", "deps", "ai-patterns"];
 
 /// Which engines a run needs, and which analyzers' findings it keeps.
 #[derive(Debug)]
@@ -24,6 +24,8 @@ pub(crate) struct Selection {
     pub(crate) rules: bool,
     /// The secrets engine (analyzer `secrets`, and `ai-patterns` for placeholders).
     pub(crate) secrets: bool,
+    /// The dependency analyzer.
+    pub(crate) deps: bool,
     /// Findings of other analyzers are dropped; `None` keeps all.
     pub(crate) keep: Option<BTreeSet<String>>,
 }
@@ -54,12 +56,14 @@ impl Selection {
             return Ok(Selection {
                 rules: true,
                 secrets: true,
+                deps: true,
                 keep: None,
             });
         }
         Ok(Selection {
             rules: only.contains("sast") || only.contains("ai-patterns"),
             secrets: only.contains("secrets") || only.contains("ai-patterns"),
+            deps: only.contains("deps"),
             keep: Some(only),
         })
     }

@@ -2,6 +2,7 @@
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 mod corpus;
+mod deps;
 mod gate;
 mod policy;
 mod provenance;

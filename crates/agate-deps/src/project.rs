@@ -1,0 +1,197 @@
+//! A project's manifests: which files to read, by name, and the files they pull in —
+//! `-r` includes of requirements files and parent POMs — kept inside the scan root.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::manifest::{ManifestProblem, Parsed};
+use crate::maven_pom::{Pom, parse_gradle_build, parse_gradle_lockfile};
+use crate::npm::{parse_package_json, parse_package_lock, parse_pnpm_lock, parse_yarn_lock};
+use crate::pypi::{parse_pipfile_lock, parse_pyproject, parse_python_lock, parse_requirements};
+
+/// Whether a file name is a manifest or lockfile agate reads.
+pub fn is_manifest(name: &str) -> bool {
+    matches!(
+        name,
+        "pyproject.toml"
+            | "poetry.lock"
+            | "uv.lock"
+            | "Pipfile.lock"
+            | "package.json"
+            | "package-lock.json"
+            | "npm-shrinkwrap.json"
+            | "yarn.lock"
+            | "pnpm-lock.yaml"
+            | "pom.xml"
+            | "build.gradle"
+            | "build.gradle.kts"
+            | "gradle.lockfile"
+    ) || (name.starts_with("requirements")
+        && std::path::Path::new(name)
+            .extension()
+            .is_some_and(|extension| extension.eq_ignore_ascii_case("txt")))
+}
+
+/// Reads the manifests among `files` (`(path relative to root, path to open)`), with
+/// their includes and parents.
+pub fn read_manifests(root: &Path, files: &[(String, PathBuf)]) -> Parsed {
+    let mut all = Parsed::default();
+    let mut seen_requirements: BTreeSet<PathBuf> = BTreeSet::new();
+    for (relative, path) in files {
+        let Some(name) = path.file_name().and_then(|name| name.to_str()) else {
+            continue;
+        };
+        if !is_manifest(name) {
+            continue;
+        }
+        let text = match fs_err::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) => {
+                all.problems.push(ManifestProblem {
+                    path: relative.clone(),
+                    line: None,
+                    message: format!("cannot read: {}", error.kind()),
+                });
+                continue;
+            }
+        };
+        let parsed = match name {
+            "pyproject.toml" => parse_pyproject(relative, &text),
+            "poetry.lock" | "uv.lock" => parse_python_lock(relative, &text),
+            "Pipfile.lock" => parse_pipfile_lock(relative, &text),
+            "package.json" => parse_package_json(relative, &text),
+            "package-lock.json" | "npm-shrinkwrap.json" => parse_package_lock(relative, &text),
+            "yarn.lock" => parse_yarn_lock(relative, &text),
+            "pnpm-lock.yaml" => parse_pnpm_lock(relative, &text),
+            "pom.xml" => pom_dependencies(root, relative, path, &text),
+            "build.gradle" | "build.gradle.kts" => parse_gradle_build(relative, &text),
+            "gradle.lockfile" => parse_gradle_lockfile(relative, &text),
+            _ => {
+                requirements(
+                    root,
+                    relative,
+                    path,
+                    &text,
+                    &mut seen_requirements,
+                    &mut all,
+                );
+                continue;
+            }
+        };
+        merge(&mut all, parsed);
+    }
+    all
+}
+
+fn merge(all: &mut Parsed, parsed: Parsed) {
+    all.dependencies.extend(parsed.dependencies);
+    all.problems.extend(parsed.problems);
+}
+
+/// A requirements file and, recursively, the files it includes (each once).
+fn requirements(
+    root: &Path,
+    relative: &str,
+    path: &Path,
+    text: &str,
+    seen: &mut BTreeSet<PathBuf>,
+    all: &mut Parsed,
+) {
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if !seen.insert(canonical) {
+        return;
+    }
+    let parsed = parse_requirements(relative, text);
+    for (include, line) in &parsed.includes {
+        let target = path.parent().unwrap_or(root).join(include);
+        let inside = std::fs::canonicalize(&target)
+            .ok()
+            .zip(std::fs::canonicalize(root).ok())
+            .is_some_and(|(target, root)| target.starts_with(root));
+        let text = inside
+            .then(|| fs_err::read_to_string(&target).ok())
+            .flatten();
+        let Some(text) = text else {
+            all.problems.push(ManifestProblem {
+                path: relative.to_owned(),
+                line: Some(*line),
+                message: format!("cannot read the included `{include}` inside the scan root"),
+            });
+            continue;
+        };
+        let included = target.strip_prefix(root).map_or_else(
+            |_| include.clone(),
+            |path| path.to_string_lossy().replace('\\', "/"),
+        );
+        requirements(root, &included, &target, &text, seen, all);
+    }
+    merge(
+        all,
+        Parsed {
+            includes: Vec::new(),
+            ..parsed
+        },
+    );
+}
+
+/// A POM's dependencies, with the parent POMs found through `relativePath` (default
+/// `../pom.xml`) inside the root, up to 8 levels.
+fn pom_dependencies(root: &Path, relative: &str, path: &Path, text: &str) -> Parsed {
+    let pom = match Pom::parse(relative, text) {
+        Ok(pom) => pom,
+        Err(problem) => {
+            return Parsed {
+                problems: vec![problem],
+                ..Parsed::default()
+            };
+        }
+    };
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut parents = Vec::new();
+    let mut current = (pom.clone(), path.to_path_buf());
+    for _ in 0..8 {
+        let Some((group, artifact, _, relative_path)) = current.0.parent.clone() else {
+            break;
+        };
+        let candidate = current
+            .1
+            .parent()
+            .unwrap_or(&root)
+            .join(relative_path.as_deref().unwrap_or("../pom.xml"));
+        let candidate = if candidate.is_dir() {
+            candidate.join("pom.xml")
+        } else {
+            candidate
+        };
+        let Ok(candidate) = std::fs::canonicalize(&candidate) else {
+            break;
+        };
+        if !candidate.starts_with(&root) {
+            break;
+        }
+        let Ok(text) = fs_err::read_to_string(&candidate) else {
+            break;
+        };
+        let shown = candidate.strip_prefix(&root).map_or_else(
+            |_| candidate.display().to_string(),
+            |path| path.to_string_lossy().replace('\\', "/"),
+        );
+        let Ok(parent) = Pom::parse(&shown, &text) else {
+            break;
+        };
+        // Only the parent the POM names: a `../pom.xml` of another project does not count.
+        if parent.coordinates.1.as_deref() != Some(artifact.as_str())
+            || parent
+                .coordinates
+                .0
+                .as_deref()
+                .or(parent.parent.as_ref().map(|p| p.0.as_str()))
+                != Some(group.as_str())
+        {
+            break;
+        }
+        parents.push(parent.clone());
+        current = (parent, candidate);
+    }
+    pom.dependencies(&parents)
+}

@@ -1,0 +1,191 @@
+//! The local advisory store: OSV records filed by package, one JSON file per
+//! `<ecosystem>/<package>` under a folder the caller chooses, so a lookup reads only the
+//! advisories of the packages a project uses.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest as _, Sha256};
+
+use crate::osv::Advisory;
+use crate::version::Ecosystem;
+
+/// Why the store could not be read or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// A file could not be read or written.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// An imported file is not an OSV record (or a list of them).
+    #[error("{path}: not an OSV record: {message}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Imported {
+    /// Records read.
+    pub records: usize,
+    /// Package files written.
+    pub packages: usize,
+}
+
+/// An advisory store in a folder.
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+}
+
+impl Store {
+    /// The store in `dir` (created on the first import).
+    pub fn new(dir: impl Into<PathBuf>) -> Store {
+        Store { dir: dir.into() }
+    }
+
+    /// Whether anything was ever imported.
+    pub fn is_empty(&self) -> bool {
+        !self.dir.join("osv").is_dir()
+    }
+
+    /// Imports OSV JSON: a record, a list of records, or a folder of them (recursively).
+    /// Records replace earlier ones with the same id; withdrawn ones are dropped.
+    pub fn import(&self, path: &Path) -> Result<Imported, StoreError> {
+        let mut files = Vec::new();
+        collect_json(path, &mut files)?;
+        let mut by_package: BTreeMap<(Ecosystem, String), Vec<serde_json::Value>> = BTreeMap::new();
+        let mut imported = Imported::default();
+        for file in files {
+            let text = fs_err::read_to_string(&file)?;
+            let value: serde_json::Value =
+                serde_json::from_str(&text).map_err(|error| StoreError::Invalid {
+                    path: file.display().to_string(),
+                    message: error.to_string(),
+                })?;
+            let records = match value {
+                serde_json::Value::Array(records) => records,
+                record => vec![record],
+            };
+            for record in records {
+                let advisory: Advisory =
+                    serde_json::from_value(record.clone()).map_err(|error| {
+                        StoreError::Invalid {
+                            path: file.display().to_string(),
+                            message: error.to_string(),
+                        }
+                    })?;
+                imported.records += 1;
+                for affected in &advisory.affected {
+                    let Some(package) = &affected.package else {
+                        continue;
+                    };
+                    let Some(ecosystem) = Ecosystem::from_osv(&package.ecosystem) else {
+                        continue;
+                    };
+                    let key = (ecosystem, ecosystem.normalize_name(&package.name));
+                    let list = by_package.entry(key).or_default();
+                    if !list.iter().any(|known| known.get("id") == record.get("id")) {
+                        list.push(record.clone());
+                    }
+                }
+            }
+        }
+        for ((ecosystem, name), records) in by_package {
+            let path = self.package_file(ecosystem, &name);
+            let mut merged: Vec<serde_json::Value> = read_list(&path)?;
+            for record in records {
+                merged.retain(|known| known.get("id") != record.get("id"));
+                if record.get("withdrawn").is_none() {
+                    merged.push(record);
+                }
+            }
+            write_atomically(&path, &serde_json::to_vec(&merged).unwrap_or_default())?;
+            imported.packages += 1;
+        }
+        Ok(imported)
+    }
+
+    /// The advisories filed for a package.
+    pub fn advisories(
+        &self,
+        ecosystem: Ecosystem,
+        name: &str,
+    ) -> Result<Vec<Advisory>, StoreError> {
+        let path = self.package_file(ecosystem, &ecosystem.normalize_name(name));
+        read_list(&path)?
+            .into_iter()
+            .map(|record| {
+                serde_json::from_value(record).map_err(|error| StoreError::Invalid {
+                    path: path.display().to_string(),
+                    message: error.to_string(),
+                })
+            })
+            .collect()
+    }
+
+    /// `<dir>/osv/<ecosystem>/<hash>.json`: package names may hold `/`, `:` and `@`, so
+    /// the file is named by the name's hash, never by the name itself.
+    fn package_file(&self, ecosystem: Ecosystem, name: &str) -> PathBuf {
+        let digest = Sha256::digest(name.as_bytes());
+        let hex = digest.iter().take(16).fold(String::new(), |mut hex, byte| {
+            use std::fmt::Write as _;
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        });
+        self.dir
+            .join("osv")
+            .join(ecosystem.as_osv())
+            .join(format!("{hex}.json"))
+    }
+}
+
+fn collect_json(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), StoreError> {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = fs_err::read_dir(path)?
+            .flatten()
+            .map(|entry| entry.path())
+            .collect();
+        entries.sort();
+        for entry in entries {
+            collect_json(&entry, files)?;
+        }
+    } else if path
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("json"))
+    {
+        files.push(path.to_path_buf());
+    } else if !path.exists() {
+        return Err(StoreError::Io(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("{}: no such file or folder", path.display()),
+        )));
+    }
+    Ok(())
+}
+
+fn read_list(path: &Path) -> Result<Vec<serde_json::Value>, StoreError> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|error| StoreError::Invalid {
+            path: path.display().to_string(),
+            message: error.to_string(),
+        }),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(error) => Err(StoreError::Io(error)),
+    }
+}
+
+/// Writes through a temporary file and a rename: a reader never sees half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    if let Some(folder) = path.parent() {
+        fs_err::create_dir_all(folder)?;
+    }
+    let temporary = path.with_extension(format!("tmp{}", std::process::id()));
+    fs_err::write(&temporary, bytes)?;
+    fs_err::rename(&temporary, path)?;
+    Ok(())
+}

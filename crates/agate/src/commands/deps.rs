@@ -1,0 +1,77 @@
+//! The dependency analyzer in `scan` and `gate`, and `agate db`.
+
+use std::path::{Path, PathBuf};
+
+use agate_lang::{WalkOptions, walk_all};
+use agate_model::{Finding, Notice, NoticeLevel};
+
+use crate::exit::{ExitStatus, Failure};
+use crate::output;
+
+/// The advisory store: `$AGATE_CACHE_DIR`, else `$XDG_CACHE_HOME/agate`, else
+/// `~/.cache/agate`.
+pub(crate) fn store() -> anyhow::Result<agate_deps::Store> {
+    let dir = std::env::var_os("AGATE_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|dir| PathBuf::from(dir).join("agate")))
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/agate")))
+        .ok_or_else(|| Failure::usage("no cache folder: set AGATE_CACHE_DIR"))?;
+    Ok(agate_deps::Store::new(dir))
+}
+
+/// `agate db import PATH`.
+pub(crate) fn import(path: &Path) -> anyhow::Result<ExitStatus> {
+    let imported = store()?
+        .import(path)
+        .map_err(|error| Failure::usage(error.to_string()))?;
+    output::note(&format!(
+        "imported {} advisories ({} packages) from {}",
+        imported.records,
+        imported.packages,
+        path.display()
+    ));
+    Ok(ExitStatus::Pass)
+}
+
+/// Reads the manifests under `paths` and reports each dependency version that an advisory
+/// in the store affects; unreadable manifest lines are warnings naming file:line.
+pub(crate) fn scan(
+    root: &Path,
+    paths: &[PathBuf],
+    walk: &WalkOptions,
+) -> anyhow::Result<(Vec<Finding>, Vec<Notice>)> {
+    let walked = walk_all(root, paths, walk);
+    let files: Vec<(String, PathBuf)> = walked
+        .files
+        .into_iter()
+        .map(|file| (file.relative, file.path))
+        .collect();
+    let parsed = agate_deps::read_manifests(root, &files);
+    let mut notices: Vec<Notice> = parsed
+        .problems
+        .iter()
+        .map(|problem| Notice {
+            level: NoticeLevel::Warning,
+            path: Some(problem.path.clone()),
+            message: match problem.line {
+                Some(line) => format!("line {line}: {}", problem.message),
+                None => problem.message.clone(),
+            },
+        })
+        .collect();
+    let store = store()?;
+    if parsed.dependencies.is_empty() {
+        return Ok((Vec::new(), notices));
+    }
+    if store.is_empty() {
+        notices.push(Notice {
+            level: NoticeLevel::Warning,
+            path: None,
+            message: "no vulnerability advisories imported, so dependencies were not checked for known vulnerabilities (`agate db import PATH`)".to_owned(),
+        });
+        return Ok((Vec::new(), notices));
+    }
+    let findings = agate_deps::vulnerabilities(&parsed.dependencies, &store)
+        .map_err(|error| Failure::usage(error.to_string()))?;
+    Ok((findings, notices))
+}

@@ -1,0 +1,180 @@
+//! The dependency analyzer end to end: a project with a requirements file, an npm lockfile
+//! and a POM whose log4j version comes from a property, OSV records imported with
+//! `agate db import`, and the findings in SARIF.
+
+use std::path::Path;
+
+use crate::{agate, tree};
+
+const ADVISORIES: &[(&str, &str)] = &[
+    (
+        "osv/jinja2.json",
+        r#"{"id": "GHSA-h5c8-rqwp-cp95", "modified": "2026-01-01T00:00:00Z", "aliases": ["CVE-2024-22195"],
+            "summary": "Jinja vulnerable to HTML attribute injection",
+            "database_specific": {"severity": "MODERATE", "cwe_ids": ["CWE-79"]},
+            "affected": [{"package": {"ecosystem": "PyPI", "name": "jinja2"},
+              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.1.3"}]}]}]}"#,
+    ),
+    (
+        "osv/more/lodash-and-log4j.json",
+        r#"[{"id": "GHSA-35jh-r3h4-6jhm", "modified": "2026-01-01T00:00:00Z", "aliases": ["CVE-2021-23337"],
+             "summary": "Command injection in lodash", "database_specific": {"severity": "HIGH"},
+             "affected": [{"package": {"ecosystem": "npm", "name": "lodash"},
+               "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "4.17.21"}]}]}]},
+            {"id": "GHSA-jfh8-c2jp-5v3q", "modified": "2026-01-01T00:00:00Z", "aliases": ["CVE-2021-44228"],
+             "summary": "Remote code injection in Log4j", "database_specific": {"severity": "CRITICAL"},
+             "affected": [{"package": {"ecosystem": "Maven", "name": "org.apache.logging.log4j:log4j-core"},
+               "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.13.0"}, {"fixed": "2.15.0"}]}]}]}]"#,
+    ),
+];
+
+fn project() -> tempfile::TempDir {
+    tree(&[
+        ("requirements.txt", "flask==3.0.0\njinja2==3.1.2\n"),
+        (
+            "web/package-lock.json",
+            "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"\": { \"dependencies\": { \"lodash\": \"^4.17.0\" } },\n    \"node_modules/lodash\": { \"version\": \"4.17.20\" }\n  }\n}\n",
+        ),
+        (
+            "service/pom.xml",
+            "<project>\n  <artifactId>service</artifactId>\n  <properties>\n    <log4j.version>2.14.1</log4j.version>\n  </properties>\n  <dependencies>\n    <dependency>\n      <groupId>org.apache.logging.log4j</groupId>\n      <artifactId>log4j-core</artifactId>\n      <version>${log4j.version}</version>\n    </dependency>\n  </dependencies>\n</project>\n",
+        ),
+    ])
+}
+
+fn import(cache: &Path) -> tempfile::TempDir {
+    let advisories = tree(ADVISORIES);
+    let output = agate(advisories.path())
+        .args(["db", "import", "osv"])
+        .env("AGATE_CACHE_DIR", cache)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("imported 3 advisories"));
+    advisories
+}
+
+#[test]
+fn vulnerable_dependencies_are_flagged_where_they_are_declared() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = project();
+
+    let unchecked = agate(dir.path())
+        .args(["scan", "--only", "deps", "--format", "json"])
+        .env("AGATE_CACHE_DIR", cache.path())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&unchecked.stdout).unwrap();
+    assert!(
+        report["notices"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("agate db import"),
+        "{}",
+        report["notices"]
+    );
+
+    let _advisories = import(cache.path());
+    let output = agate(dir.path())
+        .args(["scan", "--only", "deps", "--offline", "--format", "sarif"])
+        .env("AGATE_CACHE_DIR", cache.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../agate-report/tests/sarif-schema-2.1.0.json"
+    ))
+    .unwrap();
+    assert!(jsonschema::validator_for(&schema).unwrap().is_valid(&sarif));
+    let mut results: Vec<(String, u64, String)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|result| {
+            let location = &result["locations"][0]["physicalLocation"];
+            (
+                location["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+                location["region"]["startLine"].as_u64().unwrap(),
+                result["message"]["text"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    results.sort();
+    assert_eq!(results.len(), 3, "{results:?}");
+    assert_eq!(
+        (results[0].0.as_str(), results[0].1),
+        ("requirements.txt", 2)
+    );
+    assert!(
+        results[0]
+            .2
+            .contains("GHSA-h5c8-rqwp-cp95 (CVE-2024-22195)")
+            && results[0].2.contains("upgrade to 3.1.3")
+    );
+    assert_eq!(
+        (results[1].0.as_str(), results[1].1),
+        ("service/pom.xml", 7)
+    );
+    assert!(results[1].2.contains("log4j-core 2.14.1") && results[1].2.contains("CVE-2021-44228"));
+    assert_eq!(
+        (results[2].0.as_str(), results[2].1),
+        ("web/package-lock.json", 5)
+    );
+    assert!(results[2].2.contains("upgrade to 4.17.21"));
+
+    // The gate blocks on the critical Log4Shell finding.
+    let gate = agate(dir.path())
+        .args(["gate", "--only", "deps"])
+        .env("AGATE_CACHE_DIR", cache.path())
+        .output()
+        .unwrap();
+    assert_eq!(gate.status.code(), Some(1));
+}
+
+#[test]
+fn a_broken_manifest_is_a_notice_and_the_rest_is_checked() {
+    let cache = tempfile::tempdir().unwrap();
+    let _advisories = import(cache.path());
+    let dir = project();
+    std::fs::write(
+        dir.path().join("package.json"),
+        "{ \"dependencies\": {\n  oops\n",
+    )
+    .unwrap();
+    let output = agate(dir.path())
+        .args(["scan", "--only", "deps", "--format", "json"])
+        .env("AGATE_CACHE_DIR", cache.path())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 3);
+    let notice = &report["notices"][0];
+    assert_eq!(notice["path"], "package.json");
+    assert!(
+        notice["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("line 2: not valid JSON"),
+        "{notice}"
+    );
+    let bad = agate(dir.path())
+        .args(["db", "import", "nowhere"])
+        .env("AGATE_CACHE_DIR", cache.path())
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
