@@ -48,23 +48,39 @@ impl Store {
         Store { dir: dir.into() }
     }
 
+    /// The store's folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Whether anything was ever imported.
     pub fn is_empty(&self) -> bool {
         !self.dir.join("osv").is_dir()
     }
 
-    /// Imports OSV JSON: a record, a list of records, or a folder of them (recursively).
+    /// Imports OSV JSON: a record, a list of records, an OSV export zip (`all.zip`), or a
+    /// folder of them (recursively).
     /// Records replace earlier ones with the same id; withdrawn ones are dropped.
     pub fn import(&self, path: &Path) -> Result<Imported, StoreError> {
         let mut files = Vec::new();
         collect_json(path, &mut files)?;
         let mut by_package: BTreeMap<(Ecosystem, String), Vec<serde_json::Value>> = BTreeMap::new();
         let mut imported = Imported::default();
+        let mut sources: Vec<(String, Vec<u8>)> = Vec::new();
         for file in files {
-            let text = fs_err::read_to_string(&file)?;
+            if file
+                .extension()
+                .is_some_and(|ext| ext.eq_ignore_ascii_case("zip"))
+            {
+                sources.extend(zip_entries(&file)?);
+            } else {
+                sources.push((file.display().to_string(), fs_err::read(&file)?));
+            }
+        }
+        for (origin, bytes) in sources {
             let value: serde_json::Value =
-                serde_json::from_str(&text).map_err(|error| StoreError::Invalid {
-                    path: file.display().to_string(),
+                serde_json::from_slice(&bytes).map_err(|error| StoreError::Invalid {
+                    path: origin.clone(),
                     message: error.to_string(),
                 })?;
             let records = match value {
@@ -75,7 +91,7 @@ impl Store {
                 let advisory: Advisory =
                     serde_json::from_value(record.clone()).map_err(|error| {
                         StoreError::Invalid {
-                            path: file.display().to_string(),
+                            path: origin.clone(),
                             message: error.to_string(),
                         }
                     })?;
@@ -144,6 +160,43 @@ impl Store {
     }
 }
 
+/// The most an entry of an OSV zip export may expand to: records are kilobytes, so
+/// anything near this is not an export (a zip bomb, or the wrong file).
+const MAX_ENTRY_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The `.json` entries of an OSV export zip (`<ecosystem>/all.zip`), as `(name, bytes)`.
+fn zip_entries(path: &Path) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    use std::io::Read as _;
+    let invalid = |message: String| StoreError::Invalid {
+        path: path.display().to_string(),
+        message,
+    };
+    let file = fs_err::File::open(path)?;
+    let mut archive = zip::ZipArchive::new(file)
+        .map_err(|error| invalid(format!("not a zip archive: {error}")))?;
+    let mut entries = Vec::new();
+    for index in 0..archive.len() {
+        let entry = archive
+            .by_index(index)
+            .map_err(|error| invalid(error.to_string()))?;
+        let entry_name = entry
+            .name()
+            .map_err(|error| invalid(error.to_string()))?
+            .into_owned();
+        if !entry_name.to_ascii_lowercase().ends_with(".json") {
+            continue;
+        }
+        let name = format!("{}:{entry_name}", path.display());
+        let mut bytes = Vec::new();
+        entry.take(MAX_ENTRY_BYTES + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > MAX_ENTRY_BYTES {
+            return Err(invalid(format!("{name} is too large for an OSV record")));
+        }
+        entries.push((name, bytes));
+    }
+    Ok(entries)
+}
+
 fn collect_json(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), StoreError> {
     if path.is_dir() {
         let mut entries: Vec<PathBuf> = fs_err::read_dir(path)?
@@ -156,7 +209,7 @@ fn collect_json(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), StoreError>
         }
     } else if path
         .extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("json"))
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("json") || ext.eq_ignore_ascii_case("zip"))
     {
         files.push(path.to_path_buf());
     } else if !path.exists() {

@@ -55,9 +55,12 @@ pub(crate) enum DbCommand {
     /// Import OSV records: a JSON file (a record or a list), or a folder of them. The store
     /// is in `$AGATE_CACHE_DIR`, else the user's cache folder (`~/.cache/agate`).
     Import {
-        /// The file or folder.
+        /// The file, zip export or folder.
         path: PathBuf,
     },
+    /// Download OSV's exports for PyPI, npm and Maven (`all.zip`, from
+    /// `$AGATE_OSV_URL`, default OSV's public bucket) and import them.
+    Update,
 }
 
 #[derive(Debug, Subcommand)]

@@ -44,6 +44,7 @@ fn main() -> ExitCode {
         Command::Init { force } => commands::init::run(force),
         Command::Db { command } => match command {
             DbCommand::Import { path } => commands::deps::import(&path),
+            DbCommand::Update => commands::deps::update(),
         },
         Command::Rules { command } => match command {
             RulesCommand::List(args) => commands::rules::list(&args),

@@ -33,6 +33,56 @@ pub(crate) fn import(path: &Path) -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Pass)
 }
 
+/// Where OSV publishes its per-ecosystem exports.
+const OSV_EXPORTS: &str = "https://osv-vulnerabilities.storage.googleapis.com";
+
+/// The ecosystems `agate db update` downloads.
+const EXPORTED: &[&str] = &["PyPI", "npm", "Maven"];
+
+/// The most an export may weigh (npm's is the largest, well under this).
+const MAX_EXPORT_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// `agate db update`: downloads each ecosystem's `all.zip` next to the store, then imports
+/// it; a failed download leaves the store as it was.
+pub(crate) fn update() -> anyhow::Result<ExitStatus> {
+    let store = store()?;
+    let base = std::env::var("AGATE_OSV_URL").unwrap_or_else(|_| OSV_EXPORTS.to_owned());
+    let downloads = store.dir().join("downloads");
+    fs_err::create_dir_all(&downloads)?;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(600)))
+        .build()
+        .into();
+    for ecosystem in EXPORTED {
+        let url = format!("{}/{ecosystem}/all.zip", base.trim_end_matches('/'));
+        output::note(&format!("downloading {url}"));
+        let target = downloads.join(format!("{ecosystem}-all.zip"));
+        let partial = target.with_extension("zip.part");
+        let mut response = agent
+            .get(&url)
+            .call()
+            .map_err(|error| Failure::usage(format!("cannot download {url}: {error}")))?;
+        let mut reader = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_EXPORT_BYTES)
+            .reader();
+        let mut file = fs_err::File::create(&partial)?;
+        std::io::copy(&mut reader, &mut file)
+            .map_err(|error| Failure::usage(format!("cannot download {url}: {error}")))?;
+        drop(file);
+        fs_err::rename(&partial, &target)?;
+        let imported = store
+            .import(&target)
+            .map_err(|error| Failure::usage(error.to_string()))?;
+        output::note(&format!(
+            "imported {} {ecosystem} advisories ({} packages)",
+            imported.records, imported.packages
+        ));
+    }
+    Ok(ExitStatus::Pass)
+}
+
 /// Reads the manifests under `paths` and reports each dependency version that an advisory
 /// in the store affects; unreadable manifest lines are warnings naming file:line.
 pub(crate) fn scan(

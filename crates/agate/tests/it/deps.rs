@@ -178,3 +178,102 @@ fn a_broken_manifest_is_a_notice_and_the_rest_is_checked() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// An OSV export zip holding `records` as `<id>.json` entries.
+fn export(records: &[&str]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (index, record) in records.iter().enumerate() {
+        zip.start_file(
+            format!("record-{index}.json"),
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        zip.write_all(record.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// Serves `GET /<ecosystem>/all.zip` from `exports` (one request each), recording paths.
+fn serve_exports(
+    exports: Vec<(&'static str, Vec<u8>)>,
+) -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let count = exports.len();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(count) {
+            let mut stream = stream.unwrap();
+            let mut buffer = [0u8; 4096];
+            let read = stream.read(&mut buffer).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buffer[..read]).into_owned();
+            let path = request
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or_default()
+                .to_owned();
+            let body = exports
+                .iter()
+                .find(|(ecosystem, _)| path == format!("/{ecosystem}/all.zip"))
+                .map(|(_, body)| body.clone())
+                .unwrap_or_default();
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+            let _ = sender.send(path);
+        }
+    });
+    (url, receiver)
+}
+
+#[test]
+fn db_update_downloads_and_imports_each_export() {
+    let cache = tempfile::tempdir().unwrap();
+    let (url, requests) = serve_exports(vec![
+        ("PyPI", export(&[ADVISORIES[0].1])),
+        ("npm", export(&[])),
+        ("Maven", export(&[])),
+    ]);
+    let dir = project();
+    let output = agate(dir.path())
+        .args(["db", "update"])
+        .env("AGATE_CACHE_DIR", cache.path())
+        .env("AGATE_OSV_URL", &url)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let asked: Vec<String> = requests.try_iter().collect();
+    assert_eq!(asked, ["/PyPI/all.zip", "/npm/all.zip", "/Maven/all.zip"]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("imported 1 PyPI advisories"));
+    let scan = agate(dir.path())
+        .args(["scan", "--only", "deps", "--format", "json"])
+        .env("AGATE_CACHE_DIR", cache.path())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "only the jinja2 advisory was exported");
+    assert_eq!(findings[0]["location"]["path"], "requirements.txt");
+    // A server that is gone: the update fails and says which URL.
+    let failed = agate(dir.path())
+        .args(["db", "update"])
+        .env("AGATE_CACHE_DIR", cache.path())
+        .env("AGATE_OSV_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert_eq!(failed.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&failed.stderr)
+            .contains("cannot download http://127.0.0.1:9/PyPI/all.zip")
+    );
+}
