@@ -98,7 +98,7 @@ fn collect_v1(
                 requirement: None,
                 direct: depth == 0 && direct.contains(name),
                 path: path.to_owned(),
-                line: finder.line(&format!("\"{name}\": {{")),
+                line: finder.line(&format!("\"{name}\"")),
             });
         }
         if let Some(nested) = entry.get("dependencies").and_then(Value::as_object) {
@@ -107,20 +107,33 @@ fn collect_v1(
     }
 }
 
-/// Finds the line of a key in the lockfile text (the first occurrence).
+/// The line of each object entry in the lockfile text (its first occurrence), indexed in
+/// one pass: a lockfile of thousands of packages is looked up thousands of times.
 struct KeyFinder<'a> {
-    text: &'a str,
+    lines: std::collections::HashMap<&'a str, u32>,
 }
 
 impl<'a> KeyFinder<'a> {
     fn new(text: &'a str) -> KeyFinder<'a> {
-        KeyFinder { text }
+        let mut lines = std::collections::HashMap::new();
+        for (index, line) in text.lines().enumerate() {
+            let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+            let trimmed = line.trim_start();
+            // `"key": {` — an entry, with its quotes, as callers ask for it (not the
+            // `"name": "range"` lines of `requires` and `dependencies` maps).
+            if let Some(rest) = trimmed.strip_prefix('"')
+                && let Some(end) = rest.find("\":")
+                && rest[end + 2..].trim_start().starts_with('{')
+            {
+                lines.entry(&trimmed[..end + 2]).or_insert(number);
+            }
+        }
+        KeyFinder { lines }
     }
 
+    /// The line of the entry `"key"` (quotes included); 1 when there is none.
     fn line(&self, key: &str) -> u32 {
-        self.text
-            .find(key)
-            .map_or(1, |offset| line_of(self.text, offset))
+        self.lines.get(key).copied().unwrap_or(1)
     }
 }
 

@@ -133,15 +133,15 @@ impl Store {
         name: &str,
     ) -> Result<Vec<Advisory>, StoreError> {
         let path = self.package_file(ecosystem, &ecosystem.normalize_name(name));
-        read_list(&path)?
-            .into_iter()
-            .map(|record| {
-                serde_json::from_value(record).map_err(|error| StoreError::Invalid {
-                    path: path.display().to_string(),
-                    message: error.to_string(),
-                })
-            })
-            .collect()
+        match std::fs::read(&path) {
+            // Straight into advisories: no intermediate JSON values on the lookup path.
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|error| StoreError::Invalid {
+                path: path.display().to_string(),
+                message: error.to_string(),
+            }),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(error) => Err(StoreError::Io(error)),
+        }
     }
 
     /// `<dir>/osv/<ecosystem>/<hash>.json`: package names may hold `/`, `:` and `@`, so

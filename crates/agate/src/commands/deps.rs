@@ -85,17 +85,25 @@ pub(crate) fn update() -> anyhow::Result<ExitStatus> {
 
 /// Reads the manifests under `paths` and reports each dependency version that an advisory
 /// in the store affects; unreadable manifest lines are warnings naming file:line.
-pub(crate) fn scan(
-    root: &Path,
-    paths: &[PathBuf],
-    walk: &WalkOptions,
-) -> anyhow::Result<(Vec<Finding>, Vec<Notice>)> {
+pub(crate) fn scan(root: &Path, paths: &[PathBuf], walk: &WalkOptions) -> anyhow::Result<DepsScan> {
     let walked = walk_all(root, paths, walk);
     let files: Vec<(String, PathBuf)> = walked
         .files
         .into_iter()
+        .filter(|file| {
+            file.path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(agate_deps::is_manifest)
+        })
         .map(|file| (file.relative, file.path))
         .collect();
+    let bytes = files
+        .iter()
+        .filter_map(|(_, path)| std::fs::metadata(path).ok())
+        .map(|metadata| metadata.len())
+        .sum();
+    let manifests = files.len() as u64;
     let parsed = agate_deps::read_manifests(root, &files);
     let mut notices: Vec<Notice> = parsed
         .problems
@@ -110,18 +118,32 @@ pub(crate) fn scan(
         })
         .collect();
     let store = store()?;
-    if parsed.dependencies.is_empty() {
-        return Ok((Vec::new(), notices));
-    }
-    if store.is_empty() {
+    let mut scan = DepsScan {
+        findings: Vec::new(),
+        notices: Vec::new(),
+        manifests,
+        bytes,
+    };
+    if !parsed.dependencies.is_empty() && store.is_empty() {
         notices.push(Notice {
             level: NoticeLevel::Warning,
             path: None,
             message: "no vulnerability advisories imported, so dependencies were not checked for known vulnerabilities (`agate db import PATH`)".to_owned(),
         });
-        return Ok((Vec::new(), notices));
+    } else if !parsed.dependencies.is_empty() {
+        scan.findings = agate_deps::vulnerabilities(&parsed.dependencies, &store)
+            .map_err(|error| Failure::usage(error.to_string()))?;
     }
-    let findings = agate_deps::vulnerabilities(&parsed.dependencies, &store)
-        .map_err(|error| Failure::usage(error.to_string()))?;
-    Ok((findings, notices))
+    scan.notices = notices;
+    Ok(scan)
+}
+
+/// What the dependency analyzer found, and how much it read.
+pub(crate) struct DepsScan {
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) notices: Vec<Notice>,
+    /// Manifests and lockfiles read.
+    pub(crate) manifests: u64,
+    /// Their bytes.
+    pub(crate) bytes: u64,
 }

@@ -203,10 +203,13 @@ fn analyze(
     };
     let mut deps_found = false;
     if selection.deps && !args.staged && args.history.is_none() {
-        let (findings, notices) = crate::commands::deps::scan(root, paths, &walk)?;
-        deps_found = !findings.is_empty();
-        found.findings.extend(findings);
-        found.notices.extend(notices);
+        let deps = crate::commands::deps::scan(root, paths, &walk)?;
+        deps_found = !deps.findings.is_empty();
+        found.findings.extend(deps.findings);
+        found.notices.extend(deps.notices);
+        // Manifests are text files the secrets pass already counted, when it ran.
+        found.stats.files = found.stats.files.max(deps.manifests);
+        found.stats.bytes = found.stats.bytes.max(deps.bytes);
     }
     found.stats.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     if let Some(keep) = &selection.keep {
