@@ -152,7 +152,6 @@ pub fn parse_package_json(path: &str, text: &str) -> Parsed {
             return parsed;
         }
     };
-    let finder = KeyFinder::new(text);
     for section in [
         "dependencies",
         "devDependencies",
@@ -168,7 +167,7 @@ pub fn parse_package_json(path: &str, text: &str) -> Parsed {
             let key = format!("\"{name}\"");
             let line = text[section_start..]
                 .find(&key)
-                .map_or_else(|| finder.line(&key), |at| line_of(text, section_start + at));
+                .map_or(1, |at| line_of(text, section_start + at));
             let exact = semver::Version::parse(range.trim_start_matches('=')).is_ok();
             parsed.dependencies.push(Dependency {
                 ecosystem: Ecosystem::Npm,

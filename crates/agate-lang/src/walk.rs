@@ -89,6 +89,21 @@ pub struct AnyFile {
     pub relative: String,
 }
 
+impl From<WalkError> for agate_model::Notice {
+    /// An unchecked path is an error (a gate fails closed); a skipped one a warning.
+    fn from(error: WalkError) -> agate_model::Notice {
+        agate_model::Notice {
+            level: if error.unchecked {
+                agate_model::NoticeLevel::Error
+            } else {
+                agate_model::NoticeLevel::Warning
+            },
+            path: error.path,
+            message: error.message,
+        }
+    }
+}
+
 /// The files a walk found, sorted by relative path, and the paths it had to skip.
 #[derive(Debug)]
 pub struct Walk<F = SourceFile> {

@@ -488,17 +488,21 @@ impl History {
         for hunk in hunks {
             let new = hunk.commit.is_null()
                 || change.is_none_or(|change| change.commits.contains(&hunk.commit));
-            let (commit_evidence, author) = if hunk.commit.is_null() {
-                (Vec::new(), None)
+            // Agent Trace records name the revision that was HEAD while the agent worked:
+            // the commit itself or its parent; for uncommitted lines, today's HEAD.
+            let (commit_evidence, author, revisions) = if hunk.commit.is_null() {
+                (Vec::new(), None, vec![self.head])
             } else {
                 let info = self.commit_info(hunk.commit)?;
-                (info.evidence, Some(info.author))
+                let mut revisions = vec![hunk.commit];
+                revisions.extend(info.parents);
+                (info.evidence, Some(info.author), revisions)
             };
             let source_path = hunk.source_path.clone().unwrap_or_else(|| relative.clone());
             for offset in 0..hunk.len {
                 let line = hunk.start + offset + 1;
                 let evidence = if commit_evidence.is_empty() {
-                    self.line_evidence(&hunk, &source_path, offset, line)?
+                    self.line_evidence(&hunk, &source_path, &revisions, offset + 1, line)
                 } else {
                     commit_evidence.clone()
                 };
@@ -535,42 +539,39 @@ impl History {
         Ok(out)
     }
 
-    /// Evidence for one line from git-ai notes and Agent Trace records: those of the
-    /// introducing commit (or, for a trace written before committing, of its parent), and
-    /// for uncommitted lines the traces recorded at `HEAD`.
+    /// Evidence for one line from git-ai notes and Agent Trace records: the note on the
+    /// introducing commit, else a trace recorded at one of `revisions`. Line numbers in both
+    /// are those of the file at that commit (`line_in_hunk` counts from 1), or today's for
+    /// uncommitted lines.
     fn line_evidence(
         &mut self,
         hunk: &Hunk,
         source_path: &str,
-        offset: u32,
+        revisions: &[ObjectId],
+        line_in_hunk: u32,
         line: u32,
-    ) -> Result<Vec<Evidence>, HistoryError> {
-        if hunk.commit.is_null() {
-            return Ok(self
-                .traces
-                .evidence(self.head, source_path, line)
-                .cloned()
-                .into_iter()
-                .collect());
-        }
-        let source_line = hunk.source_start + offset + 1;
-        if let Some(evidence) = self
-            .note(hunk.commit)
-            .and_then(|log| log.evidence(source_path, source_line))
+    ) -> Vec<Evidence> {
+        let recorded_line = if hunk.commit.is_null() {
+            line
+        } else {
+            hunk.source_start + line_in_hunk
+        };
+        if !hunk.commit.is_null()
+            && let Some(evidence) = self
+                .note(hunk.commit)
+                .and_then(|log| log.evidence(source_path, recorded_line))
         {
-            return Ok(vec![evidence.clone()]);
+            return vec![evidence.clone()];
         }
         if self.traces.is_empty() {
-            return Ok(Vec::new());
+            return Vec::new();
         }
-        let mut revisions = vec![hunk.commit];
-        revisions.extend(self.commit_info(hunk.commit)?.parents);
-        Ok(revisions
-            .into_iter()
-            .find_map(|revision| self.traces.evidence(revision, source_path, source_line))
+        revisions
+            .iter()
+            .find_map(|&revision| self.traces.evidence(revision, source_path, recorded_line))
             .cloned()
             .into_iter()
-            .collect())
+            .collect()
     }
 
     /// The git-ai authorship log attached to `commit`, read once.

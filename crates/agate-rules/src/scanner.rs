@@ -96,15 +96,7 @@ impl Scanner {
         let mut output = ScanOutput::default();
         output
             .notices
-            .extend(walked.errors.into_iter().map(|error| Notice {
-                level: if error.unchecked {
-                    NoticeLevel::Error
-                } else {
-                    NoticeLevel::Warning
-                },
-                path: error.path,
-                message: error.message,
-            }));
+            .extend(walked.errors.into_iter().map(Notice::from));
         for outcome in outcomes {
             if outcome.analyzed {
                 output.stats.files += 1;

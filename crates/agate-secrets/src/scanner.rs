@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use agate_lang::{WalkOptions, walk_all};
+use agate_lang::{AnyFile, WalkOptions, walk_all};
 use agate_model::{
     Confidence, Finding, FindingStatus, Fingerprint, FingerprintInput, Location, Notice,
     NoticeLevel, Position, Redacted, RuleDescriptor, ScanStats, Severity,
@@ -301,20 +301,17 @@ impl SecretScanner {
             ..options.clone()
         };
         let walked = walk_all(root, paths, &options);
+        let mut scan = self.scan_files(&walked.files);
+        scan.notices
+            .extend(walked.errors.into_iter().map(Notice::from));
+        scan
+    }
+
+    /// Scans `files` (from [`walk_all`]) in parallel, for callers that walk once for
+    /// several analyzers. Binary files are skipped; unreadable ones are error notices.
+    pub fn scan_files(&self, files: &[AnyFile]) -> SecretsScan {
         let mut scan = SecretsScan::default();
-        for error in walked.errors {
-            scan.notices.push(Notice {
-                level: if error.unchecked {
-                    NoticeLevel::Error
-                } else {
-                    NoticeLevel::Warning
-                },
-                path: error.path,
-                message: error.message,
-            });
-        }
-        let results: Vec<FileOutcome> = walked
-            .files
+        let results: Vec<FileOutcome> = files
             .par_iter()
             .map(|file| match fs_err::read(&file.path) {
                 Ok(bytes) if is_binary(&bytes) => (Vec::new(), None, 0, None),

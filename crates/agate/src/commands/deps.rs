@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use agate_lang::{WalkOptions, walk_all};
+use agate_lang::AnyFile;
 use agate_model::{Finding, Notice, NoticeLevel};
 
 use crate::exit::{ExitStatus, Failure};
@@ -85,18 +85,16 @@ pub(crate) fn update() -> anyhow::Result<ExitStatus> {
 
 /// Reads the manifests under `paths` and reports each dependency version that an advisory
 /// in the store affects; unreadable manifest lines are warnings naming file:line.
-pub(crate) fn scan(root: &Path, paths: &[PathBuf], walk: &WalkOptions) -> anyhow::Result<DepsScan> {
-    let walked = walk_all(root, paths, walk);
+pub(crate) fn scan(root: &Path, walked: &[AnyFile]) -> anyhow::Result<DepsScan> {
     let files: Vec<(String, PathBuf)> = walked
-        .files
-        .into_iter()
+        .iter()
         .filter(|file| {
             file.path
                 .file_name()
                 .and_then(|name| name.to_str())
                 .is_some_and(agate_deps::is_manifest)
         })
-        .map(|file| (file.relative, file.path))
+        .map(|file| (file.relative.clone(), file.path.clone()))
         .collect();
     let bytes = files
         .iter()

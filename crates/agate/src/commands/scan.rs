@@ -182,9 +182,26 @@ fn analyze(
     } else {
         agate_rules::ScanOutput::default()
     };
+    // One walk over every text file feeds both the secrets and the dependency analyzers.
+    let working_tree = !args.staged && args.history.is_none();
+    let walked = (working_tree && (selection.secrets || selection.deps)).then(|| {
+        let options = WalkOptions {
+            include_hidden: true,
+            ..walk.clone()
+        };
+        agate_lang::walk_all(root, paths, &options)
+    });
+    if let Some(walked) = &walked {
+        found
+            .notices
+            .extend(walked.errors.iter().cloned().map(Notice::from));
+    }
     let secrets = if selection.secrets {
         let (secrets, secret_notices) = crate::commands::secrets::scanner(root, policy)?;
-        let leaks = crate::commands::secrets::scan(args, &secrets, root, paths, &walk)?;
+        let leaks = match &walked {
+            Some(walked) => secrets.scan_files(&walked.files),
+            None => crate::commands::secrets::scan_git(args, &secrets, root)?,
+        };
         found.notices.extend(secret_notices);
         found.notices.extend(leaks.notices);
         found.findings.extend(leaks.findings);
@@ -202,8 +219,8 @@ fn analyze(
         None
     };
     let mut deps_found = false;
-    if selection.deps && !args.staged && args.history.is_none() {
-        let deps = crate::commands::deps::scan(root, paths, &walk)?;
+    if let (true, Some(walked)) = (selection.deps, &walked) {
+        let deps = crate::commands::deps::scan(root, &walked.files)?;
         deps_found = !deps.findings.is_empty();
         found.findings.extend(deps.findings);
         found.notices.extend(deps.notices);

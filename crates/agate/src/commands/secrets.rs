@@ -1,11 +1,11 @@
 //! The secrets analyzer in `scan` and `gate`: which analyzers run (`--only`), the scanner
 //! built from the bundled rules, agate.yaml's allowlist and a gitleaks configuration, and
-//! the three sources it reads — the working tree, the staged files, or git history.
+//! the git sources it reads — the staged files or history. (The working tree is walked
+//! once in `scan.rs`, for secrets and dependencies together.)
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use agate_lang::WalkOptions;
 use agate_model::{Finding, Notice, NoticeLevel};
 use agate_policy::Policy;
 use agate_secrets::{Allowlist, AllowlistFile, SecretScanner, SecretsScan};
@@ -117,17 +117,12 @@ pub(crate) fn scanner(
     Ok((scanner, notices))
 }
 
-/// Scans what `args` asks for: the staged files, git history, or the working tree.
-pub(crate) fn scan(
+/// Scans what `--staged` or `--history` asks for: the staged files or git history.
+pub(crate) fn scan_git(
     args: &ScanArgs,
     scanner: &SecretScanner,
     root: &Path,
-    paths: &[PathBuf],
-    walk: &WalkOptions,
 ) -> anyhow::Result<SecretsScan> {
-    if !args.staged && args.history.is_none() {
-        return Ok(scanner.scan(root, paths, walk));
-    }
     let history = agate_provenance::History::open(root, agate_provenance::Classifier::builtin())
         .map_err(|error| {
             Failure::usage(format!(
