@@ -12,11 +12,21 @@ use crate::store::{Store, StoreError};
 
 /// The analyzer name of dependency findings.
 pub const DEPS_ANALYZER: &str = "deps";
+/// The analyzer name of AI anti-patterns (gate `provenance-lint` by default): packages and
+/// APIs that should not be there.
+pub const AI_PATTERNS_ANALYZER: &str = "ai-patterns";
 /// The rule of a dependency with a known vulnerability.
 pub const VULNERABLE_RULE: &str = "deps.known-vulnerability";
 
+/// What reports say about each rule of the dependency analyzer.
+pub fn rules() -> Vec<RuleDescriptor> {
+    let mut rules = vec![vulnerable_rule()];
+    rules.extend(crate::imports::import_rules());
+    rules
+}
+
 /// What reports say about [`VULNERABLE_RULE`].
-pub fn vulnerable_rule() -> RuleDescriptor {
+fn vulnerable_rule() -> RuleDescriptor {
     RuleDescriptor {
         id: VULNERABLE_RULE.to_owned(),
         language: "any".to_owned(),
@@ -75,44 +85,79 @@ fn finding(dependency: &Dependency, version: &str, advisory: &Advisory) -> Findi
         dependency.name,
         advisory.id
     );
-    Finding {
-        rule_id: VULNERABLE_RULE.to_owned(),
-        analyzer: DEPS_ANALYZER.to_owned(),
+    Draft {
+        rule_id: VULNERABLE_RULE,
+        analyzer: DEPS_ANALYZER,
         severity: severity(advisory),
         confidence: Confidence::High,
         message: format!(
             "{} {version} is affected by {}{aliases}{summary}{fix}",
             dependency.name, advisory.id
         ),
-        location: Location {
-            path: dependency.path.clone(),
-            start: Position {
-                line: dependency.line,
-                column: 1,
-            },
-            end: Position {
-                line: dependency.line,
-                column: 1,
-            },
-        },
+        path: &dependency.path,
+        line: dependency.line,
+        column: 1,
         snippet: format!("{} {version}", dependency.name),
+        code: &code,
         cwe: cwes(advisory),
         owasp: vec!["A06:2021".to_owned()],
-        ai_pattern: false,
-        fingerprint: Fingerprint::compute(&FingerprintInput {
-            rule_id: VULNERABLE_RULE,
-            path: &dependency.path,
-            code: &code,
-            scope: "",
-            occurrence: 0,
-        }),
-        gate: None,
-        tier: None,
-        ai_evidence: None,
-        commit: None,
-        status: FindingStatus::Open,
-        justification: None,
-        blocking: false,
+    }
+    .finding()
+}
+
+/// The parts of a dependency finding that vary; [`Draft::finding`] fills in the rest.
+pub(crate) struct Draft<'a> {
+    pub(crate) rule_id: &'static str,
+    pub(crate) analyzer: &'static str,
+    pub(crate) severity: Severity,
+    pub(crate) confidence: Confidence,
+    pub(crate) message: String,
+    pub(crate) path: &'a str,
+    pub(crate) line: u32,
+    pub(crate) column: u32,
+    pub(crate) snippet: String,
+    /// What identifies the finding in its file, for the fingerprint.
+    pub(crate) code: &'a str,
+    pub(crate) cwe: Vec<String>,
+    pub(crate) owasp: Vec<String>,
+}
+
+impl Draft<'_> {
+    pub(crate) fn finding(self) -> Finding {
+        let position = Position {
+            line: self.line,
+            column: self.column,
+        };
+        Finding {
+            rule_id: self.rule_id.to_owned(),
+            analyzer: self.analyzer.to_owned(),
+            severity: self.severity,
+            confidence: self.confidence,
+            message: self.message,
+            location: Location {
+                path: self.path.to_owned(),
+                start: position,
+                end: position,
+            },
+            snippet: self.snippet,
+            cwe: self.cwe,
+            owasp: self.owasp,
+            ai_pattern: self.analyzer == AI_PATTERNS_ANALYZER,
+            fingerprint: Fingerprint::compute(&FingerprintInput {
+                rule_id: self.rule_id,
+                path: self.path,
+                code: self.code,
+                scope: "",
+                occurrence: 0,
+            }),
+            gate: None,
+            tier: None,
+            ai_evidence: None,
+            commit: None,
+            status: FindingStatus::Open,
+            justification: None,
+            blocking: false,
+        }
     }
 }
 

@@ -21,6 +21,7 @@
 #![warn(missing_docs)]
 
 mod findings;
+mod imports;
 mod manifest;
 mod maven;
 mod maven_pom;
@@ -28,16 +29,19 @@ mod npm;
 mod osv;
 mod project;
 mod pypi;
+mod stdlib;
 mod store;
 mod version;
 
-pub use findings::{DEPS_ANALYZER, VULNERABLE_RULE, vulnerabilities, vulnerable_rule};
+pub use findings::{AI_PATTERNS_ANALYZER, DEPS_ANALYZER, VULNERABLE_RULE, rules, vulnerabilities};
+pub use imports::{ImportCheck, UNDECLARED_RULE, UNKNOWN_API_RULE, UsedPackage, check_imports};
 pub use manifest::{Dependency, ManifestProblem, Parsed};
 pub use maven::MavenVersion;
 pub use maven_pom::{Pom, parse_gradle_build, parse_gradle_lockfile};
 pub use npm::{parse_package_json, parse_package_lock, parse_pnpm_lock, parse_yarn_lock};
 pub use osv::{Advisory, Affected, Event, Package, Range, SeverityScore};
-pub use project::{is_manifest, read_manifests};
+pub use project::{is_manifest, manifest_ecosystem, read_manifests};
 pub use pypi::{parse_pipfile_lock, parse_pyproject, parse_python_lock, parse_requirements};
+pub use stdlib::StdlibIndex;
 pub use store::{Imported, Store, StoreError};
 pub use version::{Ecosystem, Version};

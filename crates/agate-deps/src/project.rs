@@ -8,6 +8,7 @@ use crate::manifest::{ManifestProblem, Parsed};
 use crate::maven_pom::{Pom, parse_gradle_build, parse_gradle_lockfile};
 use crate::npm::{parse_package_json, parse_package_lock, parse_pnpm_lock, parse_yarn_lock};
 use crate::pypi::{parse_pipfile_lock, parse_pyproject, parse_python_lock, parse_requirements};
+use crate::version::Ecosystem;
 
 /// Whether a file name is a manifest or lockfile agate reads.
 pub fn is_manifest(name: &str) -> bool {
@@ -30,6 +31,22 @@ pub fn is_manifest(name: &str) -> bool {
         && std::path::Path::new(name)
             .extension()
             .is_some_and(|extension| extension.eq_ignore_ascii_case("txt")))
+}
+
+/// The ecosystem a manifest or lockfile declares packages of.
+pub fn manifest_ecosystem(name: &str) -> Option<Ecosystem> {
+    if !is_manifest(name) {
+        return None;
+    }
+    Some(match name {
+        "package.json"
+        | "package-lock.json"
+        | "npm-shrinkwrap.json"
+        | "yarn.lock"
+        | "pnpm-lock.yaml" => Ecosystem::Npm,
+        "pom.xml" | "build.gradle" | "build.gradle.kts" | "gradle.lockfile" => Ecosystem::Maven,
+        _ => Ecosystem::PyPI,
+    })
 }
 
 /// Reads the manifests among `files` (`(path relative to root, path to open)`), with

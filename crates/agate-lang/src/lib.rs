@@ -19,9 +19,11 @@
 #![warn(missing_docs)]
 
 mod classify;
+pub mod imports;
 mod language;
 mod walk;
 
 pub use classify::{SourceKind, classify_source};
+pub use imports::{FileImports, Imports, imports};
 pub use language::{Language, ParseLanguageError};
 pub use walk::{AnyFile, SourceFile, Walk, WalkError, WalkOptions, walk, walk_all};

@@ -79,7 +79,8 @@ fn check_rule(rule: &Rule) -> FixtureOutcome {
         // Annotations are blanked before the scan, so a rule id in a comment can neither
         // satisfy a keyword prefilter nor be matched by a rule that reads comments.
         let text = blank_annotations(&fixture.text);
-        let (findings, notice) = engine.analyze_text(&fixture.path, fixture.language, &text);
+        let analyzed = engine.analyze_text(&fixture.path, fixture.language, &text);
+        let (findings, notice) = (analyzed.findings, analyzed.notice);
         if let Some(notice) = notice {
             outcome
                 .failures

@@ -3,7 +3,9 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use std::time::Instant;
 
-use agate_lang::{Language, SourceFile, SourceKind, WalkOptions, classify_source, walk};
+use agate_lang::{
+    FileImports, Imports, Language, SourceFile, SourceKind, WalkOptions, classify_source, walk,
+};
 use agate_model::{
     Finding, Fingerprint, FingerprintInput, Location, Notice, NoticeLevel, Position, ScanStats,
 };
@@ -37,6 +39,8 @@ pub struct ScanOptions {
     pub walk: WalkOptions,
     /// Analysis threads; 0 uses every core.
     pub threads: usize,
+    /// Also list each file's imports (from the same tree), for the dependency analyzer.
+    pub imports: bool,
 }
 
 /// What a scan found.
@@ -51,6 +55,8 @@ pub struct ScanOutput {
     /// `(path, text)` of the files that contain `agate:` comments (suppressions, AI
     /// markers), so the policy can read them without a second pass over the tree.
     pub annotated: Vec<(String, String)>,
+    /// Each parsed file's imports, ordered by path, when [`ScanOptions::imports`] asks.
+    pub imports: Vec<FileImports>,
 }
 
 /// Runs a [`RuleSet`] over files: each file is read and parsed once, every rule of its
@@ -76,7 +82,8 @@ impl Scanner {
     pub fn scan(&self, root: &Path, paths: &[PathBuf]) -> ScanOutput {
         let started = Instant::now();
         let walked = walk(root, paths, &self.options.walk);
-        let engine = Engine::new(&self.rules);
+        let mut engine = Engine::new(&self.rules);
+        engine.imports = self.options.imports;
         let analyze = || -> Vec<FileOutcome> {
             walked
                 .files
@@ -104,10 +111,18 @@ impl Scanner {
             }
             output.findings.extend(outcome.findings);
             output.notices.extend(outcome.notices);
+            if let Some(imports) = outcome.imports {
+                output.imports.push(FileImports {
+                    path: outcome.path.clone(),
+                    language: outcome.language,
+                    imports,
+                });
+            }
             if let Some(text) = outcome.annotated {
                 output.annotated.push((outcome.path, text));
             }
         }
+        output.imports.sort_by(|a, b| a.path.cmp(&b.path));
         output
             .findings
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -128,17 +143,21 @@ impl Scanner {
             return Vec::new();
         };
         let engine = Engine::new(&self.rules);
-        engine.analyze_text(relative, language, text).0
+        engine.analyze_text(relative, language, text).findings
     }
 }
 
 /// The per-scan view of a rule set: one combined matcher per language.
 pub(crate) struct Engine<'r> {
     languages: HashMap<Language, LanguageRules<'r>>,
+    /// Whether to list each file's imports.
+    imports: bool,
 }
 
 struct FileOutcome {
     path: String,
+    language: Language,
+    imports: Option<Imports>,
     annotated: Option<String>,
     analyzed: bool,
     bytes: u64,
@@ -165,12 +184,17 @@ impl<'r> Engine<'r> {
             .into_iter()
             .map(|(language, rules)| (language, LanguageRules::new(&rules)))
             .collect();
-        Engine { languages }
+        Engine {
+            languages,
+            imports: false,
+        }
     }
 
     fn analyze_file(&self, file: &SourceFile) -> FileOutcome {
         let mut outcome = FileOutcome {
             path: file.relative.clone(),
+            language: file.language,
+            imports: None,
             annotated: None,
             analyzed: false,
             bytes: 0,
@@ -211,49 +235,52 @@ impl<'r> Engine<'r> {
             }
         };
         outcome.bytes = text.len() as u64;
-        let (findings, parse_notice) = self.analyze_text(&file.relative, file.language, &text);
-        outcome.analyzed = parse_notice
+        let analyzed = self.analyze_text(&file.relative, file.language, &text);
+        outcome.analyzed = analyzed
+            .notice
             .as_ref()
             .is_none_or(|notice| notice.level != NoticeLevel::Error);
-        outcome.findings = findings;
-        outcome.notices.extend(parse_notice);
+        outcome.findings = analyzed.findings;
+        outcome.imports = analyzed.imports;
+        outcome.notices.extend(analyzed.notice);
         if text.contains(ANNOTATION_MARKER) {
             outcome.annotated = Some(text);
         }
         outcome
     }
 
-    /// Parses `text` once and runs every rule of `language` on the tree.
-    pub(crate) fn analyze_text(
-        &self,
-        relative: &str,
-        language: Language,
-        text: &str,
-    ) -> (Vec<Finding>, Option<Notice>) {
+    /// Parses `text` once, runs every rule of `language` on the tree and, when asked,
+    /// lists its imports.
+    pub(crate) fn analyze_text(&self, relative: &str, language: Language, text: &str) -> Analyzed {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let Some(rules) = self.languages.get(&language) else {
-            return (Vec::new(), None);
-        };
-        let Some(enabled) = rules.enabled(text) else {
-            return (Vec::new(), None);
-        };
+        let mut analyzed = Analyzed::default();
+        let rules = self.languages.get(&language);
+        let enabled = rules.and_then(|rules| rules.enabled(text));
+        if enabled.is_none() && !self.imports {
+            return analyzed;
+        }
         let root = match StrDoc::try_new(text, language) {
             Ok(doc) => AstGrep::doc(doc),
             Err(error) => {
-                let notice = Notice {
+                analyzed.notice = Some(Notice {
                     level: NoticeLevel::Error,
                     path: Some(relative.to_owned()),
                     message: format!("not scanned: the parser failed ({error})"),
-                };
-                return (Vec::new(), Some(notice));
+                });
+                return analyzed;
             }
         };
-        let notice = syntax_error_notice(relative, &root);
-        let mut findings = Vec::new();
+        analyzed.notice = syntax_error_notice(relative, &root);
+        if self.imports {
+            analyzed.imports = Some(agate_lang::imports(language, &root.root()));
+        }
+        let (Some(rules), Some(enabled)) = (rules, enabled) else {
+            return analyzed;
+        };
         let mut seen = HashMap::new();
         for (rule, config, node_match) in rules.matches(&root, &enabled) {
             let message = config.get_message(&node_match);
-            findings.push(build_finding(
+            analyzed.findings.push(build_finding(
                 rule,
                 relative,
                 text,
@@ -262,10 +289,21 @@ impl<'r> Engine<'r> {
                 &mut seen,
             ));
         }
-        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        drop_nested_matches(&mut findings);
-        (findings, notice)
+        analyzed
+            .findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        drop_nested_matches(&mut analyzed.findings);
+        analyzed
     }
+}
+
+/// What one parse of a file gave.
+#[derive(Default)]
+pub(crate) struct Analyzed {
+    pub(crate) findings: Vec<Finding>,
+    /// A syntax error (warning) or a parser failure (error).
+    pub(crate) notice: Option<Notice>,
+    pub(crate) imports: Option<Imports>,
 }
 
 /// Keeps one finding per rule for nested matches: `fs.readFile(path.join(base, req.x))`

@@ -1,8 +1,9 @@
 //! The dependency analyzer in `scan` and `gate`, and `agate db`.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use agate_lang::AnyFile;
+use agate_lang::{AnyFile, FileImports};
 use agate_model::{Finding, Notice, NoticeLevel};
 
 use crate::exit::{ExitStatus, Failure};
@@ -83,9 +84,16 @@ pub(crate) fn update() -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Pass)
 }
 
-/// Reads the manifests under `paths` and reports each dependency version that an advisory
-/// in the store affects; unreadable manifest lines are warnings naming file:line.
-pub(crate) fn scan(root: &Path, walked: &[AnyFile]) -> anyhow::Result<DepsScan> {
+/// Reads the manifests under `paths`, reports each dependency version that an advisory in
+/// the store affects (when `vulnerabilities`), and checks the code's imports against the
+/// manifests and the standard libraries; unreadable manifest lines are warnings naming
+/// file:line.
+pub(crate) fn scan(
+    root: &Path,
+    walked: &[AnyFile],
+    imports: &[FileImports],
+    vulnerabilities: bool,
+) -> anyhow::Result<DepsScan> {
     let files: Vec<(String, PathBuf)> = walked
         .iter()
         .filter(|file| {
@@ -102,6 +110,12 @@ pub(crate) fn scan(root: &Path, walked: &[AnyFile]) -> anyhow::Result<DepsScan> 
         .map(|metadata| metadata.len())
         .sum();
     let manifests = files.len() as u64;
+    let ecosystems: BTreeSet<agate_deps::Ecosystem> = files
+        .iter()
+        .filter_map(|(relative, _)| {
+            agate_deps::manifest_ecosystem(relative.rsplit('/').next().unwrap_or(relative))
+        })
+        .collect();
     let parsed = agate_deps::read_manifests(root, &files);
     let mut notices: Vec<Notice> = parsed
         .problems
@@ -122,15 +136,21 @@ pub(crate) fn scan(root: &Path, walked: &[AnyFile]) -> anyhow::Result<DepsScan> 
         manifests,
         bytes,
     };
-    if !parsed.dependencies.is_empty() && store.is_empty() {
+    let checked = agate_deps::check_imports(imports, &parsed.dependencies, &ecosystems);
+    scan.findings.extend(checked.findings);
+    if !vulnerabilities {
+        // Only the import checks were asked for.
+    } else if !parsed.dependencies.is_empty() && store.is_empty() {
         notices.push(Notice {
             level: NoticeLevel::Warning,
             path: None,
             message: "no vulnerability advisories imported, so dependencies were not checked for known vulnerabilities (`agate db import PATH`)".to_owned(),
         });
     } else if !parsed.dependencies.is_empty() {
-        scan.findings = agate_deps::vulnerabilities(&parsed.dependencies, &store)
-            .map_err(|error| Failure::usage(error.to_string()))?;
+        scan.findings.extend(
+            agate_deps::vulnerabilities(&parsed.dependencies, &store)
+                .map_err(|error| Failure::usage(error.to_string()))?,
+        );
     }
     scan.notices = notices;
     Ok(scan)

@@ -29,7 +29,6 @@ const POLICY_RULES: &[&str] = &[
     "agate.suppression-unknown-rule",
     "agate.suppression-unused",
     agate_policy::SIGNOFF_RULE,
-    agate_deps::VULNERABLE_RULE,
 ];
 
 /// What the run is for.
@@ -81,7 +80,6 @@ pub(crate) fn evaluate(
         found,
         scanner,
         secrets,
-        deps_found,
     } = analyze(args, &policy, &selection, rules, &root, &paths)?;
 
     let mut notices = found.notices;
@@ -138,7 +136,7 @@ pub(crate) fn evaluate(
         unchecked,
     };
     let (findings, verdict) = decide(&root, &policy, &context, findings, &notices)?;
-    let descriptors = descriptors(&scanner, secrets.as_ref(), deps_found, &findings);
+    let descriptors = descriptors(&scanner, secrets.as_ref(), &findings);
     let report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
         tool: Tool {
@@ -159,8 +157,6 @@ struct Analysis {
     found: agate_rules::ScanOutput,
     scanner: Scanner,
     secrets: Option<agate_secrets::SecretScanner>,
-    /// Whether the dependency analyzer reported anything (for its rule descriptor).
-    deps_found: bool,
 }
 
 /// Runs the analyzers `--only` selects — structural rules, secrets — and merges what they
@@ -173,17 +169,32 @@ fn analyze(
     root: &Path,
     paths: &[PathBuf],
 ) -> anyhow::Result<Analysis> {
-    let options = scan_options(args, policy);
+    let mut options = scan_options(args, policy);
+    let working_tree = !args.staged && args.history.is_none();
+    // The dependency analyzer reads imports off the trees the structural scan parses.
+    options.imports = selection.deps && working_tree;
     let walk = options.walk.clone();
-    let scanner = Scanner::new(rules, options);
     let started = std::time::Instant::now();
-    let mut found = if selection.rules {
-        scanner.scan(root, paths)
+    let (scanner, mut found) = if selection.rules {
+        let scanner = Scanner::new(rules, options);
+        let found = scanner.scan(root, paths);
+        (scanner, found)
+    } else if options.imports {
+        let found =
+            Scanner::new(agate_rules::RuleSet::default(), options.clone()).scan(root, paths);
+        let found = agate_rules::ScanOutput {
+            imports: found.imports,
+            notices: found.notices,
+            ..agate_rules::ScanOutput::default()
+        };
+        (Scanner::new(rules, options), found)
     } else {
-        agate_rules::ScanOutput::default()
+        (
+            Scanner::new(rules, options),
+            agate_rules::ScanOutput::default(),
+        )
     };
     // One walk over every text file feeds both the secrets and the dependency analyzers.
-    let working_tree = !args.staged && args.history.is_none();
     let walked = (working_tree && (selection.secrets || selection.deps)).then(|| {
         let options = WalkOptions {
             include_hidden: true,
@@ -218,10 +229,17 @@ fn analyze(
     } else {
         None
     };
-    let mut deps_found = false;
     if let (true, Some(walked)) = (selection.deps, &walked) {
-        let deps = crate::commands::deps::scan(root, &walked.files)?;
-        deps_found = !deps.findings.is_empty();
+        let vulnerabilities = selection
+            .keep
+            .as_ref()
+            .is_none_or(|keep| keep.contains(agate_deps::DEPS_ANALYZER));
+        let deps = crate::commands::deps::scan(
+            root,
+            &walked.files,
+            &std::mem::take(&mut found.imports),
+            vulnerabilities,
+        )?;
         found.findings.extend(deps.findings);
         found.notices.extend(deps.notices);
         // Manifests are text files the secrets pass already counted, when it ran.
@@ -229,11 +247,7 @@ fn analyze(
         found.stats.bytes = found.stats.bytes.max(deps.bytes);
     }
     found.stats.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    if let Some(keep) = &selection.keep {
-        found
-            .findings
-            .retain(|finding| keep.contains(&finding.analyzer));
-    }
+    found.findings.retain(|finding| selection.keeps(finding));
     crate::commands::secrets::drop_duplicates(&mut found.findings);
     found
         .findings
@@ -246,7 +260,6 @@ fn analyze(
         found,
         scanner,
         secrets,
-        deps_found,
     })
 }
 
@@ -262,6 +275,7 @@ fn rules_for(
     let mut known: BTreeSet<String> = agate_secrets::bundled_rule_ids()
         .into_iter()
         .chain(POLICY_RULES.iter().map(|&id| (*id).to_owned()))
+        .chain(agate_deps::rules().into_iter().map(|rule| rule.id))
         .collect();
     for dir in &policy.secrets().rule_dirs {
         known.extend(agate_secrets::rule_ids_in(dir));
@@ -305,6 +319,7 @@ fn scan_options(args: &ScanArgs, policy: &Policy) -> ScanOptions {
             include_hidden: false,
         },
         threads: args.threads,
+        imports: false,
     }
 }
 
@@ -387,7 +402,6 @@ fn gate_policy_denials(
 fn descriptors(
     scanner: &Scanner,
     secrets: Option<&agate_secrets::SecretScanner>,
-    deps_found: bool,
     findings: &[agate_model::Finding],
 ) -> Vec<agate_model::RuleDescriptor> {
     let referenced: BTreeSet<&str> = findings
@@ -403,9 +417,11 @@ fn descriptors(
     if let Some(secrets) = secrets {
         descriptors.extend(secrets.descriptors(findings));
     }
-    if deps_found {
-        descriptors.push(agate_deps::vulnerable_rule());
-    }
+    descriptors.extend(
+        agate_deps::rules()
+            .into_iter()
+            .filter(|rule| referenced.contains(rule.id.as_str())),
+    );
     descriptors
 }
 

@@ -63,8 +63,17 @@ impl Selection {
         Ok(Selection {
             rules: only.contains("sast") || only.contains("ai-patterns"),
             secrets: only.contains("secrets") || only.contains("ai-patterns"),
-            deps: only.contains("deps"),
+            deps: only.contains("deps") || only.contains("ai-patterns"),
             keep: Some(only),
+        })
+    }
+
+    /// Whether a finding belongs to a selected analyzer. The dependency analyzer's
+    /// hallucination findings are AI anti-patterns, and also belong to `--only deps`.
+    pub(crate) fn keeps(&self, finding: &agate_model::Finding) -> bool {
+        self.keep.as_ref().is_none_or(|keep| {
+            keep.contains(&finding.analyzer)
+                || keep.contains(agate_deps::DEPS_ANALYZER) && finding.rule_id.starts_with("deps.")
         })
     }
 }

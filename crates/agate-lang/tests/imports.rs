@@ -1,0 +1,197 @@
+//! Imports and member chains read off real syntax trees.
+
+use agate_lang::{Imports, Language, imports};
+use ast_grep_core::tree_sitter::LanguageExt;
+
+fn read(language: Language, source: &str) -> Imports {
+    let root = language.ast_grep(source);
+    imports(language, &root.root())
+}
+
+fn modules(found: &Imports) -> Vec<(&str, u32)> {
+    found
+        .modules
+        .iter()
+        .map(|module| (module.module.as_str(), module.line))
+        .collect()
+}
+
+fn members(found: &Imports) -> Vec<(String, u32)> {
+    found
+        .members
+        .iter()
+        .map(|member| {
+            (
+                format!("{}:{}", member.module, member.path.join(".")),
+                member.line,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn python_imports_bindings_and_chains() {
+    let source = "\
+import os
+import numpy as np, yaml
+import xml.etree.ElementTree
+from json import loads, parse as p
+from . import sibling
+from .pkg import thing
+from os import path
+
+os.path.joinpath('a', 'b')
+np.array([1])
+path.exists('x')
+xml.etree.ElementTree.parse('f')
+p('{}')
+";
+    let found = read(Language::Python, source);
+    assert_eq!(
+        modules(&found),
+        [
+            ("os", 1),
+            ("numpy", 2),
+            ("yaml", 2),
+            ("xml.etree.ElementTree", 3),
+            ("json", 4),
+            ("os", 7)
+        ]
+    );
+    assert_eq!(
+        members(&found),
+        [
+            ("json:loads".to_owned(), 4),
+            ("json:parse".to_owned(), 4),
+            ("os:path".to_owned(), 7),
+            ("os:path.joinpath".to_owned(), 9),
+            ("numpy:array".to_owned(), 10),
+            ("os:path.exists".to_owned(), 11),
+            ("xml:etree.ElementTree.parse".to_owned(), 12),
+        ]
+    );
+    let joinpath = &found.members[3];
+    assert_eq!((joinpath.line, joinpath.column), (9, 4));
+}
+
+#[test]
+fn imports_in_try_blocks_are_optional() {
+    let source = "\
+import yaml
+try:
+    import ujson as json
+except ImportError:
+    import json
+";
+    let found = read(Language::Python, source);
+    let optional: Vec<(&str, bool)> = found
+        .modules
+        .iter()
+        .map(|module| (module.module.as_str(), module.optional))
+        .collect();
+    assert_eq!(optional, [("yaml", false), ("ujson", true), ("json", true)]);
+}
+
+#[test]
+fn python_names_rebound_by_the_file_are_not_followed() {
+    let source = "\
+import json
+import re
+
+def handle(json):
+    return json.parse(json)
+
+for re in patterns:
+    re.whatever()
+";
+    let found = read(Language::Python, source);
+    assert!(members(&found).is_empty(), "{:?}", found.members);
+}
+
+#[test]
+fn javascript_imports_requires_and_chains() {
+    let source = "\
+import fs from 'fs';
+import * as path from \"node:path\";
+import { readFileAsync, promises as p } from 'fs';
+import express from 'express';
+import debounce from 'lodash/debounce';
+import type { Foo } from '@scope/types/sub';
+import './local.js';
+const cp = require('child_process');
+const { spawnAsync, exec: run } = require('node:child_process');
+export { x } from 'left-pad';
+const lazy = await import('chalk');
+
+fs.readFileAsync('a');
+fs.promises.readFile('a');
+path.joinPaths('a');
+cp.execSync('ls');
+p.readFile('b');
+";
+    let found = read(Language::TypeScript, source);
+    assert_eq!(
+        modules(&found),
+        [
+            ("fs", 1),
+            ("node:path", 2),
+            ("fs", 3),
+            ("express", 4),
+            ("lodash/debounce", 5),
+            ("@scope/types/sub", 6),
+            ("./local.js", 7),
+            ("child_process", 8),
+            ("node:child_process", 9),
+            ("left-pad", 10),
+            ("chalk", 11),
+        ]
+    );
+    assert_eq!(
+        members(&found),
+        [
+            ("fs:readFileAsync".to_owned(), 3),
+            ("fs:promises".to_owned(), 3),
+            ("@scope/types/sub:Foo".to_owned(), 6),
+            ("node:child_process:spawnAsync".to_owned(), 9),
+            ("node:child_process:exec".to_owned(), 9),
+            ("fs:readFileAsync".to_owned(), 13),
+            ("fs:promises.readFile".to_owned(), 14),
+            ("node:path:joinPaths".to_owned(), 15),
+            ("child_process:execSync".to_owned(), 16),
+            ("fs:promises.readFile".to_owned(), 17),
+        ]
+    );
+}
+
+#[test]
+fn javascript_shadowed_names_are_not_followed() {
+    let source = "\
+const fs = require('fs');
+function read(fs) { return fs.readFileAsync('x'); }
+";
+    let found = read(Language::JavaScript, source);
+    assert_eq!(modules(&found), [("fs", 1)]);
+    assert!(found.members.is_empty(), "{:?}", found.members);
+}
+
+#[test]
+fn java_imports() {
+    let source = "\
+package com.example.app;
+
+import java.util.List;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import com.fasterxml.jackson.databind.*;
+
+class A {}
+";
+    let found = read(Language::Java, source);
+    assert_eq!(
+        modules(&found),
+        [
+            ("java.util.List", 3),
+            ("org.junit.jupiter.api.Assertions.assertEquals", 4),
+            ("com.fasterxml.jackson.databind", 5),
+        ]
+    );
+}
