@@ -22,6 +22,7 @@ pub const VULNERABLE_RULE: &str = "deps.known-vulnerability";
 pub fn rules() -> Vec<RuleDescriptor> {
     let mut rules = vec![vulnerable_rule()];
     rules.extend(crate::imports::import_rules());
+    rules.extend(crate::suspicious::package_rules());
     rules
 }
 

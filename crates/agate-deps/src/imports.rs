@@ -10,6 +10,7 @@ use agate_model::{Confidence, RuleDescriptor, Severity};
 use crate::findings::{AI_PATTERNS_ANALYZER, Draft};
 use crate::manifest::Dependency;
 use crate::stdlib::StdlibIndex;
+use crate::suspicious::PackageUse;
 use crate::version::Ecosystem;
 
 /// The rule of an import no manifest declares.
@@ -23,22 +24,7 @@ pub struct ImportCheck {
     /// Undeclared imports and unknown standard-library members.
     pub findings: Vec<agate_model::Finding>,
     /// The packages behind undeclared imports, for the registry and typosquat checks.
-    pub undeclared: Vec<UsedPackage>,
-}
-
-/// A package the code uses, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UsedPackage {
-    /// Its ecosystem.
-    pub ecosystem: Ecosystem,
-    /// The registry name agate takes it to be (`PyYAML` for `import yaml`).
-    pub name: String,
-    /// The file that uses it, relative to the scan root.
-    pub path: String,
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
+    pub undeclared: Vec<PackageUse>,
 }
 
 /// Checks each file's imports. `manifests` are the ecosystems the project has a manifest
@@ -79,12 +65,13 @@ pub fn check_imports(
                         .findings
                         .push(undeclared_finding(&file.path, import, ecosystem, &package));
                     if ecosystem != Ecosystem::Maven {
-                        check.undeclared.push(UsedPackage {
+                        check.undeclared.push(PackageUse {
                             ecosystem,
                             name: package,
                             path: file.path.clone(),
                             line: import.line,
                             column: import.column,
+                            snippet: import.text.clone(),
                         });
                     }
                 }
@@ -178,7 +165,9 @@ impl Declared {
         for dependency in dependencies {
             match dependency.ecosystem {
                 Ecosystem::PyPI => {
-                    declared.python.insert(normalize_python(&dependency.name));
+                    declared
+                        .python
+                        .insert(Ecosystem::PyPI.normalize_name(&dependency.name));
                 }
                 Ecosystem::Npm => {
                     declared.npm.insert(dependency.name.clone());
@@ -228,24 +217,6 @@ impl LocalModules {
     }
 }
 
-/// PEP 503 normalization: lowercase, runs of `-`, `_` and `.` become `-`.
-pub(crate) fn normalize_python(name: &str) -> String {
-    let mut normalized = String::with_capacity(name.len());
-    let mut separator = false;
-    for character in name.chars() {
-        if matches!(character, '-' | '_' | '.') {
-            separator = true;
-        } else {
-            if separator && !normalized.is_empty() {
-                normalized.push('-');
-            }
-            separator = false;
-            normalized.push(character.to_ascii_lowercase());
-        }
-    }
-    normalized
-}
-
 /// `import-name distribution…` from `data/python-import-names.txt`.
 static PYTHON_DISTRIBUTIONS: LazyLock<HashMap<&'static str, Vec<&'static str>>> =
     LazyLock::new(|| {
@@ -277,9 +248,13 @@ fn python_import(module: &str, declared: &Declared, local: &LocalModules) -> Opt
             prefix.push('.');
         }
         prefix.push_str(part);
-        prefixes.push(normalize_python(&prefix));
+        prefixes.push(Ecosystem::PyPI.normalize_name(&prefix));
     }
-    let is_declared = |name: &str| declared.python.contains(&normalize_python(name));
+    let is_declared = |name: &str| {
+        declared
+            .python
+            .contains(&Ecosystem::PyPI.normalize_name(name))
+    };
     let found = prefixes.iter().any(|candidate| {
         declared.python.contains(candidate)
             || ["python-", "py"]
@@ -499,13 +474,6 @@ pub(crate) fn import_rules() -> Vec<RuleDescriptor> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn python_names_normalize_like_pep_503() {
-        assert_eq!(normalize_python("Ruamel.YAML"), "ruamel-yaml");
-        assert_eq!(normalize_python("typing__extensions"), "typing-extensions");
-        assert_eq!(normalize_python("PyYAML"), "pyyaml");
-    }
 
     #[test]
     fn npm_package_of_a_specifier() {

@@ -29,12 +29,14 @@ mod npm;
 mod osv;
 mod project;
 mod pypi;
+mod registry;
 mod stdlib;
 mod store;
+mod suspicious;
 mod version;
 
 pub use findings::{AI_PATTERNS_ANALYZER, DEPS_ANALYZER, VULNERABLE_RULE, rules, vulnerabilities};
-pub use imports::{ImportCheck, UNDECLARED_RULE, UNKNOWN_API_RULE, UsedPackage, check_imports};
+pub use imports::{ImportCheck, UNDECLARED_RULE, UNKNOWN_API_RULE, check_imports};
 pub use manifest::{Dependency, ManifestProblem, Parsed};
 pub use maven::MavenVersion;
 pub use maven_pom::{Pom, parse_gradle_build, parse_gradle_lockfile};
@@ -42,6 +44,8 @@ pub use npm::{parse_package_json, parse_package_lock, parse_pnpm_lock, parse_yar
 pub use osv::{Advisory, Affected, Event, Package, Range, SeverityScore};
 pub use project::{is_manifest, manifest_ecosystem, read_manifests};
 pub use pypi::{parse_pipfile_lock, parse_pyproject, parse_python_lock, parse_requirements};
+pub use registry::{Lookup, PackageList, Presence, Registry, RegistryUrls};
 pub use stdlib::StdlibIndex;
 pub use store::{Imported, Store, StoreError};
+pub use suspicious::{NONEXISTENT_RULE, PackageUse, Popular, TYPOSQUAT_RULE, suspicious_packages};
 pub use version::{Ecosystem, Version};

@@ -45,6 +45,7 @@ pub use options::{Baselining, GateSelection, IdentityOptions, Suppressing};
 pub use rego::deny_messages;
 pub use remote::RemoteOptions;
 pub use resolve::{
-    Environment, Gate, Origin, Overrides, Policy, RulePolicy, SecretsSettings, TierPolicy, resolve,
+    DepsSettings, Environment, Gate, Origin, Overrides, Policy, RulePolicy, SecretsSettings,
+    TierPolicy, resolve,
 };
 pub use suppress::{Suppression, parse_suppressions};

@@ -37,6 +37,20 @@ pub(crate) struct PolicyOptions {
     pub(crate) provenance: Option<ProvenanceOptions>,
     /// The secrets analyzer: allowlists and a gitleaks configuration.
     pub(crate) secrets: Option<SecretsOptions>,
+    /// The dependency analyzer: registry checks, known and popular package lists.
+    pub(crate) deps: Option<DepsOptions>,
+}
+
+/// Dependency analyzer settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DepsOptions {
+    /// Ask the package registries whether declared and imported packages exist.
+    pub(crate) registry_check: Option<bool>,
+    /// Files of packages known to exist (private ones), relative to this file.
+    pub(crate) known_packages: Option<Vec<String>>,
+    /// Files of popular package names that typosquats imitate, relative to this file.
+    pub(crate) popular_packages: Option<Vec<String>>,
 }
 
 /// Secrets settings.

@@ -129,6 +129,12 @@ fn store(path: &Path, text: &str) {
 #[cfg(feature = "https")]
 fn download(url: &str, timeout: Duration) -> Result<String, String> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
+        // The system's certificate store: pipelines behind a TLS-inspecting proxy trust its CA there.
+        .tls_config(
+            ureq::tls::TlsConfig::builder()
+                .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+                .build(),
+        )
         .timeout_global(Some(timeout))
         .build()
         .into();

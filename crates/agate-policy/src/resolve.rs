@@ -120,7 +120,30 @@ pub struct Policy {
     require_signoff: bool,
     approvers: Vec<String>,
     secrets: SecretsSettings,
+    deps: DepsSettings,
     origins: BTreeMap<String, Origin>,
+}
+
+/// The dependency analyzer's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DepsSettings {
+    /// Whether to ask package registries if declared and imported packages exist.
+    pub registry_check: bool,
+    /// Files listing packages known to exist (private packages), resolved against the file
+    /// that named them.
+    pub known_packages: Vec<PathBuf>,
+    /// Files listing more popular names for the typosquat check.
+    pub popular_packages: Vec<PathBuf>,
+}
+
+impl Default for DepsSettings {
+    fn default() -> DepsSettings {
+        DepsSettings {
+            registry_check: true,
+            known_packages: Vec::new(),
+            popular_packages: Vec::new(),
+        }
+    }
 }
 
 /// The secrets analyzer's settings.
@@ -152,6 +175,11 @@ impl Policy {
     /// The secrets analyzer's settings (lists accumulate across files).
     pub fn secrets(&self) -> &SecretsSettings {
         &self.secrets
+    }
+
+    /// The dependency analyzer's settings (lists accumulate across files).
+    pub fn deps(&self) -> &DepsSettings {
+        &self.deps
     }
 
     /// Whether every AI-assisted commit of the change needs a human `Signed-off-by`.
@@ -462,6 +490,7 @@ fn built_in() -> Policy {
         require_signoff: false,
         approvers: Vec::new(),
         secrets: SecretsSettings::default(),
+        deps: DepsSettings::default(),
         ai_identities: Vec::new(),
         origins: BTreeMap::new(),
     }
@@ -864,6 +893,18 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
     }
     if let Some(secrets) = &options.secrets {
         merge_secrets(policy, secrets, layer, file, &origin)?;
+    }
+    if let Some(deps) = &options.deps {
+        if let Some(check) = deps.registry_check {
+            policy.deps.registry_check = check;
+        }
+        for (files, target) in [
+            (&deps.known_packages, &mut policy.deps.known_packages),
+            (&deps.popular_packages, &mut policy.deps.popular_packages),
+        ] {
+            target.extend(files.iter().flatten().map(|path| layer.dir.join(path)));
+        }
+        policy.origins.insert("deps".to_owned(), origin.clone());
     }
     if let Some(provenance) = &options.provenance {
         if let Some(base) = &provenance.base {

@@ -51,6 +51,12 @@ pub(crate) fn update() -> anyhow::Result<ExitStatus> {
     let downloads = store.dir().join("downloads");
     fs_err::create_dir_all(&downloads)?;
     let agent: ureq::Agent = ureq::Agent::config_builder()
+        // The system's certificate store: pipelines behind a TLS-inspecting proxy trust its CA there.
+        .tls_config(
+            ureq::tls::TlsConfig::builder()
+                .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+                .build(),
+        )
         .timeout_global(Some(std::time::Duration::from_secs(600)))
         .build()
         .into();
@@ -92,7 +98,7 @@ pub(crate) fn scan(
     root: &Path,
     walked: &[AnyFile],
     imports: &[FileImports],
-    vulnerabilities: bool,
+    settings: &DepsRun<'_>,
 ) -> anyhow::Result<DepsScan> {
     let files: Vec<(String, PathBuf)> = walked
         .iter()
@@ -137,8 +143,19 @@ pub(crate) fn scan(
         bytes,
     };
     let checked = agate_deps::check_imports(imports, &parsed.dependencies, &ecosystems);
-    scan.findings.extend(checked.findings);
-    if !vulnerabilities {
+    let (suspicious, problems) = suspicious(&store, &parsed.dependencies, &checked, settings)?;
+    notices.extend(problems);
+    // A package that does not exist says more than "undeclared" on the same line.
+    scan.findings
+        .extend(checked.findings.into_iter().filter(|finding| {
+            !suspicious.iter().any(|other| {
+                other.rule_id == agate_deps::NONEXISTENT_RULE
+                    && other.location.path == finding.location.path
+                    && other.location.start.line == finding.location.start.line
+            })
+        }));
+    scan.findings.extend(suspicious);
+    if !settings.vulnerabilities {
         // Only the import checks were asked for.
     } else if !parsed.dependencies.is_empty() && store.is_empty() {
         notices.push(Notice {
@@ -154,6 +171,110 @@ pub(crate) fn scan(
     }
     scan.notices = notices;
     Ok(scan)
+}
+
+/// How the dependency analyzer runs.
+pub(crate) struct DepsRun<'a> {
+    /// Match versions against the advisory store (not for `--only ai-patterns`).
+    pub(crate) vulnerabilities: bool,
+    /// Never ask a registry; cached answers only.
+    pub(crate) offline: bool,
+    /// `deps:` of agate.yaml.
+    pub(crate) settings: &'a agate_policy::DepsSettings,
+}
+
+/// Non-existent and typosquatted packages among the project's direct dependencies and its
+/// undeclared imports, with problems (unreadable lists, unreachable registries) as notices.
+fn suspicious(
+    store: &agate_deps::Store,
+    dependencies: &[agate_deps::Dependency],
+    checked: &agate_deps::ImportCheck,
+    run: &DepsRun<'_>,
+) -> anyhow::Result<(Vec<Finding>, Vec<Notice>)> {
+    let mut notices = Vec::new();
+    let mut known = agate_deps::PackageList::default();
+    let mut popular = agate_deps::PackageList::default();
+    for (files, list) in [
+        (&run.settings.known_packages, &mut known),
+        (&run.settings.popular_packages, &mut popular),
+    ] {
+        for file in files {
+            let text = fs_err::read_to_string(file).map_err(|error| {
+                Failure::usage(format!("deps: {error}; fix the path in agate.yaml"))
+            })?;
+            notices.extend(list.parse(&text).into_iter().map(|problem| Notice {
+                level: NoticeLevel::Warning,
+                path: Some(file.display().to_string()),
+                message: problem,
+            }));
+        }
+    }
+    let mut uses: Vec<agate_deps::PackageUse> = dependencies
+        .iter()
+        .filter(|dependency| dependency.direct && from_registry(dependency))
+        .map(|dependency| agate_deps::PackageUse {
+            ecosystem: dependency.ecosystem,
+            name: dependency.name.clone(),
+            path: dependency.path.clone(),
+            line: dependency.line,
+            column: 1,
+            snippet: format!(
+                "{} {}",
+                dependency.name,
+                dependency
+                    .requirement
+                    .as_deref()
+                    .or(dependency.version.as_deref())
+                    .unwrap_or_default()
+            )
+            .trim_end()
+            .to_owned(),
+        })
+        .collect();
+    uses.extend(checked.undeclared.iter().cloned());
+    let lookup = run.settings.registry_check.then(|| {
+        let registry = agate_deps::Registry::new(store.dir(), registry_urls(), run.offline);
+        let packages: Vec<(agate_deps::Ecosystem, String)> = uses
+            .iter()
+            .filter(|package| !known.contains(package.ecosystem, &package.name))
+            .map(|package| (package.ecosystem, package.name.clone()))
+            .collect();
+        registry.look_up(&packages)
+    });
+    if let Some(lookup) = &lookup {
+        notices.extend(lookup.problems.iter().map(|problem| Notice {
+            level: NoticeLevel::Warning,
+            path: None,
+            message: problem.clone(),
+        }));
+    }
+    let findings = agate_deps::suspicious_packages(
+        &uses,
+        lookup.as_ref(),
+        &known,
+        &agate_deps::Popular::new(&popular),
+    );
+    Ok((findings, notices))
+}
+
+/// Whether a dependency comes from the registry, not a path, URL, Git or workspace.
+fn from_registry(dependency: &agate_deps::Dependency) -> bool {
+    dependency
+        .requirement
+        .as_deref()
+        .is_none_or(|requirement| !requirement.contains([':', '/']))
+}
+
+/// Registry base URLs: `AGATE_PYPI_URL`, `AGATE_NPM_URL`, `AGATE_MAVEN_URL` (mirrors),
+/// else the public registries.
+fn registry_urls() -> agate_deps::RegistryUrls {
+    let defaults = agate_deps::RegistryUrls::default();
+    let from_env = |name: &str, default: String| std::env::var(name).unwrap_or(default);
+    agate_deps::RegistryUrls {
+        pypi: from_env("AGATE_PYPI_URL", defaults.pypi),
+        npm: from_env("AGATE_NPM_URL", defaults.npm),
+        maven: from_env("AGATE_MAVEN_URL", defaults.maven),
+    }
 }
 
 /// What the dependency analyzer found, and how much it read.

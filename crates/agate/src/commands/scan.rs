@@ -234,11 +234,16 @@ fn analyze(
             .keep
             .as_ref()
             .is_none_or(|keep| keep.contains(agate_deps::DEPS_ANALYZER));
+        let run = crate::commands::deps::DepsRun {
+            vulnerabilities,
+            offline: args.offline,
+            settings: policy.deps(),
+        };
         let deps = crate::commands::deps::scan(
             root,
             &walked.files,
             &std::mem::take(&mut found.imports),
-            vulnerabilities,
+            &run,
         )?;
         found.findings.extend(deps.findings);
         found.notices.extend(deps.notices);
