@@ -110,7 +110,12 @@ pub fn check_imports(
             } else {
                 "Node.js"
             };
-            let owner = std::iter::once(member.module.as_str())
+            let shown = member
+                .module
+                .strip_prefix("node:")
+                .unwrap_or(&member.module)
+                .replace('/', ".");
+            let owner = std::iter::once(shown.as_str())
                 .chain(member.path[..missing].iter().map(String::as_str))
                 .collect::<Vec<_>>()
                 .join(".");
@@ -396,7 +401,7 @@ fn undeclared_finding(
         ),
         Ecosystem::Npm => (format!("the package `{package}`"), "package.json"),
         Ecosystem::Maven => (
-            format!("a dependency with groupId `{package}`…"),
+            format!("a dependency whose groupId starts with `{package}`"),
             "pom.xml or build.gradle",
         ),
     };

@@ -71,10 +71,14 @@ fn vulnerable_dependencies_are_flagged_where_they_are_declared() {
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&unchecked.stdout).unwrap();
     assert!(
-        report["notices"][0]["message"]
-            .as_str()
+        report["notices"]
+            .as_array()
             .unwrap()
-            .contains("agate db import"),
+            .iter()
+            .any(|notice| notice["message"]
+                .as_str()
+                .unwrap()
+                .contains("agate db import")),
         "{}",
         report["notices"]
     );
@@ -275,5 +279,286 @@ fn db_update_downloads_and_imports_each_export() {
     assert!(
         String::from_utf8_lossy(&failed.stderr)
             .contains("cannot download http://127.0.0.1:9/PyPI/all.zip")
+    );
+}
+
+/// A service in three languages whose code imports packages: declared, undeclared,
+/// standard, local, and a standard-library member that does not exist.
+fn service_with_imports() -> tempfile::TempDir {
+    tree(&[
+        (
+            "requirements.txt",
+            "requests==2.32.3\nPyYAML==6.0.1\nscikit-learn==1.5.0\n",
+        ),
+        (
+            "app/main.py",
+            "import os\nimport json\nimport yaml\nimport sklearn.linear_model\nimport requests\nimport toml\nfrom app import helpers\nfrom . import views\ntry:\n    import ujson\nexcept ImportError:\n    ujson = None\n\n\ndef load(path):\n    os.path.join(path, 'x')\n    return json.parse(open(path).read())\n",
+        ),
+        (
+            "app/helpers.py",
+            "import os.path\nos.path.joinpath('a', 'b')\n",
+        ),
+        (
+            "web/package.json",
+            "{\n  \"name\": \"web\",\n  \"dependencies\": {\n    \"express\": \"^4.19.0\",\n    \"lodash\": \"^4.17.21\",\n    \"@aws-sdk/client-s3\": \"^3.600.0\"\n  }\n}\n",
+        ),
+        (
+            "web/server.js",
+            "const express = require('express');\nconst fs = require('node:fs');\nconst path = require('path');\nconst merge = require('lodash/merge');\nconst { S3Client } = require('@aws-sdk/client-s3');\nconst axios = require('axios');\nconst util = require('./util');\n\nfs.readFileAsync('config.json');\npath.join('a', 'b');\n",
+        ),
+        (
+            "service/pom.xml",
+            "<project>\n  <artifactId>service</artifactId>\n  <dependencies>\n    <dependency>\n      <groupId>org.apache.logging.log4j</groupId>\n      <artifactId>log4j-core</artifactId>\n      <version>2.17.1</version>\n    </dependency>\n  </dependencies>\n</project>\n",
+        ),
+        (
+            "service/src/main/java/com/bank/service/App.java",
+            "package com.bank.service;\n\nimport java.util.List;\nimport org.apache.logging.log4j.LogManager;\nimport com.bank.service.model.Account;\nimport com.fasterxml.jackson.databind.ObjectMapper;\n\nclass App {}\n",
+        ),
+    ])
+}
+
+/// `(rule, path, line)` of each SARIF result.
+fn sarif_results(sarif: &serde_json::Value) -> Vec<(String, String, u64)> {
+    let mut results: Vec<(String, String, u64)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|result| {
+            let location = &result["locations"][0]["physicalLocation"];
+            (
+                result["ruleId"].as_str().unwrap().to_owned(),
+                location["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+                location["region"]["startLine"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    results.sort();
+    results
+}
+
+#[test]
+fn imports_are_checked_against_manifests_and_standard_libraries() {
+    let dir = service_with_imports();
+    let output = agate(dir.path())
+        .args([
+            "scan",
+            ".",
+            "--offline",
+            "--only",
+            "deps",
+            "--format",
+            "sarif",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rule = |id: &str, path: &str, line: u64| (id.to_owned(), path.to_owned(), line);
+    assert_eq!(
+        sarif_results(&sarif),
+        [
+            rule("deps.undeclared-import", "app/main.py", 6),
+            rule(
+                "deps.undeclared-import",
+                "service/src/main/java/com/bank/service/App.java",
+                6
+            ),
+            rule("deps.undeclared-import", "web/server.js", 6),
+            rule("deps.unknown-stdlib-api", "app/helpers.py", 2),
+            rule("deps.unknown-stdlib-api", "app/main.py", 17),
+            rule("deps.unknown-stdlib-api", "web/server.js", 9),
+        ]
+    );
+    let messages: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|result| result["message"]["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`os.path.joinpath` does not exist")
+                && m.contains("did you mean `os.path.join`")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`json.parse` does not exist")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`fs.readFileAsync` does not exist")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("`toml` is imported")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("groupId starts with `com.fasterxml`")),
+        "{messages:?}"
+    );
+    let rules: Vec<&str> = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|rule| rule["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["deps.undeclared-import", "deps.unknown-stdlib-api"]);
+
+    // The gate judges them in provenance-lint, as AI anti-patterns, and does not block on
+    // medium findings of new code by default.
+    let gate = agate(dir.path())
+        .args(["gate", "--offline", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&gate.stdout).unwrap();
+    let gates: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["rule_id"].as_str().unwrap().starts_with("deps."))
+        .map(|finding| finding["gate"].as_str().unwrap())
+        .collect();
+    assert_eq!(gates, ["provenance-lint"; 6]);
+}
+
+/// A package registry on a local port: `exists` answer 200, anything else 404; each
+/// request's path is sent on the channel.
+fn serve_registry(exists: &'static [&'static str]) -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut buffer = [0u8; 4096];
+            let read = stream.read(&mut buffer).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buffer[..read]).into_owned();
+            let path = request
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or_default()
+                .to_owned();
+            let known = exists.iter().any(|name| {
+                path == format!("/{name}") || path == format!("/pypi/{name}/json")
+            });
+            let status = if known { "200 OK" } else { "404 Not Found" };
+            let _ = stream.write_all(
+                format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            );
+            let _ = sender.send(path);
+        }
+    });
+    (url, receiver)
+}
+
+#[test]
+fn packages_the_registry_does_not_know_are_flagged_and_cached() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tree(&[
+        (
+            "requirements.txt",
+            "requests==2.32.3\nflask-jwt-simple-auth==0.3.1\nreqeusts==2.0\nbank-internal-utils==1.0\n",
+        ),
+        ("private.txt", "# ours\nPyPI bank-internal-*\n"),
+        ("agate.yaml", "deps:\n  known_packages: [private.txt]\n"),
+        (
+            "package.json",
+            "{\n  \"dependencies\": {\n    \"express\": \"^4.19.0\",\n    \"expresss-validator-pro\": \"^1.0.0\",\n    \"local-lib\": \"file:../local-lib\"\n  }\n}\n",
+        ),
+        ("index.js", "const leftpad = require('left-padder-js');\n"),
+    ]);
+    let (url, requests) = serve_registry(&["requests", "reqeusts", "express"]);
+    let scan = |offline: bool, url: &str| {
+        let mut command = agate(dir.path());
+        command
+            .args(["scan", "--only", "deps", "--format", "sarif"])
+            .env("AGATE_CACHE_DIR", cache.path())
+            .env("AGATE_PYPI_URL", url)
+            .env("AGATE_NPM_URL", url);
+        if offline {
+            command.arg("--offline");
+        }
+        let output = command.output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        sarif_results(&sarif)
+    };
+    let rule = |id: &str, path: &str, line: u64| (id.to_owned(), path.to_owned(), line);
+    let expected = [
+        rule("deps.nonexistent-package", "index.js", 1),
+        rule("deps.nonexistent-package", "package.json", 4),
+        rule("deps.nonexistent-package", "requirements.txt", 2),
+        rule("deps.typosquat-suspect", "requirements.txt", 3),
+    ];
+    assert_eq!(scan(false, &url), expected);
+    let mut asked: Vec<String> = requests.try_iter().collect();
+    asked.sort();
+    // The private package, the file: dependency and anything twice are never asked.
+    assert_eq!(
+        asked,
+        [
+            "/express",
+            "/expresss-validator-pro",
+            "/left-padder-js",
+            "/pypi/flask-jwt-simple-auth/json",
+            "/pypi/reqeusts/json",
+            "/pypi/requests/json",
+        ]
+    );
+
+    // Offline, with the registry gone, the cached answers give the same findings.
+    assert_eq!(scan(true, NO_REGISTRY_HERE), expected);
+    // Online again, fresh cached answers are not asked twice.
+    assert_eq!(scan(false, &url), expected);
+    assert_eq!(requests.try_iter().count(), 0);
+}
+
+/// A port nothing listens on.
+const NO_REGISTRY_HERE: &str = "http://127.0.0.1:9";
+
+#[test]
+fn an_unreachable_registry_is_a_warning_not_a_verdict() {
+    let dir = tree(&[("requirements.txt", "made-up-package-xyz==1.0\n")]);
+    let output = agate(dir.path())
+        .args(["scan", "--only", "deps", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0);
+    assert!(
+        report["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|notice| notice["message"]
+                .as_str()
+                .unwrap()
+                .contains("cannot reach the PyPI registry")),
+        "{}",
+        report["notices"]
     );
 }

@@ -26,9 +26,21 @@ pub(crate) fn agate(dir: &Path) -> Command {
         .env_remove("CI_MERGE_REQUEST_LABELS")
         .env_remove("GITHUB_EVENT_PATH")
         .env_remove("GITHUB_BASE_REF")
-        .env_remove("CI_MERGE_REQUEST_TARGET_BRANCH_NAME");
+        .env_remove("CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
+        // Never the user's cache, never a real package registry: a closed local port
+        // answers at once (tests that need a registry serve one and override these).
+        .env(
+            "AGATE_CACHE_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("agate-cache"),
+        )
+        .env("AGATE_PYPI_URL", NO_REGISTRY)
+        .env("AGATE_NPM_URL", NO_REGISTRY)
+        .env("AGATE_MAVEN_URL", NO_REGISTRY);
     command
 }
+
+/// A registry URL nothing listens on.
+const NO_REGISTRY: &str = "http://127.0.0.1:9";
 
 /// Runs agate with `args` in `dir` and returns its exit code.
 pub(crate) fn exit_code(dir: &Path, args: &[&str]) -> Option<i32> {
