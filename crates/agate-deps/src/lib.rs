@@ -1,11 +1,11 @@
-//! agate's dependency analyzer (issue [5], in progress).
+//! agate's dependency analyzer.
 //!
-//! So far: each ecosystem's version order ([`Ecosystem`]: PEP 440, SemVer, Maven), OSV
-//! advisories ([`Advisory`]) with OSV's range semantics, and the first manifest parsers
-//! (`requirements*.txt`, `pyproject.toml` with PEP 621 and Poetry, `poetry.lock`, `uv.lock`, `Pipfile.lock`,
-//! `package.json`, `package-lock.json` v1–v3, `yarn.lock` classic and berry, `pnpm-lock.yaml`, `pom.xml` with properties, managed
-//! versions and parents, Gradle builds and lockfiles) with the line of each declaration. More
-//! formats, the local advisory store and hallucinated-package checks build on these.
+//! Each ecosystem's version order ([`Ecosystem`]: PEP 440, SemVer, Maven), OSV advisories
+//! ([`Advisory`]) with OSV's range semantics and a local [`Store`], manifest and lockfile
+//! parsers with the line of each declaration ([`read_manifests`]); imports checked against
+//! the manifests and the standard libraries ([`check_imports`], [`StdlibIndex`]); packages
+//! that no registry knows or that imitate popular ones ([`Registry`],
+//! [`suspicious_packages`]).
 //!
 //! ```
 //! use agate_deps::{Advisory, Ecosystem};

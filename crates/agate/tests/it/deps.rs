@@ -455,9 +455,9 @@ fn serve_registry(exists: &'static [&'static str]) -> (String, std::sync::mpsc::
                 .nth(1)
                 .unwrap_or_default()
                 .to_owned();
-            let known = exists.iter().any(|name| {
-                path == format!("/{name}") || path == format!("/pypi/{name}/json")
-            });
+            let known = exists
+                .iter()
+                .any(|name| path == format!("/{name}") || path == format!("/pypi/{name}/json"));
             let status = if known { "200 OK" } else { "404 Not Found" };
             let _ = stream.write_all(
                 format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
