@@ -44,31 +44,51 @@ static BUNDLED_POPULAR: LazyLock<PackageList> = LazyLock::new(|| {
 });
 
 /// Popular names to compare against: the bundled lists plus the configured ones.
-#[derive(Debug)]
+///
+/// Lookups cost a few hash probes per name, not a comparison with every popular name: each
+/// popular name is filed under its folded form and under every way of deleting one
+/// character (two names one edit apart share such a key), and candidates found that way are
+/// confirmed with the edit distance.
+#[derive(Debug, Default)]
 pub struct Popular {
-    /// Per ecosystem, each normalized name and its separator-free, homoglyph-folded form.
-    names: HashMap<Ecosystem, Vec<(String, String)>>,
+    names: Vec<(Ecosystem, String)>,
     all: HashSet<(Ecosystem, String)>,
+    /// `(ecosystem, folded name)` → indexes into `names`.
+    folded: HashMap<(Ecosystem, String), Vec<usize>>,
+    /// `(ecosystem, name or name with one character deleted)` → indexes into `names`.
+    deletions: HashMap<(Ecosystem, String), Vec<usize>>,
 }
 
 impl Popular {
     /// The bundled lists and `extra`.
     pub fn new(extra: &PackageList) -> Popular {
-        let mut popular = Popular {
-            names: HashMap::new(),
-            all: HashSet::new(),
-        };
+        let mut popular = Popular::default();
         for ecosystem in [Ecosystem::PyPI, Ecosystem::Npm, Ecosystem::Maven] {
-            for name in BUNDLED_POPULAR
+            // Sorted, so the first match (the lowest index) is the same on every run.
+            let mut names: Vec<&str> = BUNDLED_POPULAR
                 .names(ecosystem)
                 .chain(extra.names(ecosystem))
-            {
-                if popular.all.insert((ecosystem, name.to_owned())) {
+                .collect();
+            names.sort_unstable();
+            for name in names {
+                if name.chars().count() < MIN_TYPOSQUAT_LENGTH
+                    || !popular.all.insert((ecosystem, name.to_owned()))
+                {
+                    continue;
+                }
+                let index = popular.names.len();
+                popular.names.push((ecosystem, name.to_owned()));
+                popular
+                    .folded
+                    .entry((ecosystem, fold(name)))
+                    .or_default()
+                    .push(index);
+                for variant in deletions(name) {
                     popular
-                        .names
-                        .entry(ecosystem)
+                        .deletions
+                        .entry((ecosystem, variant))
                         .or_default()
-                        .push((name.to_owned(), fold(name)));
+                        .push(index);
                 }
             }
         }
@@ -83,18 +103,36 @@ impl Popular {
         {
             return None;
         }
-        let folded = fold(&name);
-        self.names
-            .get(&ecosystem)?
-            .iter()
-            .find_map(|(popular, popular_folded)| {
-                let close = popular.chars().count() >= MIN_TYPOSQUAT_LENGTH
-                    && (folded == *popular_folded
-                        || strsim::damerau_levenshtein(&name, popular) == 1
-                            && !differs_only_in_a_digit(&name, popular));
-                close.then_some(popular.as_str())
-            })
+        let look_alike = self.folded.get(&(ecosystem, fold(&name))).into_iter();
+        let one_edit = deletions(&name)
+            .into_iter()
+            .filter_map(|variant| self.deletions.get(&(ecosystem, variant)))
+            .flatten()
+            .copied()
+            .filter(|&index| {
+                let popular = &self.names[index].1;
+                strsim::damerau_levenshtein(&name, popular) == 1
+                    && !differs_only_in_a_digit(&name, popular)
+            });
+        look_alike
+            .flatten()
+            .copied()
+            .chain(one_edit)
+            .min()
+            .map(|index| self.names[index].1.as_str())
     }
+}
+
+/// `name` itself and every string made by deleting one of its characters.
+fn deletions(name: &str) -> Vec<String> {
+    let mut variants = vec![name.to_owned()];
+    for (index, character) in name.char_indices() {
+        let mut variant = String::with_capacity(name.len());
+        variant.push_str(&name[..index]);
+        variant.push_str(&name[index + character.len_utf8()..]);
+        variants.push(variant);
+    }
+    variants
 }
 
 /// Lowercase, without separators, with look-alike characters folded (`0`→`o`, `1`→`l`,

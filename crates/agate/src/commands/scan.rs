@@ -248,6 +248,7 @@ fn analyze(
         found.findings.extend(deps.findings);
         found.notices.extend(deps.notices);
         // Manifests are text files the secrets pass already counted, when it ran.
+        found.stats.rules += agate_deps::rules().len() as u64;
         found.stats.files = found.stats.files.max(deps.manifests);
         found.stats.bytes = found.stats.bytes.max(deps.bytes);
     }
