@@ -484,15 +484,25 @@ fn packages_the_registry_does_not_know_are_flagged_and_cached() {
             "{\n  \"dependencies\": {\n    \"express\": \"^4.19.0\",\n    \"expresss-validator-pro\": \"^1.0.0\",\n    \"local-lib\": \"file:../local-lib\"\n  }\n}\n",
         ),
         ("index.js", "const leftpad = require('left-padder-js');\n"),
+        (
+            "pom.xml",
+            "<project>\n  <dependencies>\n    <dependency>\n      <groupId>org.slf4j</groupId>\n      <artifactId>slf4j-api</artifactId>\n      <version>2.0.13</version>\n    </dependency>\n    <dependency>\n      <groupId>com.fasterxml.jackson</groupId>\n      <artifactId>jackson-databind-extras</artifactId>\n      <version>2.17.0</version>\n    </dependency>\n  </dependencies>\n</project>\n",
+        ),
     ]);
-    let (url, requests) = serve_registry(&["requests", "reqeusts", "express"]);
+    let (url, requests) = serve_registry(&[
+        "requests",
+        "reqeusts",
+        "express",
+        "org/slf4j/slf4j-api/maven-metadata.xml",
+    ]);
     let scan = |offline: bool, url: &str| {
         let mut command = agate(dir.path());
         command
             .args(["scan", "--only", "deps", "--format", "sarif"])
             .env("AGATE_CACHE_DIR", cache.path())
             .env("AGATE_PYPI_URL", url)
-            .env("AGATE_NPM_URL", url);
+            .env("AGATE_NPM_URL", url)
+            .env("AGATE_MAVEN_URL", url);
         if offline {
             command.arg("--offline");
         }
@@ -510,6 +520,7 @@ fn packages_the_registry_does_not_know_are_flagged_and_cached() {
     let expected = [
         rule("deps.nonexistent-package", "index.js", 1),
         rule("deps.nonexistent-package", "package.json", 4),
+        rule("deps.nonexistent-package", "pom.xml", 8),
         rule("deps.nonexistent-package", "requirements.txt", 2),
         rule("deps.typosquat-suspect", "requirements.txt", 3),
     ];
@@ -520,9 +531,11 @@ fn packages_the_registry_does_not_know_are_flagged_and_cached() {
     assert_eq!(
         asked,
         [
+            "/com/fasterxml/jackson/jackson-databind-extras/maven-metadata.xml",
             "/express",
             "/expresss-validator-pro",
             "/left-padder-js",
+            "/org/slf4j/slf4j-api/maven-metadata.xml",
             "/pypi/flask-jwt-simple-auth/json",
             "/pypi/reqeusts/json",
             "/pypi/requests/json",
