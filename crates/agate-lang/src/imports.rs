@@ -126,9 +126,11 @@ impl Collector {
     }
 
     fn bind(&mut self, name: String, module: &str, path: Vec<String>) {
-        if self.bindings.contains_key(&name) {
-            // Bound twice by imports: which one a use means depends on control flow.
-            self.rebound.insert(name);
+        if let Some(bound) = self.bindings.get(&name) {
+            // Bound to two things by imports: which one a use means depends on control flow.
+            if bound.module != module || bound.path != path {
+                self.rebound.insert(name);
+            }
             return;
         }
         self.bindings.insert(

@@ -93,6 +93,19 @@ except ImportError:
 }
 
 #[test]
+fn python_same_import_twice_still_binds() {
+    let source = "\
+import json
+
+def load(text):
+    import json
+    return json.parse(text)
+";
+    let found = read(Language::Python, source);
+    assert_eq!(members(&found), [("json:parse".to_owned(), 5)]);
+}
+
+#[test]
 fn python_names_rebound_by_the_file_are_not_followed() {
     let source = "\
 import json
