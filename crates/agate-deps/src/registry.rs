@@ -1,10 +1,9 @@
 //! Whether packages exist: PyPI, npm and Maven Central asked over HTTP with a timeout, the
 //! answers kept in a persistent cache, and lists of packages known to exist.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -27,6 +26,17 @@ pub enum Presence {
     Missing,
     /// Not asked (offline, no cached answer) or no answer.
     Unknown,
+}
+
+impl From<Option<bool>> for Presence {
+    /// A registry's answer to "does it exist?", when there was one.
+    fn from(answer: Option<bool>) -> Presence {
+        match answer {
+            Some(true) => Presence::Exists,
+            Some(false) => Presence::Missing,
+            None => Presence::Unknown,
+        }
+    }
 }
 
 /// The registries' base URLs.
@@ -167,9 +177,9 @@ impl Registry {
         }
     }
 
-    /// Looks each package up: the cache first, then (online) the registry; cache updates
-    /// are written back atomically. A registry that fails to answer once is not asked
-    /// again in this run.
+    /// Looks each package up: the cache first, then (online) the registry; the caches that
+    /// got new answers are written back atomically. A registry that fails to answer once is
+    /// not asked again in this run.
     pub fn look_up(&self, packages: &[(Ecosystem, String)]) -> Lookup {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -187,7 +197,8 @@ impl Registry {
             let cache = caches
                 .entry(ecosystem)
                 .or_insert_with(|| self.read_cache(ecosystem));
-            let fresh = cache.get(&name).filter(|answer| {
+            let known = cache.get(&name);
+            let fresh = known.filter(|answer| {
                 let age = Duration::from_secs(now.saturating_sub(answer.checked));
                 age < if answer.exists {
                     EXISTS_FOR
@@ -195,25 +206,15 @@ impl Registry {
                     MISSING_FOR
                 }
             });
-            match fresh {
+            // Offline, a stale answer is better than none.
+            match if self.offline { known } else { fresh } {
                 Some(answer) => {
-                    let presence = if answer.exists {
-                        Presence::Exists
-                    } else {
-                        Presence::Missing
-                    };
-                    lookup.answers.insert((ecosystem, name), presence);
+                    lookup
+                        .answers
+                        .insert((ecosystem, name), Presence::from(Some(answer.exists)));
                 }
-                // Offline, a stale answer is better than none.
                 None if self.offline => {
-                    let presence = cache.get(&name).map_or(Presence::Unknown, |answer| {
-                        if answer.exists {
-                            Presence::Exists
-                        } else {
-                            Presence::Missing
-                        }
-                    });
-                    lookup.answers.insert((ecosystem, name), presence);
+                    lookup.answers.insert((ecosystem, name), Presence::Unknown);
                 }
                 None => ask.push((ecosystem, name)),
             }
@@ -221,14 +222,12 @@ impl Registry {
         if ask.is_empty() {
             return lookup;
         }
-        let answered = self.ask_all(&ask);
-        for ((ecosystem, name), result) in ask.into_iter().zip(answered.answers) {
-            let presence = match result {
-                Some(true) => Presence::Exists,
-                Some(false) => Presence::Missing,
-                None => Presence::Unknown,
-            };
-            if let Some(exists) = result {
+        let (answers, problems) = self.ask_all(&ask);
+        lookup.problems = problems;
+        let mut changed = BTreeSet::new();
+        for ((ecosystem, name), answer) in ask.into_iter().zip(answers) {
+            if let Some(exists) = answer {
+                changed.insert(ecosystem);
                 caches.entry(ecosystem).or_default().insert(
                     name.clone(),
                     Answer {
@@ -237,11 +236,12 @@ impl Registry {
                     },
                 );
             }
-            lookup.answers.insert((ecosystem, name), presence);
+            lookup
+                .answers
+                .insert((ecosystem, name), Presence::from(answer));
         }
-        lookup.problems = answered.problems;
-        for (ecosystem, cache) in &caches {
-            if let Err(error) = self.write_cache(*ecosystem, cache) {
+        for ecosystem in changed {
+            if let Err(error) = self.write_cache(ecosystem, &caches[&ecosystem]) {
                 lookup.problems.push(format!(
                     "cannot save the registry cache in {}: {error}",
                     self.cache.display()
@@ -277,8 +277,9 @@ impl Registry {
         Ok(())
     }
 
-    /// Asks the registries, [`PARALLEL`] requests at a time; `None` where no answer came.
-    fn ask_all(&self, packages: &[(Ecosystem, String)]) -> Asked {
+    /// Asks the registries, [`PARALLEL`] requests at a time: one answer per package
+    /// (`None` where none came), and a problem per registry that could not be reached.
+    fn ask_all(&self, packages: &[(Ecosystem, String)]) -> (Vec<Option<bool>>, Vec<String>) {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             // The system's certificate store: pipelines behind a TLS-inspecting proxy trust its CA there.
             .tls_config(
@@ -291,52 +292,53 @@ impl Registry {
             .build()
             .into();
         let unreachable: [AtomicBool; 3] = Default::default();
-        let problems = Mutex::new(Vec::new());
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let answers: Vec<Mutex<Option<bool>>> = packages.iter().map(|_| Mutex::new(None)).collect();
+        let next = AtomicUsize::new(0);
+        // Each worker takes the next package until none is left, and hands back what it
+        // learned: `(index, answer)` pairs and the registries it could not reach.
+        let worker = || {
+            let mut learned = Vec::new();
+            let mut failed = Vec::new();
+            loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some((ecosystem, name)) = packages.get(index) else {
+                    break;
+                };
+                let down = &unreachable[ecosystem_index(*ecosystem)];
+                if down.load(Ordering::Relaxed) {
+                    continue;
+                }
+                let Some(url) = self.url(*ecosystem, name) else {
+                    continue;
+                };
+                match ask(&agent, &url) {
+                    Ok(answer) => learned.push((index, answer)),
+                    Err(error) if !down.swap(true, Ordering::Relaxed) => failed.push(format!(
+                        "cannot reach the {} registry ({error}); packages were not checked for existence there",
+                        ecosystem.as_osv()
+                    )),
+                    Err(_) => {}
+                }
+            }
+            (learned, failed)
+        };
+        let mut answers = vec![None; packages.len()];
+        let mut problems = Vec::new();
         std::thread::scope(|scope| {
-            for _ in 0..PARALLEL.min(packages.len()) {
-                scope.spawn(|| {
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((ecosystem, name)) = packages.get(index) else {
-                            break;
-                        };
-                        let down = &unreachable[ecosystem_index(*ecosystem)];
-                        if down.load(Ordering::Relaxed) {
-                            continue;
-                        }
-                        let Some(url) = self.url(*ecosystem, name) else {
-                            continue;
-                        };
-                        match ask(&agent, &url) {
-                            Ok(answer) => {
-                                if let Ok(mut slot) = answers[index].lock() {
-                                    *slot = answer;
-                                }
-                            }
-                            Err(error) => {
-                                if !down.swap(true, Ordering::Relaxed)
-                                    && let Ok(mut problems) = problems.lock()
-                                {
-                                    problems.push(format!(
-                                        "cannot reach the {} registry ({error}); packages were not checked for existence there",
-                                        ecosystem.as_osv()
-                                    ));
-                                }
-                            }
-                        }
-                    }
-                });
+            let workers: Vec<_> = (0..PARALLEL.min(packages.len()))
+                .map(|_| scope.spawn(worker))
+                .collect();
+            for handle in workers {
+                // A worker that panicked leaves its packages unanswered (`Unknown`).
+                let Ok((learned, failed)) = handle.join() else {
+                    continue;
+                };
+                for (index, answer) in learned {
+                    answers[index] = answer;
+                }
+                problems.extend(failed);
             }
         });
-        Asked {
-            answers: answers
-                .into_iter()
-                .map(|slot| slot.into_inner().ok().flatten())
-                .collect(),
-            problems: problems.into_inner().unwrap_or_default(),
-        }
+        (answers, problems)
     }
 
     fn url(&self, ecosystem: Ecosystem, name: &str) -> Option<String> {
@@ -372,11 +374,6 @@ impl Registry {
             }
         })
     }
-}
-
-struct Asked {
-    answers: Vec<Option<bool>>,
-    problems: Vec<String>,
 }
 
 fn ecosystem_index(ecosystem: Ecosystem) -> usize {

@@ -95,33 +95,34 @@ struct Collector {
     /// Names the file also binds some other way (parameters, assignments, definitions):
     /// chains through them are not followed.
     rebound: BTreeSet<String>,
-    /// `(root name, members, line, column, line text)` of every maximal dotted chain.
-    chains: Vec<(String, Vec<String>, u32, u32, String)>,
+    /// Root name, members and the first member's place of every maximal dotted chain.
+    chains: Vec<(String, Vec<String>, Place)>,
+    locator: Locator,
 }
 
 impl Collector {
     fn module(&mut self, module: String, node: &AstNode<'_>) {
-        let (line, column) = line_column(node);
+        let place = self.locator.place(node);
         let optional = node
             .ancestors()
             .any(|ancestor| ancestor.kind() == "try_statement");
         self.imports.modules.push(ImportedModule {
             module,
-            line,
-            column,
-            text: line_text(node),
+            line: place.line,
+            column: place.column,
+            text: place.text,
             optional,
         });
     }
 
     fn member(&mut self, module: &str, path: Vec<String>, node: &AstNode<'_>) {
-        let (line, column) = line_column(node);
+        let place = self.locator.place(node);
         self.imports.members.push(MemberUse {
             module: module.to_owned(),
             path,
-            line,
-            column,
-            text: line_text(node),
+            line: place.line,
+            column: place.column,
+            text: place.text,
         });
     }
 
@@ -143,7 +144,7 @@ impl Collector {
     }
 
     fn finish(mut self) -> Imports {
-        for (name, members, line, column, text) in std::mem::take(&mut self.chains) {
+        for (name, members, place) in std::mem::take(&mut self.chains) {
             if self.rebound.contains(&name) {
                 continue;
             }
@@ -155,9 +156,9 @@ impl Collector {
             self.imports.members.push(MemberUse {
                 module: binding.module.clone(),
                 path,
-                line,
-                column,
-                text,
+                line: place.line,
+                column: place.column,
+                text: place.text,
             });
         }
         self.imports.members.sort_by(|a, b| {
@@ -167,27 +168,54 @@ impl Collector {
     }
 }
 
-fn line_column(node: &AstNode<'_>) -> (u32, u32) {
-    let start = node.start_pos();
-    (
-        u32::try_from(start.line() + 1).unwrap_or(u32::MAX),
-        u32::try_from(start.column(node) + 1).unwrap_or(u32::MAX),
-    )
+/// Where a node starts: 1-based line and character column, and the line's text.
+struct Place {
+    line: u32,
+    column: u32,
+    text: String,
 }
 
-/// The line `node` starts on, cut to [`MAX_LINE_TEXT`] bytes.
-fn line_text(node: &AstNode<'_>) -> String {
-    let source = node.get_doc().get_source().as_str();
-    let start = node.range().start.min(source.len());
-    let line_start = source[..start].rfind('\n').map_or(0, |index| index + 1);
-    let line_end = source[start..]
-        .find('\n')
-        .map_or(source.len(), |index| start + index);
-    let mut end = line_end.min(line_start + MAX_LINE_TEXT);
-    while !source.is_char_boundary(end) {
-        end -= 1;
+/// Turns node starts into [`Place`]s without rescanning a whole line per node (a hostile
+/// one-line file with thousands of imports would make that quadratic): nodes mostly come
+/// in source order, so a column is counted on from the previous node on the same line.
+#[derive(Default)]
+struct Locator {
+    /// `(byte offset, 0-based line, 0-based character column)` of the last node placed.
+    last: Option<(usize, usize, usize)>,
+}
+
+impl Locator {
+    fn place(&mut self, node: &AstNode<'_>) -> Place {
+        let source = node.get_doc().get_source().as_str();
+        let offset = node.range().start.min(source.len());
+        let (line, byte_column) = node.start_pos().byte_point();
+        let line_start = offset.saturating_sub(byte_column);
+        let chars = |from: usize| {
+            source
+                .get(from..offset)
+                .map_or(0, |text| text.chars().count())
+        };
+        let column = match self.last {
+            Some((last_offset, last_line, last_column))
+                if last_line == line && last_offset <= offset =>
+            {
+                last_column + chars(last_offset)
+            }
+            _ => chars(line_start),
+        };
+        self.last = Some((offset, line, column));
+        let mut end = (line_start + MAX_LINE_TEXT).min(source.len());
+        while !source.is_char_boundary(end) {
+            end -= 1;
+        }
+        let text = source.get(line_start..end).unwrap_or_default();
+        let text = text.split('\n').next().unwrap_or_default();
+        Place {
+            line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+            column: u32::try_from(column + 1).unwrap_or(u32::MAX),
+            text: text.trim_end_matches('\r').to_owned(),
+        }
     }
-    source[line_start..end].trim_end_matches('\r').to_owned()
 }
 
 fn python(root: &AstNode<'_>) -> Imports {
@@ -324,11 +352,10 @@ fn chain(
         return;
     };
     members.reverse();
-    let (line, column) = line_column(&first_member);
-    let text = line_text(&first_member);
+    let place = collector.locator.place(&first_member);
     collector
         .chains
-        .push((current.text().into_owned(), members, line, column, text));
+        .push((current.text().into_owned(), members, place));
 }
 
 fn javascript(root: &AstNode<'_>) -> Imports {

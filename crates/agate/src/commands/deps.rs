@@ -91,14 +91,14 @@ pub(crate) fn update() -> anyhow::Result<ExitStatus> {
 }
 
 /// Reads the manifests under `paths`, reports each dependency version that an advisory in
-/// the store affects (when `vulnerabilities`), and checks the code's imports against the
+/// the store affects (when `run.vulnerabilities`), and checks the code's imports against the
 /// manifests and the standard libraries; unreadable manifest lines are warnings naming
 /// file:line.
 pub(crate) fn scan(
     root: &Path,
     walked: &[AnyFile],
     imports: &[FileImports],
-    settings: &DepsRun<'_>,
+    run: &DepsRun<'_>,
 ) -> anyhow::Result<DepsScan> {
     let files: Vec<(String, PathBuf)> = walked
         .iter()
@@ -143,7 +143,7 @@ pub(crate) fn scan(
         bytes,
     };
     let checked = agate_deps::check_imports(imports, &parsed.dependencies, &ecosystems);
-    let (suspicious, problems) = suspicious(&store, &parsed.dependencies, &checked, settings)?;
+    let (suspicious, problems) = suspicious(&store, &parsed.dependencies, &checked, run)?;
     notices.extend(problems);
     // A package that does not exist says more than "undeclared" on the same line.
     scan.findings
@@ -155,19 +155,19 @@ pub(crate) fn scan(
             })
         }));
     scan.findings.extend(suspicious);
-    if !settings.vulnerabilities {
-        // Only the import checks were asked for.
-    } else if !parsed.dependencies.is_empty() && store.is_empty() {
-        notices.push(Notice {
-            level: NoticeLevel::Warning,
-            path: None,
-            message: "no vulnerability advisories imported, so dependencies were not checked for known vulnerabilities (`agate db import PATH`)".to_owned(),
-        });
-    } else if !parsed.dependencies.is_empty() {
-        scan.findings.extend(
-            agate_deps::vulnerabilities(&parsed.dependencies, &store)
-                .map_err(|error| Failure::usage(error.to_string()))?,
-        );
+    if run.vulnerabilities && !parsed.dependencies.is_empty() {
+        if store.is_empty() {
+            notices.push(Notice {
+                level: NoticeLevel::Warning,
+                path: None,
+                message: "no vulnerability advisories imported, so dependencies were not checked for known vulnerabilities (`agate db import PATH`)".to_owned(),
+            });
+        } else {
+            scan.findings.extend(
+                agate_deps::vulnerabilities(&parsed.dependencies, &store)
+                    .map_err(|error| Failure::usage(error.to_string()))?,
+            );
+        }
     }
     scan.notices = notices;
     Ok(scan)

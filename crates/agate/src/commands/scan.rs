@@ -175,24 +175,13 @@ fn analyze(
     options.imports = selection.deps && working_tree;
     let walk = options.walk.clone();
     let started = std::time::Instant::now();
-    let (scanner, mut found) = if selection.rules {
-        let scanner = Scanner::new(rules, options);
-        let found = scanner.scan(root, paths);
-        (scanner, found)
-    } else if options.imports {
-        let found =
-            Scanner::new(agate_rules::RuleSet::default(), options.clone()).scan(root, paths);
-        let found = agate_rules::ScanOutput {
-            imports: found.imports,
-            notices: found.notices,
-            ..agate_rules::ScanOutput::default()
-        };
-        (Scanner::new(rules, options), found)
+    // Without structural rules `rules` is empty, and the scan only lists imports.
+    let parse = selection.rules || options.imports;
+    let scanner = Scanner::new(rules, options);
+    let mut found = if parse {
+        scanner.scan(root, paths)
     } else {
-        (
-            Scanner::new(rules, options),
-            agate_rules::ScanOutput::default(),
-        )
+        agate_rules::ScanOutput::default()
     };
     // One walk over every text file feeds both the secrets and the dependency analyzers.
     let walked = (working_tree && (selection.secrets || selection.deps)).then(|| {
