@@ -158,6 +158,7 @@ impl Draft<'_> {
             status: FindingStatus::Open,
             justification: None,
             blocking: false,
+            sources: Vec::new(),
         }
     }
 }

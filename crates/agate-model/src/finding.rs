@@ -1,7 +1,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Confidence, FindingStatus, Fingerprint, Justification, Severity, Tier};
+use crate::{Confidence, FindingSource, FindingStatus, Fingerprint, Justification, Severity, Tier};
 
 /// A 1-based line and column; columns count Unicode scalar values, not bytes.
 #[derive(
@@ -77,6 +77,10 @@ pub struct Finding {
     /// True when this finding makes its gate fail.
     #[serde(default)]
     pub blocking: bool,
+    /// The tools that reported it, for findings of external checks (several when tools
+    /// agree on the location and CWE).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<FindingSource>,
 }
 
 /// Why a line counts as AI-authored.

@@ -19,6 +19,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod check;
 mod finding;
 mod fingerprint;
 mod gate;
@@ -26,6 +27,7 @@ mod redacted;
 mod report;
 mod severity;
 
+pub use check::{CheckCommand, CheckRun, CheckSpec, CheckStatus, FindingSource, ToolFormat};
 pub use finding::{AiEvidence, Finding, Location, Position, RuleDescriptor};
 pub use fingerprint::{Fingerprint, FingerprintInput, normalize_code};
 pub use gate::{FindingStatus, GateCounts, GateMode, GateResult, GateStatus, Justification, Tier};

@@ -449,6 +449,7 @@ pub fn deny_finding(gate: &str, policy_file: &str, message: &str) -> Finding {
         status: FindingStatus::Open,
         justification: None,
         blocking: false,
+        sources: Vec::new(),
     }
 }
 
@@ -488,6 +489,7 @@ pub fn signoff_finding(path: &str, commit: &str, message: String) -> Finding {
         status: FindingStatus::Open,
         justification: None,
         blocking: false,
+        sources: Vec::new(),
     }
 }
 
@@ -535,5 +537,6 @@ fn policy_finding(
         status: FindingStatus::Open,
         justification: None,
         blocking: false,
+        sources: Vec::new(),
     }
 }

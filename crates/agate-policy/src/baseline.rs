@@ -187,6 +187,7 @@ mod tests {
             status: FindingStatus::Open,
             justification: None,
             blocking: false,
+            sources: Vec::new(),
         }
     }
 

@@ -269,6 +269,7 @@ fn finding(path: &str, line: u32, rule: &str, severity: Severity, fingerprint: &
         status: FindingStatus::Open,
         justification: None,
         blocking: false,
+        sources: Vec::new(),
     }
 }
 

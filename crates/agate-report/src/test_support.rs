@@ -67,6 +67,7 @@ pub(crate) fn sample_report() -> Report {
                     until: None,
                 }),
                 blocking: rule_id.contains("except"),
+                sources: Vec::new(),
             }
         };
     let mut report = Report {
@@ -131,6 +132,7 @@ pub(crate) fn sample_report() -> Report {
             rules: 80,
             duration_ms: 12,
         },
+        checks: Vec::new(),
         verdict: None,
     };
     report.verdict = Some(Verdict {

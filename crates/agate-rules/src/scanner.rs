@@ -416,6 +416,7 @@ fn build_finding<D: Doc<Lang = Language>>(
         status: agate_model::FindingStatus::Open,
         justification: None,
         blocking: false,
+        sources: Vec::new(),
     }
 }
 

@@ -288,6 +288,7 @@ impl SecretScanner {
                 status: FindingStatus::Open,
                 justification: None,
                 blocking: false,
+                sources: Vec::new(),
             });
         }
         findings

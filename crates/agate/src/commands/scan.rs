@@ -147,6 +147,7 @@ pub(crate) fn evaluate(
         rules: descriptors,
         notices,
         stats: found.stats,
+        checks: Vec::new(),
         verdict: gating.then_some(verdict),
     };
     Ok(Evaluated { report, root })

@@ -1,0 +1,108 @@
+//! External checks: the tools teams already run (Semgrep, Bandit, Trivy, Checkov, Snyk,
+//! ZAP, gitleaks, SonarQube) and their test runners, started without a shell, read from
+//! SARIF or their native JSON / JUnit XML, and turned into agate findings.
+//!
+//! A check fails closed: a command that cannot start, crashes, times out, exits with a code
+//! not in its `exit_codes`, or leaves no readable report is an error, never a pass; so is a
+//! report that says nothing was scanned.
+//!
+//! ```
+//! use agate_model::ToolFormat;
+//!
+//! let bandit = r#"{"results": [{"test_id": "B602", "test_name": "subprocess_popen_with_shell_equals_true",
+//!   "issue_text": "subprocess call with shell=True identified", "issue_severity": "HIGH",
+//!   "issue_confidence": "HIGH", "issue_cwe": {"id": 78}, "filename": "app.py",
+//!   "line_number": 4, "col_offset": 4, "line_range": [4]}], "errors": [],
+//!   "metrics": {"_totals": {}, "app.py": {}}}"#;
+//! let parsed = agate_external::read(ToolFormat::Bandit, bandit).unwrap();
+//! assert_eq!(parsed.scanned, Some(1));
+//! ```
+#![warn(missing_docs)]
+
+mod bandit;
+mod checkov;
+mod gitleaks;
+mod junit;
+mod merge;
+mod process;
+mod reported;
+mod run;
+mod sarif;
+mod semgrep;
+mod snyk;
+mod sonarqube;
+mod trivy;
+mod zap;
+
+use agate_model::ToolFormat;
+
+pub use merge::merge_sources;
+pub use reported::EXTERNAL_ANALYZER;
+pub use run::{CheckOutcome, RunOptions, run};
+pub use sonarqube::SonarServer;
+
+/// What a tool's report held.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// Its results, in the tool's terms.
+    pub(crate) reported: Vec<reported::Reported>,
+    /// Files, resources, sites or tests it says it scanned, when the format says.
+    pub scanned: Option<u64>,
+    /// Tests that ran, for JUnit reports.
+    pub tests: Option<u64>,
+    /// Problems the tool reported that make its result untrustworthy.
+    pub failures: Vec<String>,
+    /// Problems that reduced its coverage (a file it could not parse).
+    pub warnings: Vec<String>,
+    /// Results the tool itself dismissed (suppressed, passing, absent since its baseline).
+    pub skipped: u64,
+}
+
+impl Parsed {
+    /// How many results it reported.
+    pub fn results(&self) -> usize {
+        self.reported.len()
+    }
+}
+
+/// A report agate cannot read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a valid {format} report: {message}")]
+pub struct ReadError {
+    /// The format expected.
+    pub format: &'static str,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ReadError {
+    pub(crate) fn json(format: &'static str, error: &serde_json::Error) -> ReadError {
+        ReadError {
+            format,
+            message: format!("{error} (line {}, column {})", error.line(), error.column()),
+        }
+    }
+
+    pub(crate) fn shape(format: &'static str, message: &str) -> ReadError {
+        ReadError {
+            format,
+            message: message.to_owned(),
+        }
+    }
+}
+
+/// Reads a report of `format`.
+pub fn read(format: ToolFormat, text: &str) -> Result<Parsed, ReadError> {
+    match format {
+        ToolFormat::Sarif => sarif::read(text),
+        ToolFormat::Bandit => bandit::read(text),
+        ToolFormat::Semgrep => semgrep::read(text),
+        ToolFormat::Trivy => trivy::read(text),
+        ToolFormat::Checkov => checkov::read(text),
+        ToolFormat::Snyk => snyk::read(text),
+        ToolFormat::Zap => zap::read(text),
+        ToolFormat::Gitleaks => gitleaks::read(text),
+        ToolFormat::Sonarqube => sonarqube::read(text),
+        ToolFormat::Junit => junit::read(text),
+    }
+}

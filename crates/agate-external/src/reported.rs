@@ -1,0 +1,423 @@
+//! What a tool reported, in its terms, and how it becomes an agate finding: a path relative
+//! to the scan root, the source lines, a fingerprint, and the check's gate.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use agate_model::{
+    Confidence, Finding, FindingSource, FindingStatus, Fingerprint, FingerprintInput, Location,
+    Position, Redacted, RuleDescriptor, Severity,
+};
+
+/// The analyzer name of findings from external checks.
+pub const EXTERNAL_ANALYZER: &str = "external";
+
+/// Files larger than this are not read for snippets.
+const MAX_SOURCE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Lines of source a snippet shows at most.
+const MAX_SNIPPET_LINES: usize = 5;
+
+/// One result as a tool reported it.
+#[derive(Debug, Clone)]
+pub(crate) struct Reported {
+    /// The tool's rule id, e.g. `B602`.
+    pub(crate) rule: String,
+    /// What the rule is about, in one line.
+    pub(crate) title: String,
+    /// Documentation: a URL or text.
+    pub(crate) help: String,
+    pub(crate) message: String,
+    pub(crate) severity: Severity,
+    pub(crate) confidence: Confidence,
+    /// The path as the tool wrote it (absolute, relative to the working directory, a
+    /// `file:` URI or a URL); empty when the result is about no file.
+    pub(crate) path: String,
+    /// 1-based line and column; 0 when unknown.
+    pub(crate) line: u32,
+    pub(crate) column: u32,
+    pub(crate) end_line: u32,
+    pub(crate) end_column: u32,
+    /// The code the tool quoted, when it did.
+    pub(crate) snippet: Option<String>,
+    pub(crate) cwe: Vec<String>,
+    /// A secret the result is about: never shown, only hashed; the source line is then
+    /// not read, and `snippet` must already be masked.
+    pub(crate) secret: Option<Redacted>,
+}
+
+impl Default for Reported {
+    fn default() -> Reported {
+        Reported {
+            rule: String::new(),
+            title: String::new(),
+            help: String::new(),
+            message: String::new(),
+            severity: Severity::Medium,
+            confidence: Confidence::Medium,
+            path: String::new(),
+            line: 0,
+            column: 0,
+            end_line: 0,
+            end_column: 0,
+            snippet: None,
+            cwe: Vec::new(),
+            secret: None,
+        }
+    }
+}
+
+/// Where a check ran, to turn its results into findings.
+pub(crate) struct Context<'a> {
+    /// The scan root reports are relative to.
+    pub(crate) root: &'a Path,
+    /// The check's working directory.
+    pub(crate) workdir: &'a Path,
+    /// The check's name (rule ids become `name/rule`).
+    pub(crate) check: &'a str,
+    /// The check's gate.
+    pub(crate) gate: &'a str,
+}
+
+impl Context<'_> {
+    /// Turns results into findings and the descriptors of their rules.
+    pub(crate) fn findings(&self, reported: Vec<Reported>) -> (Vec<Finding>, Vec<RuleDescriptor>) {
+        let mut sources = SourceCache::default();
+        let mut occurrences: HashMap<(String, String, String), u32> = HashMap::new();
+        let mut rules: Vec<RuleDescriptor> = Vec::new();
+        let mut findings = Vec::with_capacity(reported.len());
+        for result in reported {
+            let path = self.relative(&result.path);
+            let rule_id = format!("{}/{}", self.check, result.rule);
+            let line = result.line.max(1);
+            let column = result.column.max(1);
+            let end = if result.end_line >= line {
+                Position {
+                    line: result.end_line,
+                    column: result.end_column.max(1),
+                }
+            } else {
+                Position { line, column }
+            };
+            // The line of a secret holds the secret: it is never read.
+            let source_lines = if result.secret.is_none() {
+                sources.lines(self.root, &path, line, end.line)
+            } else {
+                None
+            };
+            let snippet = match (&result.secret, source_lines, &result.snippet) {
+                (_, Some(lines), _) => lines,
+                (_, None, Some(quoted)) => cap_lines(quoted),
+                (Some(secret), None, None) => secret.to_string(),
+                (None, None, None) => String::new(),
+            };
+            let code = match &result.secret {
+                Some(secret) => format!("{}\u{0}{}", secret.hash(), secret.expose().len()),
+                None if !snippet.is_empty() => snippet.clone(),
+                None => result.message.clone(),
+            };
+            let key = (
+                rule_id.clone(),
+                path.clone(),
+                agate_model::normalize_code(&code),
+            );
+            let occurrence = occurrences.entry(key).or_insert(0);
+            let fingerprint = Fingerprint::compute(&FingerprintInput {
+                rule_id: &rule_id,
+                path: &path,
+                code: &code,
+                scope: "",
+                occurrence: *occurrence,
+            });
+            *occurrence += 1;
+            if !rules.iter().any(|rule| rule.id == rule_id) {
+                rules.push(RuleDescriptor {
+                    id: rule_id.clone(),
+                    language: "any".to_owned(),
+                    summary: if result.title.is_empty() {
+                        result.rule.clone()
+                    } else {
+                        result.title.clone()
+                    },
+                    help: result.help.clone(),
+                    severity: result.severity,
+                    confidence: result.confidence,
+                    cwe: result.cwe.clone(),
+                    owasp: Vec::new(),
+                    ai_pattern: false,
+                });
+            }
+            findings.push(Finding {
+                rule_id,
+                analyzer: EXTERNAL_ANALYZER.to_owned(),
+                severity: result.severity,
+                confidence: result.confidence,
+                message: result.message,
+                location: Location {
+                    path,
+                    start: Position { line, column },
+                    end,
+                },
+                snippet,
+                cwe: result.cwe,
+                owasp: Vec::new(),
+                ai_pattern: false,
+                fingerprint,
+                gate: Some(self.gate.to_owned()),
+                tier: None,
+                ai_evidence: None,
+                commit: None,
+                status: FindingStatus::Open,
+                justification: None,
+                blocking: false,
+                sources: vec![FindingSource {
+                    tool: self.check.to_owned(),
+                    rule_id: result.rule,
+                }],
+            });
+        }
+        rules.sort_by(|a, b| a.id.cmp(&b.id));
+        (findings, rules)
+    }
+
+    /// The tool's path relative to the scan root with `/`; a URL, or a path outside the
+    /// root, stays as the tool wrote it.
+    pub(crate) fn relative(&self, raw: &str) -> String {
+        if raw.is_empty() || (raw.contains("://") && !raw.starts_with("file:")) {
+            return raw.to_owned();
+        }
+        let path = match raw.strip_prefix("file://") {
+            Some(rest) => PathBuf::from(percent_decode(rest)),
+            None => PathBuf::from(raw),
+        };
+        let absolute = if path.is_absolute() {
+            path
+        } else {
+            self.workdir.join(path)
+        };
+        let absolute = lexical_normalize(&absolute);
+        let root = lexical_normalize(self.root);
+        match absolute.strip_prefix(&root) {
+            Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
+            Err(_) => {
+                // Canonical forms catch symlinked temp folders (macOS /var → /private/var).
+                let canonical = fs_err::canonicalize(&absolute).ok();
+                let canonical_root = fs_err::canonicalize(&root).ok();
+                match (canonical, canonical_root) {
+                    (Some(path), Some(root)) if path.starts_with(&root) => path
+                        .strip_prefix(&root)
+                        .map(|relative| relative.to_string_lossy().replace('\\', "/"))
+                        .unwrap_or_default(),
+                    _ => raw.trim_start_matches("./").to_owned(),
+                }
+            }
+        }
+    }
+}
+
+/// Resolves `.` and `..` without touching the file system.
+fn lexical_normalize(path: &Path) -> PathBuf {
+    let mut normalized = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                normalized.pop();
+            }
+            other => normalized.push(other),
+        }
+    }
+    normalized
+}
+
+/// Decodes `%XX` escapes of a URI path.
+pub(crate) fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = |offset: usize| {
+            bytes
+                .get(index + offset)
+                .and_then(|&byte| char::from(byte).to_digit(16))
+        };
+        match (bytes[index], hex(1), hex(2)) {
+            (b'%', Some(high), Some(low)) => {
+                decoded.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
+                index += 3;
+            }
+            (byte, _, _) => {
+                decoded.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
+
+/// Text on one line: whitespace collapsed, at most 400 characters.
+pub(crate) fn one_line(text: &str) -> String {
+    const MAX_CHARS: usize = 400;
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.chars().count() <= MAX_CHARS {
+        collapsed
+    } else {
+        let mut cut: String = collapsed.chars().take(MAX_CHARS - 1).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// Keeps the first [`MAX_SNIPPET_LINES`] lines.
+fn cap_lines(text: &str) -> String {
+    text.lines()
+        .take(MAX_SNIPPET_LINES)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Source files read for snippets, each once.
+#[derive(Default)]
+struct SourceCache {
+    files: HashMap<String, Option<Vec<String>>>,
+}
+
+impl SourceCache {
+    /// Lines `start..=end` of `path` (relative to `root`), capped; `None` when the file
+    /// cannot be read or is too large.
+    fn lines(&mut self, root: &Path, path: &str, start: u32, end: u32) -> Option<String> {
+        if path.is_empty() || path.contains("://") || Path::new(path).is_absolute() {
+            return None;
+        }
+        let lines = self.files.entry(path.to_owned()).or_insert_with(|| {
+            let file = root.join(path);
+            let small = fs_err::metadata(&file)
+                .is_ok_and(|meta| meta.is_file() && meta.len() <= MAX_SOURCE_BYTES);
+            if !small {
+                return None;
+            }
+            let bytes = fs_err::read(&file).ok()?;
+            Some(
+                String::from_utf8_lossy(&bytes)
+                    .lines()
+                    .map(str::to_owned)
+                    .collect(),
+            )
+        });
+        let lines = lines.as_ref()?;
+        let first = usize::try_from(start).ok()?.checked_sub(1)?;
+        let last = usize::try_from(end.max(start))
+            .ok()?
+            .min(first + MAX_SNIPPET_LINES);
+        let picked = lines.get(first..last.min(lines.len()))?;
+        (!picked.is_empty()).then(|| picked.join("\n"))
+    }
+}
+
+/// A CVSS-like score (SARIF `security-severity`) as a severity.
+pub(crate) fn severity_from_score(score: f64) -> Severity {
+    if score >= 9.0 {
+        Severity::Critical
+    } else if score >= 7.0 {
+        Severity::High
+    } else if score >= 4.0 {
+        Severity::Medium
+    } else if score > 0.0 {
+        Severity::Low
+    } else {
+        Severity::Info
+    }
+}
+
+/// A severity word most tools use (`CRITICAL`, `high`, `Medium`, `ERROR`, `warning`,
+/// `INFO`, `UNKNOWN`); `None` when it is none of them.
+pub(crate) fn severity_from_word(word: &str) -> Option<Severity> {
+    match word.trim().to_ascii_lowercase().as_str() {
+        "critical" | "blocker" => Some(Severity::Critical),
+        "high" | "error" | "major" => Some(Severity::High),
+        "medium" | "moderate" | "warning" | "warn" => Some(Severity::Medium),
+        "low" | "minor" | "note" => Some(Severity::Low),
+        "info" | "informational" | "none" | "unknown" => Some(Severity::Info),
+        _ => None,
+    }
+}
+
+/// CWE ids mentioned in `text`: `CWE-79`, `cwe_79`, `external/cwe/cwe-79`,
+/// `CWE-79: Improper Neutralization…` all give `CWE-79`.
+pub(crate) fn cwes_in(text: &str, into: &mut Vec<String>) {
+    static PATTERN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let pattern = PATTERN.get_or_init(|| {
+        regex::Regex::new(r"(?i)\bcwe[-_/: ]?(\d{1,5})\b").unwrap_or_else(|_| unreachable!())
+    });
+    for capture in pattern.captures_iter(text) {
+        push_cwe(&capture[1], into);
+    }
+}
+
+/// Adds `CWE-<number>` unless it is there or not a positive number.
+pub(crate) fn push_cwe(number: &str, into: &mut Vec<String>) {
+    if let Ok(number) = number.trim().parse::<u32>()
+        && number > 0
+    {
+        let id = format!("CWE-{number}");
+        if !into.contains(&id) {
+            into.push(id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cwe_spellings() {
+        let mut found = Vec::new();
+        for text in [
+            "CWE-79: Improper Neutralization",
+            "external/cwe/cwe-89",
+            "cwe_78",
+            "CWE-79",
+        ] {
+            cwes_in(text, &mut found);
+        }
+        assert_eq!(found, ["CWE-79", "CWE-89", "CWE-78"]);
+        push_cwe("-1", &mut found);
+        push_cwe("0", &mut found);
+        assert_eq!(found.len(), 3);
+    }
+
+    #[test]
+    fn paths_become_relative_to_the_root() {
+        let context = Context {
+            root: Path::new("/repo"),
+            workdir: Path::new("/repo/service"),
+            check: "t",
+            gate: "security",
+        };
+        assert_eq!(context.relative("app.py"), "service/app.py");
+        assert_eq!(context.relative("./app.py"), "service/app.py");
+        assert_eq!(context.relative("../lib/x.py"), "lib/x.py");
+        assert_eq!(context.relative("/repo/lib/x.py"), "lib/x.py");
+        assert_eq!(
+            context.relative("file:///repo/my%20app/x.py"),
+            "my app/x.py"
+        );
+        assert_eq!(
+            context.relative("https://example.test/login"),
+            "https://example.test/login"
+        );
+        assert_eq!(context.relative("/elsewhere/x.py"), "/elsewhere/x.py");
+    }
+
+    #[test]
+    fn severities() {
+        assert_eq!(severity_from_score(9.8), Severity::Critical);
+        assert_eq!(severity_from_score(7.5), Severity::High);
+        assert_eq!(severity_from_score(5.0), Severity::Medium);
+        assert_eq!(severity_from_score(0.1), Severity::Low);
+        assert_eq!(severity_from_word("ERROR"), Some(Severity::High));
+        assert_eq!(severity_from_word("Moderate"), Some(Severity::Medium));
+        assert_eq!(severity_from_word("bogus"), None);
+    }
+}

@@ -1,0 +1,287 @@
+//! Running one configured check from start to findings, failing closed at every step.
+
+use std::path::Path;
+use std::time::{Duration, Instant, SystemTime};
+
+use agate_model::{
+    CheckCommand, CheckRun, CheckSpec, CheckStatus, Finding, RuleDescriptor, ToolFormat,
+};
+
+use crate::process::{Exit, Finished, MAX_REPORT_BYTES, execute};
+use crate::reported::Context;
+use crate::sonarqube::SonarServer;
+
+/// Where checks run.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions<'a> {
+    /// The scan root: working directories and report paths are relative to it.
+    pub root: &'a Path,
+    /// The SonarQube server, for `sonarqube` checks.
+    pub sonar: Option<&'a SonarServer>,
+}
+
+/// What one check produced.
+#[derive(Debug)]
+pub struct CheckOutcome {
+    /// How it ran, for the report; `status: error` fails its gate closed.
+    pub run: CheckRun,
+    /// Its findings, in its gate.
+    pub findings: Vec<Finding>,
+    /// The descriptors of their rules.
+    pub rules: Vec<RuleDescriptor>,
+    /// Things that reduced its coverage.
+    pub warnings: Vec<String>,
+}
+
+/// The placeholder in `run` replaced by the path the tool should write its report to.
+const OUT: &str = "{out}";
+
+/// Runs a check and reads its report.
+pub fn run(spec: &CheckSpec, options: &RunOptions<'_>) -> CheckOutcome {
+    let started = Instant::now();
+    let mut outcome = CheckOutcome {
+        run: CheckRun {
+            name: spec.name.clone(),
+            gate: spec.gate.clone(),
+            format: spec.format,
+            command: Vec::new(),
+            status: CheckStatus::Ok,
+            exit_code: None,
+            duration_ms: 0,
+            findings: 0,
+            error: None,
+            stdout: String::new(),
+            stderr: String::new(),
+        },
+        findings: Vec::new(),
+        rules: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let result = attempt(spec, options, &mut outcome);
+    outcome.run.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    if let Err(error) = result {
+        outcome.run.status = CheckStatus::Error;
+        outcome.run.error = Some(error);
+        // An untrusted run's findings are kept: they are real, just not all there is.
+    }
+    outcome.run.findings = outcome.findings.len() as u64;
+    outcome
+}
+
+fn attempt(
+    spec: &CheckSpec,
+    options: &RunOptions<'_>,
+    outcome: &mut CheckOutcome,
+) -> Result<(), String> {
+    let workdir = match &spec.workdir {
+        Some(dir) => options.root.join(dir),
+        None => options.root.to_path_buf(),
+    };
+    if !workdir.is_dir() {
+        return Err(format!(
+            "the working directory {} does not exist",
+            workdir.display()
+        ));
+    }
+    let scratch = tempfile::Builder::new()
+        .prefix("agate-check-")
+        .tempdir()
+        .map_err(|error| format!("cannot create a temporary folder for the report: {error}"))?;
+    let out = scratch.path().join(format!(
+        "{}.{}",
+        file_stem(&spec.name),
+        extension(spec.format)
+    ));
+    let names_out = match &spec.command {
+        Some(CheckCommand::Argv(argv)) => argv.iter().any(|arg| arg.contains(OUT)),
+        Some(CheckCommand::Shell(script)) => script.contains(OUT),
+        None => false,
+    };
+    let report_file = match (&spec.report, names_out) {
+        (Some(report), _) => Some(workdir.join(report)),
+        (None, true) => Some(out.clone()),
+        (None, false) => None,
+    };
+    let started = SystemTime::now();
+    let text = match &spec.command {
+        Some(command) => {
+            let argv = argv_of(command, &out);
+            outcome.run.command.clone_from(&argv);
+            let timeout = Duration::from_secs(spec.timeout_secs.max(1));
+            let from_stdout = report_file.is_none() && spec.format != ToolFormat::Sonarqube;
+            let finished = execute(&argv, &workdir, &spec.env, timeout, from_stdout)
+                .map_err(|error| start_error(&argv[0], &error))?;
+            outcome.run.stderr = finished.stderr.tail();
+            if !from_stdout {
+                outcome.run.stdout = finished.stdout.tail();
+            }
+            outcome.run.exit_code = match finished.exit {
+                Exit::Code(code) => Some(code),
+                _ => None,
+            };
+            check_exit(spec, &finished)?;
+            if spec.format == ToolFormat::Sonarqube {
+                None
+            } else if from_stdout {
+                if finished.stdout.truncated {
+                    return Err(format!(
+                        "its output is larger than {} MiB",
+                        MAX_REPORT_BYTES >> 20
+                    ));
+                }
+                Some(String::from_utf8_lossy(&finished.stdout.bytes).into_owned())
+            } else {
+                None
+            }
+        }
+        None => None,
+    };
+    let text = match (text, &report_file, spec.format) {
+        (Some(text), _, _) => text,
+        (None, _, ToolFormat::Sonarqube) => sonar_status(spec, options.sonar)?,
+        (None, Some(file), _) => read_report(file, spec.command.is_some().then_some(started))?,
+        (None, None, _) => {
+            return Err(
+                "there is nothing to read: give `run` (a command) or `report` (a file)".to_owned(),
+            );
+        }
+    };
+    if text.trim().is_empty() {
+        return Err("the tool wrote an empty report".to_owned());
+    }
+    let parsed = crate::read(spec.format, &text).map_err(|error| error.to_string())?;
+    outcome.warnings.extend(
+        parsed
+            .warnings
+            .iter()
+            .map(|warning| format!("{}: {warning}", spec.name)),
+    );
+    let context = Context {
+        root: options.root,
+        workdir: &workdir,
+        check: &spec.name,
+        gate: &spec.gate,
+    };
+    let failures = parsed.failures.clone();
+    let scanned = parsed.scanned;
+    let (findings, rules) = context.findings(parsed.reported);
+    outcome.findings = findings;
+    outcome.rules = rules;
+    if !failures.is_empty() {
+        return Err(format!("the tool reported errors: {}", failures.join("; ")));
+    }
+    if scanned == Some(0) && spec.format != ToolFormat::Junit {
+        return Err("the tool scanned nothing (0 files): a check that checks nothing does not pass; check its paths and working directory".to_owned());
+    }
+    Ok(())
+}
+
+/// The argv to run: `{out}` replaced in every argument, a shell script run by `sh -c`
+/// with the path quoted.
+fn argv_of(command: &CheckCommand, out: &Path) -> Vec<String> {
+    let out = out.to_string_lossy();
+    match command {
+        CheckCommand::Argv(argv) => argv.iter().map(|arg| arg.replace(OUT, &out)).collect(),
+        CheckCommand::Shell(script) => {
+            let quoted = format!("'{}'", out.replace('\'', r"'\''"));
+            vec![
+                "sh".to_owned(),
+                "-c".to_owned(),
+                script.replace(OUT, &quoted),
+            ]
+        }
+    }
+}
+
+fn start_error(program: &str, error: &std::io::Error) -> String {
+    if error.kind() == std::io::ErrorKind::NotFound {
+        format!("cannot start `{program}`: it is not installed or not on PATH")
+    } else {
+        format!("cannot start `{program}`: {error}")
+    }
+}
+
+/// An exit the check does not expect is an error, with the end of what it said.
+fn check_exit(spec: &CheckSpec, finished: &Finished) -> Result<(), String> {
+    let said = || {
+        let tail = finished.stderr.tail();
+        let last = tail.lines().rev().find(|line| !line.trim().is_empty());
+        last.map(|line| format!(": {}", crate::reported::one_line(line)))
+            .unwrap_or_default()
+    };
+    match finished.exit {
+        Exit::Code(code) if spec.exit_codes.contains(&code) => Ok(()),
+        Exit::Code(code) => {
+            let expected: Vec<String> = spec.exit_codes.iter().map(ToString::to_string).collect();
+            Err(format!(
+                "exited with code {code}, not {}{}",
+                expected.join(" or "),
+                said()
+            ))
+        }
+        Exit::Signal(signal) => Err(format!("was killed by signal {signal}{}", said())),
+        Exit::TimedOut => Err(format!(
+            "did not finish within {} s and was stopped (raise `timeout` if it needs longer)",
+            spec.timeout_secs
+        )),
+    }
+}
+
+/// Reads a report file; when the command just ran, one older than the run is stale.
+fn read_report(file: &Path, written_after: Option<SystemTime>) -> Result<String, String> {
+    let metadata = fs_err::metadata(file)
+        .map_err(|_| format!("the tool wrote no report at {}", file.display()))?;
+    if metadata.len() > MAX_REPORT_BYTES as u64 {
+        return Err(format!(
+            "the report {} is larger than {} MiB",
+            file.display(),
+            MAX_REPORT_BYTES >> 20
+        ));
+    }
+    if let (Some(after), Ok(modified)) = (written_after, metadata.modified()) {
+        // File systems with coarse timestamps round down by up to two seconds.
+        if modified + Duration::from_secs(2) < after {
+            return Err(format!(
+                "the tool did not write its report: {} is older than this run",
+                file.display()
+            ));
+        }
+    }
+    let bytes = fs_err::read(file).map_err(|error| error.to_string())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn sonar_status(spec: &CheckSpec, server: Option<&SonarServer>) -> Result<String, String> {
+    let server =
+        server.ok_or("SonarQube's URL is not set: export SONAR_HOST_URL (and SONAR_TOKEN)")?;
+    let project = spec
+        .project
+        .as_deref()
+        .ok_or("a `sonarqube` check needs `project:` (the SonarQube project key)")?;
+    crate::sonarqube::fetch(
+        server,
+        project,
+        Duration::from_secs(spec.timeout_secs.clamp(1, 120)),
+    )
+}
+
+/// A file name made of the check's name.
+fn file_stem(name: &str) -> String {
+    name.chars()
+        .map(|character| {
+            if character.is_ascii_alphanumeric() || character == '-' {
+                character
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn extension(format: ToolFormat) -> &'static str {
+    match format {
+        ToolFormat::Sarif => "sarif",
+        ToolFormat::Junit => "xml",
+        _ => "json",
+    }
+}

@@ -1,0 +1,167 @@
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The output format of an external tool, which decides how agate reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ToolFormat {
+    /// SARIF 2.1.0, from any tool (Semgrep, CodeQL, Snyk Code, Trivy, Checkov, …).
+    Sarif,
+    /// Bandit's JSON (`bandit -f json`).
+    Bandit,
+    /// Semgrep's JSON (`semgrep scan --json`).
+    Semgrep,
+    /// Trivy's JSON (`trivy fs --format json`): vulnerabilities, misconfigurations, secrets.
+    Trivy,
+    /// Checkov's JSON (`checkov -o json`).
+    Checkov,
+    /// Snyk Open Source JSON (`snyk test --json`); Snyk Code's SARIF is read as well.
+    Snyk,
+    /// OWASP ZAP's JSON report (`zap-baseline.py -J report.json`).
+    Zap,
+    /// gitleaks' JSON report (`gitleaks detect --report-format json`).
+    Gitleaks,
+    /// SonarQube's quality gate status, from its web API.
+    Sonarqube,
+    /// JUnit XML test results (pytest, Jest, Mocha, Maven Surefire, Gradle).
+    Junit,
+}
+
+impl ToolFormat {
+    /// Every format, in documentation order.
+    pub const ALL: [ToolFormat; 10] = [
+        ToolFormat::Sarif,
+        ToolFormat::Bandit,
+        ToolFormat::Semgrep,
+        ToolFormat::Trivy,
+        ToolFormat::Checkov,
+        ToolFormat::Snyk,
+        ToolFormat::Zap,
+        ToolFormat::Gitleaks,
+        ToolFormat::Sonarqube,
+        ToolFormat::Junit,
+    ];
+
+    /// Returns the lowercase name used in configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ToolFormat::Sarif => "sarif",
+            ToolFormat::Bandit => "bandit",
+            ToolFormat::Semgrep => "semgrep",
+            ToolFormat::Trivy => "trivy",
+            ToolFormat::Checkov => "checkov",
+            ToolFormat::Snyk => "snyk",
+            ToolFormat::Zap => "zap",
+            ToolFormat::Gitleaks => "gitleaks",
+            ToolFormat::Sonarqube => "sonarqube",
+            ToolFormat::Junit => "junit",
+        }
+    }
+}
+
+impl fmt::Display for ToolFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ToolFormat {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<ToolFormat, String> {
+        ToolFormat::ALL
+            .into_iter()
+            .find(|format| format.as_str() == name)
+            .ok_or_else(|| format!("`{name}` is not a tool format"))
+    }
+}
+
+/// How an external check is started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckCommand {
+    /// A program and its arguments, run directly (no shell).
+    Argv(Vec<String>),
+    /// A command line run by `sh -c` (only with `shell: true` in the configuration).
+    Shell(String),
+}
+
+/// One external check of a gate, as configured: what to run and how to read its output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckSpec {
+    /// Its name, e.g. `semgrep`; rule ids of its findings start with `name/`.
+    pub name: String,
+    /// The gate whose verdict its findings count toward.
+    pub gate: String,
+    /// What to run; `None` reads an existing `report` (or asks SonarQube).
+    pub command: Option<CheckCommand>,
+    /// How to read its output.
+    pub format: ToolFormat,
+    /// The working directory, relative to the scan root (default: the root).
+    pub workdir: Option<PathBuf>,
+    /// Environment variables set for the command, on top of agate's own.
+    pub env: Vec<(String, String)>,
+    /// How long the command may run.
+    pub timeout_secs: u64,
+    /// Exit codes that mean the tool ran (default 0 and 1: most tools exit 1 on findings).
+    pub exit_codes: Vec<i32>,
+    /// A report file the tool writes, relative to the working directory; default `{out}`
+    /// when the command names it, else the command's standard output.
+    pub report: Option<PathBuf>,
+    /// The SonarQube project key.
+    pub project: Option<String>,
+}
+
+/// One tool that reported a finding; several when tools agree on a location and CWE.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct FindingSource {
+    /// The tool: `agate`, or the external check's name.
+    pub tool: String,
+    /// The tool's rule id.
+    pub rule_id: String,
+}
+
+/// What happened when an external check ran.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CheckRun {
+    /// The check's name.
+    pub name: String,
+    /// Its gate.
+    pub gate: String,
+    /// How its output was read.
+    pub format: ToolFormat,
+    /// The command as run (empty when a report was only read).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub command: Vec<String>,
+    /// `ok`, or `error` when it could not be trusted (the gate then fails closed).
+    pub status: CheckStatus,
+    /// The exit code, when the command ran to the end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    /// Wall-clock time in milliseconds.
+    pub duration_ms: u64,
+    /// How many findings it reported.
+    pub findings: u64,
+    /// Why it is in error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The end of its standard output (when that is not the report).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub stdout: String,
+    /// The end of its standard error.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub stderr: String,
+}
+
+/// Whether an external check's result can be trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckStatus {
+    /// It ran and its output was read.
+    Ok,
+    /// It crashed, timed out, exited unexpectedly, or wrote nothing or something unreadable.
+    Error,
+}
