@@ -23,7 +23,6 @@ mod bandit;
 mod checkov;
 mod gitleaks;
 mod junit;
-mod merge;
 mod process;
 mod reported;
 mod run;
@@ -36,8 +35,7 @@ mod zap;
 
 use agate_model::ToolFormat;
 
-pub use merge::merge_sources;
-pub use reported::EXTERNAL_ANALYZER;
+pub use agate_model::EXTERNAL_ANALYZER;
 pub use run::{CheckOutcome, RunOptions, run};
 pub use sonarqube::SonarServer;
 

@@ -5,12 +5,9 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use agate_model::{
-    Confidence, Finding, FindingSource, FindingStatus, Fingerprint, FingerprintInput, Location,
+    EXTERNAL_ANALYZER,     Confidence, Finding, FindingSource, FindingStatus, Fingerprint, FingerprintInput, Location,
     Position, Redacted, RuleDescriptor, Severity,
 };
-
-/// The analyzer name of findings from external checks.
-pub const EXTERNAL_ANALYZER: &str = "external";
 
 /// Files larger than this are not read for snippets.
 const MAX_SOURCE_BYTES: u64 = 8 * 1024 * 1024;

@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use agate_model::{
-    AiEvidence, Confidence, Finding, FindingStatus, Fingerprint, FingerprintInput, GateCounts,
+    EXTERNAL_ANALYZER, AiEvidence, Confidence, Finding, FindingStatus, Fingerprint, FingerprintInput, GateCounts,
     GateMode, GateResult, GateStatus, Justification, Location, Position, Severity, Tier, Verdict,
     VerdictStatus,
 };
@@ -147,6 +147,9 @@ pub struct RunContext<'a> {
     pub today: Date,
     /// True when some file could not be checked (a gate then fails closed).
     pub unchecked: bool,
+    /// External checks that could not be trusted: gate name and why (that gate fails
+    /// closed).
+    pub failed_checks: &'a [(String, String)],
 }
 
 /// Applies `policy` to a run's findings: drops rules turned off or out of their paths,
@@ -185,6 +188,9 @@ pub fn apply(
         })
         .collect();
 
+    // Tools agreeing on a gate, line and CWE make one finding.
+    crate::merge::merge_sources(&mut kept, |finding| gate_of(&gates, finding));
+
     let mut used: BTreeSet<(String, u32)> = BTreeSet::new();
     let baseline = context.baseline.by_fingerprint();
     for finding in &mut kept {
@@ -201,7 +207,15 @@ pub fn apply(
 
     let results: Vec<GateResult> = gates
         .iter()
-        .map(|gate| gate_result(&gate.name, environment.mode, &kept, context.unchecked))
+        .map(|gate| {
+            let failed: Vec<&str> = context
+                .failed_checks
+                .iter()
+                .filter(|(name, _)| *name == gate.name)
+                .map(|(_, reason)| reason.as_str())
+                .collect();
+            gate_result(&gate.name, environment.mode, &kept, context.unchecked, &failed)
+        })
         .collect();
     let status = if results
         .iter()
@@ -236,11 +250,24 @@ fn place(context: &RunContext<'_>, gates: &[&crate::Gate], finding: &mut Finding
     finding.ai_evidence = context
         .tiers
         .ai_evidence(&finding.location.path, finding.location.start.line);
-    finding.gate = gates
-        .iter()
-        .find(|gate| gate.analyzers.contains(&finding.analyzer))
-        .map(|gate| gate.name.clone());
+    finding.gate = gate_of(gates, finding);
     tier
+}
+
+/// The gate a finding belongs to: an external check's is the gate that ran it, anything
+/// else the first gate that lists its analyzer.
+fn gate_of(gates: &[&crate::Gate], finding: &Finding) -> Option<String> {
+    if finding.analyzer == EXTERNAL_ANALYZER {
+        finding
+            .gate
+            .clone()
+            .filter(|name| gates.iter().any(|gate| gate.name == *name))
+    } else {
+        gates
+            .iter()
+            .find(|gate| gate.analyzers.contains(&finding.analyzer))
+            .map(|gate| gate.name.clone())
+    }
 }
 
 /// Sets one finding's tier, gate, status and `blocking`, recording the suppression it used.
@@ -308,7 +335,13 @@ fn decide_finding(
         && finding.severity >= tier_policy.block_at;
 }
 
-fn gate_result(name: &str, mode: GateMode, findings: &[Finding], unchecked: bool) -> GateResult {
+fn gate_result(
+    name: &str,
+    mode: GateMode,
+    findings: &[Finding],
+    unchecked_files: bool,
+    failed_checks: &[&str],
+) -> GateResult {
     let mut counts = GateCounts::default();
     for finding in findings
         .iter()
@@ -340,9 +373,11 @@ fn gate_result(name: &str, mode: GateMode, findings: &[Finding], unchecked: bool
             counts.blocking_legacy
         ));
     }
-    if unchecked {
+    if unchecked_files {
         reasons.push("some files could not be checked".to_owned());
     }
+    reasons.extend(failed_checks.iter().map(|reason| (*reason).to_owned()));
+    let unchecked = unchecked_files || !failed_checks.is_empty();
     let status = match (counts.blocking > 0, unchecked, mode) {
         (true, _, GateMode::Block) => GateStatus::Fail,
         (false, true, GateMode::Block) => GateStatus::Error,

@@ -110,6 +110,50 @@ pub(crate) struct GateOptions {
     pub(crate) analyzers: Option<Vec<String>>,
     /// A Rego file whose `deny` messages fail the gate; relative to this file.
     pub(crate) policy: Option<String>,
+    /// Tools whose reports this gate judges: what to run and how to read it.
+    pub(crate) external: Option<Vec<Spanned<ExternalOptions>>>,
+}
+
+/// An external check: a tool (or test runner) and how to read its report.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExternalOptions {
+    /// Unique in its gate; rule ids of its findings start with `NAME/`.
+    pub(crate) name: String,
+    /// An argv list, or one command line with `shell: true`; `{out}` is the report path.
+    pub(crate) run: Option<CommandValue>,
+    /// Run `run` (a string) with `sh -c`.
+    pub(crate) shell: Option<bool>,
+    /// How to read the report: `sarif`, `bandit`, `semgrep`, ….
+    pub(crate) format: String,
+    /// The working directory, relative to the scan root.
+    pub(crate) workdir: Option<String>,
+    /// Environment variables for the command.
+    pub(crate) env: Option<BTreeMap<String, String>>,
+    /// Seconds, or `90s`, `10m`, `1h`.
+    pub(crate) timeout: Option<TimeoutValue>,
+    /// Exit codes that mean the tool ran.
+    pub(crate) exit_codes: Option<Vec<i32>>,
+    /// A report file the tool writes, relative to the working directory.
+    pub(crate) report: Option<String>,
+    /// The SonarQube project key.
+    pub(crate) project: Option<String>,
+}
+
+/// `run:` as a list of arguments or one command line.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum CommandValue {
+    Argv(Vec<String>),
+    Line(String),
+}
+
+/// `timeout:` as seconds or a duration with a unit.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum TimeoutValue {
+    Seconds(u64),
+    Text(String),
 }
 
 /// An environment's settings.

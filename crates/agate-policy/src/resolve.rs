@@ -2,7 +2,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
 
-use agate_model::{GateMode, Severity, Tier};
+use agate_model::{CheckSpec, GateMode, Severity, Tier};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::error::{Place, PolicyError};
@@ -41,6 +41,8 @@ pub struct Gate {
     pub analyzers: Vec<String>,
     /// A Rego file whose `deny` messages fail the gate.
     pub policy: Option<PathBuf>,
+    /// External checks (tools, test runners) whose findings it judges.
+    pub external: Vec<CheckSpec>,
 }
 
 /// An environment: which gates run and whether they block.
@@ -437,6 +439,7 @@ fn built_in() -> Policy {
                 enabled: true,
                 analyzers: analyzers.iter().map(|&a| a.to_owned()).collect(),
                 policy: None,
+                external: Vec::new(),
             },
         )
     };
@@ -660,6 +663,7 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
                     enabled: false,
                     analyzers: Vec::new(),
                     policy: None,
+                    external: Vec::new(),
                 });
                 gate.enabled = false;
                 policy
@@ -708,6 +712,7 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
                     enabled: true,
                     analyzers: Vec::new(),
                     policy: None,
+                    external: Vec::new(),
                 });
                 if let Some(rego) = &gate_options.policy {
                     gate.policy = Some(layer.dir.join(rego));
@@ -726,6 +731,21 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
                     policy
                         .origins
                         .insert(format!("gates.{name}.analyzers"), origin.clone());
+                }
+                for check in gate_options.external.iter().flatten() {
+                    let at = Place::at(file, &check.referenced);
+                    let spec = crate::external::check_spec(name, &check.value, &at)?;
+                    let replaced = gate.external.iter().position(|old| old.name == spec.name);
+                    locks.check(&format!("gates.{name}"), replaced.is_some(), &at, || {
+                        format!("it replaces the gate's external check `{}`", spec.name)
+                    })?;
+                    match replaced {
+                        Some(index) => gate.external[index] = spec,
+                        None => gate.external.push(spec),
+                    }
+                    policy
+                        .origins
+                        .insert(format!("gates.{name}.external"), origin.clone());
                 }
             }
         }

@@ -300,6 +300,7 @@ impl Run {
             known_rules: &self.known,
             today: today.parse::<Date>().unwrap(),
             unchecked: false,
+            failed_checks: &[],
         };
         apply(&policy, &context, findings).unwrap()
     }
@@ -467,6 +468,7 @@ fn warn_environments_never_block() {
         known_rules: &run.known,
         today: "2026-11-26".parse().unwrap(),
         unchecked: false,
+        failed_checks: &[],
     };
     let (_, verdict) = apply(
         &policy,

@@ -1,6 +1,7 @@
 pub(crate) mod baseline;
 pub(crate) mod config;
 pub(crate) mod deps;
+pub(crate) mod external;
 pub(crate) mod init;
 pub(crate) mod provenance;
 pub(crate) mod rules;

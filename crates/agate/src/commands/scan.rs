@@ -77,7 +77,7 @@ pub(crate) fn evaluate(
         })
         .collect();
     let Analysis {
-        found,
+        mut found,
         scanner,
         secrets,
     } = analyze(args, &policy, &selection, rules, &root, &paths)?;
@@ -96,6 +96,14 @@ pub(crate) fn evaluate(
             message: "no files were scanned; a gate that checks nothing does not pass (check the paths and ignore files)".to_owned(),
         });
     }
+
+    let external = if gating && selection.external {
+        crate::commands::external::run_checks(&root, &policy, environment)
+    } else {
+        crate::commands::external::ExternalRun::default()
+    };
+    notices.extend(external.notices);
+    found.findings.extend(external.findings);
 
     let flagged: BTreeSet<&str> = found
         .findings
@@ -134,9 +142,17 @@ pub(crate) fn evaluate(
         known_rules: &known,
         today: today(),
         unchecked,
+        failed_checks: &external.failed,
     };
     let (findings, verdict) = decide(&root, &policy, &context, findings, &notices)?;
-    let descriptors = descriptors(&scanner, secrets.as_ref(), &findings);
+    let mut descriptors = descriptors(&scanner, secrets.as_ref(), &findings);
+    descriptors.extend(
+        external
+            .rules
+            .into_iter()
+            .filter(|rule| findings.iter().any(|finding| finding.rule_id == rule.id)),
+    );
+    descriptors.sort_by(|a, b| a.id.cmp(&b.id));
     let report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
         tool: Tool {
@@ -147,7 +163,7 @@ pub(crate) fn evaluate(
         rules: descriptors,
         notices,
         stats: found.stats,
-        checks: Vec::new(),
+        checks: external.runs,
         verdict: gating.then_some(verdict),
     };
     Ok(Evaluated { report, root })
@@ -338,11 +354,13 @@ fn decide(
     notices: &[Notice],
 ) -> anyhow::Result<(Vec<agate_model::Finding>, Verdict)> {
     let usage = |error: agate_policy::PolicyError| Failure::usage(error.to_string());
-    let (findings, verdict) = agate_policy::apply(policy, context, findings).map_err(usage)?;
-    let denied = gate_policy_denials(root, policy, context, &findings, notices)?;
+    let (decided, verdict) =
+        agate_policy::apply(policy, context, findings.clone()).map_err(usage)?;
+    let denied = gate_policy_denials(root, policy, context, &decided, notices)?;
     if denied.is_empty() {
-        return Ok((findings, verdict));
+        return Ok((decided, verdict));
     }
+    // Applied again from the analyzers' findings, so the policy's own are not doubled.
     let mut all = findings;
     all.extend(denied);
     agate_policy::apply(policy, context, all).map_err(usage)

@@ -15,7 +15,7 @@ use crate::args::ScanArgs;
 use crate::exit::Failure;
 
 /// The analyzers agate runs, by name.
-pub(crate) const ANALYZERS: &[&str] = &["sast", "secrets", "deps", "ai-patterns"];
+pub(crate) const ANALYZERS: &[&str] = &["sast", "secrets", "deps", "ai-patterns", "external"];
 
 /// Which engines a run needs, and which analyzers' findings it keeps.
 #[derive(Debug)]
@@ -26,6 +26,8 @@ pub(crate) struct Selection {
     pub(crate) secrets: bool,
     /// The dependency analyzer.
     pub(crate) deps: bool,
+    /// The gates' external checks (`agate gate` only).
+    pub(crate) external: bool,
     /// Findings of other analyzers are dropped; `None` keeps all.
     pub(crate) keep: Option<BTreeSet<String>>,
 }
@@ -57,6 +59,7 @@ impl Selection {
                 rules: true,
                 secrets: true,
                 deps: true,
+                external: !(args.staged || args.history.is_some()),
                 keep: None,
             });
         }
@@ -64,6 +67,7 @@ impl Selection {
             rules: only.contains("sast") || only.contains("ai-patterns"),
             secrets: only.contains("secrets") || only.contains("ai-patterns"),
             deps: only.contains("deps") || only.contains("ai-patterns"),
+            external: only.contains("external"),
             keep: Some(only),
         })
     }

@@ -4,18 +4,17 @@ use std::collections::HashMap;
 
 use agate_model::{Finding, FindingSource};
 
-/// Merges findings of different tools that share a gate, a path, a start line and a CWE
-/// into the first of them (agate's own before external ones), which keeps its fingerprint
-/// and takes the highest severity and every source. Returns how many were merged away.
-pub fn merge_sources(findings: &mut Vec<Finding>) -> usize {
+/// Merges findings of different tools that share a gate (`gate_of`), a path, a start line
+/// and a CWE into the first of them (agate's own before external ones), which keeps its
+/// fingerprint and takes the highest severity and every source.
+pub(crate) fn merge_sources(findings: &mut Vec<Finding>, gate_of: impl Fn(&Finding) -> Option<String>) {
     // agate's own findings first, so they stay the primary and keep their fingerprints.
     findings.sort_by_key(|finding| !finding.sources.is_empty());
     let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
     let mut at: HashMap<(Option<String>, String, u32), Vec<usize>> = HashMap::new();
-    let mut merged = 0;
     for finding in findings.drain(..) {
         let key = (
-            finding.gate.clone(),
+            gate_of(&finding),
             finding.location.path.clone(),
             finding.location.start.line,
         );
@@ -45,7 +44,6 @@ pub fn merge_sources(findings: &mut Vec<Finding>) -> usize {
                         primary.cwe.push(cwe);
                     }
                 }
-                merged += 1;
             }
             None => {
                 candidates.push(kept.len());
@@ -55,7 +53,6 @@ pub fn merge_sources(findings: &mut Vec<Finding>) -> usize {
     }
     kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     *findings = kept;
-    merged
 }
 
 /// A finding's sources; agate's own findings have none recorded and count as `agate`.

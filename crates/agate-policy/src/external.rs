@@ -1,0 +1,193 @@
+//! `gates.NAME.external` entries checked and turned into [`CheckSpec`]s.
+
+use std::path::{Component, Path, PathBuf};
+use std::str::FromStr as _;
+
+use agate_model::{CheckCommand, CheckSpec, ToolFormat};
+
+use crate::error::{Place, PolicyError};
+use crate::options::{CommandValue, ExternalOptions, TimeoutValue};
+
+/// How long a check may run unless it says otherwise.
+pub(crate) const DEFAULT_TIMEOUT_SECS: u64 = 15 * 60;
+
+/// Exit codes that mean a tool ran, unless a check says otherwise: most tools exit 1 when
+/// they find something.
+pub(crate) const DEFAULT_EXIT_CODES: [i32; 2] = [0, 1];
+
+/// Checks one entry of `gates.GATE.external`.
+pub(crate) fn check_spec(
+    gate: &str,
+    options: &ExternalOptions,
+    at: &Place,
+) -> Result<CheckSpec, PolicyError> {
+    let invalid = |message: String, help: &str| PolicyError::Invalid {
+        at: at.clone(),
+        message: format!("gates.{gate}.external `{}`: {message}", options.name),
+        help: help.to_owned(),
+    };
+    let name_ok = !options.name.is_empty()
+        && options
+            .name
+            .chars()
+            .all(|character| character.is_ascii_alphanumeric() || "-_.".contains(character));
+    if !name_ok {
+        return Err(invalid(
+            "the name may hold only letters, digits, `-`, `_` and `.`".to_owned(),
+            "it starts the rule ids of the check's findings, e.g. `semgrep/python.lang.eval`",
+        ));
+    }
+    let format = ToolFormat::from_str(&options.format).map_err(|error| {
+        let known: Vec<String> = ToolFormat::ALL
+            .iter()
+            .map(|format| format.as_str().to_owned())
+            .collect();
+        PolicyError::Invalid {
+            at: at.clone(),
+            message: format!("gates.{gate}.external `{}`: {error}", options.name),
+            help: crate::error::suggestion(&options.format, &known),
+        }
+    })?;
+    let shell = options.shell.unwrap_or(false);
+    let command = match (&options.run, shell) {
+        (None, _) => None,
+        (Some(CommandValue::Argv(argv)), false) => {
+            if argv.first().is_none_or(|program| program.trim().is_empty()) {
+                return Err(invalid(
+                    "`run` is empty".to_owned(),
+                    "give the program and its arguments, e.g. [\"bandit\", \"-r\", \".\", \"-f\", \"json\"]",
+                ));
+            }
+            Some(CheckCommand::Argv(argv.clone()))
+        }
+        (Some(CommandValue::Line(line)), true) => Some(CheckCommand::Shell(line.clone())),
+        (Some(CommandValue::Line(_)), false) => {
+            return Err(invalid(
+                "`run` is a string, which would need a shell".to_owned(),
+                "give an argv list, e.g. [\"semgrep\", \"scan\", \"--sarif\", \"--output\", \"{out}\"], or add `shell: true` to run the line with sh -c",
+            ));
+        }
+        (Some(CommandValue::Argv(_)), true) => {
+            return Err(invalid(
+                "`shell: true` needs `run` as one command line".to_owned(),
+                "write `run: \"tool --flag | other\"`, or drop `shell: true` to run the list directly",
+            ));
+        }
+    };
+    if command.is_none() && options.report.is_none() && format != ToolFormat::Sonarqube {
+        return Err(invalid(
+            "it has neither `run` nor `report`".to_owned(),
+            "give `run` (the command; `{out}` is where it writes its report) or `report` (a file an earlier step wrote)",
+        ));
+    }
+    if format == ToolFormat::Sonarqube && options.project.is_none() {
+        return Err(invalid(
+            "a `sonarqube` check needs `project`".to_owned(),
+            "`project: KEY` is the SonarQube project key; the server comes from SONAR_HOST_URL and SONAR_TOKEN",
+        ));
+    }
+    let timeout_secs = match &options.timeout {
+        None => DEFAULT_TIMEOUT_SECS,
+        Some(TimeoutValue::Seconds(seconds)) => *seconds,
+        Some(TimeoutValue::Text(text)) => parse_duration(text).ok_or_else(|| {
+            invalid(
+                format!("`timeout: {text}` is not a duration"),
+                "write seconds (600) or a number with s, m or h (90s, 10m, 1h)",
+            )
+        })?,
+    };
+    if timeout_secs == 0 {
+        return Err(invalid(
+            "`timeout` is zero".to_owned(),
+            "give the longest the tool may run, e.g. 10m",
+        ));
+    }
+    let inside = |value: &Option<String>, key: &str| -> Result<Option<PathBuf>, PolicyError> {
+        match value {
+            Some(path) if !stays_inside(Path::new(path)) => Err(invalid(
+                format!("`{key}: {path}` leaves the scan root"),
+                "give a path relative to the scan root, without `..`",
+            )),
+            other => Ok(other.as_ref().map(PathBuf::from)),
+        }
+    };
+    Ok(CheckSpec {
+        name: options.name.clone(),
+        gate: gate.to_owned(),
+        command,
+        format,
+        workdir: inside(&options.workdir, "workdir")?,
+        env: options
+            .env
+            .iter()
+            .flatten()
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect(),
+        timeout_secs,
+        exit_codes: options
+            .exit_codes
+            .clone()
+            .unwrap_or_else(|| DEFAULT_EXIT_CODES.to_vec()),
+        report: inside(&options.report, "report")?,
+        project: options.project.clone(),
+    })
+}
+
+/// Whether a relative path stays below where it starts.
+fn stays_inside(path: &Path) -> bool {
+    let mut depth = 0_i32;
+    for component in path.components() {
+        match component {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return false,
+        }
+    }
+    true
+}
+
+/// `90`, `90s`, `10m`, `1h` in seconds.
+fn parse_duration(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((at, _)) => text.split_at(at),
+        None => (text, "s"),
+    };
+    let number: u64 = number.parse().ok()?;
+    let scale = match unit.trim() {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        _ => return None,
+    };
+    number.checked_mul(scale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90"), Some(90));
+        assert_eq!(parse_duration("90s"), Some(90));
+        assert_eq!(parse_duration("10m"), Some(600));
+        assert_eq!(parse_duration("1h"), Some(3600));
+        assert_eq!(parse_duration("1d"), None);
+        assert_eq!(parse_duration("m"), None);
+    }
+
+    #[test]
+    fn paths_stay_inside() {
+        assert!(stays_inside(Path::new("service/reports")));
+        assert!(stays_inside(Path::new("a/../b")));
+        assert!(!stays_inside(Path::new("../elsewhere")));
+        assert!(!stays_inside(Path::new("/etc")));
+    }
+}
