@@ -48,10 +48,11 @@ pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
             // Bandit's columns are 0-based.
             column: number("col_offset") + 1,
             end_line: last_line,
-            end_column: 0,
+            end_column: number("end_col_offset") + 1,
             snippet: None,
             cwe,
             secret: None,
+            path_candidates: Vec::new(),
         });
     }
     for error in report

@@ -50,6 +50,7 @@ pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
             snippet: None,
             cwe: vec!["CWE-798".to_owned()],
             secret,
+            path_candidates: Vec::new(),
         });
     }
     Ok(parsed)

@@ -22,7 +22,7 @@ pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
     let mut parsed = Parsed::default();
     let mut current: Option<Case> = None;
     let mut outcome: Option<Outcome> = None;
-    let (mut cases, mut skipped, mut root_seen) = (0_u64, 0_u64, false);
+    let (mut cases, mut skipped, mut root_seen, mut pytest) = (0_u64, 0_u64, false, false);
     loop {
         let event = reader.read_event().map_err(|error| {
             ReadError::shape(
@@ -32,6 +32,8 @@ pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
         })?;
         match event {
             Event::Start(element) | Event::Empty(element) if !root_seen => {
+                // pytest writes 0-based `line` attributes.
+                pytest = attribute(&element, "name").starts_with("pytest");
                 let name = element.local_name();
                 if !matches!(name.as_ref(), "testsuites" | "testsuite") {
                     return Err(ReadError::shape(
@@ -47,7 +49,7 @@ pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
             Event::Start(element) => match element.local_name().as_ref() {
                 "testcase" => {
                     cases += 1;
-                    current = Some(Case::from(&element));
+                    current = Some(Case::from(&element, pytest));
                 }
                 "failure" | "error" if current.is_some() => outcome = Some(Outcome::from(&element)),
                 "skipped" if current.is_some() => skipped += 1,
@@ -125,12 +127,17 @@ struct Case {
 }
 
 impl Case {
-    fn from(element: &BytesStart<'_>) -> Case {
+    fn from(element: &BytesStart<'_>, zero_based: bool) -> Case {
+        let line: u32 = attribute(element, "line").parse().unwrap_or(0);
         Case {
             name: attribute(element, "name"),
             class: attribute(element, "classname"),
             file: attribute(element, "file"),
-            line: attribute(element, "line").parse().unwrap_or(0),
+            line: if zero_based && !attribute(element, "line").is_empty() {
+                line + 1
+            } else {
+                line
+            },
         }
     }
 
@@ -157,11 +164,30 @@ impl Case {
             severity: Severity::High,
             confidence: Confidence::High,
             path: self.file.clone(),
+            path_candidates: if self.file.is_empty() {
+                class_files(&self.class)
+            } else {
+                Vec::new()
+            },
             line: self.line,
             snippet: Some(test),
             ..Reported::default()
         }
     }
+}
+
+/// Files a test class may live in, most specific first: `tests.test_app.TestLogin` may be
+/// `tests/test_app.py`, `com.example.AppTest` may be `src/test/java/com/example/AppTest.java`.
+fn class_files(class: &str) -> Vec<String> {
+    let parts: Vec<&str> = class.split('.').filter(|part| !part.is_empty()).collect();
+    let mut candidates = Vec::new();
+    for end in (1..=parts.len()).rev() {
+        let base = parts[..end].join("/");
+        candidates.push(format!("{base}.py"));
+        candidates.push(format!("src/test/java/{base}.java"));
+        candidates.push(format!("src/test/kotlin/{base}.kt"));
+    }
+    candidates
 }
 
 /// A `<failure>` or `<error>`.
@@ -190,7 +216,7 @@ fn attribute(element: &BytesStart<'_>, name: &str) -> String {
             attribute
                 .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .ok()
-                .map(|value| value.into_owned())
+                .map(std::borrow::Cow::into_owned)
         })
         .unwrap_or_default()
 }

@@ -47,7 +47,7 @@ impl Captured {
         let start = self.bytes.len().saturating_sub(TAIL_BYTES);
         let tail = &self.bytes[start..];
         let tail = match tail.iter().position(|&byte| byte == b'\n') {
-            Some(newline) if start > 0 && newline < 256 => &tail[newline + 1..],
+            Some(newline) if (start > 0 || self.truncated) && newline < 256 => &tail[newline + 1..],
             _ => tail,
         };
         String::from_utf8_lossy(tail).trim_end().to_owned()
@@ -63,12 +63,12 @@ pub(crate) fn execute(
     timeout: Duration,
     keep_stdout: bool,
 ) -> std::io::Result<Finished> {
-    let (program, args) = argv
+    let (program, arguments) = argv
         .split_first()
         .ok_or_else(|| std::io::Error::other("the command is empty"))?;
     let mut command = Command::new(program);
     command
-        .args(args)
+        .args(arguments)
         .current_dir(workdir)
         .envs(env.iter().map(|(key, value)| (key, value)))
         .stdin(Stdio::null())
@@ -117,7 +117,7 @@ fn capture(
 ) -> JoinHandle<Captured> {
     std::thread::spawn(move || {
         let mut captured = Captured::default();
-        let mut chunk = [0_u8; 64 * 1024];
+        let mut chunk = vec![0_u8; 64 * 1024];
         loop {
             let read = match stream.read(&mut chunk) {
                 Ok(0) | Err(_) => break,
@@ -193,7 +193,8 @@ fn kill_group(child: &mut Child) {
     }
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests {
     use super::*;
 

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use agate_model::{
-    EXTERNAL_ANALYZER,     Confidence, Finding, FindingSource, FindingStatus, Fingerprint, FingerprintInput, Location,
-    Position, Redacted, RuleDescriptor, Severity,
+    Confidence, EXTERNAL_ANALYZER, Finding, FindingSource, FindingStatus, Fingerprint,
+    FingerprintInput, Location, Position, Redacted, RuleDescriptor, Severity,
 };
 
 /// Files larger than this are not read for snippets.
@@ -30,6 +30,9 @@ pub(crate) struct Reported {
     /// The path as the tool wrote it (absolute, relative to the working directory, a
     /// `file:` URI or a URL); empty when the result is about no file.
     pub(crate) path: String,
+    /// Paths, relative to the scan root, to try in turn when `path` is empty (the first
+    /// that exists wins).
+    pub(crate) path_candidates: Vec<String>,
     /// 1-based line and column; 0 when unknown.
     pub(crate) line: u32,
     pub(crate) column: u32,
@@ -53,6 +56,7 @@ impl Default for Reported {
             severity: Severity::Medium,
             confidence: Confidence::Medium,
             path: String::new(),
+            path_candidates: Vec::new(),
             line: 0,
             column: 0,
             end_line: 0,
@@ -84,7 +88,16 @@ impl Context<'_> {
         let mut rules: Vec<RuleDescriptor> = Vec::new();
         let mut findings = Vec::with_capacity(reported.len());
         for result in reported {
-            let path = self.relative(&result.path);
+            let path = if result.path.is_empty() {
+                result
+                    .path_candidates
+                    .iter()
+                    .find(|candidate| self.root.join(candidate).is_file())
+                    .cloned()
+                    .unwrap_or_default()
+            } else {
+                self.relative(&result.path)
+            };
             let rule_id = format!("{}/{}", self.check, result.rule);
             let line = result.line.max(1);
             let column = result.column.max(1);
@@ -128,21 +141,7 @@ impl Context<'_> {
             });
             *occurrence += 1;
             if !rules.iter().any(|rule| rule.id == rule_id) {
-                rules.push(RuleDescriptor {
-                    id: rule_id.clone(),
-                    language: "any".to_owned(),
-                    summary: if result.title.is_empty() {
-                        result.rule.clone()
-                    } else {
-                        result.title.clone()
-                    },
-                    help: result.help.clone(),
-                    severity: result.severity,
-                    confidence: result.confidence,
-                    cwe: result.cwe.clone(),
-                    owasp: Vec::new(),
-                    ai_pattern: false,
-                });
+                rules.push(descriptor(&rule_id, &result));
             }
             findings.push(Finding {
                 rule_id,
@@ -194,21 +193,38 @@ impl Context<'_> {
         };
         let absolute = lexical_normalize(&absolute);
         let root = lexical_normalize(self.root);
-        match absolute.strip_prefix(&root) {
-            Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
-            Err(_) => {
-                // Canonical forms catch symlinked temp folders (macOS /var → /private/var).
-                let canonical = fs_err::canonicalize(&absolute).ok();
-                let canonical_root = fs_err::canonicalize(&root).ok();
-                match (canonical, canonical_root) {
-                    (Some(path), Some(root)) if path.starts_with(&root) => path
-                        .strip_prefix(&root)
-                        .map(|relative| relative.to_string_lossy().replace('\\', "/"))
-                        .unwrap_or_default(),
-                    _ => raw.trim_start_matches("./").to_owned(),
-                }
-            }
+        if let Ok(relative) = absolute.strip_prefix(&root) {
+            return relative.to_string_lossy().replace('\\', "/");
         }
+        // Canonical forms catch symlinked temp folders (macOS /var → /private/var).
+        let canonical = fs_err::canonicalize(&absolute).ok();
+        let canonical_root = fs_err::canonicalize(&root).ok();
+        match (canonical, canonical_root) {
+            (Some(path), Some(root)) if path.starts_with(&root) => path
+                .strip_prefix(&root)
+                .map(|relative| relative.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default(),
+            _ => raw.trim_start_matches("./").to_owned(),
+        }
+    }
+}
+
+/// What reports say about an external rule, from its first result.
+fn descriptor(rule_id: &str, result: &Reported) -> RuleDescriptor {
+    RuleDescriptor {
+        id: rule_id.to_owned(),
+        language: "any".to_owned(),
+        summary: if result.title.is_empty() {
+            result.rule.clone()
+        } else {
+            result.title.clone()
+        },
+        help: result.help.clone(),
+        severity: result.severity,
+        confidence: result.confidence,
+        cwe: result.cwe.clone(),
+        owasp: Vec::new(),
+        ai_pattern: false,
     }
 }
 

@@ -105,41 +105,16 @@ fn attempt(
     let started = SystemTime::now();
     let text = match &spec.command {
         Some(command) => {
-            let argv = argv_of(command, &out);
-            outcome.run.command.clone_from(&argv);
-            let timeout = Duration::from_secs(spec.timeout_secs.max(1));
             let from_stdout = report_file.is_none() && spec.format != ToolFormat::Sonarqube;
-            let finished = execute(&argv, &workdir, &spec.env, timeout, from_stdout)
-                .map_err(|error| start_error(&argv[0], &error))?;
-            outcome.run.stderr = finished.stderr.tail();
-            if !from_stdout {
-                outcome.run.stdout = finished.stdout.tail();
-            }
-            outcome.run.exit_code = match finished.exit {
-                Exit::Code(code) => Some(code),
-                _ => None,
-            };
-            check_exit(spec, &finished)?;
-            if spec.format == ToolFormat::Sonarqube {
-                None
-            } else if from_stdout {
-                if finished.stdout.truncated {
-                    return Err(format!(
-                        "its output is larger than {} MiB",
-                        MAX_REPORT_BYTES >> 20
-                    ));
-                }
-                Some(String::from_utf8_lossy(&finished.stdout.bytes).into_owned())
-            } else {
-                None
-            }
+            let output = run_command(spec, command, &workdir, &out, from_stdout, outcome)?;
+            from_stdout.then_some(output)
         }
         None => None,
     };
     let text = match (text, &report_file, spec.format) {
         (Some(text), _, _) => text,
-        (None, _, ToolFormat::Sonarqube) => sonar_status(spec, options.sonar)?,
         (None, Some(file), _) => read_report(file, spec.command.is_some().then_some(started))?,
+        (None, None, ToolFormat::Sonarqube) => sonar_status(spec, options.sonar)?,
         (None, None, _) => {
             return Err(
                 "there is nothing to read: give `run` (a command) or `report` (a file)".to_owned(),
@@ -174,6 +149,42 @@ fn attempt(
         return Err("the tool scanned nothing (0 files): a check that checks nothing does not pass; check its paths and working directory".to_owned());
     }
     Ok(())
+}
+
+/// Runs the check's command; returns its standard output as text when that is the report
+/// (`from_stdout`), else an empty string.
+fn run_command(
+    spec: &CheckSpec,
+    command: &CheckCommand,
+    workdir: &Path,
+    out: &Path,
+    from_stdout: bool,
+    outcome: &mut CheckOutcome,
+) -> Result<String, String> {
+    let argv = argv_of(command, out);
+    outcome.run.command.clone_from(&argv);
+    let timeout = Duration::from_secs(spec.timeout_secs.max(1));
+    let finished = execute(&argv, workdir, &spec.env, timeout, from_stdout)
+        .map_err(|error| start_error(&argv[0], &error))?;
+    outcome.run.stderr = finished.stderr.tail();
+    if !from_stdout {
+        outcome.run.stdout = finished.stdout.tail();
+    }
+    outcome.run.exit_code = match finished.exit {
+        Exit::Code(code) => Some(code),
+        _ => None,
+    };
+    check_exit(spec, &finished)?;
+    if !from_stdout {
+        return Ok(String::new());
+    }
+    if finished.stdout.truncated {
+        return Err(format!(
+            "its output is larger than {} MiB",
+            MAX_REPORT_BYTES >> 20
+        ));
+    }
+    Ok(String::from_utf8_lossy(&finished.stdout.bytes).into_owned())
 }
 
 /// The argv to run: `{out}` replaced in every argument, a shell script run by `sh -c`

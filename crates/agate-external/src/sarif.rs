@@ -35,57 +35,8 @@ struct RuleInfo {
 }
 
 fn read_run(run: &Value, parsed: &mut Parsed) {
-    for invocation in run
-        .get("invocations")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        if invocation.get("executionSuccessful") == Some(&Value::Bool(false)) {
-            let reasons: Vec<&str> = invocation
-                .get("toolExecutionNotifications")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter(|note| text_at(note, "level") == Some("error"))
-                .filter_map(|note| note.pointer("/message/text").and_then(Value::as_str))
-                .take(3)
-                .collect();
-            parsed.failures.push(if reasons.is_empty() {
-                "the tool reported that its run did not succeed".to_owned()
-            } else {
-                format!(
-                    "the tool reported that its run did not succeed: {}",
-                    reasons.join("; ")
-                )
-            });
-        }
-    }
-    let driver = run.pointer("/tool/driver");
-    let mut rules: HashMap<String, RuleInfo> = HashMap::new();
-    let mut by_index: Vec<String> = Vec::new();
-    let components = driver.into_iter().chain(
-        run.pointer("/tool/extensions")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten(),
-    );
-    for (component_index, component) in components.enumerate() {
-        for rule in component
-            .get("rules")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let Some(id) = text_at(rule, "id") else {
-                continue;
-            };
-            if component_index == 0 {
-                by_index.push(id.to_owned());
-            }
-            rules.insert(id.to_owned(), rule_info(rule));
-        }
-    }
+    parsed.failures.extend(failed_invocations(run));
+    let (rules, by_index) = rules_of(run);
     let base_ids = run.get("originalUriBaseIds");
     let artifacts = run.get("artifacts").and_then(Value::as_array);
     for result in run
@@ -161,6 +112,66 @@ fn read_run(run: &Value, parsed: &mut Parsed) {
         }
         parsed.reported.push(reported);
     }
+}
+
+/// The rules of the driver and its extensions by id, and the driver's ids in order (for
+/// `ruleIndex`).
+fn rules_of(run: &Value) -> (HashMap<String, RuleInfo>, Vec<String>) {
+    let driver = run.pointer("/tool/driver");
+    let mut rules: HashMap<String, RuleInfo> = HashMap::new();
+    let mut by_index: Vec<String> = Vec::new();
+    let components = driver.into_iter().chain(
+        run.pointer("/tool/extensions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten(),
+    );
+    for (component_index, component) in components.enumerate() {
+        for rule in component
+            .get("rules")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(id) = text_at(rule, "id") else {
+                continue;
+            };
+            if component_index == 0 {
+                by_index.push(id.to_owned());
+            }
+            rules.insert(id.to_owned(), rule_info(rule));
+        }
+    }
+    (rules, by_index)
+}
+
+/// Why the tool says its run failed: one reason per unsuccessful invocation.
+fn failed_invocations(run: &Value) -> Vec<String> {
+    run.get("invocations")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|invocation| invocation.get("executionSuccessful") == Some(&Value::Bool(false)))
+        .map(|invocation| {
+            let reasons: Vec<&str> = invocation
+                .get("toolExecutionNotifications")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|note| text_at(note, "level") == Some("error"))
+                .filter_map(|note| note.pointer("/message/text").and_then(Value::as_str))
+                .take(3)
+                .collect();
+            if reasons.is_empty() {
+                "the tool reported that its run did not succeed".to_owned()
+            } else {
+                format!(
+                    "the tool reported that its run did not succeed: {}",
+                    reasons.join("; ")
+                )
+            }
+        })
+        .collect()
 }
 
 fn rule_info(rule: &Value) -> RuleInfo {

@@ -72,6 +72,7 @@ pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
             snippet: lines.map(str::to_owned),
             cwe,
             secret: None,
+            path_candidates: Vec::new(),
         });
     }
     for error in output

@@ -27,7 +27,9 @@ mod redacted;
 mod report;
 mod severity;
 
-pub use check::{EXTERNAL_ANALYZER, CheckCommand, CheckRun, CheckSpec, CheckStatus, FindingSource, ToolFormat};
+pub use check::{
+    CheckCommand, CheckRun, CheckSpec, CheckStatus, EXTERNAL_ANALYZER, FindingSource, ToolFormat,
+};
 pub use finding::{AiEvidence, Finding, Location, Position, RuleDescriptor};
 pub use fingerprint::{Fingerprint, FingerprintInput, normalize_code};
 pub use gate::{FindingStatus, GateCounts, GateMode, GateResult, GateStatus, Justification, Tier};

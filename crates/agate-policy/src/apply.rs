@@ -3,9 +3,9 @@
 use std::collections::{BTreeSet, HashMap};
 
 use agate_model::{
-    EXTERNAL_ANALYZER, AiEvidence, Confidence, Finding, FindingStatus, Fingerprint, FingerprintInput, GateCounts,
-    GateMode, GateResult, GateStatus, Justification, Location, Position, Severity, Tier, Verdict,
-    VerdictStatus,
+    AiEvidence, Confidence, EXTERNAL_ANALYZER, Finding, FindingStatus, Fingerprint,
+    FingerprintInput, GateCounts, GateMode, GateResult, GateStatus, Justification, Location,
+    Position, Severity, Tier, Verdict, VerdictStatus,
 };
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
@@ -214,7 +214,13 @@ pub fn apply(
                 .filter(|(name, _)| *name == gate.name)
                 .map(|(_, reason)| reason.as_str())
                 .collect();
-            gate_result(&gate.name, environment.mode, &kept, context.unchecked, &failed)
+            gate_result(
+                &gate.name,
+                environment.mode,
+                &kept,
+                context.unchecked,
+                &failed,
+            )
         })
         .collect();
     let status = if results

@@ -48,32 +48,7 @@ pub(crate) fn check_spec(
             help: crate::error::suggestion(&options.format, &known),
         }
     })?;
-    let shell = options.shell.unwrap_or(false);
-    let command = match (&options.run, shell) {
-        (None, _) => None,
-        (Some(CommandValue::Argv(argv)), false) => {
-            if argv.first().is_none_or(|program| program.trim().is_empty()) {
-                return Err(invalid(
-                    "`run` is empty".to_owned(),
-                    "give the program and its arguments, e.g. [\"bandit\", \"-r\", \".\", \"-f\", \"json\"]",
-                ));
-            }
-            Some(CheckCommand::Argv(argv.clone()))
-        }
-        (Some(CommandValue::Line(line)), true) => Some(CheckCommand::Shell(line.clone())),
-        (Some(CommandValue::Line(_)), false) => {
-            return Err(invalid(
-                "`run` is a string, which would need a shell".to_owned(),
-                "give an argv list, e.g. [\"semgrep\", \"scan\", \"--sarif\", \"--output\", \"{out}\"], or add `shell: true` to run the line with sh -c",
-            ));
-        }
-        (Some(CommandValue::Argv(_)), true) => {
-            return Err(invalid(
-                "`shell: true` needs `run` as one command line".to_owned(),
-                "write `run: \"tool --flag | other\"`, or drop `shell: true` to run the list directly",
-            ));
-        }
-    };
+    let command = command_of(options, &invalid)?;
     if command.is_none() && options.report.is_none() && format != ToolFormat::Sonarqube {
         return Err(invalid(
             "it has neither `run` nor `report`".to_owned(),
@@ -130,6 +105,39 @@ pub(crate) fn check_spec(
             .unwrap_or_else(|| DEFAULT_EXIT_CODES.to_vec()),
         report: inside(&options.report, "report")?,
         project: options.project.clone(),
+    })
+}
+
+/// `run` and `shell` as a command: an argv list, or one line only with `shell: true`.
+fn command_of(
+    options: &ExternalOptions,
+    invalid: &impl Fn(String, &str) -> PolicyError,
+) -> Result<Option<CheckCommand>, PolicyError> {
+    let shell = options.shell.unwrap_or(false);
+    Ok(match (&options.run, shell) {
+        (None, _) => None,
+        (Some(CommandValue::Argv(argv)), false) => {
+            if argv.first().is_none_or(|program| program.trim().is_empty()) {
+                return Err(invalid(
+                    "`run` is empty".to_owned(),
+                    "give the program and its arguments, e.g. [\"bandit\", \"-r\", \".\", \"-f\", \"json\"]",
+                ));
+            }
+            Some(CheckCommand::Argv(argv.clone()))
+        }
+        (Some(CommandValue::Line(line)), true) => Some(CheckCommand::Shell(line.clone())),
+        (Some(CommandValue::Line(_)), false) => {
+            return Err(invalid(
+                "`run` is a string, which would need a shell".to_owned(),
+                "give an argv list, e.g. [\"semgrep\", \"scan\", \"--sarif\", \"--output\", \"{out}\"], or add `shell: true` to run the line with sh -c",
+            ));
+        }
+        (Some(CommandValue::Argv(_)), true) => {
+            return Err(invalid(
+                "`shell: true` needs `run` as one command line".to_owned(),
+                "write `run: \"tool --flag | other\"`, or drop `shell: true` to run the list directly",
+            ));
+        }
     })
 }
 

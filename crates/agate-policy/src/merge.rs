@@ -7,7 +7,10 @@ use agate_model::{Finding, FindingSource};
 /// Merges findings of different tools that share a gate (`gate_of`), a path, a start line
 /// and a CWE into the first of them (agate's own before external ones), which keeps its
 /// fingerprint and takes the highest severity and every source.
-pub(crate) fn merge_sources(findings: &mut Vec<Finding>, gate_of: impl Fn(&Finding) -> Option<String>) {
+pub(crate) fn merge_sources(
+    findings: &mut Vec<Finding>,
+    gate_of: impl Fn(&Finding) -> Option<String>,
+) {
     // agate's own findings first, so they stay the primary and keep their fingerprints.
     findings.sort_by_key(|finding| !finding.sources.is_empty());
     let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
@@ -31,24 +34,21 @@ pub(crate) fn merge_sources(findings: &mut Vec<Finding>, gate_of: impl Fn(&Findi
                 })
             })
             .flatten();
-        match partner {
-            Some(index) => {
-                let primary = &mut kept[index];
-                if primary.sources.is_empty() {
-                    primary.sources = sources_of(primary);
-                }
-                primary.sources.extend(tools);
-                primary.severity = primary.severity.max(finding.severity);
-                for cwe in finding.cwe {
-                    if !primary.cwe.contains(&cwe) {
-                        primary.cwe.push(cwe);
-                    }
+        if let Some(index) = partner {
+            let primary = &mut kept[index];
+            if primary.sources.is_empty() {
+                primary.sources = sources_of(primary);
+            }
+            primary.sources.extend(tools);
+            primary.severity = primary.severity.max(finding.severity);
+            for cwe in finding.cwe {
+                if !primary.cwe.contains(&cwe) {
+                    primary.cwe.push(cwe);
                 }
             }
-            None => {
-                candidates.push(kept.len());
-                kept.push(finding);
-            }
+        } else {
+            candidates.push(kept.len());
+            kept.push(finding);
         }
     }
     kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

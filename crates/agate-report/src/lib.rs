@@ -16,6 +16,7 @@
 //!     rules: vec![],
 //!     notices: vec![],
 //!     stats: ScanStats::default(),
+//!     checks: vec![],
 //!     verdict: None,
 //! };
 //! let mut out = Vec::new();

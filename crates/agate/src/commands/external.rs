@@ -40,7 +40,9 @@ pub(crate) fn run_checks(root: &Path, policy: &Policy, environment: Option<&str>
         .filter(|url| !url.is_empty())
         .map(|url| SonarServer {
             url,
-            token: std::env::var("SONAR_TOKEN").ok().filter(|token| !token.is_empty()),
+            token: std::env::var("SONAR_TOKEN")
+                .ok()
+                .filter(|token| !token.is_empty()),
         });
     let options = RunOptions {
         root,
@@ -102,7 +104,10 @@ fn progress_line(run: &CheckRun) -> String {
     let seconds = run.duration_ms as f64 / 1000.0;
     match (&run.status, &run.error) {
         (CheckStatus::Error, Some(error)) => {
-            format!("agate: check `{}` failed after {seconds:.1} s: {error}", run.name)
+            format!(
+                "agate: check `{}` failed after {seconds:.1} s: {error}",
+                run.name
+            )
         }
         _ => format!(
             "agate: check `{}`: {} finding{} in {seconds:.1} s",

@@ -31,6 +31,9 @@ const POLICY_RULES: &[&str] = &[
     agate_policy::SIGNOFF_RULE,
 ];
 
+/// The error of a gate run that found no file to scan.
+const NOTHING_SCANNED: &str = "no files were scanned; a gate that checks nothing does not pass (check the paths and ignore files)";
+
 /// What the run is for.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Purpose<'a> {
@@ -65,22 +68,11 @@ pub(crate) fn evaluate(
     )?;
     let selection = crate::commands::secrets::Selection::new(args)?;
     let (rules, known) = rules_for(args, &policy, selection.rules)?;
-    let paths: Vec<_> = args
-        .paths
-        .iter()
-        .map(|path| {
-            if path.is_absolute() {
-                path.clone()
-            } else {
-                root.join(path)
-            }
-        })
-        .collect();
     let Analysis {
         mut found,
         scanner,
         secrets,
-    } = analyze(args, &policy, &selection, rules, &root, &paths)?;
+    } = analyze(args, &policy, &selection, rules, &root)?;
 
     let mut notices = found.notices;
     let environment = match purpose {
@@ -93,7 +85,7 @@ pub(crate) fn evaluate(
         notices.push(Notice {
             level: NoticeLevel::Error,
             path: None,
-            message: "no files were scanned; a gate that checks nothing does not pass (check the paths and ignore files)".to_owned(),
+            message: NOTHING_SCANNED.to_owned(),
         });
     }
 
@@ -145,14 +137,7 @@ pub(crate) fn evaluate(
         failed_checks: &external.failed,
     };
     let (findings, verdict) = decide(&root, &policy, &context, findings, &notices)?;
-    let mut descriptors = descriptors(&scanner, secrets.as_ref(), &findings);
-    descriptors.extend(
-        external
-            .rules
-            .into_iter()
-            .filter(|rule| findings.iter().any(|finding| finding.rule_id == rule.id)),
-    );
-    descriptors.sort_by(|a, b| a.id.cmp(&b.id));
+    let descriptors = descriptors(&scanner, secrets.as_ref(), external.rules, &findings);
     let report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
         tool: Tool {
@@ -184,8 +169,9 @@ fn analyze(
     selection: &crate::commands::secrets::Selection,
     rules: agate_rules::RuleSet,
     root: &Path,
-    paths: &[PathBuf],
 ) -> anyhow::Result<Analysis> {
+    let paths: Vec<PathBuf> = args.paths.iter().map(|path| root.join(path)).collect();
+    let paths = paths.as_slice();
     let mut options = scan_options(args, policy);
     let working_tree = !args.staged && args.history.is_none();
     // The dependency analyzer reads imports off the trees the structural scan parses.
@@ -411,11 +397,12 @@ fn gate_policy_denials(
     Ok(denied)
 }
 
-/// The descriptors of the rules the findings reference — structural, secret and the
-/// dependency analyzer's — for the report.
+/// The descriptors of the rules the findings reference — structural, secret, the
+/// dependency analyzer's and external checks' — for the report, by id.
 fn descriptors(
     scanner: &Scanner,
     secrets: Option<&agate_secrets::SecretScanner>,
+    external: Vec<agate_model::RuleDescriptor>,
     findings: &[agate_model::Finding],
 ) -> Vec<agate_model::RuleDescriptor> {
     let referenced: BTreeSet<&str> = findings
@@ -434,8 +421,10 @@ fn descriptors(
     descriptors.extend(
         agate_deps::rules()
             .into_iter()
+            .chain(external)
             .filter(|rule| referenced.contains(rule.id.as_str())),
     );
+    descriptors.sort_by(|a, b| a.id.cmp(&b.id));
     descriptors
 }
 

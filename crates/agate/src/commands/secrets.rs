@@ -19,6 +19,7 @@ pub(crate) const ANALYZERS: &[&str] = &["sast", "secrets", "deps", "ai-patterns"
 
 /// Which engines a run needs, and which analyzers' findings it keeps.
 #[derive(Debug)]
+#[expect(clippy::struct_excessive_bools, reason = "one switch per analyzer")]
 pub(crate) struct Selection {
     /// The structural rules engine (analyzers `sast` and `ai-patterns`).
     pub(crate) rules: bool,
