@@ -2,8 +2,12 @@
 //!
 //! One module per format, each a function from a report to any [`std::io::Write`]:
 //! [`terminal`] (rustc-style snippets with carets, then a summary), [`json`] (the report
-//! itself, schema in `docs/report.schema.json`) and [`sarif`] (SARIF 2.1.0 as GitHub code
-//! scanning reads it). Renderers only render: they never filter, sort or decide.
+//! itself, schema in `docs/report.schema.json`), [`sarif`] (SARIF 2.1.0 as GitHub code
+//! scanning reads it), [`junit`] (a test suite per gate), [`gitlab`] (Code Quality),
+//! [`gitlab_sast`] (GitLab's SAST report), [`github`] (workflow-command annotations),
+//! [`markdown`] (step summary and pull request comment) and [`html`] (one self-contained
+//! page). Renderers only render: they never decide; formats with display limits pick the
+//! most important findings by [`rank::ranked`].
 //!
 //! ```
 //! use agate_model::{Report, ScanStats, Tool, REPORT_SCHEMA_VERSION};
@@ -25,7 +29,14 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod github;
+pub mod gitlab;
+pub mod gitlab_sast;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod rank;
 pub mod sarif;
 pub mod terminal;
 
@@ -42,6 +53,20 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0.
     Sarif,
+    /// JUnit XML: a test suite per gate.
+    Junit,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+    /// GitLab SAST security report JSON.
+    GitlabSast,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// A Markdown step summary.
+    Summary,
+    /// A Markdown pull/merge request comment.
+    Comment,
+    /// One self-contained HTML page.
+    Html,
 }
 
 /// Presentation options shared by the renderers.
@@ -49,6 +74,15 @@ pub enum Format {
 pub struct RenderOptions {
     /// Use ANSI colours (terminal format only).
     pub color: bool,
+    /// When the run started and finished, UTC `YYYY-MM-DDThh:mm:ss` (GitLab SAST).
+    pub started: String,
+    /// See `started`.
+    pub finished: String,
+    /// A URL that source paths are appended to, e.g. a repository's blob URL at the
+    /// commit (Markdown links).
+    pub source_url: Option<String>,
+    /// Where the full report can be seen (Markdown comment).
+    pub report_url: Option<String>,
 }
 
 /// Renders `report` as `format` into `out`.
@@ -62,6 +96,13 @@ pub fn render(
         Format::Terminal => terminal::render(report, options, out),
         Format::Json => json::render(report, out),
         Format::Sarif => sarif::render(report, out),
+        Format::Junit => junit::render(report, out),
+        Format::Gitlab => gitlab::render(report, out),
+        Format::GitlabSast => gitlab_sast::render(report, options, out),
+        Format::Github => github::render(report, out),
+        Format::Summary => markdown::summary(report, options, out),
+        Format::Comment => markdown::comment(report, options, out),
+        Format::Html => html::render(report, out),
     }
 }
 

@@ -27,6 +27,16 @@ fn to_sarif(report: &Report) -> Log<'_> {
         .iter()
         .map(|finding| result(report, finding))
         .collect();
+    let failed_checks = report.checks.iter().filter_map(|check| {
+        let error = check.error.as_ref()?;
+        Some(Notification {
+            level: "error",
+            message: Message {
+                text: format!("check `{}` ({} gate) failed: {error}", check.name, check.gate),
+            },
+            locations: Vec::new(),
+        })
+    });
     let notifications = report
         .notices
         .iter()
@@ -49,6 +59,7 @@ fn to_sarif(report: &Report) -> Log<'_> {
                 })
                 .collect(),
         })
+        .chain(failed_checks)
         .collect();
     Log {
         schema: SCHEMA,
@@ -67,7 +78,11 @@ fn to_sarif(report: &Report) -> Log<'_> {
                 execution_successful: !report
                     .notices
                     .iter()
-                    .any(|notice| notice.level == NoticeLevel::Error),
+                    .any(|notice| notice.level == NoticeLevel::Error)
+                    && report
+                        .checks
+                        .iter()
+                        .all(|check| check.status == agate_model::CheckStatus::Ok),
                 tool_execution_notifications: notifications,
             }],
             column_kind: "unicodeCodePoints",
@@ -134,20 +149,26 @@ fn result<'r>(report: &'r Report, finding: &'r Finding) -> SarifResult<'r> {
         message: Message {
             text: finding.message.clone(),
         },
-        locations: vec![Location {
-            physical_location: PhysicalLocation {
-                artifact_location: artifact(&location.path),
-                region: Some(Region {
-                    start_line: location.start.line,
-                    start_column: location.start.column,
-                    end_line: location.end.line,
-                    end_column: location.end.column,
-                    snippet: Some(Message {
-                        text: finding.snippet.clone(),
+        // Results about no file (a SonarQube condition, "no tests ran") have no location;
+        // a URL (a ZAP alert) has no region.
+        locations: if location.path.is_empty() {
+            Vec::new()
+        } else {
+            vec![Location {
+                physical_location: PhysicalLocation {
+                    artifact_location: artifact(&location.path),
+                    region: (!location.path.contains("://")).then(|| Region {
+                        start_line: location.start.line,
+                        start_column: location.start.column,
+                        end_line: location.end.line,
+                        end_column: location.end.column,
+                        snippet: Some(Message {
+                            text: finding.snippet.clone(),
+                        }),
                     }),
-                }),
-            },
-        }],
+                },
+            }]
+        },
         partial_fingerprints: PartialFingerprints {
             agate: finding.fingerprint.as_str(),
         },
@@ -173,14 +194,21 @@ fn result<'r>(report: &'r Report, finding: &'r Finding) -> SarifResult<'r> {
             status: finding.status,
             gate: finding.gate.as_deref(),
             blocking: finding.blocking,
+            sources: &finding.sources,
         },
     }
 }
 
 fn artifact(path: &str) -> ArtifactLocation {
+    if path.contains("://") {
+        return ArtifactLocation {
+            uri: path.to_owned(),
+            uri_base_id: None,
+        };
+    }
     ArtifactLocation {
         uri: encode_uri_path(path),
-        uri_base_id: "%SRCROOT%",
+        uri_base_id: Some("%SRCROOT%"),
     }
 }
 
@@ -320,6 +348,7 @@ struct SarifResult<'r> {
     rule_index: Option<usize>,
     level: &'static str,
     message: Message,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     locations: Vec<Location>,
     partial_fingerprints: PartialFingerprints<'r>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -353,7 +382,8 @@ struct PhysicalLocation {
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
-    uri_base_id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -388,6 +418,8 @@ struct ResultProperties<'r> {
     #[serde(skip_serializing_if = "Option::is_none")]
     gate: Option<&'r str>,
     blocking: bool,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    sources: &'r [agate_model::FindingSource],
 }
 
 #[cfg(test)]

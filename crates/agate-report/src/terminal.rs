@@ -262,17 +262,15 @@ mod tests {
     #[test]
     fn colour_only_when_asked() {
         let mut plain = Vec::new();
-        render(
-            &sample_report(),
-            &RenderOptions { color: false },
-            &mut plain,
-        )
-        .unwrap();
+        render(&sample_report(), &RenderOptions::default(), &mut plain).unwrap();
         assert!(!plain.contains(&0x1b));
         let mut styled = Vec::new();
         render(
             &sample_report(),
-            &RenderOptions { color: true },
+            &RenderOptions {
+                color: true,
+                ..RenderOptions::default()
+            },
             &mut styled,
         )
         .unwrap();

@@ -42,11 +42,31 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: DbCommand,
     },
+    /// Work with a saved JSON report.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
     /// Write a commented agate.yaml for the languages found here.
     Init {
         /// Overwrite an existing agate.yaml.
         #[arg(long)]
         force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ReportCommand {
+    /// Render a JSON report (`--format json`) in another format.
+    Convert {
+        /// The JSON report.
+        report: PathBuf,
+        /// The format to render.
+        #[arg(long, value_enum)]
+        to: FormatArg,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -165,12 +185,16 @@ pub(crate) struct ScanArgs {
     /// Files or folders to scan.
     #[arg(default_value = ".")]
     pub(crate) paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Terminal)]
-    pub(crate) format: FormatArg,
-    /// Write the report to this file (atomically) instead of standard output.
-    #[arg(long, short)]
-    pub(crate) output: Option<PathBuf>,
+    /// Output format (repeatable: one report per --format).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) format: Vec<FormatArg>,
+    /// Write the report of the --format before it to this file (atomically) instead of
+    /// standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Vec<PathBuf>,
+    /// Each format with its file, in command-line order (set from `format` and `output`).
+    #[arg(skip)]
+    pub(crate) targets: Vec<Target>,
     /// Report paths relative to this folder (default: the current directory).
     #[arg(long)]
     pub(crate) root: Option<PathBuf>,
@@ -272,9 +296,95 @@ pub(crate) struct ListArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum FormatArg {
+    /// Findings with code excerpts, for people.
     Terminal,
+    /// agate's report (docs/report.schema.json).
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
     Sarif,
+    /// JUnit XML: a test suite per gate.
+    Junit,
+    /// GitLab Code Quality.
+    Gitlab,
+    /// GitLab SAST security report.
+    GitlabSast,
+    /// GitHub Actions annotations (workflow commands).
+    Github,
+    /// Markdown step summary ($GITHUB_STEP_SUMMARY).
+    Summary,
+    /// Markdown pull/merge request comment.
+    Comment,
+    /// One self-contained HTML page.
+    Html,
+}
+
+impl FormatArg {
+    /// The renderer's format.
+    pub(crate) fn format(self) -> agate_report::Format {
+        use agate_report::Format;
+        match self {
+            FormatArg::Terminal => Format::Terminal,
+            FormatArg::Json => Format::Json,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Junit => Format::Junit,
+            FormatArg::Gitlab => Format::Gitlab,
+            FormatArg::GitlabSast => Format::GitlabSast,
+            FormatArg::Github => Format::Github,
+            FormatArg::Summary => Format::Summary,
+            FormatArg::Comment => Format::Comment,
+            FormatArg::Html => Format::Html,
+        }
+    }
+}
+
+/// One report to write: a format, and a file (standard output when `None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Target {
+    pub(crate) format: FormatArg,
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// Pairs each `--output` with the `--format` before it, from their positions on the
+/// command line. With one format, its output may come first; with several, an output
+/// before any format, or two for one format, is an error.
+pub(crate) fn targets(
+    formats: &[(usize, FormatArg)],
+    outputs: &[(usize, PathBuf)],
+) -> Result<Vec<Target>, String> {
+    let formats: Vec<(usize, FormatArg)> = if formats.is_empty() {
+        vec![(0, FormatArg::Terminal)]
+    } else {
+        formats.to_vec()
+    };
+    let mut targets: Vec<Target> = formats
+        .iter()
+        .map(|&(_, format)| Target {
+            format,
+            output: None,
+        })
+        .collect();
+    for (position, path) in outputs {
+        let owner = if targets.len() == 1 {
+            Some(0)
+        } else {
+            formats.iter().rposition(|(at, _)| at < position)
+        };
+        let Some(owner) = owner else {
+            return Err(format!(
+                "`--output {}` comes before any --format; with several formats, put each --output right after the --format it is for",
+                path.display()
+            ));
+        };
+        if let Some(taken) = &targets[owner].output {
+            return Err(format!(
+                "two --output files ({} and {}) for one --format; give each report its own --format",
+                taken.display(),
+                path.display()
+            ));
+        }
+        targets[owner].output = Some(path.clone());
+    }
+    Ok(targets)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -61,6 +61,36 @@ fn github_labels() -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The URL of the checked-out commit's files, to link findings from Markdown reports:
+/// GitHub (`GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`, `GITHUB_SHA`) or GitLab
+/// (`CI_PROJECT_URL`, `CI_COMMIT_SHA`).
+pub(crate) fn source_url() -> Option<String> {
+    let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+    if let (Some(server), Some(repository), Some(sha)) = (
+        var("GITHUB_SERVER_URL"),
+        var("GITHUB_REPOSITORY"),
+        var("GITHUB_SHA"),
+    ) {
+        return Some(format!("{server}/{repository}/blob/{sha}"));
+    }
+    let (project, sha) = (var("CI_PROJECT_URL")?, var("CI_COMMIT_SHA")?);
+    Some(format!("{project}/-/blob/{sha}"))
+}
+
+/// The URL of this CI run, where its logs and artifacts are: a GitHub Actions run or a
+/// GitLab job.
+pub(crate) fn run_url() -> Option<String> {
+    let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+    if let (Some(server), Some(repository), Some(run)) = (
+        var("GITHUB_SERVER_URL"),
+        var("GITHUB_REPOSITORY"),
+        var("GITHUB_RUN_ID"),
+    ) {
+        return Some(format!("{server}/{repository}/actions/runs/{run}"));
+    }
+    var("CI_JOB_URL")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

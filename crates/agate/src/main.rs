@@ -11,14 +11,21 @@ mod output;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory as _, FromArgMatches as _};
 
-use crate::args::{Cli, Command, ConfigCommand, DbCommand, ProvenanceCommand, RulesCommand};
+use crate::args::{
+    Cli, Command, ConfigCommand, DbCommand, ProvenanceCommand, ReportCommand, RulesCommand,
+};
 use crate::commands::scan::Purpose;
 use crate::exit::ExitStatus;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
+    if let Err(message) = pair_outputs(&mut cli, &matches) {
+        output::error(&message);
+        return ExitStatus::Usage.into();
+    }
     let result = match cli.command {
         Command::Scan(args) => commands::scan::run(&args, Purpose::Scan, None),
         Command::Gate(args) => commands::scan::run(
@@ -42,6 +49,11 @@ fn main() -> ExitCode {
             }
         },
         Command::Init { force } => commands::init::run(force),
+        Command::Report { command } => match command {
+            ReportCommand::Convert { report, to, output } => {
+                commands::report::convert(&report, to, output.as_deref())
+            }
+        },
         Command::Db { command } => match command {
             DbCommand::Import { path } => commands::deps::import(&path),
             DbCommand::Update => commands::deps::update(),
@@ -65,4 +77,32 @@ fn main() -> ExitCode {
             status.into()
         }
     }
+}
+
+/// Fills `targets` of `agate scan` and `agate gate` from where each `--format` and
+/// `--output` stood on the command line.
+fn pair_outputs(cli: &mut Cli, matches: &clap::ArgMatches) -> Result<(), String> {
+    let (args, name) = match &mut cli.command {
+        Command::Scan(args) => (args, "scan"),
+        Command::Gate(args) => (&mut args.scan, "gate"),
+        _ => return Ok(()),
+    };
+    let Some(sub) = matches.subcommand_matches(name) else {
+        return Ok(());
+    };
+    let positions = |id: &str| -> Vec<usize> {
+        sub.indices_of(id)
+            .map(Iterator::collect)
+            .unwrap_or_default()
+    };
+    let formats: Vec<_> = positions("format")
+        .into_iter()
+        .zip(args.format.iter().copied())
+        .collect();
+    let outputs: Vec<_> = positions("output")
+        .into_iter()
+        .zip(args.output.iter().cloned())
+        .collect();
+    args.targets = args::targets(&formats, &outputs)?;
+    Ok(())
 }

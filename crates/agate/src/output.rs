@@ -69,6 +69,13 @@ pub(crate) fn emit(
                 writer.flush()?;
             }
             file.as_file().sync_all()?;
+            #[cfg(unix)]
+            {
+                // Temporary files are private; a report is meant to be read (CI artifacts).
+                use std::os::unix::fs::PermissionsExt as _;
+                file.as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+            }
             file.persist(path)
                 .with_context(|| format!("cannot write `{}`", path.display()))?;
         }

@@ -4,6 +4,7 @@ pub(crate) mod deps;
 pub(crate) mod external;
 pub(crate) mod init;
 pub(crate) mod provenance;
+pub(crate) mod report;
 pub(crate) mod rules;
 pub(crate) mod scan;
 pub(crate) mod secrets;

@@ -10,14 +10,12 @@ use agate_model::{
     VerdictStatus,
 };
 use agate_policy::{Baseline, Date, Overrides, Policy, RunContext, TierMap};
-use agate_report::{Format, RenderOptions};
 use agate_rules::{ScanOptions, Scanner};
 use anyhow::Context as _;
 
-use crate::args::{FormatArg, ScanArgs};
+use crate::args::ScanArgs;
 use crate::commands::rules::load_rules;
 use crate::exit::{ExitStatus, Failure};
-use crate::output;
 
 /// Rule ids beyond the loaded rule files (the policy's own findings, known vulnerabilities),
 /// so `rules:` may configure them.
@@ -861,26 +859,9 @@ pub(crate) fn run(
     purpose: Purpose<'_>,
     block_at: Option<Severity>,
 ) -> anyhow::Result<ExitStatus> {
+    let started = SystemTime::now();
     let Evaluated { report, .. } = evaluate(args, purpose, block_at)?;
-    let format = match args.format {
-        FormatArg::Terminal => Format::Terminal,
-        FormatArg::Json => Format::Json,
-        FormatArg::Sarif => Format::Sarif,
-    };
-    let color =
-        args.output.is_none() && format == Format::Terminal && output::stdout_color(args.color);
-    let options = RenderOptions { color };
-    output::emit(args.output.as_deref(), |out| {
-        agate_report::render(&report, format, &options, out)
-    })?;
-    if let Some(path) = &args.output {
-        // The report went to a file; the CI log still gets one line saying what happened.
-        output::note(&format!(
-            "{} Report written to `{}`.",
-            agate_report::terminal::summary(&report),
-            path.display()
-        ));
-    }
+    crate::commands::report::write_all(&report, &args.targets, args.color, started)?;
     Ok(exit_status(report.verdict.as_ref()))
 }
 

@@ -1,0 +1,267 @@
+//! A self-contained HTML report: one file with inline style and script, no external
+//! assets, findings filterable by gate, tier and severity.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use agate_model::{CheckStatus, Finding, GateStatus, Report, Severity, Tier, VerdictStatus};
+
+const STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1f2328}\
+h1{font-size:1.5rem}table{border-collapse:collapse;width:100%;margin:1rem 0}\
+th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}\
+th{background:#f6f8fa}pre{margin:.25rem 0 0;white-space:pre-wrap;background:#f6f8fa;padding:.35rem}\
+.pass{color:#1a7f37}.fail,.blocking{color:#cf222e}.error,.warn{color:#9a6700}\
+.sev-critical,.sev-high{font-weight:600}.filters label{margin-right:1rem}\
+tr.hidden{display:none}code{font-size:.9em}";
+
+const SCRIPT: &str = "function f(){var g=document.getElementById('gate').value,t=document.getElementById('tier').value,\
+s=document.getElementById('severity').value,o=document.getElementById('open').checked;\
+document.querySelectorAll('#findings tbody tr').forEach(function(r){\
+var show=(!g||r.dataset.gate===g)&&(!t||r.dataset.tier===t)&&(!s||+r.dataset.rank>=+s)&&(!o||r.dataset.open==='1');\
+r.classList.toggle('hidden',!show);});}\
+document.querySelectorAll('.filters select,.filters input').forEach(function(e){e.addEventListener('change',f);});";
+
+/// Writes `report` as one HTML page.
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut page = String::with_capacity(4096 + report.findings.len() * 512);
+    page.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+    page.push_str("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
+    let title = match &report.verdict {
+        Some(verdict) => format!(
+            "agate: {} ({})",
+            verdict_word(verdict.status),
+            escape(&verdict.environment)
+        ),
+        None => "agate scan".to_owned(),
+    };
+    let _ = write!(
+        page,
+        "<title>{title}</title><style>{STYLE}</style></head><body>"
+    );
+    let _ = write!(page, "<h1>{title}</h1>");
+    let _ = write!(
+        page,
+        "<p>{} findings in {} files with {} rules, agate {}.</p>",
+        report.findings.len(),
+        report.stats.files,
+        report.stats.rules,
+        escape(&report.tool.version)
+    );
+    gates(report, &mut page);
+    checks(report, &mut page);
+    findings(report, &mut page);
+    notices(report, &mut page);
+    let _ = writeln!(page, "<script>{SCRIPT}</script></body></html>");
+    out.write_all(page.as_bytes())
+}
+
+fn verdict_word(status: VerdictStatus) -> &'static str {
+    match status {
+        VerdictStatus::Pass => "passed",
+        VerdictStatus::Blocked => "blocked",
+        VerdictStatus::Error => "error (fails closed)",
+    }
+}
+
+fn gates(report: &Report, page: &mut String) {
+    let Some(verdict) = &report.verdict else {
+        return;
+    };
+    page.push_str("<h2>Gates</h2><table><thead><tr><th>Gate</th><th>Status</th><th>Blocking</th><th>Below threshold</th><th>Baselined</th><th>Suppressed</th><th>Why</th></tr></thead><tbody>");
+    for gate in &verdict.gates {
+        let (class, word) = match gate.status {
+            GateStatus::Pass => ("pass", "pass"),
+            GateStatus::Warn => ("warn", "warn"),
+            GateStatus::Fail => ("fail", "fail"),
+            GateStatus::Error => ("error", "error"),
+        };
+        let _ = write!(
+            page,
+            "<tr><td>{}</td><td class=\"{class}\">{word}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&gate.name),
+            gate.counts.blocking,
+            gate.counts.below_threshold,
+            gate.counts.baselined,
+            gate.counts.suppressed,
+            gate.reasons
+                .iter()
+                .map(|reason| escape(reason))
+                .collect::<Vec<_>>()
+                .join("<br>")
+        );
+    }
+    page.push_str("</tbody></table>");
+}
+
+fn checks(report: &Report, page: &mut String) {
+    if report.checks.is_empty() {
+        return;
+    }
+    page.push_str("<h2>External checks</h2><table><thead><tr><th>Check</th><th>Gate</th><th>Status</th><th>Findings</th><th>Time</th><th>Output</th></tr></thead><tbody>");
+    for check in &report.checks {
+        let status = match (&check.status, &check.error) {
+            (CheckStatus::Error, Some(error)) => {
+                format!("<span class=\"error\">error: {}</span>", escape(error))
+            }
+            _ => "<span class=\"pass\">ran</span>".to_owned(),
+        };
+        let output = if check.stderr.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<details><summary>stderr</summary><pre>{}</pre></details>",
+                escape(&check.stderr)
+            )
+        };
+        let _ = write!(
+            page,
+            "<tr><td>{}</td><td>{}</td><td>{status}</td><td>{}</td><td>{:.1} s</td><td>{output}</td></tr>",
+            escape(&check.name),
+            escape(&check.gate),
+            check.findings,
+            check.duration_ms as f64 / 1000.0
+        );
+    }
+    page.push_str("</tbody></table>");
+}
+
+fn findings(report: &Report, page: &mut String) {
+    page.push_str("<h2>Findings</h2><div class=\"filters\">");
+    let mut gates: Vec<&str> = report
+        .findings
+        .iter()
+        .filter_map(|finding| finding.gate.as_deref())
+        .collect();
+    gates.sort_unstable();
+    gates.dedup();
+    page.push_str("<label>Gate <select id=\"gate\"><option value=\"\">all</option>");
+    for gate in gates {
+        let _ = write!(page, "<option>{}</option>", escape(gate));
+    }
+    page.push_str(
+        "</select></label><label>Tier <select id=\"tier\"><option value=\"\">all</option>",
+    );
+    for tier in Tier::ALL {
+        let _ = write!(page, "<option>{tier}</option>");
+    }
+    page.push_str(
+        "</select></label><label>Severity <select id=\"severity\"><option value=\"0\">all</option>",
+    );
+    for severity in Severity::ALL.iter().skip(1) {
+        let _ = write!(
+            page,
+            "<option value=\"{}\">{severity} and above</option>",
+            rank(*severity)
+        );
+    }
+    page.push_str(
+        "</select></label><label><input type=\"checkbox\" id=\"open\"> open only</label></div>",
+    );
+    page.push_str("<table id=\"findings\"><thead><tr><th>Severity</th><th>Gate</th><th>Tier</th><th>Status</th><th>Rule</th><th>Where</th><th>Message</th></tr></thead><tbody>");
+    for finding in crate::rank::ranked(report) {
+        row(finding, page);
+    }
+    page.push_str("</tbody></table>");
+}
+
+fn row(finding: &Finding, page: &mut String) {
+    let location = &finding.location;
+    let place = if location.path.is_empty() {
+        String::new()
+    } else if crate::rank::in_a_file(finding) {
+        format!(
+            "{}:{}:{}",
+            escape(&location.path),
+            location.start.line,
+            location.start.column
+        )
+    } else {
+        escape(&location.path)
+    };
+    let status = if finding.blocking {
+        "<span class=\"blocking\">blocking</span>".to_owned()
+    } else {
+        format!("{:?}", finding.status).to_lowercase()
+    };
+    let tier = finding
+        .tier
+        .map_or_else(String::new, |tier| tier.to_string());
+    let mut message = escape(&finding.message);
+    if let Some(evidence) = &finding.ai_evidence {
+        let _ = write!(
+            message,
+            "<br><small>AI: {}</small>",
+            escape(&evidence.summary())
+        );
+    }
+    if finding.sources.len() > 1 {
+        let tools: Vec<String> = finding
+            .sources
+            .iter()
+            .map(|source| escape(&format!("{} {}", source.tool, source.rule_id)))
+            .collect();
+        let _ = write!(
+            message,
+            "<br><small>reported by {}</small>",
+            tools.join(", ")
+        );
+    }
+    if let Some(justification) = &finding.justification {
+        let _ = write!(
+            message,
+            "<br><small>{}: {}</small>",
+            escape(&justification.source),
+            escape(&justification.reason)
+        );
+    }
+    if !finding.snippet.is_empty() {
+        let _ = write!(message, "<pre>{}</pre>", escape(&finding.snippet));
+    }
+    let _ = write!(
+        page,
+        "<tr data-gate=\"{}\" data-tier=\"{tier}\" data-rank=\"{}\" data-open=\"{}\"><td class=\"sev-{}\">{}</td><td>{}</td><td>{tier}</td><td>{status}</td><td><code>{}</code></td><td>{place}</td><td>{message}</td></tr>",
+        escape(finding.gate.as_deref().unwrap_or_default()),
+        rank(finding.severity),
+        u8::from(finding.status.is_open()),
+        finding.severity,
+        finding.severity,
+        escape(finding.gate.as_deref().unwrap_or_default()),
+        escape(&finding.rule_id)
+    );
+}
+
+fn notices(report: &Report, page: &mut String) {
+    if report.notices.is_empty() {
+        return;
+    }
+    page.push_str("<h2>Notices</h2><ul>");
+    for notice in &report.notices {
+        let place = notice
+            .path
+            .as_deref()
+            .map(|path| format!("{}: ", escape(path)))
+            .unwrap_or_default();
+        let _ = write!(page, "<li>{place}{}</li>", escape(&notice.message));
+    }
+    page.push_str("</ul>");
+}
+
+fn rank(severity: Severity) -> u8 {
+    severity as u8
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            _ => escaped.push(character),
+        }
+    }
+    escaped
+}

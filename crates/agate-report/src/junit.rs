@@ -1,0 +1,211 @@
+//! JUnit XML, the test report every CI system shows: a `<testsuite>` per gate, a failing
+//! `<testcase>` per blocking finding, an `<error>` for a gate that could not check.
+//!
+//! Without a verdict (`agate scan`), every open finding fails, grouped by gate.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use agate_model::{Finding, GateStatus, Report};
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event};
+
+/// Writes `report` as JUnit XML.
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let suites = suites(report);
+    let mut writer = Writer::new_with_indent(out, b' ', 2);
+    writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    let failures: usize = suites.iter().map(|suite| suite.failing.len()).sum();
+    let errors: usize = suites.iter().map(|suite| suite.errors.len()).sum();
+    let tests: usize = suites.iter().map(Suite::tests).sum();
+    let seconds = format!("{:.3}", report.stats.duration_ms as f64 / 1000.0);
+    writer
+        .create_element("testsuites")
+        .with_attribute(("name", "agate"))
+        .with_attribute(("tests", tests.to_string().as_str()))
+        .with_attribute(("failures", failures.to_string().as_str()))
+        .with_attribute(("errors", errors.to_string().as_str()))
+        .with_attribute(("time", seconds.as_str()))
+        .write_inner_content(|writer| {
+            for suite in &suites {
+                write_suite(writer, suite)?;
+            }
+            Ok(())
+        })?;
+    writer.get_mut().write_all(b"\n")
+}
+
+/// One gate's test suite.
+struct Suite<'r> {
+    name: String,
+    failing: Vec<&'r Finding>,
+    /// Why the gate could not check, one test case each.
+    errors: Vec<String>,
+}
+
+impl Suite<'_> {
+    /// Failing findings, errors, and one passing case for a gate that has neither.
+    fn tests(&self) -> usize {
+        (self.failing.len() + self.errors.len()).max(1)
+    }
+}
+
+fn suites(report: &Report) -> Vec<Suite<'_>> {
+    if let Some(verdict) = &report.verdict {
+        return verdict
+            .gates
+            .iter()
+            .map(|gate| Suite {
+                name: gate.name.clone(),
+                failing: report
+                    .findings
+                    .iter()
+                    .filter(|finding| {
+                        finding.blocking && finding.gate.as_deref() == Some(&gate.name)
+                    })
+                    .collect(),
+                errors: if gate.status == GateStatus::Error
+                    || gate.status == GateStatus::Warn && gate.counts.blocking == 0
+                {
+                    gate.reasons.clone()
+                } else {
+                    Vec::new()
+                },
+            })
+            .collect();
+    }
+    let mut suites: Vec<Suite<'_>> = Vec::new();
+    for finding in report
+        .findings
+        .iter()
+        .filter(|finding| finding.status.is_open())
+    {
+        let name = finding
+            .gate
+            .clone()
+            .unwrap_or_else(|| finding.analyzer.clone());
+        match suites.iter_mut().find(|suite| suite.name == name) {
+            Some(suite) => suite.failing.push(finding),
+            None => suites.push(Suite {
+                name,
+                failing: vec![finding],
+                errors: Vec::new(),
+            }),
+        }
+    }
+    if suites.is_empty() {
+        suites.push(Suite {
+            name: "agate".to_owned(),
+            failing: Vec::new(),
+            errors: Vec::new(),
+        });
+    }
+    suites
+}
+
+fn write_suite<W: Write>(writer: &mut Writer<W>, suite: &Suite<'_>) -> io::Result<()> {
+    let class = format!("agate.{}", suite.name);
+    writer
+        .create_element("testsuite")
+        .with_attribute(("name", clean(&suite.name).as_str()))
+        .with_attribute(("tests", suite.tests().to_string().as_str()))
+        .with_attribute(("failures", suite.failing.len().to_string().as_str()))
+        .with_attribute(("errors", suite.errors.len().to_string().as_str()))
+        .write_inner_content(|writer| {
+            for reason in &suite.errors {
+                writer
+                    .create_element("testcase")
+                    .with_attribute(("classname", clean(&class).as_str()))
+                    .with_attribute(("name", format!("gate {}", clean(&suite.name)).as_str()))
+                    .write_inner_content(|writer| {
+                        writer
+                            .create_element("error")
+                            .with_attribute(("message", clean(reason).as_str()))
+                            .write_text_content(BytesText::new(&clean(reason)))?;
+                        Ok(())
+                    })?;
+            }
+            for finding in &suite.failing {
+                write_case(writer, &class, finding)?;
+            }
+            if suite.failing.is_empty() && suite.errors.is_empty() {
+                writer
+                    .create_element("testcase")
+                    .with_attribute(("classname", clean(&class).as_str()))
+                    .with_attribute(("name", format!("gate {}", clean(&suite.name)).as_str()))
+                    .write_empty()?;
+            }
+            Ok(())
+        })?;
+    Ok(())
+}
+
+fn write_case<W: Write>(writer: &mut Writer<W>, class: &str, finding: &Finding) -> io::Result<()> {
+    let location = &finding.location;
+    let place = if location.path.is_empty() {
+        String::new()
+    } else {
+        format!(" {}:{}", location.path, location.start.line)
+    };
+    let name = format!("{}{place}", finding.rule_id);
+    let mut details = format!(
+        "{} ({} severity, {} confidence",
+        finding.message,
+        finding.severity,
+        finding.confidence.as_str()
+    );
+    if let Some(tier) = finding.tier {
+        let _ = write!(details, ", {tier} tier");
+    }
+    details.push(')');
+    if !finding.cwe.is_empty() {
+        let _ = write!(details, "\n{}", finding.cwe.join(", "));
+    }
+    if finding.sources.len() > 1 {
+        let tools: Vec<String> = finding
+            .sources
+            .iter()
+            .map(|source| format!("{} {}", source.tool, source.rule_id))
+            .collect();
+        let _ = write!(details, "\nreported by {}", tools.join(", "));
+    }
+    if !location.path.is_empty() {
+        let _ = write!(
+            details,
+            "\n{}:{}:{}",
+            location.path, location.start.line, location.start.column
+        );
+    }
+    if !finding.snippet.is_empty() {
+        let _ = write!(details, "\n\n{}", finding.snippet);
+    }
+    let mut element = writer
+        .create_element("testcase")
+        .with_attribute(("classname", clean(class).as_str()))
+        .with_attribute(("name", clean(&name).as_str()));
+    if !location.path.is_empty() {
+        element = element
+            .with_attribute(("file", clean(&location.path).as_str()))
+            .with_attribute(("line", location.start.line.to_string().as_str()));
+    }
+    element.write_inner_content(|writer| {
+        writer
+            .create_element("failure")
+            .with_attribute(("message", clean(&finding.message).as_str()))
+            .with_attribute(("type", finding.severity.as_str()))
+            .write_text_content(BytesText::new(&clean(&details)))?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// Replaces characters XML 1.0 cannot hold (control characters from tool output).
+fn clean(text: &str) -> String {
+    text.chars()
+        .map(|character| match character {
+            '\t' | '\n' | '\r' => character,
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => '\u{fffd}',
+            _ => character,
+        })
+        .collect()
+}

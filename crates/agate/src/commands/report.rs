@@ -1,0 +1,134 @@
+//! Writing reports: every `--format`/`--output` pair of a run, and `agate report convert`.
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use agate_model::{REPORT_SCHEMA_VERSION, Report};
+use agate_report::{Format, RenderOptions};
+use anyhow::Context as _;
+
+use crate::args::{ColorArg, FormatArg, Target};
+use crate::exit::{ExitStatus, Failure};
+use crate::output;
+
+/// Renders `report` once per target, files atomically, the rest to standard output in
+/// order; when reports went only to files, one summary line goes to standard error.
+pub(crate) fn write_all(
+    report: &Report,
+    targets: &[Target],
+    color: ColorArg,
+    started: SystemTime,
+) -> anyhow::Result<()> {
+    let finished = SystemTime::now();
+    let mut options = RenderOptions {
+        color: false,
+        started: utc_timestamp(started),
+        finished: utc_timestamp(finished),
+        source_url: crate::ci::source_url(),
+        report_url: crate::ci::run_url(),
+    };
+    let default = [Target {
+        format: FormatArg::Terminal,
+        output: None,
+    }];
+    let targets = if targets.is_empty() {
+        &default[..]
+    } else {
+        targets
+    };
+    for target in targets {
+        let format = target.format.format();
+        options.color =
+            target.output.is_none() && format == Format::Terminal && output::stdout_color(color);
+        output::emit(target.output.as_deref(), |out| {
+            agate_report::render(report, format, &options, out)
+        })?;
+    }
+    let files: Vec<String> = targets
+        .iter()
+        .filter_map(|target| target.output.as_ref())
+        .map(|path| format!("`{}`", path.display()))
+        .collect();
+    let terminal_on_stdout = targets
+        .iter()
+        .any(|target| target.output.is_none() && target.format == FormatArg::Terminal);
+    if !files.is_empty() && !terminal_on_stdout {
+        // The reports went to files; the CI log still gets one line saying what happened.
+        output::note(&format!(
+            "{} Report{} written to {}.",
+            agate_report::terminal::summary(report),
+            if files.len() == 1 { "" } else { "s" },
+            files.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// `agate report convert`: reads a JSON report and renders it as `to`.
+pub(crate) fn convert(
+    path: &Path,
+    to: FormatArg,
+    output: Option<&Path>,
+) -> anyhow::Result<ExitStatus> {
+    let text = fs_err::read_to_string(path).map_err(|error| Failure::usage(error.to_string()))?;
+    let version = serde_json::from_str::<serde_json::Value>(&text)
+        .map_err(|error| {
+            Failure::usage(format!(
+                "{}:{}:{}: not JSON: {error}",
+                path.display(),
+                error.line(),
+                error.column()
+            ))
+        })?
+        .get("schema_version")
+        .and_then(serde_json::Value::as_u64);
+    if version != Some(u64::from(REPORT_SCHEMA_VERSION)) {
+        return Err(Failure::usage(format!(
+            "{} is not an agate report of schema version {REPORT_SCHEMA_VERSION} (write one with `--format json`)",
+            path.display()
+        )));
+    }
+    let report: Report = serde_json::from_str(&text).map_err(|error| {
+        Failure::usage(format!(
+            "{}:{}:{}: not an agate report: {error}",
+            path.display(),
+            error.line(),
+            error.column()
+        ))
+    })?;
+    let modified = fs_err::metadata(path)
+        .and_then(|metadata| metadata.modified())
+        .context("cannot read the report's time")?;
+    let target = Target {
+        format: to,
+        output: output.map(Path::to_path_buf),
+    };
+    write_all(&report, &[target], ColorArg::Auto, modified)?;
+    Ok(ExitStatus::Pass)
+}
+
+/// `YYYY-MM-DDThh:mm:ss` in UTC.
+fn utc_timestamp(time: SystemTime) -> String {
+    let seconds = time.duration_since(UNIX_EPOCH).map_or(0, |elapsed| {
+        i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+    });
+    let day = agate_policy::Date::from_unix_seconds(seconds);
+    let of_day = seconds.rem_euclid(86_400);
+    format!(
+        "{day}T{:02}:{:02}:{:02}",
+        of_day / 3600,
+        of_day % 3600 / 60,
+        of_day % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_utc() {
+        let time = UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        assert_eq!(utc_timestamp(time), "2023-11-14T22:13:20");
+    }
+}
