@@ -112,3 +112,76 @@ fn data(text: &str) -> String {
 fn property(text: &str) -> String {
     data(text).replace(':', "%3A").replace(',', "%2C")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::external_report;
+    use agate_model::{Severity, Tier};
+
+    fn rendered(report: &Report) -> String {
+        let mut out = Vec::new();
+        render(report, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn snapshot() {
+        insta::assert_snapshot!(rendered(&external_report()));
+    }
+
+    #[test]
+    fn the_most_important_findings_fit_the_display_limits() {
+        let mut report = external_report();
+        let template = report
+            .findings
+            .iter()
+            .find(|finding| finding.rule_id == "semgrep/python.eval")
+            .unwrap()
+            .clone();
+        report.findings.clear();
+        for index in 0..30_u32 {
+            let mut finding = template.clone();
+            finding.location.start.line = index + 1;
+            finding.location.end.line = index + 1;
+            finding.blocking = index % 2 == 0;
+            finding.severity = if index == 29 {
+                Severity::Critical
+            } else {
+                Severity::Medium
+            };
+            finding.tier = Some(if index == 26 { Tier::Ai } else { Tier::Legacy });
+            report.findings.push(finding);
+        }
+        report.verdict = None;
+        let text = rendered(&report);
+        let errors: Vec<&str> = text
+            .lines()
+            .filter(|line| line.starts_with("::error "))
+            .collect();
+        let warnings = text
+            .lines()
+            .filter(|line| line.starts_with("::warning "))
+            .count();
+        assert_eq!(errors.len(), LIMIT_PER_LEVEL);
+        assert_eq!(warnings, LIMIT_PER_LEVEL);
+        assert!(text.ends_with("::notice title=agate::10 more findings not shown as annotations (GitHub shows 10 errors and 10 warnings per step); see the full report\n"), "{text}");
+        // Blocking findings: the AI-tier one (line 27) first, then by severity.
+        assert!(errors[0].contains("line=27,"), "{}", errors[0]);
+        let warning_lines: Vec<&str> = text
+            .lines()
+            .filter(|line| line.starts_with("::warning "))
+            .collect();
+        assert!(
+            warning_lines[0].contains("line=30,"),
+            "critical first: {}",
+            warning_lines[0]
+        );
+    }
+
+    #[test]
+    fn values_are_escaped() {
+        assert_eq!(data("50%\nnext"), "50%25%0Anext");
+        assert_eq!(property("a:b,c"), "a%3Ab%2Cc");
+    }
+}

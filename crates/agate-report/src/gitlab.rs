@@ -81,3 +81,51 @@ struct Lines {
     begin: u32,
     end: u32,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::external_report;
+
+    #[test]
+    fn open_findings_in_files_with_unique_fingerprints() {
+        let mut report = external_report();
+        // Two findings with one fingerprint (a tool reporting the same thing twice).
+        let copy = report.findings.last().unwrap().clone();
+        report.findings.push(copy);
+        let last = report.findings.len() - 1;
+        report.findings[last].location.path = "app/views.py".into();
+        let previous = report
+            .findings
+            .iter()
+            .position(|f| f.rule_id == "semgrep/python.eval")
+            .unwrap();
+        report.findings[last].fingerprint = report.findings[previous].fingerprint.clone();
+        let mut out = Vec::new();
+        render(&report, &mut out).unwrap();
+        let issues: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();
+        let mut fingerprints: Vec<&str> = issues
+            .iter()
+            .map(|issue| issue["fingerprint"].as_str().unwrap())
+            .collect();
+        let total = fingerprints.len();
+        fingerprints.sort_unstable();
+        fingerprints.dedup();
+        assert_eq!(fingerprints.len(), total, "fingerprints are unique");
+        let paths: Vec<&str> = issues
+            .iter()
+            .map(|issue| issue["location"]["path"].as_str().unwrap())
+            .collect();
+        assert!(
+            !paths
+                .iter()
+                .any(|path| path.is_empty() || path.contains("://")),
+            "{paths:?}"
+        );
+        assert!(
+            !paths.contains(&"app/views.py") || issues.len() == 3,
+            "the baselined finding is left out: {paths:?}"
+        );
+        insta::assert_json_snapshot!(issues[0]);
+    }
+}

@@ -155,3 +155,27 @@ struct Identifier {
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::external_report;
+
+    #[test]
+    fn snapshot() {
+        let options = RenderOptions {
+            started: "2026-11-26T10:00:00".into(),
+            finished: "2026-11-26T10:00:07".into(),
+            ..RenderOptions::default()
+        };
+        let mut out = Vec::new();
+        render(&external_report(), &options, &mut out).unwrap();
+        let sast: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        for vulnerability in sast["vulnerabilities"].as_array().unwrap() {
+            let id = vulnerability["id"].as_str().unwrap();
+            assert_eq!(id.len(), 36, "UUID-shaped: {id}");
+            assert!(!vulnerability["identifiers"].as_array().unwrap().is_empty());
+        }
+        insta::assert_json_snapshot!(sast);
+    }
+}

@@ -265,3 +265,50 @@ fn escape(text: &str) -> String {
     }
     escaped
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::external_report;
+
+    fn rendered() -> String {
+        let mut out = Vec::new();
+        render(&external_report(), &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn self_contained_and_escaped() {
+        let page = rendered();
+        assert!(page.starts_with("<!DOCTYPE html>"));
+        for external in ["src=", "href=", "@import", "url("] {
+            assert!(
+                !page.contains(external),
+                "`{external}` would load something: no external assets"
+            );
+        }
+        assert!(!page.contains("<script>alert"), "tool output is escaped");
+        assert!(page.contains("eval of &lt;script&gt;alert(1)&lt;/script&gt; | request data"));
+        assert_eq!(
+            page.matches("<script>").count(),
+            1,
+            "only agate's own filter script"
+        );
+    }
+
+    #[test]
+    fn rows_carry_what_the_filters_need() {
+        let page = rendered();
+        for needle in [
+            "<select id=\"gate\">",
+            "<select id=\"tier\">",
+            "<select id=\"severity\">",
+            "data-gate=\"security\" data-tier=\"new\" data-rank=\"3\" data-open=\"1\"",
+            "data-gate=\"provenance-lint\" data-tier=\"ai\"",
+            "check `zap` failed",
+            "reported by semgrep python.eval, bandit B307",
+        ] {
+            assert!(page.contains(needle), "missing {needle}");
+        }
+    }
+}

@@ -142,10 +142,13 @@ fn write_suite<W: Write>(writer: &mut Writer<W>, suite: &Suite<'_>) -> io::Resul
 
 fn write_case<W: Write>(writer: &mut Writer<W>, class: &str, finding: &Finding) -> io::Result<()> {
     let location = &finding.location;
-    let place = if location.path.is_empty() {
+    let in_a_file = crate::rank::in_a_file(finding);
+    let place = if in_a_file {
+        format!(" {}:{}", location.path, location.start.line)
+    } else if location.path.is_empty() {
         String::new()
     } else {
-        format!(" {}:{}", location.path, location.start.line)
+        format!(" {}", location.path)
     };
     let name = format!("{}{place}", finding.rule_id);
     let mut details = format!(
@@ -169,7 +172,7 @@ fn write_case<W: Write>(writer: &mut Writer<W>, class: &str, finding: &Finding) 
             .collect();
         let _ = write!(details, "\nreported by {}", tools.join(", "));
     }
-    if !location.path.is_empty() {
+    if in_a_file {
         let _ = write!(
             details,
             "\n{}:{}:{}",
@@ -183,7 +186,7 @@ fn write_case<W: Write>(writer: &mut Writer<W>, class: &str, finding: &Finding) 
         .create_element("testcase")
         .with_attribute(("classname", clean(class).as_str()))
         .with_attribute(("name", clean(&name).as_str()));
-    if !location.path.is_empty() {
+    if in_a_file {
         element = element
             .with_attribute(("file", clean(&location.path).as_str()))
             .with_attribute(("line", location.start.line.to_string().as_str()));
@@ -208,4 +211,83 @@ fn clean(text: &str) -> String {
             _ => character,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::external_report;
+
+    fn rendered(report: &Report) -> String {
+        let mut out = Vec::new();
+        render(report, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn snapshot() {
+        insta::assert_snapshot!(rendered(&external_report()));
+    }
+
+    #[test]
+    fn well_formed_with_a_suite_per_gate_and_a_failure_per_blocking_finding() {
+        let xml = rendered(&external_report());
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        let (mut suites, mut failures, mut errors) = (Vec::new(), 0, 0);
+        loop {
+            match reader.read_event().unwrap() {
+                Event::Start(element) | Event::Empty(element) => {
+                    match element.local_name().as_ref() {
+                        "testsuite" => suites.push(
+                            element
+                                .try_get_attribute("name")
+                                .unwrap()
+                                .unwrap()
+                                .value
+                                .into_owned(),
+                        ),
+                        "failure" => failures += 1,
+                        "error" => errors += 1,
+                        _ => {}
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        assert_eq!(suites, ["provenance-lint", "security"]);
+        assert_eq!(failures, 4, "1 blocking in provenance-lint, 3 in security");
+        assert_eq!(
+            errors, 0,
+            "a failing gate's check error is in its reasons, not a test error"
+        );
+        assert!(xml.contains("reported by semgrep python.eval, bandit B307"));
+        assert!(xml.contains("&lt;script&gt;"), "markup is escaped");
+    }
+
+    #[test]
+    fn control_characters_from_tools_do_not_break_the_xml() {
+        let mut report = external_report();
+        report.findings[0].message = "bell \u{7} and escape \u{1b}[31m".into();
+        report.findings[0].blocking = true;
+        let xml = rendered(&report);
+        assert!(!xml.contains('\u{1b}'));
+        assert!(xml.contains("bell \u{fffd} and escape \u{fffd}[31m"));
+    }
+
+    #[test]
+    fn a_gate_in_error_is_a_test_error() {
+        let mut report = external_report();
+        let gate = &mut report.verdict.as_mut().unwrap().gates[1];
+        gate.status = GateStatus::Error;
+        gate.counts.blocking = 0;
+        for finding in &mut report.findings {
+            finding.blocking = false;
+        }
+        let xml = rendered(&report);
+        assert!(
+            xml.contains("<error message=\"check `zap` failed: exited with code 3"),
+            "{xml}"
+        );
+    }
 }

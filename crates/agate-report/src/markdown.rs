@@ -250,3 +250,38 @@ fn cell(text: &str) -> String {
     }
     safe
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::external_report;
+
+    fn options() -> RenderOptions {
+        RenderOptions {
+            source_url: Some("https://github.com/acme/shop/blob/0123abc".into()),
+            report_url: Some("https://github.com/acme/shop/actions/runs/42".into()),
+            ..RenderOptions::default()
+        }
+    }
+
+    #[test]
+    fn step_summary() {
+        let mut out = Vec::new();
+        summary(&external_report(), &options(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains("<script>"), "markup from tools is escaped");
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn pull_request_comment() {
+        let mut out = Vec::new();
+        comment(&external_report(), &options(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with(COMMENT_MARKER));
+        assert!(text.contains(
+            "[app/views.py:20](https://github.com/acme/shop/blob/0123abc/app/views.py#L20)"
+        ));
+        insta::assert_snapshot!(text);
+    }
+}

@@ -32,7 +32,10 @@ fn to_sarif(report: &Report) -> Log<'_> {
         Some(Notification {
             level: "error",
             message: Message {
-                text: format!("check `{}` ({} gate) failed: {error}", check.name, check.gate),
+                text: format!(
+                    "check `{}` ({} gate) failed: {error}",
+                    check.name, check.gate
+                ),
             },
             locations: Vec::new(),
         })

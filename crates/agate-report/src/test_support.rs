@@ -167,3 +167,106 @@ pub(crate) fn sample_report() -> Report {
     });
     report
 }
+
+/// The sample report plus what external checks add: a finding two tools agree on (with
+/// markup in its message), a SonarQube condition about no file, a ZAP alert at a URL, a
+/// check that ran and one that failed (its gate in error).
+pub(crate) fn external_report() -> Report {
+    let mut report = sample_report();
+    let base = report.findings[1].clone();
+    let external =
+        |rule_id: &str, path: &str, line: u32, message: &str, tools: &[(&str, &str)]| Finding {
+            rule_id: rule_id.into(),
+            analyzer: "external".into(),
+            message: message.into(),
+            location: Location {
+                path: path.into(),
+                start: Position { line, column: 5 },
+                end: Position { line, column: 25 },
+            },
+            snippet: if path.contains("://") || path.is_empty() {
+                String::new()
+            } else {
+                "    eval(request.args[\"q\"])".into()
+            },
+            cwe: vec!["CWE-95".into()],
+            fingerprint: Fingerprint::from_hex(format!("{:032x}", line + 1000)),
+            status: FindingStatus::Open,
+            justification: None,
+            blocking: true,
+            tier: Some(Tier::New),
+            ai_evidence: None,
+            severity: Severity::High,
+            sources: tools
+                .iter()
+                .map(|(tool, rule)| agate_model::FindingSource {
+                    tool: (*tool).into(),
+                    rule_id: (*rule).into(),
+                })
+                .collect(),
+            ..base.clone()
+        };
+    report.findings.push(external(
+        "semgrep/python.eval",
+        "app/views.py",
+        20,
+        "eval of <script>alert(1)</script> | request data",
+        &[("semgrep", "python.eval"), ("bandit", "B307")],
+    ));
+    report.findings.push(external(
+        "sonar/new_coverage",
+        "",
+        1,
+        "SonarQube quality gate: new_coverage is 42.5 but must be at least 80",
+        &[("sonar", "new_coverage")],
+    ));
+    report.findings.push(external(
+        "zap/10038-1",
+        "http://localhost:8080/login",
+        1,
+        "Content Security Policy (CSP) Header Not Set (GET http://localhost:8080/login)",
+        &[("zap", "10038-1")],
+    ));
+    report.checks = vec![
+        agate_model::CheckRun {
+            name: "semgrep".into(),
+            gate: "security".into(),
+            format: agate_model::ToolFormat::Sarif,
+            command: vec!["semgrep".into(), "scan".into(), "--sarif".into()],
+            status: agate_model::CheckStatus::Ok,
+            exit_code: Some(0),
+            duration_ms: 2300,
+            findings: 1,
+            error: None,
+            stdout: String::new(),
+            stderr: "Ran 1 rule on 3 files".into(),
+        },
+        agate_model::CheckRun {
+            name: "zap".into(),
+            gate: "security".into(),
+            format: agate_model::ToolFormat::Zap,
+            command: vec!["zap-baseline.py".into()],
+            status: agate_model::CheckStatus::Error,
+            exit_code: Some(3),
+            duration_ms: 900,
+            findings: 1,
+            error: Some("exited with code 3, not 0 or 1: target unreachable".into()),
+            stdout: String::new(),
+            stderr: "target unreachable".into(),
+        },
+    ];
+    if let Some(verdict) = &mut report.verdict {
+        let security = &mut verdict.gates[1];
+        security.status = GateStatus::Fail;
+        security.counts.blocking = 3;
+        security.counts.blocking_new = 3;
+        security.reasons = vec![
+            "3 findings at or above the threshold of their tier (ai 0, new 3, legacy 0)".into(),
+            "check `zap` failed: exited with code 3, not 0 or 1: target unreachable".into(),
+        ];
+    }
+    report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report
+}
