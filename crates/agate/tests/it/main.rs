@@ -3,6 +3,7 @@
 
 mod corpus;
 mod deps;
+mod external;
 mod gate;
 mod policy;
 mod provenance;
@@ -27,6 +28,16 @@ pub(crate) fn agate(dir: &Path) -> Command {
         .env_remove("GITHUB_EVENT_PATH")
         .env_remove("GITHUB_BASE_REF")
         .env_remove("CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
+        // Nor may it link reports to its own repository or SonarQube.
+        .env_remove("GITHUB_SERVER_URL")
+        .env_remove("GITHUB_REPOSITORY")
+        .env_remove("GITHUB_SHA")
+        .env_remove("GITHUB_RUN_ID")
+        .env_remove("CI_PROJECT_URL")
+        .env_remove("CI_COMMIT_SHA")
+        .env_remove("CI_JOB_URL")
+        .env_remove("SONAR_HOST_URL")
+        .env_remove("SONAR_TOKEN")
         // Never the user's cache, never a real package registry: a closed local port
         // answers at once (tests that need a registry serve one and override these).
         .env(
