@@ -242,6 +242,12 @@ fn check_exit(spec: &CheckSpec, finished: &Finished) -> Result<(), String> {
 fn read_report(file: &Path, written_after: Option<SystemTime>) -> Result<String, String> {
     let metadata = fs_err::metadata(file)
         .map_err(|_| format!("the tool wrote no report at {}", file.display()))?;
+    if metadata.is_dir() {
+        return Err(format!(
+            "{} is a folder, not a report file (does the tool take a folder for its output?)",
+            file.display()
+        ));
+    }
     if metadata.len() > MAX_REPORT_BYTES as u64 {
         return Err(format!(
             "the report {} is larger than {} MiB",

@@ -10,6 +10,7 @@ mod provenance;
 mod rules;
 mod scan;
 mod secrets;
+mod tools;
 
 use std::path::Path;
 
