@@ -16,7 +16,7 @@ pub(crate) fn tools_path() -> String {
     format!("{tools}:{}", std::env::var("PATH").unwrap_or_default())
 }
 
-const APP: &str = r#"import subprocess
+const APP: &str = r"import subprocess
 
 import yaml
 
@@ -31,7 +31,7 @@ def load(text):
 
 def calculate(expression):
     return eval(expression)
-"#;
+";
 
 const SEMGREP_RULE: &str = r#"rules:
   - id: python-eval
