@@ -47,11 +47,16 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: ReportCommand,
     },
-    /// Write a commented agate.yaml for the languages found here.
+    /// Write a commented agate.yaml for the languages found here, or with --ci a pipeline
+    /// that runs the gates (and agate.yaml when there is none).
     Init {
-        /// Overwrite an existing agate.yaml.
+        /// Overwrite existing files.
         #[arg(long)]
         force: bool,
+        /// Write a pipeline for this CI system: dev on every push, staging on pull/merge
+        /// requests to main, production on release tags.
+        #[arg(long, value_enum, value_name = "SYSTEM")]
+        ci: Option<CiSystem>,
     },
 }
 
@@ -385,6 +390,21 @@ pub(crate) fn targets(
         targets[owner].output = Some(path.clone());
     }
     Ok(targets)
+}
+
+/// A CI system `agate init --ci` writes a pipeline for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CiSystem {
+    /// GitHub Actions: .github/workflows/agate.yml (uses agate's action).
+    Github,
+    /// GitLab CI: .gitlab-ci.yml.
+    Gitlab,
+    /// Jenkins: Jenkinsfile.
+    Jenkins,
+    /// Tekton: .tekton/agate.yaml (a Task and a Pipeline).
+    Tekton,
+    /// Argo Workflows: .argo/agate.yaml (a WorkflowTemplate).
+    Argo,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

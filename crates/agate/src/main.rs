@@ -48,7 +48,7 @@ fn main() -> ExitCode {
                 commands::provenance::stats(&paths, format)
             }
         },
-        Command::Init { force } => commands::init::run(force),
+        Command::Init { force, ci } => commands::init::run(force, ci),
         Command::Report { command } => match command {
             ReportCommand::Convert { report, to, output } => {
                 commands::report::convert(&report, to, output.as_deref())
