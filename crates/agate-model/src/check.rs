@@ -168,3 +168,34 @@ pub enum CheckStatus {
     /// It crashed, timed out, exited unexpectedly, or wrote nothing or something unreadable.
     Error,
 }
+
+/// Where a blocked verdict is announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    /// A generic webhook: agate's JSON, optionally signed with HMAC-SHA256.
+    Webhook,
+    /// A Slack-compatible incoming webhook (`{"text": …}`).
+    Slack,
+    /// A comment on the GitHub pull request (or an issue outside one).
+    Github,
+    /// A note on the GitLab merge request.
+    Gitlab,
+}
+
+/// One configured notification of `notify.on_block`; secrets are named, never written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifyTarget {
+    /// Where to.
+    pub channel: Channel,
+    /// The URL (webhook, Slack), when it is not a secret.
+    pub url: Option<String>,
+    /// The environment variable holding the URL (a Slack webhook URL is a secret).
+    pub url_env: Option<String>,
+    /// The environment variable holding the HMAC key of a webhook.
+    pub secret_env: Option<String>,
+    /// The environment variable holding the API token (GitHub, GitLab).
+    pub token_env: Option<String>,
+    /// GitHub outside a pull request: open an issue instead.
+    pub issue: bool,
+}

@@ -28,7 +28,8 @@ mod report;
 mod severity;
 
 pub use check::{
-    CheckCommand, CheckRun, CheckSpec, CheckStatus, EXTERNAL_ANALYZER, FindingSource, ToolFormat,
+    Channel, CheckCommand, CheckRun, CheckSpec, CheckStatus, EXTERNAL_ANALYZER, FindingSource,
+    NotifyTarget, ToolFormat,
 };
 pub use finding::{AiEvidence, Finding, Location, Position, RuleDescriptor};
 pub use fingerprint::{Fingerprint, FingerprintInput, normalize_code};

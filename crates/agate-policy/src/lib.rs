@@ -31,6 +31,7 @@ mod external;
 mod load;
 mod markers;
 mod merge;
+mod notify;
 mod options;
 mod rego;
 mod remote;

@@ -39,6 +39,30 @@ pub(crate) struct PolicyOptions {
     pub(crate) secrets: Option<SecretsOptions>,
     /// The dependency analyzer: registry checks, known and popular package lists.
     pub(crate) deps: Option<DepsOptions>,
+    /// Who hears about a blocked change.
+    pub(crate) notify: Option<NotifyOptions>,
+}
+
+/// Notification settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NotifyOptions {
+    /// Announced when the verdict is blocked (or error).
+    pub(crate) on_block: Option<Vec<Spanned<NotifyTargetOptions>>>,
+}
+
+/// One notification.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NotifyTargetOptions {
+    /// `webhook`, `slack`, `github` or `gitlab`.
+    #[serde(rename = "type")]
+    pub(crate) channel: agate_model::Channel,
+    pub(crate) url: Option<String>,
+    pub(crate) url_env: Option<String>,
+    pub(crate) secret_env: Option<String>,
+    pub(crate) token_env: Option<String>,
+    pub(crate) issue: Option<bool>,
 }
 
 /// Dependency analyzer settings.

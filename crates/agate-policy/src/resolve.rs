@@ -2,7 +2,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
 
-use agate_model::{CheckSpec, GateMode, Severity, Tier};
+use agate_model::{CheckSpec, GateMode, NotifyTarget, Severity, Tier};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::error::{Place, PolicyError};
@@ -123,6 +123,7 @@ pub struct Policy {
     approvers: Vec<String>,
     secrets: SecretsSettings,
     deps: DepsSettings,
+    notify_on_block: Vec<NotifyTarget>,
     origins: BTreeMap<String, Origin>,
 }
 
@@ -177,6 +178,11 @@ impl Policy {
     /// The secrets analyzer's settings (lists accumulate across files).
     pub fn secrets(&self) -> &SecretsSettings {
         &self.secrets
+    }
+
+    /// Returns who is told when a change is blocked.
+    pub fn notify_on_block(&self) -> &[NotifyTarget] {
+        &self.notify_on_block
     }
 
     /// The dependency analyzer's settings (lists accumulate across files).
@@ -494,6 +500,7 @@ fn built_in() -> Policy {
         approvers: Vec::new(),
         secrets: SecretsSettings::default(),
         deps: DepsSettings::default(),
+        notify_on_block: Vec::new(),
         ai_identities: Vec::new(),
         origins: BTreeMap::new(),
     }
@@ -925,6 +932,19 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
             target.extend(files.iter().flatten().map(|path| layer.dir.join(path)));
         }
         policy.origins.insert("deps".to_owned(), origin.clone());
+    }
+    for target in options
+        .notify
+        .iter()
+        .flat_map(|notify| notify.on_block.iter().flatten())
+    {
+        let at = Place::at(file, &target.referenced);
+        policy
+            .notify_on_block
+            .push(crate::notify::notify_target(&target.value, &at)?);
+        policy
+            .origins
+            .insert("notify.on_block".to_owned(), origin.clone());
     }
     if let Some(provenance) = &options.provenance {
         if let Some(base) = &provenance.base {

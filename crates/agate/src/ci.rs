@@ -39,15 +39,32 @@ fn gitlab_labels() -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The GitHub Actions event payload (`GITHUB_EVENT_PATH`), if readable.
+fn github_event() -> Option<serde_json::Value> {
+    let path = std::env::var("GITHUB_EVENT_PATH").ok()?;
+    let text = fs_err::read_to_string(path).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// The number of the pull request this GitHub Actions run is for: from the event, else
+/// from `GITHUB_REF` (`refs/pull/N/merge`).
+pub(crate) fn github_pull_request() -> Option<u64> {
+    github_event()
+        .and_then(|event| event["pull_request"]["number"].as_u64())
+        .or_else(|| {
+            let reference = std::env::var("GITHUB_REF").ok()?;
+            reference
+                .strip_prefix("refs/pull/")?
+                .split('/')
+                .next()?
+                .parse()
+                .ok()
+        })
+}
+
 /// The labels of the pull request in the GitHub Actions event payload, if any.
 fn github_labels() -> Vec<String> {
-    let Ok(path) = std::env::var("GITHUB_EVENT_PATH") else {
-        return Vec::new();
-    };
-    let Ok(text) = fs_err::read_to_string(path) else {
-        return Vec::new();
-    };
-    let Ok(event) = serde_json::from_str::<serde_json::Value>(&text) else {
+    let Some(event) = github_event() else {
         return Vec::new();
     };
     event["pull_request"]["labels"]

@@ -3,6 +3,7 @@ pub(crate) mod config;
 pub(crate) mod deps;
 pub(crate) mod external;
 pub(crate) mod init;
+pub(crate) mod notify;
 pub(crate) mod provenance;
 pub(crate) mod report;
 pub(crate) mod rules;

@@ -45,6 +45,8 @@ pub(crate) enum Purpose<'a> {
 pub(crate) struct Evaluated {
     pub(crate) report: Report,
     pub(crate) root: PathBuf,
+    /// Who hears about a blocked verdict.
+    pub(crate) notify: Vec<agate_model::NotifyTarget>,
 }
 
 /// Loads the policy, scans, and applies the policy.
@@ -149,7 +151,11 @@ pub(crate) fn evaluate(
         checks: external.runs,
         verdict: gating.then_some(verdict),
     };
-    Ok(Evaluated { report, root })
+    Ok(Evaluated {
+        report,
+        root,
+        notify: policy.notify_on_block().to_vec(),
+    })
 }
 
 /// What the analyzers found, with the engines (for their rule descriptors).
@@ -860,7 +866,10 @@ pub(crate) fn run(
     block_at: Option<Severity>,
 ) -> anyhow::Result<ExitStatus> {
     let started = SystemTime::now();
-    let Evaluated { report, .. } = evaluate(args, purpose, block_at)?;
+    let Evaluated {
+        mut report, notify, ..
+    } = evaluate(args, purpose, block_at)?;
+    crate::commands::notify::on_block(&notify, &mut report);
     crate::commands::report::write_all(&report, &args.targets, args.color, started)?;
     Ok(exit_status(report.verdict.as_ref()))
 }

@@ -6,6 +6,7 @@ mod corpus;
 mod deps;
 mod external;
 mod gate;
+mod notify;
 mod policy;
 mod provenance;
 mod rules;
