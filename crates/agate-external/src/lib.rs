@@ -21,6 +21,7 @@
 
 mod bandit;
 mod checkov;
+pub mod coverage;
 mod gitleaks;
 mod junit;
 mod process;

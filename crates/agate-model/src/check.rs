@@ -199,3 +199,42 @@ pub struct NotifyTarget {
     /// GitHub outside a pull request: open an issue instead.
     pub issue: bool,
 }
+
+/// A gate's coverage thresholds, as configured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoverageSpec {
+    /// The gate.
+    pub gate: String,
+    /// Coverage reports (Cobertura, LCOV, JaCoCo), relative to the scan root.
+    pub reports: Vec<PathBuf>,
+    /// The least share of new lines the tests must run, in percent.
+    pub new_lines: Option<f64>,
+    /// The least share of AI-authored lines the tests must run, in percent.
+    pub ai_lines: Option<f64>,
+}
+
+/// Lines the tests ran, of those that count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct LineRatio {
+    /// Lines executed at least once.
+    pub covered: u64,
+    /// Instrumented lines that count.
+    pub total: u64,
+}
+
+/// A gate's diff coverage: how much of the change the tests ran.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CoverageResult {
+    /// The gate.
+    pub gate: String,
+    /// New lines (AI-authored ones included).
+    pub new_lines: LineRatio,
+    /// AI-authored lines.
+    pub ai_lines: LineRatio,
+    /// The minimum for new lines, in percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_lines_min: Option<f64>,
+    /// The minimum for AI-authored lines, in percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai_lines_min: Option<f64>,
+}

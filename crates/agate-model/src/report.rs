@@ -1,7 +1,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{CheckRun, Finding, GateResult, RuleDescriptor, Severity};
+use crate::{CheckRun, CoverageResult, Finding, GateResult, RuleDescriptor, Severity};
 
 /// The version of the report JSON; bumped on any incompatible change.
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
@@ -24,6 +24,9 @@ pub struct Report {
     /// External checks that ran (tools, tests), with their outcome and output.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<CheckRun>,
+    /// Diff coverage per gate that sets coverage thresholds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coverage: Vec<CoverageResult>,
     /// The gate decision; absent for `agate scan`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Verdict>,

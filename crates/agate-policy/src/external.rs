@@ -3,10 +3,10 @@
 use std::path::{Component, Path, PathBuf};
 use std::str::FromStr as _;
 
-use agate_model::{CheckCommand, CheckSpec, ToolFormat};
+use agate_model::{CheckCommand, CheckSpec, CoverageSpec, ToolFormat};
 
 use crate::error::{Place, PolicyError};
-use crate::options::{CommandValue, ExternalOptions, TimeoutValue};
+use crate::options::{CommandValue, CoverageOptions, ExternalOptions, TimeoutValue};
 
 /// How long a check may run unless it says otherwise.
 pub(crate) const DEFAULT_TIMEOUT_SECS: u64 = 15 * 60;
@@ -138,6 +138,58 @@ fn command_of(
                 "write `run: \"tool --flag | other\"`, or drop `shell: true` to run the list directly",
             ));
         }
+    })
+}
+
+/// Checks `gates.GATE.coverage`: reports inside the root, minimums between 0 and 100.
+pub(crate) fn coverage_spec(
+    gate: &str,
+    options: &CoverageOptions,
+    at: &Place,
+) -> Result<CoverageSpec, PolicyError> {
+    let invalid = |message: String, help: &str| PolicyError::Invalid {
+        at: at.clone(),
+        message: format!("gates.{gate}.coverage: {message}"),
+        help: help.to_owned(),
+    };
+    if options.reports.is_empty() {
+        return Err(invalid(
+            "`reports` is empty".to_owned(),
+            "list the coverage files your tests write, e.g. [coverage.xml] or [coverage/lcov.info]",
+        ));
+    }
+    for report in &options.reports {
+        if !stays_inside(Path::new(report)) {
+            return Err(invalid(
+                format!("`{report}` leaves the scan root"),
+                "give a path relative to the scan root, without `..`",
+            ));
+        }
+    }
+    for (key, value) in [
+        ("new_lines", options.new_lines),
+        ("ai_lines", options.ai_lines),
+    ] {
+        if let Some(value) = value
+            && !(0.0..=100.0).contains(&value)
+        {
+            return Err(invalid(
+                format!("`{key}: {value}` is not a percentage"),
+                "write a number from 0 to 100, e.g. 80",
+            ));
+        }
+    }
+    if options.new_lines.is_none() && options.ai_lines.is_none() {
+        return Err(invalid(
+            "it sets no minimum".to_owned(),
+            "set `new_lines` and/or `ai_lines`, e.g. new_lines: 80",
+        ));
+    }
+    Ok(CoverageSpec {
+        gate: gate.to_owned(),
+        reports: options.reports.iter().map(PathBuf::from).collect(),
+        new_lines: options.new_lines,
+        ai_lines: options.ai_lines,
     })
 }
 

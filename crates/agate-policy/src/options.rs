@@ -136,6 +136,20 @@ pub(crate) struct GateOptions {
     pub(crate) policy: Option<String>,
     /// Tools whose reports this gate judges: what to run and how to read it.
     pub(crate) external: Option<Vec<Spanned<ExternalOptions>>>,
+    /// Minimum test coverage of new and AI-authored lines.
+    pub(crate) coverage: Option<Spanned<CoverageOptions>>,
+}
+
+/// A gate's coverage thresholds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CoverageOptions {
+    /// Coverage reports (Cobertura XML, LCOV, JaCoCo XML), relative to the scan root.
+    pub(crate) reports: Vec<String>,
+    /// Percent of new lines the tests must run.
+    pub(crate) new_lines: Option<f64>,
+    /// Percent of AI-authored lines the tests must run.
+    pub(crate) ai_lines: Option<f64>,
 }
 
 /// An external check: a tool (or test runner) and how to read its report.

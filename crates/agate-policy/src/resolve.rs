@@ -2,7 +2,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
 
-use agate_model::{CheckSpec, GateMode, NotifyTarget, Severity, Tier};
+use agate_model::{CheckSpec, CoverageSpec, GateMode, NotifyTarget, Severity, Tier};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::error::{Place, PolicyError};
@@ -31,7 +31,7 @@ impl fmt::Display for Origin {
 }
 
 /// A gate: a named group of analyzers whose findings are judged together.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Gate {
     /// Its name, e.g. `security`.
     pub name: String,
@@ -43,6 +43,8 @@ pub struct Gate {
     pub policy: Option<PathBuf>,
     /// External checks (tools, test runners) whose findings it judges.
     pub external: Vec<CheckSpec>,
+    /// Minimum coverage of new and AI-authored lines.
+    pub coverage: Option<CoverageSpec>,
 }
 
 /// An environment: which gates run and whether they block.
@@ -446,6 +448,7 @@ fn built_in() -> Policy {
                 analyzers: analyzers.iter().map(|&a| a.to_owned()).collect(),
                 policy: None,
                 external: Vec::new(),
+                coverage: None,
             },
         )
     };
@@ -620,6 +623,15 @@ pub fn resolve(layers: &[Layer], overrides: &Overrides) -> Result<Policy, Policy
     Ok(policy)
 }
 
+/// Whether a new minimum is lower than the old one (none is lowest).
+fn lower(new: Option<f64>, old: Option<f64>) -> bool {
+    match (new, old) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(new), Some(old)) => new < old,
+    }
+}
+
 fn glob_set(patterns: &[String]) -> Option<GlobSet> {
     if patterns.is_empty() {
         return None;
@@ -671,6 +683,7 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
                     analyzers: Vec::new(),
                     policy: None,
                     external: Vec::new(),
+                    coverage: None,
                 });
                 gate.enabled = false;
                 policy
@@ -720,6 +733,7 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
                     analyzers: Vec::new(),
                     policy: None,
                     external: Vec::new(),
+                    coverage: None,
                 });
                 if let Some(rego) = &gate_options.policy {
                     gate.policy = Some(layer.dir.join(rego));
@@ -753,6 +767,20 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
                     policy
                         .origins
                         .insert(format!("gates.{name}.external"), origin.clone());
+                }
+                if let Some(coverage) = &gate_options.coverage {
+                    let at = Place::at(file, &coverage.referenced);
+                    let spec = crate::external::coverage_spec(name, &coverage.value, &at)?;
+                    let loosens = gate.coverage.as_ref().is_some_and(|old| {
+                        lower(spec.new_lines, old.new_lines) || lower(spec.ai_lines, old.ai_lines)
+                    });
+                    locks.check(&format!("gates.{name}"), loosens, &at, || {
+                        "it lowers or drops a coverage minimum".to_owned()
+                    })?;
+                    gate.coverage = Some(spec);
+                    policy
+                        .origins
+                        .insert(format!("gates.{name}.coverage"), origin.clone());
                 }
             }
         }

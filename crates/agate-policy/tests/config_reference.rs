@@ -33,6 +33,10 @@ fn every_key_is_documented() {
         "rules:\n  r:\n    zz_unknown: 1\n",
         "provenance:\n  zz_unknown: 1\n",
         "provenance:\n  ai_identities:\n    - zz_unknown: 1\n",
+        "gates:\n  g:\n    external:\n      - zz_unknown: 1\n",
+        "gates:\n  g:\n    coverage:\n      zz_unknown: 1\n",
+        "notify:\n  zz_unknown: 1\n",
+        "notify:\n  on_block:\n    - zz_unknown: 1\n",
     ];
     let mut missing = Vec::new();
     for yaml in levels {

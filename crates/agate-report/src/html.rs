@@ -49,6 +49,18 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     );
     gates(report, &mut page);
     checks(report, &mut page);
+    if !report.coverage.is_empty() {
+        page.push_str("<h2>Coverage of the change</h2><ul>");
+        for result in &report.coverage {
+            let _ = write!(
+                page,
+                "<li>{}: {}</li>",
+                escape(&result.gate),
+                escape(&crate::coverage_line(result))
+            );
+        }
+        page.push_str("</ul>");
+    }
     findings(report, &mut page);
     notices(report, &mut page);
     let _ = writeln!(page, "<script>{SCRIPT}</script></body></html>");

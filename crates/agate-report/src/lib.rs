@@ -21,6 +21,7 @@
 //!     notices: vec![],
 //!     stats: ScanStats::default(),
 //!     checks: vec![],
+//!     coverage: vec![],
 //!     verdict: None,
 //! };
 //! let mut out = Vec::new();
@@ -104,6 +105,28 @@ pub fn render(
         Format::Comment => markdown::comment(report, options, out),
         Format::Html => html::render(report, out),
     }
+}
+
+/// One line about a gate's diff coverage: `new lines 60.0% (3 of 5, minimum 50%); AI lines …`.
+pub fn coverage_line(result: &agate_model::CoverageResult) -> String {
+    let part = |what: &str, ratio: agate_model::LineRatio, minimum: Option<f64>| {
+        let minimum = minimum.map_or_else(String::new, |minimum| format!(", minimum {minimum}%"));
+        if ratio.total == 0 {
+            format!("{what}: none instrumented{minimum}")
+        } else {
+            format!(
+                "{what} {:.1}% ({} of {}{minimum})",
+                ratio.covered as f64 * 100.0 / ratio.total as f64,
+                ratio.covered,
+                ratio.total
+            )
+        }
+    };
+    format!(
+        "{}; {}",
+        part("new lines", result.new_lines, result.new_lines_min),
+        part("AI lines", result.ai_lines, result.ai_lines_min)
+    )
 }
 
 #[cfg(test)]

@@ -33,6 +33,7 @@ pub fn summary(report: &Report, options: &RenderOptions, out: &mut dyn Write) ->
         findings_table(&ranked[..shown], options, &mut text);
     }
     checks(report, &mut text);
+    coverage(report, &mut text);
     notices(report, &mut text);
     out.write_all(text.as_bytes())
 }
@@ -63,6 +64,7 @@ pub fn comment(report: &Report, options: &RenderOptions, out: &mut dyn Write) ->
         }
     }
     checks(report, &mut text);
+    coverage(report, &mut text);
     if let Some(url) = &options.report_url {
         let _ = writeln!(text, "\n[Full report]({url})");
     }
@@ -213,6 +215,21 @@ fn checks(report: &Report, text: &mut String) {
             cell(&check.gate),
             check.findings,
             check.duration_ms as f64 / 1000.0
+        );
+    }
+}
+
+fn coverage(report: &Report, text: &mut String) {
+    if report.coverage.is_empty() {
+        return;
+    }
+    text.push_str("\n### Coverage of the change\n\n");
+    for result in &report.coverage {
+        let _ = writeln!(
+            text,
+            "- **{}**: {}",
+            cell(&result.gate),
+            cell(&crate::coverage_line(result))
         );
     }
 }

@@ -49,6 +49,14 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
     if let Some(verdict) = &report.verdict {
         write_verdict(verdict, out)?;
     }
+    for result in &report.coverage {
+        writeln!(
+            out,
+            "coverage, gate {}: {}",
+            result.gate,
+            crate::coverage_line(result)
+        )?;
+    }
     Ok(())
 }
 
@@ -97,10 +105,19 @@ fn write_verdict(verdict: &Verdict, out: &mut dyn Write) -> io::Result<()> {
             verdict.environment,
             failed.join(", ")
         ),
-        VerdictStatus::Error => format!(
-            "\nenvironment `{}`: error, some files could not be checked (see the errors above)",
-            verdict.environment
-        ),
+        VerdictStatus::Error => {
+            let why: Vec<String> = verdict
+                .gates
+                .iter()
+                .filter(|gate| gate.status == GateStatus::Error)
+                .map(|gate| format!("{}: {}", gate.name, gate.reasons.join("; ")))
+                .collect();
+            format!(
+                "\nenvironment `{}`: error, not everything could be checked (fails closed)\n  {}",
+                verdict.environment,
+                why.join("\n  ")
+            )
+        }
     };
     writeln!(out, "{line}")
 }

@@ -133,6 +133,7 @@ pub(crate) fn sample_report() -> Report {
             duration_ms: 12,
         },
         checks: Vec::new(),
+        coverage: Vec::new(),
         verdict: None,
     };
     report.verdict = Some(Verdict {
@@ -171,6 +172,10 @@ pub(crate) fn sample_report() -> Report {
 /// The sample report plus what external checks add: a finding two tools agree on (with
 /// markup in its message), a SonarQube condition about no file, a ZAP alert at a URL, a
 /// check that ran and one that failed (its gate in error).
+#[expect(
+    clippy::too_many_lines,
+    reason = "one sample report with every external part"
+)]
 pub(crate) fn external_report() -> Report {
     let mut report = sample_report();
     let base = report.findings[1].clone();
@@ -265,6 +270,16 @@ pub(crate) fn external_report() -> Report {
             "check `zap` failed: exited with code 3, not 0 or 1: target unreachable".into(),
         ];
     }
+    report.coverage = vec![agate_model::CoverageResult {
+        gate: "tests".into(),
+        new_lines: agate_model::LineRatio {
+            covered: 3,
+            total: 5,
+        },
+        ai_lines: agate_model::LineRatio::default(),
+        new_lines_min: Some(80.0),
+        ai_lines_min: None,
+    }];
     report
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

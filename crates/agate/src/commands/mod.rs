@@ -1,5 +1,6 @@
 pub(crate) mod baseline;
 pub(crate) mod config;
+pub(crate) mod coverage;
 pub(crate) mod deps;
 pub(crate) mod external;
 pub(crate) mod init;

@@ -89,18 +89,20 @@ pub(crate) fn evaluate(
         });
     }
 
-    let external = if gating && selection.external {
-        crate::commands::external::run_checks(&root, &policy, environment)
-    } else {
-        crate::commands::external::ExternalRun::default()
-    };
+    let (external, coverage) =
+        gate_inputs(&root, &policy, environment, gating && selection.external);
     notices.extend(external.notices);
     found.findings.extend(external.findings);
+    let mut failed_checks = external.failed;
+    failed_checks.extend(coverage.failed.iter().cloned());
+    let covered = coverage.files();
 
+    // Lines with findings, and covered lines, need their provenance.
     let flagged: BTreeSet<&str> = found
         .findings
         .iter()
         .map(|f| f.location.path.as_str())
+        .chain(covered.iter().map(String::as_str))
         .collect();
     let requested = requested_base(args, &policy)?;
     let ai_change = args.ai_change || crate::ci::change_is_ai();
@@ -122,10 +124,9 @@ pub(crate) fn evaluate(
     notices.extend(provenance_notices);
     let mut findings = found.findings;
     findings.extend(provenance_findings);
+    let (coverage_findings, coverage_results) = crate::commands::coverage::judge(&coverage, &tiers);
+    findings.extend(coverage_findings);
     let baseline = load_baseline(args, &root)?;
-    let unchecked = notices
-        .iter()
-        .any(|notice| notice.level == NoticeLevel::Error);
     let context = RunContext {
         environment,
         tiers: &tiers,
@@ -133,8 +134,10 @@ pub(crate) fn evaluate(
         suppressions: &suppressions,
         known_rules: &known,
         today: today(),
-        unchecked,
-        failed_checks: &external.failed,
+        unchecked: notices
+            .iter()
+            .any(|notice| notice.level == NoticeLevel::Error),
+        failed_checks: &failed_checks,
     };
     let (findings, verdict) = decide(&root, &policy, &context, findings, &notices)?;
     let descriptors = descriptors(&scanner, secrets.as_ref(), external.rules, &findings);
@@ -149,6 +152,7 @@ pub(crate) fn evaluate(
         notices,
         stats: found.stats,
         checks: external.runs,
+        coverage: coverage_results,
         verdict: gating.then_some(verdict),
     };
     Ok(Evaluated {
@@ -156,6 +160,26 @@ pub(crate) fn evaluate(
         root,
         notify: policy.notify_on_block().to_vec(),
     })
+}
+
+/// The external checks' results and the coverage reports of the environment's gates, when
+/// `run` (only `agate gate` runs them).
+fn gate_inputs(
+    root: &Path,
+    policy: &Policy,
+    environment: Option<&str>,
+    run: bool,
+) -> (
+    crate::commands::external::ExternalRun,
+    crate::commands::coverage::Loaded,
+) {
+    if !run {
+        return Default::default();
+    }
+    // The checks run first: the tests they run write the coverage reports.
+    let external = crate::commands::external::run_checks(root, policy, environment);
+    let coverage = crate::commands::coverage::load(root, policy, environment);
+    (external, coverage)
 }
 
 /// What the analyzers found, with the engines (for their rule descriptors).

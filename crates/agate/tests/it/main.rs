@@ -3,6 +3,7 @@
 
 mod ci;
 mod corpus;
+mod coverage;
 mod deps;
 mod external;
 mod gate;

@@ -1,0 +1,188 @@
+//! Diff coverage: the coverage reports of the environment's gates, judged on the lines the
+//! change added and the lines an AI wrote.
+
+use std::path::Path;
+
+use agate_external::coverage::{Coverage, LineKind, diff_coverage, line_ranges, read_coverage};
+use agate_model::{
+    Confidence, CoverageResult, CoverageSpec, EXTERNAL_ANALYZER, Finding, FindingSource,
+    FindingStatus, Fingerprint, FingerprintInput, LineRatio, Location, Position, Severity, Tier,
+};
+use agate_policy::{Policy, TierMap};
+
+/// The coverage reports read, per gate.
+#[derive(Debug, Default)]
+pub(crate) struct Loaded {
+    gates: Vec<(CoverageSpec, Coverage)>,
+    /// Gate and why, for each gate whose reports could not be read.
+    pub(crate) failed: Vec<(String, String)>,
+}
+
+impl Loaded {
+    /// Every file the reports cover (their lines' provenance is needed).
+    pub(crate) fn files(&self) -> Vec<String> {
+        self.gates
+            .iter()
+            .flat_map(|(_, coverage)| coverage.files.keys().cloned())
+            .collect()
+    }
+}
+
+/// Reads the coverage reports of the gates `environment` runs; a missing or unreadable
+/// report fails its gate closed.
+pub(crate) fn load(root: &Path, policy: &Policy, environment: Option<&str>) -> Loaded {
+    let mut loaded = Loaded::default();
+    let Some(environment) = policy.environment(environment) else {
+        return loaded;
+    };
+    for spec in policy
+        .gates_of(&environment)
+        .into_iter()
+        .filter_map(|gate| gate.coverage.as_ref())
+    {
+        let mut merged = Coverage::default();
+        for report in &spec.reports {
+            let path = root.join(report);
+            let read = fs_err::read_to_string(&path)
+                .map_err(|_| {
+                    format!(
+                        "coverage report {} not found (did the tests write it?)",
+                        report.display()
+                    )
+                })
+                .and_then(|text| {
+                    read_coverage(&text).map_err(|error| format!("{}: {error}", report.display()))
+                });
+            match read {
+                Ok(coverage) => {
+                    let base = path.parent().unwrap_or(root);
+                    for (file, lines) in coverage.relative_to(root, base).files {
+                        merged.files.entry(file).or_default().extend(lines);
+                    }
+                }
+                Err(why) => loaded.failed.push((spec.gate.clone(), why)),
+            }
+        }
+        loaded.gates.push((spec.clone(), merged));
+    }
+    loaded
+}
+
+/// Judges each gate's coverage against its minimums: a result per gate, and a finding for
+/// each minimum not met, at the file with the most uncovered new lines.
+pub(crate) fn judge(loaded: &Loaded, tiers: &TierMap) -> (Vec<Finding>, Vec<CoverageResult>) {
+    let kind_of = |path: &str, line: u32| match tiers.tier(path, line) {
+        Tier::Ai => LineKind::Ai,
+        Tier::New => LineKind::New,
+        Tier::Legacy => LineKind::Old,
+    };
+    let mut findings = Vec::new();
+    let mut results = Vec::new();
+    for (spec, coverage) in &loaded.gates {
+        let diff = diff_coverage(coverage, kind_of);
+        let ratio = |ratio: agate_external::coverage::Ratio| LineRatio {
+            covered: ratio.covered,
+            total: ratio.total,
+        };
+        results.push(CoverageResult {
+            gate: spec.gate.clone(),
+            new_lines: ratio(diff.new_lines),
+            ai_lines: ratio(diff.ai_lines),
+            new_lines_min: spec.new_lines,
+            ai_lines_min: spec.ai_lines,
+        });
+        for (rule, what, ratio, minimum) in [
+            ("new-lines", "new lines", diff.new_lines, spec.new_lines),
+            (
+                "ai-lines",
+                "AI-authored lines",
+                diff.ai_lines,
+                spec.ai_lines,
+            ),
+        ] {
+            let (Some(minimum), Some(percent)) = (minimum, ratio.percent()) else {
+                continue;
+            };
+            if percent >= minimum {
+                continue;
+            }
+            findings.push(below_minimum(
+                spec,
+                rule,
+                what,
+                ratio,
+                percent,
+                minimum,
+                &diff.uncovered,
+            ));
+        }
+    }
+    (findings, results)
+}
+
+fn below_minimum(
+    spec: &CoverageSpec,
+    rule: &str,
+    what: &str,
+    ratio: agate_external::coverage::Ratio,
+    percent: f64,
+    minimum: f64,
+    uncovered: &std::collections::BTreeMap<String, Vec<u32>>,
+) -> Finding {
+    let mut files: Vec<(&String, &Vec<u32>)> = uncovered.iter().collect();
+    files.sort_by_key(|(path, lines)| (std::cmp::Reverse(lines.len()), (*path).clone()));
+    let listed: Vec<String> = files
+        .iter()
+        .take(5)
+        .map(|(path, lines)| format!("{path} {}", line_ranges(lines)))
+        .collect();
+    let more = if files.len() > 5 {
+        format!(" and {} more files", files.len() - 5)
+    } else {
+        String::new()
+    };
+    let (path, line) = files.first().map_or((String::new(), 1), |(path, lines)| {
+        ((*path).clone(), lines[0])
+    });
+    let rule_id = format!("coverage/{rule}");
+    let code = format!("{} {rule}", spec.gate);
+    Finding {
+        fingerprint: Fingerprint::compute(&FingerprintInput {
+            rule_id: &rule_id,
+            path: "",
+            code: &code,
+            scope: "",
+            occurrence: 0,
+        }),
+        rule_id,
+        analyzer: EXTERNAL_ANALYZER.to_owned(),
+        severity: Severity::High,
+        confidence: Confidence::High,
+        message: format!(
+            "tests run {percent:.1}% of the {what} ({} of {}), below the {minimum}% minimum; not run: {}{more}",
+            ratio.covered,
+            ratio.total,
+            listed.join("; ")
+        ),
+        location: Location {
+            path,
+            start: Position { line, column: 1 },
+            end: Position { line, column: 1 },
+        },
+        snippet: String::new(),
+        cwe: Vec::new(),
+        owasp: Vec::new(),
+        ai_pattern: false,
+        gate: Some(spec.gate.clone()),
+        tier: None,
+        ai_evidence: None,
+        commit: None,
+        status: FindingStatus::Open,
+        justification: None,
+        blocking: false,
+        sources: vec![FindingSource {
+            tool: "coverage".to_owned(),
+            rule_id: rule.to_owned(),
+        }],
+    }
+}
