@@ -53,6 +53,7 @@ pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
             cwe,
             secret: None,
             path_candidates: Vec::new(),
+            symbol: None,
         });
     }
     for error in report

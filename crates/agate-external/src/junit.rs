@@ -164,6 +164,10 @@ impl Case {
             severity: Severity::High,
             confidence: Confidence::High,
             path: self.file.clone(),
+            // `test_x[param]` is defined as `test_x`.
+            symbol: (self.line == 0)
+                .then(|| self.name.split('[').next().unwrap_or_default().to_owned())
+                .filter(|name| !name.is_empty()),
             path_candidates: if self.file.is_empty() {
                 class_files(&self.class)
             } else {

@@ -33,6 +33,9 @@ pub(crate) struct Reported {
     /// Paths, relative to the scan root, to try in turn when `path` is empty (the first
     /// that exists wins).
     pub(crate) path_candidates: Vec<String>,
+    /// A name to look for when the line is unknown: the first line of the file that
+    /// holds `symbol(` is the place (a test function named by a JUnit report).
+    pub(crate) symbol: Option<String>,
     /// 1-based line and column; 0 when unknown.
     pub(crate) line: u32,
     pub(crate) column: u32,
@@ -57,6 +60,7 @@ impl Default for Reported {
             confidence: Confidence::Medium,
             path: String::new(),
             path_candidates: Vec::new(),
+            symbol: None,
             line: 0,
             column: 0,
             end_line: 0,
@@ -99,7 +103,10 @@ impl Context<'_> {
                 self.relative(&result.path)
             };
             let rule_id = format!("{}/{}", self.check, result.rule);
-            let line = result.line.max(1);
+            let line = match (&result.symbol, result.line) {
+                (Some(symbol), 0) => sources.find(self.root, &path, symbol).unwrap_or(1),
+                (_, line) => line.max(1),
+            };
             let column = result.column.max(1);
             let end = if result.end_line >= line {
                 Position {
@@ -296,6 +303,15 @@ struct SourceCache {
 }
 
 impl SourceCache {
+    /// The first line of `path` that holds `symbol(` (1-based).
+    fn find(&mut self, root: &Path, path: &str, symbol: &str) -> Option<u32> {
+        self.lines(root, path, 1, 1)?;
+        let needle = format!("{symbol}(");
+        let lines = self.files.get(path)?.as_ref()?;
+        let index = lines.iter().position(|line| line.contains(&needle))?;
+        u32::try_from(index + 1).ok()
+    }
+
     /// Lines `start..=end` of `path` (relative to `root`), capped; `None` when the file
     /// cannot be read or is too large.
     fn lines(&mut self, root: &Path, path: &str, start: u32, end: u32) -> Option<String> {

@@ -113,7 +113,8 @@ fn attempt(
     };
     let text = match (text, &report_file, spec.format) {
         (Some(text), _, _) => text,
-        (None, Some(file), _) => read_report(file, spec.command.is_some().then_some(started))?,
+        (None, Some(file), _) => read_report(file, spec.command.is_some().then_some(started))
+            .map_err(|why| why + &last_words(&outcome.run.stderr))?,
         (None, None, ToolFormat::Sonarqube) => sonar_status(spec, options.sonar)?,
         (None, None, _) => {
             return Err(
@@ -122,7 +123,10 @@ fn attempt(
         }
     };
     if text.trim().is_empty() {
-        return Err("the tool wrote an empty report".to_owned());
+        return Err(format!(
+            "the tool wrote an empty report{}",
+            last_words(&outcome.run.stderr)
+        ));
     }
     let parsed = crate::read(spec.format, &text).map_err(|error| error.to_string())?;
     outcome.warnings.extend(
@@ -185,6 +189,17 @@ fn run_command(
         ));
     }
     Ok(String::from_utf8_lossy(&finished.stdout.bytes).into_owned())
+}
+
+/// `: <the last line the tool wrote to standard error>`, or nothing: why a tool wrote no
+/// report is usually there (`No module named pytest`).
+fn last_words(stderr: &str) -> String {
+    stderr
+        .lines()
+        .rev()
+        .find(|line| !line.trim().is_empty())
+        .map(|line| format!(" (it said: {})", crate::reported::one_line(line)))
+        .unwrap_or_default()
 }
 
 /// The argv to run: `{out}` replaced in every argument, a shell script run by `sh -c`

@@ -73,6 +73,7 @@ pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
             cwe,
             secret: None,
             path_candidates: Vec::new(),
+            symbol: None,
         });
     }
     for error in output

@@ -521,6 +521,16 @@ fn every_way_a_tool_fails_is_an_error() {
     assert!(error.starts_with("was killed by signal 9"), "{error}");
     let error = failed(&run(&with(Some(shell("true {out}"))), &options));
     assert!(error.starts_with("the tool wrote no report at "), "{error}");
+    let error = failed(&run(
+        &with(Some(shell(
+            "echo '/usr/bin/python: No module named pytest' >&2; exit 1; {out}",
+        ))),
+        &options,
+    ));
+    assert!(
+        error.ends_with(" (it said: /usr/bin/python: No module named pytest)"),
+        "{error}"
+    );
     let error = failed(&run(&with(Some(shell("printf '' > {out}"))), &options));
     assert_eq!(error, "the tool wrote an empty report");
     let error = failed(&run(

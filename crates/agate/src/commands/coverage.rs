@@ -30,29 +30,34 @@ impl Loaded {
 
 /// Reads the coverage reports of the gates `environment` runs; a missing or unreadable
 /// report fails its gate closed.
-pub(crate) fn load(root: &Path, policy: &Policy, environment: Option<&str>) -> Loaded {
+pub(crate) fn load(
+    root: &Path,
+    policy: &Policy,
+    environment: Option<&str>,
+    started: std::time::SystemTime,
+) -> Loaded {
     let mut loaded = Loaded::default();
     let Some(environment) = policy.environment(environment) else {
         return loaded;
     };
-    for spec in policy
-        .gates_of(&environment)
-        .into_iter()
-        .filter_map(|gate| gate.coverage.as_ref())
-    {
+    for gate in policy.gates_of(&environment) {
+        let Some(spec) = &gate.coverage else { continue };
+        // When the gate's own checks ran the tests, a report they did not write is stale.
+        let fresh_after = gate
+            .external
+            .iter()
+            .any(|check| check.command.is_some())
+            .then_some(started);
         let mut merged = Coverage::default();
         for report in &spec.reports {
             let path = root.join(report);
-            let read = fs_err::read_to_string(&path)
-                .map_err(|_| {
-                    format!(
-                        "coverage report {} not found (did the tests write it?)",
-                        report.display()
-                    )
+            let read = fresh(&path, fresh_after)
+                .and_then(|()| {
+                    fs_err::read_to_string(&path)
+                        .map_err(|error| format!("cannot be read: {error}"))
                 })
-                .and_then(|text| {
-                    read_coverage(&text).map_err(|error| format!("{}: {error}", report.display()))
-                });
+                .and_then(|text| read_coverage(&text).map_err(|error| error.to_string()))
+                .map_err(|why| format!("coverage report {}: {why}", report.display()));
             match read {
                 Ok(coverage) => {
                     let base = path.parent().unwrap_or(root);
@@ -70,7 +75,11 @@ pub(crate) fn load(root: &Path, policy: &Policy, environment: Option<&str>) -> L
 
 /// Judges each gate's coverage against its minimums: a result per gate, and a finding for
 /// each minimum not met, at the file with the most uncovered new lines.
-pub(crate) fn judge(loaded: &Loaded, tiers: &TierMap) -> (Vec<Finding>, Vec<CoverageResult>) {
+pub(crate) fn judge(
+    root: &Path,
+    loaded: &Loaded,
+    tiers: &TierMap,
+) -> (Vec<Finding>, Vec<CoverageResult>) {
     let kind_of = |path: &str, line: u32| match tiers.tier(path, line) {
         Tier::Ai => LineKind::Ai,
         Tier::New => LineKind::New,
@@ -106,15 +115,11 @@ pub(crate) fn judge(loaded: &Loaded, tiers: &TierMap) -> (Vec<Finding>, Vec<Cove
             if percent >= minimum {
                 continue;
             }
-            findings.push(below_minimum(
-                spec,
-                rule,
-                what,
-                ratio,
-                percent,
-                minimum,
-                &diff.uncovered,
-            ));
+            let mut finding =
+                below_minimum(spec, rule, what, ratio, percent, minimum, &diff.uncovered);
+            finding.snippet =
+                source_line(root, &finding.location.path, finding.location.start.line);
+            findings.push(finding);
         }
     }
     (findings, results)
@@ -184,5 +189,34 @@ fn below_minimum(
             tool: "coverage".to_owned(),
             rule_id: rule.to_owned(),
         }],
+    }
+}
+
+/// The text of one line of a file, for a finding's excerpt; empty when unreadable.
+fn source_line(root: &Path, path: &str, line: u32) -> String {
+    if path.is_empty() {
+        return String::new();
+    }
+    fs_err::read_to_string(root.join(path))
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .nth(usize::try_from(line).ok()?.checked_sub(1)?)
+                .map(str::to_owned)
+        })
+        .unwrap_or_default()
+}
+
+/// Whether a report exists and, when `after` is given, was written since then (file
+/// systems with coarse timestamps round down by up to two seconds).
+fn fresh(path: &Path, after: Option<std::time::SystemTime>) -> Result<(), String> {
+    let Ok(modified) = fs_err::metadata(path).and_then(|metadata| metadata.modified()) else {
+        return Err("not found (did the tests write it?)".to_owned());
+    };
+    match after {
+        Some(after) if modified + std::time::Duration::from_secs(2) < after => {
+            Err("older than this run: the tests did not write it".to_owned())
+        }
+        _ => Ok(()),
     }
 }

@@ -124,7 +124,8 @@ pub(crate) fn evaluate(
     notices.extend(provenance_notices);
     let mut findings = found.findings;
     findings.extend(provenance_findings);
-    let (coverage_findings, coverage_results) = crate::commands::coverage::judge(&coverage, &tiers);
+    let (coverage_findings, coverage_results) =
+        crate::commands::coverage::judge(&root, &coverage, &tiers);
     findings.extend(coverage_findings);
     let baseline = load_baseline(args, &root)?;
     let context = RunContext {
@@ -177,8 +178,9 @@ fn gate_inputs(
         return Default::default();
     }
     // The checks run first: the tests they run write the coverage reports.
+    let started = std::time::SystemTime::now();
     let external = crate::commands::external::run_checks(root, policy, environment);
-    let coverage = crate::commands::coverage::load(root, policy, environment);
+    let coverage = crate::commands::coverage::load(root, policy, environment, started);
     (external, coverage)
 }
 
@@ -198,7 +200,17 @@ fn analyze(
     rules: agate_rules::RuleSet,
     root: &Path,
 ) -> anyhow::Result<Analysis> {
-    let paths: Vec<PathBuf> = args.paths.iter().map(|path| root.join(path)).collect();
+    // `root/.` would hide every path from the ignore globs, which match below the root.
+    let paths: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .map(|path| {
+            root.join(path)
+                .components()
+                .filter(|part| !matches!(part, std::path::Component::CurDir))
+                .collect()
+        })
+        .collect();
     let paths = paths.as_slice();
     let mut options = scan_options(args, policy);
     let working_tree = !args.staged && args.history.is_none();

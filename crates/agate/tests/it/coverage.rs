@@ -120,7 +120,7 @@ fn met_minimums_pass_and_a_missing_report_fails_closed() {
     assert!(
         tests["reasons"]
             .to_string()
-            .contains("coverage report coverage/lcov.info not found"),
+            .contains("coverage report coverage/lcov.info: not found"),
         "{tests}"
     );
 }

@@ -122,3 +122,35 @@ fn user_rule_folders_add_rules_and_bad_rules_are_usage_errors() {
         "{stderr}"
     );
 }
+
+#[test]
+fn ignore_globs_hold_when_the_path_is_the_default_dot() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("generated")).unwrap();
+    let code = "import os\n\n\ndef run(name):\n    os.system(\"tar \" + name)\n";
+    std::fs::write(dir.path().join("generated/tool.py"), code).unwrap();
+    std::fs::write(dir.path().join("app.py"), code).unwrap();
+    std::fs::write(
+        dir.path().join("agate.yaml"),
+        "version: 1\nignore: [\"generated/**\"]\n",
+    )
+    .unwrap();
+    for args in [
+        &["scan", "--format", "json"][..],
+        &["scan", ".", "--format", "json"],
+        &["scan", "./", "--format", "json"],
+    ] {
+        let output = super::agate(dir.path()).args(args).output().unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let paths: Vec<&str> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|finding| finding["location"]["path"].as_str().unwrap())
+            .collect();
+        assert!(
+            !paths.is_empty() && paths.iter().all(|path| *path == "app.py"),
+            "{args:?}: {paths:?}"
+        );
+    }
+}

@@ -1,0 +1,1 @@
+"""Search the user directory (to be written)."""
