@@ -104,13 +104,11 @@ pub(crate) fn evaluate(
         .map(|f| f.location.path.as_str())
         .chain(covered.iter().map(String::as_str))
         .collect();
-    let requested = requested_base(args, &policy)?;
-    let ai_change = args.ai_change || crate::ci::change_is_ai();
     let lines = provenance(
         &root,
         &policy,
-        requested.as_ref(),
-        ai_change,
+        requested_base(args, &policy)?.as_ref(),
+        args.ai_change || crate::ci::change_is_ai(),
         gating,
         &found.annotated,
         &flagged,
