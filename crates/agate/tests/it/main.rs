@@ -12,6 +12,7 @@ mod policy;
 mod provenance;
 mod rules;
 mod scan;
+mod scenario;
 mod secrets;
 mod tools;
 
