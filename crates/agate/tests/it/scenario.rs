@@ -80,7 +80,7 @@ fn the_readme_steps_block_the_ai_version_and_pass_the_fix() {
                 // Every finding the README shows, as it shows it (up to its `…`).
                 for line in shown
                     .iter()
-                    .filter(|line| line.contains("[") && line.contains("]: "))
+                    .filter(|line| line.contains('[') && line.contains("]: "))
                 {
                     let prefix = line.split('…').next().unwrap();
                     assert!(
