@@ -96,7 +96,7 @@ fn attempt(
         Some(CheckCommand::Argv(argv)) => argv.iter().any(|arg| arg.contains(OUT)),
         Some(CheckCommand::Shell(script)) => script.contains(OUT),
         None => false,
-    };
+    } || spec.env.iter().any(|(_, value)| value.contains(OUT));
     let report_file = match (&spec.report, names_out) {
         (Some(report), _) => Some(workdir.join(report)),
         (None, true) => Some(out.clone()),
@@ -168,7 +168,13 @@ fn run_command(
     let argv = argv_of(command, out);
     outcome.run.command.clone_from(&argv);
     let timeout = Duration::from_secs(spec.timeout_secs.max(1));
-    let finished = execute(&argv, workdir, &spec.env, timeout, from_stdout)
+    // Some tools take their report path from the environment (jest-junit).
+    let env: Vec<(String, String)> = spec
+        .env
+        .iter()
+        .map(|(key, value)| (key.clone(), value.replace(OUT, &out.to_string_lossy())))
+        .collect();
+    let finished = execute(&argv, workdir, &env, timeout, from_stdout)
         .map_err(|error| start_error(&argv[0], &error))?;
     outcome.run.stderr = finished.stderr.tail();
     if !from_stdout {

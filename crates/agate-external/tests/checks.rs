@@ -603,10 +603,13 @@ fn the_working_directory_and_environment_reach_the_command() {
     let root = project();
     let spec = CheckSpec {
         command: Some(shell(
-            "test \"$AGATE_TEST_VALUE\" = 42 && cp ../reports/semgrep.json {out}",
+            "test \"$AGATE_TEST_VALUE\" = 42 && cp ../reports/semgrep.json \"$REPORT_PATH\"",
         )),
         workdir: Some(PathBuf::from("infra")),
-        env: vec![("AGATE_TEST_VALUE".to_owned(), "42".to_owned())],
+        env: vec![
+            ("AGATE_TEST_VALUE".to_owned(), "42".to_owned()),
+            ("REPORT_PATH".to_owned(), "{out}".to_owned()),
+        ],
         ..spec("semgrep", ToolFormat::Semgrep)
     };
     let outcome = run(
