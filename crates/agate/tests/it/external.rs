@@ -227,3 +227,66 @@ fn report_convert_renders_a_saved_report_like_the_run_did() {
             .contains("is not an agate report of schema version 1")
     );
 }
+
+#[test]
+fn sonarqube_quality_gate_conditions_from_its_web_api() {
+    let status = r#"{"projectStatus":{"status":"ERROR","conditions":[{"status":"ERROR","metricKey":"new_coverage","comparator":"LT","errorThreshold":"80","actualValue":"42.5"},{"status":"OK","metricKey":"new_bugs","comparator":"GT","errorThreshold":"0","actualValue":"0"}]}}"#;
+    let (url, seen) =
+        super::notify::serve_answers(vec![(200, status.to_owned()), (401, "{}".to_owned())]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.py"), "print('hi')\n").unwrap();
+    std::fs::write(
+        dir.path().join("agate.yaml"),
+        "version: 1\ngates:\n  quality:\n    external:\n      - name: sonar\n        format: sonarqube\n        project: acme:shop\n",
+    )
+    .unwrap();
+    let output = agate(dir.path())
+        .args(["gate", "--format", "json"])
+        .env("SONAR_HOST_URL", &url)
+        .env("SONAR_TOKEN", "squ_token")
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let request = seen
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .unwrap();
+    assert_eq!(
+        request.path,
+        "/api/qualitygates/project_status?projectKey=acme:shop"
+    );
+    // The token is the user name of HTTP basic authentication: base64("squ_token:").
+    assert_eq!(
+        request.header("Authorization"),
+        Some("Basic c3F1X3Rva2VuOg==")
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let finding = &report["findings"][0];
+    assert_eq!(finding["rule_id"], "sonar/new_coverage");
+    assert_eq!(finding["gate"], "quality");
+    assert_eq!(
+        finding["message"],
+        "SonarQube quality gate: new_coverage is 42.5 but must be at least 80"
+    );
+
+    // A refused token fails the gate closed, and says what to do.
+    let output = agate(dir.path())
+        .arg("gate")
+        .env("SONAR_HOST_URL", &url)
+        .env("SONAR_TOKEN", "expired")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("SonarQube refused the request (HTTP 401): set SONAR_TOKEN")
+    );
+    // Without a server, the check cannot run.
+    let output = agate(dir.path()).arg("gate").output().unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("export SONAR_HOST_URL"));
+}

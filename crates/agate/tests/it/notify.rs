@@ -12,15 +12,15 @@ use super::agate;
 
 /// One request the server saw.
 #[derive(Debug)]
-struct Seen {
-    method: String,
-    path: String,
+pub(crate) struct Seen {
+    pub(crate) method: String,
+    pub(crate) path: String,
     headers: Vec<(String, String)>,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Seen {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(key, _)| key.eq_ignore_ascii_case(name))
@@ -28,12 +28,21 @@ impl Seen {
     }
 }
 
-/// Serves `statuses` in turn (then 200), recording each request.
+/// Serves `statuses` in turn (then 200) with an empty JSON body, recording each request.
 fn serve(statuses: &[u16]) -> (String, Receiver<Seen>) {
+    let answers: Vec<(u16, String)> = statuses
+        .iter()
+        .map(|&status| (status, "{}".to_owned()))
+        .collect();
+    serve_answers(answers)
+}
+
+/// Serves `answers` (status and body) in turn, then 200 with `{}`, recording each request.
+pub(crate) fn serve_answers(answers: Vec<(u16, String)>) -> (String, Receiver<Seen>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (sender, receiver) = channel();
-    let mut statuses: VecDeque<u16> = statuses.iter().copied().collect();
+    let mut answers: VecDeque<(u16, String)> = answers.into_iter().collect();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { return };
@@ -58,19 +67,20 @@ fn serve(statuses: &[u16]) -> (String, Receiver<Seen>) {
                 .iter()
                 .find(|(key, _)| key.eq_ignore_ascii_case("content-length"))
                 .map_or(0, |(_, value)| value.parse().unwrap());
-            let mut body = vec![0; length];
-            reader.read_exact(&mut body).unwrap();
-            let status = statuses.pop_front().unwrap_or(200);
+            let mut received = vec![0; length];
+            reader.read_exact(&mut received).unwrap();
+            let (status, body) = answers.pop_front().unwrap_or((200, "{}".to_owned()));
             write!(
                 stream,
-                "HTTP/1.1 {status} X\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
             )
             .unwrap();
             let _ = sender.send(Seen {
                 method,
                 path,
                 headers,
-                body: String::from_utf8(body).unwrap(),
+                body: String::from_utf8(received).unwrap(),
             });
         }
     });
