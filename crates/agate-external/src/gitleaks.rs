@@ -51,7 +51,7 @@ pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
             cwe: vec!["CWE-798".to_owned()],
             secret,
             path_candidates: Vec::new(),
-            symbol: None,
+            symbols: Vec::new(),
         });
     }
     Ok(parsed)

@@ -23,6 +23,8 @@ pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
     let mut current: Option<Case> = None;
     let mut outcome: Option<Outcome> = None;
     let (mut cases, mut skipped, mut root_seen, mut pytest) = (0_u64, 0_u64, false, false);
+    // Mocha's reporter names the file on the suite, not on each case.
+    let mut suite_file = String::new();
     loop {
         let event = reader.read_event().map_err(|error| {
             ReadError::shape(
@@ -34,6 +36,7 @@ pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
             Event::Start(element) | Event::Empty(element) if !root_seen => {
                 // pytest writes 0-based `line` attributes.
                 pytest = attribute(&element, "name").starts_with("pytest");
+                suite_file = attribute(&element, "file");
                 let name = element.local_name();
                 if !matches!(name.as_ref(), "testsuites" | "testsuite") {
                     return Err(ReadError::shape(
@@ -49,8 +52,9 @@ pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
             Event::Start(element) => match element.local_name().as_ref() {
                 "testcase" => {
                     cases += 1;
-                    current = Some(Case::from(&element, pytest));
+                    current = Some(Case::from(&element, pytest, &suite_file));
                 }
+                "testsuite" => suite_file = attribute(&element, "file"),
                 "failure" | "error" if current.is_some() => outcome = Some(Outcome::from(&element)),
                 "skipped" if current.is_some() => skipped += 1,
                 _ => {}
@@ -127,12 +131,17 @@ struct Case {
 }
 
 impl Case {
-    fn from(element: &BytesStart<'_>, zero_based: bool) -> Case {
+    fn from(element: &BytesStart<'_>, zero_based: bool, suite_file: &str) -> Case {
         let line: u32 = attribute(element, "line").parse().unwrap_or(0);
+        let file = attribute(element, "file");
         Case {
             name: attribute(element, "name"),
             class: attribute(element, "classname"),
-            file: attribute(element, "file"),
+            file: if file.is_empty() {
+                suite_file.to_owned()
+            } else {
+                file
+            },
             line: if zero_based && !attribute(element, "line").is_empty() {
                 line + 1
             } else {
@@ -142,7 +151,8 @@ impl Case {
     }
 
     fn reported(&self, outcome: &Outcome) -> Reported {
-        let test = if self.class.is_empty() {
+        // Mocha's name already holds its class (the title): `cart adds prices`.
+        let test = if self.class.is_empty() || self.name.contains(&self.class) {
             self.name.clone()
         } else {
             format!("{}.{}", self.class, self.name)
@@ -164,10 +174,15 @@ impl Case {
             severity: Severity::High,
             confidence: Confidence::High,
             path: self.file.clone(),
-            // `test_x[param]` is defined as `test_x`.
-            symbol: (self.line == 0)
-                .then(|| self.name.split('[').next().unwrap_or_default().to_owned())
-                .filter(|name| !name.is_empty()),
+            // `test_x[param]` is defined as `test_x`; Mocha's class name is the test's title.
+            symbols: if self.line == 0 {
+                vec![
+                    self.name.split('[').next().unwrap_or_default().to_owned(),
+                    self.class.clone(),
+                ]
+            } else {
+                Vec::new()
+            },
             path_candidates: if self.file.is_empty() {
                 class_files(&self.class)
             } else {

@@ -33,9 +33,10 @@ pub(crate) struct Reported {
     /// Paths, relative to the scan root, to try in turn when `path` is empty (the first
     /// that exists wins).
     pub(crate) path_candidates: Vec<String>,
-    /// A name to look for when the line is unknown: the first line of the file that
-    /// holds `symbol(` is the place (a test function named by a JUnit report).
-    pub(crate) symbol: Option<String>,
+    /// Names to look for, in turn, when the line is unknown: the first line of the file
+    /// that holds `name(` (an identifier: a test function) or the text itself (a test's
+    /// title in a string) is the place.
+    pub(crate) symbols: Vec<String>,
     /// 1-based line and column; 0 when unknown.
     pub(crate) line: u32,
     pub(crate) column: u32,
@@ -60,7 +61,7 @@ impl Default for Reported {
             confidence: Confidence::Medium,
             path: String::new(),
             path_candidates: Vec::new(),
-            symbol: None,
+            symbols: Vec::new(),
             line: 0,
             column: 0,
             end_line: 0,
@@ -103,9 +104,13 @@ impl Context<'_> {
                 self.relative(&result.path)
             };
             let rule_id = format!("{}/{}", self.check, result.rule);
-            let line = match (&result.symbol, result.line) {
-                (Some(symbol), 0) => sources.find(self.root, &path, symbol).unwrap_or(1),
-                (_, line) => line.max(1),
+            let line = match result.line {
+                0 => result
+                    .symbols
+                    .iter()
+                    .find_map(|symbol| sources.find(self.root, &path, symbol))
+                    .unwrap_or(1),
+                line => line,
             };
             let column = result.column.max(1);
             let end = if result.end_line >= line {
@@ -303,10 +308,21 @@ struct SourceCache {
 }
 
 impl SourceCache {
-    /// The first line of `path` that holds `symbol(` (1-based).
+    /// The first line of `path` that holds `symbol(` for an identifier, else `symbol`
+    /// (1-based).
     fn find(&mut self, root: &Path, path: &str, symbol: &str) -> Option<u32> {
+        if symbol.is_empty() {
+            return None;
+        }
         self.lines(root, path, 1, 1)?;
-        let needle = format!("{symbol}(");
+        let identifier = symbol
+            .chars()
+            .all(|character| character.is_alphanumeric() || character == '_');
+        let needle = if identifier {
+            format!("{symbol}(")
+        } else {
+            symbol.to_owned()
+        };
         let lines = self.files.get(path)?.as_ref()?;
         let index = lines.iter().position(|line| line.contains(&needle))?;
         u32::try_from(index + 1).ok()

@@ -73,7 +73,7 @@ pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
             cwe,
             secret: None,
             path_candidates: Vec::new(),
-            symbol: None,
+            symbols: Vec::new(),
         });
     }
     for error in output

@@ -625,3 +625,15 @@ fn the_working_directory_and_environment_reach_the_command() {
         "paths are relative to the working directory"
     );
 }
+
+#[test]
+fn mocha_junit_names_the_file_on_the_suite_and_the_title_as_class() {
+    let root = project();
+    let outcome = read_report(root.path(), "mocha", ToolFormat::Junit, "mocha-junit.xml");
+    ok(&outcome);
+    assert_eq!(outcome.findings.len(), 1);
+    let finding = &outcome.findings[0];
+    assert_eq!(finding.location.path, "test/cart.test.js");
+    assert_eq!(finding.location.start.line, 6, "found by the test's title");
+    assert!(finding.message.starts_with("test `cart applies no discount to an empty cart` failed: Expected values to be strictly equal: 0 !== 1"), "{}", finding.message);
+}

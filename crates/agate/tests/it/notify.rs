@@ -67,8 +67,8 @@ pub(crate) fn serve_answers(answers: Vec<(u16, String)>) -> (String, Receiver<Se
                 .iter()
                 .find(|(key, _)| key.eq_ignore_ascii_case("content-length"))
                 .map_or(0, |(_, value)| value.parse().unwrap());
-            let mut received = vec![0; length];
-            reader.read_exact(&mut received).unwrap();
+            let mut content = vec![0; length];
+            reader.read_exact(&mut content).unwrap();
             let (status, body) = answers.pop_front().unwrap_or((200, "{}".to_owned()));
             write!(
                 stream,
@@ -80,7 +80,7 @@ pub(crate) fn serve_answers(answers: Vec<(u16, String)>) -> (String, Receiver<Se
                 method,
                 path,
                 headers,
-                body: String::from_utf8(received).unwrap(),
+                body: String::from_utf8(content).unwrap(),
             });
         }
     });

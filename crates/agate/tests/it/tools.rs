@@ -177,3 +177,57 @@ fn bandit_scanning_nothing_fails_the_gate_closed() {
     assert!(stderr.contains("check `bandit` failed"), "{stderr}");
     assert!(stderr.contains("scanned nothing"), "{stderr}");
 }
+
+#[test]
+#[ignore = "needs Node.js with Mocha and mocha-junit-reporter: scripts/test installs them and runs this"]
+fn mocha_tests_as_a_gate() {
+    let modules = std::env::var("AGATE_TEST_NODE_MODULES")
+        .expect("AGATE_TEST_NODE_MODULES is not set: run `scripts/test`, which installs Mocha");
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "cart.js",
+        "function total(prices) {\n  return prices.reduce((sum, price) => sum + price, 0);\n}\nmodule.exports = { total };\n",
+    );
+    write(
+        dir.path(),
+        "test/cart.test.js",
+        "const assert = require(\"node:assert\");\nconst { total } = require(\"../cart\");\n\ndescribe(\"cart\", () => {\n  it(\"adds prices\", () => assert.strictEqual(total([1, 2]), 3));\n  it(\"charges nothing for an empty cart\", () => assert.strictEqual(total([]), 1));\n});\n",
+    );
+    let mocha = Path::new(&modules).join("mocha/bin/mocha.js");
+    write(
+        dir.path(),
+        "agate.yaml",
+        &format!(
+            "version: 1\ngates:\n  tests:\n    external:\n      - name: mocha\n        run: [\"node\", \"{}\", \"--reporter\", \"mocha-junit-reporter\", \"--reporter-options\", \"mochaFile={{out}}\"]\n        env: {{ NODE_PATH: \"{modules}\" }}\n        format: junit\n",
+            mocha.display()
+        ),
+    );
+    let output = agate(dir.path())
+        .args(["gate", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let failures: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["gate"] == "tests")
+        .collect();
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert_eq!(failures[0]["rule_id"], "mocha/test-failure");
+    assert_eq!(failures[0]["location"]["path"], "test/cart.test.js");
+    assert_eq!(failures[0]["location"]["start"]["line"], 6);
+    assert!(
+        failures[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("test `cart charges nothing for an empty cart` failed")
+    );
+}
