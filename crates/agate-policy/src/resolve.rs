@@ -272,7 +272,7 @@ impl Policy {
     /// first unknown one and suggests the closest known id.
     pub fn check_rule_ids(&self, known: &BTreeSet<String>) -> Result<(), PolicyError> {
         for (id, place) in &self.rule_places {
-            if known.contains(id) {
+            if known.contains(id) || self.is_external_rule(id) {
                 continue;
             }
             let candidates: Vec<String> = known.iter().cloned().collect();
@@ -288,6 +288,21 @@ impl Policy {
             });
         }
         Ok(())
+    }
+
+    /// Whether `id` names a rule of an external check (`CHECK/RULE`, whose rules are only
+    /// known once the tool ran) or of a coverage minimum.
+    pub fn is_external_rule(&self, id: &str) -> bool {
+        let Some((prefix, rest)) = id.split_once('/') else {
+            return false;
+        };
+        !rest.is_empty()
+            && (matches!(id, "coverage/new-lines" | "coverage/ai-lines")
+                || self
+                    .gates
+                    .values()
+                    .flat_map(|gate| &gate.external)
+                    .any(|check| check.name == prefix))
     }
 
     /// Lists every resolved setting as `(key, value, origin)`, sorted by key.

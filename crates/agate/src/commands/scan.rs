@@ -41,6 +41,21 @@ pub(crate) enum Purpose<'a> {
     Gate(Option<&'a str>),
 }
 
+impl<'a> Purpose<'a> {
+    /// The environment whose gates run (`None`: the default one, or not gating).
+    fn environment(self) -> Option<&'a str> {
+        match self {
+            Purpose::Scan => None,
+            Purpose::Gate(environment) => environment,
+        }
+    }
+
+    /// Whether the run decides a verdict.
+    fn gating(self) -> bool {
+        matches!(self, Purpose::Gate(_))
+    }
+}
+
 /// A scan with the policy applied.
 pub(crate) struct Evaluated {
     pub(crate) report: Report,
@@ -75,11 +90,7 @@ pub(crate) fn evaluate(
     } = analyze(args, &policy, &selection, rules, &root)?;
 
     let mut notices = found.notices;
-    let environment = match purpose {
-        Purpose::Scan => None,
-        Purpose::Gate(environment) => environment,
-    };
-    let gating = matches!(purpose, Purpose::Gate(_));
+    let (environment, gating) = (purpose.environment(), purpose.gating());
     // Nothing staged is nothing to commit, not an unchecked change.
     if gating && found.stats.files == 0 && !args.staged {
         notices.push(Notice {
@@ -126,6 +137,10 @@ pub(crate) fn evaluate(
         crate::commands::coverage::judge(&root, &coverage, &tiers);
     findings.extend(coverage_findings);
     let baseline = load_baseline(args, &root)?;
+    // The external checks' rules exist now that they ran; suppressions may name them.
+    let mut known = known;
+    known.extend(external.rules.iter().map(|rule| rule.id.clone()));
+    known.extend(["coverage/new-lines", "coverage/ai-lines"].map(str::to_owned));
     let context = RunContext {
         environment,
         tiers: &tiers,

@@ -290,3 +290,65 @@ fn sonarqube_quality_gate_conditions_from_its_web_api() {
     assert_eq!(output.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&output.stderr).contains("export SONAR_HOST_URL"));
 }
+
+#[test]
+fn external_rules_can_be_configured_and_suppressed() {
+    let dir = project(COPY_REPORT);
+    let config = read(dir.path(), "agate.yaml");
+    std::fs::write(
+        dir.path().join("agate.yaml"),
+        format!("{config}rules:\n  acme/acme.weak-token: {{ severity: low }}\n"),
+    )
+    .unwrap();
+    let output = agate(dir.path())
+        .args(["gate", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["findings"][0]["severity"], "low");
+
+    // An unknown check's rule is still an error.
+    std::fs::write(
+        dir.path().join("agate.yaml"),
+        format!("{config}rules:\n  nope/acme.weak-token: off\n"),
+    )
+    .unwrap();
+    assert_eq!(super::exit_code(dir.path(), &["gate"]), Some(2));
+
+    // A suppression with a reason silences the tool's finding, and names a known rule.
+    std::fs::write(dir.path().join("agate.yaml"), &config).unwrap();
+    std::fs::write(
+        dir.path().join("app.py"),
+        "import uuid\n\n# agate: ignore[acme/acme.weak-token] reason=\"ids, not secrets\"\ndef token():\n    return uuid.uuid4().hex\n",
+    )
+    .unwrap();
+    let output = agate(dir.path())
+        .args(["gate", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        ["acme/acme.weak-token"],
+        "no suppression problem reported"
+    );
+    assert_eq!(report["findings"][0]["status"], "suppressed");
+}
