@@ -37,6 +37,7 @@ mod zap;
 use agate_model::ToolFormat;
 
 pub use agate_model::EXTERNAL_ANALYZER;
+pub use reported::below_root;
 pub use run::{CheckOutcome, RunOptions, run};
 pub use sonarqube::SonarServer;
 

@@ -331,12 +331,14 @@ impl SourceCache {
     /// Lines `start..=end` of `path` (relative to `root`), capped; `None` when the file
     /// cannot be read or is too large.
     fn lines(&mut self, root: &Path, path: &str, start: u32, end: u32) -> Option<String> {
-        if path.is_empty() || path.contains("://") || Path::new(path).is_absolute() {
+        // A report names paths; only plain files below the root are read, so a hostile
+        // report cannot pull `../../etc/passwd` or a symlink's target into a snippet.
+        if path.contains("://") || !below_root(path) {
             return None;
         }
         let lines = self.files.entry(path.to_owned()).or_insert_with(|| {
             let file = root.join(path);
-            let small = fs_err::metadata(&file)
+            let small = fs_err::symlink_metadata(&file)
                 .is_ok_and(|meta| meta.is_file() && meta.len() <= MAX_SOURCE_BYTES);
             if !small {
                 return None;
@@ -357,6 +359,14 @@ impl SourceCache {
         let picked = lines.get(first..last.min(lines.len()))?;
         (!picked.is_empty()).then(|| picked.join("\n"))
     }
+}
+
+/// Whether a path is relative and stays below where it starts: no `..`, no root.
+pub fn below_root(path: &str) -> bool {
+    !path.is_empty()
+        && Path::new(path)
+            .components()
+            .all(|part| matches!(part, Component::Normal(_) | Component::CurDir))
 }
 
 /// A CVSS-like score (SARIF `security-severity`) as a severity.
@@ -453,6 +463,15 @@ mod tests {
             "https://example.test/login"
         );
         assert_eq!(context.relative("/elsewhere/x.py"), "/elsewhere/x.py");
+    }
+
+    #[test]
+    fn only_paths_below_the_root_are_read() {
+        assert!(below_root("app/x.py"));
+        assert!(below_root("./x.py"));
+        for outside in ["../x.py", "a/../../x.py", "/etc/passwd", ""] {
+            assert!(!below_root(outside), "{outside}");
+        }
     }
 
     #[test]

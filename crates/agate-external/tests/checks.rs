@@ -637,3 +637,35 @@ fn mocha_junit_names_the_file_on_the_suite_and_the_title_as_class() {
     assert_eq!(finding.location.start.line, 6, "found by the test's title");
     assert!(finding.message.starts_with("test `cart applies no discount to an empty cart` failed: Expected values to be strictly equal: 0 !== 1"), "{}", finding.message);
 }
+
+#[test]
+fn a_hostile_report_cannot_quote_files_outside_the_root() {
+    let root = project();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "TOP SECRET LINE\n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        root.path().join("link.py"),
+    )
+    .unwrap();
+    let relative = format!(
+        "../{}/secret.txt",
+        outside.path().file_name().unwrap().to_string_lossy()
+    );
+    let report = format!(
+        r#"{{"results": [
+          {{"check_id": "a", "path": "{relative}", "start": {{"line": 1, "col": 1}}, "end": {{"line": 1, "col": 5}}, "extra": {{"message": "m", "severity": "ERROR"}}}},
+          {{"check_id": "b", "path": "{}/secret.txt", "start": {{"line": 1, "col": 1}}, "end": {{"line": 1, "col": 5}}, "extra": {{"message": "m", "severity": "ERROR"}}}},
+          {{"check_id": "c", "path": "link.py", "start": {{"line": 1, "col": 1}}, "end": {{"line": 1, "col": 5}}, "extra": {{"message": "m", "severity": "ERROR"}}}}
+        ], "errors": []}}"#,
+        outside.path().display()
+    );
+    std::fs::write(root.path().join("reports/hostile.json"), report).unwrap();
+    let outcome = read_report(root.path(), "semgrep", ToolFormat::Semgrep, "hostile.json");
+    ok(&outcome);
+    assert_eq!(outcome.findings.len(), 3);
+    for finding in &outcome.findings {
+        assert!(!finding.snippet.contains("TOP SECRET"), "{finding:?}");
+    }
+}

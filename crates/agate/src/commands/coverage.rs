@@ -194,10 +194,13 @@ fn below_minimum(
 
 /// The text of one line of a file, for a finding's excerpt; empty when unreadable.
 fn source_line(root: &Path, path: &str, line: u32) -> String {
-    if path.is_empty() {
+    // Coverage reports name paths: only plain files below the root are quoted.
+    let file = root.join(path);
+    let plain = fs_err::symlink_metadata(&file).is_ok_and(|meta| meta.is_file());
+    if !agate_external::below_root(path) || !plain {
         return String::new();
     }
-    fs_err::read_to_string(root.join(path))
+    fs_err::read_to_string(file)
         .ok()
         .and_then(|text| {
             text.lines()
