@@ -91,6 +91,7 @@ impl Context<'_> {
         let mut sources = SourceCache::default();
         let mut occurrences: HashMap<(String, String, String), u32> = HashMap::new();
         let mut rules: Vec<RuleDescriptor> = Vec::new();
+        let mut described: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut findings = Vec::with_capacity(reported.len());
         for result in reported {
             let path = if result.path.is_empty() {
@@ -152,7 +153,7 @@ impl Context<'_> {
                 occurrence: *occurrence,
             });
             *occurrence += 1;
-            if !rules.iter().any(|rule| rule.id == rule_id) {
+            if described.insert(rule_id.clone()) {
                 rules.push(descriptor(&rule_id, &result));
             }
             findings.push(Finding {

@@ -89,11 +89,7 @@ pub(crate) fn run_checks(root: &Path, policy: &Policy, environment: Option<&str>
                 message,
             }));
         run.findings.extend(outcome.findings);
-        for rule in outcome.rules {
-            if !run.rules.iter().any(|known| known.id == rule.id) {
-                run.rules.push(rule);
-            }
-        }
+        run.rules.extend(outcome.rules);
         run.runs.push(outcome.run);
     }
     run

@@ -478,6 +478,8 @@ fn descriptors(
             .filter(|rule| referenced.contains(rule.id.as_str())),
     );
     descriptors.sort_by(|a, b| a.id.cmp(&b.id));
+    // Checks of the same name in two gates describe their rules twice.
+    descriptors.dedup_by(|a, b| a.id == b.id);
     descriptors
 }
 
