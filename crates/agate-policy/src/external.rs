@@ -71,6 +71,12 @@ pub(crate) fn check_spec(
             )
         })?,
     };
+    if options.exit_codes.as_ref().is_some_and(Vec::is_empty) {
+        return Err(invalid(
+            "`exit_codes` is empty, so every run would be an error".to_owned(),
+            "list the codes that mean the tool ran, e.g. [0, 1]",
+        ));
+    }
     if timeout_secs == 0 {
         return Err(invalid(
             "`timeout` is zero".to_owned(),
@@ -241,6 +247,86 @@ mod tests {
         assert_eq!(parse_duration("1h"), Some(3600));
         assert_eq!(parse_duration("1d"), None);
         assert_eq!(parse_duration("m"), None);
+    }
+
+    fn options(run: Option<CommandValue>, shell: Option<bool>) -> ExternalOptions {
+        ExternalOptions {
+            name: "tool".to_owned(),
+            run,
+            shell,
+            format: "sarif".to_owned(),
+            workdir: None,
+            env: None,
+            timeout: None,
+            exit_codes: None,
+            report: None,
+            project: None,
+        }
+    }
+
+    fn message(options: &ExternalOptions) -> String {
+        match check_spec("security", options, &Place::file("agate.yaml")) {
+            Ok(_) => String::new(),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    #[test]
+    fn commands_are_argv_lists_unless_a_shell_is_asked_for() {
+        let argv = CommandValue::Argv(vec!["tool".to_owned(), "{out}".to_owned()]);
+        let line = CommandValue::Line("tool | tee {out}".to_owned());
+        let spec = check_spec(
+            "security",
+            &options(Some(argv.clone()), None),
+            &Place::file("agate.yaml"),
+        )
+        .unwrap();
+        assert_eq!(
+            spec.command,
+            Some(CheckCommand::Argv(vec![
+                "tool".to_owned(),
+                "{out}".to_owned()
+            ]))
+        );
+        assert_eq!(spec.exit_codes, [0, 1]);
+        assert_eq!(spec.timeout_secs, DEFAULT_TIMEOUT_SECS);
+        assert!(message(&options(Some(line.clone()), None)).contains("`run` is a string"));
+        assert!(
+            message(&options(Some(argv), Some(true)))
+                .contains("`shell: true` needs `run` as one command line")
+        );
+        let spec = check_spec(
+            "security",
+            &options(Some(line), Some(true)),
+            &Place::file("agate.yaml"),
+        )
+        .unwrap();
+        assert_eq!(
+            spec.command,
+            Some(CheckCommand::Shell("tool | tee {out}".to_owned()))
+        );
+        assert!(message(&options(None, None)).contains("neither `run` nor `report`"));
+        assert!(
+            message(&ExternalOptions {
+                exit_codes: Some(Vec::new()),
+                ..options(Some(CommandValue::Argv(vec!["t".to_owned()])), None)
+            })
+            .contains("`exit_codes` is empty")
+        );
+        assert!(
+            message(&ExternalOptions {
+                workdir: Some("../up".to_owned()),
+                ..options(Some(CommandValue::Argv(vec!["t".to_owned()])), None)
+            })
+            .contains("leaves the scan root")
+        );
+        assert!(
+            message(&ExternalOptions {
+                name: "a b".to_owned(),
+                ..options(Some(CommandValue::Argv(vec!["t".to_owned()])), None)
+            })
+            .contains("the name may hold only")
+        );
     }
 
     #[test]
