@@ -58,12 +58,20 @@ pub(crate) fn run_checks(root: &Path, policy: &Policy, environment: Option<&str>
             .collect::<Vec<_>>()
             .join(", ")
     ));
+    // Tools print what they find; agate's reports never show a secret in full.
+    let secrets = crate::commands::secrets::scanner(root, policy)
+        .ok()
+        .map(|(scanner, _)| scanner);
+    let secrets = secrets.as_ref();
     let outcomes: Vec<CheckOutcome> = std::thread::scope(|scope| {
         let workers: Vec<_> = specs
             .iter()
             .map(|spec| {
                 scope.spawn(move || {
-                    let outcome = agate_external::run(spec, &options);
+                    let mut outcome = agate_external::run(spec, &options);
+                    if let Some(secrets) = secrets {
+                        redact_output(secrets, &mut outcome.run);
+                    }
                     output::note(&progress_line(&outcome.run));
                     outcome
                 })
@@ -93,6 +101,28 @@ pub(crate) fn run_checks(root: &Path, policy: &Policy, environment: Option<&str>
         run.runs.push(outcome.run);
     }
     run
+}
+
+/// Replaces each secret in a check's command, output and error with its redacted form.
+fn redact_output(secrets: &agate_secrets::SecretScanner, run: &mut CheckRun) {
+    let redact = |text: &mut String| {
+        let found = secrets.matches("check-output.txt", text.as_bytes());
+        // From the end, so earlier ranges stay valid.
+        for secret in found.iter().rev() {
+            if text.is_char_boundary(secret.range.start) && text.is_char_boundary(secret.range.end)
+            {
+                text.replace_range(secret.range.clone(), &secret.secret.to_string());
+            }
+        }
+    };
+    redact(&mut run.stdout);
+    redact(&mut run.stderr);
+    if let Some(error) = &mut run.error {
+        redact(error);
+    }
+    for argument in &mut run.command {
+        redact(argument);
+    }
 }
 
 /// One line per finished check: `agate: semgrep: 3 findings in 4.2 s`.

@@ -352,3 +352,36 @@ fn external_rules_can_be_configured_and_suppressed() {
     );
     assert_eq!(report["findings"][0]["status"], "suppressed");
 }
+
+#[test]
+fn secrets_a_tool_prints_are_redacted_in_the_report() {
+    let key = format!(
+        "sk_live_{}",
+        super::secrets::random(7, super::secrets::ALNUM, 24)
+    );
+    // The tool reads its key from the environment (as it should) and prints it.
+    let dir = project(r#"["sh", "-c", "echo \"auth failed for key $TOOL_KEY\" >&2; exit 2"]"#);
+    let output = agate(dir.path())
+        .args(["gate", "--format", "json"])
+        .env("TOOL_KEY", &key)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    for (what, text) in [("report", &stdout), ("log", &stderr)] {
+        assert!(!text.contains(&key), "the {what} shows the key: {text}");
+        assert!(
+            !text.contains(&key[8..]),
+            "the {what} shows the key: {text}"
+        );
+    }
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(
+        report["checks"][0]["stderr"]
+            .as_str()
+            .unwrap()
+            .starts_with("auth failed for key sk_l"),
+        "{report}"
+    );
+}

@@ -9,7 +9,7 @@ use crate::{agate, git, tree};
 
 /// A deterministic stream of characters from `alphabet` (a tiny LCG: fakes differ per seed
 /// but tests stay reproducible).
-fn random(seed: u64, alphabet: &str, length: usize) -> String {
+pub(crate) fn random(seed: u64, alphabet: &str, length: usize) -> String {
     let chars: Vec<char> = alphabet.chars().collect();
     let mut state = seed
         .wrapping_mul(6_364_136_223_846_793_005)
@@ -24,7 +24,7 @@ fn random(seed: u64, alphabet: &str, length: usize) -> String {
         .collect()
 }
 
-const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+pub(crate) const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const HEX: &str = "0123456789abcdef";
 
 /// A GitHub/npm-style token: prefix, 30 random characters, base62 CRC32 checksum.
