@@ -85,9 +85,30 @@ pub fn notify(report: &Report, destinations: &[Destination], context: &Context) 
 
 /// A request to send: URL, body and headers.
 struct Request {
+    method: Method,
     url: String,
     body: String,
     headers: Vec<(&'static str, String)>,
+    /// Where agate's earlier comment may be, to edit it rather than add another.
+    previous: Option<Previous>,
+}
+
+/// The HTTP methods deliveries use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Post,
+    Patch,
+    Put,
+}
+
+/// How to find and edit agate's earlier comment on a pull or merge request.
+struct Previous {
+    /// Lists the comments.
+    list_url: String,
+    /// A comment's URL is this followed by its id.
+    edit_prefix: String,
+    /// Edits a comment.
+    method: Method,
 }
 
 fn deliver(report: &Report, destination: &Destination, context: &Context) -> Delivery {
@@ -102,7 +123,19 @@ fn deliver(report: &Report, destination: &Destination, context: &Context) -> Del
             };
         }
     };
-    let (attempts, outcome) = send(&request, context);
+    let agent = agent(context);
+    let mut request = request;
+    if let Some(id) = request
+        .previous
+        .as_ref()
+        .and_then(|previous| previous_comment(&agent, previous, &request.headers))
+    {
+        // One comment per pull request, kept current, rather than one per push.
+        let previous = request.previous.take().unwrap_or_else(|| unreachable!());
+        request.url = format!("{}{id}", previous.edit_prefix);
+        request.method = previous.method;
+    }
+    let (attempts, outcome) = send(&agent, &request, context);
     // An error message must not carry a URL that is a secret (Slack's).
     let outcome = outcome.map_err(|why| why.replace(&request.url, "<url>"));
     Delivery {
@@ -117,29 +150,6 @@ fn request(
     destination: &Destination,
     context: &Context,
 ) -> Result<Request, String> {
-    let options = agate_report::RenderOptions {
-        source_url: context.source_url.clone(),
-        report_url: context.report_url.clone(),
-        ..agate_report::RenderOptions::default()
-    };
-    let markdown = || {
-        let mut out = Vec::new();
-        agate_report::markdown::comment(report, &options, &mut out)
-            .map_err(|error| error.to_string())?;
-        String::from_utf8(out).map_err(|error| error.to_string())
-    };
-    let token = || {
-        destination
-            .token
-            .as_ref()
-            .map(|token| token.expose().to_owned())
-            .ok_or_else(|| {
-                format!(
-                    "{}: no token (set the variable named by `token_env`)",
-                    destination.label
-                )
-            })
-    };
     let json = ("Content-Type", "application/json".to_owned());
     match destination.channel {
         Channel::Webhook => {
@@ -149,70 +159,137 @@ fn request(
             if let Some(secret) = &destination.secret {
                 headers.push((SIGNATURE_HEADER, signature(secret, &body)));
             }
-            Ok(Request { url, body, headers })
+            Ok(Request {
+                method: Method::Post,
+                url,
+                body,
+                headers,
+                previous: None,
+            })
         }
         Channel::Slack => Ok(Request {
+            method: Method::Post,
+            previous: None,
             url: url_of(destination)?,
             body: serde_json::json!({ "text": payload::slack_text(report, context) }).to_string(),
             headers: vec![json],
         }),
-        Channel::Github => {
-            let api = context
-                .github_api
-                .as_deref()
-                .unwrap_or("https://api.github.com")
-                .trim_end_matches('/');
-            let repository = context
-                .github_repository
-                .as_deref()
-                .ok_or("GitHub: GITHUB_REPOSITORY is not set (not running in GitHub Actions?)")?;
-            let (url, body) = match (context.github_pull_request, destination.issue) {
-                (Some(number), _) => (
-                    format!("{api}/repos/{repository}/issues/{number}/comments"),
-                    serde_json::json!({ "body": markdown()? }),
-                ),
-                (None, true) => (
-                    format!("{api}/repos/{repository}/issues"),
-                    serde_json::json!({ "title": payload::title(report), "body": markdown()? }),
-                ),
-                (None, false) => {
-                    return Err(
-                        "GitHub: not a pull request (set `issue: true` to open an issue instead)"
-                            .to_owned(),
-                    );
-                }
-            };
-            Ok(Request {
-                url,
-                body: body.to_string(),
-                headers: vec![
-                    json,
-                    ("Accept", "application/vnd.github+json".to_owned()),
-                    ("X-GitHub-Api-Version", "2022-11-28".to_owned()),
-                    ("Authorization", format!("Bearer {}", token()?)),
-                ],
-            })
-        }
-        Channel::Gitlab => {
-            let api = context
-                .gitlab_api
-                .as_deref()
-                .ok_or("GitLab: CI_API_V4_URL is not set (not running in GitLab CI?)")?
-                .trim_end_matches('/');
-            let project = context
-                .gitlab_project
-                .as_deref()
-                .ok_or("GitLab: CI_PROJECT_ID is not set")?;
-            let merge_request = context
-                .gitlab_merge_request
-                .ok_or("GitLab: not a merge request pipeline (CI_MERGE_REQUEST_IID is not set)")?;
-            Ok(Request {
-                url: format!("{api}/projects/{project}/merge_requests/{merge_request}/notes"),
-                body: serde_json::json!({ "body": markdown()? }).to_string(),
-                headers: vec![json, ("PRIVATE-TOKEN", token()?)],
-            })
-        }
+        Channel::Github => github_request(report, destination, context),
+        Channel::Gitlab => gitlab_request(report, destination, context),
     }
+}
+
+/// The pull request comment as Markdown.
+fn markdown(report: &Report, context: &Context) -> Result<String, String> {
+    let options = agate_report::RenderOptions {
+        source_url: context.source_url.clone(),
+        report_url: context.report_url.clone(),
+        ..agate_report::RenderOptions::default()
+    };
+    let mut out = Vec::new();
+    agate_report::markdown::comment(report, &options, &mut out)
+        .map_err(|error| error.to_string())?;
+    String::from_utf8(out).map_err(|error| error.to_string())
+}
+
+fn token(destination: &Destination) -> Result<String, String> {
+    destination
+        .token
+        .as_ref()
+        .map(|token| token.expose().to_owned())
+        .ok_or_else(|| {
+            format!(
+                "{}: no token (set the variable named by `token_env`)",
+                destination.label
+            )
+        })
+}
+
+/// A comment on the pull request (edited when agate commented before), or an issue.
+fn github_request(
+    report: &Report,
+    destination: &Destination,
+    context: &Context,
+) -> Result<Request, String> {
+    let json = ("Content-Type", "application/json".to_owned());
+
+    let api = context
+        .github_api
+        .as_deref()
+        .unwrap_or("https://api.github.com")
+        .trim_end_matches('/');
+    let repository = context
+        .github_repository
+        .as_deref()
+        .ok_or("GitHub: GITHUB_REPOSITORY is not set (not running in GitHub Actions?)")?;
+    let (url, body, previous) = match (context.github_pull_request, destination.issue) {
+        (Some(number), _) => (
+            format!("{api}/repos/{repository}/issues/{number}/comments"),
+            serde_json::json!({ "body": markdown(report, context)? }),
+            Some(Previous {
+                list_url: format!("{api}/repos/{repository}/issues/{number}/comments?per_page=100"),
+                edit_prefix: format!("{api}/repos/{repository}/issues/comments/"),
+                method: Method::Patch,
+            }),
+        ),
+        (None, true) => (
+            format!("{api}/repos/{repository}/issues"),
+            serde_json::json!({ "title": payload::title(report), "body": markdown(report, context)? }),
+            None,
+        ),
+        (None, false) => {
+            return Err(
+                "GitHub: not a pull request (set `issue: true` to open an issue instead)"
+                    .to_owned(),
+            );
+        }
+    };
+    Ok(Request {
+        method: Method::Post,
+        url,
+        body: body.to_string(),
+        previous,
+        headers: vec![
+            json,
+            ("Accept", "application/vnd.github+json".to_owned()),
+            ("X-GitHub-Api-Version", "2022-11-28".to_owned()),
+            ("Authorization", format!("Bearer {}", token(destination)?)),
+        ],
+    })
+}
+
+/// A note on the merge request (edited when agate noted before).
+fn gitlab_request(
+    report: &Report,
+    destination: &Destination,
+    context: &Context,
+) -> Result<Request, String> {
+    let json = ("Content-Type", "application/json".to_owned());
+
+    let api = context
+        .gitlab_api
+        .as_deref()
+        .ok_or("GitLab: CI_API_V4_URL is not set (not running in GitLab CI?)")?
+        .trim_end_matches('/');
+    let project = context
+        .gitlab_project
+        .as_deref()
+        .ok_or("GitLab: CI_PROJECT_ID is not set")?;
+    let merge_request = context
+        .gitlab_merge_request
+        .ok_or("GitLab: not a merge request pipeline (CI_MERGE_REQUEST_IID is not set)")?;
+    let notes = format!("{api}/projects/{project}/merge_requests/{merge_request}/notes");
+    Ok(Request {
+        method: Method::Post,
+        previous: Some(Previous {
+            list_url: format!("{notes}?per_page=100&sort=desc"),
+            edit_prefix: format!("{notes}/"),
+            method: Method::Put,
+        }),
+        url: notes,
+        body: serde_json::json!({ "body": markdown(report, context)? }).to_string(),
+        headers: vec![json, ("PRIVATE-TOKEN", token(destination)?)],
+    })
 }
 
 fn url_of(destination: &Destination) -> Result<String, String> {
@@ -243,8 +320,8 @@ pub fn signature(secret: &Redacted, body: &str) -> String {
         })
 }
 
-/// Posts the request, retrying transient failures; returns the tries and the outcome.
-fn send(request: &Request, context: &Context) -> (u32, Result<u16, String>) {
+/// An HTTP client with the context's timeout that trusts the system's certificates.
+fn agent(context: &Context) -> ureq::Agent {
     let config = ureq::Agent::config_builder()
         .timeout_global(Some(context.timeout))
         .http_status_as_error(false)
@@ -254,12 +331,53 @@ fn send(request: &Request, context: &Context) -> (u32, Result<u16, String>) {
                 .build(),
         )
         .build();
-    let agent = ureq::Agent::new_with_config(config);
+    ureq::Agent::new_with_config(config)
+}
+
+/// The id of agate's latest comment (it starts with the comment marker), if any; a lookup
+/// that fails just means a new comment.
+fn previous_comment(
+    agent: &ureq::Agent,
+    previous: &Previous,
+    headers: &[(&'static str, String)],
+) -> Option<u64> {
+    let mut call = agent.get(&previous.list_url);
+    for (name, value) in headers {
+        call = call.header(*name, value);
+    }
+    let mut response = call.call().ok()?;
+    if response.status().as_u16() != 200 {
+        return None;
+    }
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(8 * 1024 * 1024)
+        .read_to_string()
+        .ok()?;
+    let comments: Vec<serde_json::Value> = serde_json::from_str(&text).ok()?;
+    comments
+        .iter()
+        .filter(|comment| {
+            comment["body"]
+                .as_str()
+                .is_some_and(|body| body.starts_with(agate_report::markdown::COMMENT_MARKER))
+        })
+        .filter_map(|comment| comment["id"].as_u64())
+        .max()
+}
+
+/// Sends the request, retrying transient failures; returns the tries and the outcome.
+fn send(agent: &ureq::Agent, request: &Request, context: &Context) -> (u32, Result<u16, String>) {
     let attempts = context.attempts.max(1);
     let mut wait = context.backoff;
     let mut last = String::new();
     for attempt in 1..=attempts {
-        let mut call = agent.post(&request.url);
+        let mut call = match request.method {
+            Method::Post => agent.post(&request.url),
+            Method::Patch => agent.patch(&request.url),
+            Method::Put => agent.put(&request.url),
+        };
         for (name, value) in &request.headers {
             call = call.header(*name, value);
         }

@@ -271,3 +271,61 @@ fn notification_settings_are_checked() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_earlier_agate_comment_is_edited_instead_of_adding_another() {
+    let github_comments = r#"[{"id": 11, "body": "LGTM"}, {"id": 555, "body": "<!-- agate-report -->\n## old verdict"}]"#;
+    let gitlab_notes =
+        r#"[{"id": 77, "body": "<!-- agate-report -->\nold"}, {"id": 12, "body": "nit"}]"#;
+    let (url, seen) = serve_answers(vec![
+        (200, github_comments.to_owned()),
+        (200, "{}".to_owned()),
+        (200, gitlab_notes.to_owned()),
+        (200, "{}".to_owned()),
+    ]);
+    let dir = blocked_project("    - type: github\n    - type: gitlab\n");
+    let output = gate(
+        dir.path(),
+        &[
+            ("GITHUB_API_URL", url.as_str()),
+            ("GITHUB_REPOSITORY", "acme/shop"),
+            ("GITHUB_REF", "refs/pull/42/merge"),
+            ("GITHUB_TOKEN", "ghs_token"),
+            ("CI_API_V4_URL", &format!("{url}/api/v4")),
+            ("CI_PROJECT_ID", "7"),
+            ("CI_MERGE_REQUEST_IID", "3"),
+            ("GITLAB_TOKEN", "glpat-token"),
+        ],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let requests: Vec<(String, String)> = seen
+        .try_iter()
+        .map(|request| (request.method, request.path))
+        .collect();
+    assert_eq!(
+        requests,
+        [
+            (
+                "GET".to_owned(),
+                "/repos/acme/shop/issues/42/comments?per_page=100".to_owned()
+            ),
+            (
+                "PATCH".to_owned(),
+                "/repos/acme/shop/issues/comments/555".to_owned()
+            ),
+            (
+                "GET".to_owned(),
+                "/api/v4/projects/7/merge_requests/3/notes?per_page=100&sort=desc".to_owned()
+            ),
+            (
+                "PUT".to_owned(),
+                "/api/v4/projects/7/merge_requests/3/notes/77".to_owned()
+            ),
+        ]
+    );
+}
