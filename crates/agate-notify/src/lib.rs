@@ -125,13 +125,10 @@ fn deliver(report: &Report, destination: &Destination, context: &Context) -> Del
     };
     let agent = agent(context);
     let mut request = request;
-    if let Some(id) = request
-        .previous
-        .as_ref()
-        .and_then(|previous| previous_comment(&agent, previous, &request.headers))
+    // One comment per pull request, kept current, rather than one per push.
+    if let Some(previous) = request.previous.take()
+        && let Some(id) = previous_comment(&agent, &previous, &request.headers)
     {
-        // One comment per pull request, kept current, rather than one per push.
-        let previous = request.previous.take().unwrap_or_else(|| unreachable!());
         request.url = format!("{}{id}", previous.edit_prefix);
         request.method = previous.method;
     }
