@@ -3,12 +3,13 @@
 //! change added or an AI wrote (diff coverage).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::Event;
 
 use crate::ReadError;
+use crate::xml::attribute;
 
 /// Hits per line, per file as the report names it.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -96,19 +97,6 @@ fn xml_error(reader: &Reader<&[u8]>, error: &quick_xml::Error, format: &'static 
         format,
         &format!("invalid XML at byte {}: {error}", reader.error_position()),
     )
-}
-
-fn attribute(element: &BytesStart<'_>, name: &str) -> Option<String> {
-    element
-        .attributes()
-        .flatten()
-        .find(|attribute| attribute.key.local_name().as_ref() == name)
-        .and_then(|attribute| {
-            attribute
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .ok()
-                .map(std::borrow::Cow::into_owned)
-        })
 }
 
 fn cobertura(text: &str) -> Result<Coverage, ReadError> {
@@ -218,10 +206,20 @@ impl Coverage {
     /// usual source folders. Paths not found stay as they were.
     #[must_use]
     pub fn relative_to(&self, root: &Path, base: &Path) -> Coverage {
+        // The root and the folders to try are the same for every file of the report.
+        let root = fs_err::canonicalize(root).ok();
+        let mut bases: Vec<PathBuf> = Vec::new();
+        if let Some(root) = &root {
+            bases.extend(self.sources.iter().map(|source| root.join(source)));
+            bases.push(base.to_path_buf());
+            bases.push(root.clone());
+            bases.extend(SOURCE_FOLDERS.iter().map(|folder| root.join(folder)));
+        }
         let mut files: BTreeMap<String, BTreeMap<u32, u64>> = BTreeMap::new();
         for (path, lines) in &self.files {
-            let resolved = self
-                .resolve(path, root, base)
+            let resolved = root
+                .as_deref()
+                .and_then(|root| resolve(path, root, &bases))
                 .unwrap_or_else(|| path.clone());
             let merged = files.entry(resolved).or_default();
             for (&line, &hits) in lines {
@@ -234,39 +232,33 @@ impl Coverage {
             sources: Vec::new(),
         }
     }
+}
 
-    fn resolve(&self, path: &str, root: &Path, base: &Path) -> Option<String> {
-        let root = fs_err::canonicalize(root).ok()?;
-        let relative = |candidate: &Path| {
-            let candidate = fs_err::canonicalize(candidate).ok()?;
-            let inside = candidate.strip_prefix(&root).ok()?;
-            candidate
-                .is_file()
-                .then(|| inside.to_string_lossy().replace('\\', "/"))
-        };
-        let mut bases: Vec<std::path::PathBuf> = self
-            .sources
-            .iter()
-            .map(|source| root.join(source))
-            .collect();
-        bases.push(base.to_path_buf());
-        bases.push(root.clone());
-        for folder in [
-            "src/main/java",
-            "src/main/kotlin",
-            "src/test/java",
-            "src",
-            "lib",
-            "app",
-        ] {
-            bases.push(root.join(folder));
-        }
-        let path = Path::new(path);
-        if path.is_absolute() {
-            return relative(path);
-        }
-        bases.iter().find_map(|folder| relative(&folder.join(path)))
+/// Folders under the root where report paths (JaCoCo's package paths above all) may be.
+const SOURCE_FOLDERS: [&str; 6] = [
+    "src/main/java",
+    "src/main/kotlin",
+    "src/test/java",
+    "src",
+    "lib",
+    "app",
+];
+
+/// `path` relative to the canonical `root`: as is when absolute, else under the first of
+/// `bases` where it is a file inside the root.
+fn resolve(path: &str, root: &Path, bases: &[PathBuf]) -> Option<String> {
+    let relative = |candidate: &Path| {
+        let candidate = fs_err::canonicalize(candidate).ok()?;
+        let inside = candidate.strip_prefix(root).ok()?;
+        candidate
+            .is_file()
+            .then(|| inside.to_string_lossy().replace('\\', "/"))
+    };
+    let path = Path::new(path);
+    if path.is_absolute() {
+        return relative(path);
     }
+    bases.iter().find_map(|folder| relative(&folder.join(path)))
 }
 
 /// Covered and instrumented lines.

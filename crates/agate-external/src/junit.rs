@@ -7,6 +7,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::reported::{Reported, one_line};
+use crate::xml::attribute;
 use crate::{Parsed, ReadError};
 
 /// The rule of a failed test.
@@ -35,8 +36,10 @@ pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
         match event {
             Event::Start(element) | Event::Empty(element) if !root_seen => {
                 // pytest writes 0-based `line` attributes.
-                pytest = attribute(&element, "name").starts_with("pytest");
-                suite_file = attribute(&element, "file");
+                pytest = attribute(&element, "name")
+                    .unwrap_or_default()
+                    .starts_with("pytest");
+                suite_file = attribute(&element, "file").unwrap_or_default();
                 let name = element.local_name();
                 if !matches!(name.as_ref(), "testsuites" | "testsuite") {
                     return Err(ReadError::shape(
@@ -54,7 +57,7 @@ pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
                     cases += 1;
                     current = Some(Case::from(&element, pytest, &suite_file));
                 }
-                "testsuite" => suite_file = attribute(&element, "file"),
+                "testsuite" => suite_file = attribute(&element, "file").unwrap_or_default(),
                 "failure" | "error" if current.is_some() => outcome = Some(Outcome::from(&element)),
                 "skipped" if current.is_some() => skipped += 1,
                 _ => {}
@@ -108,8 +111,6 @@ pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
             ..Reported::default()
         });
     }
-    parsed.scanned = Some(ran);
-    parsed.tests = Some(ran);
     Ok(parsed)
 }
 
@@ -132,21 +133,20 @@ struct Case {
 
 impl Case {
     fn from(element: &BytesStart<'_>, zero_based: bool, suite_file: &str) -> Case {
-        let line: u32 = attribute(element, "line").parse().unwrap_or(0);
-        let file = attribute(element, "file");
+        // pytest's lines are 0-based: a line attribute there is one less than the line.
+        let line = attribute(element, "line")
+            .and_then(|line| line.parse::<u32>().ok())
+            .map_or(0, |line| if zero_based { line + 1 } else { line });
+        let file = attribute(element, "file").unwrap_or_default();
         Case {
-            name: attribute(element, "name"),
-            class: attribute(element, "classname"),
+            name: attribute(element, "name").unwrap_or_default(),
+            class: attribute(element, "classname").unwrap_or_default(),
             file: if file.is_empty() {
                 suite_file.to_owned()
             } else {
                 file
             },
-            line: if zero_based && !attribute(element, "line").is_empty() {
-                line + 1
-            } else {
-                line
-            },
+            line,
         }
     }
 
@@ -220,22 +220,8 @@ impl Outcome {
     fn from(element: &BytesStart<'_>) -> Outcome {
         Outcome {
             error: element.local_name().as_ref() == "error",
-            message: attribute(element, "message"),
+            message: attribute(element, "message").unwrap_or_default(),
             detail: String::new(),
         }
     }
-}
-
-fn attribute(element: &BytesStart<'_>, name: &str) -> String {
-    element
-        .attributes()
-        .flatten()
-        .find(|attribute| attribute.key.local_name().as_ref() == name)
-        .and_then(|attribute| {
-            attribute
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .ok()
-                .map(std::borrow::Cow::into_owned)
-        })
-        .unwrap_or_default()
 }

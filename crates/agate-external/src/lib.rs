@@ -32,13 +32,14 @@ mod semgrep;
 mod snyk;
 mod sonarqube;
 mod trivy;
+mod xml;
 mod zap;
 
 use agate_model::ToolFormat;
 
 pub use agate_model::EXTERNAL_ANALYZER;
-pub use reported::below_root;
-pub use run::{CheckOutcome, RunOptions, run};
+pub use reported::{below_root, source_line};
+pub use run::{CheckOutcome, ReportFileError, RunOptions, read_report_file, run};
 pub use sonarqube::SonarServer;
 
 /// What a tool's report held.
@@ -46,23 +47,13 @@ pub use sonarqube::SonarServer;
 pub struct Parsed {
     /// Its results, in the tool's terms.
     pub(crate) reported: Vec<reported::Reported>,
-    /// Files, resources, sites or tests it says it scanned, when the format says.
+    /// Files, resources or sites it says it scanned, when the format says (JUnit reports
+    /// that no test ran as a finding instead).
     pub scanned: Option<u64>,
-    /// Tests that ran, for JUnit reports.
-    pub tests: Option<u64>,
     /// Problems the tool reported that make its result untrustworthy.
     pub failures: Vec<String>,
     /// Problems that reduced its coverage (a file it could not parse).
     pub warnings: Vec<String>,
-    /// Results the tool itself dismissed (suppressed, passing, absent since its baseline).
-    pub skipped: u64,
-}
-
-impl Parsed {
-    /// How many results it reported.
-    pub fn results(&self) -> usize {
-        self.reported.len()
-    }
 }
 
 /// A report agate cannot read.

@@ -76,16 +76,31 @@ impl Default for Reported {
 /// Where a check ran, to turn its results into findings.
 pub(crate) struct Context<'a> {
     /// The scan root reports are relative to.
-    pub(crate) root: &'a Path,
+    root: &'a Path,
+    /// The root with `.` and `..` resolved, once.
+    normalized_root: PathBuf,
+    /// The root with links resolved, once, when a path needs it.
+    canonical_root: std::cell::OnceCell<Option<PathBuf>>,
     /// The check's working directory.
-    pub(crate) workdir: &'a Path,
+    workdir: &'a Path,
     /// The check's name (rule ids become `name/rule`).
-    pub(crate) check: &'a str,
+    check: &'a str,
     /// The check's gate.
-    pub(crate) gate: &'a str,
+    gate: &'a str,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    pub(crate) fn new(root: &'a Path, workdir: &'a Path, check: &'a str, gate: &'a str) -> Self {
+        Context {
+            root,
+            normalized_root: lexical_normalize(root),
+            canonical_root: std::cell::OnceCell::new(),
+            workdir,
+            check,
+            gate,
+        }
+    }
+
     /// Turns results into findings and the descriptors of their rules.
     pub(crate) fn findings(&self, reported: Vec<Reported>) -> (Vec<Finding>, Vec<RuleDescriptor>) {
         let mut sources = SourceCache::default();
@@ -205,13 +220,14 @@ impl Context<'_> {
             self.workdir.join(path)
         };
         let absolute = lexical_normalize(&absolute);
-        let root = lexical_normalize(self.root);
-        if let Ok(relative) = absolute.strip_prefix(&root) {
+        if let Ok(relative) = absolute.strip_prefix(&self.normalized_root) {
             return relative.to_string_lossy().replace('\\', "/");
         }
         // Canonical forms catch symlinked temp folders (macOS /var → /private/var).
         let canonical = fs_err::canonicalize(&absolute).ok();
-        let canonical_root = fs_err::canonicalize(&root).ok();
+        let canonical_root = self
+            .canonical_root
+            .get_or_init(|| fs_err::canonicalize(&self.normalized_root).ok());
         match (canonical, canonical_root) {
             (Some(path), Some(root)) if path.starts_with(&root) => path
                 .strip_prefix(&root)
@@ -300,6 +316,12 @@ fn cap_lines(text: &str) -> String {
         .take(MAX_SNIPPET_LINES)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Line `line` (1-based) of `path`, a plain file below `root`; `None` for anything else
+/// (a path a report names is never followed out of the root).
+pub fn source_line(root: &Path, path: &str, line: u32) -> Option<String> {
+    SourceCache::default().lines(root, path, line, line)
 }
 
 /// Source files read for snippets, each once.
@@ -445,12 +467,12 @@ mod tests {
 
     #[test]
     fn paths_become_relative_to_the_root() {
-        let context = Context {
-            root: Path::new("/repo"),
-            workdir: Path::new("/repo/service"),
-            check: "t",
-            gate: "security",
-        };
+        let context = Context::new(
+            Path::new("/repo"),
+            Path::new("/repo/service"),
+            "t",
+            "security",
+        );
         assert_eq!(context.relative("app.py"), "service/app.py");
         assert_eq!(context.relative("./app.py"), "service/app.py");
         assert_eq!(context.relative("../lib/x.py"), "lib/x.py");

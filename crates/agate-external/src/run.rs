@@ -7,6 +7,7 @@ use agate_model::{
     CheckCommand, CheckRun, CheckSpec, CheckStatus, Finding, RuleDescriptor, ToolFormat,
 };
 
+use crate::Parsed;
 use crate::process::{Exit, Finished, MAX_REPORT_BYTES, execute};
 use crate::reported::Context;
 use crate::sonarqube::SonarServer;
@@ -128,28 +129,25 @@ fn attempt(
             last_words(&outcome.run.stderr)
         ));
     }
-    let parsed = crate::read(spec.format, &text).map_err(|error| error.to_string())?;
+    let Parsed {
+        reported,
+        scanned,
+        failures,
+        warnings,
+    } = crate::read(spec.format, &text).map_err(|error| error.to_string())?;
     outcome.warnings.extend(
-        parsed
-            .warnings
+        warnings
             .iter()
             .map(|warning| format!("{}: {warning}", spec.name)),
     );
-    let context = Context {
-        root: options.root,
-        workdir: &workdir,
-        check: &spec.name,
-        gate: &spec.gate,
-    };
-    let failures = parsed.failures.clone();
-    let scanned = parsed.scanned;
-    let (findings, rules) = context.findings(parsed.reported);
+    let context = Context::new(options.root, &workdir, &spec.name, &spec.gate);
+    let (findings, rules) = context.findings(reported);
     outcome.findings = findings;
     outcome.rules = rules;
     if !failures.is_empty() {
         return Err(format!("the tool reported errors: {}", failures.join("; ")));
     }
-    if scanned == Some(0) && spec.format != ToolFormat::Junit {
+    if scanned == Some(0) {
         return Err("the tool scanned nothing (0 files): a check that checks nothing does not pass; check its paths and working directory".to_owned());
     }
     Ok(())
@@ -261,31 +259,61 @@ fn check_exit(spec: &CheckSpec, finished: &Finished) -> Result<(), String> {
 
 /// Reads a report file; when the command just ran, one older than the run is stale.
 fn read_report(file: &Path, written_after: Option<SystemTime>) -> Result<String, String> {
-    let metadata = fs_err::metadata(file)
-        .map_err(|_| format!("the tool wrote no report at {}", file.display()))?;
-    if metadata.is_dir() {
-        return Err(format!(
+    read_report_file(file, written_after).map_err(|error| match error {
+        ReportFileError::Missing => format!("the tool wrote no report at {}", file.display()),
+        ReportFileError::Folder => format!(
             "{} is a folder, not a report file (does the tool take a folder for its output?)",
             file.display()
-        ));
-    }
-    if metadata.len() > MAX_REPORT_BYTES as u64 {
-        return Err(format!(
+        ),
+        ReportFileError::TooLarge => format!(
             "the report {} is larger than {} MiB",
             file.display(),
             MAX_REPORT_BYTES >> 20
-        ));
+        ),
+        ReportFileError::Stale => format!(
+            "the tool did not write its report: {} is older than this run",
+            file.display()
+        ),
+        ReportFileError::Unreadable(why) => why,
+    })
+}
+
+/// Why a report file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportFileError {
+    /// There is no such file.
+    Missing,
+    /// It is a folder.
+    Folder,
+    /// It is larger than a report may be (256 MiB).
+    TooLarge,
+    /// It was written before the run that should have written it.
+    Stale,
+    /// Reading it failed.
+    Unreadable(String),
+}
+
+/// Reads a report (tool output, coverage) of bounded size; with `written_after`, a file
+/// older than that is stale (file systems with coarse timestamps round down by up to two
+/// seconds, which is allowed for).
+pub fn read_report_file(
+    file: &Path,
+    written_after: Option<SystemTime>,
+) -> Result<String, ReportFileError> {
+    let metadata = fs_err::metadata(file).map_err(|_| ReportFileError::Missing)?;
+    if metadata.is_dir() {
+        return Err(ReportFileError::Folder);
     }
-    if let (Some(after), Ok(modified)) = (written_after, metadata.modified()) {
-        // File systems with coarse timestamps round down by up to two seconds.
-        if modified + Duration::from_secs(2) < after {
-            return Err(format!(
-                "the tool did not write its report: {} is older than this run",
-                file.display()
-            ));
-        }
+    if metadata.len() > MAX_REPORT_BYTES as u64 {
+        return Err(ReportFileError::TooLarge);
     }
-    let bytes = fs_err::read(file).map_err(|error| error.to_string())?;
+    if let (Some(after), Ok(modified)) = (written_after, metadata.modified())
+        && modified + Duration::from_secs(2) < after
+    {
+        return Err(ReportFileError::Stale);
+    }
+    let bytes =
+        fs_err::read(file).map_err(|error| ReportFileError::Unreadable(error.to_string()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 

@@ -46,7 +46,6 @@ fn read_run(run: &Value, parsed: &mut Parsed) {
         .flatten()
     {
         if is_dismissed(result) {
-            parsed.skipped += 1;
             continue;
         }
         let rule_id = text_at(result, "ruleId")

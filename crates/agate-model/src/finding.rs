@@ -27,6 +27,19 @@ pub struct Location {
     pub end: Position,
 }
 
+impl Location {
+    /// Whether the location is a file of the repository: not empty (a result about no file,
+    /// such as a quality-gate condition) and not a URL (a dynamic scan's target).
+    pub fn names_a_file(&self) -> bool {
+        !self.path.is_empty() && !self.path.contains("://")
+    }
+
+    /// Whether the path is a URL.
+    pub fn is_url(&self) -> bool {
+        self.path.contains("://")
+    }
+}
+
 /// One problem an analyzer found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Finding {

@@ -69,8 +69,6 @@ pub struct Context {
 pub struct Delivery {
     /// The destination, named without its secrets.
     pub label: String,
-    /// Tries made.
-    pub attempts: u32,
     /// The HTTP status of the accepted request, or why it failed.
     pub outcome: Result<u16, String>,
 }
@@ -112,32 +110,20 @@ struct Previous {
 }
 
 fn deliver(report: &Report, destination: &Destination, context: &Context) -> Delivery {
-    let label = destination.label.clone();
-    let request = match request(report, destination, context) {
-        Ok(request) => request,
-        Err(why) => {
-            return Delivery {
-                label,
-                attempts: 0,
-                outcome: Err(why),
-            };
+    let outcome = request(report, destination, context).and_then(|mut request| {
+        let agent = agent(context);
+        // One comment per pull request, kept current, rather than one per push.
+        if let Some(previous) = request.previous.take()
+            && let Some(id) = previous_comment(&agent, &previous, &request.headers)
+        {
+            request.url = format!("{}{id}", previous.edit_prefix);
+            request.method = previous.method;
         }
-    };
-    let agent = agent(context);
-    let mut request = request;
-    // One comment per pull request, kept current, rather than one per push.
-    if let Some(previous) = request.previous.take()
-        && let Some(id) = previous_comment(&agent, &previous, &request.headers)
-    {
-        request.url = format!("{}{id}", previous.edit_prefix);
-        request.method = previous.method;
-    }
-    let (attempts, outcome) = send(&agent, &request, context);
-    // An error message must not carry a URL that is a secret (Slack's).
-    let outcome = outcome.map_err(|why| why.replace(&request.url, "<url>"));
+        // An error message must not carry a URL that is a secret (Slack's).
+        send(&agent, &request, context).map_err(|why| why.replace(&request.url, "<url>"))
+    });
     Delivery {
-        label,
-        attempts,
+        label: destination.label.clone(),
         outcome,
     }
 }
@@ -364,8 +350,9 @@ fn previous_comment(
         .max()
 }
 
-/// Sends the request, retrying transient failures; returns the tries and the outcome.
-fn send(agent: &ureq::Agent, request: &Request, context: &Context) -> (u32, Result<u16, String>) {
+/// Sends the request, retrying transient failures; returns the accepted status or why
+/// it failed.
+fn send(agent: &ureq::Agent, request: &Request, context: &Context) -> Result<u16, String> {
     let attempts = context.attempts.max(1);
     let mut wait = context.backoff;
     let mut last = String::new();
@@ -382,12 +369,12 @@ fn send(agent: &ureq::Agent, request: &Request, context: &Context) -> (u32, Resu
             Ok(response) => {
                 let status = response.status().as_u16();
                 if (200..300).contains(&status) {
-                    return (attempt, Ok(status));
+                    return Ok(status);
                 }
                 last = format!("HTTP {status}");
                 let transient = status == 429 || status >= 500;
                 if !transient {
-                    return (attempt, Err(format!("refused: {last}")));
+                    return Err(format!("refused: {last}"));
                 }
             }
             Err(error) => last = error.to_string(),
@@ -397,10 +384,7 @@ fn send(agent: &ureq::Agent, request: &Request, context: &Context) -> (u32, Resu
             wait = (wait * 2).min(Duration::from_secs(30));
         }
     }
-    (
-        attempts,
-        Err(format!("gave up after {attempts} tries: {last}")),
-    )
+    Err(format!("gave up after {attempts} tries: {last}"))
 }
 
 #[cfg(test)]

@@ -66,7 +66,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 fn properties(finding: &Finding) -> String {
     let location = &finding.location;
     let title = format!("{} ({})", finding.rule_id, finding.severity);
-    if !crate::rank::in_a_file(finding) {
+    if !finding.location.names_a_file() {
         return format!("title={}", property(&title));
     }
     let mut text = format!(
@@ -95,7 +95,7 @@ fn message(finding: &Finding) -> String {
         }
         text.push(']');
     }
-    if !crate::rank::in_a_file(finding) && !finding.location.path.is_empty() {
+    if !finding.location.names_a_file() && !finding.location.path.is_empty() {
         let _ = write!(text, " ({})", finding.location.path);
     }
     text

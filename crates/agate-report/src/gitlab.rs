@@ -13,7 +13,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let issues: Vec<Issue<'_>> = report
         .findings
         .iter()
-        .filter(|finding| finding.status.is_open() && crate::rank::in_a_file(finding))
+        .filter(|finding| finding.status.is_open() && finding.location.names_a_file())
         .map(|finding| {
             // The same fingerprint twice would hide one issue in GitLab's widget.
             let mut fingerprint = finding.fingerprint.as_str().to_owned();

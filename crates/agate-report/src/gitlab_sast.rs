@@ -36,7 +36,7 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
         vulnerabilities: report
             .findings
             .iter()
-            .filter(|finding| finding.status.is_open() && crate::rank::in_a_file(finding))
+            .filter(|finding| finding.status.is_open() && finding.location.names_a_file())
             .map(vulnerability)
             .collect(),
     };

@@ -180,7 +180,7 @@ fn row(finding: &Finding, page: &mut String) {
     let location = &finding.location;
     let place = if location.path.is_empty() {
         String::new()
-    } else if crate::rank::in_a_file(finding) {
+    } else if finding.location.names_a_file() {
         format!(
             "{}:{}:{}",
             escape(&location.path),

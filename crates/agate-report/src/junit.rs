@@ -142,7 +142,7 @@ fn write_suite<W: Write>(writer: &mut Writer<W>, suite: &Suite<'_>) -> io::Resul
 
 fn write_case<W: Write>(writer: &mut Writer<W>, class: &str, finding: &Finding) -> io::Result<()> {
     let location = &finding.location;
-    let in_a_file = crate::rank::in_a_file(finding);
+    let in_a_file = finding.location.names_a_file();
     let place = if in_a_file {
         format!(" {}:{}", location.path, location.start.line)
     } else if location.path.is_empty() {

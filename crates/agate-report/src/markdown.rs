@@ -183,7 +183,7 @@ fn place(finding: &Finding, options: &RenderOptions) -> String {
     if location.path.is_empty() {
         return String::new();
     }
-    if !crate::rank::in_a_file(finding) {
+    if !finding.location.names_a_file() {
         return cell(&location.path);
     }
     let label = format!("{}:{}", cell(&location.path), location.start.line);

@@ -38,9 +38,3 @@ fn confidence_rank(confidence: Confidence) -> u8 {
         Confidence::Low => 0,
     }
 }
-
-/// Whether a finding's path names a file in the repository (not a URL, not empty).
-pub(crate) fn in_a_file(finding: &Finding) -> bool {
-    let path = &finding.location.path;
-    !path.is_empty() && !path.contains("://")
-}

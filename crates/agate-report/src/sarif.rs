@@ -160,7 +160,7 @@ fn result<'r>(report: &'r Report, finding: &'r Finding) -> SarifResult<'r> {
             vec![Location {
                 physical_location: PhysicalLocation {
                     artifact_location: artifact(&location.path),
-                    region: (!location.path.contains("://")).then(|| Region {
+                    region: (!location.is_url()).then(|| Region {
                         start_line: location.start.line,
                         start_column: location.start.column,
                         end_line: location.end.line,

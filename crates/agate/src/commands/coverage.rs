@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use agate_external::coverage::{Coverage, LineKind, diff_coverage, line_ranges, read_coverage};
+use agate_external::{ReportFileError, read_report_file, source_line};
 use agate_model::{
     Confidence, CoverageResult, CoverageSpec, EXTERNAL_ANALYZER, Finding, FindingSource,
     FindingStatus, Fingerprint, FingerprintInput, LineRatio, Location, Position, Severity, Tier,
@@ -51,10 +52,15 @@ pub(crate) fn load(
         let mut merged = Coverage::default();
         for report in &spec.reports {
             let path = root.join(report);
-            let read = fresh(&path, fresh_after)
-                .and_then(|()| {
-                    fs_err::read_to_string(&path)
-                        .map_err(|error| format!("cannot be read: {error}"))
+            let read = read_report_file(&path, fresh_after)
+                .map_err(|error| match error {
+                    ReportFileError::Missing => "not found (did the tests write it?)".to_owned(),
+                    ReportFileError::Stale => {
+                        "older than this run: the tests did not write it".to_owned()
+                    }
+                    ReportFileError::Folder => "is a folder, not a report file".to_owned(),
+                    ReportFileError::TooLarge => "is larger than 256 MiB".to_owned(),
+                    ReportFileError::Unreadable(why) => format!("cannot be read: {why}"),
                 })
                 .and_then(|text| read_coverage(&text).map_err(|error| error.to_string()))
                 .map_err(|why| format!("coverage report {}: {why}", report.display()));
@@ -118,7 +124,8 @@ pub(crate) fn judge(
             let mut finding =
                 below_minimum(spec, rule, what, ratio, percent, minimum, &diff.uncovered);
             finding.snippet =
-                source_line(root, &finding.location.path, finding.location.start.line);
+                source_line(root, &finding.location.path, finding.location.start.line)
+                    .unwrap_or_default();
             findings.push(finding);
         }
     }
@@ -189,37 +196,5 @@ fn below_minimum(
             tool: "coverage".to_owned(),
             rule_id: rule.to_owned(),
         }],
-    }
-}
-
-/// The text of one line of a file, for a finding's excerpt; empty when unreadable.
-fn source_line(root: &Path, path: &str, line: u32) -> String {
-    // Coverage reports name paths: only plain files below the root are quoted.
-    let file = root.join(path);
-    let plain = fs_err::symlink_metadata(&file).is_ok_and(|meta| meta.is_file());
-    if !agate_external::below_root(path) || !plain {
-        return String::new();
-    }
-    fs_err::read_to_string(file)
-        .ok()
-        .and_then(|text| {
-            text.lines()
-                .nth(usize::try_from(line).ok()?.checked_sub(1)?)
-                .map(str::to_owned)
-        })
-        .unwrap_or_default()
-}
-
-/// Whether a report exists and, when `after` is given, was written since then (file
-/// systems with coarse timestamps round down by up to two seconds).
-fn fresh(path: &Path, after: Option<std::time::SystemTime>) -> Result<(), String> {
-    let Ok(modified) = fs_err::metadata(path).and_then(|metadata| metadata.modified()) else {
-        return Err("not found (did the tests write it?)".to_owned());
-    };
-    match after {
-        Some(after) if modified + std::time::Duration::from_secs(2) < after => {
-            Err("older than this run: the tests did not write it".to_owned())
-        }
-        _ => Ok(()),
     }
 }
