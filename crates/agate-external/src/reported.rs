@@ -229,8 +229,8 @@ impl<'a> Context<'a> {
             .canonical_root
             .get_or_init(|| fs_err::canonicalize(&self.normalized_root).ok());
         match (canonical, canonical_root) {
-            (Some(path), Some(root)) if path.starts_with(&root) => path
-                .strip_prefix(&root)
+            (Some(path), Some(root)) if path.starts_with(root) => path
+                .strip_prefix(root)
                 .map(|relative| relative.to_string_lossy().replace('\\', "/"))
                 .unwrap_or_default(),
             _ => raw.trim_start_matches("./").to_owned(),
