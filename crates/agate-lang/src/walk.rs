@@ -156,10 +156,19 @@ fn walk_with<F: Ord + Send>(
     pick: impl Fn(&Path, String) -> Option<F> + Sync,
 ) -> Walk<F> {
     let mut result = Walk::default();
+    // `root/.` would hide every path from the ignore globs, which match below the root.
+    let paths: Vec<PathBuf> = paths
+        .iter()
+        .map(|path| {
+            path.components()
+                .filter(|part| !matches!(part, std::path::Component::CurDir))
+                .collect()
+        })
+        .collect();
     let Some((first, rest)) = paths.split_first() else {
         return result;
     };
-    for path in paths {
+    for path in &paths {
         if !path.exists() {
             result.errors.push(WalkError {
                 path: Some(relative_to(root, path)),
@@ -375,8 +384,10 @@ mod tests {
             ignore_globs: vec!["generated/**".to_owned(), "*.min.py".to_owned()],
             ..WalkOptions::default()
         };
-        let walk = walk(dir.path(), &[dir.path().to_path_buf()], &options);
-        assert_eq!(relative_paths(&walk), ["app.py"]);
+        let found = walk(dir.path(), &[dir.path().to_path_buf()], &options);
+        assert_eq!(relative_paths(&found), ["app.py"]);
+        let dotted = walk(dir.path(), &[dir.path().join(".")], &options);
+        assert_eq!(relative_paths(&dotted), ["app.py"], "`root/.` is the root");
     }
 
     #[test]

@@ -200,6 +200,9 @@ pub struct NotifyTarget {
     pub issue: bool,
 }
 
+/// The rules of coverage minimums not met: of new lines, and of AI-authored lines.
+pub const COVERAGE_RULES: [&str; 2] = ["coverage/new-lines", "coverage/ai-lines"];
+
 /// A gate's coverage thresholds, as configured.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CoverageSpec {

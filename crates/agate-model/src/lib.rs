@@ -28,8 +28,8 @@ mod report;
 mod severity;
 
 pub use check::{
-    Channel, CheckCommand, CheckRun, CheckSpec, CheckStatus, CoverageResult, CoverageSpec,
-    EXTERNAL_ANALYZER, FindingSource, LineRatio, NotifyTarget, ToolFormat,
+    COVERAGE_RULES, Channel, CheckCommand, CheckRun, CheckSpec, CheckStatus, CoverageResult,
+    CoverageSpec, EXTERNAL_ANALYZER, FindingSource, LineRatio, NotifyTarget, ToolFormat,
 };
 pub use finding::{AiEvidence, Finding, Location, Position, RuleDescriptor};
 pub use fingerprint::{Fingerprint, FingerprintInput, normalize_code};

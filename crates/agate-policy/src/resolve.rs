@@ -297,7 +297,7 @@ impl Policy {
             return false;
         };
         !rest.is_empty()
-            && (matches!(id, "coverage/new-lines" | "coverage/ai-lines")
+            && (agate_model::COVERAGE_RULES.contains(&id)
                 || self
                     .gates
                     .values()

@@ -191,7 +191,7 @@ fn place(finding: &Finding, options: &RenderOptions) -> String {
         Some(base) => format!(
             "[{label}]({}/{}#L{})",
             base.trim_end_matches('/'),
-            location.path.replace(' ', "%20").replace(')', "%29"),
+            crate::sarif::encode_uri_path(&location.path),
             location.start.line
         ),
         None => label,

@@ -241,7 +241,7 @@ fn precision(confidence: agate_model::Confidence) -> &'static str {
 
 /// Percent-encodes a relative path for a URI reference, keeping `/` and RFC 3986 unreserved
 /// characters, so `my file.py` becomes `my%20file.py`.
-fn encode_uri_path(path: &str) -> String {
+pub(crate) fn encode_uri_path(path: &str) -> String {
     let mut encoded = String::with_capacity(path.len());
     for byte in path.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {

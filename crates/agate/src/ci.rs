@@ -78,11 +78,15 @@ fn github_labels() -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// An environment variable's value; unset and empty are the same.
+pub(crate) fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.is_empty())
+}
+
 /// The URL of the checked-out commit's files, to link findings from Markdown reports:
 /// GitHub (`GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`, `GITHUB_SHA`) or GitLab
 /// (`CI_PROJECT_URL`, `CI_COMMIT_SHA`).
 pub(crate) fn source_url() -> Option<String> {
-    let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
     if let (Some(server), Some(repository), Some(sha)) = (
         var("GITHUB_SERVER_URL"),
         var("GITHUB_REPOSITORY"),
@@ -97,7 +101,6 @@ pub(crate) fn source_url() -> Option<String> {
 /// The URL of this CI run, where its logs and artifacts are: a GitHub Actions run or a
 /// GitLab job.
 pub(crate) fn run_url() -> Option<String> {
-    let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
     if let (Some(server), Some(repository), Some(run)) = (
         var("GITHUB_SERVER_URL"),
         var("GITHUB_REPOSITORY"),

@@ -6,8 +6,9 @@ use std::path::Path;
 use agate_external::coverage::{Coverage, LineKind, diff_coverage, line_ranges, read_coverage};
 use agate_external::{ReportFileError, read_report_file, source_line};
 use agate_model::{
-    Confidence, CoverageResult, CoverageSpec, EXTERNAL_ANALYZER, Finding, FindingSource,
-    FindingStatus, Fingerprint, FingerprintInput, LineRatio, Location, Position, Severity, Tier,
+    COVERAGE_RULES, Confidence, CoverageResult, CoverageSpec, EXTERNAL_ANALYZER, Finding,
+    FindingSource, FindingStatus, Fingerprint, FingerprintInput, LineRatio, Location, Position,
+    Severity, Tier,
 };
 use agate_policy::{Policy, TierMap};
 
@@ -106,10 +107,11 @@ pub(crate) fn judge(
             new_lines_min: spec.new_lines,
             ai_lines_min: spec.ai_lines,
         });
+        let [new_lines_rule, ai_lines_rule] = COVERAGE_RULES;
         for (rule, what, ratio, minimum) in [
-            ("new-lines", "new lines", diff.new_lines, spec.new_lines),
+            (new_lines_rule, "new lines", diff.new_lines, spec.new_lines),
             (
-                "ai-lines",
+                ai_lines_rule,
                 "AI-authored lines",
                 diff.ai_lines,
                 spec.ai_lines,
@@ -156,7 +158,7 @@ fn below_minimum(
     let (path, line) = files.first().map_or((String::new(), 1), |(path, lines)| {
         ((*path).clone(), lines[0])
     });
-    let rule_id = format!("coverage/{rule}");
+    let rule_id = rule.to_owned();
     let code = format!("{} {rule}", spec.gate);
     Finding {
         fingerprint: Fingerprint::compute(&FingerprintInput {
@@ -194,7 +196,8 @@ fn below_minimum(
         blocking: false,
         sources: vec![FindingSource {
             tool: "coverage".to_owned(),
-            rule_id: rule.to_owned(),
+            // `coverage/new-lines` is the tool `coverage`'s rule `new-lines`.
+            rule_id: rule.rsplit('/').next().unwrap_or(rule).to_owned(),
         }],
     }
 }

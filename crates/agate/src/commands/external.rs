@@ -21,8 +21,13 @@ pub(crate) struct ExternalRun {
 }
 
 /// Runs every external check of the gates `environment` runs, all at once, and reports
-/// progress on standard error.
-pub(crate) fn run_checks(root: &Path, policy: &Policy, environment: Option<&str>) -> ExternalRun {
+/// progress on standard error; their output is redacted with `secrets`.
+pub(crate) fn run_checks(
+    root: &Path,
+    policy: &Policy,
+    environment: Option<&str>,
+    secrets: Option<&agate_secrets::SecretScanner>,
+) -> ExternalRun {
     let Some(environment) = policy.environment(environment) else {
         // An unknown environment is reported when the policy is applied.
         return ExternalRun::default();
@@ -35,15 +40,10 @@ pub(crate) fn run_checks(root: &Path, policy: &Policy, environment: Option<&str>
     if specs.is_empty() {
         return ExternalRun::default();
     }
-    let sonar = std::env::var("SONAR_HOST_URL")
-        .ok()
-        .filter(|url| !url.is_empty())
-        .map(|url| SonarServer {
-            url,
-            token: std::env::var("SONAR_TOKEN")
-                .ok()
-                .filter(|token| !token.is_empty()),
-        });
+    let sonar = crate::ci::var("SONAR_HOST_URL").map(|url| SonarServer {
+        url,
+        token: crate::ci::var("SONAR_TOKEN"),
+    });
     let options = RunOptions {
         root,
         sonar: sonar.as_ref(),
@@ -59,10 +59,13 @@ pub(crate) fn run_checks(root: &Path, policy: &Policy, environment: Option<&str>
             .join(", ")
     ));
     // Tools print what they find; agate's reports never show a secret in full.
-    let secrets = crate::commands::secrets::scanner(root, policy)
-        .ok()
+    // The secrets analyzer's engine when it ran, else one built for this.
+    let built = secrets
+        .is_none()
+        .then(|| crate::commands::secrets::scanner(root, policy).ok())
+        .flatten()
         .map(|(scanner, _)| scanner);
-    let secrets = secrets.as_ref();
+    let secrets = secrets.or(built.as_ref());
     let outcomes: Vec<CheckOutcome> = std::thread::scope(|scope| {
         let workers: Vec<_> = specs
             .iter()

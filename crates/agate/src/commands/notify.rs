@@ -6,6 +6,7 @@ use std::time::Duration;
 use agate_model::{Channel, Notice, NoticeLevel, NotifyTarget, Redacted, Report, VerdictStatus};
 use agate_notify::{Context, Destination};
 
+use crate::ci::var;
 use crate::output;
 
 /// Announces a blocked or failed verdict to `targets`; each failed delivery becomes a
@@ -39,10 +40,6 @@ pub(crate) fn on_block(targets: &[NotifyTarget], report: &mut Report) {
             }
         }
     }
-}
-
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|value| !value.is_empty())
 }
 
 /// A target with its secrets read from the environment, named by where they came from.

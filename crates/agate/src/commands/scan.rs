@@ -100,8 +100,7 @@ pub(crate) fn evaluate(
         });
     }
 
-    let (external, coverage) =
-        gate_inputs(&root, &policy, environment, gating && selection.external);
+    let (external, coverage) = gate_inputs(&root, &policy, purpose, &selection, secrets.as_ref());
     notices.extend(external.notices);
     found.findings.extend(external.findings);
     let mut failed_checks = external.failed;
@@ -140,7 +139,7 @@ pub(crate) fn evaluate(
     // The external checks' rules exist now that they ran; suppressions may name them.
     let mut known = known;
     known.extend(external.rules.iter().map(|rule| rule.id.clone()));
-    known.extend(["coverage/new-lines", "coverage/ai-lines"].map(str::to_owned));
+    known.extend(agate_model::COVERAGE_RULES.map(str::to_owned));
     let context = RunContext {
         environment,
         tiers: &tiers,
@@ -176,23 +175,26 @@ pub(crate) fn evaluate(
     })
 }
 
-/// The external checks' results and the coverage reports of the environment's gates, when
-/// `run` (only `agate gate` runs them).
+/// The external checks' results and the coverage reports of the environment's gates (only
+/// `agate gate` runs them, unless `--only` leaves them out); `secrets` is the secrets analyzer's engine, when it
+/// ran, to redact the checks' output with.
 fn gate_inputs(
     root: &Path,
     policy: &Policy,
-    environment: Option<&str>,
-    run: bool,
+    purpose: Purpose<'_>,
+    selection: &crate::commands::secrets::Selection,
+    secrets: Option<&agate_secrets::SecretScanner>,
 ) -> (
     crate::commands::external::ExternalRun,
     crate::commands::coverage::Loaded,
 ) {
-    if !run {
+    if !purpose.gating() || !selection.external {
         return Default::default();
     }
+    let environment = purpose.environment();
     // The checks run first: the tests they run write the coverage reports.
     let started = std::time::SystemTime::now();
-    let external = crate::commands::external::run_checks(root, policy, environment);
+    let external = crate::commands::external::run_checks(root, policy, environment, secrets);
     let coverage = crate::commands::coverage::load(root, policy, environment, started);
     (external, coverage)
 }
@@ -213,17 +215,7 @@ fn analyze(
     rules: agate_rules::RuleSet,
     root: &Path,
 ) -> anyhow::Result<Analysis> {
-    // `root/.` would hide every path from the ignore globs, which match below the root.
-    let paths: Vec<PathBuf> = args
-        .paths
-        .iter()
-        .map(|path| {
-            root.join(path)
-                .components()
-                .filter(|part| !matches!(part, std::path::Component::CurDir))
-                .collect()
-        })
-        .collect();
+    let paths: Vec<PathBuf> = args.paths.iter().map(|path| root.join(path)).collect();
     let paths = paths.as_slice();
     let mut options = scan_options(args, policy);
     let working_tree = !args.staged && args.history.is_none();
