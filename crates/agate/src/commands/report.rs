@@ -1,7 +1,7 @@
 //! Writing reports: every `--format`/`--output` pair of a run, and `agate report convert`.
 
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use agate_model::{REPORT_SCHEMA_VERSION, Report};
 use agate_report::{Format, RenderOptions};
@@ -109,9 +109,7 @@ pub(crate) fn convert(
 
 /// `YYYY-MM-DDThh:mm:ss` in UTC.
 fn utc_timestamp(time: SystemTime) -> String {
-    let seconds = time.duration_since(UNIX_EPOCH).map_or(0, |elapsed| {
-        i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
-    });
+    let seconds = crate::commands::scan::unix_seconds(time);
     let day = agate_policy::Date::from_unix_seconds(seconds);
     let of_day = seconds.rem_euclid(86_400);
     format!(
@@ -124,6 +122,8 @@ fn utc_timestamp(time: SystemTime) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::time::UNIX_EPOCH;
+
     use super::*;
 
     #[test]

@@ -894,12 +894,14 @@ pub(crate) fn load_policy(
 
 /// Today in UTC, for suppression expiry.
 pub(crate) fn today() -> Date {
-    let seconds = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| {
-            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
-        });
-    Date::from_unix_seconds(seconds)
+    Date::from_unix_seconds(unix_seconds(SystemTime::now()))
+}
+
+/// Seconds since the Unix epoch (0 for times before it).
+pub(crate) fn unix_seconds(time: SystemTime) -> i64 {
+    time.duration_since(UNIX_EPOCH).map_or(0, |elapsed| {
+        i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+    })
 }
 
 /// Scans, renders, and — for `agate gate` — decides the exit status.
