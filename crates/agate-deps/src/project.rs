@@ -10,6 +10,24 @@ use crate::npm::{parse_package_json, parse_package_lock, parse_pnpm_lock, parse_
 use crate::pypi::{parse_pipfile_lock, parse_pyproject, parse_python_lock, parse_requirements};
 use crate::version::Ecosystem;
 
+/// The largest manifest or lockfile read: a monorepo's `package-lock.json` runs to tens of
+/// megabytes; the bound keeps a device or runaway file from exhausting memory.
+const MAX_MANIFEST_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Why a manifest was not read, without its (already shown) path.
+fn cannot_read(error: &agate_fs::FsError) -> String {
+    match error {
+        agate_fs::FsError::NotRegular { kind, .. } => {
+            format!("cannot read: it is {kind}, not a regular file")
+        }
+        agate_fs::FsError::TooLarge { limit, .. } => {
+            format!("cannot read: larger than {limit} bytes, the limit for a manifest")
+        }
+        agate_fs::FsError::NotText { .. } => "cannot read: not UTF-8 text".to_owned(),
+        _ => "cannot read it".to_owned(),
+    }
+}
+
 /// Whether a file name is a manifest or lockfile agate reads.
 pub fn is_manifest(name: &str) -> bool {
     matches!(
@@ -61,13 +79,13 @@ pub fn read_manifests(root: &Path, files: &[(String, PathBuf)]) -> Parsed {
         if !is_manifest(name) {
             continue;
         }
-        let text = match fs_err::read_to_string(path) {
+        let text = match agate_fs::read_to_string_bounded(path, MAX_MANIFEST_BYTES) {
             Ok(text) => text,
             Err(error) => {
                 all.problems.push(ManifestProblem {
                     path: relative.clone(),
                     line: None,
-                    message: format!("cannot read: {}", error.kind()),
+                    message: cannot_read(&error),
                 });
                 continue;
             }
@@ -126,7 +144,7 @@ fn requirements(
             .zip(std::fs::canonicalize(root).ok())
             .is_some_and(|(target, root)| target.starts_with(root));
         let text = inside
-            .then(|| fs_err::read_to_string(&target).ok())
+            .then(|| agate_fs::read_to_string_bounded(&target, MAX_MANIFEST_BYTES).ok())
             .flatten();
         let Some(text) = text else {
             all.problems.push(ManifestProblem {
@@ -186,7 +204,7 @@ fn pom_dependencies(root: &Path, relative: &str, path: &Path, text: &str) -> Par
         if !candidate.starts_with(&root) {
             break;
         }
-        let Ok(text) = fs_err::read_to_string(&candidate) else {
+        let Ok(text) = agate_fs::read_to_string_bounded(&candidate, MAX_MANIFEST_BYTES) else {
             break;
         };
         let shown = candidate.strip_prefix(&root).map_or_else(

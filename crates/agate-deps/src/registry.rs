@@ -16,6 +16,9 @@ const EXISTS_FOR: Duration = Duration::from_secs(30 * 24 * 3600);
 const MISSING_FOR: Duration = Duration::from_secs(24 * 3600);
 /// Requests in flight at once.
 const PARALLEL: usize = 8;
+/// The largest registry answer cache read: one short entry per package name asked about; a
+/// cache over this (or a device in its place) is ignored and the registry asked again.
+const MAX_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// What a registry says about a package.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,7 +261,7 @@ impl Registry {
 
     fn read_cache(&self, ecosystem: Ecosystem) -> BTreeMap<String, Answer> {
         // A damaged cache is as good as none: the answers are asked again.
-        std::fs::read(self.cache_file(ecosystem))
+        agate_fs::read_bounded(&self.cache_file(ecosystem), MAX_CACHE_BYTES)
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default()

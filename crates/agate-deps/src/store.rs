@@ -17,6 +17,9 @@ pub enum StoreError {
     /// A file could not be read or written.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// A file is not a regular file, or too large.
+    #[error(transparent)]
+    File(#[from] agate_fs::FsError),
     /// An imported file is not an OSV record (or a list of them).
     #[error("{path}: not an OSV record: {message}")]
     Invalid {
@@ -74,7 +77,10 @@ impl Store {
             {
                 sources.extend(zip_entries(&file)?);
             } else {
-                sources.push((file.display().to_string(), fs_err::read(&file)?));
+                sources.push((
+                    file.display().to_string(),
+                    agate_fs::read_bounded(&file, MAX_IMPORT_BYTES)?,
+                ));
             }
         }
         for (origin, bytes) in sources {
@@ -133,14 +139,14 @@ impl Store {
         name: &str,
     ) -> Result<Vec<Advisory>, StoreError> {
         let path = self.package_file(ecosystem, &ecosystem.normalize_name(name));
-        match std::fs::read(&path) {
+        match agate_fs::read_bounded(&path, MAX_PACKAGE_BYTES) {
             // Straight into advisories: no intermediate JSON values on the lookup path.
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|error| StoreError::Invalid {
                 path: path.display().to_string(),
                 message: error.to_string(),
             }),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(error) => Err(StoreError::Io(error)),
+            Err(error) if error.is_not_found() => Ok(Vec::new()),
+            Err(error) => Err(error.into()),
         }
     }
 
@@ -160,6 +166,15 @@ impl Store {
     }
 }
 
+/// The largest JSON file `import` reads: one record, or a list of them (a whole
+/// ecosystem's advisories as one list is about 100 MiB); the bound keeps a device or
+/// runaway file from exhausting memory.
+const MAX_IMPORT_BYTES: u64 = 512 * 1024 * 1024;
+
+/// The largest package file of the store: every advisory of one package (hundreds at most,
+/// a few kilobytes each).
+const MAX_PACKAGE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The most an entry of an OSV zip export may expand to: records are kilobytes, so
 /// anything near this is not an export (a zip bomb, or the wrong file).
 const MAX_ENTRY_BYTES: u64 = 16 * 1024 * 1024;
@@ -171,6 +186,10 @@ fn zip_entries(path: &Path) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
         path: path.display().to_string(),
         message,
     };
+    // A FIFO would block the open, a device never end: only a regular file is an export.
+    if !fs_err::metadata(path)?.is_file() {
+        return Err(invalid("not a regular file".to_owned()));
+    }
     let file = fs_err::File::open(path)?;
     let mut archive = zip::ZipArchive::new(file)
         .map_err(|error| invalid(format!("not a zip archive: {error}")))?;
@@ -222,13 +241,13 @@ fn collect_json(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), StoreError>
 }
 
 fn read_list(path: &Path) -> Result<Vec<serde_json::Value>, StoreError> {
-    match std::fs::read(path) {
+    match agate_fs::read_bounded(path, MAX_PACKAGE_BYTES) {
         Ok(bytes) => serde_json::from_slice(&bytes).map_err(|error| StoreError::Invalid {
             path: path.display().to_string(),
             message: error.to_string(),
         }),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(error) => Err(StoreError::Io(error)),
+        Err(error) if error.is_not_found() => Ok(Vec::new()),
+        Err(error) => Err(error.into()),
     }
 }
 

@@ -5,7 +5,6 @@
 //! never leaves half a baseline.
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::Write as _;
 use std::path::Path;
 
 use agate_model::Finding;
@@ -15,6 +14,11 @@ use crate::error::{Place, PolicyError};
 
 /// The baseline file's format version.
 const BASELINE_VERSION: u32 = 1;
+
+/// The largest baseline read: an entry is about 250 bytes, so 64 MiB holds a quarter of a
+/// million accepted findings, far beyond any real legacy codebase, while a device or a
+/// runaway file cannot exhaust memory.
+pub(crate) const MAX_BASELINE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The accepted findings.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,17 +51,10 @@ pub struct BaselineEntry {
 impl Baseline {
     /// Reads a baseline; a missing file is an empty baseline, a corrupt one an error.
     pub fn load(path: &Path) -> Result<Baseline, PolicyError> {
-        let text = match fs_err::read_to_string(path) {
+        let text = match agate_fs::read_to_string_bounded(path, MAX_BASELINE_BYTES) {
             Ok(text) => text,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Baseline::default());
-            }
-            Err(source) => {
-                return Err(PolicyError::Read {
-                    path: path.to_path_buf(),
-                    source,
-                });
-            }
+            Err(error) if error.is_not_found() => return Ok(Baseline::default()),
+            Err(error) => return Err(error.into()),
         };
         let baseline: Baseline =
             serde_json::from_str(&text).map_err(|error| PolicyError::Invalid {
@@ -134,26 +131,24 @@ impl Baseline {
         before - self.entries.len()
     }
 
-    /// Writes the baseline atomically: a temporary file in the same folder, synced, then
-    /// renamed over `path`.
+    /// Writes the baseline atomically (see [`agate_fs::write_atomic`]): readers see the old
+    /// file or the new one, never half; a replaced file keeps its permissions, a new one is
+    /// readable by all (`0644`), as a file meant to be committed and reviewed should be.
     pub fn save(&self, path: &Path) -> Result<(), PolicyError> {
         let write_error = |source| PolicyError::Write {
             path: path.to_path_buf(),
             source,
         };
-        let folder = match path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent,
-            _ => Path::new("."),
-        };
-        fs_err::create_dir_all(folder).map_err(write_error)?;
-        let mut file = tempfile::NamedTempFile::new_in(folder).map_err(write_error)?;
+        if let Some(folder) = path
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+        {
+            fs_err::create_dir_all(folder).map_err(write_error)?;
+        }
         let mut json =
             serde_json::to_string_pretty(self).map_err(|error| write_error(error.into()))?;
         json.push('\n');
-        file.write_all(json.as_bytes()).map_err(write_error)?;
-        file.as_file().sync_all().map_err(write_error)?;
-        file.persist(path)
-            .map_err(|error| write_error(error.error))?;
+        agate_fs::write_atomic(path, |out| out.write_all(json.as_bytes()))?;
         Ok(())
     }
 }

@@ -14,6 +14,9 @@ pub enum PolicyError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The file is missing, not a regular file (a device, a FIFO, a folder) or too large.
+    #[error(transparent)]
+    File(#[from] agate_fs::FsError),
     /// The file could not be written.
     #[error("cannot write `{}`: {source}", path.display())]
     Write {

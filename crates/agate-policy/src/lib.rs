@@ -42,7 +42,7 @@ pub use apply::{RunContext, SIGNOFF_RULE, TierMap, apply, deny_finding, signoff_
 pub use baseline::{Baseline, BaselineEntry};
 pub use date::Date;
 pub use error::PolicyError;
-pub use load::{Layer, load, load_with};
+pub use load::{Layer, MAX_CONFIG_BYTES, load, load_with};
 pub use markers::{ai_lines, is_generated};
 pub use options::{Baselining, GateSelection, IdentityOptions, Suppressing};
 pub use rego::deny_messages;

@@ -4,6 +4,10 @@ use crate::RemoteOptions;
 use crate::error::{Place, PolicyError, from_yaml};
 use crate::options::PolicyOptions;
 
+/// The largest configuration file read, local or fetched: real ones are a few kilobytes, and
+/// a bound keeps a hostile `extends: [/dev/zero]` or a huge file from exhausting memory.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 /// One configuration file, parsed, in its place in the inheritance chain.
 #[derive(Debug)]
 pub struct Layer {
@@ -64,15 +68,23 @@ fn load_into(
                     source,
                 },
             })?;
-            let text = fs_err::read_to_string(path).map_err(|source| PolicyError::Read {
-                path: path.clone(),
-                source,
-            })?;
+            let text = agate_fs::read_to_string_bounded(path, MAX_CONFIG_BYTES).map_err(
+                |error| match &referenced_at {
+                    Some(at) => PolicyError::Invalid {
+                        at: at.clone(),
+                        message: format!("cannot use `{display}` in `extends`: {error}"),
+                        help: "`extends` names configuration files (regular files of at most 1 MiB) or https URLs".to_owned(),
+                    },
+                    None => PolicyError::File(error),
+                },
+            )?;
             let dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
             (display, canonical.display().to_string(), text, Some(dir))
         }
         Source::Url(url) => {
-            let at = referenced_at.clone().unwrap_or_else(|| Place::file(url));
+            // Credentials in the URL are for the fetch only; people see them masked.
+            let shown = crate::remote::display(url);
+            let at = referenced_at.clone().unwrap_or_else(|| Place::file(&shown));
             let text =
                 crate::remote::fetch(url, remote).map_err(|message| PolicyError::Invalid {
                     at,
@@ -80,7 +92,7 @@ fn load_into(
                     help: "check the URL and the network, or pass --offline to use `.agate/cache`"
                         .to_owned(),
                 })?;
-            (url.clone(), url.clone(), text, None)
+            (shown.clone(), shown, text, None)
         }
     };
     if let Some(start) = stack.iter().position(|seen| *seen == identity) {

@@ -6,6 +6,10 @@ use std::path::Path;
 
 use crate::error::{Place, PolicyError};
 
+/// The largest Rego policy read: a team's gate logic is a few kilobytes; the bound keeps a
+/// device or a runaway file from exhausting memory.
+pub(crate) const MAX_REGO_BYTES: u64 = 1024 * 1024;
+
 /// Evaluates the Rego file at `path` with `input` and returns its `deny` messages, sorted.
 ///
 /// The file may use any package; agate reads `data.<package>.deny`, a set of strings. A file
@@ -17,10 +21,7 @@ pub fn deny_messages(path: &Path, input: &serde_json::Value) -> Result<Vec<Strin
         message,
         help: help.to_owned(),
     };
-    let text = fs_err::read_to_string(path).map_err(|source| PolicyError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = agate_fs::read_to_string_bounded(path, MAX_REGO_BYTES)?;
     let mut engine = regorus::Engine::new();
     let package = engine.add_policy(file.clone(), text).map_err(|error| {
         invalid(

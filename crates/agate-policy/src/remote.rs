@@ -1,13 +1,19 @@
 //! `extends:` from a URL: fetched with a timeout, cached, usable offline, optionally pinned.
 //!
 //! `https://example.com/org/agate.yaml#sha256=<hex>` pins the content: a file whose SHA-256
-//! differs is refused, fetched or cached. Plain `http://` is accepted only for loopback
-//! hosts (tests, local mirrors).
+//! differs is refused, fetched or cached. Plain `http://` is accepted only for loopback hosts
+//! (`localhost`, `127.0.0.0/8`, `[::1]`: tests, local mirrors); anything else must be https.
+//!
+//! A URL may carry credentials (`https://user:password@host/…`). They are used for the fetch
+//! and nowhere else: every message, origin and cycle shows [`display`]'s masked form
+//! (`https://user:***@host/…`), and the cache file is named after the URL without them.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
+
+use crate::load::MAX_CONFIG_BYTES;
 
 /// How remote parents are fetched.
 #[derive(Debug, Clone)]
@@ -35,35 +41,112 @@ pub(crate) fn is_url(reference: &str) -> bool {
     reference.starts_with("https://") || reference.starts_with("http://")
 }
 
-/// Fetches (or reads from the cache) the file at `reference`; the error says what to do.
+/// The parts of an `extends` URL agate looks at.
+struct Parts<'a> {
+    /// `https://` or `http://`.
+    scheme: &'a str,
+    /// `user:password` before the `@`, when present.
+    userinfo: Option<&'a str>,
+    /// The host (an IPv6 address keeps its brackets), lowercase as compared.
+    host: &'a str,
+    /// Everything after the user information: host, port, path, query.
+    rest: &'a str,
+}
+
+impl<'a> Parts<'a> {
+    fn of(url: &'a str) -> Parts<'a> {
+        let (scheme, after) = match url.find("://") {
+            Some(index) => url.split_at(index + 3),
+            None => ("", url),
+        };
+        let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+        let authority = &after[..end];
+        let (userinfo, rest) = match authority.rfind('@') {
+            Some(at) => (Some(&authority[..at]), &after[at + 1..]),
+            None => (None, after),
+        };
+        let host_port = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+        let host = if host_port.starts_with('[') {
+            host_port
+                .find(']')
+                .map_or(host_port, |close| &host_port[..=close])
+        } else {
+            host_port.split(':').next().unwrap_or_default()
+        };
+        Parts {
+            scheme,
+            userinfo,
+            host,
+            rest,
+        }
+    }
+
+    fn is_loopback(&self) -> bool {
+        self.host.eq_ignore_ascii_case("localhost")
+            || self.host == "[::1]"
+            || self
+                .host
+                .parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|address| address.is_loopback())
+    }
+
+    /// The URL without its user information, to name the cache file after.
+    fn without_userinfo(&self) -> String {
+        format!("{}{}", self.scheme, self.rest)
+    }
+}
+
+/// The URL as shown to people: a password (or a token given as the user name) is masked,
+/// `https://user:***@host/…`, so no message, origin or report carries it.
+pub(crate) fn display(url: &str) -> String {
+    let parts = Parts::of(url);
+    match parts.userinfo {
+        None => url.to_owned(),
+        Some(userinfo) => {
+            let user = userinfo
+                .split_once(':')
+                .map_or(String::new(), |(user, _)| format!("{user}:"));
+            format!("{}{user}***@{}", parts.scheme, parts.rest)
+        }
+    }
+}
+
+/// Fetches (or reads from the cache) the file at `reference`; the error says what to do and
+/// shows the URL masked.
 pub(crate) fn fetch(reference: &str, options: &RemoteOptions) -> Result<String, String> {
     let (url, pin) = match reference.split_once("#sha256=") {
         Some((url, pin)) => (url, Some(pin.to_ascii_lowercase())),
         None => (reference, None),
     };
-    if url.starts_with("http://") && !is_loopback(url) {
+    let parts = Parts::of(url);
+    let shown = display(url);
+    if parts.scheme == "http://" && !parts.is_loopback() {
         return Err(format!(
-            "`{url}` is plain http; use https (http is only allowed for loopback hosts)"
+            "`{shown}` is plain http; use https (http is only allowed for loopback hosts: localhost, 127.0.0.0/8, [::1])"
         ));
     }
-    let cached = options.cache_dir.as_ref().map(|dir| cache_path(dir, url));
+    let cached = options
+        .cache_dir
+        .as_ref()
+        .map(|dir| cache_path(dir, &parts.without_userinfo()));
     let verify = |text: &str| -> Result<(), String> {
         match &pin {
             Some(pin) if sha256_hex(text.as_bytes()) != *pin => Err(format!(
-                "`{url}` does not match its pin: sha256 is {}, expected {pin}",
+                "`{shown}` does not match its pin: sha256 is {}, expected {pin}",
                 sha256_hex(text.as_bytes())
             )),
             _ => Ok(()),
         }
     };
+    // A cache entry that is not a regular file, or too large, is no entry.
     let from_cache = || -> Option<String> {
         cached
             .as_ref()
-            .and_then(|path| fs_err::read_to_string(path).ok())
+            .and_then(|path| agate_fs::read_to_string_bounded(path, MAX_CONFIG_BYTES).ok())
     };
     if options.offline {
         let text = from_cache().ok_or_else(|| {
-            format!("`{url}` is not in the cache and --offline forbids fetching it; run once online first")
+            format!("`{shown}` is not in the cache and --offline forbids fetching it; run once online first")
         })?;
         verify(&text)?;
         return Ok(text);
@@ -82,19 +165,20 @@ pub(crate) fn fetch(reference: &str, options: &RemoteOptions) -> Result<String, 
                 Ok(text)
             }
             None => Err(format!(
-                "cannot fetch `{url}`: {error} (and it is not cached)"
+                "cannot fetch `{shown}`: {} (and it is not cached)",
+                mask_in(&error, url, &parts)
             )),
         },
     }
 }
 
-fn is_loopback(url: &str) -> bool {
-    let host = url
-        .trim_start_matches("http://")
-        .split(['/', ':'])
-        .next()
-        .unwrap_or_default();
-    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+/// `message` with the URL's credentials masked, should the HTTP client have quoted them.
+fn mask_in(message: &str, url: &str, parts: &Parts<'_>) -> String {
+    let mut message = message.replace(url, &display(url));
+    if let Some(userinfo) = parts.userinfo.filter(|userinfo| !userinfo.is_empty()) {
+        message = message.replace(userinfo, "***");
+    }
+    message
 }
 
 fn cache_path(dir: &Path, url: &str) -> PathBuf {
@@ -142,7 +226,7 @@ fn download(url: &str, timeout: Duration) -> Result<String, String> {
     response
         .body_mut()
         .with_config()
-        .limit(1024 * 1024)
+        .limit(MAX_CONFIG_BYTES)
         .read_to_string()
         .map_err(|error| error.to_string())
 }

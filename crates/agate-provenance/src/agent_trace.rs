@@ -19,6 +19,10 @@ use crate::{Evidence, EvidenceSource};
 /// Where the reference implementation stores records, relative to the repository root.
 pub const TRACE_FILE: &str = ".agent-trace/traces.jsonl";
 
+/// The largest trace file read: a record is a few hundred bytes, so this holds hundreds of
+/// thousands; a device or runaway file cannot exhaust memory.
+const MAX_TRACE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The records of a repository, indexed by revision and path.
 #[derive(Debug, Default)]
 pub(crate) struct Traces {
@@ -78,11 +82,16 @@ struct Range {
 
 impl Traces {
     /// Reads the records under `root`; a missing file means none, and lines that are not
-    /// valid records are skipped (the count is returned so callers can say so).
-    pub(crate) fn load(root: &Path) -> (Traces, usize) {
+    /// valid records are skipped (the count is returned so callers can say so), as is why a
+    /// file that exists could not be read (not a regular file, too large).
+    pub(crate) fn load(root: &Path) -> (Traces, usize, Option<String>) {
         let mut traces = Traces::default();
-        let Ok(text) = std::fs::read_to_string(root.join(TRACE_FILE)) else {
-            return (traces, 0);
+        let text = match agate_fs::read_to_string_bounded(&root.join(TRACE_FILE), MAX_TRACE_BYTES) {
+            Ok(text) => text,
+            Err(error) if error.is_not_found() => return (traces, 0, None),
+            // Unreadable, not a regular file, too large: no record in it counts, and the
+            // caller says why.
+            Err(error) => return (traces, 0, Some(error.to_string())),
         };
         let mut skipped = 0;
         for line in text.lines().filter(|line| !line.trim().is_empty()) {
@@ -91,7 +100,7 @@ impl Traces {
                 Err(_) => skipped += 1,
             }
         }
-        (traces, skipped)
+        (traces, skipped, None)
     }
 
     fn add(&mut self, record: Record) {
@@ -163,7 +172,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join(".agent-trace")).unwrap();
         std::fs::write(dir.path().join(TRACE_FILE), lines.join("\n")).unwrap();
-        Traces::load(dir.path())
+        let (traces, skipped, unreadable) = Traces::load(dir.path());
+        assert_eq!(unreadable, None);
+        (traces, skipped)
     }
 
     #[test]

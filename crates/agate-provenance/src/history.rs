@@ -21,6 +21,9 @@ pub enum HistoryError {
     /// No git repository contains the folder.
     #[error("not in a git repository: {0}")]
     NotARepository(String),
+    /// The repository has no commit yet (`git init`, nothing committed): no history to read.
+    #[error("the git repository at `{}` has no commits yet", .0.display())]
+    NoCommits(PathBuf),
     /// The base revision cannot be used; the message says what to fetch.
     #[error("{0}")]
     Base(String),
@@ -28,6 +31,10 @@ pub enum HistoryError {
     #[error("cannot read git history: {0}")]
     Git(String),
 }
+
+/// The largest working-tree file blamed (and blame cache entry read): far above any source
+/// file, and a link to a device is refused rather than read forever.
+const MAX_BLAMED_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 fn git_error(error: impl std::fmt::Display) -> HistoryError {
     HistoryError::Git(error.to_string())
@@ -160,6 +167,7 @@ pub struct History {
     notes: HashMap<ObjectId, Option<AuthorshipLog>>,
     traces: Traces,
     skipped_traces: usize,
+    unreadable_traces: Option<String>,
     cache_dir: Option<PathBuf>,
 }
 
@@ -181,12 +189,15 @@ impl History {
         })?;
         // Blame reads the same trees and blobs many times over.
         repo.object_cache_size_if_unset(64 * 1024 * 1024);
-        let head = repo
-            .head_id()
-            .map_err(|error| HistoryError::Git(format!("no HEAD commit: {error}")))?
-            .detach();
+        let head = match repo.head_id() {
+            Ok(head) => head.detach(),
+            Err(_) if repo.head().is_ok_and(|head| head.is_unborn()) => {
+                return Err(HistoryError::NoCommits(workdir));
+            }
+            Err(error) => return Err(HistoryError::Git(format!("no HEAD commit: {error}"))),
+        };
         let has_notes = repo.try_find_reference(NOTES_REF).ok().flatten().is_some();
-        let (traces, skipped_traces) = Traces::load(&workdir);
+        let (traces, skipped_traces, unreadable_traces) = Traces::load(&workdir);
         Ok(History {
             repo,
             workdir,
@@ -197,6 +208,7 @@ impl History {
             notes: HashMap::new(),
             traces,
             skipped_traces,
+            unreadable_traces,
             cache_dir: None,
         })
     }
@@ -228,6 +240,12 @@ impl History {
     /// How many lines of `.agent-trace/traces.jsonl` were not valid Agent Trace records.
     pub fn skipped_traces(&self) -> usize {
         self.skipped_traces
+    }
+
+    /// Why `.agent-trace/traces.jsonl` exists but was not read (a device, a FIFO, too
+    /// large), if so: none of its records count.
+    pub fn unreadable_traces(&self) -> Option<&str> {
+        self.unreadable_traces.as_deref()
     }
 
     /// The remote's default branch, when one is fetched: `origin/HEAD`'s target, else
@@ -458,7 +476,8 @@ impl History {
         change: Option<&Change>,
     ) -> Result<Vec<(Attribution, bool)>, HistoryError> {
         let absolute = fs_canonical(path);
-        let contents = std::fs::read(&absolute).map_err(git_error)?;
+        let contents =
+            agate_fs::read_bounded(&absolute, MAX_BLAMED_FILE_BYTES).map_err(git_error)?;
         let line_count = count_lines(&contents);
         let hunks = match absolute.strip_prefix(&self.workdir) {
             Ok(relative) => {
@@ -747,7 +766,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Reads cached hunks: `start len commit source_start [source path]` per line.
 fn read_cache(path: &Path) -> Option<Vec<Hunk>> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = agate_fs::read_to_string_bounded(path, MAX_BLAMED_FILE_BYTES).ok()?;
     text.lines()
         .map(|line| {
             let mut parts = line.splitn(5, ' ');

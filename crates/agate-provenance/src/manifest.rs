@@ -35,6 +35,13 @@ pub struct ManifestEntry {
     pub time: Option<String>,
 }
 
+/// The largest manifest read: an entry is about 250 bytes, so this holds a quarter of a
+/// million generated blocks; a device or runaway file cannot exhaust memory.
+const MAX_MANIFEST_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The largest file `record` hashes lines of: far above any source file.
+const MAX_RECORDED_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Why the manifest could not be used.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -47,6 +54,9 @@ pub enum ManifestError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The manifest or the recorded file is not a regular file, or too large.
+    #[error(transparent)]
+    File(#[from] agate_fs::FsError),
     /// A line is not a manifest entry.
     #[error(
         "{path}:{line}: not a provenance entry: {message}\n  help: each line is one JSON object written by `agate provenance record`"
@@ -84,17 +94,10 @@ impl Manifest {
     /// Reads a manifest; a missing file is an empty manifest.
     pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
         let shown = path.display().to_string();
-        let text = match fs_err::read_to_string(path) {
+        let text = match agate_fs::read_to_string_bounded(path, MAX_MANIFEST_BYTES) {
             Ok(text) => text,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Manifest::default());
-            }
-            Err(source) => {
-                return Err(ManifestError::Io {
-                    path: shown,
-                    source,
-                });
-            }
+            Err(error) if error.is_not_found() => return Ok(Manifest::default()),
+            Err(error) => return Err(error.into()),
         };
         let mut entries = Vec::new();
         for (index, line) in text.lines().enumerate() {
@@ -159,7 +162,7 @@ pub fn record(
             source,
         }
     };
-    let text = fs_err::read_to_string(file).map_err(io(file))?;
+    let text = agate_fs::read_to_string_bounded(file, MAX_RECORDED_FILE_BYTES)?;
     let lines: Vec<&str> = text.lines().collect();
     let (start, end) = (entry.start_line, entry.end_line);
     if start == 0 || end < start || end as usize > lines.len() {

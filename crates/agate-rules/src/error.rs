@@ -12,6 +12,9 @@ pub enum RuleError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A rule file or fixture is not a regular file, or too large.
+    #[error(transparent)]
+    File(#[from] agate_fs::FsError),
     /// The YAML is malformed or does not have the shape of a rule.
     #[error("{path}: {message}\n  help: see docs/rules.md for the rule format")]
     Yaml {

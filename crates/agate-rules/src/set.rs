@@ -5,6 +5,10 @@ use agate_lang::Language;
 
 use crate::{Rule, RuleError};
 
+/// The largest rule file or fixture read: a rule is a few kilobytes of YAML, a fixture a
+/// page of code; the bound keeps a device or runaway file from exhausting memory.
+const MAX_RULE_FILE_BYTES: u64 = 1024 * 1024;
+
 /// A set of loaded rules with unique ids, ordered by id.
 #[derive(Debug, Default)]
 pub struct RuleSet {
@@ -50,10 +54,7 @@ impl RuleSet {
             if !is_rule && Language::from_path(&path).is_none() {
                 continue;
             }
-            let text = fs_err::read_to_string(&path).map_err(|source| RuleError::Read {
-                path: path.clone(),
-                source,
-            })?;
+            let text = agate_fs::read_to_string_bounded(&path, MAX_RULE_FILE_BYTES)?;
             files.push((path.to_string_lossy().into_owned(), text));
         }
         RuleSet::from_files(files)

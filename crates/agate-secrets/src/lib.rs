@@ -62,6 +62,10 @@ pub fn rule_ids_in(dir: &std::path::Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The largest secret rule file read: a rule is a regex and a few samples, a few kilobytes;
+/// the bound keeps a device or runaway file from exhausting memory.
+const MAX_RULE_FILE_BYTES: u64 = 1024 * 1024;
+
 /// Loads every `*.yaml` secret rule in `dir`, sorted by file name.
 pub fn load_dir(dir: &std::path::Path) -> Result<Vec<SecretRule>, RuleError> {
     let mut paths: Vec<_> = fs_err::read_dir(dir)?
@@ -73,7 +77,8 @@ pub fn load_dir(dir: &std::path::Path) -> Result<Vec<SecretRule>, RuleError> {
     paths
         .iter()
         .map(|path| {
-            SecretRule::from_yaml(&fs_err::read_to_string(path)?, &path.display().to_string())
+            let text = agate_fs::read_to_string_bounded(path, MAX_RULE_FILE_BYTES)?;
+            SecretRule::from_yaml(&text, &path.display().to_string())
         })
         .collect()
 }

@@ -24,6 +24,9 @@ pub enum RuleError {
     /// The file could not be read.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// The file is not a regular file, or too large.
+    #[error(transparent)]
+    File(#[from] agate_fs::FsError),
 }
 
 /// A rule as written in YAML.

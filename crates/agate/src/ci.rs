@@ -39,10 +39,16 @@ fn gitlab_labels() -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The GitHub Actions event payload (`GITHUB_EVENT_PATH`), if readable.
+/// The largest GitHub Actions event payload read: GitHub caps a pull request's body and
+/// title well below this; the bound keeps a device or runaway file from exhausting memory.
+const MAX_EVENT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The GitHub Actions event payload (`GITHUB_EVENT_PATH`), if it is a readable regular file
+/// within [`MAX_EVENT_BYTES`].
 fn github_event() -> Option<serde_json::Value> {
-    let path = std::env::var("GITHUB_EVENT_PATH").ok()?;
-    let text = fs_err::read_to_string(path).ok()?;
+    let path = std::env::var_os("GITHUB_EVENT_PATH")?;
+    let text =
+        agate_fs::read_to_string_bounded(std::path::Path::new(&path), MAX_EVENT_BYTES).ok()?;
     serde_json::from_str(&text).ok()
 }
 

@@ -43,6 +43,11 @@ const EXPORTED: &[&str] = &["PyPI", "npm", "Maven"];
 /// The most an export may weigh (npm's is the largest, well under this).
 const MAX_EXPORT_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
+/// The largest `known_packages` / `popular_packages` list read: a list of the top hundred
+/// thousand names is about 2 MiB; the bound keeps a device or runaway file from exhausting
+/// memory.
+const MAX_PACKAGE_LIST_BYTES: u64 = 16 * 1024 * 1024;
+
 /// `agate db update`: downloads each ecosystem's `all.zip` next to the store, then imports
 /// it; a failed download leaves the store as it was.
 pub(crate) fn update() -> anyhow::Result<ExitStatus> {
@@ -199,9 +204,9 @@ fn suspicious(
         (&run.settings.popular_packages, &mut popular),
     ] {
         for file in files {
-            let text = fs_err::read_to_string(file).map_err(|error| {
-                Failure::usage(format!("deps: {error}; fix the path in agate.yaml"))
-            })?;
+            let text = agate_fs::read_to_string_bounded(file, MAX_PACKAGE_LIST_BYTES).map_err(
+                |error| Failure::usage(format!("deps: {error}; fix the path in agate.yaml")),
+            )?;
             notices.extend(list.parse(&text).into_iter().map(|problem| Notice {
                 level: NoticeLevel::Warning,
                 path: Some(file.display().to_string()),

@@ -10,6 +10,10 @@ use crate::args::{ListFormat, RecordArgs};
 use crate::exit::ExitStatus;
 use crate::output;
 
+/// The largest file read to attribute its lines: far above any hand- or AI-written source,
+/// and a tracked link to a device (`/dev/zero`) is refused rather than read forever.
+pub(crate) const MAX_SOURCE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// One file's ranges, ready to print.
 struct FileAttribution {
     path: String,
@@ -47,7 +51,7 @@ fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<FileAttribution>> {
         .map_err(|error| crate::exit::Failure::usage(error.to_string()))?;
     let mut attributed = Vec::new();
     for (relative, path) in files {
-        let Ok(bytes) = fs_err::read(&path) else {
+        let Ok(bytes) = agate_fs::read_bounded(&path, MAX_SOURCE_BYTES) else {
             continue;
         };
         let text = String::from_utf8_lossy(&bytes);
@@ -108,7 +112,7 @@ fn tracked_text_files(
         if !wanted.is_empty() && !wanted.iter().any(|wanted| path.starts_with(wanted)) {
             continue;
         }
-        let Ok(bytes) = fs_err::read(&path) else {
+        let Ok(bytes) = agate_fs::read_bounded(&path, MAX_SOURCE_BYTES) else {
             continue;
         };
         if bytes.iter().take(8192).any(|&byte| byte == 0) {

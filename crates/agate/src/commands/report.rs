@@ -64,13 +64,18 @@ pub(crate) fn write_all(
     Ok(())
 }
 
+/// The largest JSON report `report convert` reads: a report of a million findings is about
+/// 200 MiB; a bound keeps `/dev/zero` or a runaway file from exhausting memory.
+const MAX_REPORT_BYTES: u64 = 256 * 1024 * 1024;
+
 /// `agate report convert`: reads a JSON report and renders it as `to`.
 pub(crate) fn convert(
     path: &Path,
     to: FormatArg,
     output: Option<&Path>,
 ) -> anyhow::Result<ExitStatus> {
-    let text = fs_err::read_to_string(path).map_err(|error| Failure::usage(error.to_string()))?;
+    let text = agate_fs::read_to_string_bounded(path, MAX_REPORT_BYTES)
+        .map_err(|error| Failure::usage(error.to_string()))?;
     let version = serde_json::from_str::<serde_json::Value>(&text)
         .map_err(|error| {
             Failure::usage(format!(

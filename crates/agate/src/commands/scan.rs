@@ -70,10 +70,8 @@ pub(crate) fn evaluate(
     purpose: Purpose<'_>,
     block_at: Option<Severity>,
 ) -> anyhow::Result<Evaluated> {
-    let root = match &args.root {
-        Some(root) => root.clone(),
-        None => std::env::current_dir().context("cannot read the current directory")?,
-    };
+    let root = scan_root(args)?;
+    check_paths(args, &root)?;
     let policy = load_policy(
         &root,
         args.config.as_deref(),
@@ -173,6 +171,31 @@ pub(crate) fn evaluate(
         root,
         notify: policy.notify_on_block().to_vec(),
     })
+}
+
+/// `--root`, else the current directory.
+pub(crate) fn scan_root(args: &ScanArgs) -> anyhow::Result<PathBuf> {
+    match &args.root {
+        Some(root) => Ok(root.clone()),
+        None => std::env::current_dir().context("cannot read the current directory"),
+    }
+}
+
+/// A path to scan that does not exist is a usage error (exit 2), told once, before any work:
+/// a scan of nothing must not pass. `--staged` and `--history` read git, not these paths.
+fn check_paths(args: &ScanArgs, root: &Path) -> anyhow::Result<()> {
+    if args.staged || args.history.is_some() {
+        return Ok(());
+    }
+    for path in &args.paths {
+        if std::fs::symlink_metadata(root.join(path)).is_err() {
+            return Err(Failure::usage(format!(
+                "`{}` does not exist\n  help: check the path; a relative path is taken from the scan root (--root, default: the current directory)",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The external checks' results and the coverage reports of the environment's gates (only
@@ -521,8 +544,9 @@ fn provenance(
     flagged: &BTreeSet<&str>,
 ) -> anyhow::Result<LineProvenance> {
     let mut notices = Vec::new();
-    let mut history = agate_provenance::History::open(root, classifier(policy)?).ok();
-    let change = find_change(root, requested, history.as_ref())?;
+    let opened = agate_provenance::History::open(root, classifier(policy)?);
+    let change = find_change(requested, opened.as_ref())?;
+    let mut history = opened.ok();
     if change.is_none() && gating {
         notices.push(Notice {
             level: NoticeLevel::Warning,
@@ -554,7 +578,10 @@ fn provenance(
             .map_err(|error| Failure::usage(error.to_string()))?;
     for path in flagged {
         if manifest.entries.iter().any(|entry| entry.path == *path)
-            && let Ok(text) = fs_err::read_to_string(root.join(path))
+            && let Ok(text) = agate_fs::read_to_string_bounded(
+                &root.join(path),
+                crate::commands::provenance::MAX_SOURCE_BYTES,
+            )
         {
             for (start, end, entry) in manifest.ai_ranges(path, &text) {
                 let evidence = AiEvidence {
@@ -673,26 +700,33 @@ pub(crate) fn to_root<'a>(prefix: &str, path: &'a str) -> Option<&'a str> {
 }
 
 /// The change since the base: the requested one, else the remote's default branch. `None`
-/// when there is no base (or no repository); a `--base` outside a repository is an error.
+/// when there is no base (or no history); a `--base` without history is an error that says
+/// why there is none (no repository, no commit yet).
 fn find_change(
-    root: &Path,
     requested: Option<&(String, BaseSource)>,
-    history: Option<&agate_provenance::History>,
+    history: Result<&agate_provenance::History, &agate_provenance::HistoryError>,
 ) -> anyhow::Result<Option<agate_provenance::Change>> {
     let base = match (requested, history) {
         (Some((base, _)), _) => Some(base.clone()),
-        (None, Some(history)) => history.default_base(),
-        (None, None) => None,
+        (None, Ok(history)) => history.default_base(),
+        (None, Err(_)) => None,
     };
     match (history, base) {
-        (Some(history), Some(base)) => history
+        (Ok(history), Some(base)) => history
             .change(&base)
             .map(Some)
             .map_err(|error| Failure::usage(error.to_string())),
-        (None, Some(base)) if matches!(requested, Some((_, BaseSource::Flag))) => {
+        (Err(error), Some(base)) if matches!(requested, Some((_, BaseSource::Flag))) => {
+            let help = match error {
+                agate_provenance::HistoryError::NoCommits(_) => {
+                    "commit the files first, or leave out --base (every line then counts as new)"
+                }
+                _ => {
+                    "run agate inside a git checkout, or leave out --base (every line then counts as new)"
+                }
+            };
             Err(Failure::usage(format!(
-                "`--base {base}` needs a git repository, and {} is not in one",
-                root.display()
+                "`--base {base}` needs git history: {error}\n  help: {help}"
             )))
         }
         _ => Ok(None),
@@ -711,6 +745,13 @@ fn from_history(
     tiers: &mut TierMap,
     notices: &mut Vec<Notice>,
 ) -> Option<ChangedLines> {
+    if let Some(why) = history.unreadable_traces() {
+        notices.push(Notice {
+            level: NoticeLevel::Warning,
+            path: Some(agate_provenance::TRACE_FILE.to_owned()),
+            message: format!("not read, so no Agent Trace record counts: {why}"),
+        });
+    }
     if history.skipped_traces() > 0 {
         notices.push(Notice {
             level: NoticeLevel::Warning,

@@ -114,8 +114,9 @@ pub(crate) fn scanner(
         .clone()
         .or_else(|| default.is_file().then_some(default));
     if let Some(path) = gitleaks {
-        let text =
-            fs_err::read_to_string(&path).map_err(|error| Failure::usage(error.to_string()))?;
+        // A gitleaks configuration is a configuration: the same bound as agate.yaml.
+        let text = agate_fs::read_to_string_bounded(&path, agate_policy::MAX_CONFIG_BYTES)
+            .map_err(|error| Failure::usage(error.to_string()))?;
         let imported = agate_secrets::gitleaks::load(&text, &path.display().to_string())
             .map_err(|error| Failure::usage(error.to_string()))?;
         rules.extend(imported.rules);
@@ -140,7 +141,7 @@ pub(crate) fn scan_git(
     let history = agate_provenance::History::open(root, agate_provenance::Classifier::builtin())
         .map_err(|error| {
             Failure::usage(format!(
-                "--staged and --history need a git repository: {error}"
+                "--staged and --history need a git repository with a commit: {error}"
             ))
         })?;
     let prefix = crate::commands::scan::root_prefix(&history, root);
