@@ -244,4 +244,28 @@ mod tests {
                 .is_empty()
         );
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn issue_7_a_baseline_is_written_readable_and_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".agate/baseline.json");
+        Baseline::default().save(&path).unwrap();
+        assert_eq!(mode(&path), 0o644);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        Baseline::default().save(&path).unwrap();
+        assert_eq!(mode(&path), 0o640);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn issue_7_a_baseline_that_is_a_device_is_refused() {
+        let error = Baseline::load(Path::new("/dev/zero")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "`/dev/zero` is a character device, not a regular file"
+        );
+    }
 }

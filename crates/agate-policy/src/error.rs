@@ -91,77 +91,202 @@ impl Place {
     }
 }
 
-/// Turns a YAML or shape error into [`PolicyError::Invalid`], with the key path and, for an
-/// unknown key, the closest known one.
+/// Turns a YAML or shape error into [`PolicyError::Invalid`] in agate's words: the key
+/// path, what is wrong and how to fix it (for an unknown key, the closest known one), never
+/// the YAML library's own vocabulary.
 pub(crate) fn from_yaml(file: &str, text: &str, error: &serde_saphyr::Error) -> PolicyError {
+    let error = error.without_snippet();
     let location = error.location();
-    let raw = error.without_snippet().to_string();
-    let message = strip_location_suffix(&raw);
-    let key_path = location
-        .as_ref()
-        .map(|location| key_path_at(text, location.line()))
-        .unwrap_or_default();
-    let at = location
-        .as_ref()
-        .map_or_else(|| Place::file(file), |location| Place::at(file, location));
-    if let Some((unknown, expected)) = parse_unknown(message, "unknown field `") {
-        let inside = if key_path.is_empty() {
-            "the top level".to_owned()
-        } else {
-            format!("`{key_path}`")
-        };
-        return PolicyError::Invalid {
-            at,
-            message: format!("unknown key `{unknown}` in {inside}"),
-            help: suggestion(&unknown, &expected),
-        };
-    }
-    if let Some((unknown, expected)) = parse_unknown(message, "unknown variant `") {
-        let key = if key_path.is_empty() {
-            "this key".to_owned()
-        } else {
-            format!("`{key_path}`")
-        };
-        return PolicyError::Invalid {
-            at,
-            message: format!("`{unknown}` is not a valid value for {key}"),
-            help: suggestion(&unknown, &expected),
-        };
-    }
-    let key = if key_path.is_empty() {
-        String::new()
-    } else {
-        format!(" in `{key_path}`")
+    let (message, help) = match &location {
+        Some(location) => explain(
+            error,
+            &key_path_at(text, location.line(), location.column()),
+            || scalar_at(text, location.line(), location.column()),
+        ),
+        None => explain(error, "", String::new),
     };
     PolicyError::Invalid {
-        at,
-        message: format!("{message}{key}"),
-        help: "see docs/config.md for every key and its type".to_owned(),
+        at: location
+            .as_ref()
+            .map_or_else(|| Place::file(file), |location| Place::at(file, location)),
+        message,
+        help,
     }
+}
+
+/// What is wrong and how to fix it, for an error at `key_path`; `value` quotes the scalar
+/// there.
+fn explain(
+    error: &serde_saphyr::Error,
+    key_path: &str,
+    value: impl FnOnce() -> String,
+) -> (String, String) {
+    use serde_saphyr::Error as Yaml;
+    // "in `tiers.ai`" or "at the top level", for keys; "for `tiers.ai.block_at`", for values.
+    let inside = if key_path.is_empty() {
+        "at the top level".to_owned()
+    } else {
+        format!("in `{key_path}`")
+    };
+    let of_key = if key_path.is_empty() {
+        String::new()
+    } else {
+        format!(" for `{key_path}`")
+    };
+    let see_docs = || "see docs/config.md for every key and its type".to_owned();
+    let names = |expected: &[&str]| -> Vec<String> {
+        expected.iter().map(|name| (*name).to_owned()).collect()
+    };
+    match error {
+        Yaml::SerdeUnknownField {
+            field, expected, ..
+        } => (
+            format!("unknown key `{field}` {inside}"),
+            suggestion(field, &names(expected)),
+        ),
+        Yaml::SerdeUnknownVariant {
+            variant, expected, ..
+        } => (
+            format!("`{variant}` is not a valid value{of_key}"),
+            suggestion(variant, &names(expected)),
+        ),
+        Yaml::DuplicateMappingKey { key, .. } => (
+            match key {
+                Some(key) => format!("`{key}` is set twice {inside}"),
+                None => format!("a key is set twice {inside}"),
+            },
+            "a key may appear once in a mapping: keep one of the two and delete the other"
+                .to_owned(),
+        ),
+        Yaml::InvalidScalar { ty, .. } => (
+            format!("`{}` is not {}{of_key}", value(), describe_type(ty)),
+            see_docs(),
+        ),
+        Yaml::SerdeInvalidType {
+            unexpected,
+            expected,
+            ..
+        } => (
+            format!(
+                "expected {}{of_key}, found {unexpected}",
+                describe_type(expected)
+            ),
+            see_docs(),
+        ),
+        Yaml::Unexpected { expected, .. } => (
+            match *expected {
+                "string scalar" | "scalar" | "value" => {
+                    format!("expected a single value{of_key}, not a list or a mapping")
+                }
+                "sequence start" => format!("expected a list{of_key}"),
+                "mapping start" => format!("expected a mapping of keys to values{of_key}"),
+                _ => format!("this is not the kind of value expected{of_key}"),
+            },
+            see_docs(),
+        ),
+        other => explain_document(other).unwrap_or_else(|| {
+            let raw = other.to_string();
+            let key = if key_path.is_empty() {
+                String::new()
+            } else {
+                format!(" in `{key_path}`")
+            };
+            (format!("{}{key}", strip_location_suffix(&raw)), see_docs())
+        }),
+    }
+}
+
+/// Errors about the file as a whole: several documents, over the YAML budget, bad syntax.
+fn explain_document(error: &serde_saphyr::Error) -> Option<(String, String)> {
+    use serde_saphyr::Error as Yaml;
+    let too_large = "a configuration is a few hundred lines: check that this is the file you meant, and move long lists (ignore globs, package names) into the files made for them";
+    Some(match error {
+        Yaml::MultipleDocuments { .. } => (
+            "the file holds more than one YAML document (a `---` line starts a second one)"
+                .to_owned(),
+            "a configuration is one document: delete the `---` line and merge the settings"
+                .to_owned(),
+        ),
+        Yaml::Budget { breach, .. } => (budget_message(breach), too_large.to_owned()),
+        Yaml::ExternalMessage { source, msg, .. } => match source.as_ref() {
+            serde_saphyr::ExternalMessageSource::Parser(scan)
+                if matches!(
+                    scan.kind(),
+                    serde_saphyr::granit_parser::ErrorKind::RecursionLimitExceeded
+                ) =>
+            {
+                (
+                    "the file nests values deeper than a configuration may".to_owned(),
+                    too_large.to_owned(),
+                )
+            }
+            // The YAML parser's own words describe a syntax error well enough.
+            _ => (
+                format!("invalid YAML: {}", strip_location_suffix(msg)),
+                "check the indentation and quoting on this line".to_owned(),
+            ),
+        },
+        _ => return None,
+    })
+}
+
+/// What a YAML budget breach means for a configuration file.
+fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach as Breach;
+    match breach {
+        Breach::Depth { depth } => {
+            format!("the file nests values {depth} levels deep, more than a configuration may")
+        }
+        Breach::Aliases { .. }
+        | Breach::Anchors { .. }
+        | Breach::AliasAnchorRatio { .. }
+        | Breach::MergeKeys { .. } => {
+            "the file uses more YAML anchors, aliases or merge keys than a configuration may"
+                .to_owned()
+        }
+        _ => "the file holds more values than a configuration may".to_owned(),
+    }
+}
+
+/// A Rust type name as a person reads it: `u32` → "a whole number from 0 to 4294967295".
+fn describe_type(ty: &str) -> String {
+    match ty {
+        "u8" => format!("a whole number from 0 to {}", u8::MAX),
+        "u16" => format!("a whole number from 0 to {}", u16::MAX),
+        "u32" => format!("a whole number from 0 to {}", u32::MAX),
+        "u64" | "usize" => format!("a whole number from 0 to {}", u64::MAX),
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".to_owned(),
+        "f32" | "f64" => "a number".to_owned(),
+        "bool" | "boolean" | "a boolean" => "`true` or `false`".to_owned(),
+        "char" => "a single character".to_owned(),
+        "string" | "a string" => "text".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// The scalar starting at `line`:`column` (1-based), whitespace folded and cut to 40
+/// characters, to quote it back.
+fn scalar_at(text: &str, line: u64, column: u64) -> String {
+    use serde_saphyr::granit_parser::{Event, Parser};
+    let target = (line, column.saturating_sub(1));
+    for next in Parser::new_from_str(text) {
+        let Ok((event, span)) = next else { break };
+        let start = (span.start.line() as u64, span.start.col() as u64);
+        if start > target {
+            break;
+        }
+        if let (Event::Scalar(value, ..), true) = (event, start == target) {
+            let folded = value.split_whitespace().collect::<Vec<_>>().join(" ");
+            return folded.chars().take(40).collect();
+        }
+    }
+    String::new()
 }
 
 fn strip_location_suffix(message: &str) -> &str {
     message
         .rfind(" at line ")
         .map_or(message, |index| &message[..index])
-}
-
-/// Parses serde's "unknown field `x`, expected one of a, b" (or "expected `a` or `b`").
-fn parse_unknown(message: &str, prefix: &str) -> Option<(String, Vec<String>)> {
-    let rest = message.strip_prefix(prefix)?;
-    let (unknown, rest) = rest.split_once('`')?;
-    let expected = rest
-        .split_once("expected")
-        .map(|(_, list)| {
-            list.trim_start_matches(" one of")
-                .split([',', ' '])
-                .map(|word| word.trim_matches(|c: char| c == '`' || c.is_whitespace()))
-                .filter(|word| !word.is_empty() && *word != "or")
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    Some((unknown.to_owned(), expected))
 }
 
 /// "did you mean `x`?" when a known name is close, and the full list.
@@ -179,44 +304,70 @@ pub(crate) fn suggestion(unknown: &str, expected: &[String]) -> String {
     }
 }
 
-/// The dotted path of mapping keys enclosing `line` (1-based) in block-style YAML, e.g.
-/// `tiers.ai` for a line inside `tiers:` → `ai:`.
-pub(crate) fn key_path_at(text: &str, line: u64) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let Some(index) = usize::try_from(line)
-        .ok()
-        .and_then(|line| line.checked_sub(1))
-    else {
-        return String::new();
-    };
-    let Some(current) = lines.get(index) else {
-        return String::new();
-    };
-    let mut indent = indentation(current);
-    let mut path = Vec::new();
-    for candidate in lines[..index].iter().rev() {
-        let trimmed = candidate.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
+/// The dotted path of the mapping keys leading to the node at `line`:`column` (1-based),
+/// e.g. `tiers.ai.block_at` for the value of `block_at` and `tiers.ai` for the key itself, in
+/// block and flow style alike (the YAML is parsed; sequences add nothing to the path).
+pub(crate) fn key_path_at(text: &str, line: u64, column: u64) -> String {
+    use serde_saphyr::granit_parser::{Event, Parser};
+    /// A mapping being read: its current key, and whether the next node is a key.
+    struct Mapping {
+        key: String,
+        expecting_key: bool,
+    }
+    // `None` for a sequence.
+    let mut open: Vec<Option<Mapping>> = Vec::new();
+    let target = (line, column.saturating_sub(1));
+    for next in Parser::new_from_str(text) {
+        let Ok((event, span)) = next else { break };
+        let is_node = matches!(
+            event,
+            Event::Scalar(..)
+                | Event::Alias(..)
+                | Event::MappingStart(..)
+                | Event::SequenceStart(..)
+        );
+        if is_node && (span.start.line() as u64, span.start.col() as u64) >= target {
+            break;
         }
-        let candidate_indent = indentation(candidate);
-        if candidate_indent < indent {
-            let key = trimmed.trim_start_matches("- ");
-            if let Some((key, _)) = key.split_once(':') {
-                path.push(key.trim().trim_matches(['"', '\'']).to_owned());
+        match event {
+            Event::Scalar(value, ..) => {
+                if let Some(Some(mapping)) = open.last_mut() {
+                    if mapping.expecting_key {
+                        mapping.key = value.into_owned();
+                    }
+                    mapping.expecting_key = !mapping.expecting_key;
+                }
             }
-            indent = candidate_indent;
-            if indent == 0 {
-                break;
+            Event::Alias(..) => {
+                if let Some(Some(mapping)) = open.last_mut() {
+                    mapping.expecting_key = !mapping.expecting_key;
+                }
             }
+            Event::MappingStart(..) => open.push(Some(Mapping {
+                key: String::new(),
+                expecting_key: true,
+            })),
+            Event::SequenceStart(..) => open.push(None),
+            Event::MappingEnd | Event::SequenceEnd => {
+                open.pop();
+                // The closed collection was a key or a value of its parent.
+                if let Some(Some(mapping)) = open.last_mut() {
+                    mapping.expecting_key = !mapping.expecting_key;
+                }
+            }
+            _ => {}
         }
     }
-    path.reverse();
-    path.join(".")
-}
-
-fn indentation(line: &str) -> usize {
-    line.len() - line.trim_start().len()
+    let innermost = open.len().saturating_sub(1);
+    open.iter()
+        .enumerate()
+        .filter_map(|(depth, frame)| {
+            let mapping = frame.as_ref()?;
+            // At a key of the innermost mapping, that key is not yet part of the path.
+            (!(depth == innermost && mapping.expecting_key)).then(|| mapping.key.clone())
+        })
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 #[cfg(test)]
@@ -224,11 +375,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn key_paths_follow_indentation() {
+    fn key_paths_name_keys_and_values_in_block_and_flow_style() {
         let text = "version: 1\ntiers:\n  ai:\n    blok_at: low\nrules:\n  py.x: off\n";
-        assert_eq!(key_path_at(text, 4), "tiers.ai");
-        assert_eq!(key_path_at(text, 6), "rules");
-        assert_eq!(key_path_at(text, 1), "");
+        assert_eq!(key_path_at(text, 4, 5), "tiers.ai", "at a key");
+        assert_eq!(key_path_at(text, 4, 14), "tiers.ai.blok_at", "at a value");
+        assert_eq!(key_path_at(text, 6, 3), "rules");
+        assert_eq!(key_path_at(text, 1, 1), "");
+        let flow = "tiers: {ai: {block_at: extreme}}\nignore: [a, {b: c}]\n";
+        assert_eq!(key_path_at(flow, 1, 14), "tiers.ai");
+        assert_eq!(key_path_at(flow, 1, 24), "tiers.ai.block_at");
+        assert_eq!(key_path_at(flow, 2, 17), "ignore.b");
     }
 
     #[test]

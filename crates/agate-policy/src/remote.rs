@@ -240,19 +240,93 @@ fn download(_url: &str, _timeout: Duration) -> Result<String, String> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn plain_http_is_only_for_loopback() {
-        let options = RemoteOptions {
+    fn offline() -> RemoteOptions {
+        RemoteOptions {
             offline: true,
             ..RemoteOptions::default()
+        }
+    }
+
+    #[test]
+    fn issue_7_plain_http_is_only_for_loopback() {
+        for refused in [
+            "http://example.com/a.yaml",
+            // The user information is not the host.
+            "http://localhost@example.com/a.yaml",
+            "http://127.0.0.1.example.com/a.yaml",
+            "http://[::2]/a.yaml",
+        ] {
+            assert!(
+                fetch(refused, &offline())
+                    .unwrap_err()
+                    .contains("plain http"),
+                "{refused}"
+            );
+        }
+        for loopback in [
+            "http://127.0.0.1:1/a.yaml",
+            "http://127.42.0.9/a.yaml",
+            "http://LOCALHOST:8080/a.yaml",
+            "http://[::1]:8080/a.yaml",
+            "http://user:pass@localhost/a.yaml",
+        ] {
+            assert!(
+                fetch(loopback, &offline())
+                    .unwrap_err()
+                    .contains("not in the cache"),
+                "{loopback}"
+            );
+        }
+    }
+
+    #[test]
+    fn issue_7_credentials_are_masked_and_not_in_the_cache_name() {
+        assert_eq!(
+            display("https://ci:hunter2@example.com/org/agate.yaml#sha256=00"),
+            "https://ci:***@example.com/org/agate.yaml#sha256=00"
+        );
+        assert_eq!(
+            display("https://ghp_token@example.com/a.yaml"),
+            "https://***@example.com/a.yaml"
+        );
+        assert_eq!(
+            display("https://example.com/a@b.yaml"),
+            "https://example.com/a@b.yaml"
+        );
+        let error = fetch("https://ci:hunter2@example.com/a.yaml", &offline()).unwrap_err();
+        assert!(
+            error.contains("`https://ci:***@example.com/a.yaml`") && !error.contains("hunter2"),
+            "{error}"
+        );
+        // The cache entry is named after the URL without credentials: the file a run with
+        // other (or no) credentials cached serves this one, and its name holds no secret.
+        let folder = tempfile::tempdir().unwrap();
+        let cached = cache_path(folder.path(), "https://example.com/a.yaml");
+        std::fs::create_dir_all(cached.parent().unwrap()).unwrap();
+        std::fs::write(&cached, "version: 1\n").unwrap();
+        let options = RemoteOptions {
+            cache_dir: Some(folder.path().to_path_buf()),
+            ..offline()
+        };
+        assert_eq!(
+            fetch("https://ci:hunter2@example.com/a.yaml", &options).unwrap(),
+            "version: 1\n"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn issue_7_a_cache_entry_that_is_not_a_regular_file_is_no_entry() {
+        let folder = tempfile::tempdir().unwrap();
+        let cached = cache_path(folder.path(), "https://example.com/a.yaml");
+        std::fs::create_dir_all(cached.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", &cached).unwrap();
+        let options = RemoteOptions {
+            cache_dir: Some(folder.path().to_path_buf()),
+            ..offline()
         };
         assert!(
-            fetch("http://example.com/a.yaml", &options)
-                .unwrap_err()
-                .contains("plain http")
-        );
-        assert!(
-            fetch("http://127.0.0.1:1/a.yaml", &options)
+            fetch("https://example.com/a.yaml", &options)
                 .unwrap_err()
                 .contains("not in the cache")
         );

@@ -54,7 +54,9 @@ fn bad_values_and_unknown_gates_are_errors() {
     );
     let text = error_text(dir.path(), "a.yaml");
     assert!(
-        text.starts_with("[DIR]/a.yaml:3:15: `severe` is not a valid value for `tiers.new`"),
+        text.starts_with(
+            "[DIR]/a.yaml:3:15: `severe` is not a valid value for `tiers.new.block_at`"
+        ),
         "{text}"
     );
     write(

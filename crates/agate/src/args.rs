@@ -146,8 +146,16 @@ fn parse_line_range(value: &str) -> Result<(u32, u32), String> {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum BaselineCommand {
-    /// Write a baseline of every current finding (replacing any existing one).
-    Create(BaselineArgs),
+    /// Write a baseline of every current finding; an existing baseline is replaced only
+    /// with --force.
+    Create {
+        #[command(flatten)]
+        args: BaselineArgs,
+        /// Replace an existing baseline (its entries, with who accepted them and why, are
+        /// lost; `update` keeps them).
+        #[arg(long)]
+        force: bool,
+    },
     /// Add findings not yet in the baseline; existing entries keep who, when and why.
     Update(BaselineArgs),
     /// Drop baseline entries that no longer match a finding.

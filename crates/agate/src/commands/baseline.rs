@@ -3,22 +3,30 @@
 use agate_policy::Baseline;
 
 use crate::args::{BaselineArgs, BaselineCommand};
-use crate::commands::scan::{Purpose, evaluate, today};
+use crate::commands::scan::{Purpose, evaluate, scan_root, today};
 use crate::exit::{ExitStatus, Failure};
 use crate::output;
 
 pub(crate) fn run(command: &BaselineCommand) -> anyhow::Result<ExitStatus> {
     let (args, mode) = match command {
-        BaselineCommand::Create(args) => (args, "create"),
+        BaselineCommand::Create { args, .. } => (args, "create"),
         BaselineCommand::Update(args) => (args, "update"),
         BaselineCommand::Prune(args) => (args, "prune"),
     };
+    let path = match &args.scan.baseline {
+        Some(path) => path.clone(),
+        None => scan_root(&args.scan)?.join(".agate/baseline.json"),
+    };
+    // Told before the scan: replacing a baseline loses who accepted each finding and why.
+    if let BaselineCommand::Create { force: false, .. } = command
+        && std::fs::symlink_metadata(&path).is_ok()
+    {
+        return Err(Failure::usage(format!(
+            "`{}` already exists\n  help: `agate baseline update` adds today's findings and keeps the accepted ones; pass --force to replace it",
+            path.display()
+        )));
+    }
     let evaluated = evaluate(&args.scan, Purpose::Scan, None)?;
-    let path = args
-        .scan
-        .baseline
-        .clone()
-        .unwrap_or_else(|| evaluated.root.join(".agate/baseline.json"));
     // Findings about suppressions are never accepted: fix the comment instead.
     let findings: Vec<_> = evaluated
         .report

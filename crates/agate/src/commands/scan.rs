@@ -59,7 +59,6 @@ impl<'a> Purpose<'a> {
 /// A scan with the policy applied.
 pub(crate) struct Evaluated {
     pub(crate) report: Report,
-    pub(crate) root: PathBuf,
     /// Who hears about a blocked verdict.
     pub(crate) notify: Vec<agate_model::NotifyTarget>,
 }
@@ -168,7 +167,6 @@ pub(crate) fn evaluate(
     };
     Ok(Evaluated {
         report,
-        root,
         notify: policy.notify_on_block().to_vec(),
     })
 }
@@ -545,7 +543,7 @@ fn provenance(
 ) -> anyhow::Result<LineProvenance> {
     let mut notices = Vec::new();
     let opened = agate_provenance::History::open(root, classifier(policy)?);
-    let change = find_change(requested, opened.as_ref())?;
+    let change = find_change(root, requested, opened.as_ref())?;
     let mut history = opened.ok();
     if change.is_none() && gating {
         notices.push(Notice {
@@ -703,6 +701,7 @@ pub(crate) fn to_root<'a>(prefix: &str, path: &'a str) -> Option<&'a str> {
 /// when there is no base (or no history); a `--base` without history is an error that says
 /// why there is none (no repository, no commit yet).
 fn find_change(
+    root: &Path,
     requested: Option<&(String, BaseSource)>,
     history: Result<&agate_provenance::History, &agate_provenance::HistoryError>,
 ) -> anyhow::Result<Option<agate_provenance::Change>> {
@@ -717,17 +716,17 @@ fn find_change(
             .map(Some)
             .map_err(|error| Failure::usage(error.to_string())),
         (Err(error), Some(base)) if matches!(requested, Some((_, BaseSource::Flag))) => {
-            let help = match error {
-                agate_provenance::HistoryError::NoCommits(_) => {
-                    "commit the files first, or leave out --base (every line then counts as new)"
-                }
-                _ => {
-                    "run agate inside a git checkout, or leave out --base (every line then counts as new)"
-                }
+            let message = match error {
+                agate_provenance::HistoryError::NotARepository(_) => format!(
+                    "`--base {base}` needs a git repository, and `{}` is not in one\n  help: run agate inside a git checkout, or leave out --base (every line then counts as new)",
+                    root.display()
+                ),
+                agate_provenance::HistoryError::NoCommits(_) => format!(
+                    "`--base {base}` needs git history: {error}\n  help: commit the files first, or leave out --base (every line then counts as new)"
+                ),
+                _ => format!("`--base {base}` needs git history: {error}"),
             };
-            Err(Failure::usage(format!(
-                "`--base {base}` needs git history: {error}\n  help: {help}"
-            )))
+            Err(Failure::usage(message))
         }
         _ => Ok(None),
     }

@@ -7,6 +7,7 @@ mod coverage;
 mod deps;
 mod external;
 mod gate;
+mod inputs;
 mod notify;
 mod policy;
 mod provenance;
