@@ -10,6 +10,7 @@ mod gate;
 mod notify;
 mod policy;
 mod provenance;
+mod redaction;
 mod rules;
 mod scan;
 mod scenario;
