@@ -27,7 +27,7 @@ mod rule;
 mod scanner;
 
 pub use checks::{Check, base62_checksum, is_placeholder, luhn};
-pub use redact::is_secret_name;
+pub use redact::{KnownSecrets, is_secret_name};
 pub use rule::{Allowlist, AllowlistFile, Examples, RuleError, RuleFile, SecretRule};
 pub use scanner::{SECRETS_ANALYZER, SecretMatch, SecretScanner, SecretsScan};
 

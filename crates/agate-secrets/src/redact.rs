@@ -18,7 +18,9 @@
 //!   digests (64 hex digits) and base64 digests (other lengths, `=` padding) alone, since
 //!   they are evidence.
 //!
-//! Redacting twice changes nothing more: a redacted form matches no detector.
+//! [`KnownSecrets`] adds values known to be secret (a tool's secret environment variables),
+//! hidden wherever they appear. Redacting twice changes nothing more: a redacted form
+//! matches no detector.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -64,12 +66,12 @@ impl SecretScanner {
     /// assert_eq!(scanner.redact("no secret here"), "no secret here");
     /// ```
     pub fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        replace(text, self.rule_ranges(text))
+        replace(text, self.ranges(text, Kind::Text, &[]))
     }
 
     /// Returns a tool's output (or a message quoting it) redacted: what
     /// [`SecretScanner::redact`] hides, the values of secret-named options and variables,
-    /// and lone AWS secret access keys.
+    /// passwords in URLs and lone AWS secret access keys.
     ///
     /// ```
     /// use agate_secrets::{Allowlist, SecretScanner, bundled_rules};
@@ -80,17 +82,40 @@ impl SecretScanner {
     /// assert!(shown.ends_with(" --user bob"));
     /// ```
     pub fn redact_tool_output<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        let mut ranges = self.rule_ranges(text);
-        ranges.extend(option_values(text));
-        ranges.extend(url_passwords(text));
-        ranges.extend(lone_aws_secret_keys(text));
-        replace(text, ranges)
+        replace(text, self.ranges(text, Kind::ToolOutput, &[]))
     }
 
     /// Returns a command line (program and arguments) redacted: each argument as tool
     /// output, and the whole argument after a secret-named option without a value of its
     /// own (`--token VALUE`), unless that argument is itself an option.
     pub fn redact_command(&self, argv: &[String]) -> Vec<String> {
+        self.command(argv, &[])
+    }
+
+    /// The byte ranges of `text` to hide: the secrets the rules find, the `known` values,
+    /// and for tool output what [`SecretScanner::redact_tool_output`] adds.
+    fn ranges(&self, text: &str, kind: Kind, known: &[String]) -> Vec<Range<usize>> {
+        let mut ranges: Vec<Range<usize>> = self
+            .find(None, text.as_bytes(), usize::MAX)
+            .into_iter()
+            .map(|found| found.range)
+            .collect();
+        for value in known {
+            ranges.extend(
+                text.match_indices(value.as_str())
+                    .map(|(at, _)| at..at + value.len()),
+            );
+        }
+        if let Kind::ToolOutput = kind {
+            ranges.extend(option_values(text));
+            ranges.extend(url_passwords(text));
+            ranges.extend(lone_aws_secret_keys(text));
+        }
+        ranges
+    }
+
+    /// [`SecretScanner::redact_command`], also hiding the `known` values.
+    fn command(&self, argv: &[String], known: &[String]) -> Vec<String> {
         let mut value_follows = false;
         argv.iter()
             .map(|argument| {
@@ -99,19 +124,21 @@ impl SecretScanner {
                 if is_value && is_secret_value(argument) {
                     Redacted::new(argument.as_str()).to_string()
                 } else {
-                    self.redact_tool_output(argument).into_owned()
+                    replace(argument, self.ranges(argument, Kind::ToolOutput, known)).into_owned()
                 }
             })
             .collect()
     }
+}
 
-    /// The byte ranges of the secrets the rules find in `text`.
-    fn rule_ranges(&self, text: &str) -> Vec<Range<usize>> {
-        self.find(None, text.as_bytes(), usize::MAX)
-            .into_iter()
-            .map(|found| found.range)
-            .collect()
-    }
+/// What a text is, which decides the detectors that run on it.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// Any text: the rules.
+    Text,
+    /// A tool's output or command line: also secret-named options, URL passwords and lone
+    /// AWS secret access keys.
+    ToolOutput,
 }
 
 impl Redactor for SecretScanner {
@@ -125,6 +152,72 @@ impl Redactor for SecretScanner {
 
     fn redact_command(&self, argv: &[String]) -> Vec<String> {
         SecretScanner::redact_command(self, argv)
+    }
+}
+
+/// A [`Redactor`] that hides what a [`SecretScanner`] finds and, wherever they appear,
+/// values known to be secret: those of secret-named environment variables a tool is
+/// given, which it may print with no name beside them. Values shorter than
+/// [`KnownSecrets::MIN_LENGTH`] characters are not hidden: they would hide ordinary words
+/// (`AUTH_ENABLED=true`).
+///
+/// ```
+/// use agate_model::Redactor as _;
+/// use agate_secrets::{Allowlist, KnownSecrets, SecretScanner, bundled_rules};
+///
+/// let scanner = SecretScanner::new(bundled_rules().unwrap(), Allowlist::default()).unwrap();
+/// let known = KnownSecrets::new(&scanner, ["s3cr3t-db-pw".to_owned(), "true".to_owned()]);
+/// let shown = known.redact_tool_output("connecting with s3cr3t-db-pw (ssl: true)");
+/// assert!(shown.starts_with("connecting with s3c…(12 chars, sha256:"));
+/// assert!(shown.ends_with(" (ssl: true)"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct KnownSecrets<'s> {
+    scanner: &'s SecretScanner,
+    values: Vec<String>,
+}
+
+impl<'s> KnownSecrets<'s> {
+    /// The least length of a known value that is hidden.
+    pub const MIN_LENGTH: usize = 8;
+
+    /// Hides `values` as well as what `scanner` finds.
+    pub fn new(scanner: &'s SecretScanner, values: impl IntoIterator<Item = String>) -> Self {
+        KnownSecrets {
+            scanner,
+            values: Vec::new(),
+        }
+        .with(values)
+    }
+
+    /// The same, hiding `values` too.
+    #[must_use]
+    pub fn with(mut self, values: impl IntoIterator<Item = String>) -> Self {
+        self.values.extend(
+            values
+                .into_iter()
+                .filter(|value| value.chars().count() >= Self::MIN_LENGTH),
+        );
+        self.values.sort();
+        self.values.dedup();
+        self
+    }
+}
+
+impl Redactor for KnownSecrets<'_> {
+    fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        replace(text, self.scanner.ranges(text, Kind::Text, &self.values))
+    }
+
+    fn redact_tool_output<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        replace(
+            text,
+            self.scanner.ranges(text, Kind::ToolOutput, &self.values),
+        )
+    }
+
+    fn redact_command(&self, argv: &[String]) -> Vec<String> {
+        self.scanner.command(argv, &self.values)
     }
 }
 

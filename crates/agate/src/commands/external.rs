@@ -21,13 +21,14 @@ pub(crate) struct ExternalRun {
 }
 
 /// Runs every external check of the gates `environment` runs, all at once, and reports
-/// progress on standard error; their command, output and error are redacted with `secrets`
-/// before anything shows them.
+/// progress on standard error; their command, output and error are redacted with
+/// `redactor`, and the values of their own secret-named `env:` variables, before anything
+/// shows them.
 pub(crate) fn run_checks(
     root: &Path,
     policy: &Policy,
     environment: Option<&str>,
-    secrets: &agate_secrets::SecretScanner,
+    redactor: &agate_secrets::KnownSecrets<'_>,
 ) -> ExternalRun {
     let Some(environment) = policy.environment(environment) else {
         // An unknown environment is reported when the policy is applied.
@@ -67,7 +68,12 @@ pub(crate) fn run_checks(
                     let mut outcome = agate_external::run(spec, &options);
                     // Tools print what they find, and their commands may carry
                     // credentials: the progress line and every report show them redacted.
-                    outcome.run.redact(secrets);
+                    let given = spec
+                        .env
+                        .iter()
+                        .filter(|(name, _)| agate_secrets::is_secret_name(name))
+                        .map(|(_, value)| value.clone());
+                    outcome.run.redact(&redactor.clone().with(given));
                     output::note(&progress_line(&outcome.run));
                     outcome
                 })

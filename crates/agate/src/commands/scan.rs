@@ -88,6 +88,9 @@ pub(crate) fn evaluate(
     let Analysis { mut found, scanner } =
         analyze(args, &policy, &selection, rules, &secrets, &root)?;
     let (secrets, _) = secrets;
+    // The secrets in agate's environment, which checks inherit, are hidden wherever they
+    // appear, as is whatever the rules find.
+    let redactor = agate_secrets::KnownSecrets::new(&secrets, crate::ci::secret_values());
 
     let mut notices = found.notices;
     let (environment, gating) = (purpose.environment(), purpose.gating());
@@ -100,7 +103,7 @@ pub(crate) fn evaluate(
         });
     }
 
-    let (external, coverage) = gate_inputs(&root, &policy, purpose, &selection, &secrets);
+    let (external, coverage) = gate_inputs(&root, &policy, purpose, &selection, &redactor);
     notices.extend(external.notices);
     found.findings.extend(external.findings);
     let mut failed_checks = external.failed;
@@ -169,7 +172,7 @@ pub(crate) fn evaluate(
         verdict: gating.then_some(verdict),
     };
     // One place for every format: no excerpt, message or tool output shows a secret.
-    report.redact(&secrets);
+    report.redact(&redactor);
     Ok(Evaluated {
         report,
         root,
@@ -178,14 +181,14 @@ pub(crate) fn evaluate(
 }
 
 /// The external checks' results and the coverage reports of the environment's gates (only
-/// `agate gate` runs them, unless `--only` leaves them out); `secrets` redacts the checks'
-/// output before it is shown.
+/// `agate gate` runs them, unless `--only` leaves them out); `redactor` redacts the checks'
+/// commands and output before they are shown.
 fn gate_inputs(
     root: &Path,
     policy: &Policy,
     purpose: Purpose<'_>,
     selection: &crate::commands::secrets::Selection,
-    secrets: &agate_secrets::SecretScanner,
+    redactor: &agate_secrets::KnownSecrets<'_>,
 ) -> (
     crate::commands::external::ExternalRun,
     crate::commands::coverage::Loaded,
@@ -196,7 +199,7 @@ fn gate_inputs(
     let environment = purpose.environment();
     // The checks run first: the tests they run write the coverage reports.
     let started = std::time::SystemTime::now();
-    let external = crate::commands::external::run_checks(root, policy, environment, secrets);
+    let external = crate::commands::external::run_checks(root, policy, environment, redactor);
     let coverage = crate::commands::coverage::load(root, policy, environment, started);
     (external, coverage)
 }

@@ -152,9 +152,10 @@ const DIGEST: &str = "sha256:3f7a1c9e2b4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a3c5e7b9d2f4
 
 #[test]
 fn issue_7_a_checks_arguments_and_output_are_redacted_everywhere() {
-    // The tool prints the key alone on its standard error, then evidence, and fails.
+    // The tool prints the key alone on its standard error, the secrets of its environment
+    // with no name beside them, then evidence, and fails.
     let script = format!(
-        "echo \"$AWS_KEY\" >&2; echo \"commit {COMMIT} image {DIGEST} key $AWS_KEY\" >&2; exit 2"
+        "echo \"$AWS_KEY\" >&2; echo \"using $ACME_DB_PASSWORD and $ACME_API_KEY\" >&2; echo \"commit {COMMIT} image {DIGEST} key $AWS_KEY\" >&2; exit 2"
     );
     let run_command = serde_json::json!([
         "sh",
@@ -175,12 +176,14 @@ fn issue_7_a_checks_arguments_and_output_are_redacted_everywhere() {
         (
             "agate.yaml",
             &format!(
-                "version: 1\ngates:\n  security:\n    external:\n      - name: acme\n        run: {run_command}\n        format: sarif\n"
+                "version: 1\ngates:\n  security:\n    external:\n      - name: acme\n        run: {run_command}\n        format: sarif\n        env: {{ ACME_API_KEY: \"configured key value\" }}\n"
             ),
         ),
     ]);
     let secrets = [
         AWS_SECRET,
+        "plain words pass",
+        "configured key value",
         "pw1Secret9",
         "awsValue7Q",
         "tok3nValue",
@@ -190,6 +193,7 @@ fn issue_7_a_checks_arguments_and_output_are_redacted_everywhere() {
         let output = agate(dir.path())
             .args(["gate", "--format", format])
             .env("AWS_KEY", AWS_SECRET)
+            .env("ACME_DB_PASSWORD", "plain words pass")
             .output()
             .unwrap();
         assert_eq!(output.status.code(), Some(3), "the check fails closed");
