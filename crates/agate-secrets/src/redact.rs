@@ -389,9 +389,16 @@ fn value_at(line: &str, start: usize, end: usize, in_query: bool) -> Range<usize
     let rest = &line[start..];
     if let Some(quote) = rest.chars().next().filter(|character| is_quote(*character)) {
         let inner = start + quote.len_utf8();
+        // A backslash escapes the next character (`"a\"b"` is one value).
+        let mut escaped = false;
         let close = line[inner..]
-            .find(quote)
-            .map_or_else(|| line.trim_end().len(), |at| inner + at);
+            .char_indices()
+            .find(|&(_, character)| {
+                let closes = character == quote && !escaped;
+                escaped = character == '\\' && !escaped;
+                closes
+            })
+            .map_or_else(|| line.trim_end().len(), |(at, _)| inner + at);
         return inner..close.max(inner);
     }
     let mut value = &line[start..end];
@@ -596,9 +603,15 @@ mod tests {
     #[test]
     fn issue_7_options_in_a_shell_script_and_in_tool_output_are_redacted() {
         let scanner = scanner();
-        let script = "SONAR_TOKEN=qW3eR5tY7u sonar-scanner --password 'my s3cret pass' -Dx=1; curl 'https://h.test/api?access_token=Zx9Cv8Bn7M&page=2'";
+        let script = "SONAR_TOKEN=qW3eR5tY7u sonar-scanner --password 'my s3cret pass' -Dx=1; curl 'https://h.test/api?access_token=Zx9Cv8Bn7M&page=2' --token=\"a\\\"b quoted\"";
         let shown = scanner.redact_tool_output(script);
-        for secret in ["qW3eR5tY7u", "my s3cret pass", "s3cret", "Zx9Cv8Bn7M"] {
+        for secret in [
+            "qW3eR5tY7u",
+            "my s3cret pass",
+            "s3cret",
+            "Zx9Cv8Bn7M",
+            "quoted",
+        ] {
             assert!(!shown.contains(secret), "{secret}: {shown}");
         }
         assert!(shown.contains(" -Dx=1; "), "{shown}");
