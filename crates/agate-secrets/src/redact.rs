@@ -1,7 +1,7 @@
 //! Redaction: every secret in a text agate shows replaced by its [`Redacted`] form (a short
 //! prefix, the length and a hash), so no report, log line or comment carries it in full.
 //!
-//! Three detectors, applied by what the text is:
+//! Four detectors, applied by what the text is:
 //!
 //! - **The secret rules** ([`SecretScanner::redact`]) for every text: excerpts of source,
 //!   messages, rule descriptions, notices. They are precise (keywords, checksums, entropy),
@@ -11,6 +11,8 @@
 //!   of `--password=…`, `--token …`, `-Dsonar.token=…`, `API_KEY=…` and `?access_token=…`,
 //!   whatever it looks like (see [`is_secret_name`] for the names). A value that only names
 //!   a variable (`$TOKEN`, `${TOKEN}`) is not a secret and stays.
+//! - **Passwords in URLs** (`https://user:PASSWORD@host`) in tools' output and command
+//!   lines.
 //! - **A lone AWS secret access key** in tools' output and command lines: a word of exactly
 //!   40 characters of `[A-Za-z0-9/+]` with upper case, lower case and a digit, not all hex,
 //!   whose entropy is at least 4 bits per character. No bundled rule catches one without a
