@@ -24,6 +24,7 @@ mod finding;
 mod fingerprint;
 mod gate;
 mod redacted;
+mod redaction;
 mod report;
 mod severity;
 
@@ -35,6 +36,7 @@ pub use finding::{AiEvidence, Finding, Location, Position, RuleDescriptor};
 pub use fingerprint::{Fingerprint, FingerprintInput, normalize_code};
 pub use gate::{FindingStatus, GateCounts, GateMode, GateResult, GateStatus, Justification, Tier};
 pub use redacted::Redacted;
+pub use redaction::Redactor;
 pub use report::{
     Notice, NoticeLevel, REPORT_SCHEMA_VERSION, Report, ScanStats, Tool, Verdict, VerdictStatus,
 };

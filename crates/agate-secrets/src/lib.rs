@@ -5,7 +5,9 @@
 //! checksum, Luhn for card numbers, placeholder filtering) and allowlists. Teams can bring
 //! their gitleaks TOML configuration ([`gitleaks::load`]). A secret is held in
 //! [`agate_model::Redacted`] from the moment it is matched, so findings carry only its
-//! redacted form: a short prefix, the length and a hash.
+//! redacted form: a short prefix, the length and a hash. The same engine redacts any text
+//! agate shows ([`SecretScanner::redact`]), and tools' output and command lines, where
+//! secrets also hide behind option names ([`SecretScanner::redact_tool_output`]).
 //!
 //! ```
 //! use agate_secrets::{Allowlist, SecretScanner, bundled_rules};
@@ -20,10 +22,12 @@
 
 mod checks;
 pub mod gitleaks;
+mod redact;
 mod rule;
 mod scanner;
 
 pub use checks::{Check, base62_checksum, is_placeholder, luhn};
+pub use redact::{KnownSecrets, is_secret_name};
 pub use rule::{Allowlist, AllowlistFile, Examples, RuleError, RuleFile, SecretRule};
 pub use scanner::{SECRETS_ANALYZER, SecretMatch, SecretScanner, SecretsScan};
 

@@ -116,7 +116,14 @@ impl SecretScanner {
     /// Finds the secrets in `bytes` (the contents of `path`), more specific rules winning
     /// over generic ones on the same text, in order of position.
     pub fn matches(&self, path: &str, bytes: &[u8]) -> Vec<SecretMatch> {
-        if self.allowlist.allows_path(path) {
+        self.find(Some(path), bytes, MAX_FINDINGS_PER_FILE)
+    }
+
+    /// Finds the secrets in `bytes`, at most `limit` (plus one) per rule. Without a `path`
+    /// (text that is not a file: an excerpt, a tool's output), path allowlists do not
+    /// apply and rules limited to some paths do not run.
+    pub(crate) fn find(&self, path: Option<&str>, bytes: &[u8], limit: usize) -> Vec<SecretMatch> {
+        if path.is_some_and(|path| self.allowlist.allows_path(path)) {
             return Vec::new();
         }
         let mut candidates = vec![false; self.rules.len()];
@@ -130,13 +137,17 @@ impl SecretScanner {
         }
         let mut found: Vec<SecretMatch> = Vec::new();
         for (index, rule) in self.rules.iter().enumerate() {
-            if !candidates[index]
-                || rule.allowlist.allows_path(path)
-                || rule
-                    .only_paths
-                    .as_ref()
-                    .is_some_and(|only| !only.is_match(path))
-            {
+            let outside = match path {
+                Some(path) => {
+                    rule.allowlist.allows_path(path)
+                        || rule
+                            .only_paths
+                            .as_ref()
+                            .is_some_and(|only| !only.is_match(path))
+                }
+                None => rule.only_paths.is_some(),
+            };
+            if !candidates[index] || outside {
                 continue;
             }
             for captures in rule.regex.captures_iter(bytes) {
@@ -177,7 +188,7 @@ impl SecretScanner {
                     secret: Redacted::new(text),
                     verdict,
                 });
-                if found.len() > MAX_FINDINGS_PER_FILE {
+                if found.len() > limit {
                     break;
                 }
             }

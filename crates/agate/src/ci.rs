@@ -89,6 +89,16 @@ pub(crate) fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.is_empty())
 }
 
+/// The values of the environment variables whose names mark them as secrets
+/// ([`agate_secrets::is_secret_name`]: `GITHUB_TOKEN`, `DB_PASSWORD`, …). External checks
+/// inherit them, and reports hide them wherever they appear.
+pub(crate) fn secret_values() -> Vec<String> {
+    std::env::vars_os()
+        .filter(|(name, _)| agate_secrets::is_secret_name(&name.to_string_lossy()))
+        .filter_map(|(_, value)| value.into_string().ok())
+        .collect()
+}
+
 /// The URL of the checked-out commit's files, to link findings from Markdown reports:
 /// GitHub (`GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`, `GITHUB_SHA`) or GitLab
 /// (`CI_PROJECT_URL`, `CI_COMMIT_SHA`).

@@ -21,12 +21,14 @@ pub(crate) struct ExternalRun {
 }
 
 /// Runs every external check of the gates `environment` runs, all at once, and reports
-/// progress on standard error; their output is redacted with `secrets`.
+/// progress on standard error; their command, output and error are redacted with
+/// `redactor`, and the values of their own secret-named `env:` variables, before anything
+/// shows them.
 pub(crate) fn run_checks(
     root: &Path,
     policy: &Policy,
     environment: Option<&str>,
-    secrets: Option<&agate_secrets::SecretScanner>,
+    redactor: &agate_secrets::KnownSecrets<'_>,
 ) -> ExternalRun {
     let Some(environment) = policy.environment(environment) else {
         // An unknown environment is reported when the policy is applied.
@@ -58,23 +60,20 @@ pub(crate) fn run_checks(
             .collect::<Vec<_>>()
             .join(", ")
     ));
-    // Tools print what they find; agate's reports never show a secret in full.
-    // The secrets analyzer's engine when it ran, else one built for this.
-    let built = secrets
-        .is_none()
-        .then(|| crate::commands::secrets::scanner(root, policy).ok())
-        .flatten()
-        .map(|(scanner, _)| scanner);
-    let secrets = secrets.or(built.as_ref());
     let outcomes: Vec<CheckOutcome> = std::thread::scope(|scope| {
         let workers: Vec<_> = specs
             .iter()
             .map(|spec| {
                 scope.spawn(move || {
                     let mut outcome = agate_external::run(spec, &options);
-                    if let Some(secrets) = secrets {
-                        redact_output(secrets, &mut outcome.run);
-                    }
+                    // Tools print what they find, and their commands may carry
+                    // credentials: the progress line and every report show them redacted.
+                    let given = spec
+                        .env
+                        .iter()
+                        .filter(|(name, _)| agate_secrets::is_secret_name(name))
+                        .map(|(_, value)| value.clone());
+                    outcome.run.redact(&redactor.clone().with(given));
                     output::note(&progress_line(&outcome.run));
                     outcome
                 })
@@ -104,28 +103,6 @@ pub(crate) fn run_checks(
         run.runs.push(outcome.run);
     }
     run
-}
-
-/// Replaces each secret in a check's command, output and error with its redacted form.
-fn redact_output(secrets: &agate_secrets::SecretScanner, run: &mut CheckRun) {
-    let redact = |text: &mut String| {
-        let found = secrets.matches("check-output.txt", text.as_bytes());
-        // From the end, so earlier ranges stay valid.
-        for secret in found.iter().rev() {
-            if text.is_char_boundary(secret.range.start) && text.is_char_boundary(secret.range.end)
-            {
-                text.replace_range(secret.range.clone(), &secret.secret.to_string());
-            }
-        }
-    };
-    redact(&mut run.stdout);
-    redact(&mut run.stderr);
-    if let Some(error) = &mut run.error {
-        redact(error);
-    }
-    for argument in &mut run.command {
-        redact(argument);
-    }
 }
 
 /// One line per finished check: `agate: semgrep: 3 findings in 4.2 s`.

@@ -68,7 +68,7 @@ pub(crate) fn write_all(
 /// 200 MiB; a bound keeps `/dev/zero` or a runaway file from exhausting memory.
 const MAX_REPORT_BYTES: u64 = 256 * 1024 * 1024;
 
-/// `agate report convert`: reads a JSON report and renders it as `to`.
+/// `agate report convert`: reads a JSON report and renders it as `to`, redacted.
 pub(crate) fn convert(
     path: &Path,
     to: FormatArg,
@@ -93,7 +93,7 @@ pub(crate) fn convert(
             path.display()
         )));
     }
-    let report: Report = serde_json::from_str(&text).map_err(|error| {
+    let mut report: Report = serde_json::from_str(&text).map_err(|error| {
         Failure::usage(format!(
             "{}:{}:{}: not an agate report: {error}",
             path.display(),
@@ -101,6 +101,13 @@ pub(crate) fn convert(
             error.column()
         ))
     })?;
+    // A report written elsewhere, or by an older agate, is shown redacted as well.
+    let secrets = agate_secrets::SecretScanner::new(
+        agate_secrets::bundled_rules().context("the bundled secret rules are broken")?,
+        agate_secrets::Allowlist::default(),
+    )
+    .context("the bundled secret rules are broken")?;
+    report.redact(&secrets);
     let modified = fs_err::metadata(path)
         .and_then(|metadata| metadata.modified())
         .context("cannot read the report's time")?;

@@ -80,11 +80,14 @@ pub(crate) fn evaluate(
     )?;
     let selection = crate::commands::secrets::Selection::new(args)?;
     let (rules, known) = rules_for(args, &policy, selection.rules)?;
-    let Analysis {
-        mut found,
-        scanner,
-        secrets,
-    } = analyze(args, &policy, &selection, rules, &root)?;
+    // Built even when the secrets analyzer does not run: it redacts every report.
+    let secrets = crate::commands::secrets::scanner(&root, &policy)?;
+    let Analysis { mut found, scanner } =
+        analyze(args, &policy, &selection, rules, &secrets, &root)?;
+    let (secrets, _) = secrets;
+    // The secrets in agate's environment, which checks inherit, are hidden wherever they
+    // appear, as is whatever the rules find.
+    let redactor = agate_secrets::KnownSecrets::new(&secrets, crate::ci::secret_values());
 
     let mut notices = found.notices;
     let (environment, gating) = (purpose.environment(), purpose.gating());
@@ -97,7 +100,7 @@ pub(crate) fn evaluate(
         });
     }
 
-    let (external, coverage) = gate_inputs(&root, &policy, purpose, &selection, secrets.as_ref());
+    let (external, coverage) = gate_inputs(&root, &policy, purpose, &selection, &redactor);
     notices.extend(external.notices);
     found.findings.extend(external.findings);
     let mut failed_checks = external.failed;
@@ -150,8 +153,8 @@ pub(crate) fn evaluate(
         failed_checks: &failed_checks,
     };
     let (findings, verdict) = decide(&root, &policy, &context, findings, &notices)?;
-    let descriptors = descriptors(&scanner, secrets.as_ref(), external.rules, &findings);
-    let report = Report {
+    let descriptors = descriptors(&scanner, &secrets, external.rules, &findings);
+    let mut report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
         tool: Tool {
             name: "agate".to_owned(),
@@ -165,6 +168,8 @@ pub(crate) fn evaluate(
         coverage: coverage_results,
         verdict: gating.then_some(verdict),
     };
+    // One place for every format: no excerpt, message or tool output shows a secret.
+    report.redact(&redactor);
     Ok(Evaluated {
         report,
         notify: policy.notify_on_block().to_vec(),
@@ -197,14 +202,14 @@ fn check_paths(args: &ScanArgs, root: &Path) -> anyhow::Result<()> {
 }
 
 /// The external checks' results and the coverage reports of the environment's gates (only
-/// `agate gate` runs them, unless `--only` leaves them out); `secrets` is the secrets analyzer's engine, when it
-/// ran, to redact the checks' output with.
+/// `agate gate` runs them, unless `--only` leaves them out); `redactor` redacts the checks'
+/// commands and output before they are shown.
 fn gate_inputs(
     root: &Path,
     policy: &Policy,
     purpose: Purpose<'_>,
     selection: &crate::commands::secrets::Selection,
-    secrets: Option<&agate_secrets::SecretScanner>,
+    redactor: &agate_secrets::KnownSecrets<'_>,
 ) -> (
     crate::commands::external::ExternalRun,
     crate::commands::coverage::Loaded,
@@ -215,25 +220,26 @@ fn gate_inputs(
     let environment = purpose.environment();
     // The checks run first: the tests they run write the coverage reports.
     let started = std::time::SystemTime::now();
-    let external = crate::commands::external::run_checks(root, policy, environment, secrets);
+    let external = crate::commands::external::run_checks(root, policy, environment, redactor);
     let coverage = crate::commands::coverage::load(root, policy, environment, started);
     (external, coverage)
 }
 
-/// What the analyzers found, with the engines (for their rule descriptors).
+/// What the analyzers found, with the structural engine (for its rule descriptors).
 struct Analysis {
     found: agate_rules::ScanOutput,
     scanner: Scanner,
-    secrets: Option<agate_secrets::SecretScanner>,
 }
 
-/// Runs the analyzers `--only` selects — structural rules, secrets — and merges what they
-/// found: one finding per leak, notices once each, files counted once.
+/// Runs the analyzers `--only` selects — structural rules, secrets (with `secrets`, the
+/// engine and the notices of its configuration) — and merges what they found: one finding
+/// per leak, notices once each, files counted once.
 fn analyze(
     args: &ScanArgs,
     policy: &Policy,
     selection: &crate::commands::secrets::Selection,
     rules: agate_rules::RuleSet,
+    secrets: &(agate_secrets::SecretScanner, Vec<Notice>),
     root: &Path,
 ) -> anyhow::Result<Analysis> {
     let paths: Vec<PathBuf> = args.paths.iter().map(|path| root.join(path)).collect();
@@ -265,13 +271,13 @@ fn analyze(
             .notices
             .extend(walked.errors.iter().cloned().map(Notice::from));
     }
-    let secrets = if selection.secrets {
-        let (secrets, secret_notices) = crate::commands::secrets::scanner(root, policy)?;
+    if selection.secrets {
+        let (secrets, secret_notices) = secrets;
         let leaks = match &walked {
             Some(walked) => secrets.scan_files(&walked.files),
-            None => crate::commands::secrets::scan_git(args, &secrets, root)?,
+            None => crate::commands::secrets::scan_git(args, secrets, root)?,
         };
-        found.notices.extend(secret_notices);
+        found.notices.extend(secret_notices.iter().cloned());
         found.notices.extend(leaks.notices);
         found.findings.extend(leaks.findings);
         for (path, text) in leaks.annotated {
@@ -283,10 +289,7 @@ fn analyze(
         found.stats.files = found.stats.files.max(leaks.stats.files);
         found.stats.bytes = found.stats.bytes.max(leaks.stats.bytes);
         found.stats.rules += secrets.rules().len() as u64;
-        Some(secrets)
-    } else {
-        None
-    };
+    }
     if let (true, Some(walked)) = (selection.deps, &walked) {
         let vulnerabilities = selection
             .keep
@@ -320,11 +323,7 @@ fn analyze(
     found
         .notices
         .retain(|notice| seen_notices.insert((notice.path.clone(), notice.message.clone())));
-    Ok(Analysis {
-        found,
-        scanner,
-        secrets,
-    })
+    Ok(Analysis { found, scanner })
 }
 
 /// The bundled rules (unless disabled), the policy's rule folders and `--rules`, with the
@@ -467,7 +466,7 @@ fn gate_policy_denials(
 /// dependency analyzer's and external checks' — for the report, by id.
 fn descriptors(
     scanner: &Scanner,
-    secrets: Option<&agate_secrets::SecretScanner>,
+    secrets: &agate_secrets::SecretScanner,
     external: Vec<agate_model::RuleDescriptor>,
     findings: &[agate_model::Finding],
 ) -> Vec<agate_model::RuleDescriptor> {
@@ -481,9 +480,7 @@ fn descriptors(
         .filter(|rule| referenced.contains(rule.id()))
         .map(agate_rules::Rule::descriptor)
         .collect();
-    if let Some(secrets) = secrets {
-        descriptors.extend(secrets.descriptors(findings));
-    }
+    descriptors.extend(secrets.descriptors(findings));
     descriptors.extend(
         agate_deps::rules()
             .into_iter()

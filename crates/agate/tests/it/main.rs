@@ -11,6 +11,7 @@ mod inputs;
 mod notify;
 mod policy;
 mod provenance;
+mod redaction;
 mod rules;
 mod scan;
 mod scenario;

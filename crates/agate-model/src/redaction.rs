@@ -1,0 +1,276 @@
+//! Hiding secrets in a whole report: [`Report::redact`] passes every text a format renders
+//! through a [`Redactor`], so no renderer has to remember to.
+//!
+//! Which fields are text lives here, beside the types, so a new field is redacted where it
+//! is declared. Identifiers and evidence are left alone on purpose: rule ids, fingerprints,
+//! commit ids and file paths (a path is redacted only when it is a URL, which may carry a
+//! token in its query). Fingerprints are computed before redaction and never change with it,
+//! so baselines keep matching.
+
+use std::borrow::Cow;
+
+use crate::{CheckRun, Finding, Report};
+
+/// Hides the secrets in text; implemented by the secrets analyzer's scanner.
+pub trait Redactor {
+    /// Returns `text` with every secret replaced by its redacted form; borrowed when there
+    /// is nothing to hide. Applying it twice changes nothing more.
+    fn redact<'t>(&self, text: &'t str) -> Cow<'t, str>;
+
+    /// Returns a tool's output (or an error message quoting it) redacted, where secrets
+    /// also hide behind option and variable names (`--password=…`, `TOKEN=…`). The default
+    /// is [`Redactor::redact`].
+    fn redact_tool_output<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        self.redact(text)
+    }
+
+    /// Returns a command line redacted, argument by argument; the default redacts each
+    /// argument as tool output.
+    fn redact_command(&self, argv: &[String]) -> Vec<String> {
+        argv.iter()
+            .map(|argument| self.redact_tool_output(argument).into_owned())
+            .collect()
+    }
+}
+
+/// How a text is redacted.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// [`Redactor::redact`].
+    Text,
+    /// [`Redactor::redact_tool_output`].
+    ToolOutput,
+}
+
+/// Replaces `text` by its redacted form when that differs.
+fn apply(text: &mut String, redactor: &impl Redactor, kind: Kind) {
+    let redacted = match kind {
+        Kind::Text => redactor.redact(text),
+        Kind::ToolOutput => redactor.redact_tool_output(text),
+    };
+    let changed = match redacted {
+        Cow::Owned(redacted) => Some(redacted),
+        Cow::Borrowed(_) => None,
+    };
+    if let Some(redacted) = changed {
+        *text = redacted;
+    }
+}
+
+impl Report {
+    /// Passes every text a format renders through `redactor`: each finding's message,
+    /// snippet, justification and AI evidence (and its location when that is a URL), each
+    /// rule descriptor's summary and help, each notice, each gate's reasons, and each
+    /// external check's command, error and output (as tool output).
+    pub fn redact(&mut self, redactor: &impl Redactor) {
+        let Report {
+            schema_version: _,
+            tool: _,
+            findings,
+            rules,
+            notices,
+            stats: _,
+            checks,
+            coverage: _,
+            verdict,
+        } = self;
+        for finding in findings {
+            redact_finding(finding, redactor);
+        }
+        for rule in rules {
+            apply(&mut rule.summary, redactor, Kind::Text);
+            apply(&mut rule.help, redactor, Kind::Text);
+        }
+        for notice in notices {
+            apply(&mut notice.message, redactor, Kind::Text);
+        }
+        for check in checks {
+            check.redact(redactor);
+        }
+        for gate in verdict.iter_mut().flat_map(|verdict| &mut verdict.gates) {
+            for reason in &mut gate.reasons {
+                apply(reason, redactor, Kind::ToolOutput);
+            }
+        }
+    }
+}
+
+impl CheckRun {
+    /// Passes the command, the error and the captured output through `redactor`, as tool
+    /// output: what a report and the progress line on standard error show of a check.
+    pub fn redact(&mut self, redactor: &impl Redactor) {
+        self.command = redactor.redact_command(&self.command);
+        for text in [&mut self.stdout, &mut self.stderr]
+            .into_iter()
+            .chain(self.error.as_mut())
+        {
+            apply(text, redactor, Kind::ToolOutput);
+        }
+    }
+}
+
+fn redact_finding(finding: &mut Finding, redactor: &impl Redactor) {
+    apply(&mut finding.message, redactor, Kind::Text);
+    apply(&mut finding.snippet, redactor, Kind::Text);
+    if finding.location.is_url() {
+        apply(&mut finding.location.path, redactor, Kind::Text);
+    }
+    if let Some(justification) = &mut finding.justification {
+        apply(&mut justification.reason, redactor, Kind::Text);
+    }
+    if let Some(evidence) = &mut finding.ai_evidence {
+        apply(&mut evidence.source, redactor, Kind::Text);
+        for text in [&mut evidence.tool, &mut evidence.model]
+            .into_iter()
+            .flatten()
+        {
+            apply(text, redactor, Kind::Text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        AiEvidence, CheckStatus, Confidence, FindingStatus, Fingerprint, FingerprintInput,
+        GateCounts, GateMode, GateResult, GateStatus, Justification, Location, Notice, NoticeLevel,
+        Position, RuleDescriptor, ScanStats, Tool, ToolFormat, Verdict, VerdictStatus,
+    };
+
+    /// Hides the word `SECRET`, and in tool output also `HIDDEN`.
+    struct Words;
+
+    impl Redactor for Words {
+        fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
+            if text.contains("SECRET") {
+                Cow::Owned(text.replace("SECRET", "S…"))
+            } else {
+                Cow::Borrowed(text)
+            }
+        }
+
+        fn redact_tool_output<'t>(&self, text: &'t str) -> Cow<'t, str> {
+            match self.redact(text) {
+                redacted if redacted.contains("HIDDEN") => {
+                    Cow::Owned(redacted.replace("HIDDEN", "H…"))
+                }
+                redacted => redacted,
+            }
+        }
+    }
+
+    fn report() -> Report {
+        let fingerprint = Fingerprint::compute(&FingerprintInput {
+            rule_id: "py.os-system-injection",
+            path: "app.py",
+            code: "os.system(SECRET)",
+            scope: "",
+            occurrence: 0,
+        });
+        let at = Position { line: 1, column: 1 };
+        let finding = |path: &str| Finding {
+            rule_id: "py.os-system-injection".to_owned(),
+            analyzer: "sast".to_owned(),
+            severity: crate::Severity::High,
+            confidence: Confidence::High,
+            message: "shell command built from SECRET".to_owned(),
+            location: Location {
+                path: path.to_owned(),
+                start: at,
+                end: at,
+            },
+            snippet: "os.system(\"curl -H token SECRET\" + x)".to_owned(),
+            cwe: vec!["CWE-78".to_owned()],
+            owasp: Vec::new(),
+            ai_pattern: false,
+            fingerprint: fingerprint.clone(),
+            gate: Some("security".to_owned()),
+            tier: None,
+            ai_evidence: Some(AiEvidence {
+                source: "trailer SECRET".to_owned(),
+                tool: Some("SECRET".to_owned()),
+                model: Some("SECRET".to_owned()),
+                commit: Some("0123456789abcdef0123456789abcdef01234567".to_owned()),
+            }),
+            commit: Some("0123456789abcdef0123456789abcdef01234567".to_owned()),
+            status: FindingStatus::Suppressed,
+            justification: Some(Justification {
+                source: "inline".to_owned(),
+                reason: "was SECRET".to_owned(),
+                until: None,
+            }),
+            blocking: false,
+            sources: Vec::new(),
+        };
+        Report {
+            schema_version: crate::REPORT_SCHEMA_VERSION,
+            tool: Tool {
+                name: "agate".to_owned(),
+                version: "0".to_owned(),
+            },
+            findings: vec![finding("app.py"), finding("https://app.test/?key=SECRET")],
+            rules: vec![RuleDescriptor {
+                id: "acme/weak-token".to_owned(),
+                language: "any".to_owned(),
+                summary: "a SECRET summary".to_owned(),
+                help: "a SECRET help".to_owned(),
+                severity: crate::Severity::High,
+                confidence: Confidence::High,
+                cwe: Vec::new(),
+                owasp: Vec::new(),
+                ai_pattern: false,
+            }],
+            notices: vec![Notice {
+                level: NoticeLevel::Warning,
+                path: None,
+                message: "tool said SECRET".to_owned(),
+            }],
+            stats: ScanStats::default(),
+            checks: vec![CheckRun {
+                name: "acme".to_owned(),
+                gate: "security".to_owned(),
+                format: ToolFormat::Sarif,
+                command: vec!["acme".to_owned(), "--token=HIDDEN".to_owned()],
+                status: CheckStatus::Error,
+                exit_code: Some(2),
+                duration_ms: 1,
+                findings: 0,
+                error: Some("failed: HIDDEN SECRET".to_owned()),
+                stdout: "HIDDEN".to_owned(),
+                stderr: "SECRET".to_owned(),
+            }],
+            coverage: Vec::new(),
+            verdict: Some(Verdict {
+                status: VerdictStatus::Error,
+                environment: "default".to_owned(),
+                gates: vec![GateResult {
+                    name: "security".to_owned(),
+                    mode: GateMode::Block,
+                    status: GateStatus::Error,
+                    counts: GateCounts::default(),
+                    reasons: vec!["check `acme` failed: HIDDEN SECRET".to_owned()],
+                }],
+            }),
+        }
+    }
+
+    #[test]
+    fn issue_7_every_rendered_text_of_a_report_is_redacted() {
+        let mut report = report();
+        let fingerprint = report.findings[0].fingerprint.clone();
+        report.redact(&Words);
+        let json = serde_json::to_string(&report).unwrap_or_default();
+        assert!(!json.contains("SECRET"), "{json}");
+        assert!(!json.contains("HIDDEN"), "{json}");
+        // Identifiers and evidence stay: the fingerprint, commit ids, paths and rule ids.
+        assert_eq!(report.findings[0].fingerprint, fingerprint);
+        assert!(json.contains("0123456789abcdef0123456789abcdef01234567"));
+        assert_eq!(report.findings[0].location.path, "app.py");
+        assert_eq!(report.checks[0].command, ["acme", "--token=H…"]);
+        assert_eq!(
+            report.findings[0].snippet,
+            "os.system(\"curl -H token S…\" + x)"
+        );
+    }
+}
