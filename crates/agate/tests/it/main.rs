@@ -5,6 +5,7 @@ mod ci;
 mod corpus;
 mod coverage;
 mod deps;
+mod evasion;
 mod external;
 mod gate;
 mod notify;
