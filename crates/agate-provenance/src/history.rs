@@ -29,7 +29,7 @@ pub enum HistoryError {
     Git(String),
 }
 
-fn git_error(error: impl std::fmt::Display) -> HistoryError {
+pub(crate) fn git_error(error: impl std::fmt::Display) -> HistoryError {
     HistoryError::Git(error.to_string())
 }
 
@@ -94,6 +94,11 @@ impl Change {
     /// The merge base of the base revision and `HEAD` (hex).
     pub fn merge_base(&self) -> String {
         self.merge_base.to_string()
+    }
+
+    /// The merge base's id.
+    pub(crate) fn merge_base_id(&self) -> ObjectId {
+        self.merge_base
     }
 
     /// How many commits the change has.

@@ -9,14 +9,16 @@ use std::path::Path;
 
 use crate::args::ColorArg;
 
-/// Prints an error the way every agate error looks: `error: …` on standard error.
+/// Prints an error the way every agate error looks: `error: …` on standard error. Control
+/// characters and escape sequences (a file name may carry them) are spelled out.
 pub(crate) fn error(message: &str) {
-    eprintln!("error: {message}");
+    eprintln!("error: {}", agate_report::escape_lines(message));
 }
 
-/// Prints a line for the person watching the console, on standard error.
+/// Prints a line for the person watching the console, on standard error, with control
+/// characters and escape sequences spelled out.
 pub(crate) fn note(message: &str) {
-    eprintln!("{message}");
+    eprintln!("{}", agate_report::escape_lines(message));
 }
 
 /// Returns true when `error` is a closed pipe (`agate scan | head`), which is not a failure.
