@@ -2,10 +2,71 @@
 //! output, and its whole process group killed when it overruns or leaves children behind.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+
+/// What an interrupted run must clean up: the process groups of the checks running now and
+/// their scratch folders. A check runs in its own process group, so a Ctrl-C at the
+/// terminal does not reach it; [`interrupt`] kills it.
+struct Running {
+    groups: Vec<u32>,
+    scratch: Vec<PathBuf>,
+    /// Set by [`interrupt`]: no check starts after it.
+    stopping: bool,
+}
+
+static RUNNING: Mutex<Running> = Mutex::new(Running {
+    groups: Vec::new(),
+    scratch: Vec::new(),
+    stopping: false,
+});
+
+fn running() -> MutexGuard<'static, Running> {
+    RUNNING.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Kills the process group of every check still running and removes their scratch
+/// folders (where `{out}` reports are written); no check starts afterwards. For a signal
+/// handler, just before the process exits (destructors will not run then).
+pub fn interrupt() {
+    let mut running = running();
+    running.stopping = true;
+    for group in running.groups.drain(..) {
+        kill_group_id(group);
+    }
+    for folder in running.scratch.drain(..) {
+        let _ = std::fs::remove_dir_all(folder);
+    }
+}
+
+/// A check's temporary folder (`agate-check-*` in the system's temporary folder), removed
+/// when dropped or, when the run is interrupted, by [`interrupt`].
+pub(crate) struct Scratch(tempfile::TempDir);
+
+impl Scratch {
+    pub(crate) fn new() -> std::io::Result<Scratch> {
+        let mut running = running();
+        if running.stopping {
+            return Err(std::io::Error::other("agate is stopping"));
+        }
+        let folder = tempfile::Builder::new().prefix("agate-check-").tempdir()?;
+        running.scratch.push(folder.path().to_path_buf());
+        Ok(Scratch(folder))
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        running().scratch.retain(|folder| folder != self.0.path());
+    }
+}
 
 /// How much of each stream is kept for the report.
 pub(crate) const TAIL_BYTES: usize = 8 * 1024;
@@ -80,7 +141,17 @@ pub(crate) fn execute(
         // Its own process group, so a timeout kills the tool's children too.
         command.process_group(0);
     }
-    let mut child = command.spawn()?;
+    // Started and registered under the lock, so an interrupt either kills it or comes
+    // first and stops it from starting.
+    let mut child = {
+        let mut running = running();
+        if running.stopping {
+            return Err(std::io::Error::other("agate is stopping"));
+        }
+        let child = command.spawn()?;
+        running.groups.push(child.id());
+        child
+    };
     let stdout = child.stdout.take().map(|stream| {
         let limit = if keep_stdout {
             MAX_REPORT_BYTES
@@ -93,9 +164,11 @@ pub(crate) fn execute(
         .stderr
         .take()
         .map(|stream| capture(stream, TAIL_BYTES, false));
-    let exit = wait(&mut child, timeout)?;
+    let exit = wait(&mut child, timeout);
     // Whatever the tool left running would hold the pipes open; it goes with the tool.
     kill_group(&mut child);
+    running().groups.retain(|&group| group != child.id());
+    let exit = exit?;
     let join = |reader: Option<JoinHandle<Captured>>| {
         reader
             .and_then(|reader| reader.join().ok())
@@ -180,16 +253,27 @@ fn exit_of(status: std::process::ExitStatus) -> Exit {
 /// Kills the child's process group (the child itself elsewhere).
 fn kill_group(child: &mut Child) {
     #[cfg(unix)]
+    kill_group_id(child.id());
+    #[cfg(not(unix))]
+    {
+        let _ = child.kill();
+    }
+}
+
+/// Kills the process group `group` (a check's: its leader's process id).
+fn kill_group_id(group: u32) {
+    #[cfg(unix)]
     {
         use nix::sys::signal::{Signal, killpg};
         use nix::unistd::Pid;
-        if let Ok(id) = i32::try_from(child.id()) {
+        if let Ok(id) = i32::try_from(group) {
             let _ = killpg(Pid::from_raw(id), Signal::SIGKILL);
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = child.kill();
+        // Without process groups the child is killed through its handle when its wait ends.
+        let _ = group;
     }
 }
 

@@ -84,9 +84,7 @@ fn attempt(
             workdir.display()
         ));
     }
-    let scratch = tempfile::Builder::new()
-        .prefix("agate-check-")
-        .tempdir()
+    let scratch = crate::process::Scratch::new()
         .map_err(|error| format!("cannot create a temporary folder for the report: {error}"))?;
     let out = scratch.path().join(format!(
         "{}.{}",

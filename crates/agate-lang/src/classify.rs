@@ -3,25 +3,79 @@ use crate::Language;
 /// What a file's bytes turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceKind {
-    /// Source code worth parsing.
+    /// Source code worth parsing (stray NUL or control bytes included).
     Text,
-    /// Binary data (a NUL byte near the start).
+    /// Binary data: a known binary signature, or mostly control bytes (see [`is_binary`]).
     Binary,
-    /// Minified or bundled JavaScript: one enormous line, nobody's source.
+    /// Minified or bundled JavaScript: one enormous line, usually nobody's source. Callers
+    /// still scan such a file when it is part of the change under review.
     Minified,
 }
+
+/// The notice of a source file (by its extension) whose content looks binary: a file no
+/// analyzer read, so one of the change fails its gate closed.
+pub const BINARY_SOURCE: &str = "not scanned: binary content in a source file (a known binary signature, or mostly control bytes)";
 
 /// How many leading bytes are inspected; enough to see a few normal lines.
 const SNIFF_LEN: usize = 64 * 1024;
 
+/// Signatures of binary formats, matched at the start of a file. Each starts with a byte
+/// that cannot begin a valid Python, JavaScript, TypeScript or Java file (a control byte,
+/// a byte that is not UTF-8 on its own, or `%`), so no program that runs can wear one to be
+/// skipped. Signatures that are valid source (`GIF89a`, `MZ`, `RIFF`, `BZh`) are left to
+/// the control-byte share: a GIF/JavaScript polyglot is scanned.
+const SIGNATURES: &[&[u8]] = &[
+    b"\x7fELF",                          // ELF executables and libraries
+    b"\x89PNG\r\n\x1a\n",                // PNG
+    b"\xff\xd8\xff",                     // JPEG
+    b"PK\x03\x04",                       // ZIP, JAR, wheels, Office documents
+    b"PK\x05\x06",                       // empty ZIP
+    b"PK\x07\x08",                       // spanned ZIP
+    b"%PDF-",                            // PDF
+    b"\x1f\x8b",                         // gzip
+    b"\xfd7zXZ\x00",                     // xz
+    b"7z\xbc\xaf\x27\x1c",               // 7-Zip
+    b"\x28\xb5\x2f\xfd",                 // zstd
+    b"\xca\xfe\xba\xbe",                 // Java class files, Mach-O universal binaries
+    b"\xfe\xed\xfa\xce",                 // Mach-O 32-bit
+    b"\xfe\xed\xfa\xcf",                 // Mach-O 64-bit
+    b"\xce\xfa\xed\xfe",                 // Mach-O 32-bit, little-endian
+    b"\xcf\xfa\xed\xfe",                 // Mach-O 64-bit, little-endian
+    b"\x00asm",                          // WebAssembly
+    b"SQLite format 3\x00",              // SQLite databases
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", // old Office documents
+];
+
+/// A head whose share of control bytes is above one in this many is binary.
+const CONTROL_SHARE: usize = 10;
+
+/// Decides whether bytes are binary data rather than text: a known binary signature at the
+/// start (ELF, PNG, JPEG, ZIP, PDF, gzip, xz, zstd, class files, Mach-O, WebAssembly,
+/// SQLite), or more than 10% control bytes (other than tab, line breaks, form feed and
+/// escape) in the first 64 KiB. A stray NUL does not make a file binary: `"\0"` in a
+/// JavaScript string still runs under Node, so such a file must be scanned.
+pub fn is_binary(bytes: &[u8]) -> bool {
+    if SIGNATURES
+        .iter()
+        .any(|signature| bytes.starts_with(signature))
+    {
+        return true;
+    }
+    let head = &bytes[..bytes.len().min(SNIFF_LEN)];
+    let control = head
+        .iter()
+        .filter(|&&byte| matches!(byte, 0x00..=0x08 | 0x0e..=0x1a | 0x1c..=0x1f | 0x7f))
+        .count();
+    control * CONTROL_SHARE > head.len()
+}
+
 /// Decides whether a file should be parsed, from its name and leading bytes.
 ///
-/// Binary: a NUL byte in the first 64 KiB (git's own heuristic). Minified: a `.min.js`-style
-/// name, or a JavaScript-family file whose first 64 KiB has lines averaging over 300 bytes
-/// with one over 2,000. Long lines in Python or Java are left alone: they are rare and real.
+/// Binary: see [`is_binary`]. Minified: a `.min.js`-style name, or a JavaScript-family file
+/// whose first 64 KiB has lines averaging over 300 bytes with one over 2,000. Long lines in
+/// Python or Java are left alone: they are rare and real.
 pub fn classify_source(name: &str, language: Language, bytes: &[u8]) -> SourceKind {
-    let head = &bytes[..bytes.len().min(SNIFF_LEN)];
-    if head.contains(&0) {
+    if is_binary(bytes) {
         return SourceKind::Binary;
     }
     let is_javascript = matches!(
@@ -34,6 +88,7 @@ pub fn classify_source(name: &str, language: Language, bytes: &[u8]) -> SourceKi
     if name.contains(".min.") || name.contains("-min.") || name.ends_with(".bundle.js") {
         return SourceKind::Minified;
     }
+    let head = &bytes[..bytes.len().min(SNIFF_LEN)];
     let lines = head.split(|&byte| byte == b'\n');
     let (mut count, mut longest) = (0usize, 0usize);
     for line in lines {
@@ -52,11 +107,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nul_bytes_mean_binary() {
+    fn mostly_control_bytes_or_a_signature_mean_binary() {
         assert_eq!(
             classify_source("a.py", Language::Python, b"x = 1\0\0"),
             SourceKind::Binary
         );
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend_from_slice(&b"text-like chunk ".repeat(100));
+        assert!(is_binary(&png));
+        assert!(is_binary(b"\x7fELF\x02\x01\x01"));
+        assert!(is_binary(b"PK\x03\x04"));
+        assert!(is_binary(&[0u8; 64]));
+        // UTF-16 text is half NUL bytes: not something the parsers read.
+        let utf16: Vec<u8> = "let a = 1;"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert!(is_binary(&utf16));
+    }
+
+    #[test]
+    fn issue_7_one_nul_byte_does_not_hide_a_file() {
+        let source = b"const cp = require('child_process');\nconst sep = \"\0\";\ncp.exec(\"ls \" + req.query.x);\n";
+        assert_eq!(
+            classify_source("server.js", Language::JavaScript, source),
+            SourceKind::Text
+        );
+        // Polyglots whose signature is valid source stay text.
+        assert!(!is_binary(b"GIF89a/*\0*/=1;\neval(req.query.x);\n"));
+        assert!(!is_binary(b"MZ = 1\n"));
+        // Escape sequences in text (a terminal colour) are text.
+        assert!(!is_binary(b"print('\x1b[31mred\x1b[0m')\n"));
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! Java) into ast-grep, so rules compile and match without linking ast-grep's other two dozen
 //! grammars. [`walk`] lists the files of a workspace the way a user expects: `.gitignore` and
 //! `.agateignore` honoured, vendored and generated trees skipped. [`classify_source`] decides
-//! whether bytes read from a file are worth parsing (not binary, not minified).
+//! whether bytes read from a file are worth parsing (not binary, not minified), and
+//! [`ChangeScope`] says which files belong to the change under review (those are scanned
+//! even when they look minified, and their problems fail a gate closed).
 //!
 //! This crate does not read file contents for analysis or run rules; `agate-rules` does.
 //!
@@ -21,9 +23,11 @@
 mod classify;
 pub mod imports;
 mod language;
+mod scope;
 mod walk;
 
-pub use classify::{SourceKind, classify_source};
+pub use classify::{BINARY_SOURCE, SourceKind, classify_source, is_binary};
 pub use imports::{FileImports, Imports, imports};
 pub use language::{Language, ParseLanguageError};
+pub use scope::ChangeScope;
 pub use walk::{AnyFile, SourceFile, Walk, WalkError, WalkOptions, walk, walk_all};

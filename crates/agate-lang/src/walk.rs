@@ -34,7 +34,8 @@ pub struct WalkOptions {
     pub respect_ignore_files: bool,
     /// Also descend into vendored and generated trees (`node_modules`, `.venv`, `dist`, …).
     pub include_vendored: bool,
-    /// Files larger than this many bytes are skipped with a notice.
+    /// Files larger than this many bytes are not scanned: a notice that they went unchecked
+    /// (binary files other than source files, which no analyzer reads, without one).
     pub max_file_size: u64,
     /// Walker threads; 0 picks a number from the available cores.
     pub threads: usize,
@@ -75,8 +76,8 @@ pub struct WalkError {
     pub path: Option<String>,
     /// What went wrong, lowercase.
     pub message: String,
-    /// True when files may have gone unchecked (an unreadable directory, a missing path);
-    /// false when a file was skipped on purpose (over the size limit).
+    /// True when files may have gone unchecked (an unreadable directory, a missing path, a
+    /// file over the size limit); false when nothing was missed.
     pub unchecked: bool,
 }
 
@@ -268,14 +269,22 @@ fn classify_entry<F>(
     let relative = relative_to(root, entry.path());
     let file = pick(entry.path(), relative.clone())?;
     match entry.metadata() {
-        Ok(metadata) if metadata.len() > max_file_size => Some(Err(WalkError {
-            path: Some(relative),
-            message: format!(
-                "skipped: {} bytes is over the {max_file_size}-byte limit (raise it with --max-file-size)",
-                metadata.len()
-            ),
-            unchecked: false,
-        })),
+        // Binary files are not text to scan, whatever their size; an oversized text or
+        // source file is a file nobody checked.
+        Ok(metadata) if metadata.len() > max_file_size => {
+            (Language::from_path(entry.path()).is_some() || !has_binary_head(entry.path())).then(
+                || {
+                    Err(WalkError {
+                        path: Some(relative),
+                        message: format!(
+                            "not scanned: {} bytes is over the {max_file_size}-byte limit (raise it with --max-file-size)",
+                            metadata.len()
+                        ),
+                        unchecked: true,
+                    })
+                },
+            )
+        }
         Ok(_) => Some(Ok(file)),
         Err(error) => Some(Err(WalkError {
             path: Some(relative),
@@ -283,6 +292,16 @@ fn classify_entry<F>(
             unchecked: true,
         })),
     }
+}
+
+/// Whether the file's first 8 KiB look binary (see [`crate::is_binary`]); an unreadable
+/// file does not.
+fn has_binary_head(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(8 * 1024).read_to_end(&mut head))
+        .is_ok_and(|_| crate::is_binary(&head))
 }
 
 fn error_path(error: &ignore::Error) -> Option<&Path> {
@@ -391,8 +410,13 @@ mod tests {
     }
 
     #[test]
-    fn oversized_files_are_skipped_with_a_reason() {
-        let dir = tree(&[("big.py", "x = 1\n"), ("small.py", "")]);
+    fn oversized_files_are_unchecked_errors_but_large_binaries_are_not_text() {
+        let dir = tree(&[
+            ("big.py", "x = 1\n"),
+            ("small.py", ""),
+            ("notes.txt", "a long note\n"),
+            ("logo.png", "\0\0\0\0\0\0PNG"),
+        ]);
         let options = WalkOptions {
             max_file_size: 3,
             ..WalkOptions::default()
@@ -400,8 +424,15 @@ mod tests {
         let walk = walk(dir.path(), &[dir.path().to_path_buf()], &options);
         assert_eq!(relative_paths(&walk), ["small.py"]);
         assert_eq!(walk.errors.len(), 1);
-        assert!(!walk.errors[0].unchecked);
+        assert!(walk.errors[0].unchecked);
         assert!(walk.errors[0].message.contains("--max-file-size"));
+        let all = walk_all(dir.path(), &[dir.path().to_path_buf()], &options);
+        let skipped: Vec<_> = all
+            .errors
+            .iter()
+            .filter_map(|e| e.path.as_deref())
+            .collect();
+        assert_eq!(skipped, ["big.py", "notes.txt"]);
     }
 
     #[test]

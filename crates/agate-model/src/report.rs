@@ -99,6 +99,18 @@ pub struct ScanStats {
     pub rules: u64,
     /// Wall-clock time of the scan in milliseconds.
     pub duration_ms: u64,
+    /// Minified or bundled files outside the change under review that were not scanned
+    /// (each also has a notice); files of the change are scanned whatever they look like.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub skipped_minified: u64,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_zero(count: &u64) -> bool {
+    *count == 0
 }
 
 /// The decision of `agate gate`: every gate of the environment, and the overall outcome.

@@ -44,7 +44,7 @@ pub use date::Date;
 pub use error::PolicyError;
 pub use load::{Layer, MAX_CONFIG_BYTES, load, load_with};
 pub use markers::{ai_lines, is_generated};
-pub use options::{Baselining, GateSelection, IdentityOptions, Suppressing};
+pub use options::{Baselining, GateSelection, IdentityOptions, Suppressing, Unscannable};
 pub use rego::deny_messages;
 pub use remote::RemoteOptions;
 pub use resolve::{

@@ -31,6 +31,8 @@ pub(crate) struct PolicyOptions {
     pub(crate) ignore: Option<Vec<String>>,
     /// Files whose every line counts as AI-authored (globs).
     pub(crate) ai_paths: Option<Vec<String>>,
+    /// What a file of the change that agate cannot scan does to the gate.
+    pub(crate) unscannable: Option<Spanned<Unscannable>>,
     /// Keys a child file may tighten but never loosen: `gates.security`, `tiers.ai`, `rules.ID`.
     pub(crate) locked: Option<Vec<Spanned<String>>>,
     /// Where AI authorship and new code come from.
@@ -235,6 +237,29 @@ pub(crate) struct RuleOptions {
     pub(crate) include: Option<Vec<String>>,
     /// Never report the rule in these paths (globs).
     pub(crate) exclude: Option<Vec<String>>,
+}
+
+/// What a file of the change under review that agate cannot scan (binary content in a
+/// source file, over the size limit, unreadable, a parser failure) does to the gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unscannable {
+    /// The file is a warning; the gate judges what was scanned.
+    Warn,
+    /// The gate fails closed (`error`, exit 3): a change cannot hide code in a file agate
+    /// skips.
+    #[default]
+    Error,
+}
+
+impl Unscannable {
+    /// The name written in `agate.yaml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unscannable::Warn => "warn",
+            Unscannable::Error => "error",
+        }
+    }
 }
 
 /// Whether the baseline may excuse a tier's findings.

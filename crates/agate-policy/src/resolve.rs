@@ -123,6 +123,7 @@ pub struct Policy {
     ai_identities: Vec<(String, String)>,
     require_signoff: bool,
     approvers: Vec<String>,
+    unscannable: crate::Unscannable,
     secrets: SecretsSettings,
     deps: DepsSettings,
     notify_on_block: Vec<NotifyTarget>,
@@ -195,6 +196,11 @@ impl Policy {
     /// Whether every AI-assisted commit of the change needs a human `Signed-off-by`.
     pub fn require_signoff(&self) -> bool {
         self.require_signoff
+    }
+
+    /// What a file of the change that agate cannot scan does to the gate (`unscannable`).
+    pub fn unscannable(&self) -> crate::Unscannable {
+        self.unscannable
     }
 
     /// Globs over the email of whoever may sign off AI-assisted commits; empty: any human.
@@ -382,6 +388,11 @@ impl Policy {
                 origin(key),
             ));
         }
+        rows.push((
+            "unscannable".to_owned(),
+            self.unscannable.as_str().to_owned(),
+            origin("unscannable"),
+        ));
         rows.extend(self.explain_provenance());
         rows.sort_by(|a, b| a.0.cmp(&b.0));
         rows
@@ -516,6 +527,7 @@ fn built_in() -> Policy {
         base: None,
         require_signoff: false,
         approvers: Vec::new(),
+        unscannable: crate::Unscannable::Error,
         secrets: SecretsSettings::default(),
         deps: DepsSettings::default(),
         notify_on_block: Vec::new(),
@@ -1049,16 +1061,37 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
                 .insert("provenance.ai_identities".to_owned(), origin.clone());
         }
     }
+    if let Some(unscannable) = &options.unscannable {
+        let at = Place::at(file, &unscannable.referenced);
+        let (old, new) = (policy.unscannable, unscannable.value);
+        locks.check("unscannable", new < old, &at, || {
+            format!(
+                "`unscannable: {}` lets a gate pass over files it could not scan",
+                new.as_str()
+            )
+        })?;
+        policy.unscannable = new;
+        policy
+            .origins
+            .insert("unscannable".to_owned(), origin.clone());
+    }
     for lock in options.locked.iter().flatten() {
         let at = Place::at(file, &lock.referenced);
-        let valid = ["gates", "environments", "tiers", "rules", "provenance"]
-            .iter()
-            .any(|root| lock.value == *root || lock.value.starts_with(&format!("{root}.")));
+        let valid = [
+            "gates",
+            "environments",
+            "tiers",
+            "rules",
+            "provenance",
+            "unscannable",
+        ]
+        .iter()
+        .any(|root| lock.value == *root || lock.value.starts_with(&format!("{root}.")));
         if !valid {
             return Err(PolicyError::Invalid {
                 at,
                 message: format!("cannot lock `{}`", lock.value),
-                help: "lock `gates.NAME`, `environments.NAME`, `tiers.ai|new|legacy`, `rules.ID`, or a whole section (`gates`, `tiers`, …)".to_owned(),
+                help: "lock `gates.NAME`, `environments.NAME`, `tiers.ai|new|legacy`, `rules.ID`, `unscannable`, or a whole section (`gates`, `tiers`, …)".to_owned(),
             });
         }
         locks.0.entry(lock.value.clone()).or_insert(at);

@@ -9,8 +9,8 @@ use agate_model::{
     Severity, Tier, VerdictStatus,
 };
 use agate_policy::{
-    Baseline, Date, Origin, Overrides, Policy, PolicyError, RunContext, TierMap, apply, load,
-    parse_suppressions, resolve,
+    Baseline, Date, Origin, Overrides, Policy, PolicyError, RunContext, TierMap, Unscannable,
+    apply, load, parse_suppressions, resolve,
 };
 
 fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
@@ -137,6 +137,52 @@ fn a_locked_sign_off_requirement_cannot_be_dropped_or_widened() {
     assert!(policy.require_signoff());
     assert!(policy.approves("ANA@bank.example"), "narrowing is allowed");
     assert!(!policy.approves("bob@bank.example"));
+}
+
+#[test]
+fn issue_7_unscannable_files_fail_closed_unless_an_unlocked_policy_says_warn() {
+    let dir = tempfile::tempdir().unwrap();
+    let built_in = resolve(&[], &Overrides::default()).unwrap();
+    assert_eq!(built_in.unscannable(), Unscannable::Error);
+    write(dir.path(), "warn.yaml", "unscannable: warn\n");
+    let policy = policy_from(dir.path(), "warn.yaml").unwrap();
+    assert_eq!(policy.unscannable(), Unscannable::Warn);
+    assert!(
+        policy
+            .explain()
+            .iter()
+            .any(|(key, value, origin)| key == "unscannable"
+                && value == "warn"
+                && origin.to_string().ends_with("warn.yaml"))
+    );
+    write(dir.path(), "bad.yaml", "unscannable: ignore\n");
+    let text = error_text(dir.path(), "bad.yaml");
+    assert!(text.contains("bad.yaml:1:14"), "{text}");
+    assert!(text.contains("`ignore`"), "{text}");
+    write(
+        dir.path(),
+        "org/base.yaml",
+        "unscannable: error\nlocked: [unscannable]\n",
+    );
+    write(
+        dir.path(),
+        "agate.yaml",
+        "extends: [org/base.yaml]\nunscannable: warn\n",
+    );
+    let text = error_text(dir.path(), "agate.yaml");
+    assert!(
+        text.contains("`unscannable` is locked by [DIR]/org/base.yaml"),
+        "{text}"
+    );
+    write(
+        dir.path(),
+        "agate.yaml",
+        "extends: [org/base.yaml]\nunscannable: error\n",
+    );
+    assert_eq!(
+        policy_from(dir.path(), "agate.yaml").unwrap().unscannable(),
+        Unscannable::Error
+    );
 }
 
 #[test]

@@ -36,7 +36,7 @@ pub enum HistoryError {
 /// file, and a link to a device is refused rather than read forever.
 const MAX_BLAMED_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-fn git_error(error: impl std::fmt::Display) -> HistoryError {
+pub(crate) fn git_error(error: impl std::fmt::Display) -> HistoryError {
     HistoryError::Git(error.to_string())
 }
 
@@ -101,6 +101,11 @@ impl Change {
     /// The merge base of the base revision and `HEAD` (hex).
     pub fn merge_base(&self) -> String {
         self.merge_base.to_string()
+    }
+
+    /// The merge base's id.
+    pub(crate) fn merge_base_id(&self) -> ObjectId {
+        self.merge_base
     }
 
     /// How many commits the change has.

@@ -4,7 +4,8 @@
 //! keeping the evidence (which trailer or identity, which tool and model). [`History`]
 //! blames working-tree files over gix and marks the lines of AI-assisted commits, of
 //! git-ai notes and of Agent Trace records; [`Change`] bounds that to the commits since a
-//! base. The provenance [`Manifest`] covers generated blocks outside git.
+//! base, and [`Unchanged`] tells which files it left exactly as they were. The provenance
+//! [`Manifest`] covers generated blocks outside git.
 //!
 //! ```
 //! use agate_provenance::{Classifier, Commit};
@@ -27,6 +28,7 @@ mod gitai;
 mod history;
 mod manifest;
 mod trailers;
+mod unchanged;
 
 pub use agent_trace::TRACE_FILE;
 pub use blobs::Blob;
@@ -34,6 +36,7 @@ pub use classify::{Classifier, Commit, Evidence, EvidenceSource};
 pub use history::{Attribution, Change, History, HistoryError, Origin, UnsignedCommit};
 pub use manifest::{Manifest, ManifestEntry, ManifestError, block_hash, record};
 pub use trailers::{Trailer, trailers};
+pub use unchanged::Unchanged;
 
 /// Line ranges (1-based, inclusive) with the evidence that they are AI-authored.
 type EvidenceRanges = Vec<(u32, u32, Evidence)>;

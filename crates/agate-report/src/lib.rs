@@ -30,6 +30,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod escape;
 pub mod github;
 pub mod gitlab;
 pub mod gitlab_sast;
@@ -44,6 +45,8 @@ pub mod terminal;
 use std::io::{self, Write};
 
 use agate_model::Report;
+
+pub use escape::{escape_excerpt, escape_line, escape_lines};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,6 +1,8 @@
 //! Human-readable output: each finding as a rustc-style excerpt with a caret line, then
 //! notices, a summary line and, for `agate gate`, the verdict.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use agate_model::{
@@ -11,6 +13,7 @@ use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use crate::RenderOptions;
+use crate::escape::{escape_excerpt, escape_line};
 
 /// Writes every finding, the notices and a summary.
 pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
@@ -26,10 +29,11 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
         .iter()
         .filter(|finding| finding.status.is_open())
     {
+        let shown = Shown::of(finding);
         writeln!(
             out,
             "{}\n",
-            renderer.render(&finding_groups(report, finding))
+            renderer.render(&finding_groups(report, finding, &shown))
         )?;
     }
     for notice in &report.notices {
@@ -37,9 +41,10 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
             NoticeLevel::Warning => "warning",
             NoticeLevel::Error => "error",
         };
+        let message = escape_line(&notice.message);
         match &notice.path {
-            Some(path) => writeln!(out, "{level}: {path}: {}", notice.message)?,
-            None => writeln!(out, "{level}: {}", notice.message)?,
+            Some(path) => writeln!(out, "{level}: {}: {message}", escape_line(path))?,
+            None => writeln!(out, "{level}: {message}")?,
         }
     }
     if !report.notices.is_empty() {
@@ -53,7 +58,7 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
         writeln!(
             out,
             "coverage, gate {}: {}",
-            result.gate,
+            escape_line(&result.gate),
             crate::coverage_line(result)
         )?;
     }
@@ -72,7 +77,7 @@ fn write_verdict(verdict: &Verdict, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "{:<18} {:<6} {:<6} {:>8} {:>6} {:>9} {:>10}  {}/{}/{}",
-            gate.name,
+            escape_line(&gate.name),
             match gate.mode {
                 GateMode::Block => "block",
                 GateMode::Warn => "warn",
@@ -92,17 +97,17 @@ fn write_verdict(verdict: &Verdict, out: &mut dyn Write) -> io::Result<()> {
             counts.blocking_legacy
         )?;
     }
-    let failed: Vec<&str> = verdict
+    let failed: Vec<Cow<str>> = verdict
         .gates
         .iter()
         .filter(|gate| gate.status == GateStatus::Fail)
-        .map(|gate| gate.name.as_str())
+        .map(|gate| escape_line(&gate.name))
         .collect();
+    let environment = escape_line(&verdict.environment);
     let line = match verdict.status {
-        VerdictStatus::Pass => format!("\nenvironment `{}`: passed", verdict.environment),
+        VerdictStatus::Pass => format!("\nenvironment `{environment}`: passed"),
         VerdictStatus::Blocked => format!(
-            "\nenvironment `{}`: blocked by {}",
-            verdict.environment,
+            "\nenvironment `{environment}`: blocked by {}",
             failed.join(", ")
         ),
         VerdictStatus::Error => {
@@ -110,11 +115,16 @@ fn write_verdict(verdict: &Verdict, out: &mut dyn Write) -> io::Result<()> {
                 .gates
                 .iter()
                 .filter(|gate| gate.status == GateStatus::Error)
-                .map(|gate| format!("{}: {}", gate.name, gate.reasons.join("; ")))
+                .map(|gate| {
+                    format!(
+                        "{}: {}",
+                        escape_line(&gate.name),
+                        escape_line(&gate.reasons.join("; "))
+                    )
+                })
                 .collect();
             format!(
-                "\nenvironment `{}`: error, not everything could be checked (fails closed)\n  {}",
-                verdict.environment,
+                "\nenvironment `{environment}`: error, not everything could be checked (fails closed)\n  {}",
                 why.join("\n  ")
             )
         }
@@ -122,20 +132,44 @@ fn write_verdict(verdict: &Verdict, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{line}")
 }
 
-fn finding_groups<'a>(report: &'a Report, finding: &'a Finding) -> Vec<Group<'a>> {
+/// The text of a finding as the terminal shows it: every value from the repository
+/// escaped (file names, messages and code may carry newlines and escape sequences).
+struct Shown<'a> {
+    message: Cow<'a, str>,
+    rule_id: Cow<'a, str>,
+    path: Cow<'a, str>,
+    snippet: Cow<'a, str>,
+}
+
+impl<'a> Shown<'a> {
+    fn of(finding: &'a Finding) -> Shown<'a> {
+        Shown {
+            message: escape_line(&finding.message),
+            rule_id: escape_line(&finding.rule_id),
+            path: escape_line(&finding.location.path),
+            snippet: escape_excerpt(&finding.snippet),
+        }
+    }
+}
+
+fn finding_groups<'a>(
+    report: &'a Report,
+    finding: &'a Finding,
+    shown: &'a Shown<'a>,
+) -> Vec<Group<'a>> {
     let level = match finding.severity {
         Severity::Critical | Severity::High => Level::ERROR,
         Severity::Medium => Level::WARNING,
         Severity::Low | Severity::Info => Level::INFO,
     }
     .with_name(finding.severity.as_str());
-    let span = snippet_span(finding);
+    let span = snippet_span(finding, &shown.snippet);
     let title = level
-        .primary_title(finding.message.as_str())
-        .id(finding.rule_id.as_str());
-    let snippet = Snippet::source(finding.snippet.as_str())
+        .primary_title(shown.message.as_ref())
+        .id(shown.rule_id.as_ref());
+    let snippet = Snippet::source(shown.snippet.as_ref())
         .line_start(finding.location.start.line as usize)
-        .path(finding.location.path.as_str())
+        .path(shown.path.as_ref())
         .annotation(AnnotationKind::Primary.span(span));
     let mut groups = vec![title.element(snippet)];
     let mut context = Vec::new();
@@ -160,12 +194,12 @@ fn finding_groups<'a>(report: &'a Report, finding: &'a Finding) -> Vec<Group<'a>
     let confidence = format!("confidence: {}", finding.confidence);
     tags.push(&confidence);
     tags.extend(context.iter().map(String::as_str));
-    let mut footer = tags.join(" · ");
+    let mut footer = escape_line(&tags.join(" · ")).into_owned();
     if let Some(help) = report
         .rule(&finding.rule_id)
         .and_then(|rule| how_to_fix(&rule.help))
     {
-        footer = format!("{footer}\nhow to fix: {help}");
+        footer = format!("{footer}\nhow to fix: {}", escape_line(&help));
     }
     groups.push(Group::with_title(Level::NOTE.secondary_title(footer)));
     groups
@@ -183,13 +217,14 @@ fn how_to_fix(help: &str) -> Option<String> {
     (!paragraph.is_empty()).then(|| paragraph.join(" "))
 }
 
-/// Byte range of the match inside the snippet, which starts at the match's first line.
-fn snippet_span(finding: &Finding) -> std::ops::Range<usize> {
+/// Byte range of the match inside `snippet` (the finding's, escaped: the same characters
+/// per line), which starts at the match's first line.
+fn snippet_span(finding: &Finding, snippet: &str) -> std::ops::Range<usize> {
     let start = finding.location.start;
     let end = finding.location.end;
     let offset = |line: u32, column: u32| -> usize {
         let mut offset = 0;
-        for (index, text) in finding.snippet.split('\n').enumerate() {
+        for (index, text) in snippet.split('\n').enumerate() {
             if u32::try_from(index).is_ok_and(|index| index + start.line == line) {
                 let chars = column.saturating_sub(1) as usize;
                 return offset
@@ -200,7 +235,7 @@ fn snippet_span(finding: &Finding) -> std::ops::Range<usize> {
             }
             offset += text.len() + 1;
         }
-        finding.snippet.len()
+        snippet.len()
     };
     let from = offset(start.line, start.column);
     let to = offset(end.line, end.column).max(from);
@@ -211,7 +246,7 @@ fn snippet_span(finding: &Finding) -> std::ops::Range<usize> {
 pub fn summary(report: &Report) -> String {
     let total = report.findings.len() as u64;
     let stats = &report.stats;
-    let scanned = format!(
+    let mut scanned = format!(
         "{} file{} ({}) with {} rules in {:.2}s",
         stats.files,
         plural(stats.files),
@@ -219,6 +254,14 @@ pub fn summary(report: &Report) -> String {
         stats.rules,
         stats.duration_ms as f64 / 1000.0
     );
+    if stats.skipped_minified > 0 {
+        let _ = write!(
+            scanned,
+            "; {} minified file{} outside the change skipped",
+            stats.skipped_minified,
+            plural(stats.skipped_minified)
+        );
+    }
     if total == 0 {
         return format!("No findings in {scanned}.");
     }

@@ -131,6 +131,7 @@ pub(crate) fn sample_report() -> Report {
             bytes: 4096,
             rules: 80,
             duration_ms: 12,
+            skipped_minified: 0,
         },
         checks: Vec::new(),
         coverage: Vec::new(),

@@ -4,7 +4,8 @@ use std::sync::LazyLock;
 use std::time::Instant;
 
 use agate_lang::{
-    FileImports, Imports, Language, SourceFile, SourceKind, WalkOptions, classify_source, walk,
+    ChangeScope, FileImports, Imports, Language, SourceFile, SourceKind, WalkOptions,
+    classify_source, walk,
 };
 use agate_model::{
     Finding, Fingerprint, FingerprintInput, Location, Notice, NoticeLevel, Position, ScanStats,
@@ -25,6 +26,9 @@ const AI_PATTERNS_ANALYZER: &str = "ai-patterns";
 /// Files containing this are handed to the policy (suppression comments, AI markers).
 const ANNOTATION_MARKER: &str = "agate:";
 
+/// Why a minified file was skipped.
+const MINIFIED_OUTSIDE_CHANGE: &str = "skipped: looks minified or bundled and is unchanged since the base revision; it is scanned as soon as a change touches it";
+
 /// A snippet shows at most this many lines of a match.
 const SNIPPET_MAX_LINES: usize = 6;
 
@@ -41,6 +45,9 @@ pub struct ScanOptions {
     pub threads: usize,
     /// Also list each file's imports (from the same tree), for the dependency analyzer.
     pub imports: bool,
+    /// The change under review: its files are scanned even when they look minified; a
+    /// minified file outside it is skipped with a notice. The default holds every file.
+    pub scope: ChangeScope,
 }
 
 /// What a scan found.
@@ -88,7 +95,7 @@ impl Scanner {
             walked
                 .files
                 .par_iter()
-                .map(|file| engine.analyze_file(file))
+                .map(|file| engine.analyze_file(file, &self.options.scope))
                 .collect()
         };
         let outcomes = match rayon::ThreadPoolBuilder::new()
@@ -108,6 +115,9 @@ impl Scanner {
             if outcome.analyzed {
                 output.stats.files += 1;
                 output.stats.bytes += outcome.bytes;
+            }
+            if outcome.skipped_minified {
+                output.stats.skipped_minified += 1;
             }
             output.findings.extend(outcome.findings);
             output.notices.extend(outcome.notices);
@@ -160,6 +170,8 @@ struct FileOutcome {
     imports: Option<Imports>,
     annotated: Option<String>,
     analyzed: bool,
+    /// Skipped as minified, outside the change.
+    skipped_minified: bool,
     bytes: u64,
     findings: Vec<Finding>,
     notices: Vec<Notice>,
@@ -190,13 +202,14 @@ impl<'r> Engine<'r> {
         }
     }
 
-    fn analyze_file(&self, file: &SourceFile) -> FileOutcome {
+    fn analyze_file(&self, file: &SourceFile, scope: &ChangeScope) -> FileOutcome {
         let mut outcome = FileOutcome {
             path: file.relative.clone(),
             language: file.language,
             imports: None,
             annotated: None,
             analyzed: false,
+            skipped_minified: false,
             bytes: 0,
             findings: Vec::new(),
             notices: Vec::new(),
@@ -216,10 +229,17 @@ impl<'r> Engine<'r> {
         };
         match classify_source(&file.relative, file.language, &bytes) {
             SourceKind::Text => {}
-            SourceKind::Minified => return outcome,
-            SourceKind::Binary => {
-                let message = "skipped: binary content in a source file".to_owned();
+            // One line of code is still code: what the change brings is scanned.
+            SourceKind::Minified if scope.contains(&file.relative) => {}
+            SourceKind::Minified => {
+                let message = MINIFIED_OUTSIDE_CHANGE.to_owned();
                 outcome.notices.push(notice(NoticeLevel::Warning, message));
+                outcome.skipped_minified = true;
+                return outcome;
+            }
+            SourceKind::Binary => {
+                let message = agate_lang::BINARY_SOURCE.to_owned();
+                outcome.notices.push(notice(NoticeLevel::Error, message));
                 return outcome;
             }
         }

@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use agate_lang::{AnyFile, WalkOptions, walk_all};
+use agate_lang::{AnyFile, Language, WalkOptions, is_binary, walk_all};
 use agate_model::{
     Confidence, Finding, FindingStatus, Fingerprint, FingerprintInput, Location, Notice,
     NoticeLevel, Position, Redacted, RuleDescriptor, ScanStats, Severity,
@@ -306,7 +306,8 @@ impl SecretScanner {
     }
 
     /// Scans every text file under `paths` (hidden files included, `.git` not), in
-    /// parallel. Binary files are skipped; unreadable ones are error notices.
+    /// parallel. Binary files are skipped (a source file that looks binary and an unreadable
+    /// file are error notices); text with stray NUL bytes is scanned.
     pub fn scan(&self, root: &Path, paths: &[PathBuf], options: &WalkOptions) -> SecretsScan {
         let options = WalkOptions {
             include_hidden: true,
@@ -320,13 +321,23 @@ impl SecretScanner {
     }
 
     /// Scans `files` (from [`walk_all`]) in parallel, for callers that walk once for
-    /// several analyzers. Binary files are skipped; unreadable ones are error notices.
+    /// several analyzers. Binary files are skipped (a source file that looks binary and an
+    /// unreadable file are error notices); text with stray NUL bytes is scanned.
     pub fn scan_files(&self, files: &[AnyFile]) -> SecretsScan {
         let mut scan = SecretsScan::default();
         let results: Vec<FileOutcome> = files
             .par_iter()
             .map(|file| match fs_err::read(&file.path) {
-                Ok(bytes) if is_binary(&bytes) => (Vec::new(), None, 0, None),
+                // Images and archives are not text. A source file that looks binary is
+                // one nobody checked (the structural scanner says the same, once).
+                Ok(bytes) if is_binary(&bytes) => {
+                    let notice = Language::from_path(&file.relative).map(|_| Notice {
+                        level: NoticeLevel::Error,
+                        path: Some(file.relative.clone()),
+                        message: agate_lang::BINARY_SOURCE.to_owned(),
+                    });
+                    (Vec::new(), notice, 0, None)
+                }
                 Ok(bytes) => {
                     let findings = self.findings(&file.relative, &bytes);
                     let annotated = (!findings.is_empty()
@@ -427,11 +438,6 @@ fn line_around(bytes: &[u8], offset: usize) -> std::borrow::Cow<'_, str> {
     let start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |at| at + 1);
     let end = memchr::memchr(b'\n', &bytes[offset..]).map_or(bytes.len(), |at| offset + at);
     String::from_utf8_lossy(&bytes[start..end])
-}
-
-/// Whether the first 8 KiB hold a NUL byte.
-fn is_binary(bytes: &[u8]) -> bool {
-    memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
 }
 
 /// Byte offsets of line starts, for turning offsets into positions.

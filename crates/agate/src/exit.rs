@@ -12,6 +12,8 @@ pub(crate) enum ExitStatus {
     Usage = 2,
     /// agate could not do its job: an internal error, or files that could not be checked.
     Internal = 3,
+    /// Stopped by SIGINT, SIGTERM or SIGHUP (128 + SIGINT, as shells report Ctrl-C).
+    Interrupted = 130,
 }
 
 impl From<ExitStatus> for ExitCode {

@@ -20,6 +20,7 @@ use crate::commands::scan::Purpose;
 use crate::exit::ExitStatus;
 
 fn main() -> ExitCode {
+    on_interrupt_clean_up();
     let matches = Cli::command().get_matches();
     let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
     if let Err(message) = pair_outputs(&mut cli, &matches) {
@@ -76,6 +77,25 @@ fn main() -> ExitCode {
             output::error(&format!("{error:#}"));
             status.into()
         }
+    }
+}
+
+/// On SIGINT, SIGTERM or SIGHUP: kills the external checks still running (each runs in its
+/// own process group, which a Ctrl-C at the terminal does not reach), removes their scratch
+/// folders and the temporary files of reports being written, and exits 130. Without this,
+/// an interrupted run would leave hidden `.agate-*.tmp` files beside its reports and
+/// orphaned tools running.
+fn on_interrupt_clean_up() {
+    let installed = ctrlc::set_handler(|| {
+        agate_external::interrupt();
+        agate_fs::remove_unfinished();
+        output::note("agate: interrupted; stopped the running checks and removed temporary files");
+        std::process::exit(ExitStatus::Interrupted as i32);
+    });
+    if let Err(error) = installed {
+        output::note(&format!(
+            "warning: cannot handle interrupts ({error}): an interrupted run may leave temporary files"
+        ));
     }
 }
 

@@ -7,18 +7,18 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use anyhow::Context as _;
-
 use crate::args::ColorArg;
 
-/// Prints an error the way every agate error looks: `error: …` on standard error.
+/// Prints an error the way every agate error looks: `error: …` on standard error. Control
+/// characters and escape sequences (a file name may carry them) are spelled out.
 pub(crate) fn error(message: &str) {
-    eprintln!("error: {message}");
+    eprintln!("error: {}", agate_report::escape_lines(message));
 }
 
-/// Prints a line for the person watching the console, on standard error.
+/// Prints a line for the person watching the console, on standard error, with control
+/// characters and escape sequences spelled out.
 pub(crate) fn note(message: &str) {
-    eprintln!("{message}");
+    eprintln!("{}", agate_report::escape_lines(message));
 }
 
 /// Returns true when `error` is a closed pipe (`agate scan | head`), which is not a failure.
@@ -43,8 +43,9 @@ pub(crate) fn stdout_color(choice: ColorArg) -> bool {
     }
 }
 
-/// Writes `render`'s output to `path` atomically (a temporary file in the same folder,
-/// renamed over the target), or to standard output when `path` is `None`.
+/// Writes `render`'s output to standard output when `path` is `None`, else to `path`:
+/// atomically over a regular (or missing) file, directly into a device, FIFO or
+/// `/dev/stdout`, which are never replaced (see [`agate_fs::write_atomic`]).
 pub(crate) fn emit(
     path: Option<&Path>,
     render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
@@ -56,29 +57,7 @@ pub(crate) fn emit(
             render(&mut lock)?;
             lock.flush()?;
         }
-        Some(path) => {
-            let folder = match path.parent() {
-                Some(parent) if !parent.as_os_str().is_empty() => parent,
-                _ => Path::new("."),
-            };
-            let mut file = tempfile::NamedTempFile::new_in(folder)
-                .with_context(|| format!("cannot create a file in `{}`", folder.display()))?;
-            {
-                let mut writer = io::BufWriter::new(file.as_file_mut());
-                render(&mut writer)?;
-                writer.flush()?;
-            }
-            file.as_file().sync_all()?;
-            #[cfg(unix)]
-            {
-                // Temporary files are private; a report is meant to be read (CI artifacts).
-                use std::os::unix::fs::PermissionsExt as _;
-                file.as_file()
-                    .set_permissions(std::fs::Permissions::from_mode(0o644))?;
-            }
-            file.persist(path)
-                .with_context(|| format!("cannot write `{}`", path.display()))?;
-        }
+        Some(path) => agate_fs::write_atomic(path, render)?,
     }
     Ok(())
 }

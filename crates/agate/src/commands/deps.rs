@@ -69,7 +69,6 @@ pub(crate) fn update() -> anyhow::Result<ExitStatus> {
         let url = format!("{}/{ecosystem}/all.zip", base.trim_end_matches('/'));
         output::note(&format!("downloading {url}"));
         let target = downloads.join(format!("{ecosystem}-all.zip"));
-        let partial = target.with_extension("zip.part");
         let mut response = agent
             .get(&url)
             .call()
@@ -79,11 +78,9 @@ pub(crate) fn update() -> anyhow::Result<ExitStatus> {
             .with_config()
             .limit(MAX_EXPORT_BYTES)
             .reader();
-        let mut file = fs_err::File::create(&partial)?;
-        std::io::copy(&mut reader, &mut file)
+        // Atomic: an interrupted download leaves neither half an archive nor a temporary file.
+        agate_fs::write_atomic(&target, |file| std::io::copy(&mut reader, file).map(drop))
             .map_err(|error| Failure::usage(format!("cannot download {url}: {error}")))?;
-        drop(file);
-        fs_err::rename(&partial, &target)?;
         let imported = store
             .import(&target)
             .map_err(|error| Failure::usage(error.to_string()))?;

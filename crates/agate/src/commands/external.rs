@@ -110,9 +110,11 @@ fn progress_line(run: &CheckRun) -> String {
     let seconds = run.duration_ms as f64 / 1000.0;
     match (&run.status, &run.error) {
         (CheckStatus::Error, Some(error)) => {
+            // The error may quote the tool's output: one line, whatever it printed.
             format!(
-                "agate: check `{}` failed after {seconds:.1} s: {error}",
-                run.name
+                "agate: check `{}` failed after {seconds:.1} s: {}",
+                run.name,
+                agate_report::escape_line(error)
             )
         }
         _ => format!(

@@ -4,12 +4,12 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use agate_lang::WalkOptions;
+use agate_lang::{ChangeScope, WalkOptions};
 use agate_model::{
     AiEvidence, Notice, NoticeLevel, REPORT_SCHEMA_VERSION, Report, Severity, Tool, Verdict,
     VerdictStatus,
 };
-use agate_policy::{Baseline, Date, Overrides, Policy, RunContext, TierMap};
+use agate_policy::{Baseline, Date, Overrides, Policy, RunContext, TierMap, Unscannable};
 use agate_rules::{ScanOptions, Scanner};
 use anyhow::Context as _;
 
@@ -82,8 +82,9 @@ pub(crate) fn evaluate(
     let (rules, known) = rules_for(args, &policy, selection.rules)?;
     // Built even when the secrets analyzer does not run: it redacts every report.
     let secrets = crate::commands::secrets::scanner(&root, &policy)?;
+    let (repository, scope) = known_change(args, &policy, &root)?;
     let Analysis { mut found, scanner } =
-        analyze(args, &policy, &selection, rules, &secrets, &root)?;
+        analyze(args, &policy, &selection, rules, &secrets, &root, &scope)?;
     let (secrets, _) = secrets;
     // The secrets in agate's environment, which checks inherit, are hidden wherever they
     // appear, as is whatever the rules find.
@@ -117,7 +118,7 @@ pub(crate) fn evaluate(
     let lines = provenance(
         &root,
         &policy,
-        requested_base(args, &policy)?.as_ref(),
+        repository,
         args.ai_change || crate::ci::change_is_ai(),
         gating,
         &found.annotated,
@@ -241,10 +242,15 @@ fn analyze(
     rules: agate_rules::RuleSet,
     secrets: &(agate_secrets::SecretScanner, Vec<Notice>),
     root: &Path,
+    scope: &ChangeScope,
 ) -> anyhow::Result<Analysis> {
     let paths: Vec<PathBuf> = args.paths.iter().map(|path| root.join(path)).collect();
     let paths = paths.as_slice();
+    let unscannable = |notices: &mut Vec<Notice>| {
+        judge_unscannable(root, notices, scope, policy.unscannable());
+    };
     let mut options = scan_options(args, policy);
+    options.scope = scope.clone();
     let working_tree = !args.staged && args.history.is_none();
     // The dependency analyzer reads imports off the trees the structural scan parses.
     options.imports = selection.deps && working_tree;
@@ -258,6 +264,7 @@ fn analyze(
     } else {
         agate_rules::ScanOutput::default()
     };
+    unscannable(&mut found.notices);
     // One walk over every text file feeds both the secrets and the dependency analyzers.
     let walked = (working_tree && (selection.secrets || selection.deps)).then(|| {
         let options = WalkOptions {
@@ -267,16 +274,19 @@ fn analyze(
         agate_lang::walk_all(root, paths, &options)
     });
     if let Some(walked) = &walked {
-        found
-            .notices
-            .extend(walked.errors.iter().cloned().map(Notice::from));
+        let mut skipped = walked.errors.iter().cloned().map(Notice::from).collect();
+        unscannable(&mut skipped);
+        found.notices.extend(skipped);
     }
     if selection.secrets {
         let (secrets, secret_notices) = secrets;
-        let leaks = match &walked {
+        let mut leaks = match &walked {
             Some(walked) => secrets.scan_files(&walked.files),
             None => crate::commands::secrets::scan_git(args, secrets, root)?,
         };
+        if walked.is_some() {
+            unscannable(&mut leaks.notices);
+        }
         found.notices.extend(secret_notices.iter().cloned());
         found.notices.extend(leaks.notices);
         found.findings.extend(leaks.findings);
@@ -371,6 +381,88 @@ fn rules_for(
     Ok((rules, known))
 }
 
+/// The repository and the change since the base, found before the analyzers run: the
+/// change's files are scanned whatever they look like, and a file of it that cannot be
+/// scanned fails its gate closed.
+fn known_change(
+    args: &ScanArgs,
+    policy: &Policy,
+    root: &Path,
+) -> anyhow::Result<(Known, ChangeScope)> {
+    let opened = agate_provenance::History::open(root, classifier(policy)?);
+    let change = find_change(
+        root,
+        requested_base(args, policy)?.as_ref(),
+        opened.as_ref(),
+    )?;
+    let history = opened.ok();
+    let scope = change_scope(root, policy, history.as_ref(), change.as_ref());
+    Ok((Known { history, change }, scope))
+}
+
+/// Which files belong to the change under review: with a base, every file that is not
+/// exactly as it was at the merge base, and every file `ai_paths` names; without a base (or
+/// a repository), every file.
+fn change_scope(
+    root: &Path,
+    policy: &Policy,
+    history: Option<&agate_provenance::History>,
+    change: Option<&agate_provenance::Change>,
+) -> ChangeScope {
+    let (Some(history), Some(change)) = (history, change) else {
+        return ChangeScope::default();
+    };
+    let Ok(unchanged) = history.unchanged(change) else {
+        return ChangeScope::default();
+    };
+    let prefix = root_prefix(history, root);
+    let ai = TierMap::new(policy.ai_paths());
+    ChangeScope::outside(move |relative| {
+        let in_repository = if prefix.is_empty() {
+            relative.to_owned()
+        } else {
+            format!("{prefix}/{relative}")
+        };
+        ai.ai_files(std::iter::once(relative)).is_empty() && unchanged.contains(&in_repository)
+    })
+}
+
+/// Sets the level of the analyzers' `error` notices about files they could not scan: a
+/// file of the change stays an error (the gate fails closed) unless the policy says
+/// `unscannable: warn`; a file outside the change is a warning. Paths that do not exist
+/// (a mistyped argument) are left as they are.
+fn judge_unscannable(
+    root: &Path,
+    notices: &mut [Notice],
+    scope: &ChangeScope,
+    unscannable: Unscannable,
+) {
+    for notice in notices
+        .iter_mut()
+        .filter(|notice| notice.level == NoticeLevel::Error)
+    {
+        let Some(path) = &notice.path else { continue };
+        if std::fs::symlink_metadata(root.join(path)).is_err() {
+            continue;
+        }
+        if !scope.contains(path) {
+            notice.level = NoticeLevel::Warning;
+            notice
+                .message
+                .push_str(" (outside the change: unchanged since the base revision)");
+        } else if unscannable == Unscannable::Warn {
+            notice.level = NoticeLevel::Warning;
+            notice
+                .message
+                .push_str(" (part of the change; a warning by `unscannable: warn`)");
+        } else {
+            notice.message.push_str(
+                " (part of the change, so its gate fails closed; `unscannable: warn` in agate.yaml makes it a warning)",
+            );
+        }
+    }
+}
+
 fn scan_options(args: &ScanArgs, policy: &Policy) -> ScanOptions {
     ScanOptions {
         walk: WalkOptions {
@@ -383,6 +475,7 @@ fn scan_options(args: &ScanArgs, policy: &Policy) -> ScanOptions {
         },
         threads: args.threads,
         imports: false,
+        scope: ChangeScope::default(),
     }
 }
 
@@ -532,16 +625,17 @@ enum BaseSource {
 fn provenance(
     root: &Path,
     policy: &Policy,
-    requested: Option<&(String, BaseSource)>,
+    known: Known,
     ai_change: bool,
     gating: bool,
     annotated: &[(String, String)],
     flagged: &BTreeSet<&str>,
 ) -> anyhow::Result<LineProvenance> {
     let mut notices = Vec::new();
-    let opened = agate_provenance::History::open(root, classifier(policy)?);
-    let change = find_change(root, requested, opened.as_ref())?;
-    let mut history = opened.ok();
+    let Known {
+        mut history,
+        change,
+    } = known;
     if change.is_none() && gating {
         notices.push(Notice {
             level: NoticeLevel::Warning,
@@ -869,6 +963,13 @@ fn blame_files<'a>(
             .flat_map(|worker| worker.join().unwrap_or_default())
             .collect()
     })
+}
+
+/// The repository (when the root is in one) and the change since the base (when there is
+/// one), found once before the analyzers run.
+struct Known {
+    history: Option<agate_provenance::History>,
+    change: Option<agate_provenance::Change>,
 }
 
 /// What [`provenance`] found: tiers of lines, suppression comments, and notices (no base,

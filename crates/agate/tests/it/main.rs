@@ -5,6 +5,7 @@ mod ci;
 mod corpus;
 mod coverage;
 mod deps;
+mod evasion;
 mod external;
 mod gate;
 mod inputs;
@@ -24,7 +25,12 @@ use assert_cmd::Command;
 
 /// Returns a command for the built `agate` binary, with colour and CI variables cleared.
 pub(crate) fn agate(dir: &Path) -> Command {
-    let mut command = Command::cargo_bin("agate").unwrap();
+    Command::from_std(agate_process(dir))
+}
+
+/// [`agate`] as a plain process, for tests that start it and signal it.
+pub(crate) fn agate_process(dir: &Path) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_agate"));
     command
         .current_dir(dir)
         .env("NO_COLOR", "1")
