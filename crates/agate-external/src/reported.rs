@@ -467,6 +467,10 @@ impl SourceCache {
             // A report names paths; `..` and absolute ones are refused by name, links by
             // resolving them, so neither `../../etc/passwd` nor `src/etclink/passwd` with
             // `src/etclink -> /etc` can pull a file from outside into a snippet.
+            if path.is_empty() {
+                // The root itself (`.`): a folder, nothing to quote, not outside.
+                return Source::Unavailable;
+            }
             if !below_root(path) {
                 return Source::Outside;
             }
@@ -639,6 +643,16 @@ mod tests {
         for outside in ["../x.py", "a/../../x.py", "/etc/passwd", ""] {
             assert!(!below_root(outside), "{outside}");
         }
+        // The root itself is no file, and not outside either.
+        let mut sources = SourceCache::default();
+        assert!(matches!(
+            sources.load(Path::new("/"), ""),
+            Source::Unavailable
+        ));
+        assert!(matches!(
+            sources.load(Path::new("/"), "../etc/passwd"),
+            Source::Outside
+        ));
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod corpus;
 mod coverage;
 mod deps;
 mod external;
+mod external_limits;
 mod gate;
 mod notify;
 mod policy;
