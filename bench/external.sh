@@ -32,7 +32,8 @@ json.dump({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "bench", "r
           open(os.path.join(project, "tool.sarif"), "w"))
 with open(os.path.join(project, "agate.yaml"), "w") as out:
     out.write("version: 1\ngates:\n  security:\n    external:\n"
-              "      - name: bench\n        report: tool.sarif\n        format: sarif\n")
+              "      - name: bench\n        report: tool.sarif\n        format: sarif\n"
+              "        max_results: 50000\n")
 PY
 cd "$work/project"
 ls -la tool.sarif | awk '{print "SARIF input:", $5, "bytes"}'

@@ -9,7 +9,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     for format in ToolFormat::ALL {
-        let _ = agate_external::read(format, &text);
+        let _ = agate_external::read(format, &text, 100);
     }
     if let Ok(coverage) = read_coverage(&text) {
         let diff = diff_coverage(&coverage, |_, line| {

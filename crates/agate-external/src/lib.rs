@@ -14,7 +14,7 @@
 //!   "issue_confidence": "HIGH", "issue_cwe": {"id": 78}, "filename": "app.py",
 //!   "line_number": 4, "col_offset": 4, "line_range": [4]}], "errors": [],
 //!   "metrics": {"_totals": {}, "app.py": {}}}"#;
-//! let parsed = agate_external::read(ToolFormat::Bandit, bandit).unwrap();
+//! let parsed = agate_external::read(ToolFormat::Bandit, bandit, 10_000).unwrap();
 //! assert_eq!(parsed.scanned, Some(1));
 //! ```
 #![warn(missing_docs)]
@@ -55,6 +55,8 @@ pub struct Parsed {
     pub failures: Vec<String>,
     /// Problems that reduced its coverage (a file it could not parse).
     pub warnings: Vec<String>,
+    /// Results beyond the limit [`read`] was given: counted, not kept.
+    pub dropped: u64,
 }
 
 /// A report agate cannot read.
@@ -83,18 +85,28 @@ impl ReadError {
     }
 }
 
-/// Reads a report of `format`.
-pub fn read(format: ToolFormat, text: &str) -> Result<Parsed, ReadError> {
-    match format {
-        ToolFormat::Sarif => sarif::read(text),
-        ToolFormat::Bandit => bandit::read(text),
-        ToolFormat::Semgrep => semgrep::read(text),
-        ToolFormat::Trivy => trivy::read(text),
-        ToolFormat::Checkov => checkov::read(text),
-        ToolFormat::Snyk => snyk::read(text),
-        ToolFormat::Zap => zap::read(text),
-        ToolFormat::Gitleaks => gitleaks::read(text),
-        ToolFormat::Sonarqube => sonarqube::read(text),
-        ToolFormat::Junit => junit::read(text),
+/// Reads a report of `format`, keeping at most `max_results` results; the rest are
+/// counted in [`Parsed::dropped`].
+///
+/// SARIF, the format of the largest reports, is read as a stream: a result past the limit
+/// is parsed, counted and dropped at once. The native formats are parsed whole (their size
+/// is bounded by the report's), then cut to the limit.
+pub fn read(format: ToolFormat, text: &str, max_results: usize) -> Result<Parsed, ReadError> {
+    let mut parsed = match format {
+        ToolFormat::Sarif => sarif::read(text, max_results)?,
+        ToolFormat::Bandit => bandit::read(text)?,
+        ToolFormat::Semgrep => semgrep::read(text)?,
+        ToolFormat::Trivy => trivy::read(text)?,
+        ToolFormat::Checkov => checkov::read(text)?,
+        ToolFormat::Snyk => snyk::read(text, max_results)?,
+        ToolFormat::Zap => zap::read(text)?,
+        ToolFormat::Gitleaks => gitleaks::read(text)?,
+        ToolFormat::Sonarqube => sonarqube::read(text)?,
+        ToolFormat::Junit => junit::read(text)?,
+    };
+    if parsed.reported.len() > max_results {
+        parsed.dropped += (parsed.reported.len() - max_results) as u64;
+        parsed.reported.truncate(max_results);
     }
+    Ok(parsed)
 }

@@ -101,30 +101,33 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// Turns results into findings and the descriptors of their rules.
-    pub(crate) fn findings(&self, reported: Vec<Reported>) -> (Vec<Finding>, Vec<RuleDescriptor>) {
+    /// Turns results into findings and the descriptors of their rules; a result whose file
+    /// lies outside the scan root is kept without any of that file's lines, and `warnings`
+    /// says so.
+    pub(crate) fn findings(
+        &self,
+        reported: Vec<Reported>,
+        warnings: &mut Vec<String>,
+    ) -> (Vec<Finding>, Vec<RuleDescriptor>) {
         let mut sources = SourceCache::default();
         let mut occurrences: HashMap<(String, String, String), u32> = HashMap::new();
         let mut rules: Vec<RuleDescriptor> = Vec::new();
         let mut described: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut findings = Vec::with_capacity(reported.len());
+        let mut outside: (usize, Option<String>) = (0, None);
         for result in reported {
-            let path = if result.path.is_empty() {
-                result
-                    .path_candidates
-                    .iter()
-                    .find(|candidate| self.root.join(candidate).is_file())
-                    .cloned()
-                    .unwrap_or_default()
-            } else {
-                self.relative(&result.path)
+            let (path, place) = self.path_of(&result);
+            let source = match place {
+                Place::Inside => sources.load(self.root, &path),
+                Place::Outside => &Source::Outside,
+                Place::NoFile => &Source::Unavailable,
             };
             let rule_id = format!("{}/{}", self.check, result.rule);
             let line = match result.line {
                 0 => result
                     .symbols
                     .iter()
-                    .find_map(|symbol| sources.find(self.root, &path, symbol))
+                    .find_map(|symbol| source.find(symbol))
                     .unwrap_or(1),
                 line => line,
             };
@@ -137,18 +140,11 @@ impl<'a> Context<'a> {
             } else {
                 Position { line, column }
             };
-            // The line of a secret holds the secret: it is never read.
-            let source_lines = if result.secret.is_none() {
-                sources.lines(self.root, &path, line, end.line)
-            } else {
-                None
-            };
-            let snippet = match (&result.secret, source_lines, &result.snippet) {
-                (_, Some(lines), _) => lines,
-                (_, None, Some(quoted)) => cap_lines(quoted),
-                (Some(secret), None, None) => secret.to_string(),
-                (None, None, None) => String::new(),
-            };
+            if matches!(source, Source::Outside) {
+                outside.0 += 1;
+                outside.1.get_or_insert_with(|| path.clone());
+            }
+            let snippet = snippet_of(&result, source, line, end.line);
             let code = match &result.secret {
                 Some(secret) => format!("{}\u{0}{}", secret.hash(), secret.expose().len()),
                 None if !snippet.is_empty() => snippet.clone(),
@@ -200,20 +196,52 @@ impl<'a> Context<'a> {
                 }],
             });
         }
+        if let (count, Some(first)) = outside {
+            warnings.push(format!(
+                "{count} result{} name{} a file outside the scan root (the first: `{}`); kept without any of its lines",
+                if count == 1 { "" } else { "s" },
+                if count == 1 { "s" } else { "" },
+                one_line(&first),
+            ));
+        }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
         (findings, rules)
     }
 
-    /// The tool's path relative to the scan root with `/`; a URL, or a path outside the
-    /// root, stays as the tool wrote it.
-    pub(crate) fn relative(&self, raw: &str) -> String {
-        if raw.is_empty() || (raw.contains("://") && !raw.starts_with("file:")) {
-            return raw.to_owned();
+    /// A result's path and where it leads; without one, the first of its candidates that
+    /// is a regular file below the root.
+    fn path_of(&self, result: &Reported) -> (String, Place) {
+        if result.path.is_empty() {
+            let found = result
+                .path_candidates
+                .iter()
+                .find(|candidate| is_file_below(self.root, candidate))
+                .cloned();
+            match found {
+                Some(path) => (path, Place::Inside),
+                None => (String::new(), Place::NoFile),
+            }
+        } else {
+            self.locate(&result.path)
         }
-        let path = match raw.strip_prefix("file://") {
-            Some(rest) => PathBuf::from(percent_decode(rest)),
-            None => PathBuf::from(raw),
+    }
+
+    /// The tool's path as a finding's path and where it leads: relative to the scan root
+    /// with `/` when it lies below it; a URL as written; anything else as the tool wrote
+    /// it (decoded, `\` as `/`), outside.
+    ///
+    /// `file:` URIs are decoded, `\` is a separator (Windows tools), a NUL becomes U+FFFD,
+    /// and `.` and `..` are resolved by name; [`SourceCache::load`] then resolves links.
+    pub(crate) fn locate(&self, raw: &str) -> (String, Place) {
+        if raw.contains("://") && !raw.starts_with("file:") {
+            return (raw.replace('\0', "\u{fffd}"), Place::NoFile);
+        }
+        let decoded = match file_uri_path(raw) {
+            Some(path) => path,
+            None => raw.to_owned(),
         };
+        let written = decoded.replace('\\', "/").replace('\0', "\u{fffd}");
+        let path = PathBuf::from(&written);
         let absolute = if path.is_absolute() {
             path
         } else {
@@ -221,7 +249,7 @@ impl<'a> Context<'a> {
         };
         let absolute = lexical_normalize(&absolute);
         if let Ok(relative) = absolute.strip_prefix(&self.normalized_root) {
-            return relative.to_string_lossy().replace('\\', "/");
+            return (slashed(relative), Place::Inside);
         }
         // Canonical forms catch symlinked temp folders (macOS /var → /private/var).
         let canonical = fs_err::canonicalize(&absolute).ok();
@@ -229,12 +257,61 @@ impl<'a> Context<'a> {
             .canonical_root
             .get_or_init(|| fs_err::canonicalize(&self.normalized_root).ok());
         match (canonical, canonical_root) {
-            (Some(path), Some(root)) if path.starts_with(root) => path
-                .strip_prefix(root)
-                .map(|relative| relative.to_string_lossy().replace('\\', "/"))
-                .unwrap_or_default(),
-            _ => raw.trim_start_matches("./").to_owned(),
+            (Some(path), Some(root)) if path.starts_with(root) => (
+                path.strip_prefix(root).map(slashed).unwrap_or_default(),
+                Place::Inside,
+            ),
+            _ => (written.trim_start_matches("./").to_owned(), Place::Outside),
         }
+    }
+}
+
+/// Where a reported path leads, by its name alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// Below the scan root (links not yet followed).
+    Inside,
+    /// Outside it: an absolute path elsewhere, or `..` past the root.
+    Outside,
+    /// Not a file: no path (SonarQube's conditions), or a URL (ZAP's sites).
+    NoFile,
+}
+
+/// A relative path with `/` separators.
+fn slashed(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// The path of a `file:` URI (`file:///x`, `file://localhost/x`, `file:/x`), decoded;
+/// `None` for anything else.
+fn file_uri_path(raw: &str) -> Option<String> {
+    let rest = raw.strip_prefix("file:")?;
+    let path = match rest.strip_prefix("//") {
+        // `file://HOST/path`: the host (empty or `localhost`) is not part of the path.
+        Some(authority) => &authority[authority.find('/').unwrap_or(authority.len())..],
+        None => rest,
+    };
+    Some(percent_decode(path))
+}
+
+/// What a finding quotes: lines `line..=end` of its file, else what the tool quoted.
+///
+/// The line of a secret holds the secret: it is never read. Nothing of a file outside the
+/// root is shown, not even what the tool quoted of it.
+fn snippet_of(result: &Reported, source: &Source, line: u32, end: u32) -> String {
+    let source_lines = match (&result.secret, source) {
+        (None, Source::Lines(lines)) => pick_lines(lines, line, end),
+        _ => None,
+    };
+    let quoted = match source {
+        Source::Outside => None,
+        _ => result.snippet.as_deref().map(cap_lines),
+    };
+    match (&result.secret, source_lines, quoted) {
+        (_, Some(lines), _) => lines,
+        (_, None, Some(quoted)) => quoted,
+        (Some(secret), None, None) => secret.to_string(),
+        (None, None, None) => String::new(),
     }
 }
 
@@ -318,26 +395,35 @@ fn cap_lines(text: &str) -> String {
         .join("\n")
 }
 
-/// Line `line` (1-based) of `path`, a plain file below `root`; `None` for anything else
-/// (a path a report names is never followed out of the root).
+/// Line `line` (1-based) of `path`, a regular file below `root`; `None` for anything else
+/// (a path a report names is never followed out of the root, through `..` or a link).
 pub fn source_line(root: &Path, path: &str, line: u32) -> Option<String> {
-    SourceCache::default().lines(root, path, line, line)
+    match SourceCache::default().load(root, path) {
+        Source::Lines(lines) => pick_lines(lines, line, line),
+        Source::Outside | Source::Unavailable => None,
+    }
 }
 
-/// Source files read for snippets, each once.
-#[derive(Default)]
-struct SourceCache {
-    files: HashMap<String, Option<Vec<String>>>,
+/// What agate may show of a file a report names.
+#[derive(Debug)]
+enum Source {
+    /// Its lines: a regular file below the root, read within [`MAX_SOURCE_BYTES`].
+    Lines(Vec<String>),
+    /// It resolves (through `..` or a link) outside the root: nothing of it is shown.
+    Outside,
+    /// It is missing, not a regular file, too large or unreadable.
+    Unavailable,
 }
 
-impl SourceCache {
-    /// The first line of `path` that holds `symbol(` for an identifier, else `symbol`
-    /// (1-based).
-    fn find(&mut self, root: &Path, path: &str, symbol: &str) -> Option<u32> {
+impl Source {
+    /// The first line that holds `symbol(` for an identifier, else `symbol` (1-based).
+    fn find(&self, symbol: &str) -> Option<u32> {
+        let Source::Lines(lines) = self else {
+            return None;
+        };
         if symbol.is_empty() {
             return None;
         }
-        self.lines(root, path, 1, 1)?;
         let identifier = symbol
             .chars()
             .all(|character| character.is_alphanumeric() || character == '_');
@@ -346,41 +432,63 @@ impl SourceCache {
         } else {
             symbol.to_owned()
         };
-        let lines = self.files.get(path)?.as_ref()?;
         let index = lines.iter().position(|line| line.contains(&needle))?;
         u32::try_from(index + 1).ok()
     }
+}
 
-    /// Lines `start..=end` of `path` (relative to `root`), capped; `None` when the file
-    /// cannot be read or is too large.
-    fn lines(&mut self, root: &Path, path: &str, start: u32, end: u32) -> Option<String> {
-        // A report names paths; only plain files below the root are read, so a hostile
-        // report cannot pull `../../etc/passwd` or a symlink's target into a snippet.
-        if path.contains("://") || !below_root(path) {
-            return None;
-        }
-        let lines = self.files.entry(path.to_owned()).or_insert_with(|| {
-            let file = root.join(path);
-            let small = fs_err::symlink_metadata(&file)
-                .is_ok_and(|meta| meta.is_file() && meta.len() <= MAX_SOURCE_BYTES);
-            if !small {
-                return None;
+/// Lines `start..=end` (1-based) of `lines`, at most [`MAX_SNIPPET_LINES`].
+fn pick_lines(lines: &[String], start: u32, end: u32) -> Option<String> {
+    let first = usize::try_from(start).ok()?.checked_sub(1)?;
+    let last = usize::try_from(end.max(start))
+        .ok()?
+        .min(first + MAX_SNIPPET_LINES);
+    let picked = lines.get(first..last.min(lines.len()))?;
+    (!picked.is_empty()).then(|| picked.join("\n"))
+}
+
+/// Source files read for snippets, each once.
+#[derive(Default)]
+struct SourceCache {
+    files: HashMap<String, Source>,
+}
+
+/// Whether `path` (relative to `root`) is a regular file below the root, links resolved.
+fn is_file_below(root: &Path, path: &str) -> bool {
+    below_root(path)
+        && agate_fs::resolve_under(root, Path::new(path)).is_ok_and(|file| file.is_file())
+}
+
+impl SourceCache {
+    /// `path` (relative to `root`) read once: every component resolved, links included,
+    /// and read only when the result is a regular file inside the root.
+    fn load(&mut self, root: &Path, path: &str) -> &Source {
+        self.files.entry(path.to_owned()).or_insert_with(|| {
+            // A report names paths; `..` and absolute ones are refused by name, links by
+            // resolving them, so neither `../../etc/passwd` nor `src/etclink/passwd` with
+            // `src/etclink -> /etc` can pull a file from outside into a snippet.
+            if path.is_empty() {
+                // The root itself (`.`): a folder, nothing to quote, not outside.
+                return Source::Unavailable;
             }
-            let bytes = fs_err::read(&file).ok()?;
-            Some(
-                String::from_utf8_lossy(&bytes)
-                    .lines()
-                    .map(str::to_owned)
-                    .collect(),
-            )
-        });
-        let lines = lines.as_ref()?;
-        let first = usize::try_from(start).ok()?.checked_sub(1)?;
-        let last = usize::try_from(end.max(start))
-            .ok()?
-            .min(first + MAX_SNIPPET_LINES);
-        let picked = lines.get(first..last.min(lines.len()))?;
-        (!picked.is_empty()).then(|| picked.join("\n"))
+            if !below_root(path) {
+                return Source::Outside;
+            }
+            let file = match agate_fs::resolve_under(root, Path::new(path)) {
+                Ok(file) => file,
+                Err(agate_fs::FsError::OutsideRoot { .. }) => return Source::Outside,
+                Err(_) => return Source::Unavailable,
+            };
+            match agate_fs::read_bounded(&file, MAX_SOURCE_BYTES) {
+                Ok(bytes) => Source::Lines(
+                    String::from_utf8_lossy(&bytes)
+                        .lines()
+                        .map(str::to_owned)
+                        .collect(),
+                ),
+                Err(_) => Source::Unavailable,
+            }
+        })
     }
 }
 
@@ -473,19 +581,59 @@ mod tests {
             "t",
             "security",
         );
-        assert_eq!(context.relative("app.py"), "service/app.py");
-        assert_eq!(context.relative("./app.py"), "service/app.py");
-        assert_eq!(context.relative("../lib/x.py"), "lib/x.py");
-        assert_eq!(context.relative("/repo/lib/x.py"), "lib/x.py");
+        let inside = |path: &str| (path.to_owned(), Place::Inside);
+        assert_eq!(context.locate("app.py"), inside("service/app.py"));
+        assert_eq!(context.locate("./app.py"), inside("service/app.py"));
+        assert_eq!(context.locate("../lib/x.py"), inside("lib/x.py"));
+        assert_eq!(context.locate("/repo/lib/x.py"), inside("lib/x.py"));
         assert_eq!(
-            context.relative("file:///repo/my%20app/x.py"),
-            "my app/x.py"
+            context.locate("file:///repo/my%20app/x.py"),
+            inside("my app/x.py")
+        );
+        assert_eq!(context.locate("file://localhost/repo/x.py"), inside("x.py"));
+        assert_eq!(context.locate("file:/repo/x.py"), inside("x.py"));
+        assert_eq!(
+            context.locate("https://example.test/login"),
+            ("https://example.test/login".to_owned(), Place::NoFile)
         );
         assert_eq!(
-            context.relative("https://example.test/login"),
-            "https://example.test/login"
+            context.locate("/elsewhere/x.py"),
+            ("/elsewhere/x.py".to_owned(), Place::Outside)
         );
-        assert_eq!(context.relative("/elsewhere/x.py"), "/elsewhere/x.py");
+    }
+
+    #[test]
+    fn issue_7_report_paths_that_leave_the_root_by_name_are_outside() {
+        let context = Context::new(
+            Path::new("/repo"),
+            Path::new("/repo/service"),
+            "t",
+            "security",
+        );
+        let outside = |path: &str| (path.to_owned(), Place::Outside);
+        assert_eq!(
+            context.locate("../../etc/passwd"),
+            outside("../../etc/passwd")
+        );
+        assert_eq!(context.locate("file:///etc/passwd"), outside("/etc/passwd"));
+        assert_eq!(
+            context.locate("file:///repo/%2e%2e/etc/passwd"),
+            outside("/repo/../etc/passwd")
+        );
+        // Windows tools write `\`; it separates components, so `..` is seen.
+        assert_eq!(
+            context.locate("..\\..\\etc\\passwd"),
+            outside("../../etc/passwd")
+        );
+        assert_eq!(
+            context.locate("src\\app.py"),
+            ("service/src/app.py".to_owned(), Place::Inside)
+        );
+        // A NUL never reaches a path or a report.
+        assert_eq!(
+            context.locate("app.py\0/../../../etc/passwd"),
+            outside("app.py\u{fffd}/../../../etc/passwd")
+        );
     }
 
     #[test]
@@ -495,6 +643,16 @@ mod tests {
         for outside in ["../x.py", "a/../../x.py", "/etc/passwd", ""] {
             assert!(!below_root(outside), "{outside}");
         }
+        // The root itself is no file, and not outside either.
+        let mut sources = SourceCache::default();
+        assert!(matches!(
+            sources.load(Path::new("/"), ""),
+            Source::Unavailable
+        ));
+        assert!(matches!(
+            sources.load(Path::new("/"), "../etc/passwd"),
+            Source::Outside
+        ));
     }
 
     #[test]

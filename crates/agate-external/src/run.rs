@@ -50,6 +50,7 @@ pub fn run(spec: &CheckSpec, options: &RunOptions<'_>) -> CheckOutcome {
             exit_code: None,
             duration_ms: 0,
             findings: 0,
+            truncated: 0,
             error: None,
             stdout: String::new(),
             stderr: String::new(),
@@ -112,8 +113,13 @@ fn attempt(
     };
     let text = match (text, &report_file, spec.format) {
         (Some(text), _, _) => text,
-        (None, Some(file), _) => read_report(file, spec.command.is_some().then_some(started))
-            .map_err(|why| why + &last_words(&outcome.run.stderr))?,
+        (None, Some(file), _) => {
+            if spec.report.is_some() {
+                stays_under_root(options.root, file)?;
+            }
+            read_report(file, spec.command.is_some().then_some(started))
+                .map_err(|why| why + &last_words(&outcome.run.stderr))?
+        }
         (None, None, ToolFormat::Sonarqube) => sonar_status(spec, options.sonar)?,
         (None, None, _) => {
             return Err(
@@ -131,19 +137,37 @@ fn attempt(
         reported,
         scanned,
         failures,
-        warnings,
-    } = crate::read(spec.format, &text).map_err(|error| error.to_string())?;
+        mut warnings,
+        dropped,
+    } = crate::read(spec.format, &text, spec.max_results).map_err(|error| error.to_string())?;
+    drop(text);
+    let context = Context::new(options.root, &workdir, &spec.name, &spec.gate);
+    let (findings, rules) = context.findings(reported, &mut warnings);
+    let total = findings.len() as u64 + dropped;
+    if dropped > 0 {
+        warnings.push(format!(
+            "{dropped} of its {total} results are over `max_results: {}`: counted, not kept",
+            spec.max_results
+        ));
+    }
     outcome.warnings.extend(
         warnings
             .iter()
             .map(|warning| format!("{}: {warning}", spec.name)),
     );
-    let context = Context::new(options.root, &workdir, &spec.name, &spec.gate);
-    let (findings, rules) = context.findings(reported);
     outcome.findings = findings;
     outcome.rules = rules;
+    outcome.run.truncated = dropped;
     if !failures.is_empty() {
         return Err(format!("the tool reported errors: {}", failures.join("; ")));
+    }
+    // Results not kept are not judged: one of them could be new and severe while the kept
+    // ones are baselined, so a check over its cap cannot pass.
+    if dropped > 0 {
+        return Err(format!(
+            "the tool reported {total} results, more than `max_results: {}`; {dropped} were not judged, so the check cannot pass: narrow what the tool scans or raise `max_results`",
+            spec.max_results
+        ));
     }
     if scanned == Some(0) {
         return Err("the tool scanned nothing (0 files): a check that checks nothing does not pass; check its paths and working directory".to_owned());
@@ -191,6 +215,19 @@ fn run_command(
         ));
     }
     Ok(String::from_utf8_lossy(&finished.stdout.bytes).into_owned())
+}
+
+/// Refuses a configured report file that resolves outside the root, through `..` or a
+/// link such as `report.json -> /etc/shadow`; a missing one is left to the read.
+fn stays_under_root(root: &Path, file: &Path) -> Result<(), String> {
+    let relative = file.strip_prefix(root).unwrap_or(file);
+    match agate_fs::resolve_under(root, relative) {
+        Err(agate_fs::FsError::OutsideRoot { .. }) => Err(format!(
+            "the report {} resolves to a place outside the scan root (through a symbolic link); give a file inside it",
+            file.display()
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// `: <the last line the tool wrote to standard error>`, or nothing: why a tool wrote no
@@ -302,16 +339,19 @@ pub fn read_report_file(
     if metadata.is_dir() {
         return Err(ReportFileError::Folder);
     }
-    if metadata.len() > MAX_REPORT_BYTES as u64 {
-        return Err(ReportFileError::TooLarge);
-    }
     if let (Some(after), Ok(modified)) = (written_after, metadata.modified())
         && modified + Duration::from_secs(2) < after
     {
         return Err(ReportFileError::Stale);
     }
+    // Bounded, and regular files only: `/dev/zero` or a FIFO named as the report is refused
+    // before it is opened.
     let bytes =
-        fs_err::read(file).map_err(|error| ReportFileError::Unreadable(error.to_string()))?;
+        agate_fs::read_bounded(file, MAX_REPORT_BYTES as u64).map_err(|error| match error {
+            agate_fs::FsError::NotFound { .. } => ReportFileError::Missing,
+            agate_fs::FsError::TooLarge { .. } => ReportFileError::TooLarge,
+            other => ReportFileError::Unreadable(other.to_string()),
+        })?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 

@@ -8,12 +8,13 @@ use crate::reported::{Reported, cwes_in, one_line, severity_from_word};
 use crate::{Parsed, ReadError};
 
 /// Reads Snyk's vulnerabilities, one finding per issue and package version.
-pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
+pub(crate) fn read(text: &str, max_results: usize) -> Result<Parsed, ReadError> {
+    // Snyk Code's SARIF is streamed like any SARIF, not parsed whole first.
+    if serde_json::from_str::<HasRuns>(text).is_ok_and(|has| has.0) {
+        return crate::sarif::read(text, max_results);
+    }
     let output: Value =
         serde_json::from_str(text).map_err(|error| ReadError::json("Snyk", &error))?;
-    if output.get("runs").is_some() {
-        return crate::sarif::read(text);
-    }
     let projects: Vec<&Value> = match &output {
         Value::Array(projects) => projects.iter().collect(),
         Value::Object(_) => vec![&output],
@@ -84,4 +85,39 @@ pub(crate) fn read(text: &str) -> Result<Parsed, ReadError> {
         }
     }
     Ok(parsed)
+}
+
+/// Whether a JSON document is an object with a `runs` key (SARIF), found without keeping
+/// any of it.
+struct HasRuns(bool);
+
+impl<'de> serde::Deserialize<'de> for HasRuns {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<HasRuns, D::Error> {
+        deserializer.deserialize_any(HasRunsVisitor)
+    }
+}
+
+/// Visits the top level of a document for [`HasRuns`].
+struct HasRunsVisitor;
+
+impl<'de> serde::de::Visitor<'de> for HasRunsVisitor {
+    type Value = HasRuns;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("a JSON document")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<HasRuns, A::Error> {
+        let mut runs = false;
+        while let Some(key) = map.next_key::<String>()? {
+            runs |= key == "runs";
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        Ok(HasRuns(runs))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<HasRuns, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(HasRuns(false))
+    }
 }

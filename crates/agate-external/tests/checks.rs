@@ -54,6 +54,7 @@ fn spec(name: &str, format: ToolFormat) -> CheckSpec {
         exit_codes: vec![0, 1],
         report: None,
         project: None,
+        max_results: 10_000,
     }
 }
 
@@ -668,4 +669,204 @@ fn a_hostile_report_cannot_quote_files_outside_the_root() {
     for finding in &outcome.findings {
         assert!(!finding.snippet.contains("TOP SECRET"), "{finding:?}");
     }
+}
+
+/// A SARIF log of one run whose results are `results` (JSON objects, comma-separated).
+fn sarif_log(results: &str) -> String {
+    format!(
+        r#"{{"version":"2.1.0","runs":[{{"tool":{{"driver":{{"name":"x","rules":[{{"id":"r","shortDescription":{{"text":"a rule"}}}}]}}}},"originalUriBaseIds":{{"ETC":{{"uri":"file:///etc/"}}}},"results":[{results}]}}]}}"#
+    )
+}
+
+/// A result of rule `r` at `uri` (a JSON string's content), quoting `snippet` as the tool
+/// saw it, with `base` as its `uriBaseId` when given.
+fn sarif_result(uri: &str, base: Option<&str>, snippet: &str) -> String {
+    let base = base
+        .map(|base| format!(r#","uriBaseId":"{base}""#))
+        .unwrap_or_default();
+    format!(
+        r#"{{"ruleId":"r","level":"error","message":{{"text":"m"}},"locations":[{{"physicalLocation":{{"artifactLocation":{{"uri":"{uri}"{base}}},"region":{{"startLine":1,"snippet":{{"text":"{snippet}"}}}}}}}}]}}"#
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn issue_7_a_report_cannot_quote_a_file_outside_the_root_by_any_path() {
+    let root = project();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("passwd"), "root:x:0:0:OUTSIDE\n").unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.path().join("src/etclink")).unwrap();
+    std::fs::create_dir(root.path().join("src/deep")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.path().join("src/deep/up")).unwrap();
+    let outside_name = outside.path().file_name().unwrap().to_string_lossy();
+    let absolute = outside.path().join("passwd").display().to_string();
+    let results = [
+        // A link in a middle component (the case of the issue), with the tool quoting it.
+        sarif_result("src/etclink/passwd", None, "root:x:0:0:OUTSIDE"),
+        sarif_result("src/deep/up/passwd", Some("%SRCROOT%"), ""),
+        sarif_result(&absolute, None, "root:x:0:0:OUTSIDE"),
+        sarif_result(&format!("file://{absolute}"), None, "root:x:0:0:OUTSIDE"),
+        sarif_result(&format!("../{outside_name}/passwd"), None, ""),
+        sarif_result(
+            &format!("src/%2e%2e/%2E%2E/{outside_name}/passwd"),
+            None,
+            "",
+        ),
+        sarif_result(&format!(r"src\\..\\..\\{outside_name}\\passwd"), None, ""),
+        sarif_result("passwd", Some("ETC"), "root:x:0:0:OUTSIDE"),
+        sarif_result(r"src/etclink\u0000/passwd", None, ""),
+        // A result about no file is not outside.
+        r#"{"ruleId":"r","message":{"text":"m"}}"#.to_owned(),
+        // A file inside the root is still quoted.
+        sarif_result("app.py", None, ""),
+    ];
+    std::fs::write(
+        root.path().join("reports/escape.sarif"),
+        sarif_log(&results.join(",")),
+    )
+    .unwrap();
+    let outcome = read_report(root.path(), "x", ToolFormat::Sarif, "escape.sarif");
+    ok(&outcome);
+    assert_eq!(
+        outcome.findings.len(),
+        results.len(),
+        "results outside are kept"
+    );
+    for finding in &outcome.findings {
+        assert!(!finding.snippet.contains("OUTSIDE"), "{finding:?}");
+        assert!(!finding.location.path.contains('\0'), "{finding:?}");
+    }
+    assert_eq!(outcome.findings[0].location.path, "src/etclink/passwd");
+    assert_eq!(outcome.findings[6].location.path.matches('\\').count(), 0);
+    let inside = outcome.findings.last().unwrap();
+    assert_eq!(inside.location.path, "app.py");
+    assert!(!inside.snippet.is_empty(), "a file inside is quoted");
+    assert_eq!(
+        outcome.warnings,
+        [
+            "x: 8 results name a file outside the scan root (the first: `src/etclink/passwd`); kept without any of its lines"
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn issue_7_report_files_are_bounded_and_stay_under_the_root() {
+    let root = project();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("x.sarif"), sarif_log("")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("x.sarif"),
+        root.path().join("reports/linked.sarif"),
+    )
+    .unwrap();
+    let error = failed(&read_report(
+        root.path(),
+        "x",
+        ToolFormat::Sarif,
+        "linked.sarif",
+    ));
+    assert!(
+        error.contains("resolves to a place outside the scan root"),
+        "{error}"
+    );
+    // `/dev/zero` never ends: it is refused before a byte is read.
+    std::os::unix::fs::symlink("/dev/zero", root.path().join("zero.sarif")).unwrap();
+    let error =
+        agate_external::read_report_file(&root.path().join("zero.sarif"), None).unwrap_err();
+    assert!(
+        matches!(&error, agate_external::ReportFileError::Unreadable(why) if why.contains("is a character device")),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn issue_7_results_over_max_results_are_counted_not_kept() {
+    let root = project();
+    let cap = 50;
+    let over = 7;
+    let results: Vec<String> = (0..cap + over)
+        .map(|index| sarif_result(&format!("gen/f{index}.py"), None, "x"))
+        .collect();
+    std::fs::write(
+        root.path().join("reports/many.sarif"),
+        sarif_log(&results.join(",")),
+    )
+    .unwrap();
+    let spec = CheckSpec {
+        report: Some(PathBuf::from("reports/many.sarif")),
+        max_results: cap,
+        ..spec("x", ToolFormat::Sarif)
+    };
+    let outcome = run(
+        &spec,
+        &RunOptions {
+            root: root.path(),
+            sonar: None,
+        },
+    );
+    assert_eq!(outcome.findings.len(), cap, "exactly the cap is kept");
+    assert_eq!(outcome.findings[cap - 1].location.path, "gen/f49.py");
+    assert_eq!(outcome.run.findings, cap as u64);
+    assert_eq!(outcome.run.truncated, over as u64, "the rest is counted");
+    assert_eq!(
+        failed(&outcome),
+        "the tool reported 57 results, more than `max_results: 50`; 7 were not judged, so the check cannot pass: narrow what the tool scans or raise `max_results`"
+    );
+    assert_eq!(
+        outcome.warnings,
+        ["x: 7 of its 57 results are over `max_results: 50`: counted, not kept"]
+    );
+    // The native formats are cut the same way.
+    let semgrep: Vec<String> = (0..cap + over)
+        .map(|index| format!(r#"{{"check_id":"a","path":"f{index}.py","start":{{"line":1,"col":1}},"end":{{"line":1,"col":2}},"extra":{{"message":"m","severity":"ERROR"}}}}"#))
+        .collect();
+    let text = format!(r#"{{"results":[{}],"errors":[]}}"#, semgrep.join(","));
+    let parsed = agate_external::read(ToolFormat::Semgrep, &text, cap).unwrap();
+    assert_eq!(parsed.dropped, over as u64);
+}
+
+#[test]
+fn issue_7_a_sarif_log_that_scanned_nothing_fails_closed() {
+    let root = project();
+    let cases = [
+        (
+            r#"{"version":"2.1.0","runs":[]}"#,
+            "the tool scanned nothing",
+        ),
+        (
+            r#"{"version":"2.1.0","runs":[{"results":[]}]}"#,
+            "run 1 names no tool (`tool.driver`)",
+        ),
+        (
+            r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"results":[]},{"tool":{},"results":[]}]}"#,
+            "run 2 names no tool (`tool.driver`)",
+        ),
+        (
+            r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}}}]}"#,
+            "a run has no `results`",
+        ),
+        (
+            r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"results":null}]}"#,
+            "a run has no `results`",
+        ),
+        (
+            r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"invocations":[{"executionSuccessful":false}],"results":[]}]}"#,
+            "the tool reported that its run did not succeed",
+        ),
+    ];
+    for (index, (sarif, expected)) in cases.iter().enumerate() {
+        let file = format!("nothing-{index}.sarif");
+        std::fs::write(root.path().join("reports").join(&file), sarif).unwrap();
+        let error = failed(&read_report(root.path(), "x", ToolFormat::Sarif, &file));
+        assert!(error.contains(expected), "{sarif}: {error}");
+    }
+    // A run with a tool and an empty `results` array found nothing, and passes.
+    std::fs::write(root.path().join("reports/clean.sarif"), sarif_log("")).unwrap();
+    ok(&read_report(
+        root.path(),
+        "x",
+        ToolFormat::Sarif,
+        "clean.sarif",
+    ));
 }

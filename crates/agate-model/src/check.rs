@@ -116,6 +116,8 @@ pub struct CheckSpec {
     pub report: Option<PathBuf>,
     /// The SonarQube project key.
     pub project: Option<String>,
+    /// The most results kept; more make the check an error (the rest are counted only).
+    pub max_results: usize,
 }
 
 /// One tool that reported a finding; several when tools agree on a location and CWE.
@@ -148,6 +150,9 @@ pub struct CheckRun {
     pub duration_ms: u64,
     /// How many findings it reported.
     pub findings: u64,
+    /// Results beyond its `max_results`: counted, not kept, and the check is an error.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub truncated: u64,
     /// Why it is in error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -157,6 +162,14 @@ pub struct CheckRun {
     /// The end of its standard error.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub stderr: String,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_zero(count: &u64) -> bool {
+    *count == 0
 }
 
 /// Whether an external check's result can be trusted.

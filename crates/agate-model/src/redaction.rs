@@ -236,6 +236,7 @@ mod tests {
                 exit_code: Some(2),
                 duration_ms: 1,
                 findings: 0,
+                truncated: 0,
                 error: Some("failed: HIDDEN SECRET".to_owned()),
                 stdout: "HIDDEN".to_owned(),
                 stderr: "SECRET".to_owned(),

@@ -15,6 +15,14 @@ pub(crate) const DEFAULT_TIMEOUT_SECS: u64 = 15 * 60;
 /// they find something.
 pub(crate) const DEFAULT_EXIT_CODES: [i32; 2] = [0, 1];
 
+/// The most results a check keeps unless it says otherwise: enough for any tool scoped to
+/// a project, few enough that the report stays readable and memory small.
+pub(crate) const DEFAULT_MAX_RESULTS: u64 = 10_000;
+
+/// The highest `max_results` a check may set: a million findings is as many as one run
+/// holds in memory.
+pub(crate) const HIGHEST_MAX_RESULTS: u64 = 1_000_000;
+
 /// Checks one entry of `gates.GATE.external`.
 pub(crate) fn check_spec(
     gate: &str,
@@ -83,6 +91,7 @@ pub(crate) fn check_spec(
             "give the longest the tool may run, e.g. 10m",
         ));
     }
+    let max_results = max_results_of(options, &invalid)?;
     let inside = |value: &Option<String>, key: &str| -> Result<Option<PathBuf>, PolicyError> {
         match value {
             Some(path) if !stays_inside(Path::new(path)) => Err(invalid(
@@ -111,7 +120,26 @@ pub(crate) fn check_spec(
             .unwrap_or_else(|| DEFAULT_EXIT_CODES.to_vec()),
         report: inside(&options.report, "report")?,
         project: options.project.clone(),
+        max_results,
     })
+}
+
+/// `max_results`, checked: from 1 to [`HIGHEST_MAX_RESULTS`], default
+/// [`DEFAULT_MAX_RESULTS`].
+fn max_results_of(
+    options: &ExternalOptions,
+    invalid: &impl Fn(String, &str) -> PolicyError,
+) -> Result<usize, PolicyError> {
+    let max_results = options.max_results.unwrap_or(DEFAULT_MAX_RESULTS);
+    if !(1..=HIGHEST_MAX_RESULTS).contains(&max_results) {
+        return Err(invalid(
+            format!("`max_results: {max_results}` is out of range"),
+            &format!(
+                "give a number from 1 to {HIGHEST_MAX_RESULTS} (default {DEFAULT_MAX_RESULTS})"
+            ),
+        ));
+    }
+    Ok(usize::try_from(max_results).unwrap_or(usize::MAX))
 }
 
 /// `run` and `shell` as a command: an argv list, or one line only with `shell: true`.
@@ -261,6 +289,7 @@ mod tests {
             exit_codes: None,
             report: None,
             project: None,
+            max_results: None,
         }
     }
 
@@ -290,6 +319,7 @@ mod tests {
         );
         assert_eq!(spec.exit_codes, [0, 1]);
         assert_eq!(spec.timeout_secs, DEFAULT_TIMEOUT_SECS);
+        assert_eq!(spec.max_results, 10_000);
         assert!(message(&options(Some(line.clone()), None)).contains("`run` is a string"));
         assert!(
             message(&options(Some(argv), Some(true)))
@@ -320,6 +350,15 @@ mod tests {
             })
             .contains("leaves the scan root")
         );
+        for out_of_range in [0, HIGHEST_MAX_RESULTS + 1] {
+            assert!(
+                message(&ExternalOptions {
+                    max_results: Some(out_of_range),
+                    ..options(Some(CommandValue::Argv(vec!["t".to_owned()])), None)
+                })
+                .contains(&format!("`max_results: {out_of_range}` is out of range")),
+            );
+        }
         assert!(
             message(&ExternalOptions {
                 name: "a b".to_owned(),

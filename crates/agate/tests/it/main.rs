@@ -7,6 +7,7 @@ mod coverage;
 mod deps;
 mod evasion;
 mod external;
+mod external_limits;
 mod gate;
 mod inputs;
 mod notify;
