@@ -1,12 +1,13 @@
 //! GitHub Actions workflow commands: `::error file=…,line=…::message` annotations on the
 //! pull request's diff. GitHub shows at most 10 errors and 10 warnings per step, so gate
-//! errors come first, then findings ranked by importance; what does not fit is counted in
-//! one closing notice.
+//! errors come first, then findings ranked by importance, then the run's notices (files not
+//! scanned, skipped or scanned with reduced coverage); what does not fit is counted in one
+//! closing notice.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use agate_model::{Finding, GateStatus, Report};
+use agate_model::{Finding, GateStatus, NoticeLevel, Report};
 
 /// The most annotations of one level GitHub displays per step.
 pub const LIMIT_PER_LEVEL: usize = 10;
@@ -50,12 +51,33 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             data(&message(finding))
         )?;
     }
+    for notice in &report.notices {
+        let (level, used) = match notice.level {
+            NoticeLevel::Error => ("error", &mut errors),
+            NoticeLevel::Warning => ("warning", &mut warnings),
+        };
+        if *used >= LIMIT_PER_LEVEL {
+            left_out += 1;
+            continue;
+        }
+        *used += 1;
+        let file = notice
+            .path
+            .as_ref()
+            .map_or_else(String::new, |path| format!("file={},", property(path)));
+        writeln!(
+            out,
+            "::{level} {file}title=agate::{}",
+            data(&notice.message)
+        )?;
+    }
     if left_out > 0 {
         writeln!(
             out,
             "::notice title=agate::{}",
             data(&format!(
-                "{left_out} more finding{} not shown as annotations (GitHub shows {LIMIT_PER_LEVEL} errors and {LIMIT_PER_LEVEL} warnings per step); see the full report",
+                "{left_out} more finding{} or notice{} not shown as annotations (GitHub shows {LIMIT_PER_LEVEL} errors and {LIMIT_PER_LEVEL} warnings per step); see the full report",
+                if left_out == 1 { "" } else { "s" },
                 if left_out == 1 { "" } else { "s" }
             ))
         )?;
@@ -154,6 +176,7 @@ mod tests {
             report.findings.push(finding);
         }
         report.verdict = None;
+        report.notices.clear();
         let text = rendered(&report);
         let errors: Vec<&str> = text
             .lines()
@@ -165,7 +188,7 @@ mod tests {
             .count();
         assert_eq!(errors.len(), LIMIT_PER_LEVEL);
         assert_eq!(warnings, LIMIT_PER_LEVEL);
-        assert!(text.ends_with("::notice title=agate::10 more findings not shown as annotations (GitHub shows 10 errors and 10 warnings per step); see the full report\n"), "{text}");
+        assert!(text.ends_with("::notice title=agate::10 more findings or notices not shown as annotations (GitHub shows 10 errors and 10 warnings per step); see the full report\n"), "{text}");
         // Blocking findings: the AI-tier one (line 27) first, then by severity.
         assert!(errors[0].contains("line=27,"), "{}", errors[0]);
         let warning_lines: Vec<&str> = text
@@ -176,6 +199,32 @@ mod tests {
             warning_lines[0].contains("line=30,"),
             "critical first: {}",
             warning_lines[0]
+        );
+    }
+
+    #[test]
+    fn issue_7_notices_are_annotations() {
+        let mut report = external_report();
+        report.notices = vec![
+            agate_model::Notice {
+                level: NoticeLevel::Warning,
+                path: Some("dist/app.min.js".to_owned()),
+                message: "skipped: minified, outside the change".to_owned(),
+            },
+            agate_model::Notice {
+                level: NoticeLevel::Error,
+                path: None,
+                message: "not scanned".to_owned(),
+            },
+        ];
+        let text = rendered(&report);
+        assert!(
+            text.contains("::warning file=dist/app.min.js,title=agate::skipped: minified, outside the change\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("::error title=agate::not scanned\n"),
+            "{text}"
         );
     }
 

@@ -1,10 +1,11 @@
 //! GitLab Code Quality JSON (`artifacts:reports:codequality`): open findings in files, each
-//! with a fingerprint unique in the report.
+//! with a fingerprint unique in the report, and the run's notices (files not scanned or
+//! skipped) as issues of check `agate.notice`, so the merge request widget shows them too.
 
 use std::collections::HashSet;
 use std::io::{self, Write};
 
-use agate_model::{Report, Severity};
+use agate_model::{Fingerprint, FingerprintInput, NoticeLevel, Report, Severity};
 use serde::Serialize;
 
 /// Writes the open findings of `report` as a GitLab Code Quality report.
@@ -43,9 +44,39 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             }
         })
         .collect();
+    let notices = report.notices.iter().map(|notice| {
+        let path = notice.path.as_deref().unwrap_or(".");
+        Issue {
+            kind: "issue",
+            description: &notice.message,
+            check_name: NOTICE_CHECK,
+            fingerprint: Fingerprint::compute(&FingerprintInput {
+                rule_id: NOTICE_CHECK,
+                path,
+                code: &notice.message,
+                scope: "",
+                occurrence: 0,
+            })
+            .as_str()
+            .to_owned(),
+            severity: match notice.level {
+                NoticeLevel::Error => "major",
+                NoticeLevel::Warning => "info",
+            },
+            categories: vec!["Bug Risk"],
+            location: IssueLocation {
+                path,
+                lines: Lines { begin: 1, end: 1 },
+            },
+        }
+    });
+    let issues: Vec<Issue<'_>> = issues.into_iter().chain(notices).collect();
     serde_json::to_writer_pretty(&mut *out, &issues)?;
     writeln!(out)
 }
+
+/// The check name of issues that are the run's notices.
+const NOTICE_CHECK: &str = "agate.notice";
 
 /// Code Quality's severities.
 fn severity(severity: Severity) -> &'static str {
@@ -88,6 +119,29 @@ mod tests {
     use crate::test_support::external_report;
 
     #[test]
+    fn issue_7_notices_are_issues() {
+        let mut report = external_report();
+        report.notices = vec![agate_model::Notice {
+            level: NoticeLevel::Warning,
+            path: Some("dist/app.min.js".to_owned()),
+            message: "skipped: minified, outside the change".to_owned(),
+        }];
+        let mut out = Vec::new();
+        render(&report, &mut out).unwrap();
+        let issues: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();
+        let notice = issues
+            .iter()
+            .find(|issue| issue["check_name"] == NOTICE_CHECK)
+            .unwrap();
+        assert_eq!(notice["location"]["path"], "dist/app.min.js");
+        assert_eq!(notice["severity"], "info");
+        assert_eq!(
+            notice["description"],
+            "skipped: minified, outside the change"
+        );
+    }
+
+    #[test]
     fn open_findings_in_files_with_unique_fingerprints() {
         let mut report = external_report();
         // Two findings with one fingerprint (a tool reporting the same thing twice).
@@ -101,6 +155,7 @@ mod tests {
             .position(|f| f.rule_id == "semgrep/python.eval")
             .unwrap();
         report.findings[last].fingerprint = report.findings[previous].fingerprint.clone();
+        report.notices.clear();
         let mut out = Vec::new();
         render(&report, &mut out).unwrap();
         let issues: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();

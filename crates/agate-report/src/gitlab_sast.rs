@@ -1,9 +1,10 @@
 //! GitLab's SAST security report (`artifacts:reports:sast`, schema 15.x): open findings in
-//! files as vulnerabilities, each with agate's rule and its CWEs as identifiers.
+//! files as vulnerabilities, each with agate's rule and its CWEs as identifiers; the run's
+//! notices (files not scanned or skipped) are the scan's `messages`.
 
 use std::io::{self, Write};
 
-use agate_model::{Finding, Report, Severity};
+use agate_model::{Finding, NoticeLevel, Report, Severity};
 use serde::Serialize;
 
 use crate::RenderOptions;
@@ -32,6 +33,20 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
             start_time: &options.started,
             end_time: &options.finished,
             status: if failed { "failure" } else { "success" },
+            messages: report
+                .notices
+                .iter()
+                .map(|notice| Message {
+                    level: match notice.level {
+                        NoticeLevel::Error => "fatal",
+                        NoticeLevel::Warning => "warn",
+                    },
+                    value: match &notice.path {
+                        Some(path) => format!("{path}: {}", notice.message),
+                        None => notice.message.clone(),
+                    },
+                })
+                .collect(),
         },
         vulnerabilities: report
             .findings
@@ -114,6 +129,15 @@ struct Scan<'r> {
     start_time: &'r str,
     end_time: &'r str,
     status: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    messages: Vec<Message>,
+}
+
+/// A message about the scan: `info`, `warn` or `fatal`.
+#[derive(Serialize)]
+struct Message {
+    level: &'static str,
+    value: String,
 }
 
 #[derive(Serialize, Clone)]

@@ -1,12 +1,14 @@
 //! JUnit XML, the test report every CI system shows: a `<testsuite>` per gate, a failing
 //! `<testcase>` per blocking finding, an `<error>` for a gate that could not check.
 //!
-//! Without a verdict (`agate scan`), every open finding fails, grouped by gate.
+//! Without a verdict (`agate scan`), every open finding fails, grouped by gate. The run's
+//! notices (files not scanned, skipped or scanned with reduced coverage) are the first
+//! suite's `<system-out>`, where CI systems show a suite's log.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use agate_model::{Finding, GateStatus, Report};
+use agate_model::{Finding, GateStatus, Notice, NoticeLevel, Report};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
@@ -27,8 +29,9 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .with_attribute(("errors", errors.to_string().as_str()))
         .with_attribute(("time", seconds.as_str()))
         .write_inner_content(|writer| {
-            for suite in &suites {
-                write_suite(writer, suite)?;
+            for (index, suite) in suites.iter().enumerate() {
+                let notices: &[Notice] = if index == 0 { &report.notices } else { &[] };
+                write_suite(writer, suite, notices)?;
             }
             Ok(())
         })?;
@@ -103,7 +106,11 @@ fn suites(report: &Report) -> Vec<Suite<'_>> {
     suites
 }
 
-fn write_suite<W: Write>(writer: &mut Writer<W>, suite: &Suite<'_>) -> io::Result<()> {
+fn write_suite<W: Write>(
+    writer: &mut Writer<W>,
+    suite: &Suite<'_>,
+    notices: &[Notice],
+) -> io::Result<()> {
     let class = format!("agate.{}", suite.name);
     writer
         .create_element("testsuite")
@@ -135,9 +142,34 @@ fn write_suite<W: Write>(writer: &mut Writer<W>, suite: &Suite<'_>) -> io::Resul
                     .with_attribute(("name", format!("gate {}", clean(&suite.name)).as_str()))
                     .write_empty()?;
             }
+            if !notices.is_empty() {
+                writer
+                    .create_element("system-out")
+                    .write_text_content(BytesText::new(&clean(&notice_lines(notices))))?;
+            }
             Ok(())
         })?;
     Ok(())
+}
+
+/// The notices, one `level: path: message` line each.
+fn notice_lines(notices: &[Notice]) -> String {
+    let mut text = String::new();
+    for notice in notices {
+        let level = match notice.level {
+            NoticeLevel::Warning => "warning",
+            NoticeLevel::Error => "error",
+        };
+        match &notice.path {
+            Some(path) => {
+                let _ = writeln!(text, "{level}: {path}: {}", notice.message);
+            }
+            None => {
+                let _ = writeln!(text, "{level}: {}", notice.message);
+            }
+        }
+    }
+    text
 }
 
 fn write_case<W: Write>(writer: &mut Writer<W>, class: &str, finding: &Finding) -> io::Result<()> {

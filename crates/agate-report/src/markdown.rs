@@ -16,6 +16,10 @@ pub const COMMENT_MARKER: &str = "<!-- agate-report -->";
 const SUMMARY_FINDINGS: usize = 50;
 /// Findings listed openly in a comment; the rest fold into a details block.
 const COMMENT_FINDINGS: usize = 10;
+/// Notices listed in a step summary.
+const SUMMARY_NOTICES: usize = 50;
+/// Notices listed (folded) in a comment.
+const COMMENT_NOTICES: usize = 20;
 
 /// Writes the step summary.
 pub fn summary(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
@@ -65,6 +69,17 @@ pub fn comment(report: &Report, options: &RenderOptions, out: &mut dyn Write) ->
     }
     checks(report, &mut text);
     coverage(report, &mut text);
+    if !report.notices.is_empty() {
+        // Folded: a comment stays short, but what was not scanned is one click away.
+        let count = report.notices.len();
+        let _ = writeln!(
+            text,
+            "\n<details><summary>{count} notice{}</summary>\n",
+            if count == 1 { "" } else { "s" }
+        );
+        notice_list(report, COMMENT_NOTICES, &mut text);
+        text.push_str("\n</details>\n");
+    }
     if let Some(url) = &options.report_url {
         let _ = writeln!(text, "\n[Full report]({url})");
     }
@@ -239,7 +254,12 @@ fn notices(report: &Report, text: &mut String) {
         return;
     }
     text.push_str("\n### Notices\n\n");
-    for notice in report.notices.iter().take(50) {
+    notice_list(report, SUMMARY_NOTICES, text);
+}
+
+/// The first `limit` notices as a list, and how many more there are.
+fn notice_list(report: &Report, limit: usize, text: &mut String) {
+    for notice in report.notices.iter().take(limit) {
         let place = notice
             .path
             .as_deref()
@@ -250,6 +270,13 @@ fn notices(report: &Report, text: &mut String) {
             agate_model::NoticeLevel::Error => "error",
         };
         let _ = writeln!(text, "- {level}: {place}{}", cell(&notice.message));
+    }
+    if report.notices.len() > limit {
+        let _ = writeln!(
+            text,
+            "- … and {} more in the full report",
+            report.notices.len() - limit
+        );
     }
 }
 

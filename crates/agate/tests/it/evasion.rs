@@ -189,6 +189,18 @@ fn issue_7_minified_files_outside_the_change_are_skipped_with_a_notice_and_a_cou
             && terminal.contains("1 minified file outside the change skipped"),
         "{terminal}"
     );
+    // Every format says so, not only the terminal.
+    for format in crate::redaction::FORMATS {
+        let output = agate(dir.path())
+            .args(["gate", "--base", "main", "--format", format])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            text.contains("server.js") && text.contains("minified"),
+            "{format}: {text}"
+        );
+    }
     // `agate scan` without a base skips nothing.
     let output = agate(dir.path())
         .args(["scan", "--format", "json"])

@@ -6,7 +6,7 @@ use super::secrets::{ALNUM, random};
 use super::{agate, tree};
 
 /// Every `--format`.
-const FORMATS: [&str; 10] = [
+pub(crate) const FORMATS: [&str; 10] = [
     "terminal",
     "json",
     "sarif",
