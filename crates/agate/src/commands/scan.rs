@@ -667,8 +667,9 @@ fn provenance(
             .map_err(|error| Failure::usage(error.to_string()))?;
     for path in flagged {
         if manifest.entries.iter().any(|entry| entry.path == *path)
+            && let Ok(file) = agate_fs::resolve_under(root, Path::new(path))
             && let Ok(text) = agate_fs::read_to_string_bounded(
-                &root.join(path),
+                &file,
                 crate::commands::provenance::MAX_SOURCE_BYTES,
             )
         {
@@ -878,7 +879,7 @@ fn from_history(
         if change.is_some() && !ranges.is_empty() {
             changed.insert(path.to_owned(), ranges.iter().map(span).collect());
         }
-        if is_generated(&root.join(path)) {
+        if is_generated(root, path) {
             // An agent that ran a code generator did not write the generator's output.
             continue;
         }
@@ -899,11 +900,19 @@ fn from_history(
     change.map(|_| changed)
 }
 
-/// Whether the file starts with an `@generated` header (read from its first 4 KiB).
-fn is_generated(path: &Path) -> bool {
+/// Whether the file starts with an `@generated` header (read from its first 4 KiB). Paths
+/// come from findings, which external tools may name: only a regular file under the root is
+/// read, so a FIFO cannot block the run and a link cannot lead outside.
+fn is_generated(root: &Path, path: &str) -> bool {
     use std::io::Read as _;
+    let Ok(file) = agate_fs::resolve_under(root, Path::new(path)) else {
+        return false;
+    };
+    if !std::fs::metadata(&file).is_ok_and(|metadata| metadata.is_file()) {
+        return false;
+    }
     let mut head = Vec::new();
-    std::fs::File::open(path)
+    std::fs::File::open(&file)
         .and_then(|file| file.take(4096).read_to_end(&mut head))
         .is_ok_and(|_| agate_policy::is_generated(&String::from_utf8_lossy(&head)))
 }
