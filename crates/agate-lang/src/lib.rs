@@ -21,9 +21,11 @@
 mod classify;
 pub mod imports;
 mod language;
+mod tree;
 mod walk;
 
 pub use classify::{SourceKind, classify_source};
 pub use imports::{FileImports, Imports, imports};
 pub use language::{Language, ParseLanguageError};
+pub use tree::{AstNode, MAX_RULE_DEPTH, TreeWalk, Visited};
 pub use walk::{AnyFile, SourceFile, Walk, WalkError, WalkOptions, walk, walk_all};
