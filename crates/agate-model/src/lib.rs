@@ -26,6 +26,7 @@ mod gate;
 mod redacted;
 mod report;
 mod severity;
+mod text;
 
 pub use check::{
     COVERAGE_RULES, Channel, CheckCommand, CheckRun, CheckSpec, CheckStatus, CoverageResult,
@@ -39,6 +40,7 @@ pub use report::{
     Notice, NoticeLevel, REPORT_SCHEMA_VERSION, Report, ScanStats, Tool, Verdict, VerdictStatus,
 };
 pub use severity::{Confidence, ParseLevelError, Severity};
+pub use text::Text;
 
 /// The longest glob or regular expression agate compiles from a configuration file or a
 /// user's rule: 4 KiB. Parsing and compiling a pattern takes memory many times its length

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use std::time::Instant;
@@ -9,6 +9,7 @@ use agate_lang::{
 };
 use agate_model::{
     Finding, Fingerprint, FingerprintInput, Location, Notice, NoticeLevel, Position, ScanStats,
+    Text,
 };
 use ast_grep_core::tree_sitter::StrDoc;
 use ast_grep_core::{AstGrep, Doc, Node, NodeMatch};
@@ -102,6 +103,11 @@ impl Scanner {
         };
 
         let mut output = ScanOutput::default();
+        // One allocation of the right size: growing by doubling would hold up to three
+        // times the findings' size while copying.
+        output
+            .findings
+            .reserve_exact(outcomes.iter().map(|outcome| outcome.findings.len()).sum());
         output
             .notices
             .extend(walked.errors.into_iter().map(Notice::from));
@@ -281,14 +287,14 @@ impl<'r> Engine<'r> {
             return analyzed;
         };
         let mut seen = HashMap::new();
+        let mut shared = Shared::new(relative);
         let (mut matches, visited) = rules.matches(&root, &enabled);
         drop_nested_matches(&mut matches);
         for (rule, config, node_match, scope) in matches {
-            let message = config.get_message(&node_match);
+            let message = shared.text(config.get_message(&node_match));
             analyzed.findings.push(build_finding(
                 rule,
-                relative,
-                text,
+                (&shared.path, text),
                 (&node_match, scope),
                 message,
                 &mut seen,
@@ -374,12 +380,40 @@ fn syntax_error_notice(relative: &str, root: &AstGrep<StrDoc<Language>>) -> Opti
     })
 }
 
+/// The strings a file's findings share: its path, and each distinct message once.
+struct Shared {
+    path: Text,
+    messages: HashSet<Text>,
+}
+
+impl Shared {
+    fn new(relative: &str) -> Shared {
+        Shared {
+            path: Text::from(relative),
+            messages: HashSet::new(),
+        }
+    }
+
+    /// The one shared copy of `message`.
+    fn text(&mut self, message: String) -> Text {
+        if let Some(known) = self.messages.get(message.as_str()) {
+            return known.clone();
+        }
+        let text = Text::from(message);
+        self.messages.insert(text.clone());
+        text
+    }
+}
+
+/// The analyzers of structural findings, one allocation each for all findings.
+static ANALYZERS: LazyLock<[Text; 2]> =
+    LazyLock::new(|| [Text::from(SAST_ANALYZER), Text::from(AI_PATTERNS_ANALYZER)]);
+
 fn build_finding<D: Doc<Lang = Language>>(
     rule: &Rule,
-    relative: &str,
-    text: &str,
+    (relative, text): (&Text, &str),
     (node_match, scope): (&NodeMatch<'_, D>, String),
-    message: String,
+    message: Text,
     seen: &mut HashMap<(String, String, String), u32>,
 ) -> Finding {
     let node: &Node<'_, D> = node_match;
@@ -419,18 +453,13 @@ fn build_finding<D: Doc<Lang = Language>>(
         occurrence,
     });
     Finding {
-        rule_id: rule.id().to_owned(),
-        analyzer: if metadata.ai_pattern {
-            AI_PATTERNS_ANALYZER
-        } else {
-            SAST_ANALYZER
-        }
-        .to_owned(),
+        rule_id: rule.shared_id().clone(),
+        analyzer: ANALYZERS[usize::from(metadata.ai_pattern)].clone(),
         severity: metadata.severity,
         confidence: metadata.confidence,
         message,
         location: Location {
-            path: relative.to_owned(),
+            path: relative.clone(),
             start,
             end,
         },
@@ -686,6 +715,32 @@ mod tests {
         let analyzed = engine.analyze_text("shallow.py", Language::Python, &shallow);
         assert_eq!(analyzed.findings.len(), 1);
         assert!(analyzed.notices.is_empty());
+    }
+
+    #[test]
+    fn issue_7_findings_share_their_rule_id_path_analyzer_and_message() {
+        let rule = (
+            "py.demo-exec.yaml",
+            "id: py.demo-exec\nlanguage: python\nmessage: exec runs code\nrule: { pattern: exec($X) }\nmetadata: { severity: high, confidence: high, cwe: [CWE-95] }\n",
+        );
+        let source = "eval(a)\nexec(a)\n".repeat(500);
+        let findings = engine_findings(&[EVAL, rule], "many.py", &source);
+        assert_eq!(findings.len(), 1_000);
+        let first_of = |id: &str| findings.iter().find(|f| f.rule_id == id).unwrap();
+        let (eval, exec) = (first_of("py.demo-eval"), first_of("py.demo-exec"));
+        for finding in &findings {
+            let same = if finding.rule_id == "py.demo-eval" {
+                eval
+            } else {
+                exec
+            };
+            assert!(finding.rule_id.shares_with(&same.rule_id));
+            assert!(finding.analyzer.shares_with(&eval.analyzer));
+            assert!(finding.location.path.shares_with(&eval.location.path));
+            // Messages with metavariables are shared when their text is the same.
+            assert!(finding.message.shares_with(&same.message));
+        }
+        assert_eq!(eval.message, "eval of `a`");
     }
 
     #[test]
