@@ -130,13 +130,13 @@ impl Draft<'_> {
             column: self.column,
         };
         Finding {
-            rule_id: self.rule_id.to_owned(),
-            analyzer: self.analyzer.to_owned(),
+            rule_id: self.rule_id.into(),
+            analyzer: self.analyzer.into(),
             severity: self.severity,
             confidence: self.confidence,
-            message: self.message,
+            message: self.message.into(),
             location: Location {
-                path: self.path.to_owned(),
+                path: self.path.into(),
                 start: position,
                 end: position,
             },

@@ -168,13 +168,13 @@ impl<'a> Context<'a> {
                 rules.push(descriptor(&rule_id, &result));
             }
             findings.push(Finding {
-                rule_id,
-                analyzer: EXTERNAL_ANALYZER.to_owned(),
+                rule_id: rule_id.into(),
+                analyzer: EXTERNAL_ANALYZER.into(),
                 severity: result.severity,
                 confidence: result.confidence,
-                message: result.message,
+                message: result.message.into(),
                 location: Location {
-                    path,
+                    path: path.into(),
                     start: Position { line, column },
                     end,
                 },
@@ -183,7 +183,7 @@ impl<'a> Context<'a> {
                 owasp: Vec::new(),
                 ai_pattern: false,
                 fingerprint,
-                gate: Some(self.gate.to_owned()),
+                gate: Some(self.gate.into()),
                 tier: None,
                 ai_evidence: None,
                 commit: None,

@@ -77,8 +77,8 @@ fn ok(outcome: &CheckOutcome) {
 
 fn summary(finding: &Finding) -> (String, String, u32, Severity, Vec<String>) {
     (
-        finding.rule_id.clone(),
-        finding.location.path.clone(),
+        finding.rule_id.to_string(),
+        finding.location.path.to_string(),
         finding.location.start.line,
         finding.severity,
         finding.cwe.clone(),

@@ -6,11 +6,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use ast_grep_core::tree_sitter::StrDoc;
-use ast_grep_core::{Doc, Node};
+use ast_grep_core::Doc;
 use serde::Serialize;
 
 use crate::Language;
+use crate::tree::{AstNode, TreeWalk};
 
 /// The imports of one source file, and the members of imported modules it names.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -69,14 +69,59 @@ pub struct MemberUse {
 /// The most of a source line an import keeps for reports.
 pub const MAX_LINE_TEXT: usize = 240;
 
-type AstNode<'r> = Node<'r, StrDoc<Language>>;
-
-/// Lists what the tree under `root` imports.
+/// Lists what the tree under `root` imports, in one walk of the tree (linear in its size,
+/// however deep it is).
 pub fn imports(language: Language, root: &AstNode<'_>) -> Imports {
-    match language {
-        Language::Python => python(root),
-        Language::JavaScript | Language::TypeScript | Language::Tsx => javascript(root),
-        Language::Java => java(root),
+    let mut collector = Collector::default();
+    let mut tries = TryBlocks::default();
+    TreeWalk::full().run(root, |node, ancestors| {
+        let at = At {
+            node,
+            parent: ancestors.last(),
+            grandparent: ancestors
+                .len()
+                .checked_sub(2)
+                .map(|index| &ancestors[index]),
+            in_try: tries.enter(node, ancestors.len()),
+        };
+        match language {
+            Language::Python => python(&mut collector, &at),
+            Language::JavaScript | Language::TypeScript | Language::Tsx => {
+                javascript(&mut collector, &at);
+            }
+            Language::Java => java(&mut collector, &at),
+        }
+    });
+    collector.finish()
+}
+
+/// A node visited by the walk, with what the collectors need to know of its ancestors.
+struct At<'a, 'r> {
+    node: &'a AstNode<'r>,
+    parent: Option<&'a AstNode<'r>>,
+    grandparent: Option<&'a AstNode<'r>>,
+    /// Inside a `try` block.
+    in_try: bool,
+}
+
+/// The depths of the `try` statements around the node being visited, kept as the walk
+/// goes so that asking costs nothing.
+#[derive(Default)]
+struct TryBlocks {
+    depths: Vec<usize>,
+}
+
+impl TryBlocks {
+    /// Moves to `node` at `depth` and returns whether a `try` statement encloses it.
+    fn enter(&mut self, node: &AstNode<'_>, depth: usize) -> bool {
+        while self.depths.last().is_some_and(|&open| open >= depth) {
+            self.depths.pop();
+        }
+        let inside = !self.depths.is_empty();
+        if node.kind() == "try_statement" {
+            self.depths.push(depth);
+        }
+        inside
     }
 }
 
@@ -101,11 +146,8 @@ struct Collector {
 }
 
 impl Collector {
-    fn module(&mut self, module: String, node: &AstNode<'_>) {
+    fn module(&mut self, module: String, node: &AstNode<'_>, optional: bool) {
         let place = self.locator.place(node);
-        let optional = node
-            .ancestors()
-            .any(|ancestor| ancestor.kind() == "try_statement");
         self.imports.modules.push(ImportedModule {
             module,
             line: place.line,
@@ -218,50 +260,50 @@ impl Locator {
     }
 }
 
-fn python(root: &AstNode<'_>) -> Imports {
-    let mut collector = Collector::default();
-    for node in root.dfs() {
-        match node.kind().as_ref() {
-            "import_statement" => {
-                for name in node.field_children("name") {
-                    if name.kind() == "aliased_import" {
-                        let (Some(module), Some(alias)) = (name.field("name"), name.field("alias"))
-                        else {
-                            continue;
-                        };
-                        let module_name = module.text().into_owned();
-                        collector.module(module_name.clone(), &module);
-                        collector.bind(alias.text().into_owned(), &module_name, Vec::new());
-                    } else {
-                        let module_name = name.text().into_owned();
-                        collector.module(module_name.clone(), &name);
-                        // `import os.path` binds `os`.
-                        let first = module_name.split('.').next().unwrap_or_default();
-                        collector.bind(first.to_owned(), first, Vec::new());
-                    }
+fn python(collector: &mut Collector, at: &At<'_, '_>) {
+    let node = at.node;
+    match node.kind().as_ref() {
+        "import_statement" => {
+            for name in node.field_children("name") {
+                if name.kind() == "aliased_import" {
+                    let (Some(module), Some(alias)) = (name.field("name"), name.field("alias"))
+                    else {
+                        continue;
+                    };
+                    let module_name = module.text().into_owned();
+                    collector.module(module_name.clone(), &module, at.in_try);
+                    collector.bind(alias.text().into_owned(), &module_name, Vec::new());
+                } else {
+                    let module_name = name.text().into_owned();
+                    collector.module(module_name.clone(), &name, at.in_try);
+                    // `import os.path` binds `os`.
+                    let first = module_name.split('.').next().unwrap_or_default();
+                    collector.bind(first.to_owned(), first, Vec::new());
                 }
             }
-            "import_from_statement" => python_from(&mut collector, &node),
-            "attribute" => {
-                let continues = node.parent().is_some_and(|parent| {
-                    parent.kind() == "attribute"
-                        && parent
-                            .field("object")
-                            .is_some_and(|object| object.node_id() == node.node_id())
-                });
-                if !continues {
-                    chain(&mut collector, &node, "attribute", "object", "attribute");
-                }
-            }
-            "identifier" => python_rebinding(&mut collector, &node),
-            _ => {}
         }
+        "import_from_statement" => python_from(collector, node, at.in_try),
+        "attribute" if !continues_chain(node, at.parent, "attribute") => {
+            chain(collector, node, "attribute", "object", "attribute");
+        }
+        "identifier" => python_rebinding(collector, node, at.parent),
+        _ => {}
     }
-    collector.finish()
+}
+
+/// Whether `node` is the object of a longer chain (`a.b` in `a.b.c`): only the longest
+/// chain is recorded.
+fn continues_chain(node: &AstNode<'_>, parent: Option<&AstNode<'_>>, kind: &str) -> bool {
+    parent.is_some_and(|parent| {
+        parent.kind() == kind
+            && parent
+                .field("object")
+                .is_some_and(|object| object.node_id() == node.node_id())
+    })
 }
 
 /// `from M import a, b as c`: module M, members `a` and `b`, bindings `a` and `c`.
-fn python_from(collector: &mut Collector, node: &AstNode<'_>) {
+fn python_from(collector: &mut Collector, node: &AstNode<'_>, optional: bool) {
     let Some(module) = node.field("module_name") else {
         return;
     };
@@ -269,7 +311,7 @@ fn python_from(collector: &mut Collector, node: &AstNode<'_>) {
         return;
     }
     let module_name = module.text().into_owned();
-    collector.module(module_name.clone(), &module);
+    collector.module(module_name.clone(), &module, optional);
     for name in node.field_children("name") {
         let (imported, local) = if name.kind() == "aliased_import" {
             let (Some(imported), Some(alias)) = (name.field("name"), name.field("alias")) else {
@@ -288,8 +330,8 @@ fn python_from(collector: &mut Collector, node: &AstNode<'_>) {
 
 /// Parameters, assignment targets, loop variables and definitions that reuse an import's
 /// name.
-fn python_rebinding(collector: &mut Collector, node: &AstNode<'_>) {
-    let Some(parent) = node.parent() else {
+fn python_rebinding(collector: &mut Collector, node: &AstNode<'_>, parent: Option<&AstNode<'_>>) {
+    let Some(parent) = parent else {
         return;
     };
     let rebinds = match parent.kind().as_ref() {
@@ -358,48 +400,29 @@ fn chain(
         .push((current.text().into_owned(), members, place));
 }
 
-fn javascript(root: &AstNode<'_>) -> Imports {
-    let mut collector = Collector::default();
-    for node in root.dfs() {
-        match node.kind().as_ref() {
-            "import_statement" => js_import(&mut collector, &node),
-            "export_statement" => {
-                if let Some(source) = node.field("source") {
-                    let module = string_value(&source);
-                    if !module.is_empty() {
-                        collector.module(module, &source);
-                    }
+fn javascript(collector: &mut Collector, at: &At<'_, '_>) {
+    let node = at.node;
+    match node.kind().as_ref() {
+        "import_statement" => js_import(collector, node, at.in_try),
+        "export_statement" => {
+            if let Some(source) = node.field("source") {
+                let module = string_value(&source);
+                if !module.is_empty() {
+                    collector.module(module, &source, at.in_try);
                 }
             }
-            "call_expression" => js_require(&mut collector, &node),
-            "member_expression" => {
-                let continues = node.parent().is_some_and(|parent| {
-                    parent.kind() == "member_expression"
-                        && parent
-                            .field("object")
-                            .is_some_and(|object| object.node_id() == node.node_id())
-                });
-                if !continues {
-                    chain(
-                        &mut collector,
-                        &node,
-                        "member_expression",
-                        "object",
-                        "property",
-                    );
-                }
-            }
-            "identifier" | "shorthand_property_identifier_pattern" => {
-                js_rebinding(&mut collector, &node);
-            }
-            _ => {}
         }
+        "call_expression" => js_require(collector, at),
+        "member_expression" if !continues_chain(node, at.parent, "member_expression") => {
+            chain(collector, node, "member_expression", "object", "property");
+        }
+        "identifier" | "shorthand_property_identifier_pattern" => js_rebinding(collector, at),
+        _ => {}
     }
-    collector.finish()
 }
 
 /// `import d, * as ns, { a, b as c } from "m"`.
-fn js_import(collector: &mut Collector, node: &AstNode<'_>) {
+fn js_import(collector: &mut Collector, node: &AstNode<'_>, optional: bool) {
     let Some(source) = node.field("source") else {
         return;
     };
@@ -407,7 +430,7 @@ fn js_import(collector: &mut Collector, node: &AstNode<'_>) {
     if module.is_empty() {
         return;
     }
-    collector.module(module.clone(), &source);
+    collector.module(module.clone(), &source, optional);
     let Some(clause) = node
         .children()
         .find(|child| child.kind() == "import_clause")
@@ -443,7 +466,8 @@ fn js_import(collector: &mut Collector, node: &AstNode<'_>) {
 
 /// `require("m")` and `import("m")`, with the binding of `const x = require("m")` and
 /// `const { a, b: c } = require("m")`.
-fn js_require(collector: &mut Collector, node: &AstNode<'_>) {
+fn js_require(collector: &mut Collector, at: &At<'_, '_>) {
+    let node = at.node;
     let Some(function) = node.field("function") else {
         return;
     };
@@ -464,12 +488,12 @@ fn js_require(collector: &mut Collector, node: &AstNode<'_>) {
     if module.is_empty() {
         return;
     }
-    collector.module(module.clone(), &argument);
+    collector.module(module.clone(), &argument, at.in_try);
     if dynamic {
         return;
     }
-    let Some(declarator) = node
-        .parent()
+    let Some(declarator) = at
+        .parent
         .filter(|parent| parent.kind() == "variable_declarator")
     else {
         return;
@@ -499,8 +523,9 @@ fn js_require(collector: &mut Collector, node: &AstNode<'_>) {
 }
 
 /// Parameters, declarations and assignments that reuse an import's name.
-fn js_rebinding(collector: &mut Collector, node: &AstNode<'_>) {
-    let Some(parent) = node.parent() else {
+fn js_rebinding(collector: &mut Collector, at: &At<'_, '_>) {
+    let node = at.node;
+    let Some(parent) = at.parent else {
         return;
     };
     let rebinds = match parent.kind().as_ref() {
@@ -516,8 +541,8 @@ fn js_rebinding(collector: &mut Collector, node: &AstNode<'_>) {
                     .field("value")
                     .is_some_and(|value| is_require_or_import(&value))
         }
-        "object_pattern" => !parent
-            .parent()
+        "object_pattern" => !at
+            .grandparent
             .and_then(|declarator| declarator.field("value"))
             .is_some_and(|value| is_require_or_import(&value)),
         "function_declaration" | "class_declaration" | "function_expression" => parent
@@ -566,19 +591,16 @@ fn string_value(node: &AstNode<'_>) -> String {
     trimmed.to_owned()
 }
 
-fn java(root: &AstNode<'_>) -> Imports {
-    let mut collector = Collector::default();
-    for node in root.dfs() {
-        if node.kind() != "import_declaration" {
-            continue;
-        }
-        let Some(name) = node
-            .named_children()
-            .find(|child| matches!(child.kind().as_ref(), "scoped_identifier" | "identifier"))
-        else {
-            continue;
-        };
-        collector.module(name.text().into_owned(), &name);
+fn java(collector: &mut Collector, at: &At<'_, '_>) {
+    let node = at.node;
+    if node.kind() != "import_declaration" {
+        return;
     }
-    collector.finish()
+    let Some(name) = node
+        .named_children()
+        .find(|child| matches!(child.kind().as_ref(), "scoped_identifier" | "identifier"))
+    else {
+        return;
+    };
+    collector.module(name.text().into_owned(), &name, at.in_try);
 }

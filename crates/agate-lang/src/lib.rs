@@ -24,10 +24,12 @@ mod classify;
 pub mod imports;
 mod language;
 mod scope;
+mod tree;
 mod walk;
 
 pub use classify::{BINARY_SOURCE, SourceKind, classify_source, is_binary};
 pub use imports::{FileImports, Imports, imports};
 pub use language::{Language, ParseLanguageError};
 pub use scope::ChangeScope;
+pub use tree::{AstNode, MAX_RULE_DEPTH, TreeWalk, Visited};
 pub use walk::{AnyFile, SourceFile, Walk, WalkError, WalkOptions, walk, walk_all};

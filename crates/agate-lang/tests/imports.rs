@@ -208,3 +208,35 @@ class A {}
         ]
     );
 }
+
+#[test]
+fn issue_7_long_chains_and_deep_nesting_are_read_in_one_walk() {
+    // 20,000 links: a tree 20,000 levels deep. Reading it asked tree-sitter for each node's
+    // parent, which walks down from the root every time (18 s in a release build); the walk
+    // now carries the ancestors, and clippy forbids the parent lookups (`clippy.toml`).
+    let links = 20_000;
+    let source = format!("import os\nz = os.{}b\n", "a.".repeat(links));
+    let found = read(Language::Python, &source);
+    assert_eq!(found.members.len(), 1);
+    assert_eq!(found.members[0].path.len(), links + 1);
+    assert_eq!(found.members[0].line, 2);
+
+    let depth = 20_000;
+    let source = format!(
+        "const fs = require(\"fs\");\nf({}fs.readFileAsync(x){});\n",
+        "f(".repeat(depth),
+        ")".repeat(depth)
+    );
+    let found = read(Language::JavaScript, &source);
+    assert_eq!(modules(&found), [("fs", 1)]);
+    assert_eq!(members(&found), [("fs:readFileAsync".to_owned(), 2)]);
+
+    let source = format!(
+        "try:\n    x = {}1{}\n    import yaml\nexcept ImportError:\n    pass\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let found = read(Language::Python, &source);
+    assert_eq!(modules(&found), [("yaml", 3)]);
+    assert!(found.modules[0].optional);
+}

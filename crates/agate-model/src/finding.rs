@@ -1,7 +1,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Confidence, FindingSource, FindingStatus, Fingerprint, Justification, Severity, Tier};
+use crate::{
+    Confidence, FindingSource, FindingStatus, Fingerprint, Justification, Severity, Text, Tier,
+};
 
 /// A 1-based line and column; columns count Unicode scalar values, not bytes.
 #[derive(
@@ -20,7 +22,7 @@ pub struct Position {
 )]
 pub struct Location {
     /// Path relative to the scan root, with `/` separators.
-    pub path: String,
+    pub path: Text,
     /// First character of the match.
     pub start: Position,
     /// Position just after the last character of the match (exclusive).
@@ -44,15 +46,15 @@ impl Location {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Finding {
     /// The rule that fired, e.g. `py.broad-except`.
-    pub rule_id: String,
+    pub rule_id: Text,
     /// The analyzer that produced the finding, e.g. `sast`.
-    pub analyzer: String,
+    pub analyzer: Text,
     /// How bad the problem is.
     pub severity: Severity,
     /// How sure the rule is.
     pub confidence: Confidence,
     /// What is wrong, in one line.
-    pub message: String,
+    pub message: Text,
     /// Where it is.
     pub location: Location,
     /// The full source lines the match spans (capped), starting at `location.start.line`.
@@ -70,13 +72,13 @@ pub struct Finding {
     pub fingerprint: Fingerprint,
     /// The gate the finding belongs to (set by the policy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gate: Option<String>,
+    pub gate: Option<Text>,
     /// Where the line came from: `ai`, `new` or `legacy` (set by the policy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<Tier>,
     /// Why the line counts as AI-authored, for findings in the `ai` tier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ai_evidence: Option<AiEvidence>,
+    pub ai_evidence: Option<Box<AiEvidence>>,
     /// The commit that introduced the finding, when the scan read git history
     /// (`agate scan --history`); the location is then in that commit's version of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -86,7 +88,7 @@ pub struct Finding {
     pub status: FindingStatus,
     /// Why it is baselined or suppressed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub justification: Option<Justification>,
+    pub justification: Option<Box<Justification>>,
     /// True when this finding makes its gate fail.
     #[serde(default)]
     pub blocking: bool,

@@ -27,6 +27,7 @@ mod redacted;
 mod redaction;
 mod report;
 mod severity;
+mod text;
 
 pub use check::{
     COVERAGE_RULES, Channel, CheckCommand, CheckRun, CheckSpec, CheckStatus, CoverageResult,
@@ -41,3 +42,9 @@ pub use report::{
     Notice, NoticeLevel, REPORT_SCHEMA_VERSION, Report, ScanStats, Tool, Verdict, VerdictStatus,
 };
 pub use severity::{Confidence, ParseLevelError, Severity};
+pub use text::Text;
+
+/// The longest glob or regular expression agate compiles from a configuration file or a
+/// user's rule: 4 KiB. Parsing and compiling a pattern takes memory many times its length
+/// (one 52 MB glob took 4 GB), and no real pattern comes near this.
+pub const MAX_PATTERN_BYTES: usize = 4 * 1024;

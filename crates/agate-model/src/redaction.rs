@@ -8,8 +8,9 @@
 //! so baselines keep matching.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
-use crate::{CheckRun, Finding, Report};
+use crate::{CheckRun, Finding, Report, Text};
 
 /// Hides the secrets in text; implemented by the secrets analyzer's scanner.
 pub trait Redactor {
@@ -43,17 +44,34 @@ enum Kind {
 }
 
 /// Replaces `text` by its redacted form when that differs.
-fn apply(text: &mut String, redactor: &impl Redactor, kind: Kind) {
+fn apply<T: AsRef<str> + From<String>>(text: &mut T, redactor: &impl Redactor, kind: Kind) {
     let redacted = match kind {
-        Kind::Text => redactor.redact(text),
-        Kind::ToolOutput => redactor.redact_tool_output(text),
+        Kind::Text => redactor.redact(text.as_ref()),
+        Kind::ToolOutput => redactor.redact_tool_output(text.as_ref()),
     };
     let changed = match redacted {
         Cow::Owned(redacted) => Some(redacted),
         Cow::Borrowed(_) => None,
     };
     if let Some(redacted) = changed {
-        *text = redacted;
+        *text = T::from(redacted);
+    }
+}
+
+/// The redacted form of each shared [`Text`] seen (`None`: nothing to hide), so a message or
+/// path that a million findings share is scanned once, and stays shared.
+type Seen = HashMap<Text, Option<Text>>;
+
+/// Redacts a shared text through `seen`.
+fn apply_shared(text: &mut Text, redactor: &impl Redactor, seen: &mut Seen) {
+    let redacted = seen
+        .entry(text.clone())
+        .or_insert_with(|| match redactor.redact(text) {
+            Cow::Owned(redacted) => Some(Text::from(redacted)),
+            Cow::Borrowed(_) => None,
+        });
+    if let Some(redacted) = redacted {
+        *text = redacted.clone();
     }
 }
 
@@ -74,8 +92,9 @@ impl Report {
             coverage: _,
             verdict,
         } = self;
+        let mut seen = Seen::new();
         for finding in findings {
-            redact_finding(finding, redactor);
+            redact_finding(finding, redactor, &mut seen);
         }
         for rule in rules {
             apply(&mut rule.summary, redactor, Kind::Text);
@@ -109,11 +128,11 @@ impl CheckRun {
     }
 }
 
-fn redact_finding(finding: &mut Finding, redactor: &impl Redactor) {
-    apply(&mut finding.message, redactor, Kind::Text);
+fn redact_finding(finding: &mut Finding, redactor: &impl Redactor, seen: &mut Seen) {
+    apply_shared(&mut finding.message, redactor, seen);
     apply(&mut finding.snippet, redactor, Kind::Text);
     if finding.location.is_url() {
-        apply(&mut finding.location.path, redactor, Kind::Text);
+        apply_shared(&mut finding.location.path, redactor, seen);
     }
     if let Some(justification) = &mut finding.justification {
         apply(&mut justification.reason, redactor, Kind::Text);
@@ -170,13 +189,13 @@ mod tests {
         });
         let at = Position { line: 1, column: 1 };
         let finding = |path: &str| Finding {
-            rule_id: "py.os-system-injection".to_owned(),
-            analyzer: "sast".to_owned(),
+            rule_id: "py.os-system-injection".into(),
+            analyzer: "sast".into(),
             severity: crate::Severity::High,
             confidence: Confidence::High,
-            message: "shell command built from SECRET".to_owned(),
+            message: "shell command built from SECRET".into(),
             location: Location {
-                path: path.to_owned(),
+                path: path.into(),
                 start: at,
                 end: at,
             },
@@ -185,21 +204,21 @@ mod tests {
             owasp: Vec::new(),
             ai_pattern: false,
             fingerprint: fingerprint.clone(),
-            gate: Some("security".to_owned()),
+            gate: Some("security".into()),
             tier: None,
-            ai_evidence: Some(AiEvidence {
+            ai_evidence: Some(Box::new(AiEvidence {
                 source: "trailer SECRET".to_owned(),
                 tool: Some("SECRET".to_owned()),
                 model: Some("SECRET".to_owned()),
                 commit: Some("0123456789abcdef0123456789abcdef01234567".to_owned()),
-            }),
+            })),
             commit: Some("0123456789abcdef0123456789abcdef01234567".to_owned()),
             status: FindingStatus::Suppressed,
-            justification: Some(Justification {
+            justification: Some(Box::new(Justification {
                 source: "inline".to_owned(),
                 reason: "was SECRET".to_owned(),
                 until: None,
-            }),
+            })),
             blocking: false,
             sources: Vec::new(),
         };

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use agate_model::{
     AiEvidence, Confidence, EXTERNAL_ANALYZER, Finding, FindingStatus, Fingerprint,
     FingerprintInput, GateCounts, GateMode, GateResult, GateStatus, Justification, Location,
-    Position, Severity, Tier, Verdict, VerdictStatus,
+    Position, Severity, Text, Tier, Verdict, VerdictStatus,
 };
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
@@ -171,7 +171,12 @@ pub fn apply(
             help: crate::error::suggestion(context.environment.unwrap_or_default(), &known),
         }
     })?;
-    let gates = policy.gates_of(&environment);
+    // Each gate's name once, shared by every finding of the gate.
+    let gates: Vec<(&crate::Gate, Text)> = policy
+        .gates_of(&environment)
+        .into_iter()
+        .map(|gate| (gate, Text::from(gate.name.as_str())))
+        .collect();
 
     let mut kept: Vec<Finding> = findings
         .into_iter()
@@ -191,7 +196,7 @@ pub fn apply(
     // Tools agreeing on a gate, line and CWE make one finding.
     crate::merge::merge_sources(&mut kept, |finding| gate_of(&gates, finding));
 
-    let mut used: BTreeSet<(String, u32)> = BTreeSet::new();
+    let mut used: BTreeSet<(Text, u32)> = BTreeSet::new();
     let baseline = context.baseline.by_fingerprint();
     for finding in &mut kept {
         decide_finding(policy, context, &baseline, &gates, finding, &mut used);
@@ -207,7 +212,7 @@ pub fn apply(
 
     let results: Vec<GateResult> = gates
         .iter()
-        .map(|gate| {
+        .map(|(gate, _)| {
             let failed: Vec<&str> = context
                 .failed_checks
                 .iter()
@@ -248,31 +253,37 @@ pub fn apply(
 
 /// Sets a finding's tier (from its line) and gate (the first that lists its analyzer), and
 /// returns the tier.
-fn place(context: &RunContext<'_>, gates: &[&crate::Gate], finding: &mut Finding) -> Tier {
+fn place(context: &RunContext<'_>, gates: &[(&crate::Gate, Text)], finding: &mut Finding) -> Tier {
     let tier = context
         .tiers
         .tier(&finding.location.path, finding.location.start.line);
     finding.tier = Some(tier);
     finding.ai_evidence = context
         .tiers
-        .ai_evidence(&finding.location.path, finding.location.start.line);
+        .ai_evidence(&finding.location.path, finding.location.start.line)
+        .map(Box::new);
     finding.gate = gate_of(gates, finding);
     tier
 }
 
 /// The gate a finding belongs to: an external check's is the gate that ran it, anything
 /// else the first gate that lists its analyzer.
-fn gate_of(gates: &[&crate::Gate], finding: &Finding) -> Option<String> {
+fn gate_of(gates: &[(&crate::Gate, Text)], finding: &Finding) -> Option<Text> {
     if finding.analyzer == EXTERNAL_ANALYZER {
-        finding
-            .gate
-            .clone()
-            .filter(|name| gates.iter().any(|gate| gate.name == *name))
+        let name = finding.gate.as_ref()?;
+        gates
+            .iter()
+            .find(|(_, gate)| gate == name)
+            .map(|(_, gate)| gate.clone())
     } else {
         gates
             .iter()
-            .find(|gate| gate.analyzers.contains(&finding.analyzer))
-            .map(|gate| gate.name.clone())
+            .find(|(gate, _)| {
+                gate.analyzers
+                    .iter()
+                    .any(|analyzer| *analyzer == finding.analyzer)
+            })
+            .map(|(_, name)| name.clone())
     }
 }
 
@@ -281,9 +292,9 @@ fn decide_finding(
     policy: &Policy,
     context: &RunContext<'_>,
     baseline: &HashMap<&str, &crate::BaselineEntry>,
-    gates: &[&crate::Gate],
+    gates: &[(&crate::Gate, Text)],
     finding: &mut Finding,
-    used: &mut BTreeSet<(String, u32)>,
+    used: &mut BTreeSet<(Text, u32)>,
 ) {
     finding.status = FindingStatus::Open;
     finding.justification = None;
@@ -297,13 +308,13 @@ fn decide_finding(
         finding.blocking = finding
             .gate
             .as_ref()
-            .is_some_and(|name| gates.iter().any(|gate| gate.name == *name));
+            .is_some_and(|name| gates.iter().any(|(_, gate)| gate == name));
         return;
     }
     let tier_policy = policy.tier(place(context, gates, finding));
     let suppression = context
         .suppressions
-        .get(&finding.location.path)
+        .get(finding.location.path.as_str())
         .into_iter()
         .flatten()
         .find(|suppression| suppression.covers(&finding.rule_id, finding.location.start.line));
@@ -320,21 +331,21 @@ fn decide_finding(
     });
     if let (Some(suppression), Suppressing::Allowed) = (valid_suppression, tier_policy.suppress) {
         finding.status = FindingStatus::Suppressed;
-        finding.justification = Some(Justification {
+        finding.justification = Some(Box::new(Justification {
             source: "inline".to_owned(),
             reason: suppression.reason.clone().unwrap_or_default(),
             until: suppression.until.clone(),
-        });
+        }));
     } else if let (Some(entry), Baselining::Allowed) = (
         baseline.get(finding.fingerprint.as_str()),
         tier_policy.baseline,
     ) {
         finding.status = FindingStatus::Baselined;
-        finding.justification = Some(Justification {
+        finding.justification = Some(Box::new(Justification {
             source: "baseline".to_owned(),
             reason: entry.reason.clone(),
             until: None,
-        });
+        }));
     }
     finding.blocking = finding.status.is_open()
         && finding.gate.is_some()
@@ -401,7 +412,7 @@ fn gate_result(
 
 /// Findings about the suppressions themselves: no reason, bad or past date, unknown rule,
 /// or matching nothing.
-fn suppression_problems(context: &RunContext<'_>, used: &BTreeSet<(String, u32)>) -> Vec<Finding> {
+fn suppression_problems(context: &RunContext<'_>, used: &BTreeSet<(Text, u32)>) -> Vec<Finding> {
     let mut problems = Vec::new();
     for (path, suppressions) in context.suppressions {
         for suppression in suppressions {
@@ -445,7 +456,7 @@ fn suppression_problems(context: &RunContext<'_>, used: &BTreeSet<(String, u32)>
                     format!("`{rule}` is not a rule; `agate rules list` shows the ids"),
                 );
             }
-            if !used.contains(&(path.clone(), suppression.line)) {
+            if !used.contains(&(Text::from(path.as_str()), suppression.line)) {
                 report(
                     "agate.suppression-unused",
                     Severity::Low,
@@ -468,13 +479,13 @@ pub fn deny_finding(gate: &str, policy_file: &str, message: &str) -> Finding {
         occurrence: 0,
     });
     Finding {
-        rule_id: "agate.gate-policy-deny".to_owned(),
-        analyzer: REGO_ANALYZER.to_owned(),
+        rule_id: "agate.gate-policy-deny".into(),
+        analyzer: REGO_ANALYZER.into(),
         severity: Severity::High,
         confidence: Confidence::High,
-        message: message.to_owned(),
+        message: message.into(),
         location: Location {
-            path: policy_file.to_owned(),
+            path: policy_file.into(),
             start: Position { line: 1, column: 1 },
             end: Position { line: 1, column: 1 },
         },
@@ -483,7 +494,7 @@ pub fn deny_finding(gate: &str, policy_file: &str, message: &str) -> Finding {
         owasp: Vec::new(),
         ai_pattern: false,
         fingerprint,
-        gate: Some(gate.to_owned()),
+        gate: Some(gate.into()),
         tier: None,
         ai_evidence: None,
         commit: None,
@@ -508,13 +519,13 @@ pub fn signoff_finding(path: &str, commit: &str, message: String) -> Finding {
         occurrence: 0,
     });
     Finding {
-        rule_id: SIGNOFF_RULE.to_owned(),
-        analyzer: "policy".to_owned(),
+        rule_id: SIGNOFF_RULE.into(),
+        analyzer: "policy".into(),
         severity: Severity::High,
         confidence: Confidence::High,
-        message,
+        message: message.into(),
         location: Location {
-            path: path.to_owned(),
+            path: path.into(),
             start: Position { line: 1, column: 1 },
             end: Position { line: 1, column: 1 },
         },
@@ -550,13 +561,13 @@ fn policy_finding(
     });
     let width = u32::try_from(suppression.text.chars().count()).unwrap_or(u32::MAX);
     Finding {
-        rule_id: rule_id.to_owned(),
-        analyzer: "policy".to_owned(),
+        rule_id: rule_id.into(),
+        analyzer: "policy".into(),
         severity,
         confidence: Confidence::High,
-        message,
+        message: message.into(),
         location: Location {
-            path: path.to_owned(),
+            path: path.into(),
             start: Position {
                 line: suppression.line,
                 column: 1,

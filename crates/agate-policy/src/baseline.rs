@@ -106,8 +106,8 @@ impl Baseline {
                 continue;
             }
             self.entries.push(BaselineEntry {
-                path: finding.location.path.clone(),
-                rule_id: finding.rule_id.clone(),
+                path: finding.location.path.to_string(),
+                rule_id: finding.rule_id.to_string(),
                 fingerprint: finding.fingerprint.as_str().to_owned(),
                 added_by: added_by.to_owned(),
                 added_on: added_on.to_owned(),

@@ -33,6 +33,7 @@ mod markers;
 mod merge;
 mod notify;
 mod options;
+mod patterns;
 mod rego;
 mod remote;
 mod resolve;
@@ -45,6 +46,7 @@ pub use error::PolicyError;
 pub use load::{Layer, MAX_CONFIG_BYTES, load, load_with};
 pub use markers::{ai_lines, is_generated};
 pub use options::{Baselining, GateSelection, IdentityOptions, Suppressing, Unscannable};
+pub use patterns::MAX_PATTERNS;
 pub use rego::deny_messages;
 pub use remote::RemoteOptions;
 pub use resolve::{

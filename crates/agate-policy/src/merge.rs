@@ -1,8 +1,11 @@
 //! One finding where several tools agree: the same gate, file, line and a shared CWE.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use agate_model::{Finding, FindingSource};
+use agate_model::{Finding, FindingSource, Text};
+
+/// Where a finding is, for agreement: its gate, path and start line.
+type Place = (Option<Text>, Text, u32);
 
 /// Merges findings of different tools that share a gate (`gate_of`), a path, a start line
 /// and a CWE into the first of them (agate's own before external ones), which keeps its
@@ -10,24 +13,37 @@ use agate_model::{Finding, FindingSource};
 /// changes; the caller sorts.
 pub(crate) fn merge_sources(
     findings: &mut Vec<Finding>,
-    gate_of: impl Fn(&Finding) -> Option<String>,
+    gate_of: impl Fn(&Finding) -> Option<Text>,
 ) {
-    // agate's own findings first, so they stay the primary and keep their fingerprints.
-    findings.sort_by_key(|finding| !finding.sources.is_empty());
-    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
-    let mut at: HashMap<(Option<String>, String, u32), Vec<usize>> = HashMap::new();
-    for finding in findings.drain(..) {
-        // Without a CWE a finding can agree with nothing.
-        if finding.cwe.is_empty() {
-            kept.push(finding);
-            continue;
-        }
-        let key = (
-            gate_of(&finding),
+    let place = |finding: &Finding| -> Place {
+        (
+            gate_of(finding),
             finding.location.path.clone(),
             finding.location.start.line,
-        );
-        let candidates = at.entry(key).or_default();
+        )
+    };
+    // Tools can only agree where an external check reported something with a CWE: only
+    // the findings at those places take part, the rest (often all of them) stay untouched
+    // and nothing is copied or indexed for them.
+    let external: HashSet<Place> = findings
+        .iter()
+        .filter(|finding| !finding.sources.is_empty() && !finding.cwe.is_empty())
+        .map(place)
+        .collect();
+    if external.is_empty() {
+        return;
+    }
+    let mut taking: Vec<Finding> = findings
+        .extract_if(.., |finding| {
+            !finding.cwe.is_empty() && external.contains(&place(finding))
+        })
+        .collect();
+    // agate's own findings first, so they stay the primary and keep their fingerprints.
+    taking.sort_by_key(|finding| !finding.sources.is_empty());
+    let mut kept: Vec<Finding> = Vec::with_capacity(taking.len());
+    let mut at: HashMap<Place, Vec<usize>> = HashMap::new();
+    for finding in taking {
+        let candidates = at.entry(place(&finding)).or_default();
         let partner = candidates.iter().copied().find(|&index| {
             let other = &kept[index];
             other.cwe.iter().any(|cwe| finding.cwe.contains(cwe))
@@ -42,7 +58,7 @@ pub(crate) fn merge_sources(
         if primary.sources.is_empty() {
             primary.sources = vec![FindingSource {
                 tool: AGATE.to_owned(),
-                rule_id: primary.rule_id.clone(),
+                rule_id: primary.rule_id.to_string(),
             }];
         }
         primary.severity = primary.severity.max(finding.severity);
@@ -53,7 +69,7 @@ pub(crate) fn merge_sources(
         }
         primary.sources.extend(finding.sources);
     }
-    *findings = kept;
+    findings.extend(kept);
 }
 
 /// The tool agate's own findings count as.

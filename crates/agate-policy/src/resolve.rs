@@ -3,11 +3,12 @@ use std::fmt;
 use std::path::PathBuf;
 
 use agate_model::{CheckSpec, CoverageSpec, GateMode, NotifyTarget, Severity, Tier};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobSet};
 
 use crate::error::{Place, PolicyError};
 use crate::load::Layer;
 use crate::options::{Baselining, GateSelection, Suppressing, Switch};
+use crate::patterns::{self, Kind};
 
 /// Where a resolved value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -562,7 +563,26 @@ fn merge_secrets(
     let Some(allowlist) = &secrets.allowlist else {
         return Ok(());
     };
-    for regex in allowlist.regexes.iter().flatten() {
+    let at = Place::file(file);
+    let regexes = allowlist.regexes.as_deref().unwrap_or_default();
+    patterns::check_list(
+        &at,
+        "secrets.allowlist.regexes",
+        Kind::Regex,
+        regexes.iter().map(|regex| regex.value.as_str()),
+    )?;
+    for (key, kind, list) in [
+        ("secrets.allowlist.paths", Kind::Glob, &allowlist.paths),
+        (
+            "secrets.allowlist.stopwords",
+            Kind::Word,
+            &allowlist.stopwords,
+        ),
+    ] {
+        let list = list.as_deref().unwrap_or_default();
+        patterns::check_list(&at, key, kind, list.iter().map(String::as_str))?;
+    }
+    for regex in regexes {
         if let Err(error) = regex::Regex::new(&regex.value) {
             return Err(PolicyError::Invalid {
                 at: Place::at(file, &regex.referenced),
@@ -638,14 +658,20 @@ pub fn resolve(layers: &[Layer], overrides: &Overrides) -> Result<Policy, Policy
         }
     }
     if !overrides.ai_paths.is_empty() {
+        check_globs(&command_line, "--ai-paths", &overrides.ai_paths)?;
         policy.ai_paths.extend(overrides.ai_paths.iter().cloned());
         policy
             .origins
             .insert("ai_paths".to_owned(), Origin::CommandLine);
     }
-    for rule in policy.rules.values_mut() {
-        rule.include_set = glob_set(&rule.include);
-        rule.exclude_set = glob_set(&rule.exclude);
+    for (id, rule) in &mut policy.rules {
+        let at = policy
+            .rule_places
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| Place::file("the configuration"));
+        rule.include_set = patterns::glob_set(&at, &format!("rules.{id}.include"), &rule.include)?;
+        rule.exclude_set = patterns::glob_set(&at, &format!("rules.{id}.exclude"), &rule.exclude)?;
     }
     Ok(policy)
 }
@@ -659,28 +685,20 @@ fn lower(new: Option<f64>, old: Option<f64>) -> bool {
     }
 }
 
-fn glob_set(patterns: &[String]) -> Option<GlobSet> {
-    if patterns.is_empty() {
-        return None;
+/// Checks a list of globs: its length, each glob's size, and each glob's syntax.
+fn check_globs(at: &Place, key: &str, globs: &[String]) -> Result<(), PolicyError> {
+    patterns::check_list(at, key, Kind::Glob, globs.iter().map(String::as_str))?;
+    for glob in globs {
+        check_glob(at, glob)?;
     }
-    let mut builder = GlobSetBuilder::new();
-    for pattern in patterns {
-        if let Ok(glob) = Glob::new(pattern) {
-            builder.add(glob);
-        }
-    }
-    builder.build().ok()
+    Ok(())
 }
 
-fn check_glob(
-    file: &str,
-    referenced: &serde_saphyr::Location,
-    pattern: &str,
-) -> Result<(), PolicyError> {
+fn check_glob(at: &Place, pattern: &str) -> Result<(), PolicyError> {
     Glob::new(pattern)
         .map(|_| ())
         .map_err(|error| PolicyError::Invalid {
-            at: Place::at(file, referenced),
+            at: at.clone(),
             message: format!("invalid glob `{pattern}`: {}", error.kind()),
             help: "globs use `*`, `**`, `?` and `[...]`, e.g. `src/**/*.py`".to_owned(),
         })
@@ -942,9 +960,7 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
                     ("exclude", &rule_options.exclude, &mut next.exclude),
                 ] {
                     if let Some(patterns) = patterns {
-                        for pattern in patterns {
-                            check_glob(file, &spanned.referenced, pattern)?;
-                        }
+                        check_globs(&at, &format!("{key}.{field}"), patterns)?;
                         locks.check(&key, *target != *patterns, &at, || {
                             format!("it changes the `{field}` paths of a locked rule")
                         })?;
@@ -966,10 +982,18 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
             .insert("rule_dirs".to_owned(), origin.clone());
     }
     if let Some(ignore) = &options.ignore {
+        // gitignore syntax, checked by the walker; only the sizes are checked here.
+        patterns::check_list(
+            &Place::file(file),
+            "ignore",
+            Kind::Glob,
+            ignore.iter().map(String::as_str),
+        )?;
         policy.ignore.extend(ignore.iter().cloned());
         policy.origins.insert("ignore".to_owned(), origin.clone());
     }
     if let Some(ai_paths) = &options.ai_paths {
+        check_globs(&Place::file(file), "ai_paths", ai_paths)?;
         policy.ai_paths.extend(ai_paths.iter().cloned());
         policy.origins.insert("ai_paths".to_owned(), origin.clone());
     }
@@ -1020,6 +1044,12 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
         if let Some(approvers) = &provenance.approvers {
             let key = "provenance.approvers";
             let at = Place::at(file, &approvers.referenced);
+            patterns::check_list(
+                &at,
+                key,
+                Kind::Glob,
+                approvers.value.iter().map(String::as_str),
+            )?;
             for pattern in &approvers.value {
                 if let Err(error) = globset::Glob::new(pattern) {
                     return Err(PolicyError::Invalid {
@@ -1045,7 +1075,13 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
             policy.approvers.clone_from(&approvers.value);
             policy.origins.insert(key.to_owned(), origin.clone());
         }
-        for identity in provenance.ai_identities.iter().flatten() {
+        for (index, identity) in provenance.ai_identities.iter().flatten().enumerate() {
+            patterns::check_one(
+                &Place::at(file, &identity.referenced),
+                &format!("provenance.ai_identities[{index}].pattern"),
+                Kind::Regex,
+                &identity.value.pattern,
+            )?;
             if let Err(error) = regex::Regex::new(&identity.value.pattern) {
                 return Err(PolicyError::Invalid {
                     at: Place::at(file, &identity.referenced),

@@ -109,7 +109,7 @@ fn properties(finding: &Finding) -> String {
 }
 
 fn message(finding: &Finding) -> String {
-    let mut text = finding.message.clone();
+    let mut text = finding.message.to_string();
     if let Some(tier) = finding.tier {
         let _ = write!(text, " [{tier} tier");
         if let Some(evidence) = &finding.ai_evidence {

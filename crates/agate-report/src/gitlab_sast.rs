@@ -62,8 +62,8 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
 fn vulnerability(finding: &Finding) -> Vulnerability<'_> {
     let mut identifiers = vec![Identifier {
         kind: "agate_rule".to_owned(),
-        name: finding.rule_id.clone(),
-        value: finding.rule_id.clone(),
+        name: finding.rule_id.to_string(),
+        value: finding.rule_id.to_string(),
         url: None,
     }];
     for cwe in &finding.cwe {

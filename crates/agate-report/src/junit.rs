@@ -85,8 +85,9 @@ fn suites(report: &Report) -> Vec<Suite<'_>> {
     {
         let name = finding
             .gate
-            .clone()
-            .unwrap_or_else(|| finding.analyzer.clone());
+            .as_ref()
+            .unwrap_or(&finding.analyzer)
+            .to_string();
         match suites.iter_mut().find(|suite| suite.name == name) {
             Some(suite) => suite.failing.push(finding),
             None => suites.push(Suite {

@@ -150,7 +150,7 @@ fn result<'r>(report: &'r Report, finding: &'r Finding) -> SarifResult<'r> {
             .ok(),
         level: level(finding.severity),
         message: Message {
-            text: finding.message.clone(),
+            text: finding.message.to_string(),
         },
         // Results about no file (a SonarQube condition, "no tests ran") have no location;
         // a URL (a ZAP alert) has no region.
@@ -193,7 +193,7 @@ fn result<'r>(report: &'r Report, finding: &'r Finding) -> SarifResult<'r> {
             confidence: finding.confidence.as_str(),
             ai_pattern: finding.ai_pattern,
             tier: finding.tier,
-            ai_evidence: finding.ai_evidence.as_ref(),
+            ai_evidence: finding.ai_evidence.as_deref(),
             status: finding.status,
             gate: finding.gate.as_deref(),
             blocking: finding.blocking,

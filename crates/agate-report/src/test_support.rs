@@ -49,11 +49,13 @@ pub(crate) fn sample_report() -> Report {
                 } else {
                     Tier::Legacy
                 }),
-                ai_evidence: rule_id.contains("except").then(|| agate_model::AiEvidence {
-                    source: "trailer `Co-authored-by: Claude <noreply@anthropic.com>`".into(),
-                    tool: Some("Claude".into()),
-                    model: None,
-                    commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
+                ai_evidence: rule_id.contains("except").then(|| {
+                    Box::new(agate_model::AiEvidence {
+                        source: "trailer `Co-authored-by: Claude <noreply@anthropic.com>`".into(),
+                        tool: Some("Claude".into()),
+                        model: None,
+                        commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
+                    })
                 }),
                 commit: None,
                 status: if rule_id.contains("except") {
@@ -61,10 +63,12 @@ pub(crate) fn sample_report() -> Report {
                 } else {
                     FindingStatus::Baselined
                 },
-                justification: (!rule_id.contains("except")).then(|| Justification {
-                    source: "baseline".into(),
-                    reason: "accepted legacy risk".into(),
-                    until: None,
+                justification: (!rule_id.contains("except")).then(|| {
+                    Box::new(Justification {
+                        source: "baseline".into(),
+                        reason: "accepted legacy risk".into(),
+                        until: None,
+                    })
                 }),
                 blocking: rule_id.contains("except"),
                 sources: Vec::new(),

@@ -80,8 +80,8 @@ fn check_rule(rule: &Rule) -> FixtureOutcome {
         // satisfy a keyword prefilter nor be matched by a rule that reads comments.
         let text = blank_annotations(&fixture.text);
         let analyzed = engine.analyze_text(&fixture.path, fixture.language, &text);
-        let (findings, notice) = (analyzed.findings, analyzed.notice);
-        if let Some(notice) = notice {
+        let findings = analyzed.findings;
+        for notice in analyzed.notices {
             outcome
                 .failures
                 .push(format!("{}: {}", fixture.path, notice.message));

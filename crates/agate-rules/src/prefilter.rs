@@ -14,7 +14,7 @@
 //! `CombinedScan` does the same but first walks the whole tree a second time looking for
 //! `ast-grep-ignore` comments; agate's suppressions are its own, so that walk is skipped.)
 
-use agate_lang::Language;
+use agate_lang::{AstNode, Language, MAX_RULE_DEPTH, TreeWalk, Visited};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use ast_grep_config::RuleConfig;
 use ast_grep_core::matcher::MatcherExt;
@@ -24,13 +24,15 @@ use ast_grep_core::{AstGrep, Matcher, NodeMatch};
 use crate::Rule;
 
 /// A rule, its compiled form for the file's language, and where it matched.
+/// A match: the rule, its compiled form for the language, the matched node, and the names
+/// of the functions and classes around it (`Api::get`).
 pub(crate) type Match<'r, 't> = (
     &'r Rule,
     &'r RuleConfig<Language>,
     NodeMatch<'t, StrDoc<Language>>,
+    String,
 );
 
-/// The rules of one language, with the automaton that selects them per file.
 pub(crate) struct LanguageRules<'r> {
     rules: Vec<(&'r Rule, &'r RuleConfig<Language>)>,
     /// For each node kind id, the indices (into `rules`) of the rules that can match it.
@@ -117,16 +119,19 @@ impl<'r> LanguageRules<'r> {
         enabled.contains(&true).then_some(enabled)
     }
 
-    /// Walks `root` once and returns every match of the enabled rules, in tree order.
+    /// Runs the enabled rules in one walk of the tree, trying each node only against the
+    /// rules for its kind. Nodes deeper than [`MAX_RULE_DEPTH`] are not tried: rules with
+    /// `inside` or `has` cost up to the tree's depth per node, so an unbounded walk is
+    /// quadratic on a hostile tree; what was left out is in the returned [`Visited`].
     pub(crate) fn matches<'t>(
         &self,
         root: &'t AstGrep<StrDoc<Language>>,
         enabled: &[bool],
-    ) -> Vec<Match<'r, 't>> {
+    ) -> (Vec<Match<'r, 't>>, Visited) {
         let mut found = Vec::new();
-        for node in root.root().dfs() {
+        let visited = TreeWalk::bounded(MAX_RULE_DEPTH).run(&root.root(), |node, ancestors| {
             let Some(candidates) = self.by_kind.get(usize::from(node.kind_id())) else {
-                continue;
+                return;
             };
             for &index in candidates {
                 if !enabled[index] {
@@ -134,10 +139,34 @@ impl<'r> LanguageRules<'r> {
                 }
                 let (rule, config) = self.rules[index];
                 if let Some(node_match) = config.matcher.match_node(node.clone()) {
-                    found.push((rule, config, node_match));
+                    found.push((rule, config, node_match, enclosing_scope(ancestors)));
                 }
             }
-        }
-        found
+        });
+        (found, visited)
     }
+}
+
+/// Names the functions and classes among `ancestors`, outermost first: `Api::get`.
+fn enclosing_scope(ancestors: &[AstNode<'_>]) -> String {
+    let Some(first) = ancestors.first() else {
+        return String::new();
+    };
+    let kinds = first.lang().scope_kinds();
+    let names: Vec<String> = ancestors
+        .iter()
+        .filter(|ancestor| kinds.contains(&ancestor.kind().as_ref()))
+        .filter(|ancestor| {
+            // `const handler = () => …` names a function; other declarators are not scopes.
+            ancestor.kind() != "variable_declarator"
+                || ancestor.field("value").is_some_and(|value| {
+                    matches!(
+                        value.kind().as_ref(),
+                        "arrow_function" | "function_expression" | "function"
+                    )
+                })
+        })
+        .filter_map(|ancestor| ancestor.field("name").map(|name| name.text().into_owned()))
+        .collect();
+    names.join("::")
 }

@@ -1,5 +1,5 @@
 use agate_lang::Language;
-use agate_model::RuleDescriptor;
+use agate_model::{RuleDescriptor, Text};
 use ast_grep_config::{GlobalRules, RuleConfig, SerializableRuleConfig};
 use ast_grep_core::Matcher;
 use regex::Regex;
@@ -9,7 +9,8 @@ use crate::{RuleError, RuleMetadata};
 /// A loaded rule: its text fields, agate metadata, and the ast-grep matcher compiled for each
 /// language it runs on.
 pub struct Rule {
-    id: String,
+    /// Shared by every finding of the rule.
+    id: Text,
     language: Language,
     message: String,
     note: String,
@@ -130,7 +131,7 @@ impl Rule {
             })
             .collect();
         Ok(Rule {
-            id,
+            id: id.into(),
             language: config.language,
             message: config.message.trim().to_owned(),
             note: config.note.clone().unwrap_or_default().trim().to_owned(),
@@ -143,6 +144,11 @@ impl Rule {
 
     /// Returns the rule id, e.g. `py.broad-except`.
     pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Returns the rule id as the findings carry it (one allocation for all of them).
+    pub(crate) fn shared_id(&self) -> &Text {
         &self.id
     }
 
@@ -174,7 +180,7 @@ impl Rule {
     /// Returns the descriptor reports carry for this rule.
     pub fn descriptor(&self) -> RuleDescriptor {
         RuleDescriptor {
-            id: self.id.clone(),
+            id: self.id.as_str().to_owned(),
             language: self.language.name().to_owned(),
             summary: self.message.clone(),
             help: self.note.clone(),

@@ -1,21 +1,22 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use std::time::Instant;
 
 use agate_lang::{
-    ChangeScope, FileImports, Imports, Language, SourceFile, SourceKind, WalkOptions,
-    classify_source, walk,
+    ChangeScope, FileImports, Imports, Language, MAX_RULE_DEPTH, SourceFile, SourceKind,
+    WalkOptions, classify_source, walk,
 };
 use agate_model::{
     Finding, Fingerprint, FingerprintInput, Location, Notice, NoticeLevel, Position, ScanStats,
+    Text,
 };
 use ast_grep_core::tree_sitter::StrDoc;
 use ast_grep_core::{AstGrep, Doc, Node, NodeMatch};
 use rayon::prelude::*;
 use regex::Regex;
 
-use crate::prefilter::LanguageRules;
+use crate::prefilter::{LanguageRules, Match};
 use crate::{Rule, RuleSet};
 
 /// The analyzer name of security findings (gate `security` by default).
@@ -108,6 +109,11 @@ impl Scanner {
         };
 
         let mut output = ScanOutput::default();
+        // One allocation of the right size: growing by doubling would hold up to three
+        // times the findings' size while copying.
+        output
+            .findings
+            .reserve_exact(outcomes.iter().map(|outcome| outcome.findings.len()).sum());
         output
             .notices
             .extend(walked.errors.into_iter().map(Notice::from));
@@ -257,12 +263,12 @@ impl<'r> Engine<'r> {
         outcome.bytes = text.len() as u64;
         let analyzed = self.analyze_text(&file.relative, file.language, &text);
         outcome.analyzed = analyzed
-            .notice
-            .as_ref()
-            .is_none_or(|notice| notice.level != NoticeLevel::Error);
+            .notices
+            .iter()
+            .all(|notice| notice.level != NoticeLevel::Error);
         outcome.findings = analyzed.findings;
         outcome.imports = analyzed.imports;
-        outcome.notices.extend(analyzed.notice);
+        outcome.notices.extend(analyzed.notices);
         if text.contains(ANNOTATION_MARKER) {
             outcome.annotated = Some(text);
         }
@@ -282,7 +288,7 @@ impl<'r> Engine<'r> {
         let root = match StrDoc::try_new(text, language) {
             Ok(doc) => AstGrep::doc(doc),
             Err(error) => {
-                analyzed.notice = Some(Notice {
+                analyzed.notices.push(Notice {
                     level: NoticeLevel::Error,
                     path: Some(relative.to_owned()),
                     message: format!("not scanned: the parser failed ({error})"),
@@ -290,7 +296,9 @@ impl<'r> Engine<'r> {
                 return analyzed;
             }
         };
-        analyzed.notice = syntax_error_notice(relative, &root);
+        analyzed
+            .notices
+            .extend(syntax_error_notice(relative, &root));
         if self.imports {
             analyzed.imports = Some(agate_lang::imports(language, &root.root()));
         }
@@ -298,21 +306,27 @@ impl<'r> Engine<'r> {
             return analyzed;
         };
         let mut seen = HashMap::new();
-        for (rule, config, node_match) in rules.matches(&root, &enabled) {
-            let message = config.get_message(&node_match);
+        let mut shared = Shared::new(relative);
+        let (mut matches, visited) = rules.matches(&root, &enabled);
+        drop_nested_matches(&mut matches);
+        for (rule, config, node_match, scope) in matches {
+            let message = shared.text(config.get_message(&node_match));
             analyzed.findings.push(build_finding(
                 rule,
-                relative,
-                text,
-                &node_match,
+                (&shared.path, text),
+                (&node_match, scope),
                 message,
                 &mut seen,
             ));
         }
+        if let Some(line) = visited.first_cut_line {
+            analyzed
+                .notices
+                .push(depth_notice(relative, line, visited.cut));
+        }
         analyzed
             .findings
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        drop_nested_matches(&mut analyzed.findings);
         analyzed
     }
 }
@@ -321,28 +335,50 @@ impl<'r> Engine<'r> {
 #[derive(Default)]
 pub(crate) struct Analyzed {
     pub(crate) findings: Vec<Finding>,
-    /// A syntax error (warning) or a parser failure (error).
-    pub(crate) notice: Option<Notice>,
+    /// A syntax error (warning) or a parser failure (error); nesting too deep for the rules
+    /// (warning).
+    pub(crate) notices: Vec<Notice>,
     pub(crate) imports: Option<Imports>,
 }
 
-/// Keeps one finding per rule for nested matches: `fs.readFile(path.join(base, req.x))`
-/// is one path traversal, not two. `findings` must be sorted by position.
-fn drop_nested_matches(findings: &mut Vec<Finding>) {
-    // Sorted by start, so an earlier finding of the same rule contains this one exactly when
-    // it ends at or after this one's end: the furthest end per rule decides, in one pass.
-    let mut furthest: HashMap<String, Position> = HashMap::new();
-    findings.retain(|finding| {
-        let end = furthest
-            .entry(finding.rule_id.clone())
-            .or_insert(Position { line: 0, column: 0 });
-        if *end >= finding.location.end && end.line > 0 {
-            false
-        } else {
-            *end = (*end).max(finding.location.end);
-            true
+/// Keeps one match per rule for nested matches: `fs.readFile(path.join(base, req.x))`
+/// is one path traversal, not two. Done before findings are built, so a hostile nest of
+/// matches (`eval(eval(eval(…)))`) does not copy, fingerprint and describe every inner level.
+fn drop_nested_matches(matches: &mut Vec<Match<'_, '_>>) {
+    // Matches come in document order, an enclosing node before the nodes inside it, so an
+    // earlier match of the same rule contains this one exactly when it ends at or after
+    // this one's end: the furthest end per rule decides, in one pass.
+    let mut furthest: HashMap<&str, usize> = HashMap::new();
+    matches.retain(|(rule, _, node_match, _)| {
+        let end = node_match.range().end;
+        match furthest.get_mut(rule.id()) {
+            Some(furthest) if *furthest >= end => false,
+            Some(furthest) => {
+                *furthest = end;
+                true
+            }
+            None => {
+                furthest.insert(rule.id(), end);
+                true
+            }
         }
     });
+}
+
+/// Says that rules did not look below [`MAX_RULE_DEPTH`] levels of nesting.
+fn depth_notice(relative: &str, line: usize, subtrees: u64) -> Notice {
+    let line = line + 1;
+    let more = match subtrees {
+        0 | 1 => String::new(),
+        _ => format!(" (and {} more places)", subtrees - 1),
+    };
+    Notice {
+        level: NoticeLevel::Warning,
+        path: Some(relative.to_owned()),
+        message: format!(
+            "nesting deeper than {MAX_RULE_DEPTH} syntax levels at line {line}{more}: the structural rules did not look inside it; flatten the code or review it by hand"
+        ),
+    }
 }
 
 fn syntax_error_notice(relative: &str, root: &AstGrep<StrDoc<Language>>) -> Option<Notice> {
@@ -363,12 +399,40 @@ fn syntax_error_notice(relative: &str, root: &AstGrep<StrDoc<Language>>) -> Opti
     })
 }
 
+/// The strings a file's findings share: its path, and each distinct message once.
+struct Shared {
+    path: Text,
+    messages: HashSet<Text>,
+}
+
+impl Shared {
+    fn new(relative: &str) -> Shared {
+        Shared {
+            path: Text::from(relative),
+            messages: HashSet::new(),
+        }
+    }
+
+    /// The one shared copy of `message`.
+    fn text(&mut self, message: String) -> Text {
+        if let Some(known) = self.messages.get(message.as_str()) {
+            return known.clone();
+        }
+        let text = Text::from(message);
+        self.messages.insert(text.clone());
+        text
+    }
+}
+
+/// The analyzers of structural findings, one allocation each for all findings.
+static ANALYZERS: LazyLock<[Text; 2]> =
+    LazyLock::new(|| [Text::from(SAST_ANALYZER), Text::from(AI_PATTERNS_ANALYZER)]);
+
 fn build_finding<D: Doc<Lang = Language>>(
     rule: &Rule,
-    relative: &str,
-    text: &str,
-    node_match: &NodeMatch<'_, D>,
-    message: String,
+    (relative, text): (&Text, &str),
+    (node_match, scope): (&NodeMatch<'_, D>, String),
+    message: Text,
     seen: &mut HashMap<(String, String, String), u32>,
 ) -> Finding {
     let node: &Node<'_, D> = node_match;
@@ -390,7 +454,6 @@ fn build_finding<D: Doc<Lang = Language>>(
             snippet(text, range.start, range.end),
         )
     };
-    let scope = enclosing_scope(node);
     let occurrence = {
         let key = (
             rule.id().to_owned(),
@@ -409,18 +472,13 @@ fn build_finding<D: Doc<Lang = Language>>(
         occurrence,
     });
     Finding {
-        rule_id: rule.id().to_owned(),
-        analyzer: if metadata.ai_pattern {
-            AI_PATTERNS_ANALYZER
-        } else {
-            SAST_ANALYZER
-        }
-        .to_owned(),
+        rule_id: rule.shared_id().clone(),
+        analyzer: ANALYZERS[usize::from(metadata.ai_pattern)].clone(),
         severity: metadata.severity,
         confidence: metadata.confidence,
         message,
         location: Location {
-            path: relative.to_owned(),
+            path: relative.clone(),
             start,
             end,
         },
@@ -535,29 +593,6 @@ fn snippet(text: &str, start: usize, end: usize) -> String {
     lines.join("\n")
 }
 
-/// Names the functions and classes around a node, outermost first: `Api::get`.
-fn enclosing_scope<D: Doc<Lang = Language>>(node: &Node<'_, D>) -> String {
-    let language = *node.lang();
-    let kinds = language.scope_kinds();
-    let mut names: Vec<String> = node
-        .ancestors()
-        .filter(|ancestor| kinds.contains(&ancestor.kind().as_ref()))
-        .filter(|ancestor| {
-            // `const handler = () => …` names a function; other declarators are not scopes.
-            ancestor.kind() != "variable_declarator"
-                || ancestor.field("value").is_some_and(|value| {
-                    matches!(
-                        value.kind().as_ref(),
-                        "arrow_function" | "function_expression" | "function"
-                    )
-                })
-        })
-        .filter_map(|ancestor| ancestor.field("name").map(|name| name.text().into_owned()))
-        .collect();
-    names.reverse();
-    names.join("::")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -665,6 +700,66 @@ mod tests {
                 column: 1
             }
         );
+    }
+
+    #[test]
+    fn issue_7_deep_nesting_is_matched_to_a_bound_with_a_notice() {
+        let mut set = RuleSet::default();
+        set.insert(Rule::parse(EVAL.0, EVAL.1, vec![]).unwrap())
+            .unwrap();
+        let engine = Engine::new(&set);
+        // 20,000 nested calls: a tree about 60,000 levels deep.
+        let levels = 20_000;
+        let source = format!("z = {}1{}\n", "eval(".repeat(levels), ")".repeat(levels));
+        let analyzed = engine.analyze_text("deep.py", Language::Python, &source);
+        // The outermost call is found and reported once; its nested repeats are dropped
+        // before any finding is built.
+        assert_eq!(analyzed.findings.len(), 1);
+        assert_eq!(analyzed.findings[0].location.start.column, 5);
+        let [notice] = analyzed.notices.as_slice() else {
+            panic!("one notice expected: {:?}", analyzed.notices);
+        };
+        assert_eq!(notice.level, NoticeLevel::Warning);
+        assert_eq!(notice.path.as_deref(), Some("deep.py"));
+        assert!(
+            notice
+                .message
+                .starts_with("nesting deeper than 1000 syntax levels at line 1"),
+            "{}",
+            notice.message
+        );
+
+        // Real nesting is matched in full, without a notice.
+        let shallow = format!("z = {}1{}\n", "eval(".repeat(50), ")".repeat(50));
+        let analyzed = engine.analyze_text("shallow.py", Language::Python, &shallow);
+        assert_eq!(analyzed.findings.len(), 1);
+        assert!(analyzed.notices.is_empty());
+    }
+
+    #[test]
+    fn issue_7_findings_share_their_rule_id_path_analyzer_and_message() {
+        let rule = (
+            "py.demo-exec.yaml",
+            "id: py.demo-exec\nlanguage: python\nmessage: exec runs code\nrule: { pattern: exec($X) }\nmetadata: { severity: high, confidence: high, cwe: [CWE-95] }\n",
+        );
+        let source = "eval(a)\nexec(a)\n".repeat(500);
+        let findings = engine_findings(&[EVAL, rule], "many.py", &source);
+        assert_eq!(findings.len(), 1_000);
+        let first_of = |id: &str| findings.iter().find(|f| f.rule_id == id).unwrap();
+        let (eval, exec) = (first_of("py.demo-eval"), first_of("py.demo-exec"));
+        for finding in &findings {
+            let same = if finding.rule_id == "py.demo-eval" {
+                eval
+            } else {
+                exec
+            };
+            assert!(finding.rule_id.shares_with(&same.rule_id));
+            assert!(finding.analyzer.shares_with(&eval.analyzer));
+            assert!(finding.location.path.shares_with(&eval.location.path));
+            // Messages with metavariables are shared when their text is the same.
+            assert!(finding.message.shares_with(&same.message));
+        }
+        assert_eq!(eval.message, "eval of `a`");
     }
 
     #[test]

@@ -11,7 +11,9 @@
 use agate_model::{Confidence, Severity};
 use serde::Deserialize;
 
-use crate::rule::{Allowlist, AllowlistFile, Examples, RuleError, RuleFile, SecretRule, Target};
+use crate::rule::{
+    Allowlist, AllowlistFile, Examples, RuleError, RuleFile, SecretRule, Target, check_length,
+};
 
 /// What a gitleaks configuration adds.
 #[derive(Debug, Default)]
@@ -109,6 +111,12 @@ pub fn load(text: &str, origin: &str) -> Result<Imported, RuleError> {
         let mut compiled = SecretRule::compile(file, origin)?;
         compiled.allowlist = allowlists(rule.allowlist.iter().chain(&rule.allowlists), origin)?;
         if let Some(path) = rule.path {
+            check_length(
+                &path,
+                &format!("rule `{}`: the path regex", rule.id),
+                "regexes",
+            )
+            .map_err(invalid)?;
             compiled.only_paths =
                 Some(regex::Regex::new(&path).map_err(|error| {
                     invalid(format!("rule `{}`: path regex: {error}", rule.id))
@@ -129,6 +137,7 @@ fn allowlists<'a>(
         message,
     };
     let compile = |pattern: &String| {
+        check_length(pattern, "an allowlist regex", "regexes").map_err(invalid)?;
         regex::Regex::new(pattern)
             .map_err(|error| invalid(format!("allowlist regex `{pattern}`: {error}")))
     };
@@ -160,6 +169,7 @@ fn allowlists<'a>(
 mod tests {
     use super::*;
     use crate::SecretScanner;
+    use agate_model::MAX_PATTERN_BYTES;
 
     const CONFIG: &str = r#"
 title = "team rules"
@@ -224,6 +234,49 @@ regexTarget = "line"
         assert!(
             scanner.findings("src/app.py", token.as_bytes()).is_empty(),
             "rule path"
+        );
+    }
+
+    #[test]
+    fn issue_7_patterns_over_4_kib_are_refused_before_compiling() {
+        let long = "a".repeat(MAX_PATTERN_BYTES + 1);
+        for (config, what) in [
+            (
+                format!("[[rules]]\nid = 'x'\nregex = '{long}'\n"),
+                "rule `gitleaks.x`: the regex is 4097 bytes long",
+            ),
+            (
+                format!("[[rules]]\nid = 'x'\nregex = 'k'\npath = '{long}'\n"),
+                "rule `x`: the path regex is 4097 bytes long",
+            ),
+            (
+                format!("[allowlist]\nregexes = ['{long}']\n"),
+                "an allowlist regex is 4097 bytes long",
+            ),
+        ] {
+            let error = load(&config, "team.toml").unwrap_err().to_string();
+            assert_eq!(
+                error,
+                format!("team.toml: {what}; regexes are limited to 4096 bytes (4 KiB)")
+            );
+        }
+        let yaml = format!(
+            "id: secret.x\ntitle: x\nseverity: high\nregex: 'k'\nallowlist:\n  paths: ['{long}']\n"
+        );
+        let error = SecretRule::from_yaml(&yaml, "secret.x.yaml")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "secret.x.yaml: allowlist path 1 is 4097 bytes long; globs are limited to 4096 bytes (4 KiB)"
+        );
+        let exact = "a".repeat(MAX_PATTERN_BYTES);
+        assert!(
+            load(
+                &format!("[[rules]]\nid = 'x'\nregex = '{exact}'\n"),
+                "t.toml"
+            )
+            .is_ok()
         );
     }
 

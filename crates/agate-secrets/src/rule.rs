@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use agate_model::{Confidence, Severity};
+use agate_model::{Confidence, MAX_PATTERN_BYTES, Severity};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::bytes::Regex;
 use serde::Deserialize;
@@ -117,6 +117,20 @@ pub struct Examples {
     pub no_match: Vec<String>,
 }
 
+/// Refuses a pattern longer than [`MAX_PATTERN_BYTES`] before anything parses it: parsing
+/// and compiling take memory many times a pattern's length. `what` names the pattern,
+/// `kind` says what patterns are (`regexes`, `globs`).
+pub(crate) fn check_length(pattern: &str, what: &str, kind: &str) -> Result<(), String> {
+    if pattern.len() <= MAX_PATTERN_BYTES {
+        return Ok(());
+    }
+    Err(format!(
+        "{what} is {} bytes long; {kind} are limited to {} bytes (4 KiB)",
+        pattern.len(),
+        MAX_PATTERN_BYTES
+    ))
+}
+
 /// What an allowlist regex is tested against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum Target {
@@ -148,7 +162,14 @@ impl Allowlist {
         let regexes = file
             .regexes
             .iter()
-            .map(|pattern| {
+            .enumerate()
+            .map(|(index, pattern)| {
+                check_length(
+                    pattern,
+                    &format!("allowlist regex {}", index + 1),
+                    "regexes",
+                )
+                .map_err(invalid)?;
                 regex::Regex::new(pattern)
                     .map(|regex| (regex, Target::Secret))
                     .map_err(|error| invalid(format!("allowlist regex `{pattern}`: {error}")))
@@ -157,7 +178,9 @@ impl Allowlist {
         let mut paths = Vec::new();
         if !file.paths.is_empty() {
             let mut builder = GlobSetBuilder::new();
-            for pattern in &file.paths {
+            for (index, pattern) in file.paths.iter().enumerate() {
+                check_length(pattern, &format!("allowlist path {}", index + 1), "globs")
+                    .map_err(invalid)?;
                 builder
                     .add(Glob::new(pattern).map_err(|error| {
                         invalid(format!("allowlist path `{pattern}`: {error}"))
@@ -241,6 +264,12 @@ impl SecretRule {
             path: origin.to_owned(),
             message,
         };
+        check_length(
+            &file.regex,
+            &format!("rule `{}`: the regex", file.id),
+            "regexes",
+        )
+        .map_err(invalid)?;
         // Secrets are ASCII: byte-oriented classes and word boundaries keep the regex on
         // the fast DFA engines. A pattern that needs Unicode (a gitleaks `\p{L}`) gets it.
         let build = |unicode: bool| {

@@ -272,18 +272,18 @@ impl SecretScanner {
                 ),
             };
             findings.push(Finding {
-                rule_id: rule.id.clone(),
+                rule_id: rule.id.as_str().into(),
                 analyzer: if rule.ai_pattern {
                     AI_PATTERNS_ANALYZER
                 } else {
                     SECRETS_ANALYZER
                 }
-                .to_owned(),
+                .into(),
                 severity,
                 confidence,
-                message,
+                message: message.into(),
                 location: Location {
-                    path: path.to_owned(),
+                    path: path.into(),
                     start,
                     end,
                 },

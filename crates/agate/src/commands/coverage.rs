@@ -168,8 +168,8 @@ fn below_minimum(
             scope: "",
             occurrence: 0,
         }),
-        rule_id,
-        analyzer: EXTERNAL_ANALYZER.to_owned(),
+        rule_id: rule_id.into(),
+        analyzer: EXTERNAL_ANALYZER.into(),
         severity: Severity::High,
         confidence: Confidence::High,
         message: format!(
@@ -177,9 +177,10 @@ fn below_minimum(
             ratio.covered,
             ratio.total,
             listed.join("; ")
-        ),
+        )
+        .into(),
         location: Location {
-            path,
+            path: path.into(),
             start: Position { line, column: 1 },
             end: Position { line, column: 1 },
         },
@@ -187,7 +188,7 @@ fn below_minimum(
         cwe: Vec::new(),
         owasp: Vec::new(),
         ai_pattern: false,
-        gate: Some(spec.gate.clone()),
+        gate: Some(spec.gate.as_str().into()),
         tier: None,
         ai_evidence: None,
         commit: None,

@@ -498,14 +498,26 @@ fn decide(
     notices: &[Notice],
 ) -> anyhow::Result<(Vec<agate_model::Finding>, Verdict)> {
     let usage = |error: agate_policy::PolicyError| Failure::usage(error.to_string());
-    let (decided, verdict) =
-        agate_policy::apply(policy, context, findings.clone()).map_err(usage)?;
+    // Only a gate's Rego policy needs the findings as they were before the policy: copy
+    // them for it alone (a copy of a million findings is hundreds of megabytes).
+    let has_rego = policy
+        .environment(context.environment)
+        .is_some_and(|environment| {
+            policy
+                .gates_of(&environment)
+                .iter()
+                .any(|gate| gate.policy.is_some())
+        });
+    let before = has_rego.then(|| findings.clone());
+    let (decided, verdict) = agate_policy::apply(policy, context, findings).map_err(usage)?;
+    let Some(mut all) = before else {
+        return Ok((decided, verdict));
+    };
     let denied = gate_policy_denials(root, policy, context, &decided, notices)?;
     if denied.is_empty() {
         return Ok((decided, verdict));
     }
     // Applied again from the analyzers' findings, so the policy's own are not doubled.
-    let mut all = findings;
     all.extend(denied);
     agate_policy::apply(policy, context, all).map_err(usage)
 }

@@ -77,7 +77,7 @@ impl Selection {
     /// hallucination findings are AI anti-patterns, and also belong to `--only deps`.
     pub(crate) fn keeps(&self, finding: &agate_model::Finding) -> bool {
         self.keep.as_ref().is_none_or(|keep| {
-            keep.contains(&finding.analyzer)
+            keep.contains(finding.analyzer.as_str())
                 || keep.contains(agate_deps::DEPS_ANALYZER) && finding.rule_id.starts_with("deps.")
         })
     }
@@ -160,7 +160,8 @@ pub(crate) fn scan_git(
                     finding.message,
                     &commit[..commit.len().min(12)],
                     blob.summary.as_deref().unwrap_or_default()
-                );
+                )
+                .into();
                 finding.commit = Some(commit.clone());
             }
             scan.findings.push(finding);
@@ -195,7 +196,7 @@ pub(crate) fn scan_git(
 /// Drops a structural hard-coded-credential finding where the secrets analyzer reported
 /// the same line: one leak, one finding (the secrets one carries the redacted value).
 pub(crate) fn drop_duplicates(findings: &mut Vec<Finding>) {
-    let secret_lines: BTreeSet<(String, u32)> = findings
+    let secret_lines: BTreeSet<(agate_model::Text, u32)> = findings
         .iter()
         .filter(|finding| finding.analyzer == agate_secrets::SECRETS_ANALYZER)
         .map(|finding| (finding.location.path.clone(), finding.location.start.line))
