@@ -23,7 +23,7 @@ document.querySelectorAll('.filters select,.filters input').forEach(function(e){
 
 /// Writes `report` as one HTML page.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let mut page = String::with_capacity(4096 + report.findings.len() * 512);
+    let mut page = String::with_capacity(PAGE_CHUNK + 4096);
     page.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
     page.push_str("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
     let title = match &report.verdict {
@@ -61,11 +61,15 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         page.push_str("</ul>");
     }
-    findings(report, &mut page);
+    findings(report, &mut page, out)?;
     notices(report, &mut page);
     let _ = writeln!(page, "<script>{SCRIPT}</script></body></html>");
     out.write_all(page.as_bytes())
 }
+
+/// How much of the page is built before it is written out: the findings table of a million
+/// findings is streamed, never held whole.
+const PAGE_CHUNK: usize = 64 * 1024;
 
 fn verdict_word(status: VerdictStatus) -> &'static str {
     match status {
@@ -137,7 +141,7 @@ fn checks(report: &Report, page: &mut String) {
     page.push_str("</tbody></table>");
 }
 
-fn findings(report: &Report, page: &mut String) {
+fn findings(report: &Report, page: &mut String, out: &mut dyn Write) -> io::Result<()> {
     page.push_str("<h2>Findings</h2><div class=\"filters\">");
     let mut gates: Vec<&str> = report
         .findings
@@ -172,8 +176,13 @@ fn findings(report: &Report, page: &mut String) {
     page.push_str("<table id=\"findings\"><thead><tr><th>Severity</th><th>Gate</th><th>Tier</th><th>Status</th><th>Rule</th><th>Where</th><th>Message</th></tr></thead><tbody>");
     for finding in crate::rank::ranked(report) {
         row(finding, page);
+        if page.len() >= PAGE_CHUNK {
+            out.write_all(page.as_bytes())?;
+            page.clear();
+        }
     }
     page.push_str("</tbody></table>");
+    Ok(())
 }
 
 fn row(finding: &Finding, page: &mut String) {

@@ -22,11 +22,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 fn to_sarif(report: &Report) -> Log<'_> {
     let rules: Vec<ReportingDescriptor<'_>> = report.rules.iter().map(descriptor).collect();
-    let results = report
-        .findings
-        .iter()
-        .map(|finding| result(report, finding))
-        .collect();
+    let results = Results(report);
     let failed_checks = report.checks.iter().filter_map(|check| {
         let error = check.error.as_ref()?;
         Some(Notification {
@@ -267,7 +263,23 @@ struct Run<'r> {
     tool: ToolComponent<'r>,
     invocations: Vec<Invocation>,
     column_kind: &'static str,
-    results: Vec<SarifResult<'r>>,
+    results: Results<'r>,
+}
+
+/// The report's findings as SARIF results, each built as it is written: a million findings
+/// never exist twice in memory.
+struct Results<'r>(&'r Report);
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        serializer.collect_seq(
+            report
+                .findings
+                .iter()
+                .map(|finding| result(report, finding)),
+        )
+    }
 }
 
 #[derive(Serialize)]
