@@ -11,7 +11,8 @@
 //!   such as `src/etc -> /etc` cannot pull outside files into a report.
 //! - **Writes replace only regular files.** [`write_atomic`] writes a temporary file beside
 //!   a regular (or missing) target and renames it into place, so a crash never leaves half a
-//!   file; a device, a FIFO or `/dev/stdout` is written directly and never replaced.
+//!   file; a symbolic link there is replaced, never written through; a device, a FIFO or
+//!   `/dev/stdout` is written directly and never replaced.
 //!
 //! This crate knows nothing of agate's data; it only does I/O.
 //!

@@ -12,33 +12,62 @@ static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Writes `render`'s output to `path`.
 ///
-/// - A missing path or a regular file (also through a symbolic link, which stays a link):
-///   a temporary file beside it is written, synced and renamed into place, so readers see
-///   the old file or the new one, never half of one. A replaced file keeps its permissions;
-///   a new one is readable by all (`0644`), as reports and baselines are meant to be.
-/// - A character device, FIFO or socket (`/dev/null`, `/dev/stdout`, a pipe): written
-///   directly, never replaced.
-/// - A directory: an error.
+/// - A missing path or a regular file: a temporary file beside it is written, synced and
+///   renamed into place, so readers see the old file or the new one, never half of one. A
+///   replaced file keeps its permissions; a new one is readable by all (`0644`), as reports
+///   and baselines are meant to be.
+/// - A symbolic link to a regular file, or a dangling one, is replaced by the new file and
+///   never written through: a link a change planted where a pipeline writes its report
+///   (`agate.sarif -> ~/.bashrc`) cannot redirect the write outside the folder.
+/// - A character device, FIFO or socket (`/dev/null`, `/dev/stdout`, a pipe), also through
+///   a link: written directly, never replaced.
+/// - A directory or a block device: an error.
 pub fn write_atomic(
     path: &Path,
     render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), FsError> {
-    let target = match std::fs::metadata(path) {
-        Ok(metadata) if metadata.is_file() => Some((resolve_link(path)?, Some(metadata))),
-        Ok(metadata) if metadata.is_dir() => {
-            return Err(FsError::NotRegular {
-                path: path.to_path_buf(),
-                kind: describe(metadata.file_type()),
-            });
-        }
-        Ok(_) => None,
-        // A dangling link is written through, like any other missing target.
-        Err(error) if error.kind() == io::ErrorKind::NotFound => Some((resolve_link(path)?, None)),
+    let existing = match std::fs::symlink_metadata(path) {
+        Ok(metadata) => Some(metadata),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => None,
         Err(error) => return Err(FsError::io("write", path, error)),
     };
+    let Some(existing) = existing else {
+        return replace(path, None, render);
+    };
+    // What the path leads to; a dangling link leads nowhere, and is simply replaced.
+    let target = if existing.file_type().is_symlink() {
+        std::fs::metadata(path).ok()
+    } else {
+        Some(existing.clone())
+    };
     match target {
-        None => write_directly(path, render),
-        Some((target, existing)) => replace(&target, existing.as_ref(), render),
+        None => replace(path, None, render),
+        Some(metadata) if metadata.is_file() => {
+            // Only a regular file's own permissions carry over, never a link target's.
+            let kept = (!existing.file_type().is_symlink()).then_some(&metadata);
+            replace(path, kept, render)
+        }
+        Some(metadata) if metadata.is_dir() || is_block_device(&metadata) => {
+            Err(FsError::NotRegular {
+                path: path.to_path_buf(),
+                kind: describe(metadata.file_type()),
+            })
+        }
+        Some(_) => write_directly(path, render),
+    }
+}
+
+/// Whether `metadata` is a block device (a disk), which a report must never be written to.
+fn is_block_device(metadata: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        metadata.file_type().is_block_device()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        false
     }
 }
 
@@ -52,28 +81,6 @@ pub fn remove_unfinished() {
     for path in unfinished {
         let _ = std::fs::remove_file(path);
     }
-}
-
-/// Where a path that is a symbolic link points, so the link survives the write.
-fn resolve_link(path: &Path) -> Result<PathBuf, FsError> {
-    let mut path = path.to_path_buf();
-    // A bounded walk: a link loop is an error, not a hang.
-    for _ in 0..40 {
-        match std::fs::read_link(&path) {
-            Ok(target) => {
-                path = match path.parent() {
-                    Some(parent) => parent.join(target),
-                    None => target,
-                };
-            }
-            Err(_) => return Ok(path),
-        }
-    }
-    Err(FsError::io(
-        "write",
-        &path,
-        io::Error::other("too many levels of symbolic links"),
-    ))
 }
 
 fn write_directly(
@@ -180,22 +187,25 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn a_link_to_a_regular_file_stays_a_link() {
+    fn issue_7_a_link_is_replaced_never_written_through() {
+        // A change may plant `agate.sarif -> somewhere` where the pipeline writes its report.
         let folder = tempfile::tempdir().unwrap();
-        let (real, link) = (
-            folder.path().join("real.json"),
-            folder.path().join("link.json"),
-        );
-        std::fs::write(&real, "old").unwrap();
-        std::os::unix::fs::symlink("real.json", &link).unwrap();
-        write(&link, "new").unwrap();
-        assert!(
-            std::fs::symlink_metadata(&link)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
-        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+        let outside = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim");
+        let link = folder.path().join("agate.sarif");
+        std::fs::write(&victim, "precious").unwrap();
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        write(&link, "report").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        assert!(std::fs::symlink_metadata(&link).unwrap().is_file());
+        assert_eq!(std::fs::read_to_string(&link).unwrap(), "report");
+        // A dangling link creates nothing where it points.
+        let missing = outside.path().join("created");
+        let dangling = folder.path().join("a.json");
+        std::os::unix::fs::symlink(&missing, &dangling).unwrap();
+        write(&dangling, "report").unwrap();
+        assert!(!missing.exists());
+        assert!(std::fs::symlink_metadata(&dangling).unwrap().is_file());
     }
 
     #[cfg(unix)]

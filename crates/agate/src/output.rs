@@ -44,8 +44,9 @@ pub(crate) fn stdout_color(choice: ColorArg) -> bool {
 }
 
 /// Writes `render`'s output to standard output when `path` is `None`, else to `path`:
-/// atomically over a regular (or missing) file, directly into a device, FIFO or
-/// `/dev/stdout`, which are never replaced (see [`agate_fs::write_atomic`]).
+/// atomically over a regular (or missing) file or a link (replaced, never written
+/// through), directly into a device, FIFO or `/dev/stdout`, which are never replaced (see
+/// [`agate_fs::write_atomic`]). A directory or a disk as `--output` is a usage error.
 pub(crate) fn emit(
     path: Option<&Path>,
     render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
@@ -57,7 +58,12 @@ pub(crate) fn emit(
             render(&mut lock)?;
             lock.flush()?;
         }
-        Some(path) => agate_fs::write_atomic(path, render)?,
+        Some(path) => agate_fs::write_atomic(path, render).map_err(|error| match error {
+            agate_fs::FsError::NotRegular { .. } => crate::exit::Failure::usage(format!(
+                "{error}\n  help: give --output a file name (a report is one file)"
+            )),
+            error => error.into(),
+        })?,
     }
     Ok(())
 }

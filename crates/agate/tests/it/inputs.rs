@@ -284,3 +284,48 @@ fn issue_7_plain_http_extends_is_only_for_loopback() {
         "{stderr}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn issue_7_a_planted_link_where_the_report_goes_is_replaced_not_written_through() {
+    // A change commits `agate.sarif -> <a file outside>`; the pipeline then writes its report
+    // there (the GitHub Action writes agate.sarif in the checkout).
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim.txt");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let dir = tree(&[("app.py", VULNERABLE_PY)]);
+    std::os::unix::fs::symlink(&victim, dir.path().join("agate.sarif")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("created.json"),
+        dir.path().join("agate.json"),
+    )
+    .unwrap();
+    let (code, stderr) = run(
+        dir.path(),
+        &[
+            "scan",
+            "--format",
+            "sarif",
+            "--output",
+            "agate.sarif",
+            "--format",
+            "json",
+            "--output",
+            "agate.json",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(!outside.path().join("created.json").exists());
+    for report in ["agate.sarif", "agate.json"] {
+        let metadata = std::fs::symlink_metadata(dir.path().join(report)).unwrap();
+        assert!(metadata.is_file(), "{report} is now the report itself");
+    }
+    // A folder as --output is a usage error, not a failure of agate.
+    let (code, stderr) = run(dir.path(), &["scan", "--output", "."]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("is a directory, not a regular file"),
+        "{stderr}"
+    );
+}
