@@ -198,7 +198,7 @@ impl<'a> Context<'a> {
         }
         if let (count, Some(first)) = outside {
             warnings.push(format!(
-                "{count} result{} name{} a file outside the scan root (the first: `{}`); kept without any of its lines",
+                "{count} result{} name{} a file outside the scan root or in `.git` (the first: `{}`); kept without any of its lines",
                 if count == 1 { "" } else { "s" },
                 if count == 1 { "s" } else { "" },
                 one_line(&first),
@@ -453,10 +453,26 @@ struct SourceCache {
     files: HashMap<String, Source>,
 }
 
-/// Whether `path` (relative to `root`) is a regular file below the root, links resolved.
+/// Whether `path` (relative to `root`) is a regular file below the root, links resolved,
+/// and not one of git's own files.
 fn is_file_below(root: &Path, path: &str) -> bool {
     below_root(path)
-        && agate_fs::resolve_under(root, Path::new(path)).is_ok_and(|file| file.is_file())
+        && agate_fs::resolve_under(root, Path::new(path))
+            .is_ok_and(|file| file.is_file() && !is_git_internal(root, &file))
+}
+
+/// Whether the resolved `file` lies in a `.git` folder under `root`: git's own files are not
+/// the repository's content, and `.git/config` holds the token `actions/checkout` writes,
+/// so they are never quoted, whatever a report names.
+fn is_git_internal(root: &Path, file: &Path) -> bool {
+    std::fs::canonicalize(root)
+        .ok()
+        .and_then(|root| {
+            file.strip_prefix(&root)
+                .ok()
+                .map(|relative| relative.components().any(|part| part.as_os_str() == ".git"))
+        })
+        .unwrap_or(true)
 }
 
 impl SourceCache {
@@ -475,6 +491,7 @@ impl SourceCache {
                 return Source::Outside;
             }
             let file = match agate_fs::resolve_under(root, Path::new(path)) {
+                Ok(file) if is_git_internal(root, &file) => return Source::Outside,
                 Ok(file) => file,
                 Err(agate_fs::FsError::OutsideRoot { .. }) => return Source::Outside,
                 Err(_) => return Source::Unavailable,

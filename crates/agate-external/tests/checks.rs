@@ -744,9 +744,44 @@ fn issue_7_a_report_cannot_quote_a_file_outside_the_root_by_any_path() {
     assert_eq!(
         outcome.warnings,
         [
-            "x: 8 results name a file outside the scan root (the first: `src/etclink/passwd`); kept without any of its lines"
+            "x: 8 results name a file outside the scan root or in `.git` (the first: `src/etclink/passwd`); kept without any of its lines"
         ]
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn issue_7_git_internals_are_never_quoted() {
+    // actions/checkout writes the job's token into .git/config, inside the scan root.
+    let root = project();
+    std::fs::create_dir_all(root.path().join(".git")).unwrap();
+    std::fs::write(
+        root.path().join(".git/config"),
+        "[http]\n\textraheader = AUTHORIZATION: basic TOKEN-LINE\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../.git", root.path().join("src/gitlink")).unwrap();
+    let results = [
+        sarif_result(".git/config", None, ""),
+        sarif_result("src/gitlink/config", None, ""),
+        sarif_result("src/../.git/config", None, "TOKEN-LINE"),
+    ];
+    std::fs::write(
+        root.path().join("reports/git.sarif"),
+        sarif_log(&results.join(",")),
+    )
+    .unwrap();
+    let outcome = read_report(root.path(), "x", ToolFormat::Sarif, "git.sarif");
+    ok(&outcome);
+    assert_eq!(
+        outcome.findings.len(),
+        results.len(),
+        "the results are kept"
+    );
+    for finding in &outcome.findings {
+        assert!(!finding.snippet.contains("TOKEN-LINE"), "{finding:?}");
+    }
+    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
 }
 
 #[cfg(unix)]
