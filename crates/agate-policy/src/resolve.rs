@@ -982,13 +982,20 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
             .insert("rule_dirs".to_owned(), origin.clone());
     }
     if let Some(ignore) = &options.ignore {
-        // gitignore syntax, checked by the walker; only the sizes are checked here.
         patterns::check_list(
             &Place::file(file),
             "ignore",
             Kind::Glob,
             ignore.iter().map(String::as_str),
         )?;
+        // gitignore syntax: `!` negates, a leading `/` anchors, a trailing `/` means a folder;
+        // what remains is a glob the walker compiles, so a broken one is refused here rather
+        // than ignored there.
+        for pattern in ignore {
+            let glob = pattern.strip_prefix('!').unwrap_or(pattern);
+            let glob = glob.strip_prefix('/').unwrap_or(glob);
+            check_glob(&Place::file(file), glob.strip_suffix('/').unwrap_or(glob))?;
+        }
         policy.ignore.extend(ignore.iter().cloned());
         policy.origins.insert("ignore".to_owned(), origin.clone());
     }

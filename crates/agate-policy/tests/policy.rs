@@ -582,3 +582,20 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn issue_7_a_broken_ignore_glob_is_a_configuration_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.yaml", "ignore: [\"[abc\"]\n");
+    assert_eq!(
+        error_text(dir.path(), "a.yaml"),
+        "[DIR]/a.yaml: invalid glob `[abc`: unclosed character class; missing ']'\n  help: globs use `*`, `**`, `?` and `[...]`, e.g. `src/**/*.py`"
+    );
+    // gitignore's own syntax stays valid.
+    write(
+        dir.path(),
+        "b.yaml",
+        "ignore: [\"/build/\", \"!keep.py\", \"**/*.min.js\", \"docs/\"]\n",
+    );
+    assert!(policy_from(dir.path(), "b.yaml").is_ok());
+}
