@@ -12,7 +12,27 @@ use crate::args::ColorArg;
 /// Prints an error the way every agate error looks: `error: …` on standard error. Control
 /// characters and escape sequences (a file name may carry them) are spelled out.
 pub(crate) fn error(message: &str) {
-    eprintln!("error: {}", agate_report::escape_lines(message));
+    let message = redact(message);
+    eprintln!("error: {}", agate_report::escape_lines(&message));
+}
+
+/// Hides secrets in text a person typed or an error quotes: a configuration value, a rule
+/// id or a URL may be a token (`rules: {ghp_…: off}`, `?token=…` in an `extends` URL), and
+/// so may a baseline's `--reason`. The bundled secret rules are compiled on first use only.
+pub(crate) fn redact(message: &str) -> std::borrow::Cow<'_, str> {
+    static SECRETS: std::sync::OnceLock<Option<agate_secrets::SecretScanner>> =
+        std::sync::OnceLock::new();
+    let secrets = SECRETS.get_or_init(|| {
+        let rules = agate_secrets::bundled_rules().ok()?;
+        agate_secrets::SecretScanner::new(rules, agate_secrets::Allowlist::default()).ok()
+    });
+    match secrets {
+        Some(secrets) => secrets.redact_tool_output(message),
+        // The bundled rules are tested at build time; without them, show nothing quoted.
+        None => std::borrow::Cow::Borrowed(
+            "agate could not load its secret rules to print this error safely",
+        ),
+    }
 }
 
 /// Prints a line for the person watching the console, on standard error, with control

@@ -34,11 +34,13 @@ pub(crate) fn run(command: &BaselineCommand) -> anyhow::Result<ExitStatus> {
         .into_iter()
         .filter(|finding| finding.analyzer != "policy")
         .collect();
-    let who = who(args);
+    // Stored in a committed file: what the person typed is redacted like any report text.
+    let who = output::redact(&who(args)).into_owned();
+    let reason = output::redact(&args.reason).into_owned();
     let message = match mode {
         "create" => {
             let mut baseline = Baseline::default();
-            let added = baseline.add(&findings, &who, &today().to_string(), &args.reason);
+            let added = baseline.add(&findings, &who, &today().to_string(), &reason);
             baseline
                 .save(&path)
                 .map_err(|error| Failure::usage(error.to_string()))?;
@@ -47,7 +49,7 @@ pub(crate) fn run(command: &BaselineCommand) -> anyhow::Result<ExitStatus> {
         "update" => {
             let mut baseline =
                 Baseline::load(&path).map_err(|error| Failure::usage(error.to_string()))?;
-            let added = baseline.add(&findings, &who, &today().to_string(), &args.reason);
+            let added = baseline.add(&findings, &who, &today().to_string(), &reason);
             baseline
                 .save(&path)
                 .map_err(|error| Failure::usage(error.to_string()))?;

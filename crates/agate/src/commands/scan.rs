@@ -185,8 +185,9 @@ pub(crate) fn scan_root(args: &ScanArgs) -> anyhow::Result<PathBuf> {
     }
 }
 
-/// A path to scan that does not exist is a usage error (exit 2), told once, before any work:
-/// a scan of nothing must not pass. `--staged` and `--history` read git, not these paths.
+/// A path to scan that does not exist, or is neither a file nor a folder (`/dev/zero`, a
+/// FIFO), is a usage error (exit 2), told once, before any work: a scan of nothing must not
+/// pass. `--staged` and `--history` read git, not these paths.
 fn check_paths(args: &ScanArgs, root: &Path) -> anyhow::Result<()> {
     if args.staged || args.history.is_some() {
         return Ok(());
@@ -198,8 +199,41 @@ fn check_paths(args: &ScanArgs, root: &Path) -> anyhow::Result<()> {
                 path.display()
             )));
         }
+        if let Ok(metadata) = std::fs::metadata(root.join(path))
+            && !metadata.is_file()
+            && !metadata.is_dir()
+        {
+            return Err(Failure::usage(format!(
+                "`{}` is {}, not a file or folder to scan",
+                path.display(),
+                describe(&metadata)
+            )));
+        }
     }
     Ok(())
+}
+
+/// What a path that is neither a file nor a folder is, in words.
+fn describe(metadata: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let kind = metadata.file_type();
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = metadata;
+    "a special file"
 }
 
 /// The external checks' results and the coverage reports of the environment's gates (only

@@ -129,6 +129,16 @@ fn issue_7_scan_of_a_missing_path_is_one_usage_error() {
         "error: `missing.py` does not exist\n  help: check the path; a relative path is taken from the scan root (--root, default: the current directory)\n"
     );
     assert!(output.stdout.is_empty(), "no report of nothing");
+    // A device is no more a thing to scan than a missing file.
+    #[cfg(unix)]
+    {
+        let (code, stderr) = run(dir.path(), &["scan", "/dev/zero"]);
+        assert_eq!(code, Some(2), "{stderr}");
+        assert_eq!(
+            stderr,
+            "error: `/dev/zero` is a character device, not a file or folder to scan\n"
+        );
+    }
 }
 
 #[cfg(unix)]

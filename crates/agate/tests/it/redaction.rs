@@ -335,3 +335,39 @@ fn issue_7_a_tools_messages_and_rule_texts_are_redacted_in_every_format() {
         );
     }
 }
+
+#[test]
+fn issue_7_errors_on_standard_error_are_redacted() {
+    // An error quotes what it refuses: a rule id, a value, a URL — each may be a token.
+    let token = github_token(91);
+    let cases = [
+        format!("rules:\n  {token}: off\n"),
+        format!("tiers:\n  ai:\n    block_at: {token}\n"),
+        format!("extends: [\"https://example.invalid/org.yaml?token={token}\"]\n"),
+    ];
+    for config in cases {
+        let dir = tree(&[("agate.yaml", &config), ("app.py", "x = 1\n")]);
+        let (code, output) = run(dir.path(), &["scan", "--offline"]);
+        assert_eq!(code, Some(2), "{output}");
+        assert!(!output.contains(&token), "{output}");
+        assert!(output.contains("error: "), "{output}");
+    }
+}
+
+#[test]
+fn issue_7_a_baseline_never_stores_a_secret_typed_as_its_reason() {
+    let token = github_token(93);
+    let dir = tree(&[(
+        "app.py",
+        "import os\n\n\ndef f(x):\n    os.system(\"ls \" + x)\n",
+    )]);
+    let reason = format!("accepted; ask with {token}");
+    let (code, output) = run(
+        dir.path(),
+        &["baseline", "create", "--reason", &reason, "--who", &token],
+    );
+    assert_eq!(code, Some(0), "{output}");
+    let stored = std::fs::read_to_string(dir.path().join(".agate/baseline.json")).unwrap();
+    assert!(!stored.contains(&token), "{stored}");
+    assert!(stored.contains("accepted; ask with ghp_…"), "{stored}");
+}
