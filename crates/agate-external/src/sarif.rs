@@ -125,10 +125,46 @@ struct Run {
     /// Whether `results` is there and an array (null or absent: the tool produced none).
     has_results: bool,
     results: Vec<Value>,
-    base_ids: Option<Value>,
+    base_ids: Option<BaseIds>,
     /// Each artifact's `location.uri`, by index.
     artifacts: Vec<Option<String>>,
-    invocations: Option<Value>,
+    invocations: Option<Vec<Invocation>>,
+}
+
+/// `originalUriBaseIds`: each base id's URI, and nothing else of it (a hostile log may
+/// pad any object; only the fields agate reads are kept).
+type BaseIds = HashMap<String, BaseUri>;
+
+/// One base id.
+#[derive(Deserialize)]
+struct BaseUri {
+    #[serde(default)]
+    uri: Option<String>,
+}
+
+/// One invocation: whether it succeeded and its notifications, nothing else of it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    #[serde(default)]
+    execution_successful: Option<bool>,
+    #[serde(default)]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+/// One notification of an invocation: its level and text.
+#[derive(Deserialize)]
+struct Notification {
+    #[serde(default)]
+    level: Option<String>,
+    #[serde(default)]
+    message: Option<NotificationMessage>,
+}
+
+#[derive(Deserialize)]
+struct NotificationMessage {
+    #[serde(default)]
+    text: Option<String>,
 }
 
 /// One run, its results streamed.
@@ -350,7 +386,7 @@ fn reported(
     result: &Value,
     rules: &HashMap<String, RuleInfo>,
     by_index: &[String],
-    base_ids: Option<&Value>,
+    base_ids: Option<&BaseIds>,
     artifacts: &[Option<String>],
 ) -> Reported {
     let rule_id = text_at(result, "ruleId")
@@ -443,20 +479,16 @@ fn rules_of(tool: Tool) -> (HashMap<String, RuleInfo>, Vec<String>) {
 }
 
 /// Why the tool says its run failed: one reason per unsuccessful invocation.
-fn failed_invocations(invocations: &Value) -> Vec<String> {
+fn failed_invocations(invocations: &[Invocation]) -> Vec<String> {
     invocations
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|invocation| invocation.get("executionSuccessful") == Some(&Value::Bool(false)))
+        .iter()
+        .filter(|invocation| invocation.execution_successful == Some(false))
         .map(|invocation| {
             let reasons: Vec<&str> = invocation
-                .get("toolExecutionNotifications")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter(|note| text_at(note, "level") == Some("error"))
-                .filter_map(|note| note.pointer("/message/text").and_then(Value::as_str))
+                .tool_execution_notifications
+                .iter()
+                .filter(|note| note.level.as_deref() == Some("error"))
+                .filter_map(|note| note.message.as_ref()?.text.as_deref())
                 .take(3)
                 .collect();
             if reasons.is_empty() {
@@ -552,7 +584,7 @@ fn is_dismissed(result: &Value) -> bool {
 /// The artifact's URI, resolved against its base id when that is a `file:` URI.
 fn artifact_path(
     location: Option<&Value>,
-    base_ids: Option<&Value>,
+    base_ids: Option<&BaseIds>,
     artifacts: &[Option<String>],
 ) -> String {
     let Some(location) = location else {
@@ -565,9 +597,13 @@ fn artifact_path(
     let Some(uri) = text_at(location, "uri").or_else(from_index) else {
         return String::new();
     };
+    // A `file:` base or a relative one is joined (a relative base such as `src/link/` must
+    // not be dropped, or the joined path's escape would go unseen); another scheme is not
+    // a place on this disk.
     let base = text_at(location, "uriBaseId")
-        .and_then(|id| base_ids?.get(id)?.get("uri")?.as_str())
-        .filter(|base| base.starts_with("file:"));
+        .and_then(|id| base_ids?.get(id)?.uri.as_deref())
+        .filter(|base| base.starts_with("file:") || !base.contains(':'))
+        .filter(|base| !base.is_empty());
     let joined = match base {
         Some(base) if !uri.contains("://") => format!("{}/{uri}", base.trim_end_matches('/')),
         _ => uri.to_owned(),
@@ -629,6 +665,36 @@ mod tests {
         assert_eq!(parsed.dropped, 500);
         let parsed = read(&log, 10).unwrap();
         assert_eq!((parsed.reported.len(), parsed.dropped), (10, 1_990));
+    }
+
+    #[test]
+    fn issue_7_a_relative_base_id_is_joined_not_dropped() {
+        // Dropping `src/etclink/` would leave `passwd`, a path that hides the link it went
+        // through; joined, the path is judged (and refused) for what it is.
+        let log = r#"{"runs":[{"tool":{"driver":{"name":"x"}},
+            "originalUriBaseIds":{"LINK":{"uri":"src/etclink/"},"WEB":{"uri":"https://example.com/"}},
+            "results":[
+              {"ruleId":"a","locations":[{"physicalLocation":{"artifactLocation":{"uri":"passwd","uriBaseId":"LINK"}}}]},
+              {"ruleId":"b","locations":[{"physicalLocation":{"artifactLocation":{"uri":"app.py","uriBaseId":"WEB"}}}]}]}]}"#;
+        let parsed = read(log, 10).unwrap();
+        assert_eq!(parsed.reported[0].path, "src/etclink/passwd");
+        assert_eq!(parsed.reported[1].path, "app.py");
+    }
+
+    #[test]
+    fn issue_7_invocations_keep_only_what_is_read() {
+        // Padding in an invocation is skipped, not held; a failed run still fails.
+        let padding = "[],".repeat(10_000);
+        let log = format!(
+            r#"{{"runs":[{{"tool":{{"driver":{{"name":"x"}}}},"results":[],
+              "invocations":[{{"executionSuccessful":false,"padding":[{padding}[]],
+                "toolExecutionNotifications":[{{"level":"error","message":{{"text":"out of memory"}},"extra":{{}}}}]}}]}}]}}"#
+        );
+        let parsed = read(&log, 10).unwrap();
+        assert_eq!(
+            parsed.failures,
+            ["the tool reported that its run did not succeed: out of memory"]
+        );
     }
 
     #[test]
