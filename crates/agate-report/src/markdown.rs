@@ -280,15 +280,20 @@ fn notice_list(report: &Report, limit: usize, text: &mut String) {
     }
 }
 
-/// Text safe inside a Markdown table cell: one line, no pipes, no HTML, at most 300
-/// characters.
+/// Text safe inside a Markdown table cell: one line, no pipes, no HTML, no links and no
+/// mentions (a tool's message or a file name is not allowed to ping `@everyone` or dress a
+/// link up as agate's), at most 300 characters.
 fn cell(text: &str) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut safe = one_line
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-        .replace('|', "\\|");
+        .replace('|', "\\|")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
+        // A zero-width space after `@` keeps the text and drops the mention.
+        .replace('@', "@\u{200b}");
     if safe.chars().count() > 300 {
         safe = safe.chars().take(299).collect::<String>() + "…";
     }
@@ -306,6 +311,14 @@ mod tests {
             report_url: Some("https://github.com/acme/shop/actions/runs/42".into()),
             ..RenderOptions::default()
         }
+    }
+
+    #[test]
+    fn issue_7_cells_carry_no_mentions_links_or_html() {
+        assert_eq!(
+            cell("ping @everyone: [click](https://evil.example) <img src=x>"),
+            "ping @\u{200b}everyone: \\[click\\](https://evil.example) &lt;img src=x&gt;"
+        );
     }
 
     #[test]
