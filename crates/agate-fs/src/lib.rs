@@ -74,14 +74,15 @@ pub enum FsError {
         path: PathBuf,
     },
     /// Any other I/O error.
-    #[error("cannot {action} `{path}`: {source}")]
+    // Shown inline, not as a `source`: an error chain would print the cause twice.
+    #[error("cannot {action} `{path}`: {error}")]
     Io {
         /// What was being done: `read`, `write`, `create a file in`.
         action: &'static str,
         /// The path involved.
         path: PathBuf,
         /// The underlying error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
@@ -104,7 +105,7 @@ impl FsError {
             FsError::Io {
                 action,
                 path: path.to_path_buf(),
-                source,
+                error: source,
             }
         }
     }
