@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
-    /// Python 3 (`.py`, `.pyi`).
+    /// Python 3 (`.py`, `.pyi`, `.pyw`).
     Python,
     /// JavaScript, including JSX (`.js`, `.mjs`, `.cjs`, `.jsx`).
     JavaScript,
@@ -44,17 +44,37 @@ impl Language {
         }
     }
 
-    /// Returns the language of a file from its extension, if agate analyzes it.
+    /// Returns the language of a file from its extension (in any case: `A.PY` is Python),
+    /// if agate analyzes it.
     pub fn from_path(path: impl AsRef<Path>) -> Option<Language> {
-        let extension = path.as_ref().extension()?.to_str()?;
-        Some(match extension {
-            "py" | "pyi" => Language::Python,
+        let extension = path.as_ref().extension()?.to_str()?.to_ascii_lowercase();
+        Some(match extension.as_str() {
+            "py" | "pyi" | "pyw" => Language::Python,
             "js" | "mjs" | "cjs" | "jsx" => Language::JavaScript,
             "ts" | "mts" | "cts" => Language::TypeScript,
             "tsx" => Language::Tsx,
             "java" => Language::Java,
             _ => return None,
         })
+    }
+
+    /// Returns the language a `#!` line names (`#!/usr/bin/env python3`, `#!/usr/bin/node`),
+    /// for scripts without an extension; `None` for any other first line.
+    pub fn from_shebang(first_line: &str) -> Option<Language> {
+        let command = first_line.strip_prefix("#!")?.trim();
+        let mut words = command.split_whitespace();
+        let mut program = words.next()?.rsplit('/').next()?;
+        if program == "env" {
+            // `env -S python3 -u`: the first word that is not an option.
+            program = words.find(|word| !word.starts_with('-'))?;
+        }
+        if program.starts_with("python") {
+            Some(Language::Python)
+        } else if program == "node" || program == "nodejs" {
+            Some(Language::JavaScript)
+        } else {
+            None
+        }
     }
 
     /// Returns the languages a rule written for `self` runs on.
@@ -201,6 +221,22 @@ impl LanguageExt for Language {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issue_7_extensions_match_in_any_case_and_shebangs_name_a_language() {
+        assert_eq!(Language::from_path("A.PY"), Some(Language::Python));
+        assert_eq!(Language::from_path("w.pyw"), Some(Language::Python));
+        assert_eq!(Language::from_path("App.JS"), Some(Language::JavaScript));
+        let shebang = Language::from_shebang;
+        assert_eq!(shebang("#!/usr/bin/env python3"), Some(Language::Python));
+        assert_eq!(shebang("#!/usr/bin/python -u"), Some(Language::Python));
+        assert_eq!(
+            shebang("#!/usr/bin/env -S node --x"),
+            Some(Language::JavaScript)
+        );
+        assert_eq!(shebang("#!/bin/sh"), None);
+        assert_eq!(shebang("import os"), None);
+    }
 
     #[test]
     fn extensions_map_to_grammars() {

@@ -1,5 +1,6 @@
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use ignore::{WalkBuilder, WalkState};
 
@@ -43,6 +44,12 @@ pub struct WalkOptions {
     pub ignore_globs: Vec<String>,
     /// Also list hidden files and folders (`.env`, `.aws/`), except `.git`.
     pub include_hidden: bool,
+    /// The files of the change under review (relative to the scan root, `/`-separated),
+    /// when known. They are never skipped silently: the walker lists each one under the
+    /// paths it walks even in a hidden or vendored folder or when `.gitignore` names it;
+    /// one excluded on purpose (`ignore_globs`, `.agateignore`) is a warning naming the
+    /// file and the exclusion. `None` (no change known): only the usual rules apply.
+    pub change_files: Option<Arc<BTreeSet<String>>>,
 }
 
 impl Default for WalkOptions {
@@ -54,6 +61,7 @@ impl Default for WalkOptions {
             threads: 0,
             ignore_globs: Vec::new(),
             include_hidden: false,
+            change_files: None,
         }
     }
 }
@@ -127,7 +135,7 @@ impl<F> Default for Walk<F> {
 /// such as secrets), with the same ignore rules, vendored-tree skipping and size limit as
 /// [`walk`].
 pub fn walk_all(root: &Path, paths: &[PathBuf], options: &WalkOptions) -> Walk<AnyFile> {
-    walk_with(root, paths, options, |path, relative| {
+    walk_with(root, paths, options, |path, relative, _| {
         Some(AnyFile {
             path: path.to_path_buf(),
             relative,
@@ -139,33 +147,45 @@ pub fn walk_all(root: &Path, paths: &[PathBuf], options: &WalkOptions) -> Walk<A
 ///
 /// Paths named explicitly are always included, even when ignored or vendored, as in
 /// ripgrep. Symbolic links are not followed, so a link cannot lead the scan out of the tree.
+/// A file of the change without a known extension is read for a `#!` line naming its
+/// language.
 pub fn walk(root: &Path, paths: &[PathBuf], options: &WalkOptions) -> Walk {
-    walk_with(root, paths, options, |path, relative| {
+    walk_with(root, paths, options, |path, relative, in_change| {
+        let language = Language::from_path(path).or_else(|| {
+            (in_change && path.extension().is_none())
+                .then(|| shebang_language(path))
+                .flatten()
+        })?;
         Some(SourceFile {
             path: path.to_path_buf(),
             relative,
-            language: Language::from_path(path)?,
+            language,
         })
     })
 }
 
-/// Walks `paths`; `pick` turns a file (path, relative path) into an entry, or skips it.
-fn walk_with<F: Ord + Send>(
+/// The language the `#!` line of `path` names, if any (read from its first 256 bytes).
+fn shebang_language(path: &Path) -> Option<Language> {
+    use std::io::Read as _;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(256).read_to_end(&mut head))
+        .ok()?;
+    let text = String::from_utf8_lossy(&head);
+    Language::from_shebang(text.lines().next()?)
+}
+
+/// Walks `paths`; `pick` turns a file (path, relative path, whether it is a file of the
+/// change the walk did not list by itself) into an entry, or skips it.
+fn walk_with<F: Ord + Send + HasRelative>(
     root: &Path,
     paths: &[PathBuf],
     options: &WalkOptions,
-    pick: impl Fn(&Path, String) -> Option<F> + Sync,
+    pick: impl Fn(&Path, String, bool) -> Option<F> + Sync,
 ) -> Walk<F> {
     let mut result = Walk::default();
     // `root/.` would hide every path from the ignore globs, which match below the root.
-    let paths: Vec<PathBuf> = paths
-        .iter()
-        .map(|path| {
-            path.components()
-                .filter(|part| !matches!(part, std::path::Component::CurDir))
-                .collect()
-        })
-        .collect();
+    let paths: Vec<PathBuf> = paths.iter().map(|path| without_dots(path)).collect();
     let Some((first, rest)) = paths.split_first() else {
         return result;
     };
@@ -201,34 +221,27 @@ fn walk_with<F: Ord + Send>(
     if options.respect_ignore_files {
         builder.add_custom_ignore_filename(".agateignore");
     }
-    if !options.ignore_globs.is_empty() {
-        let mut overrides = ignore::overrides::OverrideBuilder::new(root);
-        for pattern in &options.ignore_globs {
-            if let Err(error) = overrides.add(&format!("!{pattern}")) {
-                result.errors.push(WalkError {
-                    path: None,
-                    message: format!("ignored glob `{pattern}` is invalid: {error}"),
-                    unchecked: true,
-                });
-            }
-        }
-        match overrides.build() {
-            Ok(overrides) => {
-                builder.overrides(overrides);
-            }
-            Err(error) => result.errors.push(WalkError {
-                path: None,
-                message: format!("ignore globs are invalid: {error}"),
-                unchecked: true,
-            }),
-        }
+    let configured = configured_ignores(root, &options.ignore_globs, &mut result.errors);
+    if let Some(configured) = &configured {
+        builder.overrides(configured.clone());
     }
 
     let found = Mutex::new(Walk::<F>::default());
     builder.build_parallel().run(|| {
         Box::new(|entry| {
             let outcome = match entry {
-                Ok(entry) => classify_entry(root, &entry, options.max_file_size, &pick),
+                Ok(entry) => {
+                    if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+                        return WalkState::Continue;
+                    }
+                    classify_file(
+                        root,
+                        entry.path(),
+                        entry.metadata().map_err(|error| error.to_string()),
+                        options.max_file_size,
+                        |path, relative| pick(path, relative, false),
+                    )
+                }
                 Err(error) => Some(Err(WalkError {
                     path: error_path(&error).map(|path| relative_to(root, path)),
                     message: error.to_string(),
@@ -246,9 +259,21 @@ fn walk_with<F: Ord + Send>(
             WalkState::Continue
         })
     });
-    let found = found
+    let mut found = found
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(change) = &options.change_files {
+        // Normalized as the walked paths are, so one can be compared with the other.
+        let walked = ChangeWalk {
+            root: &without_dots(root),
+            paths: &paths,
+            options,
+            configured: configured.as_ref(),
+        };
+        walked.add_missing(change, &mut found, |path, relative| {
+            pick(path, relative, true)
+        });
+    }
     result.files = found.files;
     result.errors.extend(found.errors);
     result.files.sort();
@@ -257,22 +282,192 @@ fn walk_with<F: Ord + Send>(
     result
 }
 
-fn classify_entry<F>(
+/// `path` without its `.` components.
+fn without_dots(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|part| !matches!(part, std::path::Component::CurDir))
+        .collect()
+}
+
+/// The matcher of the configured `ignore` globs (none without globs); invalid globs are
+/// unchecked errors.
+fn configured_ignores(
     root: &Path,
-    entry: &ignore::DirEntry,
-    max_file_size: u64,
-    pick: &impl Fn(&Path, String) -> Option<F>,
-) -> Option<Result<F, WalkError>> {
-    if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+    globs: &[String],
+    errors: &mut Vec<WalkError>,
+) -> Option<ignore::overrides::Override> {
+    if globs.is_empty() {
         return None;
     }
-    let relative = relative_to(root, entry.path());
-    let file = pick(entry.path(), relative.clone())?;
-    match entry.metadata() {
+    let mut overrides = ignore::overrides::OverrideBuilder::new(root);
+    for pattern in globs {
+        if let Err(error) = overrides.add(&format!("!{pattern}")) {
+            errors.push(WalkError {
+                path: None,
+                message: format!("ignored glob `{pattern}` is invalid: {error}"),
+                unchecked: true,
+            });
+        }
+    }
+    match overrides.build() {
+        Ok(overrides) => Some(overrides),
+        Err(error) => {
+            errors.push(WalkError {
+                path: None,
+                message: format!("ignore globs are invalid: {error}"),
+                unchecked: true,
+            });
+            None
+        }
+    }
+}
+
+/// The files of the change a walk did not list by itself (in a hidden or vendored folder,
+/// named by `.gitignore`, or of a language found by its `#!` line): each under the walked
+/// paths is listed, or — when the team excluded it on purpose — reported as a warning.
+struct ChangeWalk<'a> {
+    root: &'a Path,
+    paths: &'a [PathBuf],
+    options: &'a WalkOptions,
+    configured: Option<&'a ignore::overrides::Override>,
+}
+
+impl ChangeWalk<'_> {
+    fn add_missing<F>(
+        &self,
+        change: &BTreeSet<String>,
+        found: &mut Walk<F>,
+        pick: impl Fn(&Path, String) -> Option<F>,
+    ) where
+        F: HasRelative,
+    {
+        let listed: BTreeSet<String> = found
+            .files
+            .iter()
+            .map(|file| file.relative().to_owned())
+            .chain(found.errors.iter().filter_map(|error| error.path.clone()))
+            .collect();
+        for relative in change {
+            if listed.contains(relative) {
+                continue;
+            }
+            let path = without_dots(&self.root.join(relative));
+            if !self.paths.iter().any(|walked| path.starts_with(walked)) {
+                continue;
+            }
+            // Deleted since, a link (never followed) or not a file: nothing to read.
+            let Ok(metadata) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            if !metadata.is_file() {
+                continue;
+            }
+            if let Some(source) = self.excluded_by(&path) {
+                // Only a file some analyzer would read is worth telling about.
+                if pick(&path, relative.clone()).is_some() {
+                    found.errors.push(WalkError {
+                        path: Some(relative.clone()),
+                        message: format!(
+                            "not scanned: part of the change but excluded by {source} (remove the entry to scan it)"
+                        ),
+                        unchecked: false,
+                    });
+                }
+                continue;
+            }
+            match classify_file(
+                self.root,
+                &path,
+                Ok(metadata),
+                self.options.max_file_size,
+                &pick,
+            ) {
+                Some(Ok(file)) => found.files.push(file),
+                Some(Err(error)) => found.errors.push(error),
+                None => {}
+            }
+        }
+    }
+
+    /// What excludes `path` on purpose, if anything: `ignore` in agate.yaml or an
+    /// `.agateignore` file (of its folder or one above, up to the root).
+    fn excluded_by(&self, path: &Path) -> Option<String> {
+        let ancestors = || {
+            path.ancestors()
+                .skip(1)
+                .take_while(|dir| dir.starts_with(self.root))
+        };
+        if let Some(configured) = self.configured {
+            let file = configured.matched(path, false).is_ignore();
+            if file
+                || ancestors()
+                    .any(|dir| dir != self.root && configured.matched(dir, true).is_ignore())
+            {
+                return Some("`ignore` in agate.yaml".to_owned());
+            }
+        }
+        if !self.options.respect_ignore_files {
+            return None;
+        }
+        // The nearest `.agateignore` that has a say decides, as in the walk.
+        for dir in ancestors() {
+            let file = dir.join(".agateignore");
+            if !file.is_file() {
+                continue;
+            }
+            let mut builder = ignore::gitignore::GitignoreBuilder::new(dir);
+            if builder.add(&file).is_some() {
+                continue;
+            }
+            let Ok(matcher) = builder.build() else {
+                continue;
+            };
+            let Ok(inside) = path.strip_prefix(dir) else {
+                continue;
+            };
+            let decision = matcher.matched_path_or_any_parents(inside, false);
+            if decision.is_ignore() {
+                return Some(format!("`{}`", relative_to(self.root, &file)));
+            }
+            if decision.is_whitelist() {
+                return None;
+            }
+        }
+        None
+    }
+}
+
+/// An entry of a walk, known by its path relative to the root.
+trait HasRelative {
+    fn relative(&self) -> &str;
+}
+
+impl HasRelative for SourceFile {
+    fn relative(&self) -> &str {
+        &self.relative
+    }
+}
+
+impl HasRelative for AnyFile {
+    fn relative(&self) -> &str {
+        &self.relative
+    }
+}
+
+fn classify_file<F>(
+    root: &Path,
+    path: &Path,
+    metadata: Result<std::fs::Metadata, String>,
+    max_file_size: u64,
+    pick: impl Fn(&Path, String) -> Option<F>,
+) -> Option<Result<F, WalkError>> {
+    let relative = relative_to(root, path);
+    let file = pick(path, relative.clone())?;
+    match metadata {
         // Binary files are not text to scan, whatever their size; an oversized text or
         // source file is a file nobody checked.
         Ok(metadata) if metadata.len() > max_file_size => {
-            (Language::from_path(entry.path()).is_some() || !has_binary_head(entry.path())).then(
+            (Language::from_path(path).is_some() || !has_binary_head(path)).then(
                 || {
                     Err(WalkError {
                         path: Some(relative),
@@ -288,7 +483,7 @@ fn classify_entry<F>(
         Ok(_) => Some(Ok(file)),
         Err(error) => Some(Err(WalkError {
             path: Some(relative),
-            message: error.to_string(),
+            message: error,
             unchecked: true,
         })),
     }
@@ -390,6 +585,85 @@ mod tests {
             relative_paths(&walk),
             ["generated/out.py", "node_modules/a/index.js"]
         );
+    }
+
+    #[test]
+    fn issue_7_files_of_the_change_are_never_skipped_silently() {
+        let dir = tree(&[
+            ("app.py", ""),
+            ("node_modules/pkg/index.js", ""),
+            (".hidden/h.py", ""),
+            ("generated/g.py", ""),
+            ("private/p.py", ""),
+            ("made/m.py", ""),
+            ("bin/tool", "#!/usr/bin/env python3\nimport os\n"),
+            ("bin/notes", "plain words\n"),
+            ("node_modules/other/index.js", ""),
+            (".gitignore", "generated/\n"),
+            (".agateignore", "private/\n"),
+        ]);
+        let change: BTreeSet<String> = [
+            "node_modules/pkg/index.js",
+            ".hidden/h.py",
+            "generated/g.py",
+            "private/p.py",
+            "made/m.py",
+            "bin/tool",
+            "bin/notes",
+            "gone.py",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+        let options = WalkOptions {
+            change_files: Some(Arc::new(change)),
+            ignore_globs: vec!["made/**".to_owned()],
+            ..WalkOptions::default()
+        };
+        let found = walk(dir.path(), &[dir.path().to_path_buf()], &options);
+        assert_eq!(
+            relative_paths(&found),
+            [
+                ".hidden/h.py",
+                "app.py",
+                "bin/tool",
+                "generated/g.py",
+                "node_modules/pkg/index.js"
+            ]
+        );
+        assert_eq!(found.files[2].language, Language::Python);
+        let warned: Vec<_> = found
+            .errors
+            .iter()
+            .map(|error| {
+                (
+                    error.path.as_deref(),
+                    error.unchecked,
+                    error.message.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(warned.len(), 2, "{warned:?}");
+        assert_eq!(warned[0].0, Some("made/m.py"));
+        assert!(warned[0].2.contains("`ignore` in agate.yaml"), "{warned:?}");
+        assert_eq!(warned[1].0, Some("private/p.py"));
+        assert!(warned[1].2.contains("`.agateignore`"), "{warned:?}");
+        assert!(warned.iter().all(|(_, unchecked, _)| !unchecked));
+        // Every text file of the change, for the secrets analyzer.
+        let all = walk_all(dir.path(), &[dir.path().join("bin")], &options);
+        let listed: Vec<_> = all
+            .files
+            .iter()
+            .map(|file| file.relative.as_str())
+            .collect();
+        assert_eq!(listed, ["bin/notes", "bin/tool"]);
+        // Without change information the usual skips hold.
+        let plain = walk(
+            dir.path(),
+            &[dir.path().to_path_buf()],
+            &WalkOptions::default(),
+        );
+        assert_eq!(relative_paths(&plain), ["app.py", "made/m.py"]);
     }
 
     #[test]

@@ -276,15 +276,19 @@ fn analyze(
     rules: agate_rules::RuleSet,
     secrets: &(agate_secrets::SecretScanner, Vec<Notice>),
     root: &Path,
-    scope: &ChangeScope,
+    change: &InChange,
 ) -> anyhow::Result<Analysis> {
     let paths: Vec<PathBuf> = args.paths.iter().map(|path| root.join(path)).collect();
     let paths = paths.as_slice();
+    let scope = &change.scope;
     let unscannable = |notices: &mut Vec<Notice>| {
         judge_unscannable(root, notices, scope, policy.unscannable());
     };
     let mut options = scan_options(args, policy);
     options.scope = scope.clone();
+    // The change's files are scanned wherever they are; the walk's usual skips (hidden and
+    // vendored folders, `.gitignore`) are for the files around them.
+    options.walk.change_files.clone_from(&change.files);
     let working_tree = !args.staged && args.history.is_none();
     // The dependency analyzer reads imports off the trees the structural scan parses.
     options.imports = selection.deps && working_tree;
@@ -415,14 +419,23 @@ fn rules_for(
     Ok((rules, known))
 }
 
+/// What the analyzers know of the change before they run.
+struct InChange {
+    /// Which files belong to the change.
+    scope: ChangeScope,
+    /// The files the change's commits added or modified, relative to the scan root, when
+    /// there is a change: listed wherever they are, never skipped silently.
+    files: Option<std::sync::Arc<BTreeSet<String>>>,
+}
+
 /// The repository and the change since the base, found before the analyzers run: the
-/// change's files are scanned whatever they look like, and a file of it that cannot be
-/// scanned fails its gate closed.
+/// change's files are scanned whatever they look like and wherever they are, and a file of
+/// it that cannot be scanned fails its gate closed.
 fn known_change(
     args: &ScanArgs,
     policy: &Policy,
     root: &Path,
-) -> anyhow::Result<(Known, ChangeScope)> {
+) -> anyhow::Result<(Known, InChange)> {
     let opened = agate_provenance::History::open(root, classifier(policy)?);
     let change = find_change(
         root,
@@ -431,7 +444,21 @@ fn known_change(
     )?;
     let history = opened.ok();
     let scope = change_scope(root, policy, history.as_ref(), change.as_ref());
-    Ok((Known { history, change }, scope))
+    let files = history
+        .as_ref()
+        .zip(change.as_ref())
+        .map(|(history, change)| {
+            let prefix = root_prefix(history, root);
+            std::sync::Arc::new(
+                change
+                    .paths()
+                    .iter()
+                    .filter_map(|path| to_root(&prefix, path))
+                    .map(str::to_owned)
+                    .collect(),
+            )
+        });
+    Ok((Known { history, change }, InChange { scope, files }))
 }
 
 /// Which files belong to the change under review: with a base, every file that is not
@@ -506,6 +533,7 @@ fn scan_options(args: &ScanArgs, policy: &Policy) -> ScanOptions {
             threads: args.threads,
             ignore_globs: policy.ignore().to_vec(),
             include_hidden: false,
+            change_files: None,
         },
         threads: args.threads,
         imports: false,

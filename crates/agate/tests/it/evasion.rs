@@ -400,3 +400,136 @@ fn issue_7_an_interrupted_run_kills_its_checks_and_leaves_no_temporary_files() {
         assert!(!dir.path().join("report.json").exists());
     }
 }
+
+/// Python that runs a shell command built from its argument (`py.os-system-injection`).
+const SHELL_PY: &str = "import os\ndef f(x):\n    os.system(\"ls \" + x)\n";
+
+/// JavaScript that runs a shell command built from the query (`js.child-process-injection`).
+const SHELL_JS: &str = "const cp = require(\"child_process\");\nfunction h(req) {\n  cp.exec(\"ls \" + req.query.x);\n}\n";
+
+/// A repository whose `main` holds a README, on a branch `feature` whose one commit adds
+/// `files` (force-added, so `.gitignore` cannot keep one out of the commit).
+fn change_of(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tree(&[("README.md", "# demo\n")]);
+    crate::git(dir.path(), &["init", "-q", "-b", "main"]);
+    crate::git(dir.path(), &["add", "."]);
+    crate::git(dir.path(), &["commit", "-q", "-m", "base"]);
+    crate::git(dir.path(), &["checkout", "-q", "-b", "feature"]);
+    for (path, content) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    crate::git(dir.path(), &["add", "-f", "."]);
+    crate::git(dir.path(), &["commit", "-q", "-m", "the change"]);
+    dir
+}
+
+/// The paths of the findings of `rule`.
+fn paths_of(report: &serde_json::Value, rule: &str) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["rule_id"] == rule)
+        .map(|finding| finding["location"]["path"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn issue_7_files_of_the_change_in_hidden_vendored_or_gitignored_folders_are_scanned() {
+    let python = [
+        ".hidden/h.py",
+        "vendor/v.py",
+        "third_party/t.py",
+        "__pycache__/p.py",
+        ".github/scripts/s.py",
+        "generated/g.py",
+        "A.PY",
+        "w.pyw",
+    ];
+    let javascript = [
+        "node_modules/pkg/index.js",
+        "dist/d.js",
+        "build/b.js",
+        "target/t.js",
+    ];
+    let mut files: Vec<(&str, &str)> = python.iter().map(|path| (*path, SHELL_PY)).collect();
+    files.extend(javascript.iter().map(|path| (*path, SHELL_JS)));
+    // The change's own `.gitignore` names a file it force-added.
+    files.push((".gitignore", "generated/\n"));
+    // A script without an extension, known by its `#!` line.
+    let script = format!("#!/usr/bin/env python3\n{SHELL_PY}");
+    files.push(("bin/tool", &script));
+    let dir = change_of(&files);
+    let (code, report) = gate_json(dir.path(), &["--base", "main"]);
+    assert_eq!(code, Some(1), "{report}");
+    let mut found = paths_of(&report, "py.os-system-injection");
+    found.sort();
+    let mut expected: Vec<&str> = python.to_vec();
+    expected.push("bin/tool");
+    expected.sort_unstable();
+    assert_eq!(found, expected, "{report}");
+    let mut found = paths_of(&report, "js.child-process-injection");
+    found.sort();
+    let mut expected = javascript.to_vec();
+    expected.sort_unstable();
+    assert_eq!(found, expected, "{report}");
+    // Without change information the usual skips hold: no node_modules of every project.
+    let plain = tree(&[
+        ("app.py", "print('hello')\n"),
+        ("node_modules/pkg/index.js", SHELL_JS),
+        ("vendor/v.py", SHELL_PY),
+    ]);
+    let (code, report) = gate_json(plain.path(), &[]);
+    assert_eq!(code, Some(0), "{report}");
+    assert!(
+        report["findings"].as_array().unwrap().is_empty(),
+        "{report}"
+    );
+}
+
+#[test]
+fn issue_7_a_secret_in_node_modules_of_the_change_is_found() {
+    let key = format!(
+        "AKIA{}",
+        crate::secrets::random(7, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)
+    );
+    let config = format!("module.exports = {{ key: \"{key}\" }};\n");
+    let dir = change_of(&[("node_modules/pkg/config.js", &config)]);
+    let (code, report) = gate_json(dir.path(), &["--base", "main"]);
+    assert_eq!(code, Some(1), "{report}");
+    assert_eq!(
+        paths_of(&report, "secret.aws-access-key-id"),
+        ["node_modules/pkg/config.js"],
+        "{report}"
+    );
+}
+
+#[test]
+fn issue_7_a_file_of_the_change_excluded_on_purpose_is_a_warning_naming_the_exclusion() {
+    let dir = change_of(&[
+        (".agateignore", "private/\n"),
+        ("private/p.py", SHELL_PY),
+        ("agate.yaml", "ignore:\n  - \"made/**\"\n"),
+        ("made/m.py", SHELL_PY),
+    ]);
+    let (code, report) = gate_json(dir.path(), &["--base", "main"]);
+    assert_eq!(code, Some(0), "{report}");
+    assert!(
+        report["findings"].as_array().unwrap().is_empty(),
+        "{report}"
+    );
+    let private = notices_of(&report, "private/p.py");
+    assert!(
+        private.iter().any(|(level, message)| level == "warning"
+            && message.contains("part of the change but excluded by `.agateignore`")),
+        "{report}"
+    );
+    let made = notices_of(&report, "made/m.py");
+    assert!(
+        made.iter().any(|(level, message)| level == "warning"
+            && message.contains("part of the change but excluded by `ignore` in agate.yaml")),
+        "{report}"
+    );
+}
