@@ -111,8 +111,8 @@ impl FsError {
     }
 }
 
-/// A name for a file type that is not a regular file.
-pub(crate) fn describe(file_type: std::fs::FileType) -> &'static str {
+/// Names a file type that is not a regular file, e.g. `a character device`, for messages.
+pub fn describe(file_type: std::fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt as _;

@@ -206,34 +206,11 @@ fn check_paths(args: &ScanArgs, root: &Path) -> anyhow::Result<()> {
             return Err(Failure::usage(format!(
                 "`{}` is {}, not a file or folder to scan",
                 path.display(),
-                describe(&metadata)
+                agate_fs::describe(metadata.file_type())
             )));
         }
     }
     Ok(())
-}
-
-/// What a path that is neither a file nor a folder is, in words.
-fn describe(metadata: &std::fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt as _;
-        let kind = metadata.file_type();
-        if kind.is_char_device() {
-            return "a character device";
-        }
-        if kind.is_block_device() {
-            return "a block device";
-        }
-        if kind.is_fifo() {
-            return "a FIFO";
-        }
-        if kind.is_socket() {
-            return "a socket";
-        }
-    }
-    let _ = metadata;
-    "a special file"
 }
 
 /// The external checks' results and the coverage reports of the environment's gates (only
