@@ -11,8 +11,14 @@
 //!   of `--password=…`, `--token …`, `-Dsonar.token=…`, `API_KEY=…` and `?access_token=…`,
 //!   whatever it looks like (see [`is_secret_name`] for the names). A value that only names
 //!   a variable (`$TOKEN`, `${TOKEN}`) is not a secret and stays.
-//! - **Passwords in URLs** (`https://user:PASSWORD@host`) in tools' output and command
-//!   lines.
+//! - **Private keys cut off** and **tokens cut short**, in every text: a
+//!   `-----BEGIN … PRIVATE KEY-----` whose END is missing (hidden to the end of the text),
+//!   base64 lines before an `-----END … PRIVATE KEY-----` whose BEGIN is missing, and a
+//!   word with a well-known token prefix ending in `…`. The rules need the whole thing, and
+//!   an excerpt or a tail may hold only part of it.
+//! - **Passwords and token user names in URLs** (`https://user:PASSWORD@host`,
+//!   `https://TOKEN@host`) and **credential headers** (`Authorization: Bearer …`,
+//!   `Cookie: …`) in tools' output and command lines.
 //! - **A lone AWS secret access key** in tools' output and command lines: a word of exactly
 //!   40 characters of `[A-Za-z0-9/+]` with upper case, lower case and a digit, not all hex,
 //!   whose entropy is at least 4 bits per character. No bundled rule catches one without a
