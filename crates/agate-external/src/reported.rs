@@ -374,17 +374,36 @@ pub(crate) fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&decoded).into_owned()
 }
 
-/// Text on one line: whitespace collapsed, at most 400 characters.
+/// Text on one line: whitespace collapsed, at most 400 characters. A longer text is cut
+/// between words, never inside one: the text is redacted only later, and a token cut in
+/// half would no longer match the rule that hides it (a word longer than the whole limit is
+/// cut after its last punctuation, or left out).
 pub(crate) fn one_line(text: &str) -> String {
     const MAX_CHARS: usize = 400;
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if collapsed.chars().count() <= MAX_CHARS {
-        collapsed
-    } else {
-        let mut cut: String = collapsed.chars().take(MAX_CHARS - 1).collect();
-        cut.push('…');
-        cut
+        return collapsed;
     }
+    let end = collapsed
+        .char_indices()
+        .nth(MAX_CHARS - 1)
+        .map_or(collapsed.len(), |(at, _)| at);
+    let mut cut = &collapsed[..end];
+    if !collapsed[end..].starts_with(' ') {
+        // Inside a word: drop its part, back to a space or else to punctuation.
+        cut = match cut.rfind(' ') {
+            Some(space) => &cut[..space],
+            None => cut
+                .rfind(|character: char| {
+                    !(character.is_alphanumeric()
+                        || matches!(character, '_' | '-' | '+' | '/' | '=' | '.'))
+                })
+                .map_or("", |at| &cut[..at]),
+        };
+    }
+    let mut cut = cut.trim_end().to_owned();
+    cut.push('…');
+    cut
 }
 
 /// Keeps the first [`MAX_SNIPPET_LINES`] lines.
@@ -572,6 +591,22 @@ pub(crate) fn push_cwe(number: &str, into: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issue_7_a_long_text_is_never_cut_inside_a_token() {
+        let token = "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";
+        for lead in 370..400 {
+            let text = format!("{} {token} after", "a".repeat(lead));
+            let shown = one_line(&text);
+            assert!(shown.chars().count() <= 400, "{shown}");
+            assert!(shown.ends_with('…'), "{shown}");
+            assert!(!shown.contains("ghp_") || shown.contains(token), "{shown}");
+        }
+        let glued = format!("{}={token}", "k".repeat(380));
+        let shown = one_line(&glued);
+        assert!(!shown.contains("ghp_"), "{shown}");
+        assert_eq!(one_line("short text"), "short text");
+    }
 
     #[test]
     fn cwe_spellings() {

@@ -2,10 +2,11 @@
 //! through a [`Redactor`], so no renderer has to remember to.
 //!
 //! Which fields are text lives here, beside the types, so a new field is redacted where it
-//! is declared. Identifiers and evidence are left alone on purpose: rule ids, fingerprints,
-//! commit ids and file paths (a path is redacted only when it is a URL, which may carry a
-//! token in its query). Fingerprints are computed before redaction and never change with it,
-//! so baselines keep matching.
+//! is declared. Rule ids and paths are redacted too: a tool's report names them, and a
+//! `ruleId` or a file named after a token would show it otherwise; a path or rule id without
+//! a secret is left as it is. Fingerprints, commit ids and the analyzer are left alone.
+//! Fingerprints are computed before redaction and never change with it, so baselines keep
+//! matching.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -62,24 +63,59 @@ fn apply<T: AsRef<str> + From<String>>(text: &mut T, redactor: &impl Redactor, k
 /// path that a million findings share is scanned once, and stays shared.
 type Seen = HashMap<Text, Option<Text>>;
 
-/// Redacts a shared text through `seen`.
-fn apply_shared(text: &mut Text, redactor: &impl Redactor, seen: &mut Seen) {
-    let redacted = seen
-        .entry(text.clone())
-        .or_insert_with(|| match redactor.redact(text) {
+/// The memos of shared texts, one per [`Kind`] (the same text is redacted differently as
+/// tool output).
+#[derive(Default)]
+struct Memo {
+    text: Seen,
+    tool_output: Seen,
+}
+
+impl Memo {
+    /// The redacted form of `text` by `kind`, scanned once per distinct text (`None`:
+    /// nothing to hide).
+    fn redacted(&mut self, text: &str, redactor: &impl Redactor, kind: Kind) -> Option<Text> {
+        let seen = match kind {
+            Kind::Text => &mut self.text,
+            Kind::ToolOutput => &mut self.tool_output,
+        };
+        if let Some(redacted) = seen.get(text) {
+            return redacted.clone();
+        }
+        let redacted = match kind {
+            Kind::Text => redactor.redact(text),
+            Kind::ToolOutput => redactor.redact_tool_output(text),
+        };
+        let redacted = match redacted {
             Cow::Owned(redacted) => Some(Text::from(redacted)),
             Cow::Borrowed(_) => None,
-        });
-    if let Some(redacted) = redacted {
-        *text = redacted.clone();
+        };
+        seen.insert(Text::from(text), redacted.clone());
+        redacted
+    }
+
+    /// Redacts a shared text, keeping it shared.
+    fn shared(&mut self, text: &mut Text, redactor: &impl Redactor, kind: Kind) {
+        if let Some(redacted) = self.redacted(text, redactor, kind) {
+            *text = redacted;
+        }
+    }
+
+    /// Redacts an owned string that many findings or rules repeat (a rule id, a path).
+    fn owned(&mut self, text: &mut String, redactor: &impl Redactor, kind: Kind) {
+        if let Some(redacted) = self.redacted(text, redactor, kind) {
+            *text = String::from(redacted);
+        }
     }
 }
 
 impl Report {
-    /// Passes every text a format renders through `redactor`: each finding's message,
-    /// snippet, justification and AI evidence (and its location when that is a URL), each
-    /// rule descriptor's summary and help, each notice, each gate's reasons, and each
-    /// external check's command, error and output (as tool output).
+    /// Passes every text a format renders through `redactor`: each finding's rule id,
+    /// message, location (as tool output when it is a URL, which may carry a token in its
+    /// query), snippet, sources' rule ids, justification and AI evidence, each rule
+    /// descriptor's id, summary and help, each notice and its path, each gate's reasons,
+    /// and each external check's command, error and output (as tool output). A rule id or
+    /// path many findings share is scanned once.
     pub fn redact(&mut self, redactor: &impl Redactor) {
         let Report {
             schema_version: _,
@@ -92,16 +128,20 @@ impl Report {
             coverage: _,
             verdict,
         } = self;
-        let mut seen = Seen::new();
+        let mut memo = Memo::default();
         for finding in findings {
-            redact_finding(finding, redactor, &mut seen);
+            redact_finding(finding, redactor, &mut memo);
         }
         for rule in rules {
+            memo.owned(&mut rule.id, redactor, Kind::Text);
             apply(&mut rule.summary, redactor, Kind::Text);
             apply(&mut rule.help, redactor, Kind::Text);
         }
         for notice in notices {
             apply(&mut notice.message, redactor, Kind::Text);
+            if let Some(path) = &mut notice.path {
+                memo.owned(path, redactor, Kind::Text);
+            }
         }
         for check in checks {
             check.redact(redactor);
@@ -128,11 +168,18 @@ impl CheckRun {
     }
 }
 
-fn redact_finding(finding: &mut Finding, redactor: &impl Redactor, seen: &mut Seen) {
-    apply_shared(&mut finding.message, redactor, seen);
+fn redact_finding(finding: &mut Finding, redactor: &impl Redactor, memo: &mut Memo) {
+    memo.shared(&mut finding.rule_id, redactor, Kind::Text);
+    memo.shared(&mut finding.message, redactor, Kind::Text);
     apply(&mut finding.snippet, redactor, Kind::Text);
-    if finding.location.is_url() {
-        apply_shared(&mut finding.location.path, redactor, seen);
+    let path_kind = if finding.location.is_url() {
+        Kind::ToolOutput
+    } else {
+        Kind::Text
+    };
+    memo.shared(&mut finding.location.path, redactor, path_kind);
+    for source in &mut finding.sources {
+        memo.owned(&mut source.rule_id, redactor, Kind::Text);
     }
     if let Some(justification) = &mut finding.justification {
         apply(&mut justification.reason, redactor, Kind::Text);
@@ -283,14 +330,55 @@ mod tests {
         let json = serde_json::to_string(&report).unwrap_or_default();
         assert!(!json.contains("SECRET"), "{json}");
         assert!(!json.contains("HIDDEN"), "{json}");
-        // Identifiers and evidence stay: the fingerprint, commit ids, paths and rule ids.
+        // Identifiers and evidence stay: the fingerprint, commit ids, and paths and rule
+        // ids without a secret.
         assert_eq!(report.findings[0].fingerprint, fingerprint);
         assert!(json.contains("0123456789abcdef0123456789abcdef01234567"));
         assert_eq!(report.findings[0].location.path, "app.py");
+        assert_eq!(report.findings[0].rule_id, "py.os-system-injection");
         assert_eq!(report.checks[0].command, ["acme", "--token=H…"]);
         assert_eq!(
             report.findings[0].snippet,
             "os.system(\"curl -H token S…\" + x)"
         );
+    }
+
+    /// Counts the texts it scans; hides `SECRET`.
+    #[derive(Default)]
+    struct Counting(std::cell::RefCell<HashMap<String, usize>>);
+
+    impl Redactor for Counting {
+        fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
+            *self.0.borrow_mut().entry(text.to_owned()).or_default() += 1;
+            Words.redact(text)
+        }
+    }
+
+    #[test]
+    fn issue_7_rule_ids_and_paths_are_redacted_each_scanned_once() {
+        let mut report = report();
+        let fingerprint = report.findings[0].fingerprint.clone();
+        let mut finding = report.findings[0].clone();
+        finding.rule_id = "R-SECRET".into();
+        finding.location.path = "src/SECRET.py".into();
+        finding.sources = vec![crate::FindingSource {
+            tool: "acme".to_owned(),
+            rule_id: "R-SECRET".to_owned(),
+        }];
+        report.findings = vec![finding; 50];
+        report.rules[0].id = "R-SECRET".to_owned();
+        report.notices[0].path = Some("src/SECRET.py".to_owned());
+        let counting = Counting::default();
+        report.redact(&counting);
+        let json = serde_json::to_string(&report).unwrap_or_default();
+        assert!(!json.contains("SECRET"), "{json}");
+        assert_eq!(report.findings[0].rule_id, "R-S…");
+        assert_eq!(report.findings[0].location.path, "src/S….py");
+        assert_eq!(report.findings[0].sources[0].rule_id, "R-S…");
+        assert_eq!(report.rules[0].id, "R-S…");
+        assert_eq!(report.findings[49].fingerprint, fingerprint);
+        let scans = counting.0.borrow();
+        assert_eq!(scans.get("src/SECRET.py"), Some(&1), "{scans:?}");
+        assert_eq!(scans.get("R-SECRET"), Some(&1), "{scans:?}");
     }
 }

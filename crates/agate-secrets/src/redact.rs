@@ -11,8 +11,14 @@
 //!   of `--password=…`, `--token …`, `-Dsonar.token=…`, `API_KEY=…` and `?access_token=…`,
 //!   whatever it looks like (see [`is_secret_name`] for the names). A value that only names
 //!   a variable (`$TOKEN`, `${TOKEN}`) is not a secret and stays.
-//! - **Passwords in URLs** (`https://user:PASSWORD@host`) in tools' output and command
-//!   lines.
+//! - **Private keys cut off** and **tokens cut short**, in every text: a
+//!   `-----BEGIN … PRIVATE KEY-----` whose END is missing (hidden to the end of the text),
+//!   base64 lines before an `-----END … PRIVATE KEY-----` whose BEGIN is missing, and a
+//!   word with a well-known token prefix ending in `…`. The rules need the whole thing, and
+//!   an excerpt or a tail may hold only part of it.
+//! - **Passwords and token user names in URLs** (`https://user:PASSWORD@host`,
+//!   `https://TOKEN@host`) and **credential headers** (`Authorization: Bearer …`,
+//!   `Cookie: …`) in tools' output and command lines.
 //! - **A lone AWS secret access key** in tools' output and command lines: a word of exactly
 //!   40 characters of `[A-Za-z0-9/+]` with upper case, lower case and a digit, not all hex,
 //!   whose entropy is at least 4 bits per character. No bundled rule catches one without a
@@ -47,6 +53,68 @@ const SECRET_NAME_PARTS: &[&str] = &[
     "credential",
     "auth",
 ];
+
+/// Last parts of option and variable names whose values are secrets, matched as whole
+/// segments (split at `-`, `_` and `.`) at the end of the
+/// name: `DB_PW`, `-Dsonar.login`, `--client-key`, `MY_KEY`, `--cookie`; not `keyword`,
+/// `monkey` or `--keys-file`. `pwd` counts only after another segment (`DB_PWD`), since
+/// `PWD` alone is the working directory.
+const SECRET_NAME_ENDS: &[&str] = &["pw", "pwd", "login", "key", "cookie"];
+
+/// HTTP headers whose values are credentials, lower case; their value is hidden in
+/// `Name: value` (as in `-H "Authorization: Bearer …"` or `--header=Cookie: …`).
+const SECRET_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "x-api-key",
+    "x-auth-token",
+    "private-token",
+    "x-vault-token",
+];
+
+/// Authentication schemes shown before a header's hidden credentials.
+const AUTH_SCHEMES: &[&str] = &["basic", "bearer", "token", "digest", "bot"];
+
+/// Prefixes of well-known tokens: a word starting with one and cut short by `…` (a text
+/// shortened before redaction) is hidden, since the rule that needs the whole token cannot
+/// match it.
+const TOKEN_PREFIXES: &[&str] = &[
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "glpat-",
+    "gldt-",
+    "glrt-",
+    "glptt-",
+    "xoxa-",
+    "xoxb-",
+    "xoxp-",
+    "xoxr-",
+    "xoxs-",
+    "xapp-",
+    "sk_live_",
+    "rk_live_",
+    "sk_test_",
+    "sk-",
+    "AKIA",
+    "ASIA",
+    "AIza",
+    "npm_",
+    "pypi-",
+    "hf_",
+    "dop_v1_",
+    "shpat_",
+    "SG.",
+];
+
+/// The least length of a URL's user name (without a password) that is hidden: a token
+/// given as the user (`https://TOKEN@host`); shorter names (`git`, `deploy-bot`) stay.
+const URL_TOKEN_USER_LENGTH: usize = 16;
 
 /// How long a lone AWS secret access key is.
 const AWS_SECRET_KEY_LENGTH: usize = 40;
@@ -102,6 +170,8 @@ impl SecretScanner {
             .into_iter()
             .map(|found| found.range)
             .collect();
+        ranges.extend(private_key_blocks(text));
+        ranges.extend(truncated_tokens(text));
         for value in known {
             ranges.extend(
                 text.match_indices(value.as_str())
@@ -111,6 +181,7 @@ impl SecretScanner {
         if let Kind::ToolOutput = kind {
             ranges.extend(option_values(text));
             ranges.extend(url_passwords(text));
+            ranges.extend(header_values(text));
             ranges.extend(lone_aws_secret_keys(text));
         }
         ranges
@@ -226,8 +297,10 @@ impl Redactor for KnownSecrets<'_> {
 /// Whether an option or variable named `name` holds a secret: its name, lower-cased and
 /// without `-`, `_` and `.`, contains `password`, `passwd`, `passphrase`, `secret`, `token`,
 /// `apikey`, `accesskey`, `privatekey`, `credential` or `auth` (but not `author`), or ends
-/// in `pass` (`-storepass`, `-keypass`). `-p` and `pwd` are left out: too generic (a port,
-/// the working directory).
+/// in `pass` (`-storepass`, `-keypass`); or its last segment (split at `-`, `_` and `.`)
+/// is `pw`, `login`, `key` or `cookie`, or `pwd` after another segment
+/// (`DB_PW`, `-Dsonar.login`, `--client-key`, `DB_PWD`). `-p` and `PWD` are left out: too
+/// generic (a port, the working directory); so are `keyword`, `monkey` and `--keys-file`.
 ///
 /// ```
 /// use agate_secrets::is_secret_name;
@@ -237,8 +310,12 @@ impl Redactor for KnownSecrets<'_> {
 /// assert!(is_secret_name("-Dsonar.login.password"));
 /// assert!(!is_secret_name("--author"));
 /// assert!(!is_secret_name("-p"));
+/// assert!(is_secret_name("-Dsonar.login"));
+/// assert!(is_secret_name("DB_PW"));
+/// assert!(!is_secret_name("--keyword"));
 /// ```
 pub fn is_secret_name(name: &str) -> bool {
+    let original = name;
     let name: String = name
         .chars()
         .filter(|character| !matches!(character, '-' | '_' | '.'))
@@ -255,6 +332,27 @@ pub fn is_secret_name(name: &str) -> bool {
         .any(|part| name.contains(part))
         || auth
         || name.ends_with("pass")
+        || secret_name_end(original)
+}
+
+/// Whether the last segment of `name` (split at `-`, `_` and `.`; `projectKey` is one
+/// segment, so SonarQube's `-Dsonar.projectKey` stays) is one of [`SECRET_NAME_ENDS`], `pwd` only after another segment.
+fn secret_name_end(name: &str) -> bool {
+    let mut segments: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for character in name.chars() {
+        if matches!(character, '-' | '_' | '.') {
+            segments.extend((!current.is_empty()).then(|| std::mem::take(&mut current)));
+            continue;
+        }
+        current.push(character.to_ascii_lowercase());
+    }
+    segments.extend((!current.is_empty()).then_some(current));
+    match segments.as_slice() {
+        [.., last] if last == "pwd" => segments.len() > 1,
+        [.., last] => SECRET_NAME_ENDS.contains(&last.as_str()),
+        [] => false,
+    }
 }
 
 /// Replaces the `ranges` of `text` (in any order, possibly overlapping) by the redacted
@@ -468,7 +566,8 @@ fn is_redacted(value: &str) -> bool {
     }) || value.contains("…(") && value.contains(" chars, sha256:")
 }
 
-/// The byte ranges of the passwords in URLs of `text` (`https://user:PASSWORD@host`).
+/// The byte ranges of the passwords in URLs of `text` (`https://user:PASSWORD@host`), and
+/// of user names long enough to be tokens (`https://TOKEN@host`).
 fn url_passwords(text: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     for (scheme_end, _) in text.match_indices("://") {
@@ -481,10 +580,198 @@ fn url_passwords(text: &str) -> Vec<Range<usize>> {
             })
             .map_or(text.len(), |at| start + at);
         let authority = &text[start..authority_end];
-        if let Some(at) = authority.rfind('@')
-            && let Some(colon) = authority[..at].find(':')
+        if let Some(at) = authority.rfind('@') {
+            match authority[..at].find(':') {
+                Some(colon) => ranges.push(start + colon + 1..start + at),
+                // A token given as the user name (`https://TOKEN@host`).
+                None if authority[..at].chars().count() >= URL_TOKEN_USER_LENGTH => {
+                    ranges.push(start..start + at);
+                }
+                None => {}
+            }
+        }
+    }
+    ranges
+}
+
+/// A `-----BEGIN …-----` or `-----END …-----` marker of a private key (its label holds
+/// `PRIVATE KEY`): the byte range of the marker, to its closing dashes or the end of its
+/// line when they are cut off.
+fn key_markers<'t>(text: &'t str, kind: &'t str) -> impl Iterator<Item = Range<usize>> + 't {
+    text.match_indices(kind).filter_map(move |(at, _)| {
+        let label_start = at + kind.len();
+        let line_end = text[label_start..]
+            .find('\n')
+            .map_or(text.len(), |newline| label_start + newline);
+        let (label, end) = match text[label_start..line_end].find("-----") {
+            Some(close) => (
+                &text[label_start..label_start + close],
+                label_start + close + 5,
+            ),
+            None => (&text[label_start..line_end], line_end),
+        };
+        label.contains("PRIVATE KEY").then_some(at..end)
+    })
+}
+
+/// The byte ranges of private keys in PEM form: from a `-----BEGIN … PRIVATE KEY-----`
+/// line to its `-----END …-----` line, or to the end of the text when the end was cut off
+/// (an excerpt of a few lines); and the body lines before an `-----END … PRIVATE KEY-----`
+/// whose beginning was cut off (the tail of a tool's output), back to the start of the
+/// text or the first line that is not base64.
+fn private_key_blocks(text: &str) -> Vec<Range<usize>> {
+    let begins: Vec<Range<usize>> = key_markers(text, "-----BEGIN ").collect();
+    let ends: Vec<Range<usize>> = key_markers(text, "-----END ").collect();
+    let mut ranges = Vec::new();
+    let mut paired = vec![false; ends.len()];
+    let mut covered = 0;
+    for begin in &begins {
+        if begin.start < covered {
+            continue;
+        }
+        let end = ends
+            .iter()
+            .enumerate()
+            .find(|(_, end)| end.start >= begin.end);
+        let stop = match end {
+            Some((index, end)) => {
+                paired[index] = true;
+                end.end
+            }
+            None => text.len(),
+        };
+        ranges.push(begin.start..stop);
+        covered = stop;
+    }
+    for (end, _) in ends.iter().zip(&paired).filter(|(_, paired)| !**paired) {
+        let line_start = text[..end.start]
+            .rfind('\n')
+            .map_or(0, |newline| newline + 1);
+        let mut start = end.start;
+        if text[line_start..end.start]
+            .chars()
+            .all(|character| character.is_whitespace() || is_quote(character))
         {
-            ranges.push(start + colon + 1..start + at);
+            let mut at = line_start;
+            while at > 0 {
+                let previous_start = text[..at - 1].rfind('\n').map_or(0, |newline| newline + 1);
+                if !is_key_body_line(&text[previous_start..at - 1]) {
+                    break;
+                }
+                at = previous_start;
+            }
+            if at < line_start {
+                start = at;
+            }
+        }
+        if start < end.start {
+            ranges.push(start..end.end);
+        }
+    }
+    ranges
+}
+
+/// Whether `line` is a line of a PEM body: base64, maybe quoted, indented or ending in a
+/// `\n` escape, a comma or a `+` (a key in a string literal).
+fn is_key_body_line(line: &str) -> bool {
+    let mut body = line.trim();
+    loop {
+        let trimmed = body
+            .trim_matches(|character: char| {
+                character.is_whitespace() || is_quote(character) || matches!(character, ',' | '+')
+            })
+            .trim_end_matches("\\n");
+        if trimmed.len() == body.len() {
+            break;
+        }
+        body = trimmed;
+    }
+    !body.is_empty()
+        && body
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'/' | b'='))
+}
+
+/// The byte ranges of well-known tokens cut short by `…` (a text shortened before it was
+/// redacted): a word from one of [`TOKEN_PREFIXES`], with something after the prefix,
+/// through the `…`. A redacted form (`ghp_…(40 chars, …)`) is left as it is.
+fn truncated_tokens(text: &str) -> Vec<Range<usize>> {
+    let is_token_byte =
+        |byte: u8| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.');
+    let bytes = text.as_bytes();
+    let mut ranges = Vec::new();
+    for (ellipsis, mark) in text.match_indices('…') {
+        let after = ellipsis + mark.len();
+        if text[after..].starts_with('(') {
+            continue;
+        }
+        let mut start = ellipsis;
+        while start > 0 && is_token_byte(bytes[start - 1]) {
+            start -= 1;
+        }
+        let word = &text[start..ellipsis];
+        let token = word.char_indices().find(|&(at, _)| {
+            (at == 0 || !word.as_bytes()[at - 1].is_ascii_alphanumeric())
+                && TOKEN_PREFIXES
+                    .iter()
+                    .any(|prefix| word[at..].starts_with(prefix) && word.len() - at > prefix.len())
+        });
+        if let Some((at, _)) = token {
+            ranges.push(start + at..after);
+        }
+    }
+    ranges
+}
+
+/// The byte ranges of the values of credential headers ([`SECRET_HEADERS`]) in `text`:
+/// `Authorization: Bearer VALUE`, `Cookie: VALUE`, in a quoted argument to its closing
+/// quote, otherwise to the end of the line. An authentication scheme before the value
+/// (`Bearer`, `Basic`) stays.
+fn header_values(text: &str) -> Vec<Range<usize>> {
+    let lower = text.to_ascii_lowercase();
+    let bytes = text.as_bytes();
+    let mut ranges = Vec::new();
+    for header in SECRET_HEADERS {
+        for (at, _) in lower.match_indices(header) {
+            let colon = at + header.len();
+            let boundary =
+                at == 0 || !(bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'-');
+            if !boundary || bytes.get(colon) != Some(&b':') {
+                continue;
+            }
+            let quote = text[..at]
+                .chars()
+                .next_back()
+                .filter(|character| is_quote(*character));
+            let line_end = text[colon..]
+                .find('\n')
+                .map_or(text.len(), |newline| colon + newline);
+            let mut start = colon + 1;
+            start += text[start..line_end].len() - text[start..line_end].trim_start().len();
+            let end = match quote {
+                Some(quote) => {
+                    let mut escaped = false;
+                    text[start..line_end]
+                        .char_indices()
+                        .find(|&(_, character)| {
+                            let closes = character == quote && !escaped;
+                            escaped = character == '\\' && !escaped;
+                            closes
+                        })
+                        .map_or(line_end, |(offset, _)| start + offset)
+                }
+                None => line_end,
+            };
+            let end = start + text[start..end].trim_end().len();
+            if let Some(space) = text[start..end].find(' ')
+                && AUTH_SCHEMES.contains(&lower[start..start + space].as_ref())
+            {
+                start += space + 1;
+                start += text[start..end].len() - text[start..end].trim_start().len();
+            }
+            if start < end && is_secret_value(&text[start..end]) {
+                ranges.push(start..end);
+            }
         }
     }
     ranges
@@ -639,6 +926,165 @@ mod tests {
         }
     }
 
+    /// Eight lines of a made-up PEM body, 64 base64 characters each.
+    fn key_body() -> Vec<String> {
+        (0..8)
+            .map(|line| {
+                format!(
+                    "MIIEpAIBAAKCAQEA{line}x7Qm3Vb9Lk2Wn5Rt8Yp1Zc4Hd6Jf0Gs3Ua7Ie9Ko2Pl5Mq8Nr1Ss4Tt"
+                )[..64]
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn issue_7_a_private_key_cut_off_in_an_excerpt_is_hidden() {
+        let scanner = scanner();
+        let body = key_body();
+        // A structural rule's excerpt of six lines: BEGIN and four body lines, no END.
+        let excerpt = format!(
+            "os.system(\"\"\"cat <<EOF\n-----BEGIN RSA PRIVATE KEY-----\n{}",
+            body[..4].join("\n")
+        );
+        let shown = scanner.redact(&excerpt);
+        for line in &body[..4] {
+            assert!(!shown.contains(&line[16..]), "{shown}");
+        }
+        assert!(
+            shown.starts_with("os.system(\"\"\"cat <<EOF\n----…("),
+            "{shown}"
+        );
+        // The whole block with its END, and the code after it, stays readable around it.
+        let whole = format!(
+            "x = \"\"\"-----BEGIN OPENSSH PRIVATE KEY-----\n{}\n-----END OPENSSH PRIVATE KEY-----\"\"\" + y",
+            body.join("\n")
+        );
+        let shown = scanner.redact(&whole);
+        assert!(
+            !body.iter().any(|line| shown.contains(&line[16..])),
+            "{shown}"
+        );
+        assert!(shown.ends_with("\"\"\" + y"), "{shown}");
+        assert_eq!(scanner.redact(&shown), shown);
+        // A public key is no secret.
+        let public = format!("-----BEGIN PUBLIC KEY-----\n{}", body[0]);
+        assert_eq!(scanner.redact(&public), public);
+    }
+
+    #[test]
+    fn issue_7_a_private_key_body_before_its_end_is_hidden() {
+        let scanner = scanner();
+        let body = key_body();
+        // The tail of a tool's standard error, starting after the BEGIN line.
+        let tail = format!(
+            "{}\n{}\n-----END RSA PRIVATE KEY-----\nerror: bad key",
+            &body[2][20..],
+            body[3..].join("\n")
+        );
+        for shown in [scanner.redact(&tail), scanner.redact_tool_output(&tail)] {
+            assert!(
+                !body.iter().any(|line| shown.contains(&line[20..])),
+                "{shown}"
+            );
+            assert!(shown.ends_with("\nerror: bad key"), "{shown}");
+        }
+        // Back only to the first line that is not base64.
+        let logged = format!(
+            "loading key from ./deploy\n{}\n-----END PRIVATE KEY-----",
+            body.join("\n")
+        );
+        let shown = scanner.redact_tool_output(&logged);
+        assert!(
+            shown.starts_with("loading key from ./deploy\nMIIE…("),
+            "{shown}"
+        );
+        assert!(!shown.contains(&body[7]), "{shown}");
+    }
+
+    #[test]
+    fn issue_7_a_token_cut_short_is_hidden() {
+        let scanner = scanner();
+        for cut in [
+            "error: bad credentials ghp_Ab3Cd5Ef7Gh9Ij…",
+            "url https://h.test/?t=glpat-Zx9Cv8Bn7M…",
+            "xoxb-123456789-Ab…",
+            "key AKIAZ7QXD2M4PL…",
+        ] {
+            let shown = scanner.redact(cut);
+            let word = cut.rsplit([' ', '=']).next().unwrap_or_default();
+            assert!(!shown.contains(word), "{shown}");
+            assert_eq!(scanner.redact(&shown), shown);
+        }
+        // A word that only starts like a token, or a prefix alone, stays.
+        for kept in ["the task-list…", "ghp_… is GitHub's prefix", "nothing cut"] {
+            assert_eq!(scanner.redact(kept), kept);
+        }
+    }
+
+    #[test]
+    fn issue_7_credential_headers_sonar_login_and_url_tokens_are_hidden() {
+        let scanner = scanner();
+        let argv: Vec<String> = [
+            "tool",
+            "-Dsonar.login=0123456789abcdef0123",
+            "-Dsonar.projectKey=acme-web",
+            "-H",
+            "Authorization: Bearer Zq7Wm3Kp9Tn2",
+            "--header=Authorization: Basic YWxhZGRpbjpvcGVu",
+            "--header=Cookie: session=Sx8Yz2Ab4Cd6",
+            "--key=Kk5Ll7Mm9Nn",
+            "--client-key",
+            "Ck3Dk5Ek7",
+            "https://Tk0123456789abcdefTk@git.example.com/r.git",
+            "https://git@git.example.com/r.git",
+            "--keyword",
+            "monkey",
+            "--keys-file",
+            "keys.txt",
+            "--commit",
+            "9a289b5c0f6e4d1e8b7a3c2d1f0e9d8c7b6a5f4e",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        let shown = scanner.redact_command(&argv).join(" ");
+        for secret in [
+            "0123456789abcdef0123",
+            "Zq7Wm3Kp9Tn2",
+            "YWxhZGRpbjpvcGVu",
+            "Sx8Yz2Ab4Cd6",
+            "Kk5Ll7Mm9Nn",
+            "Ck3Dk5Ek7",
+            "Tk0123456789abcdefTk",
+        ] {
+            assert!(!shown.contains(secret), "{secret}: {shown}");
+        }
+        for kept in [
+            "-Dsonar.projectKey=acme-web",
+            "Authorization: Bearer ",
+            "--header=Cookie: ",
+            "https://git@git.example.com/r.git",
+            "--keyword monkey --keys-file keys.txt",
+            "--commit 9a289b5c0f6e4d1e8b7a3c2d1f0e9d8c7b6a5f4e",
+        ] {
+            assert!(shown.contains(kept), "{kept}: {shown}");
+        }
+        let script = "curl -H 'Authorization: token Qw8Er6Ty4' -H \"Cookie: sid=Pp1Oo2Ii3\" https://h.test/x";
+        let shown = scanner.redact_tool_output(script);
+        assert!(
+            !shown.contains("Qw8Er6Ty4") && !shown.contains("Pp1Oo2Ii3"),
+            "{shown}"
+        );
+        assert!(shown.ends_with("\" https://h.test/x"), "{shown}");
+        assert_eq!(scanner.redact_tool_output(&shown), shown);
+        let echoed = "DB_PW=Xx1Yy2Zz3 SONAR_LOGIN=Ab1Cd2Ef3 MY_KEY=Gh4Ij5Kl6 PWD=/src";
+        let shown = scanner.redact_tool_output(echoed);
+        for secret in ["Xx1Yy2Zz3", "Ab1Cd2Ef3", "Gh4Ij5Kl6"] {
+            assert!(!shown.contains(secret), "{secret}: {shown}");
+        }
+        assert!(shown.ends_with(" PWD=/src"), "{shown}");
+    }
+
     #[test]
     fn secret_names() {
         for name in [
@@ -657,11 +1103,29 @@ mod tests {
             "Authorization",
             "-storepass",
             "-Dsonar.token",
+            "-Dsonar.login",
+            "SONAR_LOGIN",
+            "DB_PW",
+            "DB_PWD",
+            "MY_KEY",
+            "--key",
+            "--client-key",
+            "--cookie",
         ] {
             assert!(is_secret_name(name), "{name}");
         }
         for name in [
-            "-p", "--author", "--user", "--port", "PWD", "--key", "--commit",
+            "-p",
+            "--author",
+            "--user",
+            "--port",
+            "PWD",
+            "OLDPWD",
+            "--commit",
+            "--keyword",
+            "monkey",
+            "--keys-file",
+            "-Dsonar.projectKey",
         ] {
             assert!(!is_secret_name(name), "{name}");
         }

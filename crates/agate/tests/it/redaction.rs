@@ -355,6 +355,31 @@ fn issue_7_errors_on_standard_error_are_redacted() {
 }
 
 #[test]
+fn issue_7_a_private_key_in_a_cut_excerpt_is_redacted_in_every_format() {
+    // The key is longer than the six lines a structural rule's excerpt keeps, so the
+    // excerpt holds its BEGIN line and body but not its END.
+    let body: Vec<String> = (0..8).map(|line| random(80 + line, ALNUM, 64)).collect();
+    let app = format!(
+        "import os\n\n\ndef run(x):\n    os.system(\"\"\"cat <<EOF\n-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\nEOF\"\"\" + x)\n",
+        body.join("\n")
+    );
+    let dir = tree(&[("app.py", &app)]);
+    for format in FORMATS {
+        let (_, output) = run(dir.path(), &["scan", "--only", "sast", "--format", format]);
+        assert!(
+            output.contains("os-system-injection"),
+            "{format} lacks the finding:\n{output}"
+        );
+        for line in &body {
+            assert!(
+                !output.contains(&line[8..]),
+                "{format} shows the key:\n{output}"
+            );
+        }
+    }
+}
+
+#[test]
 fn issue_7_a_baseline_never_stores_a_secret_typed_as_its_reason() {
     let token = github_token(93);
     let dir = tree(&[(
@@ -370,4 +395,60 @@ fn issue_7_a_baseline_never_stores_a_secret_typed_as_its_reason() {
     let stored = std::fs::read_to_string(dir.path().join(".agate/baseline.json")).unwrap();
     assert!(!stored.contains(&token), "{stored}");
     assert!(stored.contains("accepted; ask with ghp_…"), "{stored}");
+}
+
+#[test]
+fn issue_7_rule_ids_paths_and_cut_messages_are_redacted_in_every_format() {
+    let rule_token = github_token(90);
+    let path_token = github_token(91);
+    let file_token = github_token(92);
+    let cut_token = github_token(93);
+    // A message cut at 400 characters in the middle of a token.
+    let long = format!("{} {cut_token} and more", "word ".repeat(76));
+    let sarif = serde_json::json!({
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "acme-scan", "rules": [{
+                "id": format!("R-{rule_token}"),
+                "shortDescription": {"text": "a rule"}
+            }]}},
+            "results": [{
+                "ruleId": format!("R-{rule_token}"),
+                "level": "error",
+                "message": {"text": long},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": format!("src/{path_token}.py")},
+                    "region": {"startLine": 1}
+                }}]
+            }]
+        }]
+    });
+    let file = format!("{file_token}.py");
+    let dir = tree(&[
+        (
+            file.as_str(),
+            "import os\n\n\ndef run(x):\n    os.system(x)\n",
+        ),
+        ("tool/result.sarif", &sarif.to_string()),
+        (
+            "agate.yaml",
+            "version: 1\ngates:\n  security:\n    external:\n      - name: acme\n        run: [\"cp\", \"tool/result.sarif\", \"{out}\"]\n        format: sarif\n",
+        ),
+    ]);
+    for format in FORMATS {
+        let (_, output) = run(
+            dir.path(),
+            &["gate", "--only", "external,sast", "--format", format],
+        );
+        for secret in [&rule_token, &path_token, &file_token, &cut_token] {
+            assert!(
+                !output.contains(&secret[4..16]),
+                "{format} shows {secret}:\n{output}"
+            );
+        }
+        assert!(
+            output.contains("os-system-injection") || format == "summary",
+            "{format} lacks the finding:\n{output}"
+        );
+    }
 }
