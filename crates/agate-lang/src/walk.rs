@@ -355,10 +355,22 @@ impl ChangeWalk<'_> {
             if !self.paths.iter().any(|walked| path.starts_with(walked)) {
                 continue;
             }
-            // Deleted since, a link (never followed) or not a file: nothing to read.
+            // Deleted since or not a file: nothing to read.
             let Ok(metadata) = std::fs::symlink_metadata(&path) else {
                 continue;
             };
+            if metadata.file_type().is_symlink() {
+                // Links are never followed (one could lead outside the root); the change
+                // hears that this one was not read through.
+                if pick(&path, relative.clone()).is_some() {
+                    found.errors.push(WalkError {
+                        path: Some(relative.clone()),
+                        message: "not scanned: part of the change but a symbolic link, which agate does not follow (its target is scanned where it lies under the scan root)".to_owned(),
+                        unchecked: false,
+                    });
+                }
+                continue;
+            }
             if !metadata.is_file() {
                 continue;
             }
@@ -602,6 +614,11 @@ mod tests {
             (".gitignore", "generated/\n"),
             (".agateignore", "private/\n"),
         ]);
+        #[cfg(unix)]
+        {
+            std::fs::create_dir(dir.path().join("src")).unwrap();
+            std::os::unix::fs::symlink("../app.py", dir.path().join("src/link.py")).unwrap();
+        }
         let change: BTreeSet<String> = [
             "node_modules/pkg/index.js",
             ".hidden/h.py",
@@ -611,6 +628,7 @@ mod tests {
             "bin/tool",
             "bin/notes",
             "gone.py",
+            "src/link.py",
         ]
         .into_iter()
         .map(str::to_owned)
@@ -643,11 +661,16 @@ mod tests {
                 )
             })
             .collect();
-        assert_eq!(warned.len(), 2, "{warned:?}");
+        assert_eq!(warned.len(), if cfg!(unix) { 3 } else { 2 }, "{warned:?}");
         assert_eq!(warned[0].0, Some("made/m.py"));
         assert!(warned[0].2.contains("`ignore` in agate.yaml"), "{warned:?}");
         assert_eq!(warned[1].0, Some("private/p.py"));
         assert!(warned[1].2.contains("`.agateignore`"), "{warned:?}");
+        #[cfg(unix)]
+        {
+            assert_eq!(warned[2].0, Some("src/link.py"));
+            assert!(warned[2].2.contains("a symbolic link"), "{warned:?}");
+        }
         assert!(warned.iter().all(|(_, unchecked, _)| !unchecked));
         // Every text file of the change, for the secrets analyzer.
         let all = walk_all(dir.path(), &[dir.path().join("bin")], &options);
