@@ -555,6 +555,11 @@ fn is_secret_value(value: &str) -> bool {
     !value.is_empty() && !reference && !is_redacted(value)
 }
 
+/// Whether `value` is a mask (`***`) or starts with a redacted form.
+fn is_masked(value: &str) -> bool {
+    !value.is_empty() && value.chars().all(|character| character == '*') || is_redacted(value)
+}
+
 /// Whether `value` starts with a redacted form: up to four characters, `…(`, a length,
 /// ` chars, sha256:` (the rest of the form follows after a space, outside a word).
 fn is_redacted(value: &str) -> bool {
@@ -582,6 +587,8 @@ fn url_passwords(text: &str) -> Vec<Range<usize>> {
         let authority = &text[start..authority_end];
         if let Some(at) = authority.rfind('@') {
             match authority[..at].find(':') {
+                // `***` is a password already masked (agate's own `extends` errors).
+                Some(colon) if is_masked(&authority[colon + 1..at]) => {}
                 Some(colon) => ranges.push(start + colon + 1..start + at),
                 // A token given as the user name (`https://TOKEN@host`).
                 None if authority[..at].chars().count() >= URL_TOKEN_USER_LENGTH => {
