@@ -85,7 +85,7 @@ fn check(spec: &CheckSpec, root: &Path) {
         assert!(!finding.snippet.contains(MARKER), "{finding:?}");
         assert!(!finding.location.path.contains('\0'), "{finding:?}");
         let outside = matches!(
-            agate_fs::resolve_under(root, Path::new(&finding.location.path)),
+            agate_fs::resolve_under(root, Path::new(finding.location.path.as_str())),
             Err(agate_fs::FsError::OutsideRoot { .. })
         );
         assert!(!(outside && finding.snippet == QUOTED), "{finding:?}");
