@@ -40,10 +40,7 @@ impl Rule {
         fixtures: Vec<(String, String)>,
     ) -> Result<Rule, RuleError> {
         let config: SerializableRuleConfig<Language> =
-            ast_grep_config::from_str(yaml).map_err(|error| RuleError::Yaml {
-                path: path.to_owned(),
-                message: error.to_string(),
-            })?;
+            ast_grep_config::from_str(yaml).map_err(|error| yaml_error(path, &error))?;
         let id = config.id.clone();
         let invalid = |message: String| RuleError::Invalid {
             path: path.to_owned(),
@@ -238,6 +235,45 @@ fn error_chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     message
+}
+
+/// A YAML error as `path:line:column: what is wrong`, without the parser's own `error:`
+/// prefix, position words or source excerpt (agate prints its own `error:`).
+fn yaml_error(path: &str, error: &serde_saphyr::Error) -> RuleError {
+    let plain = error.without_snippet();
+    let text = plain.to_string();
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    // `line 3 column 11: …`: the position moves into the path.
+    let message = match text.split_once(": ") {
+        Some((position, rest)) if position.starts_with("line ") => rest,
+        _ => text,
+    };
+    // `… at line 3, column 11`: likewise.
+    let message = match message.rsplit_once(" at line ") {
+        Some((message, position))
+            if position.contains(", column ")
+                && position.chars().all(|character| {
+                    character.is_ascii_digit() || ", column".contains(character)
+                }) =>
+        {
+            message
+        }
+        _ => message,
+    };
+    // The parser's advice names its own options; agate's is to remove the repeat.
+    let duplicate = message
+        .strip_prefix("duplicate mapping key: ")
+        .and_then(|rest| rest.split_once(", set DuplicateKeyPolicy"))
+        .map(|(key, _)| format!("`{key}` is set twice in one mapping; keep one"));
+    let message = duplicate.as_deref().unwrap_or(message);
+    let place = plain.location().map_or_else(
+        || path.to_owned(),
+        |location| format!("{path}:{}:{}", location.line(), location.column()),
+    );
+    RuleError::Yaml {
+        path: place,
+        message: message.trim().to_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -127,3 +127,27 @@ fn issue_2_credentials_in_unbalanced_quotes_are_masked() {
         }
     }
 }
+
+#[test]
+fn issue_7_rule_yaml_errors_speak_agates_language() {
+    let cases = [
+        (
+            "id: py.x\nlanguage: python\nseverity: low\nmessage: m\nrule:\n  pattern: eval($X)\n",
+            "rules/py.x.yaml:3:11: unknown variant `low`, expected one of off, hint, info, warning, error",
+        ),
+        (
+            "id: py.x\nlanguage: python\nmessage: m\nrule:\n  pattern: eval($X)\n  pattern: x\n",
+            "rules/py.x.yaml:6:3: `pattern` is set twice in one mapping; keep one",
+        ),
+    ];
+    for (yaml, expected) in cases {
+        let error = RuleSet::load_str("rules/py.x.yaml", yaml)
+            .err()
+            .map(|error| error.to_string())
+            .unwrap_or_default();
+        assert_eq!(
+            error,
+            format!("{expected}\n  help: see docs/rules.md for the rule format")
+        );
+    }
+}
