@@ -16,19 +16,27 @@ pub(crate) fn error(message: &str) {
     eprintln!("error: {}", agate_report::escape_lines(&message));
 }
 
-/// Hides secrets in text a person typed or an error quotes: a configuration value, a rule
-/// id or a URL may be a token (`rules: {ghp_…: off}`, `?token=…` in an `extends` URL), and
-/// so may a baseline's `--reason`. The bundled secret rules are compiled on first use only.
-pub(crate) fn redact(message: &str) -> std::borrow::Cow<'_, str> {
+/// The secrets engine with the bundled rules alone, compiled on first use: what redacts
+/// text that comes before (or without) a policy — errors, `report convert`, a baseline's
+/// `--reason`. `None` only if the bundled rules are broken, which their tests rule out.
+pub(crate) fn bundled_secrets() -> Option<&'static agate_secrets::SecretScanner> {
     static SECRETS: std::sync::OnceLock<Option<agate_secrets::SecretScanner>> =
         std::sync::OnceLock::new();
-    let secrets = SECRETS.get_or_init(|| {
-        let rules = agate_secrets::bundled_rules().ok()?;
-        agate_secrets::SecretScanner::new(rules, agate_secrets::Allowlist::default()).ok()
-    });
-    match secrets {
+    SECRETS
+        .get_or_init(|| {
+            let rules = agate_secrets::bundled_rules().ok()?;
+            agate_secrets::SecretScanner::new(rules, agate_secrets::Allowlist::default()).ok()
+        })
+        .as_ref()
+}
+
+/// Hides secrets in text a person typed or an error quotes: a configuration value, a rule
+/// id or a URL may be a token (`rules: {ghp_…: off}`, `?token=…` in an `extends` URL), and
+/// so may a baseline's `--reason`.
+pub(crate) fn redact(message: &str) -> std::borrow::Cow<'_, str> {
+    match bundled_secrets() {
         Some(secrets) => secrets.redact_tool_output(message),
-        // The bundled rules are tested at build time; without them, show nothing quoted.
+        // Without the rules, show nothing quoted.
         None => std::borrow::Cow::Borrowed(
             "agate could not load its secret rules to print this error safely",
         ),

@@ -102,12 +102,9 @@ pub(crate) fn convert(
         ))
     })?;
     // A report written elsewhere, or by an older agate, is shown redacted as well.
-    let secrets = agate_secrets::SecretScanner::new(
-        agate_secrets::bundled_rules().context("the bundled secret rules are broken")?,
-        agate_secrets::Allowlist::default(),
-    )
-    .context("the bundled secret rules are broken")?;
-    report.redact(&secrets);
+    let secrets = crate::output::bundled_secrets()
+        .ok_or_else(|| anyhow::anyhow!("the bundled secret rules are broken"))?;
+    report.redact(secrets);
     let modified = fs_err::metadata(path)
         .and_then(|metadata| metadata.modified())
         .context("cannot read the report's time")?;
