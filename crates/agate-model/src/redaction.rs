@@ -44,17 +44,21 @@ enum Kind {
     ToolOutput,
 }
 
-/// Replaces `text` by its redacted form when that differs.
-fn apply<T: AsRef<str> + From<String>>(text: &mut T, redactor: &impl Redactor, kind: Kind) {
+/// `text` redacted as `kind`, or `None` when there is nothing to hide.
+fn redacted(text: &str, redactor: &impl Redactor, kind: Kind) -> Option<String> {
     let redacted = match kind {
-        Kind::Text => redactor.redact(text.as_ref()),
-        Kind::ToolOutput => redactor.redact_tool_output(text.as_ref()),
+        Kind::Text => redactor.redact(text),
+        Kind::ToolOutput => redactor.redact_tool_output(text),
     };
-    let changed = match redacted {
+    match redacted {
         Cow::Owned(redacted) => Some(redacted),
         Cow::Borrowed(_) => None,
-    };
-    if let Some(redacted) = changed {
+    }
+}
+
+/// Replaces `text` by its redacted form when that differs.
+fn apply<T: AsRef<str> + From<String>>(text: &mut T, redactor: &impl Redactor, kind: Kind) {
+    if let Some(redacted) = redacted(text.as_ref(), redactor, kind) {
         *text = T::from(redacted);
     }
 }
@@ -82,14 +86,7 @@ impl Memo {
         if let Some(redacted) = seen.get(text) {
             return redacted.clone();
         }
-        let redacted = match kind {
-            Kind::Text => redactor.redact(text),
-            Kind::ToolOutput => redactor.redact_tool_output(text),
-        };
-        let redacted = match redacted {
-            Cow::Owned(redacted) => Some(Text::from(redacted)),
-            Cow::Borrowed(_) => None,
-        };
+        let redacted = redacted(text, redactor, kind).map(Text::from);
         seen.insert(Text::from(text), redacted.clone());
         redacted
     }
