@@ -2,7 +2,7 @@
 //! declares them.
 
 use agate_model::{
-    Confidence, Finding, FindingStatus, Fingerprint, FingerprintInput, Location, Position,
+    Analyzer, Confidence, Finding, Fingerprint, FingerprintInput, Location, Position,
     RuleDescriptor, Severity,
 };
 
@@ -10,11 +10,6 @@ use crate::manifest::Dependency;
 use crate::osv::Advisory;
 use crate::store::{Store, StoreError};
 
-/// The analyzer name of dependency findings.
-pub const DEPS_ANALYZER: &str = "deps";
-/// The analyzer name of AI anti-patterns (gate `provenance-lint` by default): packages and
-/// APIs that should not be there.
-pub const AI_PATTERNS_ANALYZER: &str = "ai-patterns";
 /// The rule of a dependency with a known vulnerability.
 pub const VULNERABLE_RULE: &str = "deps.known-vulnerability";
 
@@ -88,7 +83,7 @@ fn finding(dependency: &Dependency, version: &str, advisory: &Advisory) -> Findi
     );
     Draft {
         rule_id: VULNERABLE_RULE,
-        analyzer: DEPS_ANALYZER,
+        analyzer: Analyzer::Deps,
         severity: severity(advisory),
         confidence: Confidence::High,
         message: format!(
@@ -109,7 +104,9 @@ fn finding(dependency: &Dependency, version: &str, advisory: &Advisory) -> Findi
 /// The parts of a dependency finding that vary; [`Draft::finding`] fills in the rest.
 pub(crate) struct Draft<'a> {
     pub(crate) rule_id: &'static str,
-    pub(crate) analyzer: &'static str,
+    /// `deps`, or `ai-patterns` (gate `provenance-lint` by default) for packages and APIs
+    /// that should not be there.
+    pub(crate) analyzer: Analyzer,
     pub(crate) severity: Severity,
     pub(crate) confidence: Confidence,
     pub(crate) message: String,
@@ -129,37 +126,31 @@ impl Draft<'_> {
             line: self.line,
             column: self.column,
         };
-        Finding {
-            rule_id: self.rule_id.into(),
-            analyzer: self.analyzer.into(),
-            severity: self.severity,
-            confidence: self.confidence,
-            message: self.message.into(),
-            location: Location {
-                path: self.path.into(),
-                start: position,
-                end: position,
-            },
-            snippet: self.snippet,
-            cwe: self.cwe,
-            owasp: self.owasp,
-            ai_pattern: self.analyzer == AI_PATTERNS_ANALYZER,
-            fingerprint: Fingerprint::compute(&FingerprintInput {
-                rule_id: self.rule_id,
-                path: self.path,
-                code: self.code,
-                scope: "",
-                occurrence: 0,
-            }),
-            gate: None,
-            tier: None,
-            ai_evidence: None,
-            commit: None,
-            status: FindingStatus::Open,
-            justification: None,
-            blocking: false,
-            sources: Vec::new(),
-        }
+        let location = Location {
+            path: self.path.into(),
+            start: position,
+            end: position,
+        };
+        let fingerprint = Fingerprint::compute(&FingerprintInput {
+            rule_id: self.rule_id,
+            path: self.path,
+            code: self.code,
+            scope: "",
+            occurrence: 0,
+        });
+        let mut finding = Finding::new(
+            self.rule_id,
+            self.analyzer,
+            self.severity,
+            self.confidence,
+            self.message,
+            location,
+            fingerprint,
+        );
+        finding.snippet = self.snippet;
+        finding.cwe = self.cwe;
+        finding.owasp = self.owasp;
+        finding
     }
 }
 

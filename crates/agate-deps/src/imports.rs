@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use agate_lang::{FileImports, Language};
 use agate_model::{Confidence, RuleDescriptor, Severity};
 
-use crate::findings::{AI_PATTERNS_ANALYZER, Draft};
+use crate::findings::Draft;
 use crate::manifest::Dependency;
 use crate::stdlib::StdlibIndex;
 use crate::suspicious::PackageUse;
@@ -407,7 +407,7 @@ fn undeclared_finding(
     };
     Draft {
         rule_id: UNDECLARED_RULE,
-        analyzer: AI_PATTERNS_ANALYZER,
+        analyzer: agate_model::Analyzer::AiPatterns,
         severity: Severity::Medium,
         confidence: Confidence::Medium,
         message: format!(
@@ -433,7 +433,7 @@ fn unknown_api_finding(
 ) -> agate_model::Finding {
     Draft {
         rule_id: UNKNOWN_API_RULE,
-        analyzer: AI_PATTERNS_ANALYZER,
+        analyzer: agate_model::Analyzer::AiPatterns,
         severity: Severity::Medium,
         confidence: Confidence::High,
         message: message.to_owned(),

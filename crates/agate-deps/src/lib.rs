@@ -35,7 +35,7 @@ mod store;
 mod suspicious;
 mod version;
 
-pub use findings::{AI_PATTERNS_ANALYZER, DEPS_ANALYZER, VULNERABLE_RULE, rules, vulnerabilities};
+pub use findings::{VULNERABLE_RULE, rules, vulnerabilities};
 pub use imports::{ImportCheck, UNDECLARED_RULE, UNKNOWN_API_RULE, check_imports};
 pub use manifest::{Dependency, ManifestProblem, Parsed};
 pub use maven::MavenVersion;

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use agate_model::{Confidence, Finding, RuleDescriptor, Severity};
 
-use crate::findings::{AI_PATTERNS_ANALYZER, Draft};
+use crate::findings::Draft;
 use crate::registry::{Lookup, PackageList, Presence};
 use crate::version::Ecosystem;
 
@@ -197,7 +197,7 @@ pub fn suspicious_packages(
             findings.push(
                 Draft {
                     rule_id: NONEXISTENT_RULE,
-                    analyzer: AI_PATTERNS_ANALYZER,
+                    analyzer: agate_model::Analyzer::AiPatterns,
                     severity: Severity::High,
                     confidence: Confidence::High,
                     message: format!(
@@ -218,7 +218,7 @@ pub fn suspicious_packages(
             findings.push(
                 Draft {
                     rule_id: TYPOSQUAT_RULE,
-                    analyzer: AI_PATTERNS_ANALYZER,
+                    analyzer: agate_model::Analyzer::AiPatterns,
                     severity: Severity::Medium,
                     confidence: Confidence::Low,
                     message: format!(

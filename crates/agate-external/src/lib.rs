@@ -37,7 +37,6 @@ mod zap;
 
 use agate_model::ToolFormat;
 
-pub use agate_model::EXTERNAL_ANALYZER;
 pub use process::interrupt;
 pub use reported::{below_root, source_line};
 pub use run::{CheckOutcome, ReportFileError, RunOptions, read_report_file, run};

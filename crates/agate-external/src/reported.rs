@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use agate_model::{
-    Confidence, EXTERNAL_ANALYZER, Finding, FindingSource, FindingStatus, Fingerprint,
-    FingerprintInput, Location, Position, Redacted, RuleDescriptor, Severity,
+    Analyzer, Confidence, Finding, FindingSource, Fingerprint, FingerprintInput, Location,
+    Position, Redacted, RuleDescriptor, Severity,
 };
 
 /// Files larger than this are not read for snippets.
@@ -167,34 +167,29 @@ impl<'a> Context<'a> {
             if described.insert(rule_id.clone()) {
                 rules.push(descriptor(&rule_id, &result));
             }
-            findings.push(Finding {
-                rule_id: rule_id.into(),
-                analyzer: EXTERNAL_ANALYZER.into(),
-                severity: result.severity,
-                confidence: result.confidence,
-                message: result.message.into(),
-                location: Location {
-                    path: path.into(),
-                    start: Position { line, column },
-                    end,
-                },
-                snippet,
-                cwe: result.cwe,
-                owasp: Vec::new(),
-                ai_pattern: false,
+            let location = Location {
+                path: path.into(),
+                start: Position { line, column },
+                end,
+            };
+            let mut finding = Finding::new(
+                rule_id,
+                Analyzer::External,
+                result.severity,
+                result.confidence,
+                result.message,
+                location,
                 fingerprint,
-                gate: Some(self.gate.into()),
-                tier: None,
-                ai_evidence: None,
-                commit: None,
-                status: FindingStatus::Open,
-                justification: None,
-                blocking: false,
-                sources: vec![FindingSource {
-                    tool: self.check.to_owned(),
-                    rule_id: result.rule,
-                }],
-            });
+            );
+            finding.snippet = snippet;
+            finding.cwe = result.cwe;
+            // External findings belong to the gate whose check ran the tool.
+            finding.gate = Some(self.gate.into());
+            finding.sources = vec![FindingSource {
+                tool: self.check.to_owned(),
+                rule_id: result.rule,
+            }];
+            findings.push(finding);
         }
         if let (count, Some(first)) = outside {
             warnings.push(format!(

@@ -108,7 +108,7 @@ fn bandit_json_from_a_real_run() {
         b602.location.start.column, 12,
         "bandit's 0-based column made 1-based"
     );
-    assert_eq!(b602.analyzer, "external");
+    assert_eq!(b602.analyzer, agate_model::Analyzer::External);
     assert_eq!(b602.gate.as_deref(), Some("security"));
     assert_eq!(b602.sources[0].tool, "bandit");
     assert_eq!(b602.sources[0].rule_id, "B602");

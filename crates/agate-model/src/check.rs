@@ -5,9 +5,6 @@ use std::str::FromStr;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// The analyzer name of findings from external checks; they belong to their check's gate.
-pub const EXTERNAL_ANALYZER: &str = "external";
-
 /// The output format of an external tool, which decides how agate reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]

@@ -2,7 +2,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Confidence, FindingSource, FindingStatus, Fingerprint, Justification, Severity, Text, Tier,
+    Analyzer, Confidence, FindingSource, FindingStatus, Fingerprint, Justification, Severity, Text,
+    Tier,
 };
 
 /// A 1-based line and column; columns count Unicode scalar values, not bytes.
@@ -48,7 +49,7 @@ pub struct Finding {
     /// The rule that fired, e.g. `py.broad-except`.
     pub rule_id: Text,
     /// The analyzer that produced the finding, e.g. `sast`.
-    pub analyzer: Text,
+    pub analyzer: Analyzer,
     /// How bad the problem is.
     pub severity: Severity,
     /// How sure the rule is.
@@ -142,6 +143,41 @@ impl AiEvidence {
 }
 
 impl Finding {
+    /// A finding as an analyzer reports it, with an empty snippet and no CWE, OWASP
+    /// category or sources (set those fields after); what the policy decides — gate,
+    /// tier, status, justification, blocking — is left for the policy.
+    pub fn new(
+        rule_id: impl Into<Text>,
+        analyzer: Analyzer,
+        severity: Severity,
+        confidence: Confidence,
+        message: impl Into<Text>,
+        location: Location,
+        fingerprint: Fingerprint,
+    ) -> Finding {
+        Finding {
+            rule_id: rule_id.into(),
+            analyzer,
+            severity,
+            confidence,
+            message: message.into(),
+            location,
+            snippet: String::new(),
+            cwe: Vec::new(),
+            owasp: Vec::new(),
+            ai_pattern: analyzer == Analyzer::AiPatterns,
+            fingerprint,
+            gate: None,
+            tier: None,
+            ai_evidence: None,
+            commit: None,
+            status: FindingStatus::Open,
+            justification: None,
+            blocking: false,
+            sources: Vec::new(),
+        }
+    }
+
     /// Returns the key that orders findings deterministically: path, line, column, rule id.
     pub fn sort_key(&self) -> (&str, Position, &str) {
         (&self.location.path, self.location.start, &self.rule_id)

@@ -19,6 +19,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod analyzer;
 mod check;
 mod finding;
 mod fingerprint;
@@ -29,9 +30,10 @@ mod report;
 mod severity;
 mod text;
 
+pub use analyzer::{Analyzer, UnknownAnalyzer};
 pub use check::{
     COVERAGE_RULES, Channel, CheckCommand, CheckRun, CheckSpec, CheckStatus, CoverageResult,
-    CoverageSpec, EXTERNAL_ANALYZER, FindingSource, LineRatio, NotifyTarget, ToolFormat,
+    CoverageSpec, FindingSource, LineRatio, NotifyTarget, ToolFormat,
 };
 pub use finding::{AiEvidence, Finding, Location, Position, RuleDescriptor};
 pub use fingerprint::{Fingerprint, FingerprintInput, normalize_code};

@@ -234,7 +234,7 @@ mod tests {
         let at = Position { line: 1, column: 1 };
         let finding = |path: &str| Finding {
             rule_id: "py.os-system-injection".into(),
-            analyzer: "sast".into(),
+            analyzer: crate::Analyzer::Sast,
             severity: crate::Severity::High,
             confidence: Confidence::High,
             message: "shell command built from SECRET".into(),

@@ -3,15 +3,14 @@
 use std::collections::{BTreeSet, HashMap};
 
 use agate_model::{
-    AiEvidence, Confidence, EXTERNAL_ANALYZER, Finding, FindingStatus, Fingerprint,
-    FingerprintInput, GateCounts, GateMode, GateResult, GateStatus, Justification, Location,
-    Position, Severity, Text, Tier, Verdict, VerdictStatus,
+    AiEvidence, Analyzer, Confidence, Finding, FindingStatus, Fingerprint, FingerprintInput,
+    GateCounts, GateMode, GateResult, GateStatus, Justification, Location, Position, Severity,
+    Text, Tier, Verdict, VerdictStatus,
 };
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::error::{Place, PolicyError};
 use crate::options::{Baselining, Suppressing};
-use crate::resolve::REGO_ANALYZER;
 use crate::{Baseline, Date, Policy, Suppression};
 
 /// Which lines are AI-authored and which changed since the base revision.
@@ -269,7 +268,7 @@ fn place(context: &RunContext<'_>, gates: &[(&crate::Gate, Text)], finding: &mut
 /// The gate a finding belongs to: an external check's is the gate that ran it, anything
 /// else the first gate that lists its analyzer.
 fn gate_of(gates: &[(&crate::Gate, Text)], finding: &Finding) -> Option<Text> {
-    if finding.analyzer == EXTERNAL_ANALYZER {
+    if finding.analyzer == Analyzer::External {
         let name = finding.gate.as_ref()?;
         gates
             .iter()
@@ -278,11 +277,7 @@ fn gate_of(gates: &[(&crate::Gate, Text)], finding: &Finding) -> Option<Text> {
     } else {
         gates
             .iter()
-            .find(|(gate, _)| {
-                gate.analyzers
-                    .iter()
-                    .any(|analyzer| *analyzer == finding.analyzer)
-            })
+            .find(|(gate, _)| gate.analyzers.contains(&finding.analyzer))
             .map(|(_, name)| name.clone())
     }
 }
@@ -298,7 +293,7 @@ fn decide_finding(
 ) {
     finding.status = FindingStatus::Open;
     finding.justification = None;
-    if finding.analyzer == REGO_ANALYZER {
+    if finding.analyzer == Analyzer::Rego {
         // A Rego deny is the gate's own decision: it belongs to its gate and always counts.
         finding.tier = Some(
             context
@@ -478,31 +473,24 @@ pub fn deny_finding(gate: &str, policy_file: &str, message: &str) -> Finding {
         scope: gate,
         occurrence: 0,
     });
-    Finding {
-        rule_id: "agate.gate-policy-deny".into(),
-        analyzer: REGO_ANALYZER.into(),
-        severity: Severity::High,
-        confidence: Confidence::High,
-        message: message.into(),
-        location: Location {
-            path: policy_file.into(),
-            start: Position { line: 1, column: 1 },
-            end: Position { line: 1, column: 1 },
-        },
-        snippet: String::new(),
-        cwe: Vec::new(),
-        owasp: Vec::new(),
-        ai_pattern: false,
+    let at_top = Position { line: 1, column: 1 };
+    let location = Location {
+        path: policy_file.into(),
+        start: at_top,
+        end: at_top,
+    };
+    let mut finding = Finding::new(
+        "agate.gate-policy-deny",
+        Analyzer::Rego,
+        Severity::High,
+        Confidence::High,
+        message,
+        location,
         fingerprint,
-        gate: Some(gate.into()),
-        tier: None,
-        ai_evidence: None,
-        commit: None,
-        status: FindingStatus::Open,
-        justification: None,
-        blocking: false,
-        sources: Vec::new(),
-    }
+    );
+    // A deny is its gate's own decision.
+    finding.gate = Some(gate.into());
+    finding
 }
 
 /// The rule of an AI-assisted commit that nobody signed off (`provenance.require_signoff`).
@@ -518,31 +506,21 @@ pub fn signoff_finding(path: &str, commit: &str, message: String) -> Finding {
         scope: "",
         occurrence: 0,
     });
-    Finding {
-        rule_id: SIGNOFF_RULE.into(),
-        analyzer: "policy".into(),
-        severity: Severity::High,
-        confidence: Confidence::High,
-        message: message.into(),
-        location: Location {
-            path: path.into(),
-            start: Position { line: 1, column: 1 },
-            end: Position { line: 1, column: 1 },
-        },
-        snippet: String::new(),
-        cwe: Vec::new(),
-        owasp: Vec::new(),
-        ai_pattern: false,
+    let at_top = Position { line: 1, column: 1 };
+    let location = Location {
+        path: path.into(),
+        start: at_top,
+        end: at_top,
+    };
+    Finding::new(
+        SIGNOFF_RULE,
+        Analyzer::Policy,
+        Severity::High,
+        Confidence::High,
+        message,
+        location,
         fingerprint,
-        gate: None,
-        tier: None,
-        ai_evidence: None,
-        commit: None,
-        status: FindingStatus::Open,
-        justification: None,
-        blocking: false,
-        sources: Vec::new(),
-    }
+    )
 }
 
 fn policy_finding(
@@ -560,35 +538,26 @@ fn policy_finding(
         occurrence: 0,
     });
     let width = u32::try_from(suppression.text.chars().count()).unwrap_or(u32::MAX);
-    Finding {
-        rule_id: rule_id.into(),
-        analyzer: "policy".into(),
-        severity,
-        confidence: Confidence::High,
-        message: message.into(),
-        location: Location {
-            path: path.into(),
-            start: Position {
-                line: suppression.line,
-                column: 1,
-            },
-            end: Position {
-                line: suppression.line,
-                column: width.saturating_add(1),
-            },
+    let location = Location {
+        path: path.into(),
+        start: Position {
+            line: suppression.line,
+            column: 1,
         },
-        snippet: suppression.text.clone(),
-        cwe: Vec::new(),
-        owasp: Vec::new(),
-        ai_pattern: false,
+        end: Position {
+            line: suppression.line,
+            column: width.saturating_add(1),
+        },
+    };
+    let mut finding = Finding::new(
+        rule_id,
+        Analyzer::Policy,
+        severity,
+        Confidence::High,
+        message,
+        location,
         fingerprint,
-        gate: None,
-        tier: None,
-        ai_evidence: None,
-        commit: None,
-        status: FindingStatus::Open,
-        justification: None,
-        blocking: false,
-        sources: Vec::new(),
-    }
+    );
+    finding.snippet.clone_from(&suppression.text);
+    finding
 }

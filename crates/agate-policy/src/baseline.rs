@@ -161,7 +161,7 @@ mod tests {
     pub(crate) fn finding(path: &str, fingerprint: &str) -> Finding {
         Finding {
             rule_id: "py.x".into(),
-            analyzer: "sast".into(),
+            analyzer: agate_model::Analyzer::Sast,
             severity: Severity::High,
             confidence: Confidence::High,
             message: "m".into(),

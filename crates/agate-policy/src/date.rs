@@ -10,6 +10,16 @@ pub struct Date {
 }
 
 impl Date {
+    /// Today in UTC, for suppression expiry and baseline records.
+    pub fn today() -> Date {
+        let seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| {
+                i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+            });
+        Date::from_unix_seconds(seconds)
+    }
+
     /// Returns the day that contains `seconds` since the Unix epoch (UTC).
     pub fn from_unix_seconds(seconds: i64) -> Date {
         // Howard Hinnant's civil_from_days.

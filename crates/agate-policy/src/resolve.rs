@@ -2,7 +2,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
 
-use agate_model::{CheckSpec, CoverageSpec, GateMode, NotifyTarget, Severity, Tier};
+use agate_model::{Analyzer, CheckSpec, CoverageSpec, GateMode, NotifyTarget, Severity, Tier};
 use globset::{Glob, GlobSet};
 
 use crate::error::{Place, PolicyError};
@@ -39,7 +39,7 @@ pub struct Gate {
     /// False when turned `off`.
     pub enabled: bool,
     /// The analyzers whose findings it judges.
-    pub analyzers: Vec<String>,
+    pub analyzers: Vec<Analyzer>,
     /// A Rego file whose `deny` messages fail the gate.
     pub policy: Option<PathBuf>,
     /// External checks (tools, test runners) whose findings it judges.
@@ -255,6 +255,16 @@ impl Policy {
             .collect()
     }
 
+    /// The analyzers no enabled gate of `environment` judges: their findings have no gate
+    /// and never block.
+    pub fn ungated(&self, environment: &Environment) -> Vec<Analyzer> {
+        let gates = self.gates_of(environment);
+        Analyzer::GATED
+            .into_iter()
+            .filter(|analyzer| !gates.iter().any(|gate| gate.analyzers.contains(analyzer)))
+            .collect()
+    }
+
     /// Returns a rule's settings, if the configuration mentions it.
     pub fn rule(&self, id: &str) -> Option<&RulePolicy> {
         self.rules.get(id)
@@ -322,7 +332,7 @@ impl Policy {
             let key = format!("gates.{}.analyzers", gate.name);
             rows.push((
                 key.clone(),
-                format!("[{}]", gate.analyzers.join(", ")),
+                format!("[{}]", Analyzer::names(&gate.analyzers)),
                 origin(&key),
             ));
             if let Some(rego) = &gate.policy {
@@ -459,20 +469,14 @@ fn suppressing_name(suppressing: Suppressing) -> &'static str {
     }
 }
 
-/// The analyzers agate has today; a gate naming another is a configuration error.
-const ANALYZERS: &[&str] = &["sast", "secrets", "deps", "ai-patterns", "policy"];
-
-/// The analyzer name of findings made from a gate's Rego `deny` messages.
-pub(crate) const REGO_ANALYZER: &str = "rego";
-
 fn built_in() -> Policy {
-    let gate = |name: &str, analyzers: &[&str]| {
+    let gate = |name: &str, analyzers: &[Analyzer]| {
         (
             name.to_owned(),
             Gate {
                 name: name.to_owned(),
                 enabled: true,
-                analyzers: analyzers.iter().map(|&a| a.to_owned()).collect(),
+                analyzers: analyzers.to_vec(),
                 policy: None,
                 external: Vec::new(),
                 coverage: None,
@@ -491,8 +495,11 @@ fn built_in() -> Policy {
     };
     Policy {
         gates: [
-            gate("provenance-lint", &["ai-patterns", "policy"]),
-            gate("security", &["sast", "secrets", "deps"]),
+            gate("provenance-lint", &[Analyzer::AiPatterns, Analyzer::Policy]),
+            gate(
+                "security",
+                &[Analyzer::Sast, Analyzer::Secrets, Analyzer::Deps],
+            ),
         ]
         .into_iter()
         .collect(),
@@ -736,21 +743,9 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
                     .insert(format!("gates.{name}.enabled"), origin.clone());
             }
             Switch::On(gate_options) => {
-                if let Some(analyzers) = &gate_options.analyzers {
-                    if let Some(unknown) =
-                        analyzers.iter().find(|a| !ANALYZERS.contains(&a.as_str()))
-                    {
-                        let expected: Vec<String> =
-                            ANALYZERS.iter().map(|&a| a.to_owned()).collect();
-                        return Err(PolicyError::Invalid {
-                            at,
-                            message: format!(
-                                "unknown analyzer `{unknown}` in `gates.{name}.analyzers`"
-                            ),
-                            help: crate::error::suggestion(unknown, &expected),
-                        });
-                    }
-                    let dropped: Vec<&String> = previous
+                if let Some(names) = &gate_options.analyzers {
+                    let analyzers = gate_analyzers(names, name, &at)?;
+                    let dropped: Vec<&Analyzer> = previous
                         .iter()
                         .flat_map(|gate| gate.analyzers.iter())
                         .filter(|old| !analyzers.contains(old))
@@ -792,8 +787,8 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
                         .origins
                         .insert(format!("gates.{name}.enabled"), origin.clone());
                 }
-                if let Some(analyzers) = &gate_options.analyzers {
-                    gate.analyzers.clone_from(analyzers);
+                if let Some(names) = &gate_options.analyzers {
+                    gate.analyzers = gate_analyzers(names, name, &at)?;
                     policy
                         .origins
                         .insert(format!("gates.{name}.analyzers"), origin.clone());
@@ -1142,7 +1137,30 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
     Ok(())
 }
 
-fn backticked(names: &[&String]) -> String {
+/// The analyzers a gate lists; a name that is not one a gate can judge is an error.
+fn gate_analyzers(names: &[String], gate: &str, at: &Place) -> Result<Vec<Analyzer>, PolicyError> {
+    names
+        .iter()
+        .map(|name| {
+            name.parse::<Analyzer>()
+                .ok()
+                .filter(|analyzer| Analyzer::GATED.contains(analyzer))
+                .ok_or_else(|| {
+                    let expected: Vec<String> = Analyzer::GATED
+                        .iter()
+                        .map(|analyzer| analyzer.as_str().to_owned())
+                        .collect();
+                    PolicyError::Invalid {
+                        at: at.clone(),
+                        message: format!("unknown analyzer `{name}` in `gates.{gate}.analyzers`"),
+                        help: crate::error::suggestion(name, &expected),
+                    }
+                })
+        })
+        .collect()
+}
+
+fn backticked(names: &[&impl fmt::Display]) -> String {
     names
         .iter()
         .map(|name| format!("`{name}`"))

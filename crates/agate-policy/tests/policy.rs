@@ -296,7 +296,7 @@ fn explain_shows_where_each_value_came_from() {
 fn finding(path: &str, line: u32, rule: &str, severity: Severity, fingerprint: &str) -> Finding {
     Finding {
         rule_id: rule.into(),
-        analyzer: "sast".into(),
+        analyzer: agate_model::Analyzer::Sast,
         severity,
         confidence: Confidence::High,
         message: "m".into(),

@@ -65,6 +65,26 @@ pub enum EvidenceSource {
     },
 }
 
+/// Where evidence was found, as a reader would say it.
+impl std::fmt::Display for EvidenceSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EvidenceSource::Trailer { token, value } => write!(f, "`{token}: {value}`"),
+            EvidenceSource::Author(identity) => write!(f, "author `{identity}`"),
+            EvidenceSource::Committer(identity) => write!(f, "committer `{identity}`"),
+            EvidenceSource::GitAiNote { prompt } => write!(f, "git-ai note (prompt {prompt})"),
+            EvidenceSource::AgentTrace {
+                record,
+                conversation: Some(url),
+            } => write!(f, "Agent Trace record {record} ({url})"),
+            EvidenceSource::AgentTrace {
+                record,
+                conversation: None,
+            } => write!(f, "Agent Trace record {record}"),
+        }
+    }
+}
+
 /// One rule: an identity pattern and the tool it means.
 #[derive(Debug, Clone)]
 struct IdentityPattern {

@@ -34,7 +34,9 @@ pub use agent_trace::TRACE_FILE;
 pub use blobs::Blob;
 pub use classify::{Classifier, Commit, Evidence, EvidenceSource};
 pub use history::{Attribution, Change, History, HistoryError, Origin, UnsignedCommit};
-pub use manifest::{Manifest, ManifestEntry, ManifestError, block_hash, record};
+pub use manifest::{
+    MANIFEST_PATH, MAX_SOURCE_BYTES, Manifest, ManifestEntry, ManifestError, block_hash, record,
+};
 pub use trailers::{Trailer, trailers};
 pub use unchanged::Unchanged;
 

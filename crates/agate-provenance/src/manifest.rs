@@ -7,6 +7,13 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 
+/// Where generation pipelines record generated blocks, relative to the scan root.
+pub const MANIFEST_PATH: &str = ".agate/provenance.jsonl";
+
+/// The largest source file read to attribute its lines: far above any hand- or AI-written
+/// source, and a tracked link to a device (`/dev/zero`) is refused rather than read forever.
+pub const MAX_SOURCE_BYTES: u64 = 16 * 1024 * 1024;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 

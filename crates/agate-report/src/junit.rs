@@ -86,8 +86,7 @@ fn suites(report: &Report) -> Vec<Suite<'_>> {
         let name = finding
             .gate
             .as_ref()
-            .unwrap_or(&finding.analyzer)
-            .to_string();
+            .map_or_else(|| finding.analyzer.as_str().to_owned(), ToString::to_string);
         match suites.iter_mut().find(|suite| suite.name == name) {
             Some(suite) => suite.failing.push(finding),
             None => suites.push(Suite {

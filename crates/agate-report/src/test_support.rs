@@ -15,7 +15,7 @@ pub(crate) fn sample_report() -> Report {
         |rule_id: &str, severity, path: &str, line, (start, end), snippet: &str, message: &str| {
             Finding {
                 rule_id: rule_id.into(),
-                analyzer: "sast".into(),
+                analyzer: agate_model::Analyzer::Sast,
                 severity,
                 confidence: Confidence::High,
                 message: message.into(),
@@ -187,7 +187,7 @@ pub(crate) fn external_report() -> Report {
     let external =
         |rule_id: &str, path: &str, line: u32, message: &str, tools: &[(&str, &str)]| Finding {
             rule_id: rule_id.into(),
-            analyzer: "external".into(),
+            analyzer: agate_model::Analyzer::External,
             message: message.into(),
             location: Location {
                 path: path.into(),

@@ -8,8 +8,8 @@ use agate_lang::{
     WalkOptions, classify_source, walk,
 };
 use agate_model::{
-    Finding, Fingerprint, FingerprintInput, Location, Notice, NoticeLevel, Position, ScanStats,
-    Text,
+    Analyzer, Finding, Fingerprint, FingerprintInput, Location, Notice, NoticeLevel, Position,
+    ScanStats, Text,
 };
 use ast_grep_core::tree_sitter::StrDoc;
 use ast_grep_core::{AstGrep, Doc, Node, NodeMatch};
@@ -18,11 +18,6 @@ use regex::Regex;
 
 use crate::prefilter::{LanguageRules, Match};
 use crate::{Rule, RuleSet};
-
-/// The analyzer name of security findings (gate `security` by default).
-const SAST_ANALYZER: &str = "sast";
-/// The analyzer name of AI anti-pattern findings (gate `provenance-lint` by default).
-const AI_PATTERNS_ANALYZER: &str = "ai-patterns";
 
 /// Files containing this are handed to the policy (suppression comments, AI markers).
 const ANNOTATION_MARKER: &str = "agate:";
@@ -424,10 +419,6 @@ impl Shared {
     }
 }
 
-/// The analyzers of structural findings, one allocation each for all findings.
-static ANALYZERS: LazyLock<[Text; 2]> =
-    LazyLock::new(|| [Text::from(SAST_ANALYZER), Text::from(AI_PATTERNS_ANALYZER)]);
-
 fn build_finding<D: Doc<Lang = Language>>(
     rule: &Rule,
     (relative, text): (&Text, &str),
@@ -471,31 +462,31 @@ fn build_finding<D: Doc<Lang = Language>>(
         scope: &scope,
         occurrence,
     });
-    Finding {
-        rule_id: rule.shared_id().clone(),
-        analyzer: ANALYZERS[usize::from(metadata.ai_pattern)].clone(),
-        severity: metadata.severity,
-        confidence: metadata.confidence,
+    // Security findings go to gate `security` by default, AI anti-patterns to
+    // `provenance-lint`.
+    let analyzer = if metadata.ai_pattern {
+        Analyzer::AiPatterns
+    } else {
+        Analyzer::Sast
+    };
+    let location = Location {
+        path: relative.clone(),
+        start,
+        end,
+    };
+    let mut finding = Finding::new(
+        rule.shared_id().clone(),
+        analyzer,
+        metadata.severity,
+        metadata.confidence,
         message,
-        location: Location {
-            path: relative.clone(),
-            start,
-            end,
-        },
-        snippet,
-        cwe: metadata.cwe.clone(),
-        owasp: metadata.owasp.clone(),
-        ai_pattern: metadata.ai_pattern,
+        location,
         fingerprint,
-        gate: None,
-        tier: None,
-        ai_evidence: None,
-        commit: None,
-        status: agate_model::FindingStatus::Open,
-        justification: None,
-        blocking: false,
-        sources: Vec::new(),
-    }
+    );
+    finding.snippet = snippet;
+    finding.cwe.clone_from(&metadata.cwe);
+    finding.owasp.clone_from(&metadata.owasp);
+    finding
 }
 
 /// Converts a byte offset on a known 0-based line (tree-sitter tracks lines, so nothing
@@ -754,7 +745,6 @@ mod tests {
                 exec
             };
             assert!(finding.rule_id.shares_with(&same.rule_id));
-            assert!(finding.analyzer.shares_with(&eval.analyzer));
             assert!(finding.location.path.shares_with(&eval.location.path));
             // Messages with metavariables are shared when their text is the same.
             assert!(finding.message.shares_with(&same.message));

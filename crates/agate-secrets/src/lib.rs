@@ -29,7 +29,7 @@ mod scanner;
 pub use checks::{Check, base62_checksum, is_placeholder, luhn};
 pub use redact::{KnownSecrets, is_secret_name};
 pub use rule::{Allowlist, AllowlistFile, Examples, RuleError, RuleFile, SecretRule};
-pub use scanner::{SECRETS_ANALYZER, SecretMatch, SecretScanner, SecretsScan};
+pub use scanner::{SecretMatch, SecretScanner, SecretsScan};
 
 mod bundled {
     include!(concat!(env!("OUT_DIR"), "/bundled.rs"));

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use agate_lang::{AnyFile, Language, WalkOptions, is_binary, walk_all};
 use agate_model::{
-    Confidence, Finding, FindingStatus, Fingerprint, FingerprintInput, Location, Notice,
-    NoticeLevel, Position, Redacted, RuleDescriptor, ScanStats, Severity,
+    Analyzer, Confidence, Finding, Fingerprint, FingerprintInput, Location, Notice, NoticeLevel,
+    Position, Redacted, RuleDescriptor, ScanStats, Severity,
 };
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
@@ -16,10 +16,6 @@ use rayon::prelude::*;
 use crate::checks::{Verdict, entropy};
 use crate::rule::{Allowlist, RuleError, SecretRule};
 
-/// The analyzer name of secret findings.
-pub const SECRETS_ANALYZER: &str = "secrets";
-/// The analyzer name of findings that are AI anti-patterns (placeholder credentials).
-const AI_PATTERNS_ANALYZER: &str = "ai-patterns";
 /// At most this many findings per file; the rest are summarised in a notice.
 const MAX_FINDINGS_PER_FILE: usize = 1000;
 /// Snippet lines longer than this are cut around the secret.
@@ -271,36 +267,30 @@ impl SecretScanner {
                     format!("{} `{}`", rule.title, found.secret),
                 ),
             };
-            findings.push(Finding {
-                rule_id: rule.id.as_str().into(),
-                analyzer: if rule.ai_pattern {
-                    AI_PATTERNS_ANALYZER
-                } else {
-                    SECRETS_ANALYZER
-                }
-                .into(),
+            // Placeholder credentials are AI anti-patterns.
+            let analyzer = if rule.ai_pattern {
+                Analyzer::AiPatterns
+            } else {
+                Analyzer::Secrets
+            };
+            let location = Location {
+                path: path.into(),
+                start,
+                end,
+            };
+            let mut finding = Finding::new(
+                rule.id.as_str(),
+                analyzer,
                 severity,
                 confidence,
-                message: message.into(),
-                location: Location {
-                    path: path.into(),
-                    start,
-                    end,
-                },
-                snippet,
-                cwe: rule.cwe.clone(),
-                owasp: rule.owasp.clone(),
-                ai_pattern: rule.ai_pattern,
+                message,
+                location,
                 fingerprint,
-                gate: None,
-                tier: None,
-                ai_evidence: None,
-                commit: None,
-                status: FindingStatus::Open,
-                justification: None,
-                blocking: false,
-                sources: Vec::new(),
-            });
+            );
+            finding.snippet = snippet;
+            finding.cwe.clone_from(&rule.cwe);
+            finding.owasp.clone_from(&rule.owasp);
+            findings.push(finding);
         }
         findings
     }

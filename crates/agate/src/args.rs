@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
-use agate_model::Severity;
+use agate_model::{Analyzer, Severity};
+use agate_pipeline::Shard;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Validation gates for AI-written code.
@@ -252,10 +253,15 @@ pub(crate) struct ScanArgs {
     /// `ai-assisted` label on the GitHub pull request or GitLab merge request).
     #[arg(long)]
     pub(crate) ai_change: bool,
-    /// Run only these analyzers: `sast`, `secrets`, `deps`, `ai-patterns` (repeatable or
-    /// comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "ANALYZER")]
-    pub(crate) only: Vec<String>,
+    /// Run only these analyzers: `sast`, `secrets`, `deps`, `ai-patterns`, `external`
+    /// (repeatable or comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "ANALYZER", value_parser = parse_analyzer)]
+    pub(crate) only: Vec<Analyzer>,
+    /// Scan only shard K of N (`K/N`, K from 1): a share of the files fixed by each path, for
+    /// splitting a repository across CI runners; `agate report merge` joins the shards'
+    /// JSON reports into one verdict.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard, conflicts_with_all = ["staged", "history"])]
+    pub(crate) shard: Option<Shard>,
     /// Scan the staged versions of changed files for secrets (a pre-commit hook); implies
     /// `--only secrets`.
     #[arg(long, conflicts_with = "history")]
@@ -426,6 +432,32 @@ pub(crate) enum ColorArg {
     Auto,
     Always,
     Never,
+}
+
+fn parse_shard(value: &str) -> Result<Shard, String> {
+    let invalid = || format!("`{value}` is not a shard; write K/N with 1 <= K <= N, e.g. 2/4");
+    let (index, count) = value.split_once('/').ok_or_else(invalid)?;
+    let index: u32 = index.trim().parse().map_err(|_| invalid())?;
+    let count: u32 = count.trim().parse().map_err(|_| invalid())?;
+    if index == 0 || index > count {
+        return Err(invalid());
+    }
+    Ok(Shard { index, count })
+}
+
+fn parse_analyzer(value: &str) -> Result<Analyzer, String> {
+    value
+        .trim()
+        .parse()
+        .ok()
+        .filter(|analyzer| Analyzer::SELECTABLE.contains(analyzer))
+        .ok_or_else(|| {
+            format!(
+                "unknown analyzer `{}`; expected one of: {}",
+                value.trim(),
+                Analyzer::names(&Analyzer::SELECTABLE)
+            )
+        })
 }
 
 fn parse_severity(value: &str) -> Result<Severity, String> {

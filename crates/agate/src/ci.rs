@@ -2,14 +2,24 @@
 
 /// The base the CI system implies: the target branch of a GitHub pull request
 /// (`GITHUB_BASE_REF`) or a GitLab merge request (`CI_MERGE_REQUEST_TARGET_BRANCH_NAME`), as
-/// `origin/<branch>`.
-pub(crate) fn base() -> Option<String> {
-    ["GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME"]
+/// `origin/<branch>`, with the variable that named it.
+pub(crate) fn target() -> Option<agate_pipeline::CiTarget> {
+    let (variable, branch) = ["GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME"]
         .iter()
-        .find_map(|name| std::env::var(name).ok())
-        .map(|branch| branch.trim().to_owned())
-        .filter(|branch| !branch.is_empty() && !branch.starts_with('-'))
-        .map(|branch| format!("origin/{branch}"))
+        .find_map(|&name| std::env::var(name).ok().map(|branch| (name, branch)))?;
+    let branch = branch.trim();
+    (!branch.is_empty() && !branch.starts_with('-')).then(|| agate_pipeline::CiTarget {
+        revision: format!("origin/{branch}"),
+        variable: variable.to_owned(),
+    })
+}
+
+/// The SonarQube server `sonarqube` checks ask: `SONAR_HOST_URL`, with `SONAR_TOKEN`.
+pub(crate) fn sonar() -> Option<agate_external::SonarServer> {
+    var("SONAR_HOST_URL").map(|url| agate_external::SonarServer {
+        url,
+        token: var("SONAR_TOKEN"),
+    })
 }
 
 /// Labels on a pull or merge request that mark the whole change as AI-authored.

@@ -16,8 +16,8 @@ use clap::{CommandFactory as _, FromArgMatches as _};
 use crate::args::{
     Cli, Command, ConfigCommand, DbCommand, ProvenanceCommand, ReportCommand, RulesCommand,
 };
-use crate::commands::scan::Purpose;
 use crate::exit::ExitStatus;
+use agate_pipeline::Purpose;
 
 fn main() -> ExitCode {
     on_interrupt_clean_up();
@@ -29,11 +29,9 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Command::Scan(args) => commands::scan::run(&args, Purpose::Scan, None),
-        Command::Gate(args) => commands::scan::run(
-            &args.scan,
-            Purpose::Gate(args.env.as_deref()),
-            args.block_at,
-        ),
+        Command::Gate(args) => {
+            commands::scan::run(&args.scan, Purpose::Gate(args.env), args.block_at)
+        }
         Command::Baseline { command } => commands::baseline::run(&command),
         Command::Config { command } => match command {
             ConfigCommand::Explain {
@@ -56,8 +54,8 @@ fn main() -> ExitCode {
             }
         },
         Command::Db { command } => match command {
-            DbCommand::Import { path } => commands::deps::import(&path),
-            DbCommand::Update => commands::deps::update(),
+            DbCommand::Import { path } => commands::db::import(&path),
+            DbCommand::Update => commands::db::update(),
         },
         Command::Rules { command } => match command {
             RulesCommand::List(args) => commands::rules::list(&args),

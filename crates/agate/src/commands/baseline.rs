@@ -1,9 +1,11 @@
 //! `agate baseline create|update|prune`.
 
-use agate_policy::Baseline;
+use agate_model::Analyzer;
+use agate_pipeline::Purpose;
+use agate_policy::{Baseline, Date};
 
 use crate::args::{BaselineArgs, BaselineCommand};
-use crate::commands::scan::{Purpose, evaluate, scan_root, today};
+use crate::commands::scan::{evaluate, request, scan_root};
 use crate::exit::{ExitStatus, Failure};
 use crate::output;
 
@@ -15,7 +17,7 @@ pub(crate) fn run(command: &BaselineCommand) -> anyhow::Result<ExitStatus> {
     };
     let path = match &args.scan.baseline {
         Some(path) => path.clone(),
-        None => scan_root(&args.scan)?.join(".agate/baseline.json"),
+        None => scan_root(&args.scan)?.join(agate_pipeline::DEFAULT_BASELINE),
     };
     // Told before the scan: replacing a baseline loses who accepted each finding and why.
     if let BaselineCommand::Create { force: false, .. } = command
@@ -26,13 +28,13 @@ pub(crate) fn run(command: &BaselineCommand) -> anyhow::Result<ExitStatus> {
             path.display()
         )));
     }
-    let evaluated = evaluate(&args.scan, Purpose::Scan, None)?;
+    let evaluated = evaluate(&request(&args.scan, Purpose::Scan, None)?)?;
     // Findings about suppressions are never accepted: fix the comment instead.
     let findings: Vec<_> = evaluated
         .report
         .findings
         .into_iter()
-        .filter(|finding| finding.analyzer != "policy")
+        .filter(|finding| finding.analyzer != Analyzer::Policy)
         .collect();
     // Stored in a committed file: what the person typed is redacted like any report text.
     let who = output::redact(&who(args)).into_owned();
@@ -40,7 +42,7 @@ pub(crate) fn run(command: &BaselineCommand) -> anyhow::Result<ExitStatus> {
     let message = match mode {
         "create" => {
             let mut baseline = Baseline::default();
-            let added = baseline.add(&findings, &who, &today().to_string(), &reason);
+            let added = baseline.add(&findings, &who, &Date::today().to_string(), &reason);
             baseline
                 .save(&path)
                 .map_err(|error| Failure::usage(error.to_string()))?;
@@ -49,7 +51,7 @@ pub(crate) fn run(command: &BaselineCommand) -> anyhow::Result<ExitStatus> {
         "update" => {
             let mut baseline =
                 Baseline::load(&path).map_err(|error| Failure::usage(error.to_string()))?;
-            let added = baseline.add(&findings, &who, &today().to_string(), &reason);
+            let added = baseline.add(&findings, &who, &Date::today().to_string(), &reason);
             baseline
                 .save(&path)
                 .map_err(|error| Failure::usage(error.to_string()))?;

@@ -1,6 +1,5 @@
 //! `agate config explain [KEY]`.
 
-use crate::commands::scan::load_policy;
 use crate::exit::ExitStatus;
 use crate::output;
 
@@ -10,7 +9,8 @@ pub(crate) fn explain(
     offline: bool,
 ) -> anyhow::Result<ExitStatus> {
     let root = std::env::current_dir()?;
-    let policy = load_policy(&root, config, offline, None, &[])?;
+    let policy = agate_pipeline::load_policy(&root, config, offline, None, &[])
+        .map_err(|error| crate::exit::Failure::usage(error.to_string()))?;
     let rows: Vec<_> = policy
         .explain()
         .into_iter()

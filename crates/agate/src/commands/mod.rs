@@ -1,12 +1,9 @@
 pub(crate) mod baseline;
 pub(crate) mod config;
-pub(crate) mod coverage;
-pub(crate) mod deps;
-pub(crate) mod external;
+pub(crate) mod db;
 pub(crate) mod init;
 pub(crate) mod notify;
 pub(crate) mod provenance;
 pub(crate) mod report;
 pub(crate) mod rules;
 pub(crate) mod scan;
-pub(crate) mod secrets;

@@ -10,10 +10,6 @@ use crate::args::{ListFormat, RecordArgs};
 use crate::exit::ExitStatus;
 use crate::output;
 
-/// The largest file read to attribute its lines: far above any hand- or AI-written source,
-/// and a tracked link to a device (`/dev/zero`) is refused rather than read forever.
-pub(crate) const MAX_SOURCE_BYTES: u64 = 16 * 1024 * 1024;
-
 /// One file's ranges, ready to print.
 struct FileAttribution {
     path: String,
@@ -38,20 +34,20 @@ fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<FileAttribution>> {
             files.push((given.to_string_lossy().replace('\\', "/"), path.clone()));
         }
     }
-    let policy = crate::commands::scan::load_policy(&root, None, false, None, &[])?;
-    let mut history = History::open(&root, crate::commands::scan::classifier(&policy)?)
-        .map(|history| history.with_cache(root.join(crate::commands::scan::BLAME_CACHE)))
+    let policy = agate_pipeline::load_policy(&root, None, false, None, &[])?;
+    let mut history = History::open(&root, agate_pipeline::classifier(&policy)?)
+        .map(|history| history.with_cache(root.join(agate_pipeline::BLAME_CACHE)))
         .ok();
     if let Some(history) = &history {
         files.extend(tracked_text_files(history, &root, &absolute)?);
     }
     files.sort();
     files.dedup_by(|a, b| a.0 == b.0);
-    let manifest = Manifest::load(&root.join(MANIFEST))
+    let manifest = Manifest::load(&root.join(agate_provenance::MANIFEST_PATH))
         .map_err(|error| crate::exit::Failure::usage(error.to_string()))?;
     let mut attributed = Vec::new();
     for (relative, path) in files {
-        let Ok(bytes) = agate_fs::read_bounded(&path, MAX_SOURCE_BYTES) else {
+        let Ok(bytes) = agate_fs::read_bounded(&path, agate_provenance::MAX_SOURCE_BYTES) else {
             continue;
         };
         let text = String::from_utf8_lossy(&bytes);
@@ -112,7 +108,7 @@ fn tracked_text_files(
         if !wanted.is_empty() && !wanted.iter().any(|wanted| path.starts_with(wanted)) {
             continue;
         }
-        let Ok(bytes) = agate_fs::read_bounded(&path, MAX_SOURCE_BYTES) else {
+        let Ok(bytes) = agate_fs::read_bounded(&path, agate_provenance::MAX_SOURCE_BYTES) else {
             continue;
         };
         if bytes.iter().take(8192).any(|&byte| byte == 0) {
@@ -246,9 +242,6 @@ pub(crate) fn stats(paths: &[PathBuf], format: ListFormat) -> anyhow::Result<Exi
     Ok(ExitStatus::Pass)
 }
 
-/// Where generation pipelines record generated blocks, relative to the root.
-pub(crate) const MANIFEST: &str = ".agate/provenance.jsonl";
-
 /// `agate provenance record`: appends one entry for lines of a file.
 pub(crate) fn record(args: &RecordArgs) -> anyhow::Result<ExitStatus> {
     let root = std::env::current_dir()?;
@@ -269,17 +262,18 @@ pub(crate) fn record(args: &RecordArgs) -> anyhow::Result<ExitStatus> {
         time: Some(
             args.time
                 .clone()
-                .unwrap_or_else(|| crate::commands::scan::today().to_string()),
+                .unwrap_or_else(|| agate_policy::Date::today().to_string()),
         ),
     };
-    let entry = agate_provenance::record(&root.join(MANIFEST), &file, entry)
+    let entry = agate_provenance::record(&root.join(agate_provenance::MANIFEST_PATH), &file, entry)
         .map_err(|error| crate::exit::Failure::usage(error.to_string()))?;
     output::note(&format!(
-        "recorded {}:{}-{} ({}) in {MANIFEST}",
+        "recorded {}:{}-{} ({}) in {}",
         entry.path,
         entry.start_line,
         entry.end_line,
-        &entry.content_sha256[..12]
+        &entry.content_sha256[..12],
+        agate_provenance::MANIFEST_PATH
     ));
     Ok(ExitStatus::Pass)
 }
@@ -339,29 +333,12 @@ fn describe(range: &Attribution) -> String {
             format!(
                 "{}{model} via {} in {}",
                 evidence.tool,
-                source(&evidence.source),
+                evidence.source,
                 &commit[..commit.len().min(10)]
             )
         }
         (_, _, Some(commit)) => format!("commit {}", &commit[..commit.len().min(10)]),
         _ => "not committed, or no history".to_owned(),
-    }
-}
-
-/// Where evidence was found, as a reader would say it.
-pub(crate) fn source(source: &EvidenceSource) -> String {
-    match source {
-        EvidenceSource::Trailer { token, value } => format!("`{token}: {value}`"),
-        EvidenceSource::Author(identity) => format!("author `{identity}`"),
-        EvidenceSource::Committer(identity) => format!("committer `{identity}`"),
-        EvidenceSource::GitAiNote { prompt } => format!("git-ai note (prompt {prompt})"),
-        EvidenceSource::AgentTrace {
-            record,
-            conversation,
-        } => match conversation {
-            Some(url) => format!("Agent Trace record {record} ({url})"),
-            None => format!("Agent Trace record {record}"),
-        },
     }
 }
 
@@ -388,7 +365,7 @@ fn json_rows(file: &FileAttribution) -> Vec<Value> {
                             "commit": range.commit,
                             "tool": evidence.tool,
                             "model": evidence.model,
-                            "source": source(&evidence.source),
+                            "source": evidence.source.to_string(),
                         })
                     })
                     .collect()

@@ -118,7 +118,11 @@ pub(crate) fn convert(
 
 /// `YYYY-MM-DDThh:mm:ss` in UTC.
 fn utc_timestamp(time: SystemTime) -> String {
-    let seconds = crate::commands::scan::unix_seconds(time);
+    let seconds = time
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+        });
     let day = agate_policy::Date::from_unix_seconds(seconds);
     let of_day = seconds.rem_euclid(86_400);
     format!(

@@ -10,21 +10,10 @@ use crate::args::{ListArgs, ListFormat};
 use crate::exit::{ExitStatus, Failure};
 use crate::output;
 
-/// Loads the bundled rules (unless `bundled` is false) plus the rules in `dirs`; any bad rule
-/// file is a usage error.
-pub(crate) fn load_rules(dirs: &[PathBuf], bundled: bool) -> anyhow::Result<RuleSet> {
-    let mut rules = if bundled {
-        RuleSet::bundled().map_err(|error| Failure::usage(error.to_string()))?
-    } else {
-        RuleSet::default()
-    };
-    for dir in dirs {
-        let extra = RuleSet::load_dir(dir).map_err(|error| Failure::usage(error.to_string()))?;
-        rules
-            .extend(extra)
-            .map_err(|error| Failure::usage(error.to_string()))?;
-    }
-    Ok(rules)
+/// The bundled rules (unless `bundled` is false) plus the rules in `dirs`; a bad rule file
+/// is a usage error.
+fn load_rules(dirs: &[PathBuf], bundled: bool) -> anyhow::Result<RuleSet> {
+    agate_pipeline::load_rules(dirs, bundled).map_err(|error| Failure::usage(error.to_string()))
 }
 
 pub(crate) fn list(args: &ListArgs) -> anyhow::Result<ExitStatus> {

@@ -6,9 +6,8 @@ use std::path::Path;
 use agate_external::coverage::{Coverage, LineKind, diff_coverage, line_ranges, read_coverage};
 use agate_external::{ReportFileError, read_report_file, source_line};
 use agate_model::{
-    COVERAGE_RULES, Confidence, CoverageResult, CoverageSpec, EXTERNAL_ANALYZER, Finding,
-    FindingSource, FindingStatus, Fingerprint, FingerprintInput, LineRatio, Location, Position,
-    Severity, Tier,
+    Analyzer, COVERAGE_RULES, Confidence, CoverageResult, CoverageSpec, Finding, FindingSource,
+    Fingerprint, FingerprintInput, LineRatio, Location, Position, Severity, Tier,
 };
 use agate_policy::{Policy, TierMap};
 
@@ -158,47 +157,40 @@ fn below_minimum(
     let (path, line) = files.first().map_or((String::new(), 1), |(path, lines)| {
         ((*path).clone(), lines[0])
     });
-    let rule_id = rule.to_owned();
     let code = format!("{} {rule}", spec.gate);
-    Finding {
-        fingerprint: Fingerprint::compute(&FingerprintInput {
-            rule_id: &rule_id,
-            path: "",
-            code: &code,
-            scope: "",
-            occurrence: 0,
-        }),
-        rule_id: rule_id.into(),
-        analyzer: EXTERNAL_ANALYZER.into(),
-        severity: Severity::High,
-        confidence: Confidence::High,
-        message: format!(
-            "tests run {percent:.1}% of the {what} ({} of {}), below the {minimum}% minimum; not run: {}{more}",
-            ratio.covered,
-            ratio.total,
-            listed.join("; ")
-        )
-        .into(),
-        location: Location {
-            path: path.into(),
-            start: Position { line, column: 1 },
-            end: Position { line, column: 1 },
-        },
-        snippet: String::new(),
-        cwe: Vec::new(),
-        owasp: Vec::new(),
-        ai_pattern: false,
-        gate: Some(spec.gate.as_str().into()),
-        tier: None,
-        ai_evidence: None,
-        commit: None,
-        status: FindingStatus::Open,
-        justification: None,
-        blocking: false,
-        sources: vec![FindingSource {
-            tool: "coverage".to_owned(),
-            // `coverage/new-lines` is the tool `coverage`'s rule `new-lines`.
-            rule_id: rule.rsplit('/').next().unwrap_or(rule).to_owned(),
-        }],
-    }
+    let fingerprint = Fingerprint::compute(&FingerprintInput {
+        rule_id: rule,
+        path: "",
+        code: &code,
+        scope: "",
+        occurrence: 0,
+    });
+    let message = format!(
+        "tests run {percent:.1}% of the {what} ({} of {}), below the {minimum}% minimum; not run: {}{more}",
+        ratio.covered,
+        ratio.total,
+        listed.join("; ")
+    );
+    let at = Position { line, column: 1 };
+    let location = Location {
+        path: path.into(),
+        start: at,
+        end: at,
+    };
+    let mut finding = Finding::new(
+        rule,
+        Analyzer::External,
+        Severity::High,
+        Confidence::High,
+        message,
+        location,
+        fingerprint,
+    );
+    finding.gate = Some(spec.gate.as_str().into());
+    finding.sources = vec![FindingSource {
+        tool: "coverage".to_owned(),
+        // `coverage/new-lines` is the tool `coverage`'s rule `new-lines`.
+        rule_id: rule.rsplit('/').next().unwrap_or(rule).to_owned(),
+    }];
+    finding
 }

@@ -1,4 +1,5 @@
-//! The dependency analyzer in `scan` and `gate`, and `agate db`.
+//! The dependency analyzer: manifests against the advisory store, imports against the
+//! manifests and the standard libraries, packages against the registries.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -6,91 +7,12 @@ use std::path::{Path, PathBuf};
 use agate_lang::{AnyFile, FileImports};
 use agate_model::{Finding, Notice, NoticeLevel};
 
-use crate::exit::{ExitStatus, Failure};
-use crate::output;
-
-/// The advisory store: `$AGATE_CACHE_DIR`, else `$XDG_CACHE_HOME/agate`, else
-/// `~/.cache/agate`.
-pub(crate) fn store() -> anyhow::Result<agate_deps::Store> {
-    let dir = std::env::var_os("AGATE_CACHE_DIR")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|dir| PathBuf::from(dir).join("agate")))
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/agate")))
-        .ok_or_else(|| Failure::usage("no cache folder: set AGATE_CACHE_DIR"))?;
-    Ok(agate_deps::Store::new(dir))
-}
-
-/// `agate db import PATH`.
-pub(crate) fn import(path: &Path) -> anyhow::Result<ExitStatus> {
-    let imported = store()?
-        .import(path)
-        .map_err(|error| Failure::usage(error.to_string()))?;
-    output::note(&format!(
-        "imported {} advisories ({} packages) from {}",
-        imported.records,
-        imported.packages,
-        path.display()
-    ));
-    Ok(ExitStatus::Pass)
-}
-
-/// Where OSV publishes its per-ecosystem exports.
-const OSV_EXPORTS: &str = "https://osv-vulnerabilities.storage.googleapis.com";
-
-/// The ecosystems `agate db update` downloads.
-const EXPORTED: &[&str] = &["PyPI", "npm", "Maven"];
-
-/// The most an export may weigh (npm's is the largest, well under this).
-const MAX_EXPORT_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+use crate::{DepsSources, PipelineError};
 
 /// The largest `known_packages` / `popular_packages` list read: a list of the top hundred
 /// thousand names is about 2 MiB; the bound keeps a device or runaway file from exhausting
 /// memory.
 const MAX_PACKAGE_LIST_BYTES: u64 = 16 * 1024 * 1024;
-
-/// `agate db update`: downloads each ecosystem's `all.zip` next to the store, then imports
-/// it; a failed download leaves the store as it was.
-pub(crate) fn update() -> anyhow::Result<ExitStatus> {
-    let store = store()?;
-    let base = std::env::var("AGATE_OSV_URL").unwrap_or_else(|_| OSV_EXPORTS.to_owned());
-    let downloads = store.dir().join("downloads");
-    fs_err::create_dir_all(&downloads)?;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        // The system's certificate store: pipelines behind a TLS-inspecting proxy trust its CA there.
-        .tls_config(
-            ureq::tls::TlsConfig::builder()
-                .root_certs(ureq::tls::RootCerts::PlatformVerifier)
-                .build(),
-        )
-        .timeout_global(Some(std::time::Duration::from_secs(600)))
-        .build()
-        .into();
-    for ecosystem in EXPORTED {
-        let url = format!("{}/{ecosystem}/all.zip", base.trim_end_matches('/'));
-        output::note(&format!("downloading {url}"));
-        let target = downloads.join(format!("{ecosystem}-all.zip"));
-        let mut response = agent
-            .get(&url)
-            .call()
-            .map_err(|error| Failure::usage(format!("cannot download {url}: {error}")))?;
-        let mut reader = response
-            .body_mut()
-            .with_config()
-            .limit(MAX_EXPORT_BYTES)
-            .reader();
-        // Atomic: an interrupted download leaves neither half an archive nor a temporary file.
-        agate_fs::write_atomic(&target, |file| std::io::copy(&mut reader, file).map(drop))
-            .map_err(|error| Failure::usage(format!("cannot download {url}: {error}")))?;
-        let imported = store
-            .import(&target)
-            .map_err(|error| Failure::usage(error.to_string()))?;
-        output::note(&format!(
-            "imported {} {ecosystem} advisories ({} packages)",
-            imported.records, imported.packages
-        ));
-    }
-    Ok(ExitStatus::Pass)
-}
 
 /// Reads the manifests under `paths`, reports each dependency version that an advisory in
 /// the store affects (when `run.vulnerabilities`), and checks the code's imports against the
@@ -101,7 +23,7 @@ pub(crate) fn scan(
     walked: &[AnyFile],
     imports: &[FileImports],
     run: &DepsRun<'_>,
-) -> anyhow::Result<DepsScan> {
+) -> Result<DepsScan, PipelineError> {
     let files: Vec<(String, PathBuf)> = walked
         .iter()
         .filter(|file| {
@@ -137,7 +59,12 @@ pub(crate) fn scan(
             },
         })
         .collect();
-    let store = store()?;
+    let store = agate_deps::Store::new(run.sources.store.clone().ok_or_else(|| {
+        PipelineError::Invalid(
+            "no folder for the advisory store (the dependency analyzer needs one): set AGATE_CACHE_DIR"
+                .to_owned(),
+        )
+    })?);
     let mut scan = DepsScan {
         findings: Vec::new(),
         notices: Vec::new(),
@@ -167,7 +94,7 @@ pub(crate) fn scan(
         } else {
             scan.findings.extend(
                 agate_deps::vulnerabilities(&parsed.dependencies, &store)
-                    .map_err(|error| Failure::usage(error.to_string()))?,
+                    .map_err(PipelineError::invalid)?,
             );
         }
     }
@@ -183,6 +110,8 @@ pub(crate) struct DepsRun<'a> {
     pub(crate) offline: bool,
     /// `deps:` of agate.yaml.
     pub(crate) settings: &'a agate_policy::DepsSettings,
+    /// The advisory store and the registries.
+    pub(crate) sources: &'a DepsSources,
 }
 
 /// Non-existent and typosquatted packages among the project's direct dependencies and its
@@ -192,7 +121,7 @@ fn suspicious(
     dependencies: &[agate_deps::Dependency],
     checked: &agate_deps::ImportCheck,
     run: &DepsRun<'_>,
-) -> anyhow::Result<(Vec<Finding>, Vec<Notice>)> {
+) -> Result<(Vec<Finding>, Vec<Notice>), PipelineError> {
     let mut notices = Vec::new();
     let mut known = agate_deps::PackageList::default();
     let mut popular = agate_deps::PackageList::default();
@@ -202,7 +131,9 @@ fn suspicious(
     ] {
         for file in files {
             let text = agate_fs::read_to_string_bounded(file, MAX_PACKAGE_LIST_BYTES).map_err(
-                |error| Failure::usage(format!("deps: {error}; fix the path in agate.yaml")),
+                |error| {
+                    PipelineError::Invalid(format!("deps: {error}; fix the path in agate.yaml"))
+                },
             )?;
             notices.extend(list.parse(&text).into_iter().map(|problem| Notice {
                 level: NoticeLevel::Warning,
@@ -235,7 +166,8 @@ fn suspicious(
         .collect();
     uses.extend(checked.undeclared.iter().cloned());
     let lookup = run.settings.registry_check.then(|| {
-        let registry = agate_deps::Registry::new(store.dir(), registry_urls(), run.offline);
+        let registry =
+            agate_deps::Registry::new(store.dir(), run.sources.registries.clone(), run.offline);
         let packages: Vec<(agate_deps::Ecosystem, String)> = uses
             .iter()
             .filter(|package| !known.contains(package.ecosystem, &package.name))
@@ -265,18 +197,6 @@ fn from_registry(dependency: &agate_deps::Dependency) -> bool {
         .requirement
         .as_deref()
         .is_none_or(|requirement| !requirement.contains([':', '/']))
-}
-
-/// Registry base URLs: `AGATE_PYPI_URL`, `AGATE_NPM_URL`, `AGATE_MAVEN_URL` (mirrors),
-/// else the public registries.
-fn registry_urls() -> agate_deps::RegistryUrls {
-    let defaults = agate_deps::RegistryUrls::default();
-    let from_env = |name: &str, default: String| std::env::var(name).unwrap_or(default);
-    agate_deps::RegistryUrls {
-        pypi: from_env("AGATE_PYPI_URL", defaults.pypi),
-        npm: from_env("AGATE_NPM_URL", defaults.npm),
-        maven: from_env("AGATE_MAVEN_URL", defaults.maven),
-    }
 }
 
 /// What the dependency analyzer found, and how much it read.

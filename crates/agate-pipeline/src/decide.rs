@@ -1,0 +1,133 @@
+//! The policy's decision: gates, tiers, statuses and the verdict, with the gates' Rego
+//! policies; and the descriptors of the rules the findings reference.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use agate_model::{Finding, Notice, RuleDescriptor, Verdict};
+use agate_policy::{Baseline, Policy, RunContext};
+use agate_rules::Scanner;
+
+use crate::{PipelineError, Request, Result};
+
+/// The baseline's file when the request names none, relative to the root.
+pub const DEFAULT_BASELINE: &str = ".agate/baseline.json";
+
+/// The request's baseline, else `.agate/baseline.json` in the root; a corrupt file is an
+/// error.
+pub(crate) fn load_baseline(request: &Request) -> Result<Baseline> {
+    let path = request
+        .baseline
+        .clone()
+        .unwrap_or_else(|| request.root.join(DEFAULT_BASELINE));
+    Baseline::load(&path).map_err(PipelineError::invalid)
+}
+
+/// Applies the policy, then the gates' Rego policies over the result; a deny adds findings
+/// and the policy is applied again so they count.
+pub(crate) fn decide(
+    root: &Path,
+    policy: &Policy,
+    context: &RunContext<'_>,
+    findings: Vec<Finding>,
+    notices: &[Notice],
+) -> Result<(Vec<Finding>, Verdict)> {
+    let usage = |error: agate_policy::PolicyError| PipelineError::Invalid(error.to_string());
+    // Only a gate's Rego policy needs the findings as they were before the policy: copy
+    // them for it alone (a copy of a million findings is hundreds of megabytes).
+    let has_rego = policy
+        .environment(context.environment)
+        .is_some_and(|environment| {
+            policy
+                .gates_of(&environment)
+                .iter()
+                .any(|gate| gate.policy.is_some())
+        });
+    let before = has_rego.then(|| findings.clone());
+    let (decided, verdict) = agate_policy::apply(policy, context, findings).map_err(usage)?;
+    let Some(mut all) = before else {
+        return Ok((decided, verdict));
+    };
+    let denied = gate_policy_denials(root, policy, context, &decided, notices)?;
+    if denied.is_empty() {
+        return Ok((decided, verdict));
+    }
+    // Applied again from the analyzers' findings, so the policy's own are not doubled.
+    all.extend(denied);
+    agate_policy::apply(policy, context, all).map_err(usage)
+}
+
+/// Evaluates the Rego `policy` of every gate of the environment over the run, and returns
+/// a finding for each `deny` message.
+fn gate_policy_denials(
+    root: &Path,
+    policy: &Policy,
+    context: &RunContext<'_>,
+    findings: &[Finding],
+    notices: &[Notice],
+) -> Result<Vec<Finding>> {
+    let Some(environment) = policy.environment(context.environment) else {
+        return Ok(Vec::new());
+    };
+    let mut denied = Vec::new();
+    for gate in policy.gates_of(&environment) {
+        let Some(rego) = &gate.policy else { continue };
+        let changed = context.tiers.changed_files();
+        let candidates = changed.iter().map(String::as_str).chain(
+            findings
+                .iter()
+                .map(|finding| finding.location.path.as_str()),
+        );
+        let input = serde_json::json!({
+            "environment": environment.name,
+            "gate": gate.name,
+            "findings": findings,
+            "notices": notices,
+            "changed_files": changed,
+            "ai_files": context.tiers.ai_files(candidates),
+        });
+        let messages = agate_policy::deny_messages(rego, &input).map_err(PipelineError::invalid)?;
+        let shown = rego
+            .strip_prefix(root)
+            .unwrap_or(rego)
+            .to_string_lossy()
+            .replace('\\', "/");
+        denied.extend(
+            messages
+                .iter()
+                .map(|message| agate_policy::deny_finding(&gate.name, &shown, message)),
+        );
+    }
+    Ok(denied)
+}
+
+/// The descriptors of the rules the findings reference — structural, secret, the
+/// dependency analyzer's and external checks' — for the report, by id.
+pub(crate) fn descriptors(
+    scanner: &Scanner,
+    secrets: &agate_secrets::SecretScanner,
+    external: Vec<RuleDescriptor>,
+    findings: &[Finding],
+) -> Vec<RuleDescriptor> {
+    let referenced: BTreeSet<&str> = findings
+        .iter()
+        .map(|finding| finding.rule_id.as_str())
+        .collect();
+    let mut descriptors: Vec<RuleDescriptor> = scanner
+        .rules()
+        .iter()
+        .filter(|rule| referenced.contains(rule.id()))
+        .map(agate_rules::Rule::descriptor)
+        .collect();
+    descriptors.extend(secrets.descriptors(findings));
+    descriptors.extend(
+        agate_deps::rules()
+            .into_iter()
+            .chain(external)
+            .filter(|rule| referenced.contains(rule.id.as_str())),
+    );
+    descriptors.sort_by(|a, b| a.id.cmp(&b.id));
+    // Checks of the same name in two gates describe their rules twice.
+    descriptors.dedup_by(|a, b| a.id == b.id);
+    descriptors
+}

@@ -1,0 +1,262 @@
+//! agate's gate pipeline: a [`Request`] in, a [`Report`] with the verdict out.
+//!
+//! Every caller — the CLI's `scan`, `gate` and `baseline`, and anything that embeds agate —
+//! runs the same steps: load the policy; find the change under review; run the analyzers
+//! over one walk of the files; run the gates' external checks and read their coverage
+//! reports; attribute lines (AI, new, legacy); apply the policy and the gates' Rego
+//! policies; redact. The pipeline reads no environment variables, prints nothing and never
+//! exits: the caller puts what it knows of the CI system into the request, and is told of
+//! progress through a callback.
+//!
+//! ```no_run
+//! use agate_pipeline::{Purpose, Request};
+//!
+//! let mut request = Request::new("/path/to/repository");
+//! request.purpose = Purpose::Gate(Some("staging".to_owned()));
+//! let outcome = agate_pipeline::run(&request, &|_event| {})?;
+//! let verdict = outcome.report.verdict.expect("a gate run decides a verdict");
+//! println!("{:?}", verdict.status);
+//! # Ok::<(), agate_pipeline::PipelineError>(())
+//! ```
+
+mod analyze;
+mod change;
+mod coverage;
+mod decide;
+mod deps;
+mod error;
+mod external;
+mod lines;
+mod parallel;
+mod request;
+mod secrets;
+mod selection;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use agate_model::{
+    Analyzer, Finding, Notice, NoticeLevel, NotifyTarget, REPORT_SCHEMA_VERSION, Report, Severity,
+    Tool,
+};
+use agate_policy::{Date, Overrides, Policy, RunContext};
+
+pub use analyze::load_rules;
+pub use change::{classifier, root_prefix, to_root};
+pub use decide::DEFAULT_BASELINE;
+pub use error::{PipelineError, Result};
+pub use lines::BLAME_CACHE;
+pub use request::{
+    CiFacts, CiTarget, DepsSources, Event, Purpose, Request, RuleSources, Shard, Source, WalkLimits,
+};
+
+use crate::analyze::Analysis;
+use crate::lines::{LineProvenance, RunKind};
+use crate::selection::Selection;
+
+/// The error of a gate run that found no file to scan.
+const NOTHING_SCANNED: &str = "no files were scanned; a gate that checks nothing does not pass (check the paths and ignore files)";
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The findings, notices, checks and — for a gating run — the verdict, redacted.
+    pub report: Report,
+    /// Who the policy says hears about a blocked verdict.
+    pub notify: Vec<NotifyTarget>,
+}
+
+/// Runs the pipeline: loads the policy, scans, runs the gates' checks, and applies the
+/// policy. `progress` hears of long steps as they happen.
+pub fn run(request: &Request, progress: &(dyn Fn(Event<'_>) + Sync)) -> Result<Outcome> {
+    let root = request.root.as_path();
+    analyze::check_paths(request)?;
+    let policy = load_policy(
+        root,
+        request.config.as_deref(),
+        request.offline,
+        request.block_at,
+        &request.ai_paths,
+    )?;
+    let selection = Selection::new(request)?;
+    let (rules, known) = analyze::rules_for(request, &policy, selection.rules)?;
+    // Built even when the secrets analyzer does not run: it redacts every report.
+    let secrets = secrets::scanner(root, &policy)?;
+    let (repository, scope) = change::known_change(request, &policy)?;
+    let Analysis { mut found, scanner } =
+        analyze::analyze(request, &policy, &selection, rules, &secrets, &scope)?;
+    let (secrets, _) = secrets;
+    // The secrets in the caller's environment, which checks inherit, are hidden wherever
+    // they appear, as is whatever the rules find.
+    let redactor = agate_secrets::KnownSecrets::new(&secrets, request.ci.secret_values.clone());
+
+    let mut notices = found.notices;
+    let (environment, gating) = (request.purpose.environment(), request.purpose.gating());
+    // Nothing staged is nothing to commit, not an unchecked change.
+    if gating && found.stats.files == 0 && request.source != Source::Staged {
+        notices.push(Notice {
+            level: NoticeLevel::Error,
+            path: None,
+            message: NOTHING_SCANNED.to_owned(),
+        });
+    }
+
+    let (external, coverage) = if gating && selection.external {
+        gate_inputs(request, &policy, &redactor, progress)
+    } else {
+        Default::default()
+    };
+    notices.extend(external.notices);
+    found.findings.extend(external.findings);
+    let mut failed_checks = external.failed;
+    failed_checks.extend(coverage.failed.iter().cloned());
+    let covered = coverage.files();
+
+    // Lines with findings, and covered lines, need their provenance.
+    let flagged: BTreeSet<&str> = found
+        .findings
+        .iter()
+        .map(|finding| finding.location.path.as_str())
+        .chain(covered.iter().map(String::as_str))
+        .collect();
+    let run = RunKind {
+        ai_change: request.ai_change,
+        gating,
+    };
+    let LineProvenance {
+        tiers,
+        suppressions,
+        notices: provenance_notices,
+        findings: provenance_findings,
+    } = lines::provenance(root, &policy, repository, run, &found.annotated, &flagged)?;
+    notices.extend(provenance_notices);
+    let mut findings = found.findings;
+    findings.extend(provenance_findings);
+    let (coverage_findings, coverage_results) = coverage::judge(root, &coverage, &tiers);
+    findings.extend(coverage_findings);
+    let baseline = decide::load_baseline(request)?;
+    // The external checks' rules exist now that they ran; suppressions may name them.
+    let mut known = known;
+    known.extend(external.rules.iter().map(|rule| rule.id.clone()));
+    known.extend(agate_model::COVERAGE_RULES.map(str::to_owned));
+    let context = RunContext {
+        environment,
+        tiers: &tiers,
+        baseline: &baseline,
+        suppressions: &suppressions,
+        known_rules: &known,
+        today: Date::today(),
+        unchecked: notices
+            .iter()
+            .any(|notice| notice.level == NoticeLevel::Error),
+        failed_checks: &failed_checks,
+    };
+    let (findings, verdict) = decide::decide(root, &policy, &context, findings, &notices)?;
+    notices.extend(ungated(
+        &policy,
+        environment,
+        &selection.analyzers(),
+        &findings,
+    ));
+    let descriptors = decide::descriptors(&scanner, &secrets, external.rules, &findings);
+    let mut report = Report {
+        schema_version: REPORT_SCHEMA_VERSION,
+        tool: Tool {
+            name: "agate".to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        },
+        findings,
+        rules: descriptors,
+        notices,
+        stats: found.stats,
+        checks: external.runs,
+        coverage: coverage_results,
+        verdict: gating.then_some(verdict),
+    };
+    // One place for every format: no excerpt, message or tool output shows a secret.
+    report.redact(&redactor);
+    Ok(Outcome {
+        report,
+        notify: policy.notify_on_block().to_vec(),
+    })
+}
+
+/// The external checks' results and the coverage reports of the environment's gates;
+/// `redactor` redacts the checks' commands and output before they are shown.
+fn gate_inputs(
+    request: &Request,
+    policy: &Policy,
+    redactor: &agate_secrets::KnownSecrets<'_>,
+    progress: &(dyn Fn(Event<'_>) + Sync),
+) -> (external::ExternalRun, coverage::Loaded) {
+    let (root, environment) = (request.root.as_path(), request.purpose.environment());
+    // The checks run first: the tests they run write the coverage reports.
+    let started = std::time::SystemTime::now();
+    let sonar = request.ci.sonar.as_ref();
+    let external = external::run_checks(root, policy, environment, sonar, redactor, progress);
+    let coverage = coverage::load(root, policy, environment, started);
+    (external, coverage)
+}
+
+/// A warning for each analyzer that ran, or has findings, that no gate of the environment
+/// judges: its findings have no gate and never block, which a policy must not do quietly.
+fn ungated(
+    policy: &Policy,
+    environment: Option<&str>,
+    ran: &[Analyzer],
+    findings: &[Finding],
+) -> Vec<Notice> {
+    let Some(environment) = policy.environment(environment) else {
+        return Vec::new();
+    };
+    let ungated = policy.ungated(&environment);
+    let mut counts: BTreeMap<Analyzer, usize> = ran
+        .iter()
+        .filter(|analyzer| ungated.contains(analyzer))
+        .map(|&analyzer| (analyzer, 0))
+        .collect();
+    for finding in findings.iter().filter(|finding| finding.gate.is_none()) {
+        *counts.entry(finding.analyzer).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .map(|(analyzer, count)| Notice {
+            level: NoticeLevel::Warning,
+            path: None,
+            message: format!(
+                "no gate of environment `{}` judges analyzer `{analyzer}`: its findings ({count} in this run) have no gate and never block\n  help: add `{analyzer}` to a gate's `analyzers:` in agate.yaml",
+                environment.name
+            ),
+        })
+        .collect()
+}
+
+/// Loads `config`, or `agate.yaml` in the root when present, or the built-in policy. URL
+/// parents are cached in `.agate/cache` under the root.
+pub fn load_policy(
+    root: &Path,
+    config: Option<&Path>,
+    offline: bool,
+    block_at: Option<Severity>,
+    ai_paths: &[String],
+) -> Result<Policy> {
+    let default = root.join("agate.yaml");
+    let path = match config {
+        Some(path) => Some(path.to_path_buf()),
+        None => default.exists().then_some(default),
+    };
+    let remote = agate_policy::RemoteOptions {
+        cache_dir: Some(root.join(".agate/cache")),
+        offline,
+        ..agate_policy::RemoteOptions::default()
+    };
+    let layers = match &path {
+        Some(path) => agate_policy::load_with(path, &remote).map_err(PipelineError::invalid)?,
+        None => Vec::new(),
+    };
+    let overrides = Overrides {
+        block_at,
+        ai_paths: ai_paths.to_vec(),
+    };
+    agate_policy::resolve(&layers, &overrides).map_err(PipelineError::invalid)
+}
