@@ -4,6 +4,8 @@ use std::sync::{Arc, Mutex};
 
 use ignore::{WalkBuilder, WalkState};
 
+use agate_model::Shard;
+
 use crate::Language;
 
 /// Directory names that hold vendored, installed or generated code, skipped by default.
@@ -28,6 +30,9 @@ const VENDORED_DIRS: &[&str] = &[
     "coverage",
 ];
 
+/// agate's cache folder under the scan root, never walked.
+const AGATE_CACHE: &str = ".agate/cache";
+
 /// How [`walk`] chooses files.
 #[derive(Debug, Clone)]
 pub struct WalkOptions {
@@ -50,6 +55,8 @@ pub struct WalkOptions {
     /// one excluded on purpose (`ignore_globs`, `.agateignore`) is a warning naming the
     /// file and the exclusion. `None` (no change known): only the usual rules apply.
     pub change_files: Option<Arc<BTreeSet<String>>>,
+    /// Only the files of this shard (a repository split across CI runners); `None`: all.
+    pub shard: Option<Shard>,
 }
 
 impl Default for WalkOptions {
@@ -62,6 +69,7 @@ impl Default for WalkOptions {
             ignore_globs: Vec::new(),
             include_hidden: false,
             change_files: None,
+            shard: None,
         }
     }
 }
@@ -183,6 +191,13 @@ fn walk_with<F: Ord + Send + HasRelative>(
     options: &WalkOptions,
     pick: impl Fn(&Path, String, bool) -> Option<F> + Sync,
 ) -> Walk<F> {
+    // Another shard's files are another runner's: not listed, not read.
+    let pick = |path: &Path, relative: String, in_change: bool| {
+        if options.shard.is_some_and(|shard| !shard.owns(&relative)) {
+            return None;
+        }
+        pick(path, relative, in_change)
+    };
     let mut result = Walk::default();
     // `root/.` would hide every path from the ignore globs, which match below the root.
     let paths: Vec<PathBuf> = paths.iter().map(|path| without_dots(path)).collect();
@@ -209,15 +224,7 @@ fn walk_with<F: Ord + Send + HasRelative>(
         .require_git(false)
         .follow_links(false)
         .threads(options.threads)
-        .filter_entry(move |entry| {
-            let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
-            let name = entry.file_name().to_str();
-            let git = is_dir && name == Some(".git");
-            let vendored = is_dir
-                && !include_vendored
-                && name.is_some_and(|name| VENDORED_DIRS.contains(&name));
-            !git && !vendored
-        });
+        .filter_entry(move |entry| descends(entry, include_vendored));
     if options.respect_ignore_files {
         builder.add_custom_ignore_filename(".agateignore");
     }
@@ -280,6 +287,22 @@ fn walk_with<F: Ord + Send + HasRelative>(
     result.files.dedup();
     result.errors.sort();
     result
+}
+
+/// Whether the walk enters `entry`: never `.git` or agate's cache, and vendored trees only
+/// when asked.
+fn descends(entry: &ignore::DirEntry, include_vendored: bool) -> bool {
+    let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
+    if !is_dir {
+        return true;
+    }
+    let name = entry.file_name().to_str();
+    let git = name == Some(".git");
+    // agate's own caches (blame results, fetched policies) are its output, not the
+    // repository's: scanning them would count files that differ run to run.
+    let cache = entry.path().ends_with(AGATE_CACHE);
+    let vendored = !include_vendored && name.is_some_and(|name| VENDORED_DIRS.contains(&name));
+    !git && !cache && !vendored
 }
 
 /// `path` without its `.` components.

@@ -28,6 +28,7 @@ mod redacted;
 mod redaction;
 mod report;
 mod severity;
+mod shard;
 mod text;
 
 pub use analyzer::{Analyzer, UnknownAnalyzer};
@@ -44,6 +45,7 @@ pub use report::{
     Notice, NoticeLevel, REPORT_SCHEMA_VERSION, Report, ScanStats, Tool, Verdict, VerdictStatus,
 };
 pub use severity::{Confidence, ParseLevelError, Severity};
+pub use shard::Shard;
 pub use text::Text;
 
 /// The longest glob or regular expression agate compiles from a configuration file or a

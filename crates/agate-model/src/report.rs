@@ -76,6 +76,17 @@ pub struct Notice {
     pub message: String,
 }
 
+impl Notice {
+    /// An error about the whole run (no path): its gates fail closed.
+    pub fn error(message: impl Into<String>) -> Notice {
+        Notice {
+            level: NoticeLevel::Error,
+            path: None,
+            message: message.into(),
+        }
+    }
+}
+
 /// How serious a [`Notice`] is.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
@@ -103,6 +114,9 @@ pub struct ScanStats {
     /// (each also has a notice); files of the change are scanned whatever they look like.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub skipped_minified: u64,
+    /// The shard this run scanned (`--shard K/N`), when the files were split across runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::Shard>,
 }
 
 #[expect(

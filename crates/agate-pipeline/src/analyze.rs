@@ -69,12 +69,26 @@ pub(crate) fn analyze(
     };
     unscannable(&mut found.notices);
     // One walk over every text file feeds both the secrets and the dependency analyzers.
+    // Every shard reads every manifest (an import's package is declared anywhere); each
+    // reports its own files' findings.
     let walked = (working_tree && (selection.secrets || selection.deps)).then(|| {
         let options = WalkOptions {
             include_hidden: true,
+            shard: None,
             ..walk.clone()
         };
         agate_lang::walk_all(root, paths, &options)
+    });
+    let owned: Option<Vec<agate_lang::AnyFile>> = request.shard.and_then(|shard| {
+        let walked = walked.as_ref()?;
+        Some(
+            walked
+                .files
+                .iter()
+                .filter(|file| shard.owns(&file.relative))
+                .cloned()
+                .collect(),
+        )
     });
     if let Some(walked) = &walked {
         let mut skipped = walked.errors.iter().cloned().map(Notice::from).collect();
@@ -84,7 +98,7 @@ pub(crate) fn analyze(
     if selection.secrets {
         let (secrets, secret_notices) = secrets;
         let mut leaks = match &walked {
-            Some(walked) => secrets.scan_files(&walked.files),
+            Some(walked) => secrets.scan_files(owned.as_deref().unwrap_or(&walked.files)),
             None => crate::secrets::scan_git(&request.source, secrets, root)?,
         };
         if walked.is_some() {
@@ -120,8 +134,11 @@ pub(crate) fn analyze(
         found.notices.extend(deps.notices);
         // Manifests are text files the secrets pass already counted, when it ran.
         found.stats.rules += agate_deps::rules().len() as u64;
-        found.stats.files = found.stats.files.max(deps.manifests);
-        found.stats.bytes = found.stats.bytes.max(deps.bytes);
+        let (manifests, bytes) = owned
+            .as_deref()
+            .map_or((deps.manifests, deps.bytes), crate::deps::counted);
+        found.stats.files = found.stats.files.max(manifests);
+        found.stats.bytes = found.stats.bytes.max(bytes);
     }
     found.stats.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     found.findings.retain(|finding| selection.keeps(finding));
@@ -190,6 +207,7 @@ fn scan_options(request: &Request, policy: &Policy) -> ScanOptions {
             ignore_globs: policy.ignore().to_vec(),
             include_hidden: false,
             change_files: None,
+            shard: request.shard,
         },
         threads: limits.threads,
         imports: false,

@@ -31,18 +31,20 @@ pub(crate) fn decide(
     context: &RunContext<'_>,
     findings: Vec<Finding>,
     notices: &[Notice],
+    rego: bool,
 ) -> Result<(Vec<Finding>, Verdict)> {
     let usage = |error: agate_policy::PolicyError| PipelineError::Invalid(error.to_string());
     // Only a gate's Rego policy needs the findings as they were before the policy: copy
     // them for it alone (a copy of a million findings is hundreds of megabytes).
-    let has_rego = policy
-        .environment(context.environment)
-        .is_some_and(|environment| {
-            policy
-                .gates_of(&environment)
-                .iter()
-                .any(|gate| gate.policy.is_some())
-        });
+    let has_rego = rego
+        && policy
+            .environment(context.environment)
+            .is_some_and(|environment| {
+                policy
+                    .gates_of(&environment)
+                    .iter()
+                    .any(|gate| gate.policy.is_some())
+            });
     let before = has_rego.then(|| findings.clone());
     let (decided, verdict) = agate_policy::apply(policy, context, findings).map_err(usage)?;
     let Some(mut all) = before else {
@@ -101,18 +103,14 @@ fn gate_policy_denials(
     Ok(denied)
 }
 
-/// The descriptors of the rules the findings reference — structural, secret, the
-/// dependency analyzer's and external checks' — for the report, by id.
+/// The descriptors of the rules the analyzers' findings reference — structural, secret and
+/// the dependency analyzer's.
 pub(crate) fn descriptors(
     scanner: &Scanner,
     secrets: &agate_secrets::SecretScanner,
-    external: Vec<RuleDescriptor>,
     findings: &[Finding],
 ) -> Vec<RuleDescriptor> {
-    let referenced: BTreeSet<&str> = findings
-        .iter()
-        .map(|finding| finding.rule_id.as_str())
-        .collect();
+    let referenced = rule_ids(findings);
     let mut descriptors: Vec<RuleDescriptor> = scanner
         .rules()
         .iter()
@@ -123,11 +121,27 @@ pub(crate) fn descriptors(
     descriptors.extend(
         agate_deps::rules()
             .into_iter()
-            .chain(external)
             .filter(|rule| referenced.contains(rule.id.as_str())),
     );
+    descriptors
+}
+
+/// The descriptors of the rules the report's findings reference, by id, each once (checks
+/// of the same name in two gates, or two shards, describe their rules twice).
+pub(crate) fn referenced(
+    mut descriptors: Vec<RuleDescriptor>,
+    findings: &[Finding],
+) -> Vec<RuleDescriptor> {
+    let referenced = rule_ids(findings);
+    descriptors.retain(|rule| referenced.contains(rule.id.as_str()));
     descriptors.sort_by(|a, b| a.id.cmp(&b.id));
-    // Checks of the same name in two gates describe their rules twice.
     descriptors.dedup_by(|a, b| a.id == b.id);
     descriptors
+}
+
+fn rule_ids(findings: &[Finding]) -> BTreeSet<&str> {
+    findings
+        .iter()
+        .map(|finding| finding.rule_id.as_str())
+        .collect()
 }

@@ -24,22 +24,8 @@ pub(crate) fn scan(
     imports: &[FileImports],
     run: &DepsRun<'_>,
 ) -> Result<DepsScan, PipelineError> {
-    let files: Vec<(String, PathBuf)> = walked
-        .iter()
-        .filter(|file| {
-            file.path
-                .file_name()
-                .and_then(|name| name.to_str())
-                .is_some_and(agate_deps::is_manifest)
-        })
-        .map(|file| (file.relative.clone(), file.path.clone()))
-        .collect();
-    let bytes = files
-        .iter()
-        .filter_map(|(_, path)| std::fs::metadata(path).ok())
-        .map(|metadata| metadata.len())
-        .sum();
-    let manifests = files.len() as u64;
+    let files = manifests(walked);
+    let (manifests, bytes) = manifest_stats(&files);
     let ecosystems: BTreeSet<agate_deps::Ecosystem> = files
         .iter()
         .filter_map(|(relative, _)| {
@@ -100,6 +86,36 @@ pub(crate) fn scan(
     }
     scan.notices = notices;
     Ok(scan)
+}
+
+/// The manifests and lockfiles among `walked`, as (relative, absolute) paths.
+fn manifests(walked: &[AnyFile]) -> Vec<(String, PathBuf)> {
+    walked
+        .iter()
+        .filter(|file| {
+            file.path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(agate_deps::is_manifest)
+        })
+        .map(|file| (file.relative.clone(), file.path.clone()))
+        .collect()
+}
+
+/// How many manifests `files` are, and their bytes.
+fn manifest_stats(files: &[(String, PathBuf)]) -> (u64, u64) {
+    let bytes = files
+        .iter()
+        .filter_map(|(_, path)| std::fs::metadata(path).ok())
+        .map(|metadata| metadata.len())
+        .sum();
+    (files.len() as u64, bytes)
+}
+
+/// The manifests of `walked` counted as read: for a shard, its own (every shard reads
+/// every manifest, but each file counts once over the shards).
+pub(crate) fn counted(walked: &[AnyFile]) -> (u64, u64) {
+    manifest_stats(&manifests(walked))
 }
 
 /// How the dependency analyzer runs.

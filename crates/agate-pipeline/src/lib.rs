@@ -31,23 +31,25 @@ mod parallel;
 mod request;
 mod secrets;
 mod selection;
+mod shards;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use agate_model::{
-    Analyzer, Finding, Notice, NoticeLevel, NotifyTarget, REPORT_SCHEMA_VERSION, Report, Severity,
-    Tool,
+    Analyzer, Finding, Notice, NoticeLevel, NotifyTarget, REPORT_SCHEMA_VERSION, Report,
+    RuleDescriptor, Severity, Tool,
 };
 use agate_policy::{Date, Overrides, Policy, RunContext};
 
+pub use agate_model::Shard;
 pub use analyze::load_rules;
 pub use change::{classifier, root_prefix, to_root};
 pub use decide::DEFAULT_BASELINE;
 pub use error::{PipelineError, Result};
 pub use lines::BLAME_CACHE;
 pub use request::{
-    CiFacts, CiTarget, DepsSources, Event, Purpose, Request, RuleSources, Shard, Source, WalkLimits,
+    CiFacts, CiTarget, DepsSources, Event, Purpose, Request, RuleSources, Source, WalkLimits,
 };
 
 use crate::analyze::Analysis;
@@ -69,52 +71,124 @@ pub struct Outcome {
 /// Runs the pipeline: loads the policy, scans, runs the gates' checks, and applies the
 /// policy. `progress` hears of long steps as they happen.
 pub fn run(request: &Request, progress: &(dyn Fn(Event<'_>) + Sync)) -> Result<Outcome> {
-    let root = request.root.as_path();
     analyze::check_paths(request)?;
-    let policy = load_policy(
-        root,
-        request.config.as_deref(),
-        request.offline,
-        request.block_at,
-        &request.ai_paths,
+    let mut setup = Setup::new(request)?;
+    let rules = std::mem::take(&mut setup.rules);
+    let Analysis { found, scanner } = analyze::analyze(
+        request,
+        &setup.policy,
+        &setup.selection,
+        rules,
+        &setup.secrets,
+        &setup.scope,
     )?;
-    let selection = Selection::new(request)?;
-    let (rules, known) = analyze::rules_for(request, &policy, selection.rules)?;
-    // Built even when the secrets analyzer does not run: it redacts every report.
-    let secrets = secrets::scanner(root, &policy)?;
-    let (repository, scope) = change::known_change(request, &policy)?;
-    let Analysis { mut found, scanner } =
-        analyze::analyze(request, &policy, &selection, rules, &secrets, &scope)?;
-    let (secrets, _) = secrets;
+    let descriptors = decide::descriptors(&scanner, &setup.secrets.0, &found.findings);
+    finish(request, setup, found, descriptors, progress)
+}
+
+/// Joins the JSON reports of every shard of a sharded run (`Request::shard`) into the
+/// report of the whole repository: their findings are decided again together, and the
+/// repository-wide work runs now — the gates' external checks and coverage, the sign-off
+/// check, the gates' Rego policies — so the verdict is the one an unsharded run decides.
+/// `request` describes the run as the shards' did (root, policy, environment, base).
+pub fn merge(
+    request: &Request,
+    shards: Vec<Report>,
+    progress: &(dyn Fn(Event<'_>) + Sync),
+) -> Result<Outcome> {
+    let mut request = request.clone();
+    request.shard = None;
+    let mut setup = Setup::new(&request)?;
+    setup.rules = agate_rules::RuleSet::default();
+    let (found, descriptors) = shards::join(&request, shards)?;
+    finish(&request, setup, found, descriptors, progress)
+}
+
+/// What every run needs before it looks at files: the policy, which analyzers run, the
+/// rules, the secrets engine (which redacts every report) and the change under review.
+struct Setup {
+    policy: Policy,
+    selection: Selection,
+    rules: agate_rules::RuleSet,
+    /// Rule ids a configuration may name.
+    known: BTreeSet<String>,
+    secrets: (agate_secrets::SecretScanner, Vec<Notice>),
+    repository: change::Known,
+    scope: change::InChange,
+}
+
+impl Setup {
+    fn new(request: &Request) -> Result<Setup> {
+        let root = request.root.as_path();
+        let policy = load_policy(
+            root,
+            request.config.as_deref(),
+            request.offline,
+            request.block_at,
+            &request.ai_paths,
+        )?;
+        let selection = Selection::new(request)?;
+        let (rules, known) = analyze::rules_for(request, &policy, selection.rules)?;
+        // Built even when the secrets analyzer does not run: it redacts every report.
+        let secrets = secrets::scanner(root, &policy)?;
+        let (repository, scope) = change::known_change(request, &policy)?;
+        Ok(Setup {
+            policy,
+            selection,
+            rules,
+            known,
+            secrets,
+            repository,
+            scope,
+        })
+    }
+}
+
+/// Everything after the analyzers: the gates' checks, line provenance, the policy, the
+/// report. A shard's run does only the per-file part and keeps only its own files' findings
+/// and notices.
+fn finish(
+    request: &Request,
+    setup: Setup,
+    found: agate_rules::ScanOutput,
+    mut descriptors: Vec<RuleDescriptor>,
+    progress: &(dyn Fn(Event<'_>) + Sync),
+) -> Result<Outcome> {
+    let root = request.root.as_path();
+    let Setup {
+        policy,
+        selection,
+        known,
+        secrets: (secrets, _),
+        repository,
+        ..
+    } = setup;
     // The secrets in the caller's environment, which checks inherit, are hidden wherever
     // they appear, as is whatever the rules find.
     let redactor = agate_secrets::KnownSecrets::new(&secrets, request.ci.secret_values.clone());
-
     let mut notices = found.notices;
     let (environment, gating) = (request.purpose.environment(), request.purpose.gating());
-    // Nothing staged is nothing to commit, not an unchecked change.
-    if gating && found.stats.files == 0 && request.source != Source::Staged {
-        notices.push(Notice {
-            level: NoticeLevel::Error,
-            path: None,
-            message: NOTHING_SCANNED.to_owned(),
-        });
+    let whole = request.shard.is_none();
+    // Nothing staged is nothing to commit, not an unchecked change; a shard may hold no
+    // file of a small repository.
+    if gating && whole && found.stats.files == 0 && request.source != Source::Staged {
+        notices.push(Notice::error(NOTHING_SCANNED));
     }
 
-    let (external, coverage) = if gating && selection.external {
+    let (external, coverage) = if gating && whole && selection.external {
         gate_inputs(request, &policy, &redactor, progress)
     } else {
         Default::default()
     };
     notices.extend(external.notices);
-    found.findings.extend(external.findings);
+    let mut findings = found.findings;
+    findings.extend(external.findings);
     let mut failed_checks = external.failed;
     failed_checks.extend(coverage.failed.iter().cloned());
     let covered = coverage.files();
 
     // Lines with findings, and covered lines, need their provenance.
-    let flagged: BTreeSet<&str> = found
-        .findings
+    let flagged: BTreeSet<&str> = findings
         .iter()
         .map(|finding| finding.location.path.as_str())
         .chain(covered.iter().map(String::as_str))
@@ -122,6 +196,7 @@ pub fn run(request: &Request, progress: &(dyn Fn(Event<'_>) + Sync)) -> Result<O
     let run = RunKind {
         ai_change: request.ai_change,
         gating,
+        whole,
     };
     let LineProvenance {
         tiers,
@@ -130,7 +205,6 @@ pub fn run(request: &Request, progress: &(dyn Fn(Event<'_>) + Sync)) -> Result<O
         findings: provenance_findings,
     } = lines::provenance(root, &policy, repository, run, &found.annotated, &flagged)?;
     notices.extend(provenance_notices);
-    let mut findings = found.findings;
     findings.extend(provenance_findings);
     let (coverage_findings, coverage_results) = coverage::judge(root, &coverage, &tiers);
     findings.extend(coverage_findings);
@@ -151,24 +225,32 @@ pub fn run(request: &Request, progress: &(dyn Fn(Event<'_>) + Sync)) -> Result<O
             .any(|notice| notice.level == NoticeLevel::Error),
         failed_checks: &failed_checks,
     };
-    let (findings, verdict) = decide::decide(root, &policy, &context, findings, &notices)?;
+    // A gate's Rego policy judges the whole repository's findings: not a shard's.
+    let rego = whole;
+    let (mut findings, verdict) =
+        decide::decide(root, &policy, &context, findings, &notices, rego)?;
     notices.extend(ungated(
         &policy,
         environment,
         &selection.analyzers(),
         &findings,
     ));
-    let descriptors = decide::descriptors(&scanner, &secrets, external.rules, &findings);
+    descriptors.extend(external.rules);
+    let mut stats = found.stats;
+    if let Some(shard) = request.shard {
+        keep_own(shard, &mut findings, &mut notices);
+        stats.shard = Some(shard);
+    }
     let mut report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
         tool: Tool {
             name: "agate".to_owned(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
         },
+        rules: decide::referenced(descriptors, &findings),
         findings,
-        rules: descriptors,
         notices,
-        stats: found.stats,
+        stats,
         checks: external.runs,
         coverage: coverage_results,
         verdict: gating.then_some(verdict),
@@ -179,6 +261,13 @@ pub fn run(request: &Request, progress: &(dyn Fn(Event<'_>) + Sync)) -> Result<O
         report,
         notify: policy.notify_on_block().to_vec(),
     })
+}
+
+/// Keeps a shard's own: each file's findings and notices are its shard's (a manifest's
+/// known vulnerabilities too, though every shard reads every manifest).
+fn keep_own(shard: agate_model::Shard, findings: &mut Vec<Finding>, notices: &mut Vec<Notice>) {
+    findings.retain(|finding| shard.owns(&finding.location.path));
+    notices.retain(|notice| notice.path.as_deref().is_none_or(|path| shard.owns(path)));
 }
 
 /// The external checks' results and the coverage reports of the environment's gates;

@@ -25,7 +25,11 @@ pub(crate) fn provenance(
     annotated: &[(String, String)],
     flagged: &BTreeSet<&str>,
 ) -> Result<LineProvenance> {
-    let RunKind { ai_change, gating } = run;
+    let RunKind {
+        ai_change,
+        gating,
+        whole,
+    } = run;
     let mut notices = Vec::new();
     let Known {
         mut history,
@@ -75,13 +79,18 @@ pub(crate) fn provenance(
             }
         }
     }
-    let findings = accountability(
-        policy,
-        history.as_mut(),
-        change.as_ref(),
-        root,
-        &mut notices,
-    )?;
+    // Commits are the whole repository's: a shard leaves them to the merge.
+    let findings = if whole {
+        accountability(
+            policy,
+            history.as_mut(),
+            change.as_ref(),
+            root,
+            &mut notices,
+        )?
+    } else {
+        Vec::new()
+    };
     match (&history, &change) {
         (Some(history), change) => {
             let changed = from_history(
@@ -171,7 +180,9 @@ fn from_history(
     tiers: &mut TierMap,
     notices: &mut Vec<Notice>,
 ) -> Option<ChangedLines> {
-    let RunKind { ai_change, gating } = run;
+    let RunKind {
+        ai_change, gating, ..
+    } = run;
     if let Some(why) = history.unreadable_traces() {
         notices.push(Notice {
             level: NoticeLevel::Warning,
@@ -355,6 +366,9 @@ pub(crate) struct RunKind {
     pub(crate) ai_change: bool,
     /// The run decides a verdict: what cannot be attributed fails closed.
     pub(crate) gating: bool,
+    /// The run covers the whole repository, not one shard: the sign-off check, which is
+    /// about commits, not files, runs.
+    pub(crate) whole: bool,
 }
 
 /// How long `gate` spends blaming files with findings before going on without the rest.

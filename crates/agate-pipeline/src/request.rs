@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use agate_model::{Analyzer, CheckRun, Severity};
+use agate_model::{Analyzer, CheckRun, Severity, Shard};
 
 /// One run of the pipeline.
 #[derive(Debug, Clone)]
@@ -39,7 +39,10 @@ pub struct Request {
     pub rules: RuleSources,
     /// How the file walk treats ignore files, vendored trees and large files.
     pub walk: WalkLimits,
-    /// Which share of the files this run scans, when a repository is split across runners.
+    /// Which share of the files this run scans, when a repository is split across runners:
+    /// only the per-file work runs (analyzers, line provenance, the policy's per-finding
+    /// decisions); the repository-wide work (external checks, coverage, Rego, the sign-off
+    /// check) runs when the shards' reports are merged ([`crate::merge`]).
     pub shard: Option<Shard>,
     /// What the CI system says about the run.
     pub ci: CiFacts,
@@ -148,15 +151,6 @@ impl Default for WalkLimits {
             threads: 0,
         }
     }
-}
-
-/// Shard `index` of `count` (1-based): the files whose path hashes to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shard {
-    /// Which shard, from 1 to `count`.
-    pub index: u32,
-    /// How many shards the files are split into.
-    pub count: u32,
 }
 
 /// What the CI system (or whoever runs agate) says about the run; the pipeline reads no

@@ -136,6 +136,7 @@ pub(crate) fn sample_report() -> Report {
             rules: 80,
             duration_ms: 12,
             skipped_minified: 0,
+            shard: None,
         },
         checks: Vec::new(),
         coverage: Vec::new(),

@@ -63,6 +63,10 @@ pub(crate) enum Command {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ReportCommand {
+    /// Join the JSON reports of every shard (`--shard K/N`) into one report and one
+    /// verdict; the repository-wide work (external checks, coverage, the sign-off check,
+    /// Rego, notifications) runs here, once.
+    Merge(Box<MergeArgs>),
     /// Render a JSON report (`--format json`) in another format.
     Convert {
         /// The JSON report.
@@ -74,6 +78,56 @@ pub(crate) enum ReportCommand {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// The shards' JSON reports, one per shard.
+    #[arg(required = true, value_name = "REPORT")]
+    pub(crate) reports: Vec<PathBuf>,
+    /// The environment whose gates run (its mode decides block or warn).
+    #[arg(long)]
+    pub(crate) env: Option<String>,
+    /// Every tier blocks at this severity (a locked tier cannot be loosened).
+    #[arg(long, value_parser = parse_severity)]
+    pub(crate) block_at: Option<Severity>,
+    /// Output format (repeatable: one report per --format).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) format: Vec<FormatArg>,
+    /// Write the report of the --format before it to this file (atomically) instead of
+    /// standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Vec<PathBuf>,
+    /// Each format with its file, in command-line order (set from `format` and `output`).
+    #[arg(skip)]
+    pub(crate) targets: Vec<Target>,
+    /// When to colour terminal output.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub(crate) color: ColorArg,
+    /// The folder the shards scanned (default: the current directory).
+    #[arg(long)]
+    pub(crate) root: Option<PathBuf>,
+    /// The configuration file, as the shards used it (default: agate.yaml in the root).
+    #[arg(long)]
+    pub(crate) config: Option<PathBuf>,
+    /// The base revision, as the shards used it.
+    #[arg(long, value_name = "REF")]
+    pub(crate) base: Option<String>,
+    /// The baseline file (default: .agate/baseline.json in the root).
+    #[arg(long)]
+    pub(crate) baseline: Option<PathBuf>,
+    /// Rule folders the shards added with --rules (their ids may be named in agate.yaml).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub(crate) rule_dirs: Vec<PathBuf>,
+    /// Never fetch `extends:` URLs; use the copies in .agate/cache.
+    #[arg(long)]
+    pub(crate) offline: bool,
+    /// The whole change is AI-authored (as for `agate gate`).
+    #[arg(long)]
+    pub(crate) ai_change: bool,
+    /// Files matching this glob are AI-authored throughout (repeatable).
+    #[arg(long = "ai-paths", value_name = "GLOB")]
+    pub(crate) ai_paths: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

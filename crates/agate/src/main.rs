@@ -14,7 +14,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, FromArgMatches as _};
 
 use crate::args::{
-    Cli, Command, ConfigCommand, DbCommand, ProvenanceCommand, ReportCommand, RulesCommand,
+    Cli, Command, ConfigCommand, DbCommand, GateArgs, ProvenanceCommand, ReportCommand,
+    RulesCommand,
 };
 use crate::exit::ExitStatus;
 use agate_pipeline::Purpose;
@@ -52,6 +53,7 @@ fn main() -> ExitCode {
             ReportCommand::Convert { report, to, output } => {
                 commands::report::convert(&report, to, output.as_deref())
             }
+            ReportCommand::Merge(args) => commands::scan::merge(&args),
         },
         Command::Db { command } => match command {
             DbCommand::Import { path } => commands::db::import(&path),
@@ -97,15 +99,35 @@ fn on_interrupt_clean_up() {
     }
 }
 
-/// Fills `targets` of `agate scan` and `agate gate` from where each `--format` and
-/// `--output` stood on the command line.
+/// Fills `targets` of `agate scan`, `agate gate` and `agate report merge` from where each
+/// `--format` and `--output` stood on the command line.
 fn pair_outputs(cli: &mut Cli, matches: &clap::ArgMatches) -> Result<(), String> {
-    let (args, name) = match &mut cli.command {
-        Command::Scan(args) => (args, "scan"),
-        Command::Gate(args) => (&mut args.scan, "gate"),
+    let (format, output, targets, sub) = match &mut cli.command {
+        Command::Scan(args) => (
+            &args.format,
+            &args.output,
+            &mut args.targets,
+            matches.subcommand_matches("scan"),
+        ),
+        Command::Gate(GateArgs { scan: args, .. }) => (
+            &args.format,
+            &args.output,
+            &mut args.targets,
+            matches.subcommand_matches("gate"),
+        ),
+        Command::Report {
+            command: ReportCommand::Merge(args),
+        } => (
+            &args.format,
+            &args.output,
+            &mut args.targets,
+            matches
+                .subcommand_matches("report")
+                .and_then(|report| report.subcommand_matches("merge")),
+        ),
         _ => return Ok(()),
     };
-    let Some(sub) = matches.subcommand_matches(name) else {
+    let Some(sub) = sub else {
         return Ok(());
     };
     let positions = |id: &str| -> Vec<usize> {
@@ -115,12 +137,12 @@ fn pair_outputs(cli: &mut Cli, matches: &clap::ArgMatches) -> Result<(), String>
     };
     let formats: Vec<_> = positions("format")
         .into_iter()
-        .zip(args.format.iter().copied())
+        .zip(format.iter().copied())
         .collect();
     let outputs: Vec<_> = positions("output")
         .into_iter()
-        .zip(args.output.iter().cloned())
+        .zip(output.iter().cloned())
         .collect();
-    args.targets = args::targets(&formats, &outputs)?;
+    *targets = args::targets(&formats, &outputs)?;
     Ok(())
 }

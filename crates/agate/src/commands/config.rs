@@ -23,11 +23,38 @@ pub(crate) fn explain(
         .map(|(name, _, _)| name.len())
         .max()
         .unwrap_or(0);
+    let ungated = ungated(&policy);
     output::emit(None, |out| {
         for (name, value, origin) in &rows {
             writeln!(out, "{name:<width$}  {value:<24}  # {origin}")?;
         }
+        for line in &ungated {
+            writeln!(out, "# warning: {line}")?;
+        }
         Ok(())
     })?;
     Ok(ExitStatus::Pass)
+}
+
+/// For each environment, the analyzers none of its gates judges: their findings would have
+/// no gate and never block.
+fn ungated(policy: &agate_policy::Policy) -> Vec<String> {
+    policy
+        .environment_names()
+        .filter_map(|name| policy.environment(Some(name)))
+        .filter_map(|environment| {
+            let ungated = policy.ungated(&environment);
+            (!ungated.is_empty()).then(|| {
+                format!(
+                    "no gate of environment `{}` judges analyzer(s) {}: their findings have no gate and never block",
+                    environment.name,
+                    ungated
+                        .iter()
+                        .map(|analyzer| format!("`{analyzer}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+        })
+        .collect()
 }

@@ -68,12 +68,9 @@ pub(crate) fn write_all(
 /// 200 MiB; a bound keeps `/dev/zero` or a runaway file from exhausting memory.
 const MAX_REPORT_BYTES: u64 = 256 * 1024 * 1024;
 
-/// `agate report convert`: reads a JSON report and renders it as `to`, redacted.
-pub(crate) fn convert(
-    path: &Path,
-    to: FormatArg,
-    output: Option<&Path>,
-) -> anyhow::Result<ExitStatus> {
+/// Reads a JSON report agate wrote (`--format json`); anything else is a usage error
+/// that says what the file is.
+pub(crate) fn read(path: &Path) -> anyhow::Result<Report> {
     let text = agate_fs::read_to_string_bounded(path, MAX_REPORT_BYTES)
         .map_err(|error| Failure::usage(error.to_string()))?;
     let version = serde_json::from_str::<serde_json::Value>(&text)
@@ -93,14 +90,23 @@ pub(crate) fn convert(
             path.display()
         )));
     }
-    let mut report: Report = serde_json::from_str(&text).map_err(|error| {
+    serde_json::from_str(&text).map_err(|error| {
         Failure::usage(format!(
             "{}:{}:{}: not an agate report: {error}",
             path.display(),
             error.line(),
             error.column()
         ))
-    })?;
+    })
+}
+
+/// `agate report convert`: reads a JSON report and renders it as `to`, redacted.
+pub(crate) fn convert(
+    path: &Path,
+    to: FormatArg,
+    output: Option<&Path>,
+) -> anyhow::Result<ExitStatus> {
+    let mut report = read(path)?;
     // A report written elsewhere, or by an older agate, is shown redacted as well.
     let secrets = crate::output::bundled_secrets()
         .ok_or_else(|| anyhow::anyhow!("the bundled secret rules are broken"))?;

@@ -11,7 +11,7 @@ use agate_pipeline::{
 };
 use anyhow::Context as _;
 
-use crate::args::ScanArgs;
+use crate::args::{MergeArgs, ScanArgs};
 use crate::exit::{ExitStatus, Failure};
 use crate::output;
 
@@ -58,24 +58,70 @@ pub(crate) fn request(
             threads: args.threads,
         },
         shard: args.shard,
-        ci: CiFacts {
-            target: crate::ci::target(),
-            secret_values: crate::ci::secret_values(),
-            sonar: crate::ci::sonar(),
-        },
-        deps: DepsSources {
-            store: crate::commands::db::store_dir(),
-            registries: crate::commands::db::registry_urls(),
-        },
+        ci: ci_facts(),
+        deps: deps_sources(),
     })
+}
+
+/// `agate report merge`: the shards' reports joined and gated as one run.
+pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<ExitStatus> {
+    let started = SystemTime::now();
+    let shards = args
+        .reports
+        .iter()
+        .map(|path| crate::commands::report::read(path))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let root = match &args.root {
+        Some(root) => root.clone(),
+        None => std::env::current_dir().context("cannot read the current directory")?,
+    };
+    let mut request = Request::new(root);
+    request.purpose = Purpose::Gate(args.env.clone());
+    request.config.clone_from(&args.config);
+    request.offline = args.offline;
+    request.block_at = args.block_at;
+    request.ai_paths.clone_from(&args.ai_paths);
+    request.base.clone_from(&args.base);
+    request.ai_change = args.ai_change || crate::ci::change_is_ai();
+    request.baseline.clone_from(&args.baseline);
+    request.rules.dirs.clone_from(&args.rule_dirs);
+    request.ci = ci_facts();
+    request.deps = deps_sources();
+    let Outcome { mut report, notify } =
+        agate_pipeline::merge(&request, shards, &show_progress).map_err(pipeline_error)?;
+    crate::commands::notify::on_block(&notify, &mut report);
+    crate::commands::report::write_all(&report, &args.targets, args.color, started)?;
+    Ok(exit_status(report.verdict.as_ref()))
+}
+
+/// What agate's environment says about the CI run.
+fn ci_facts() -> CiFacts {
+    CiFacts {
+        target: crate::ci::target(),
+        secret_values: crate::ci::secret_values(),
+        sonar: crate::ci::sonar(),
+    }
+}
+
+/// The advisory store and registries agate's environment names.
+fn deps_sources() -> DepsSources {
+    DepsSources {
+        store: crate::commands::db::store_dir(),
+        registries: crate::commands::db::registry_urls(),
+    }
+}
+
+/// The pipeline's errors as the CLI's: a bad request or configuration exits 2.
+fn pipeline_error(error: PipelineError) -> anyhow::Error {
+    match error {
+        PipelineError::Invalid(message) => Failure::usage(message),
+        PipelineError::Failed(message) => anyhow::anyhow!(message),
+    }
 }
 
 /// Runs the pipeline, telling progress on standard error.
 pub(crate) fn evaluate(request: &Request) -> anyhow::Result<Outcome> {
-    agate_pipeline::run(request, &show_progress).map_err(|error| match error {
-        PipelineError::Invalid(message) => Failure::usage(message),
-        PipelineError::Failed(message) => anyhow::anyhow!(message),
-    })
+    agate_pipeline::run(request, &show_progress).map_err(pipeline_error)
 }
 
 /// Scans, renders, and — for `agate gate` — decides the exit status.

@@ -19,6 +19,7 @@ mod rules;
 mod scan;
 mod scenario;
 mod secrets;
+mod shards;
 mod tools;
 
 use std::path::Path;

@@ -493,3 +493,55 @@ fn a_shallow_clone_says_how_much_history_to_fetch() {
     );
     assert!(String::from_utf8_lossy(&output.stderr).contains("origin/release"));
 }
+
+#[test]
+fn issue_8_an_analyzer_no_gate_judges_is_told_not_dropped() {
+    let dir = tree(&[
+        (
+            "agate.yaml",
+            "version: 1\ngates:\n  security: { analyzers: [sast] }\n  provenance-lint: { analyzers: [ai-patterns, policy] }\n",
+        ),
+        (
+            "payments/keys.py",
+            "STRIPE_KEY = \"sk_live_51H8abcdefghijklmnopqrstuvwx\"\n",
+        ),
+    ]);
+    let output = agate(dir.path())
+        .args(["gate", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let leak = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| finding["analyzer"] == "secrets")
+        .expect("the key is found");
+    assert!(leak["gate"].is_null());
+    let notices = report["notices"].to_string();
+    assert!(
+        notices.contains("no gate of environment `default` judges analyzer `secrets`: its findings (1 in this run)"),
+        "{notices}"
+    );
+    assert!(notices.contains("judges analyzer `deps`"), "{notices}");
+
+    let explained = agate(dir.path())
+        .args(["config", "explain"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&explained.stdout);
+    assert!(
+        text.contains(
+            "# warning: no gate of environment `dev` judges analyzer(s) `secrets`, `deps`"
+        ),
+        "{text}"
+    );
+
+    // The org example gates every analyzer.
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/org-policy/org");
+    let org = agate(&example)
+        .args(["config", "explain"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&org.stdout).contains("warning"));
+}

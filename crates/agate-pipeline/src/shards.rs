@@ -1,0 +1,151 @@
+//! The shards' reports, joined into what the analyzers of one unsharded run would have
+//! found: their findings as the analyzers made them, their notices and counts, and the
+//! files whose `agate:` comments the policy reads.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use agate_model::{Analyzer, Finding, FindingStatus, Report, RuleDescriptor, ScanStats};
+use agate_rules::ScanOutput;
+
+use crate::{PipelineError, Request, Result};
+
+/// Text that marks a file the policy must read (suppressions, AI markers).
+const ANNOTATION_MARKER: &str = "agate:";
+
+/// Checks that `shards` are every shard of one split, once each, and joins them; the
+/// descriptors of their rules come along.
+pub(crate) fn join(
+    request: &Request,
+    shards: Vec<Report>,
+) -> Result<(ScanOutput, Vec<RuleDescriptor>)> {
+    complete(&shards)?;
+    let mut found = ScanOutput::default();
+    let mut descriptors = Vec::new();
+    let mut named = BTreeSet::new();
+    let mut seen_notices = BTreeSet::new();
+    for shard in shards {
+        add_stats(&mut found.stats, &shard.stats);
+        descriptors.extend(shard.rules);
+        for notice in shard.notices {
+            if seen_notices.insert((notice.level, notice.path.clone(), notice.message.clone())) {
+                found.notices.push(notice);
+            }
+        }
+        for finding in shard.findings {
+            named.insert(finding.location.path.to_string());
+            // The policy's own findings (suppression problems, sign-off, Rego denials) are
+            // made again when the joined findings are decided.
+            if !matches!(finding.analyzer, Analyzer::Policy | Analyzer::Rego) {
+                found.findings.push(undecided(finding));
+            }
+        }
+    }
+    found
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // Every file with a suppression or an AI marker that matters is named by a finding: one
+    // the comment is about, or the shard's own finding about the comment (unused, expired).
+    found.annotated = annotated(&request.root, &named, request.walk.max_file_size);
+    Ok((found, descriptors))
+}
+
+/// Every shard `1..=N` of one split, each once.
+fn complete(shards: &[Report]) -> Result<()> {
+    let Some(first) = shards.first() else {
+        return Err(PipelineError::Invalid(
+            "no shard reports to merge\n  help: pass the JSON report of every shard (`agate scan --shard K/N --format json -o shard-K.json`)".to_owned(),
+        ));
+    };
+    let count = match first.stats.shard {
+        Some(shard) => shard.count,
+        None => return Err(not_a_shard(0)),
+    };
+    let mut seen = vec![false; usize::try_from(count).unwrap_or(0)];
+    for (position, report) in shards.iter().enumerate() {
+        let Some(shard) = report.stats.shard else {
+            return Err(not_a_shard(position));
+        };
+        if shard.count != count {
+            return Err(PipelineError::Invalid(format!(
+                "report {} is shard {shard} but report 1 is of a split into {count}; merge the reports of one split",
+                position + 1
+            )));
+        }
+        let slot = usize::try_from(shard.index - 1).unwrap_or(usize::MAX);
+        match seen.get_mut(slot) {
+            Some(taken) if *taken => {
+                return Err(PipelineError::Invalid(format!(
+                    "shard {shard} is given twice; pass each shard's report once"
+                )));
+            }
+            Some(taken) => *taken = true,
+            None => {
+                return Err(PipelineError::Invalid(format!(
+                    "report {} names shard {shard}, which does not exist",
+                    position + 1
+                )));
+            }
+        }
+    }
+    let missing: Vec<String> = seen
+        .iter()
+        .enumerate()
+        .filter(|(_, taken)| !**taken)
+        .map(|(slot, _)| format!("{}/{count}", slot + 1))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        // A shard not merged is files nobody checked: never a verdict without them.
+        Err(PipelineError::Invalid(format!(
+            "shard {} missing: the merge needs the report of every shard, or its files go unchecked",
+            missing.join(", ")
+        )))
+    }
+}
+
+fn not_a_shard(position: usize) -> PipelineError {
+    PipelineError::Invalid(format!(
+        "report {} is not a shard's report (it has no `stats.shard`)\n  help: write each shard's report with `agate scan --shard K/N --format json`",
+        position + 1
+    ))
+}
+
+/// Files, bytes and skipped files add up; rules and time are the largest shard's (the
+/// shards ran side by side).
+fn add_stats(total: &mut ScanStats, shard: &ScanStats) {
+    total.files += shard.files;
+    total.bytes += shard.bytes;
+    total.skipped_minified += shard.skipped_minified;
+    total.rules = total.rules.max(shard.rules);
+    total.duration_ms = total.duration_ms.max(shard.duration_ms);
+}
+
+/// The finding as its analyzer made it, before the policy placed and judged it.
+fn undecided(mut finding: Finding) -> Finding {
+    if finding.analyzer != Analyzer::External {
+        finding.gate = None;
+    }
+    finding.tier = None;
+    finding.ai_evidence = None;
+    finding.status = FindingStatus::Open;
+    finding.justification = None;
+    finding.blocking = false;
+    finding
+}
+
+/// `(path, text)` of the named files under `root` that hold `agate:` comments; a file that
+/// cannot be read (gone, too large, outside the root) has none to offer.
+fn annotated(root: &Path, named: &BTreeSet<String>, limit: u64) -> Vec<(String, String)> {
+    named
+        .iter()
+        .filter(|path| !path.is_empty())
+        .filter_map(|path| {
+            let file = agate_fs::resolve_under(root, Path::new(path)).ok()?;
+            let text = agate_fs::read_to_string_bounded(&file, limit).ok()?;
+            text.contains(ANNOTATION_MARKER)
+                .then(|| (path.clone(), text))
+        })
+        .collect()
+}
