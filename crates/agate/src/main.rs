@@ -90,6 +90,10 @@ fn on_interrupt_clean_up() {
         agate_external::interrupt();
         agate_fs::remove_unfinished();
         output::note("agate: interrupted; stopped the running checks and removed temporary files");
+        #[expect(
+            clippy::exit,
+            reason = "an interrupt ends the process, after the clean-up"
+        )]
         std::process::exit(ExitStatus::Interrupted as i32);
     });
     if let Err(error) = installed {
