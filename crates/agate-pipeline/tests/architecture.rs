@@ -2,6 +2,8 @@
 //! agate crates it is meant to, so the model stays plain data, an engine never reaches
 //! into another engine, and only the pipeline (and the CLI over it) joins them.
 
+#![expect(clippy::unwrap_used, reason = "a test fails loudly")]
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
