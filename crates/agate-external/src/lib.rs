@@ -41,7 +41,7 @@ pub use agate_model::EXTERNAL_ANALYZER;
 pub use process::interrupt;
 pub use reported::{below_root, source_line};
 pub use run::{CheckOutcome, ReportFileError, RunOptions, read_report_file, run};
-pub use sonarqube::SonarServer;
+pub use sonarqube::{SonarScope, SonarServer};
 
 /// What a tool's report held.
 #[derive(Debug, Default)]

@@ -1,15 +1,124 @@
 //! What the CI system says about the change being checked.
 
-/// The base the CI system implies: the target branch of a GitHub pull request
-/// (`GITHUB_BASE_REF`) or a GitLab merge request (`CI_MERGE_REQUEST_TARGET_BRANCH_NAME`), as
-/// `origin/<branch>`.
-pub(crate) fn base() -> Option<String> {
-    ["GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME"]
-        .iter()
-        .find_map(|name| std::env::var(name).ok())
-        .map(|branch| branch.trim().to_owned())
-        .filter(|branch| !branch.is_empty() && !branch.starts_with('-'))
-        .map(|branch| format!("origin/{branch}"))
+/// The variables that name the target branch of a pull or merge request, by CI system:
+/// GitHub Actions, GitLab CI, Jenkins (multibranch), Bitbucket Pipelines, Azure Pipelines
+/// (which writes `refs/heads/main` for Azure Repos).
+const TARGET_BRANCH_VARIABLES: [&str; 5] = [
+    "GITHUB_BASE_REF",
+    "CI_MERGE_REQUEST_TARGET_BRANCH_NAME",
+    "CHANGE_TARGET",
+    "BITBUCKET_PR_DESTINATION_BRANCH",
+    "SYSTEM_PULLREQUEST_TARGETBRANCH",
+];
+
+/// The target branch of the pull or merge request under test, and the CI variable that
+/// named it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CiBase {
+    /// The variable, e.g. `CI_MERGE_REQUEST_TARGET_BRANCH_NAME`.
+    pub(crate) variable: &'static str,
+    /// The branch, e.g. `main`.
+    pub(crate) branch: String,
+}
+
+impl CiBase {
+    /// The revision to compare with: `origin/<branch>`.
+    pub(crate) fn revision(&self) -> String {
+        format!("origin/{}", self.branch)
+    }
+}
+
+/// The base the CI system implies: the target branch of the pull or merge request
+/// ([`TARGET_BRANCH_VARIABLES`], the first set wins).
+pub(crate) fn base() -> Option<CiBase> {
+    TARGET_BRANCH_VARIABLES.iter().find_map(|&variable| {
+        let value = var(variable)?;
+        let value = value.trim();
+        let branch = value.strip_prefix("refs/heads/").unwrap_or(value);
+        (!branch.is_empty() && !branch.starts_with('-')).then(|| CiBase {
+            variable,
+            branch: branch.to_owned(),
+        })
+    })
+}
+
+/// The message for a base revision that cannot be used, `from` naming what implied it
+/// (`` `CI_MERGE_REQUEST_TARGET_BRANCH_NAME` ``, `` `--base` ``): a missing remote branch
+/// gets the command that fetches it; other revisions keep agate-provenance's advice.
+pub(crate) fn base_error(error: &agate_provenance::HistoryError, from: &str) -> String {
+    let agate_provenance::HistoryError::BaseNotFound { base, shallow } = error else {
+        return error.to_string();
+    };
+    let Some(branch) = base
+        .strip_prefix("origin/")
+        .filter(|branch| !branch.is_empty())
+    else {
+        return format!("{error} (the base revision comes from {from})");
+    };
+    let (depth, deepen) = if *shallow {
+        (
+            " --depth=50",
+            " (this is a shallow clone: if agate then cannot find the merge base, fetch the whole history with `git fetch --unshallow`)",
+        )
+    } else {
+        ("", "")
+    };
+    format!(
+        "the base revision `{base}` (from {from}) is not in this checkout: CI systems often fetch only the change under test\n  help: fetch it before agate runs: `git fetch --no-tags{depth} origin {}`{deepen}",
+        shell_word(&format!(
+            "+refs/heads/{branch}:refs/remotes/origin/{branch}"
+        ))
+    )
+}
+
+/// `word`, quoted for a POSIX shell when it needs to be.
+fn shell_word(word: &str) -> String {
+    if word
+        .chars()
+        .all(|character| character.is_ascii_alphanumeric() || "+-_./:@".contains(character))
+    {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// The branch or pull request this run analyses, for SonarQube: a pull request's id
+/// (GitHub, GitLab's merge request IID, Jenkins' `CHANGE_ID`, Bitbucket, Azure Pipelines),
+/// else the branch pushed.
+pub(crate) fn sonar_scope() -> agate_external::SonarScope {
+    use agate_external::SonarScope;
+    let pull_request = github_pull_request()
+        .map(|number| number.to_string())
+        .or_else(|| {
+            [
+                "CI_MERGE_REQUEST_IID",
+                "CHANGE_ID",
+                "BITBUCKET_PR_ID",
+                "SYSTEM_PULLREQUEST_PULLREQUESTID",
+            ]
+            .iter()
+            .find_map(|name| var(name))
+        });
+    if let Some(id) = pull_request {
+        return SonarScope::PullRequest(id.trim().to_owned());
+    }
+    let github_branch = var("GITHUB_REF")
+        .and_then(|reference| reference.strip_prefix("refs/heads/").map(str::to_owned));
+    let branch = github_branch
+        .or_else(|| {
+            ["CI_COMMIT_BRANCH", "BRANCH_NAME", "BITBUCKET_BRANCH"]
+                .iter()
+                .find_map(|name| var(name))
+        })
+        .or_else(|| {
+            var("BUILD_SOURCEBRANCH")
+                .and_then(|reference| reference.strip_prefix("refs/heads/").map(str::to_owned))
+        });
+    match branch {
+        Some(branch) if !branch.trim().is_empty() => SonarScope::Branch(branch.trim().to_owned()),
+        _ => SonarScope::MainBranch,
+    }
 }
 
 /// Labels on a pull or merge request that mark the whole change as AI-authored.
@@ -135,5 +244,36 @@ mod tests {
     fn ai_labels_match_case_insensitively() {
         assert!(is_ai_label(" AI-Generated"));
         assert!(!is_ai_label("bug"));
+    }
+
+    #[test]
+    fn issue_8_a_missing_base_says_which_variable_and_how_to_fetch_it() {
+        use agate_provenance::HistoryError;
+        let missing = |base: &str, shallow: bool| HistoryError::BaseNotFound {
+            base: base.to_owned(),
+            shallow,
+        };
+        let message = base_error(
+            &missing("origin/main", false),
+            "`CI_MERGE_REQUEST_TARGET_BRANCH_NAME`",
+        );
+        assert!(message.contains("(from `CI_MERGE_REQUEST_TARGET_BRANCH_NAME`)"));
+        assert!(
+            message
+                .contains("`git fetch --no-tags origin +refs/heads/main:refs/remotes/origin/main`")
+        );
+        let message = base_error(&missing("origin/a;b", true), "`--base`");
+        assert!(
+            message.contains(
+                "`git fetch --no-tags --depth=50 origin '+refs/heads/a;b:refs/remotes/origin/a;b'`"
+            ),
+            "{message}"
+        );
+        assert!(message.contains("git fetch --unshallow"));
+        let message = base_error(&missing("HEAD~1", true), "`--base`");
+        assert!(
+            message.contains("fetch-depth: 0") && message.contains("comes from `--base`"),
+            "{message}"
+        );
     }
 }

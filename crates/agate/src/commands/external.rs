@@ -45,6 +45,7 @@ pub(crate) fn run_checks(
     let sonar = crate::ci::var("SONAR_HOST_URL").map(|url| SonarServer {
         url,
         token: crate::ci::var("SONAR_TOKEN"),
+        scope: crate::ci::sonar_scope(),
     });
     let options = RunOptions {
         root,

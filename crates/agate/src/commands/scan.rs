@@ -646,8 +646,12 @@ fn requested_base(
     let requested = match &args.base {
         Some(base) => Some((base.clone(), BaseSource::Flag)),
         None => crate::ci::base()
-            .or_else(|| policy.base().map(str::to_owned))
-            .map(|base| (base, BaseSource::Implied)),
+            .map(|ci| (ci.revision(), BaseSource::Ci(ci)))
+            .or_else(|| {
+                policy
+                    .base()
+                    .map(|base| (base.to_owned(), BaseSource::Config))
+            }),
     };
     if let Some((base, _)) = &requested
         && base.starts_with('-')
@@ -658,12 +662,14 @@ fn requested_base(
 }
 
 /// Where the base revision comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum BaseSource {
     /// `--base`: an error when it cannot be used.
     Flag,
-    /// The CI's target branch or `provenance.base`.
-    Implied,
+    /// The CI's target branch, and the variable that named it.
+    Ci(crate::ci::CiBase),
+    /// `provenance.base`.
+    Config,
 }
 
 /// Builds the tier map and collects the suppression comments of the annotated files.
@@ -854,10 +860,15 @@ fn find_change(
         (None, Err(_)) => None,
     };
     match (history, base) {
-        (Ok(history), Some(base)) => history
-            .change(&base)
-            .map(Some)
-            .map_err(|error| Failure::usage(error.to_string())),
+        (Ok(history), Some(base)) => history.change(&base).map(Some).map_err(|error| {
+            let from = match requested {
+                Some((_, BaseSource::Ci(ci))) => format!("`{}`", ci.variable),
+                Some((_, BaseSource::Config)) => "`provenance.base`".to_owned(),
+                Some((_, BaseSource::Flag)) => "`--base`".to_owned(),
+                None => "the remote's default branch".to_owned(),
+            };
+            Failure::usage(crate::ci::base_error(&error, &from))
+        }),
         (Err(error), Some(base)) if matches!(requested, Some((_, BaseSource::Flag))) => {
             let message = match error {
                 agate_provenance::HistoryError::NotARepository(_) => format!(
