@@ -160,6 +160,7 @@ fuzz_target!(|data: &[u8]| {
                 None => path,
             }),
             project: None,
+            report_task: None,
             max_results: 100,
         };
         check(&spec, root);

@@ -40,7 +40,7 @@ use agate_model::ToolFormat;
 pub use process::interrupt;
 pub use reported::{below_root, source_line};
 pub use run::{CheckOutcome, ReportFileError, RunOptions, read_report_file, run};
-pub use sonarqube::SonarServer;
+pub use sonarqube::{SonarScope, SonarServer};
 
 /// What a tool's report held.
 #[derive(Debug, Default)]

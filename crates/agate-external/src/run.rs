@@ -120,7 +120,9 @@ fn attempt(
             read_report(file, spec.command.is_some().then_some(started))
                 .map_err(|why| why + &last_words(&outcome.run.stderr))?
         }
-        (None, None, ToolFormat::Sonarqube) => sonar_status(spec, options.sonar)?,
+        (None, None, ToolFormat::Sonarqube) => {
+            sonar_status(spec, options, &workdir, started, outcome)?
+        }
         (None, None, _) => {
             return Err(
                 "there is nothing to read: give `run` (a command) or `report` (a file)".to_owned(),
@@ -335,6 +337,15 @@ pub fn read_report_file(
     file: &Path,
     written_after: Option<SystemTime>,
 ) -> Result<String, ReportFileError> {
+    read_report_file_within(file, written_after, MAX_REPORT_BYTES as u64)
+}
+
+/// [`read_report_file`] with another size limit.
+pub(crate) fn read_report_file_within(
+    file: &Path,
+    written_after: Option<SystemTime>,
+    max_bytes: u64,
+) -> Result<String, ReportFileError> {
     let metadata = fs_err::metadata(file).map_err(|_| ReportFileError::Missing)?;
     if metadata.is_dir() {
         return Err(ReportFileError::Folder);
@@ -346,27 +357,56 @@ pub fn read_report_file(
     }
     // Bounded, and regular files only: `/dev/zero` or a FIFO named as the report is refused
     // before it is opened.
-    let bytes =
-        agate_fs::read_bounded(file, MAX_REPORT_BYTES as u64).map_err(|error| match error {
-            agate_fs::FsError::NotFound { .. } => ReportFileError::Missing,
-            agate_fs::FsError::TooLarge { .. } => ReportFileError::TooLarge,
-            other => ReportFileError::Unreadable(other.to_string()),
-        })?;
+    let bytes = agate_fs::read_bounded(file, max_bytes).map_err(|error| match error {
+        agate_fs::FsError::NotFound { .. } => ReportFileError::Missing,
+        agate_fs::FsError::TooLarge { .. } => ReportFileError::TooLarge,
+        other => ReportFileError::Unreadable(other.to_string()),
+    })?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-fn sonar_status(spec: &CheckSpec, server: Option<&SonarServer>) -> Result<String, String> {
-    let server =
-        server.ok_or("SonarQube's URL is not set: export SONAR_HOST_URL (and SONAR_TOKEN)")?;
+/// The quality gate status of this run's analysis: the scanner's task file (under the
+/// working directory, inside the root; written after `started` when the check ran the
+/// scanner) names the task to wait for.
+fn sonar_status(
+    spec: &CheckSpec,
+    options: &RunOptions<'_>,
+    workdir: &Path,
+    started: SystemTime,
+    outcome: &mut CheckOutcome,
+) -> Result<String, String> {
+    let ran_since = spec.command.is_some().then_some(started);
+    let server = options
+        .sonar
+        .ok_or("SonarQube's URL is not set: export SONAR_HOST_URL (and SONAR_TOKEN)")?;
     let project = spec
         .project
         .as_deref()
         .ok_or("a `sonarqube` check needs `project:` (the SonarQube project key)")?;
-    crate::sonarqube::fetch(
+    let task_file = workdir.join(
+        spec.report_task
+            .as_deref()
+            .unwrap_or(Path::new(crate::sonarqube::DEFAULT_REPORT_TASK)),
+    );
+    stays_under_root(options.root, &task_file)?;
+    let status = crate::sonarqube::fetch(
         server,
-        project,
-        Duration::from_secs(spec.timeout_secs.clamp(1, 120)),
-    )
+        &crate::sonarqube::StatusQuery {
+            project,
+            task_file: &task_file,
+            task_required: spec.report_task.is_some() || ran_since.is_some(),
+            written_after: ran_since,
+            request_timeout: Duration::from_secs(spec.timeout_secs.clamp(1, 120)),
+            wait: Duration::from_secs(spec.timeout_secs.max(1)),
+        },
+    )?;
+    outcome.warnings.extend(
+        status
+            .warnings
+            .into_iter()
+            .map(|warning| format!("{}: {warning}", spec.name)),
+    );
+    Ok(status.answer)
 }
 
 /// A file name made of the check's name.

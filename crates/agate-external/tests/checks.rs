@@ -54,6 +54,7 @@ fn spec(name: &str, format: ToolFormat) -> CheckSpec {
         exit_codes: vec![0, 1],
         report: None,
         project: None,
+        report_task: None,
         max_results: 10_000,
     }
 }

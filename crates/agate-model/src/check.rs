@@ -113,6 +113,9 @@ pub struct CheckSpec {
     pub report: Option<PathBuf>,
     /// The SonarQube project key.
     pub project: Option<String>,
+    /// Where the SonarQube scanner writes its task file (`report-task.txt`), relative to
+    /// the working directory; `None` looks in `.scannerwork/`.
+    pub report_task: Option<PathBuf>,
     /// The most results kept; more make the check an error (the rest are counted only).
     pub max_results: usize,
 }

@@ -191,15 +191,12 @@ fn find_change(
     match (history, base) {
         (Ok(history), Some(base)) => history.change(&base).map(Some).map_err(|error| {
             let from = match requested {
-                Some((_, BaseSource::Ci(variable))) => {
-                    format!(" (the base `{base}` comes from `{variable}`)")
-                }
-                Some((_, BaseSource::Policy)) => {
-                    format!(" (the base `{base}` comes from `provenance.base` in agate.yaml)")
-                }
-                _ => String::new(),
+                Some((_, BaseSource::Ci(variable))) => format!("`{variable}`"),
+                Some((_, BaseSource::Policy)) => "`provenance.base`".to_owned(),
+                Some((_, BaseSource::Flag)) => "`--base`".to_owned(),
+                None => "the remote's default branch".to_owned(),
             };
-            PipelineError::Invalid(format!("{error}{from}"))
+            PipelineError::Invalid(base_error(&error, &from))
         }),
         (Err(error), Some(base)) if matches!(requested, Some((_, BaseSource::Flag))) => {
             let message = match error {
@@ -218,6 +215,47 @@ fn find_change(
     }
 }
 
+/// The message for a base revision that cannot be used, `from` naming what implied it
+/// (`` `CI_MERGE_REQUEST_TARGET_BRANCH_NAME` ``, `` `--base` ``): a missing remote branch
+/// gets the command that fetches it; other revisions keep agate-provenance's advice.
+fn base_error(error: &agate_provenance::HistoryError, from: &str) -> String {
+    let agate_provenance::HistoryError::BaseNotFound { base, shallow } = error else {
+        return error.to_string();
+    };
+    let Some(branch) = base
+        .strip_prefix("origin/")
+        .filter(|branch| !branch.is_empty())
+    else {
+        return format!("{error} (the base revision comes from {from})");
+    };
+    let (depth, deepen) = if *shallow {
+        (
+            " --depth=50",
+            " (this is a shallow clone: if agate then cannot find the merge base, fetch the whole history with `git fetch --unshallow`)",
+        )
+    } else {
+        ("", "")
+    };
+    format!(
+        "the base revision `{base}` (from {from}) is not in this checkout: CI systems often fetch only the change under test\n  help: fetch it before agate runs: `git fetch --no-tags{depth} origin {}`{deepen}",
+        shell_word(&format!(
+            "+refs/heads/{branch}:refs/remotes/origin/{branch}"
+        ))
+    )
+}
+
+/// `word`, quoted for a POSIX shell when it needs to be.
+fn shell_word(word: &str) -> String {
+    if word
+        .chars()
+        .all(|character| character.is_ascii_alphanumeric() || "+-_./:@".contains(character))
+    {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
 /// The built-in AI identities plus `provenance.ai_identities` from the policy.
 pub fn classifier(policy: &Policy) -> Result<agate_provenance::Classifier> {
     let mut classifier = agate_provenance::Classifier::builtin();
@@ -227,4 +265,40 @@ pub fn classifier(policy: &Policy) -> Result<agate_provenance::Classifier> {
         })?;
     }
     Ok(classifier)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_8_a_missing_base_says_which_variable_and_how_to_fetch_it() {
+        use agate_provenance::HistoryError;
+        let missing = |base: &str, shallow: bool| HistoryError::BaseNotFound {
+            base: base.to_owned(),
+            shallow,
+        };
+        let message = base_error(
+            &missing("origin/main", false),
+            "`CI_MERGE_REQUEST_TARGET_BRANCH_NAME`",
+        );
+        assert!(message.contains("(from `CI_MERGE_REQUEST_TARGET_BRANCH_NAME`)"));
+        assert!(
+            message
+                .contains("`git fetch --no-tags origin +refs/heads/main:refs/remotes/origin/main`")
+        );
+        let message = base_error(&missing("origin/a;b", true), "`--base`");
+        assert!(
+            message.contains(
+                "`git fetch --no-tags --depth=50 origin '+refs/heads/a;b:refs/remotes/origin/a;b'`"
+            ),
+            "{message}"
+        );
+        assert!(message.contains("git fetch --unshallow"));
+        let message = base_error(&missing("HEAD~1", true), "`--base`");
+        assert!(
+            message.contains("fetch-depth: 0") && message.contains("comes from `--base`"),
+            "{message}"
+        );
+    }
 }

@@ -132,6 +132,7 @@ mod tests {
             exit_codes: vec![0],
             report: None,
             project: None,
+            report_task: None,
             max_results: 10,
         };
         let outcome = panicked(&spec, "index out of bounds");

@@ -69,6 +69,12 @@ pub(crate) fn check_spec(
             "`project: KEY` is the SonarQube project key; the server comes from SONAR_HOST_URL and SONAR_TOKEN",
         ));
     }
+    if format != ToolFormat::Sonarqube && options.report_task.is_some() {
+        return Err(invalid(
+            "`report_task` is for `sonarqube` checks only".to_owned(),
+            "drop it, or set `format: sonarqube`",
+        ));
+    }
     let timeout_secs = match &options.timeout {
         None => DEFAULT_TIMEOUT_SECS,
         Some(TimeoutValue::Seconds(seconds)) => *seconds,
@@ -120,6 +126,7 @@ pub(crate) fn check_spec(
             .unwrap_or_else(|| DEFAULT_EXIT_CODES.to_vec()),
         report: inside(&options.report, "report")?,
         project: options.project.clone(),
+        report_task: inside(&options.report_task, "report_task")?,
         max_results,
     })
 }
@@ -289,6 +296,7 @@ mod tests {
             exit_codes: None,
             report: None,
             project: None,
+            report_task: None,
             max_results: None,
         }
     }

@@ -178,6 +178,8 @@ pub(crate) struct ExternalOptions {
     pub(crate) report: Option<String>,
     /// The SonarQube project key.
     pub(crate) project: Option<String>,
+    /// The SonarQube scanner's `report-task.txt`, relative to the working directory.
+    pub(crate) report_task: Option<String>,
     /// The most results of the tool kept; more make the check an error.
     pub(crate) max_results: Option<u64>,
 }

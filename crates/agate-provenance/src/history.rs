@@ -24,6 +24,14 @@ pub enum HistoryError {
     /// The repository has no commit yet (`git init`, nothing committed): no history to read.
     #[error("the git repository at `{}` has no commits yet", .0.display())]
     NoCommits(PathBuf),
+    /// The base revision is not in the repository (not fetched, or misspelt).
+    #[error("unknown revision `{base}`: {}", fetch_advice(base, *shallow))]
+    BaseNotFound {
+        /// The revision asked for, e.g. `origin/main`.
+        base: String,
+        /// Whether the repository is a shallow clone.
+        shallow: bool,
+    },
     /// The base revision cannot be used; the message says what to fetch.
     #[error("{0}")]
     Base(String),
@@ -35,6 +43,19 @@ pub enum HistoryError {
 /// The largest working-tree file blamed (and blame cache entry read): far above any source
 /// file, and a link to a device is refused rather than read forever.
 const MAX_BLAMED_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// What to fetch when `base` is missing from a repository, shallow or not.
+fn fetch_advice(base: &str, shallow: bool) -> String {
+    if shallow {
+        format!(
+            "this is a shallow clone, so the history back to `{base}` is missing: fetch it \
+             (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout, \
+             `GIT_DEPTH: 0` in GitLab CI)"
+        )
+    } else {
+        format!("is `{base}` fetched? (`git fetch origin` first)")
+    }
+}
 
 pub(crate) fn git_error(error: impl std::fmt::Display) -> HistoryError {
     HistoryError::Git(error.to_string())
@@ -278,22 +299,18 @@ impl History {
     /// base that does not resolve, or shares no history with `HEAD` (a shallow clone), is
     /// an error that says what to fetch.
     pub fn change(&self, base: &str) -> Result<Change, HistoryError> {
-        let fetch = if self.repo.is_shallow().unwrap_or(false) {
-            format!(
-                "this is a shallow clone, so the history back to `{base}` is missing: fetch it \
-                 (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout, \
-                 `GIT_DEPTH: 0` in GitLab CI)"
-            )
-        } else {
-            format!("is `{base}` fetched? (`git fetch origin` first)")
-        };
+        let shallow = self.repo.is_shallow().unwrap_or(false);
+        let fetch = fetch_advice(base, shallow);
         let base_id = self
             .repo
             .rev_parse_single(base.as_bytes().as_bstr())
             .ok()
             .and_then(|id| id.object().ok()?.peel_to_commit().ok())
             .map(|commit| commit.id)
-            .ok_or_else(|| HistoryError::Base(format!("unknown revision `{base}`: {fetch}")))?;
+            .ok_or_else(|| HistoryError::BaseNotFound {
+                base: base.to_owned(),
+                shallow,
+            })?;
         let merge_base = self
             .repo
             .merge_base(base_id, self.head)

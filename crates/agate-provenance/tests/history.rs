@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use agate_provenance::{Classifier, History};
+use agate_provenance::{Classifier, History, HistoryError};
 
 fn git(dir: &Path, author: &str, args: &[&str]) {
     let (name, email) = author.split_once(" <").unwrap();
@@ -264,7 +264,12 @@ fn the_change_is_the_commits_since_the_merge_base_even_after_a_rebase() {
             .is_empty(),
         "other.py changed on main, before the merge base"
     );
-    let error = history.change("no-such-branch").unwrap_err().to_string();
+    let error = history.change("no-such-branch").unwrap_err();
+    assert!(
+        matches!(&error, HistoryError::BaseNotFound { base, shallow: false } if base == "no-such-branch"),
+        "{error:?}"
+    );
+    let error = error.to_string();
     assert!(
         error.contains("unknown revision `no-such-branch`"),
         "{error}"

@@ -1,25 +1,77 @@
 //! What the CI system says about the change being checked.
 
-/// The base the CI system implies: the target branch of a GitHub pull request
-/// (`GITHUB_BASE_REF`) or a GitLab merge request (`CI_MERGE_REQUEST_TARGET_BRANCH_NAME`), as
-/// `origin/<branch>`, with the variable that named it.
+/// The variables that name the target branch of a pull or merge request, by CI system:
+/// GitHub Actions, GitLab CI, Jenkins (multibranch), Bitbucket Pipelines, Azure Pipelines
+/// (which writes `refs/heads/main` for Azure Repos).
+const TARGET_BRANCH_VARIABLES: [&str; 5] = [
+    "GITHUB_BASE_REF",
+    "CI_MERGE_REQUEST_TARGET_BRANCH_NAME",
+    "CHANGE_TARGET",
+    "BITBUCKET_PR_DESTINATION_BRANCH",
+    "SYSTEM_PULLREQUEST_TARGETBRANCH",
+];
+
+/// The base the CI system implies: the target branch of the pull or merge request
+/// ([`TARGET_BRANCH_VARIABLES`], the first set wins), as `origin/<branch>`, with the
+/// variable that named it.
 pub(crate) fn target() -> Option<agate_pipeline::CiTarget> {
-    let (variable, branch) = ["GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME"]
-        .iter()
-        .find_map(|&name| std::env::var(name).ok().map(|branch| (name, branch)))?;
-    let branch = branch.trim();
-    (!branch.is_empty() && !branch.starts_with('-')).then(|| agate_pipeline::CiTarget {
-        revision: format!("origin/{branch}"),
-        variable: variable.to_owned(),
+    TARGET_BRANCH_VARIABLES.iter().find_map(|&variable| {
+        let value = var(variable)?;
+        let value = value.trim();
+        let branch = value.strip_prefix("refs/heads/").unwrap_or(value);
+        (!branch.is_empty() && !branch.starts_with('-')).then(|| agate_pipeline::CiTarget {
+            revision: format!("origin/{branch}"),
+            variable: variable.to_owned(),
+        })
     })
 }
 
-/// The SonarQube server `sonarqube` checks ask: `SONAR_HOST_URL`, with `SONAR_TOKEN`.
+/// The SonarQube server `sonarqube` checks ask: `SONAR_HOST_URL`, with `SONAR_TOKEN`, for
+/// this run's branch or pull request.
 pub(crate) fn sonar() -> Option<agate_external::SonarServer> {
     var("SONAR_HOST_URL").map(|url| agate_external::SonarServer {
         url,
         token: var("SONAR_TOKEN"),
+        scope: sonar_scope(),
     })
+}
+
+/// The branch or pull request this run analyses, for SonarQube: a pull request's id
+/// (GitHub, GitLab's merge request IID, Jenkins' `CHANGE_ID`, Bitbucket, Azure Pipelines),
+/// else the branch pushed.
+fn sonar_scope() -> agate_external::SonarScope {
+    use agate_external::SonarScope;
+    let pull_request = github_pull_request()
+        .map(|number| number.to_string())
+        .or_else(|| {
+            [
+                "CI_MERGE_REQUEST_IID",
+                "CHANGE_ID",
+                "BITBUCKET_PR_ID",
+                "SYSTEM_PULLREQUEST_PULLREQUESTID",
+            ]
+            .iter()
+            .find_map(|name| var(name))
+        });
+    if let Some(id) = pull_request {
+        return SonarScope::PullRequest(id.trim().to_owned());
+    }
+    let github_branch = var("GITHUB_REF")
+        .and_then(|reference| reference.strip_prefix("refs/heads/").map(str::to_owned));
+    let branch = github_branch
+        .or_else(|| {
+            ["CI_COMMIT_BRANCH", "BRANCH_NAME", "BITBUCKET_BRANCH"]
+                .iter()
+                .find_map(|name| var(name))
+        })
+        .or_else(|| {
+            var("BUILD_SOURCEBRANCH")
+                .and_then(|reference| reference.strip_prefix("refs/heads/").map(str::to_owned))
+        });
+    match branch {
+        Some(branch) if !branch.trim().is_empty() => SonarScope::Branch(branch.trim().to_owned()),
+        _ => SonarScope::MainBranch,
+    }
 }
 
 /// Labels on a pull or merge request that mark the whole change as AI-authored.

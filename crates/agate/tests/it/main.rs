@@ -3,6 +3,7 @@
 
 mod bounds;
 mod ci;
+mod ci_base;
 mod corpus;
 mod coverage;
 mod deps;
@@ -20,6 +21,7 @@ mod scan;
 mod scenario;
 mod secrets;
 mod shards;
+mod sonarqube;
 mod tools;
 
 use std::path::Path;
@@ -44,6 +46,9 @@ pub(crate) fn agate_process(dir: &Path) -> std::process::Command {
         .env_remove("GITHUB_EVENT_PATH")
         .env_remove("GITHUB_BASE_REF")
         .env_remove("CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
+        .env_remove("CHANGE_TARGET")
+        .env_remove("BITBUCKET_PR_DESTINATION_BRANCH")
+        .env_remove("SYSTEM_PULLREQUEST_TARGETBRANCH")
         // Nor may it link reports to its own repository or SonarQube.
         .env_remove("GITHUB_SERVER_URL")
         .env_remove("GITHUB_REPOSITORY")
@@ -54,6 +59,16 @@ pub(crate) fn agate_process(dir: &Path) -> std::process::Command {
         .env_remove("CI_JOB_URL")
         .env_remove("SONAR_HOST_URL")
         .env_remove("SONAR_TOKEN")
+        // Nor tell SonarQube which branch or pull request it is.
+        .env_remove("GITHUB_REF")
+        .env_remove("CI_MERGE_REQUEST_IID")
+        .env_remove("CHANGE_ID")
+        .env_remove("BITBUCKET_PR_ID")
+        .env_remove("SYSTEM_PULLREQUEST_PULLREQUESTID")
+        .env_remove("CI_COMMIT_BRANCH")
+        .env_remove("BRANCH_NAME")
+        .env_remove("BITBUCKET_BRANCH")
+        .env_remove("BUILD_SOURCEBRANCH")
         // Never the user's cache, never a real package registry: a closed local port
         // answers at once (tests that need a registry serve one and override these).
         .env(
