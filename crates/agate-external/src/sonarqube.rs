@@ -487,6 +487,17 @@ fn query_escape(value: &str) -> String {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// Any text: the parser never panics, and an id it accepts is safe to put in a URL.
+        #[test]
+        fn issue_8_any_report_task_text_parses_or_is_refused(text in "\\PC{0,200}|(ceTaskId|projectKey)[=:][ -~\\\\u]{0,40}\n?") {
+            if let Ok(task) = ReportTask::parse(&text) {
+                proptest::prop_assert!(!task.id.is_empty() && task.id.len() <= 100);
+                proptest::prop_assert!(task.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+            }
+        }
+    }
+
     #[test]
     fn issue_8_report_task_files_are_read_as_java_properties() {
         let task = ReportTask::parse(
