@@ -8,6 +8,7 @@ mod ci;
 mod commands;
 mod exit;
 mod output;
+mod targets;
 
 use std::process::ExitCode;
 
@@ -147,6 +148,6 @@ fn pair_outputs(cli: &mut Cli, matches: &clap::ArgMatches) -> Result<(), String>
         .into_iter()
         .zip(output.iter().cloned())
         .collect();
-    *targets = args::targets(&formats, &outputs)?;
+    *targets = targets::targets(&formats, &outputs)?;
     Ok(())
 }
