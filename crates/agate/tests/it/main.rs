@@ -3,6 +3,7 @@
 
 mod bounds;
 mod ci;
+mod compliance;
 mod corpus;
 mod coverage;
 mod deps;
