@@ -27,16 +27,7 @@ pub(crate) fn fetch(
         server.url.trim_end_matches('/'),
         query_escape(project)
     );
-    let config = ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        .http_status_as_error(false)
-        .tls_config(
-            ureq::tls::TlsConfig::builder()
-                .root_certs(ureq::tls::RootCerts::PlatformVerifier)
-                .build(),
-        )
-        .build();
-    let agent = ureq::Agent::new_with_config(config);
+    let agent = agate_http::agent(timeout, agate_http::Statuses::AsResponses);
     let mut request = agent.get(&url);
     if let Some(token) = &server.token {
         use base64::Engine as _;
