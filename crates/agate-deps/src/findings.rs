@@ -32,6 +32,7 @@ fn vulnerable_rule() -> RuleDescriptor {
         confidence: Confidence::High,
         cwe: vec!["CWE-1395".to_owned()],
         owasp: vec!["A06:2021".to_owned()],
+        compliance: Vec::new(),
         ai_pattern: false,
     }
 }

@@ -460,6 +460,7 @@ pub(crate) fn import_rules() -> Vec<RuleDescriptor> {
             confidence: Confidence::Medium,
             cwe: vec!["CWE-1357".to_owned()],
             owasp: vec!["A06:2021".to_owned()],
+            compliance: Vec::new(),
             ai_pattern: true,
         },
         RuleDescriptor {
@@ -471,6 +472,7 @@ pub(crate) fn import_rules() -> Vec<RuleDescriptor> {
             confidence: Confidence::High,
             cwe: Vec::new(),
             owasp: Vec::new(),
+            compliance: Vec::new(),
             ai_pattern: true,
         },
     ]

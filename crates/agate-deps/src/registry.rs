@@ -283,17 +283,7 @@ impl Registry {
     /// Asks the registries, [`PARALLEL`] requests at a time: one answer per package
     /// (`None` where none came), and a problem per registry that could not be reached.
     fn ask_all(&self, packages: &[(Ecosystem, String)]) -> (Vec<Option<bool>>, Vec<String>) {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            // The system's certificate store: pipelines behind a TLS-inspecting proxy trust its CA there.
-            .tls_config(
-                ureq::tls::TlsConfig::builder()
-                    .root_certs(ureq::tls::RootCerts::PlatformVerifier)
-                    .build(),
-            )
-            .timeout_global(Some(self.timeout))
-            .http_status_as_error(false)
-            .build()
-            .into();
+        let agent = agate_http::agent(self.timeout, agate_http::Statuses::AsResponses);
         let unreachable: [AtomicBool; 3] = Default::default();
         let next = AtomicUsize::new(0);
         // Each worker takes the next package until none is left, and hands back what it

@@ -260,6 +260,7 @@ pub(crate) fn package_rules() -> Vec<RuleDescriptor> {
             confidence: Confidence::High,
             cwe: vec!["CWE-1357".to_owned()],
             owasp: vec!["A06:2021".to_owned(), "A08:2021".to_owned()],
+            compliance: Vec::new(),
             ai_pattern: true,
         },
         RuleDescriptor {
@@ -271,6 +272,7 @@ pub(crate) fn package_rules() -> Vec<RuleDescriptor> {
             confidence: Confidence::Low,
             cwe: vec!["CWE-1357".to_owned()],
             owasp: vec!["A06:2021".to_owned(), "A08:2021".to_owned()],
+            compliance: Vec::new(),
             ai_pattern: true,
         },
     ]

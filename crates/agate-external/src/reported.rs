@@ -325,6 +325,7 @@ fn descriptor(rule_id: &str, result: &Reported) -> RuleDescriptor {
         confidence: result.confidence,
         cwe: result.cwe.clone(),
         owasp: Vec::new(),
+        compliance: Vec::new(),
         ai_pattern: false,
     }
 }

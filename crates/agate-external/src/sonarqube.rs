@@ -227,23 +227,14 @@ fn unescape(value: &str) -> String {
 /// SonarQube's web API, as this run may use it.
 struct Client<'a> {
     server: &'a SonarServer,
-    agent: ureq::Agent,
+    agent: agate_http::Agent,
 }
 
 impl<'a> Client<'a> {
     fn new(server: &'a SonarServer, timeout: Duration) -> Client<'a> {
-        let config = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .tls_config(
-                ureq::tls::TlsConfig::builder()
-                    .root_certs(ureq::tls::RootCerts::PlatformVerifier)
-                    .build(),
-            )
-            .build();
         Client {
             server,
-            agent: ureq::Agent::new_with_config(config),
+            agent: agate_http::agent(timeout, agate_http::Statuses::AsResponses),
         }
     }
 
@@ -261,11 +252,7 @@ impl<'a> Client<'a> {
             .call()
             .map_err(|error| format!("cannot reach SonarQube at {}: {error}", self.server.url))?;
         let status = response.status().as_u16();
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(limit)
-            .read_to_string()
+        let body = agate_http::read_text(response.body_mut(), limit)
             .map_err(|error| format!("cannot read SonarQube's answer: {error}"))?;
         Ok((status, body))
     }

@@ -184,6 +184,16 @@ impl Finding {
     }
 }
 
+/// Splits a compliance requirement as rules write it, the standard, one space and the
+/// requirement (`PCI-DSS-4 3.4.1`, `ASVS-4.0.3 V5.3.8`), into the standard and the requirement; `None` when the
+/// text is not of that form.
+pub fn split_compliance(requirement: &str) -> Option<(&str, &str)> {
+    let (standard, item) = requirement.split_once(' ')?;
+    let standard_ok = !standard.is_empty() && !standard.contains(char::is_whitespace);
+    let item_ok = !item.is_empty() && item.trim() == item && !item.contains(['\n', '\r']);
+    (standard_ok && item_ok).then_some((standard, item))
+}
+
 /// What a report says about a rule that produced findings (for SARIF `tool.driver.rules`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RuleDescriptor {
@@ -205,6 +215,10 @@ pub struct RuleDescriptor {
     /// OWASP Top 10 categories.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub owasp: Vec<String>,
+    /// Compliance requirements the rule helps meet, each the standard, a space and the
+    /// requirement: `PCI-DSS-4 3.4.1`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<String>,
     /// True for AI anti-pattern rules.
     #[serde(default)]
     pub ai_pattern: bool,

@@ -110,9 +110,9 @@ impl Report {
     /// Passes every text a format renders through `redactor`: each finding's rule id,
     /// message, location (as tool output when it is a URL, which may carry a token in its
     /// query), snippet, sources' rule ids, justification and AI evidence, each rule
-    /// descriptor's id, summary and help, each notice and its path, each gate's reasons,
-    /// and each external check's command, error and output (as tool output). A rule id or
-    /// path many findings share is scanned once.
+    /// descriptor's id, summary, help and compliance requirements, each notice and its path,
+    /// each gate's reasons, and each external check's command, error and output (as tool
+    /// output). A rule id or path many findings share is scanned once.
     pub fn redact(&mut self, redactor: &impl Redactor) {
         let Report {
             schema_version: _,
@@ -133,6 +133,9 @@ impl Report {
             memo.owned(&mut rule.id, redactor, Kind::Text);
             apply(&mut rule.summary, redactor, Kind::Text);
             apply(&mut rule.help, redactor, Kind::Text);
+            for requirement in &mut rule.compliance {
+                apply(requirement, redactor, Kind::Text);
+            }
         }
         for notice in notices {
             apply(&mut notice.message, redactor, Kind::Text);
@@ -282,6 +285,7 @@ mod tests {
                 confidence: Confidence::High,
                 cwe: Vec::new(),
                 owasp: Vec::new(),
+                compliance: Vec::new(),
                 ai_pattern: false,
             }],
             notices: vec![Notice {

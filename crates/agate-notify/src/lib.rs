@@ -303,18 +303,9 @@ pub fn signature(secret: &Redacted, body: &str) -> String {
         })
 }
 
-/// An HTTP client with the context's timeout that trusts the system's certificates.
+/// agate's HTTP client with the context's timeout; statuses are read, not errors.
 fn agent(context: &Context) -> ureq::Agent {
-    let config = ureq::Agent::config_builder()
-        .timeout_global(Some(context.timeout))
-        .http_status_as_error(false)
-        .tls_config(
-            ureq::tls::TlsConfig::builder()
-                .root_certs(ureq::tls::RootCerts::PlatformVerifier)
-                .build(),
-        )
-        .build();
-    ureq::Agent::new_with_config(config)
+    agate_http::agent(context.timeout, agate_http::Statuses::AsResponses)
 }
 
 /// The id of agate's latest comment (it starts with the comment marker), if any; a lookup
@@ -332,12 +323,7 @@ fn previous_comment(
     if response.status().as_u16() != 200 {
         return None;
     }
-    let text = response
-        .body_mut()
-        .with_config()
-        .limit(8 * 1024 * 1024)
-        .read_to_string()
-        .ok()?;
+    let text = agate_http::read_text(response.body_mut(), 8 * 1024 * 1024).ok()?;
     let comments: Vec<serde_json::Value> = serde_json::from_str(&text).ok()?;
     comments
         .iter()

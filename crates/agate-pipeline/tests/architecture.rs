@@ -10,16 +10,23 @@ use std::path::Path;
 /// Each agate crate and the agate crates it may depend on.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("agate-fs", &[]),
+    ("agate-http", &[]),
     ("agate-model", &[]),
     ("agate-lang", &["agate-model"]),
     ("agate-rules", &["agate-model", "agate-lang", "agate-fs"]),
     ("agate-secrets", &["agate-model", "agate-lang", "agate-fs"]),
-    ("agate-deps", &["agate-model", "agate-lang", "agate-fs"]),
+    (
+        "agate-deps",
+        &["agate-model", "agate-lang", "agate-fs", "agate-http"],
+    ),
     ("agate-provenance", &["agate-fs"]),
-    ("agate-external", &["agate-model", "agate-fs"]),
-    ("agate-policy", &["agate-model", "agate-fs"]),
+    ("agate-external", &["agate-model", "agate-fs", "agate-http"]),
+    ("agate-policy", &["agate-model", "agate-fs", "agate-http"]),
     ("agate-report", &["agate-model"]),
-    ("agate-notify", &["agate-model", "agate-report"]),
+    (
+        "agate-notify",
+        &["agate-model", "agate-report", "agate-http"],
+    ),
     (
         "agate-pipeline",
         &[

@@ -212,23 +212,9 @@ fn store(path: &Path, text: &str) {
 
 #[cfg(feature = "https")]
 fn download(url: &str, timeout: Duration) -> Result<String, String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        // The system's certificate store: pipelines behind a TLS-inspecting proxy trust its CA there.
-        .tls_config(
-            ureq::tls::TlsConfig::builder()
-                .root_certs(ureq::tls::RootCerts::PlatformVerifier)
-                .build(),
-        )
-        .timeout_global(Some(timeout))
-        .build()
-        .into();
+    let agent = agate_http::agent(timeout, agate_http::Statuses::AsErrors);
     let mut response = agent.get(url).call().map_err(|error| error.to_string())?;
-    response
-        .body_mut()
-        .with_config()
-        .limit(MAX_CONFIG_BYTES)
-        .read_to_string()
-        .map_err(|error| error.to_string())
+    agate_http::read_text(response.body_mut(), MAX_CONFIG_BYTES).map_err(|error| error.to_string())
 }
 
 #[cfg(not(feature = "https"))]

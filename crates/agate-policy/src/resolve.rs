@@ -544,76 +544,6 @@ fn built_in() -> Policy {
     }
 }
 
-/// Merges a layer's `secrets:` section; allowlist lists accumulate, regexes are checked.
-fn merge_secrets(
-    policy: &mut Policy,
-    secrets: &crate::options::SecretsOptions,
-    layer: &Layer,
-    file: &str,
-    origin: &Origin,
-) -> Result<(), PolicyError> {
-    if let Some(config) = &secrets.gitleaks_config {
-        policy.secrets.gitleaks_config = Some(layer.dir.join(config));
-        policy
-            .origins
-            .insert("secrets.gitleaks_config".to_owned(), origin.clone());
-    }
-    if let Some(dirs) = &secrets.rule_dirs {
-        policy
-            .secrets
-            .rule_dirs
-            .extend(dirs.iter().map(|dir| layer.dir.join(dir)));
-        policy
-            .origins
-            .insert("secrets.rule_dirs".to_owned(), origin.clone());
-    }
-    let Some(allowlist) = &secrets.allowlist else {
-        return Ok(());
-    };
-    let at = Place::file(file);
-    let regexes = allowlist.regexes.as_deref().unwrap_or_default();
-    patterns::check_list(
-        &at,
-        "secrets.allowlist.regexes",
-        Kind::Regex,
-        regexes.iter().map(|regex| regex.value.as_str()),
-    )?;
-    for (key, kind, list) in [
-        ("secrets.allowlist.paths", Kind::Glob, &allowlist.paths),
-        (
-            "secrets.allowlist.stopwords",
-            Kind::Word,
-            &allowlist.stopwords,
-        ),
-    ] {
-        let list = list.as_deref().unwrap_or_default();
-        patterns::check_list(&at, key, kind, list.iter().map(String::as_str))?;
-    }
-    for regex in regexes {
-        if let Err(error) = regex::Regex::new(&regex.value) {
-            return Err(PolicyError::Invalid {
-                at: Place::at(file, &regex.referenced),
-                message: format!("invalid allowlist regex: {error}"),
-                help: "the regex is matched against each candidate secret (Rust regex syntax)"
-                    .to_owned(),
-            });
-        }
-        policy.secrets.allowlist_regexes.push(regex.value.clone());
-    }
-    policy
-        .secrets
-        .allowlist_paths
-        .extend(allowlist.paths.iter().flatten().cloned());
-    policy
-        .secrets
-        .allowlist_stopwords
-        .extend(allowlist.stopwords.iter().flatten().cloned());
-    policy
-        .origins
-        .insert("secrets.allowlist".to_owned(), origin.clone());
-    Ok(())
-}
-
 /// Locks seen so far: key → where it was locked.
 struct Locks(BTreeMap<String, Place>);
 
@@ -711,122 +641,176 @@ fn check_glob(at: &Place, pattern: &str) -> Result<(), PolicyError> {
         })
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "one section per top-level key, in file order"
-)]
+/// Merges one layer's options over `policy`, one top-level key of `agate.yaml` at a time:
+/// `gates` before `environments`, which name them, and `locked` last, so a layer's locks
+/// bind the layers after it.
 fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<(), PolicyError> {
-    let file = layer.file.as_str();
-    let options = &layer.options;
-    let origin = Origin::File(file.to_owned());
+    let origin = &Origin::File(layer.file.clone());
+    merge_gates(policy, locks, layer, origin)?;
+    merge_environments(policy, locks, layer, origin)?;
+    merge_tiers(policy, locks, layer, origin)?;
+    merge_rules(policy, locks, layer, origin)?;
+    merge_rule_dirs(policy, layer, origin);
+    merge_ignore(policy, layer, origin)?;
+    merge_ai_paths(policy, layer, origin)?;
+    merge_secrets(policy, layer, origin)?;
+    merge_deps(policy, layer, origin);
+    merge_notify(policy, layer, origin)?;
+    merge_provenance(policy, locks, layer, origin)?;
+    merge_unscannable(policy, locks, layer, origin)?;
+    merge_locked(locks, layer)
+}
 
-    for (name, spanned) in options.gates.iter().flatten() {
+/// Merges `gates:`: each gate turned off, or turned on and changed.
+fn merge_gates(
+    policy: &mut Policy,
+    locks: &Locks,
+    layer: &Layer,
+    origin: &Origin,
+) -> Result<(), PolicyError> {
+    let file = layer.file.as_str();
+    for (name, spanned) in layer.options.gates.iter().flatten() {
         let at = Place::at(file, &spanned.referenced);
-        let previous = policy.gates.get(name).cloned();
         match &spanned.value {
-            Switch::Off => {
-                let was_on = previous.as_ref().is_some_and(|gate| gate.enabled);
-                locks.check(&format!("gates.{name}"), was_on, &at, || {
-                    format!("`gates.{name}: off` turns the gate off")
-                })?;
-                let gate = policy.gates.entry(name.clone()).or_insert_with(|| Gate {
-                    name: name.clone(),
-                    enabled: false,
-                    analyzers: Vec::new(),
-                    policy: None,
-                    external: Vec::new(),
-                    coverage: None,
-                });
-                gate.enabled = false;
-                policy
-                    .origins
-                    .insert(format!("gates.{name}.enabled"), origin.clone());
-            }
+            Switch::Off => turn_gate_off(policy, locks, name, &at, origin)?,
             Switch::On(gate_options) => {
-                if let Some(names) = &gate_options.analyzers {
-                    let analyzers = gate_analyzers(names, name, &at)?;
-                    let dropped: Vec<&Analyzer> = previous
-                        .iter()
-                        .flat_map(|gate| gate.analyzers.iter())
-                        .filter(|old| !analyzers.contains(old))
-                        .collect();
-                    locks.check(&format!("gates.{name}"), !dropped.is_empty(), &at, || {
-                        format!(
-                            "it drops analyzer(s) {} from the gate",
-                            backticked(&dropped)
-                        )
-                    })?;
-                }
-                if let Some(rego) = &gate_options.policy {
-                    let changes = previous
-                        .as_ref()
-                        .and_then(|gate| gate.policy.as_ref())
-                        .is_some_and(|old| *old != layer.dir.join(rego));
-                    locks.check(&format!("gates.{name}"), changes, &at, || {
-                        "it replaces the gate's Rego policy".to_owned()
-                    })?;
-                }
-                let was_off = previous.as_ref().is_some_and(|gate| !gate.enabled);
-                let gate = policy.gates.entry(name.clone()).or_insert_with(|| Gate {
-                    name: name.clone(),
-                    enabled: true,
-                    analyzers: Vec::new(),
-                    policy: None,
-                    external: Vec::new(),
-                    coverage: None,
-                });
-                if let Some(rego) = &gate_options.policy {
-                    gate.policy = Some(layer.dir.join(rego));
-                    policy
-                        .origins
-                        .insert(format!("gates.{name}.policy"), origin.clone());
-                }
-                if was_off || !gate.enabled {
-                    gate.enabled = true;
-                    policy
-                        .origins
-                        .insert(format!("gates.{name}.enabled"), origin.clone());
-                }
-                if let Some(names) = &gate_options.analyzers {
-                    gate.analyzers = gate_analyzers(names, name, &at)?;
-                    policy
-                        .origins
-                        .insert(format!("gates.{name}.analyzers"), origin.clone());
-                }
-                for check in gate_options.external.iter().flatten() {
-                    let at = Place::at(file, &check.referenced);
-                    let spec = crate::external::check_spec(name, &check.value, &at)?;
-                    let replaced = gate.external.iter().position(|old| old.name == spec.name);
-                    locks.check(&format!("gates.{name}"), replaced.is_some(), &at, || {
-                        format!("it replaces the gate's external check `{}`", spec.name)
-                    })?;
-                    match replaced {
-                        Some(index) => gate.external[index] = spec,
-                        None => gate.external.push(spec),
-                    }
-                    policy
-                        .origins
-                        .insert(format!("gates.{name}.external"), origin.clone());
-                }
-                if let Some(coverage) = &gate_options.coverage {
-                    let at = Place::at(file, &coverage.referenced);
-                    let spec = crate::external::coverage_spec(name, &coverage.value, &at)?;
-                    let loosens = gate.coverage.as_ref().is_some_and(|old| {
-                        lower(spec.new_lines, old.new_lines) || lower(spec.ai_lines, old.ai_lines)
-                    });
-                    locks.check(&format!("gates.{name}"), loosens, &at, || {
-                        "it lowers or drops a coverage minimum".to_owned()
-                    })?;
-                    gate.coverage = Some(spec);
-                    policy
-                        .origins
-                        .insert(format!("gates.{name}.coverage"), origin.clone());
-                }
+                merge_gate(policy, locks, layer, origin, name, gate_options, &at)?;
             }
         }
     }
+    Ok(())
+}
 
-    for (name, spanned) in options.environments.iter().flatten() {
+/// `gates.NAME: off`.
+fn turn_gate_off(
+    policy: &mut Policy,
+    locks: &Locks,
+    name: &str,
+    at: &Place,
+    origin: &Origin,
+) -> Result<(), PolicyError> {
+    let was_on = policy.gates.get(name).is_some_and(|gate| gate.enabled);
+    locks.check(&format!("gates.{name}"), was_on, at, || {
+        format!("`gates.{name}: off` turns the gate off")
+    })?;
+    let gate = policy.gates.entry(name.to_owned()).or_insert_with(|| Gate {
+        name: name.to_owned(),
+        enabled: false,
+        analyzers: Vec::new(),
+        policy: None,
+        external: Vec::new(),
+        coverage: None,
+    });
+    gate.enabled = false;
+    policy
+        .origins
+        .insert(format!("gates.{name}.enabled"), origin.clone());
+    Ok(())
+}
+
+/// `gates.NAME: {…}`: the gate is on, with what the layer changes.
+fn merge_gate(
+    policy: &mut Policy,
+    locks: &Locks,
+    layer: &Layer,
+    origin: &Origin,
+    name: &str,
+    gate_options: &crate::options::GateOptions,
+    at: &Place,
+) -> Result<(), PolicyError> {
+    let file = layer.file.as_str();
+    let previous = policy.gates.get(name).cloned();
+    if let Some(names) = &gate_options.analyzers {
+        let analyzers = gate_analyzers(names, name, at)?;
+        let dropped: Vec<&Analyzer> = previous
+            .iter()
+            .flat_map(|gate| gate.analyzers.iter())
+            .filter(|old| !analyzers.contains(old))
+            .collect();
+        locks.check(&format!("gates.{name}"), !dropped.is_empty(), at, || {
+            format!(
+                "it drops analyzer(s) {} from the gate",
+                backticked(&dropped)
+            )
+        })?;
+    }
+    if let Some(rego) = &gate_options.policy {
+        let changes = previous
+            .as_ref()
+            .and_then(|gate| gate.policy.as_ref())
+            .is_some_and(|old| *old != layer.dir.join(rego));
+        locks.check(&format!("gates.{name}"), changes, at, || {
+            "it replaces the gate's Rego policy".to_owned()
+        })?;
+    }
+    let was_off = previous.as_ref().is_some_and(|gate| !gate.enabled);
+    let gate = policy.gates.entry(name.to_owned()).or_insert_with(|| Gate {
+        name: name.to_owned(),
+        enabled: true,
+        analyzers: Vec::new(),
+        policy: None,
+        external: Vec::new(),
+        coverage: None,
+    });
+    if let Some(rego) = &gate_options.policy {
+        gate.policy = Some(layer.dir.join(rego));
+        policy
+            .origins
+            .insert(format!("gates.{name}.policy"), origin.clone());
+    }
+    if was_off || !gate.enabled {
+        gate.enabled = true;
+        policy
+            .origins
+            .insert(format!("gates.{name}.enabled"), origin.clone());
+    }
+    if let Some(names) = &gate_options.analyzers {
+        gate.analyzers = gate_analyzers(names, name, at)?;
+        policy
+            .origins
+            .insert(format!("gates.{name}.analyzers"), origin.clone());
+    }
+    for check in gate_options.external.iter().flatten() {
+        let at = Place::at(file, &check.referenced);
+        let spec = crate::external::check_spec(name, &check.value, &at)?;
+        let replaced = gate.external.iter().position(|old| old.name == spec.name);
+        locks.check(&format!("gates.{name}"), replaced.is_some(), &at, || {
+            format!("it replaces the gate's external check `{}`", spec.name)
+        })?;
+        match replaced {
+            Some(index) => gate.external[index] = spec,
+            None => gate.external.push(spec),
+        }
+        policy
+            .origins
+            .insert(format!("gates.{name}.external"), origin.clone());
+    }
+    if let Some(coverage) = &gate_options.coverage {
+        let at = Place::at(file, &coverage.referenced);
+        let spec = crate::external::coverage_spec(name, &coverage.value, &at)?;
+        let loosens = gate.coverage.as_ref().is_some_and(|old| {
+            lower(spec.new_lines, old.new_lines) || lower(spec.ai_lines, old.ai_lines)
+        });
+        locks.check(&format!("gates.{name}"), loosens, &at, || {
+            "it lowers or drops a coverage minimum".to_owned()
+        })?;
+        gate.coverage = Some(spec);
+        policy
+            .origins
+            .insert(format!("gates.{name}.coverage"), origin.clone());
+    }
+    Ok(())
+}
+
+/// Merges `environments:`; the gates they name must exist.
+fn merge_environments(
+    policy: &mut Policy,
+    locks: &Locks,
+    layer: &Layer,
+    origin: &Origin,
+) -> Result<(), PolicyError> {
+    let file = layer.file.as_str();
+    for (name, spanned) in layer.options.environments.iter().flatten() {
         let at = Place::at(file, &spanned.referenced);
         let environment_options = &spanned.value;
         let previous = policy.environments.get(name).cloned();
@@ -877,52 +861,74 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
         }
     }
 
-    if let Some(tiers) = &options.tiers {
-        for (tier, spanned) in [
-            (Tier::Ai, &tiers.ai),
-            (Tier::New, &tiers.new),
-            (Tier::Legacy, &tiers.legacy),
-        ] {
-            let Some(spanned) = spanned else { continue };
-            let at = Place::at(file, &spanned.referenced);
-            let current = policy.tiers[tier as usize];
-            let mut next = current;
-            if let Some(block_at) = spanned.value.block_at {
-                let key = format!("tiers.{tier}.block_at");
-                locks.check(&key, block_at > current.block_at, &at, || {
-                    format!(
-                        "`block_at: {block_at}` is laxer than `{}`",
-                        current.block_at
-                    )
-                })?;
-                next.block_at = block_at;
-                policy.origins.insert(key, origin.clone());
-            }
-            if let Some(baseline) = spanned.value.baseline {
-                let key = format!("tiers.{tier}.baseline");
-                let loosens =
-                    current.baseline == Baselining::Forbidden && baseline == Baselining::Allowed;
-                locks.check(&key, loosens, &at, || {
-                    "it allows baselining where it was forbidden".to_owned()
-                })?;
-                next.baseline = baseline;
-                policy.origins.insert(key, origin.clone());
-            }
-            if let Some(suppress) = spanned.value.suppress {
-                let key = format!("tiers.{tier}.suppress");
-                let loosens =
-                    current.suppress == Suppressing::Forbidden && suppress == Suppressing::Allowed;
-                locks.check(&key, loosens, &at, || {
-                    "it allows suppressions where they were forbidden".to_owned()
-                })?;
-                next.suppress = suppress;
-                policy.origins.insert(key, origin.clone());
-            }
-            policy.tiers[tier as usize] = next;
-        }
-    }
+    Ok(())
+}
 
-    for (id, spanned) in options.rules.iter().flatten() {
+/// Merges `tiers:`: each tier's threshold, baselining and suppressing.
+fn merge_tiers(
+    policy: &mut Policy,
+    locks: &Locks,
+    layer: &Layer,
+    origin: &Origin,
+) -> Result<(), PolicyError> {
+    let file = layer.file.as_str();
+    let Some(tiers) = &layer.options.tiers else {
+        return Ok(());
+    };
+    for (tier, spanned) in [
+        (Tier::Ai, &tiers.ai),
+        (Tier::New, &tiers.new),
+        (Tier::Legacy, &tiers.legacy),
+    ] {
+        let Some(spanned) = spanned else { continue };
+        let at = Place::at(file, &spanned.referenced);
+        let current = policy.tiers[tier as usize];
+        let mut next = current;
+        if let Some(block_at) = spanned.value.block_at {
+            let key = format!("tiers.{tier}.block_at");
+            locks.check(&key, block_at > current.block_at, &at, || {
+                format!(
+                    "`block_at: {block_at}` is laxer than `{}`",
+                    current.block_at
+                )
+            })?;
+            next.block_at = block_at;
+            policy.origins.insert(key, origin.clone());
+        }
+        if let Some(baseline) = spanned.value.baseline {
+            let key = format!("tiers.{tier}.baseline");
+            let loosens =
+                current.baseline == Baselining::Forbidden && baseline == Baselining::Allowed;
+            locks.check(&key, loosens, &at, || {
+                "it allows baselining where it was forbidden".to_owned()
+            })?;
+            next.baseline = baseline;
+            policy.origins.insert(key, origin.clone());
+        }
+        if let Some(suppress) = spanned.value.suppress {
+            let key = format!("tiers.{tier}.suppress");
+            let loosens =
+                current.suppress == Suppressing::Forbidden && suppress == Suppressing::Allowed;
+            locks.check(&key, loosens, &at, || {
+                "it allows suppressions where they were forbidden".to_owned()
+            })?;
+            next.suppress = suppress;
+            policy.origins.insert(key, origin.clone());
+        }
+        policy.tiers[tier as usize] = next;
+    }
+    Ok(())
+}
+
+/// Merges `rules:`: each rule off, or its severity and paths.
+fn merge_rules(
+    policy: &mut Policy,
+    locks: &Locks,
+    layer: &Layer,
+    origin: &Origin,
+) -> Result<(), PolicyError> {
+    let file = layer.file.as_str();
+    for (id, spanned) in layer.options.rules.iter().flatten() {
         let at = Place::at(file, &spanned.referenced);
         policy
             .rule_places
@@ -968,53 +974,149 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
         policy.origins.insert(key, origin.clone());
     }
 
-    if let Some(dirs) = &options.rule_dirs {
+    Ok(())
+}
+
+/// Adds `rule_dirs:`, relative to the layer's folder.
+fn merge_rule_dirs(policy: &mut Policy, layer: &Layer, origin: &Origin) {
+    let Some(dirs) = &layer.options.rule_dirs else {
+        return;
+    };
+    policy
+        .rule_dirs
+        .extend(dirs.iter().map(|dir| layer.dir.join(dir)));
+    policy
+        .origins
+        .insert("rule_dirs".to_owned(), origin.clone());
+}
+
+/// Adds `ignore:` patterns (gitignore syntax), each checked.
+fn merge_ignore(policy: &mut Policy, layer: &Layer, origin: &Origin) -> Result<(), PolicyError> {
+    let file = layer.file.as_str();
+    let Some(ignore) = &layer.options.ignore else {
+        return Ok(());
+    };
+    patterns::check_list(
+        &Place::file(file),
+        "ignore",
+        Kind::Glob,
+        ignore.iter().map(String::as_str),
+    )?;
+    // gitignore syntax: `!` negates, a leading `/` anchors, a trailing `/` means a folder;
+    // what remains is a glob the walker compiles, so a broken one is refused here rather
+    // than ignored there.
+    for pattern in ignore {
+        let glob = pattern.strip_prefix('!').unwrap_or(pattern);
+        let glob = glob.strip_prefix('/').unwrap_or(glob);
+        check_glob(&Place::file(file), glob.strip_suffix('/').unwrap_or(glob))?;
+    }
+    policy.ignore.extend(ignore.iter().cloned());
+    policy.origins.insert("ignore".to_owned(), origin.clone());
+    Ok(())
+}
+
+/// Adds `ai_paths:` globs, each checked.
+fn merge_ai_paths(policy: &mut Policy, layer: &Layer, origin: &Origin) -> Result<(), PolicyError> {
+    let file = layer.file.as_str();
+    let Some(ai_paths) = &layer.options.ai_paths else {
+        return Ok(());
+    };
+    check_globs(&Place::file(file), "ai_paths", ai_paths)?;
+    policy.ai_paths.extend(ai_paths.iter().cloned());
+    policy.origins.insert("ai_paths".to_owned(), origin.clone());
+    Ok(())
+}
+
+/// Merges `secrets:`; allowlist lists accumulate, regexes are checked.
+fn merge_secrets(policy: &mut Policy, layer: &Layer, origin: &Origin) -> Result<(), PolicyError> {
+    let Some(secrets) = &layer.options.secrets else {
+        return Ok(());
+    };
+    let file = layer.file.as_str();
+    if let Some(config) = &secrets.gitleaks_config {
+        policy.secrets.gitleaks_config = Some(layer.dir.join(config));
         policy
+            .origins
+            .insert("secrets.gitleaks_config".to_owned(), origin.clone());
+    }
+    if let Some(dirs) = &secrets.rule_dirs {
+        policy
+            .secrets
             .rule_dirs
             .extend(dirs.iter().map(|dir| layer.dir.join(dir)));
         policy
             .origins
-            .insert("rule_dirs".to_owned(), origin.clone());
+            .insert("secrets.rule_dirs".to_owned(), origin.clone());
     }
-    if let Some(ignore) = &options.ignore {
-        patterns::check_list(
-            &Place::file(file),
-            "ignore",
-            Kind::Glob,
-            ignore.iter().map(String::as_str),
-        )?;
-        // gitignore syntax: `!` negates, a leading `/` anchors, a trailing `/` means a folder;
-        // what remains is a glob the walker compiles, so a broken one is refused here rather
-        // than ignored there.
-        for pattern in ignore {
-            let glob = pattern.strip_prefix('!').unwrap_or(pattern);
-            let glob = glob.strip_prefix('/').unwrap_or(glob);
-            check_glob(&Place::file(file), glob.strip_suffix('/').unwrap_or(glob))?;
+    let Some(allowlist) = &secrets.allowlist else {
+        return Ok(());
+    };
+    let at = Place::file(file);
+    let regexes = allowlist.regexes.as_deref().unwrap_or_default();
+    patterns::check_list(
+        &at,
+        "secrets.allowlist.regexes",
+        Kind::Regex,
+        regexes.iter().map(|regex| regex.value.as_str()),
+    )?;
+    for (key, kind, list) in [
+        ("secrets.allowlist.paths", Kind::Glob, &allowlist.paths),
+        (
+            "secrets.allowlist.stopwords",
+            Kind::Word,
+            &allowlist.stopwords,
+        ),
+    ] {
+        let list = list.as_deref().unwrap_or_default();
+        patterns::check_list(&at, key, kind, list.iter().map(String::as_str))?;
+    }
+    for regex in regexes {
+        if let Err(error) = regex::Regex::new(&regex.value) {
+            return Err(PolicyError::Invalid {
+                at: Place::at(file, &regex.referenced),
+                message: format!("invalid allowlist regex: {error}"),
+                help: "the regex is matched against each candidate secret (Rust regex syntax)"
+                    .to_owned(),
+            });
         }
-        policy.ignore.extend(ignore.iter().cloned());
-        policy.origins.insert("ignore".to_owned(), origin.clone());
+        policy.secrets.allowlist_regexes.push(regex.value.clone());
     }
-    if let Some(ai_paths) = &options.ai_paths {
-        check_globs(&Place::file(file), "ai_paths", ai_paths)?;
-        policy.ai_paths.extend(ai_paths.iter().cloned());
-        policy.origins.insert("ai_paths".to_owned(), origin.clone());
+    policy
+        .secrets
+        .allowlist_paths
+        .extend(allowlist.paths.iter().flatten().cloned());
+    policy
+        .secrets
+        .allowlist_stopwords
+        .extend(allowlist.stopwords.iter().flatten().cloned());
+    policy
+        .origins
+        .insert("secrets.allowlist".to_owned(), origin.clone());
+    Ok(())
+}
+
+/// Merges `deps:`: the registry check and the package lists, relative to the layer's folder.
+fn merge_deps(policy: &mut Policy, layer: &Layer, origin: &Origin) {
+    let Some(deps) = &layer.options.deps else {
+        return;
+    };
+    if let Some(check) = deps.registry_check {
+        policy.deps.registry_check = check;
     }
-    if let Some(secrets) = &options.secrets {
-        merge_secrets(policy, secrets, layer, file, &origin)?;
+    for (files, target) in [
+        (&deps.known_packages, &mut policy.deps.known_packages),
+        (&deps.popular_packages, &mut policy.deps.popular_packages),
+    ] {
+        target.extend(files.iter().flatten().map(|path| layer.dir.join(path)));
     }
-    if let Some(deps) = &options.deps {
-        if let Some(check) = deps.registry_check {
-            policy.deps.registry_check = check;
-        }
-        for (files, target) in [
-            (&deps.known_packages, &mut policy.deps.known_packages),
-            (&deps.popular_packages, &mut policy.deps.popular_packages),
-        ] {
-            target.extend(files.iter().flatten().map(|path| layer.dir.join(path)));
-        }
-        policy.origins.insert("deps".to_owned(), origin.clone());
-    }
-    for target in options
+    policy.origins.insert("deps".to_owned(), origin.clone());
+}
+
+/// Adds `notify.on_block:` targets, each checked.
+fn merge_notify(policy: &mut Policy, layer: &Layer, origin: &Origin) -> Result<(), PolicyError> {
+    let file = layer.file.as_str();
+    for target in layer
+        .options
         .notify
         .iter()
         .flat_map(|notify| notify.on_block.iter().flatten())
@@ -1027,93 +1129,122 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
             .origins
             .insert("notify.on_block".to_owned(), origin.clone());
     }
-    if let Some(provenance) = &options.provenance {
-        if let Some(base) = &provenance.base {
-            policy.base = Some(base.clone());
-            policy
-                .origins
-                .insert("provenance.base".to_owned(), origin.clone());
-        }
-        if let Some(required) = &provenance.require_signoff {
-            let key = "provenance.require_signoff";
-            let at = Place::at(file, &required.referenced);
-            locks.check(key, policy.require_signoff && !required.value, &at, || {
-                "it stops requiring a human sign-off of AI-assisted commits".to_owned()
-            })?;
-            policy.require_signoff = required.value;
-            policy.origins.insert(key.to_owned(), origin.clone());
-        }
-        if let Some(approvers) = &provenance.approvers {
-            let key = "provenance.approvers";
-            let at = Place::at(file, &approvers.referenced);
-            patterns::check_list(
-                &at,
-                key,
-                Kind::Glob,
-                approvers.value.iter().map(String::as_str),
-            )?;
-            for pattern in &approvers.value {
-                if let Err(error) = globset::Glob::new(pattern) {
-                    return Err(PolicyError::Invalid {
-                        at: at.clone(),
-                        message: format!("invalid approver pattern `{pattern}`: {error}"),
-                        help:
-                            "an approver is an email or a glob over emails, e.g. `*@bank.example`"
-                                .to_owned(),
-                    });
-                }
-            }
-            // No approvers means anyone; otherwise each new pattern must be one the old
-            // patterns already accept.
-            let widens = !policy.approvers.is_empty()
-                && (approvers.value.is_empty()
-                    || approvers
-                        .value
-                        .iter()
-                        .any(|pattern| !policy.approves(pattern)));
-            locks.check(key, widens, &at, || {
-                "it lets more people sign off AI-assisted commits".to_owned()
-            })?;
-            policy.approvers.clone_from(&approvers.value);
-            policy.origins.insert(key.to_owned(), origin.clone());
-        }
-        for (index, identity) in provenance.ai_identities.iter().flatten().enumerate() {
-            patterns::check_one(
-                &Place::at(file, &identity.referenced),
-                &format!("provenance.ai_identities[{index}].pattern"),
-                Kind::Regex,
-                &identity.value.pattern,
-            )?;
-            if let Err(error) = regex::Regex::new(&identity.value.pattern) {
-                return Err(PolicyError::Invalid {
-                    at: Place::at(file, &identity.referenced),
-                    message: format!("invalid pattern for `{}`: {error}", identity.value.tool),
-                    help: "the pattern is a regular expression over `Name <email>`".to_owned(),
-                });
-            }
-            policy
-                .ai_identities
-                .push((identity.value.tool.clone(), identity.value.pattern.clone()));
-            policy
-                .origins
-                .insert("provenance.ai_identities".to_owned(), origin.clone());
-        }
-    }
-    if let Some(unscannable) = &options.unscannable {
-        let at = Place::at(file, &unscannable.referenced);
-        let (old, new) = (policy.unscannable, unscannable.value);
-        locks.check("unscannable", new < old, &at, || {
-            format!(
-                "`unscannable: {}` lets a gate pass over files it could not scan",
-                new.as_str()
-            )
-        })?;
-        policy.unscannable = new;
+    Ok(())
+}
+
+/// Merges `provenance:`: the base, the sign-off requirement, approvers and AI identities.
+fn merge_provenance(
+    policy: &mut Policy,
+    locks: &Locks,
+    layer: &Layer,
+    origin: &Origin,
+) -> Result<(), PolicyError> {
+    let file = layer.file.as_str();
+    let Some(provenance) = &layer.options.provenance else {
+        return Ok(());
+    };
+    if let Some(base) = &provenance.base {
+        policy.base = Some(base.clone());
         policy
             .origins
-            .insert("unscannable".to_owned(), origin.clone());
+            .insert("provenance.base".to_owned(), origin.clone());
     }
-    for lock in options.locked.iter().flatten() {
+    if let Some(required) = &provenance.require_signoff {
+        let key = "provenance.require_signoff";
+        let at = Place::at(file, &required.referenced);
+        locks.check(key, policy.require_signoff && !required.value, &at, || {
+            "it stops requiring a human sign-off of AI-assisted commits".to_owned()
+        })?;
+        policy.require_signoff = required.value;
+        policy.origins.insert(key.to_owned(), origin.clone());
+    }
+    if let Some(approvers) = &provenance.approvers {
+        let key = "provenance.approvers";
+        let at = Place::at(file, &approvers.referenced);
+        patterns::check_list(
+            &at,
+            key,
+            Kind::Glob,
+            approvers.value.iter().map(String::as_str),
+        )?;
+        for pattern in &approvers.value {
+            if let Err(error) = globset::Glob::new(pattern) {
+                return Err(PolicyError::Invalid {
+                    at: at.clone(),
+                    message: format!("invalid approver pattern `{pattern}`: {error}"),
+                    help: "an approver is an email or a glob over emails, e.g. `*@bank.example`"
+                        .to_owned(),
+                });
+            }
+        }
+        // No approvers means anyone; otherwise each new pattern must be one the old
+        // patterns already accept.
+        let widens = !policy.approvers.is_empty()
+            && (approvers.value.is_empty()
+                || approvers
+                    .value
+                    .iter()
+                    .any(|pattern| !policy.approves(pattern)));
+        locks.check(key, widens, &at, || {
+            "it lets more people sign off AI-assisted commits".to_owned()
+        })?;
+        policy.approvers.clone_from(&approvers.value);
+        policy.origins.insert(key.to_owned(), origin.clone());
+    }
+    for (index, identity) in provenance.ai_identities.iter().flatten().enumerate() {
+        patterns::check_one(
+            &Place::at(file, &identity.referenced),
+            &format!("provenance.ai_identities[{index}].pattern"),
+            Kind::Regex,
+            &identity.value.pattern,
+        )?;
+        if let Err(error) = regex::Regex::new(&identity.value.pattern) {
+            return Err(PolicyError::Invalid {
+                at: Place::at(file, &identity.referenced),
+                message: format!("invalid pattern for `{}`: {error}", identity.value.tool),
+                help: "the pattern is a regular expression over `Name <email>`".to_owned(),
+            });
+        }
+        policy
+            .ai_identities
+            .push((identity.value.tool.clone(), identity.value.pattern.clone()));
+        policy
+            .origins
+            .insert("provenance.ai_identities".to_owned(), origin.clone());
+    }
+    Ok(())
+}
+
+/// Merges `unscannable:`.
+fn merge_unscannable(
+    policy: &mut Policy,
+    locks: &Locks,
+    layer: &Layer,
+    origin: &Origin,
+) -> Result<(), PolicyError> {
+    let file = layer.file.as_str();
+    let Some(unscannable) = &layer.options.unscannable else {
+        return Ok(());
+    };
+    let at = Place::at(file, &unscannable.referenced);
+    let (old, new) = (policy.unscannable, unscannable.value);
+    locks.check("unscannable", new < old, &at, || {
+        format!(
+            "`unscannable: {}` lets a gate pass over files it could not scan",
+            new.as_str()
+        )
+    })?;
+    policy.unscannable = new;
+    policy
+        .origins
+        .insert("unscannable".to_owned(), origin.clone());
+    Ok(())
+}
+
+/// Records `locked:` keys; each must name a section or a key that can be locked.
+fn merge_locked(locks: &mut Locks, layer: &Layer) -> Result<(), PolicyError> {
+    let file = layer.file.as_str();
+    for lock in layer.options.locked.iter().flatten() {
         let at = Place::at(file, &lock.referenced);
         let valid = [
             "gates",

@@ -62,6 +62,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         page.push_str("</ul>");
     }
     findings(report, &mut page, out)?;
+    rules(report, &mut page);
     notices(report, &mut page);
     let _ = writeln!(page, "<script>{SCRIPT}</script></body></html>");
     out.write_all(page.as_bytes())
@@ -251,6 +252,36 @@ fn row(finding: &Finding, page: &mut String) {
     );
 }
 
+/// The rules that produced findings, with the weaknesses and the compliance requirements
+/// each maps to: what an auditor reads the report for.
+fn rules(report: &Report, page: &mut String) {
+    if report.rules.is_empty() {
+        return;
+    }
+    page.push_str("<h2>Rules</h2><table id=\"rules\"><thead><tr><th>Rule</th><th>Severity</th><th>What it flags</th><th>CWE</th><th>OWASP</th><th>Compliance</th></tr></thead><tbody>");
+    let list = |items: &[String]| {
+        items
+            .iter()
+            .map(|item| escape(item))
+            .collect::<Vec<_>>()
+            .join("<br>")
+    };
+    for rule in &report.rules {
+        let _ = write!(
+            page,
+            "<tr><td><code>{}</code></td><td class=\"sev-{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&rule.id),
+            rule.severity,
+            rule.severity,
+            escape(&rule.summary),
+            list(&rule.cwe),
+            list(&rule.owasp),
+            list(&rule.compliance)
+        );
+    }
+    page.push_str("</tbody></table>");
+}
+
 fn notices(report: &Report, page: &mut String) {
     if report.notices.is_empty() {
         return;
@@ -314,6 +345,18 @@ mod tests {
             page.matches("<script>").count(),
             1,
             "only agate's own filter script"
+        );
+    }
+
+    #[test]
+    fn issue_8_rules_table_lists_compliance_requirements() {
+        let page = rendered();
+        let rules = &page[page.find("<h2>Rules</h2>").unwrap()..];
+        assert!(
+            rules.contains(
+                "<td><code>py.os-system-injection</code></td><td class=\"sev-critical\">critical</td><td>shell command built from data</td><td>CWE-78</td><td>A03:2021</td><td>PCI-DSS-4 6.2.4<br>ASVS-4.0.3 V5.3.8</td>"
+            ),
+            "{rules}"
         );
     }
 

@@ -23,4 +23,19 @@ mod tests {
         assert_eq!(back, report);
         insta::assert_snapshot!(String::from_utf8(out).unwrap());
     }
+
+    #[test]
+    fn issue_8_rules_carry_their_compliance_requirements() {
+        let mut out = Vec::new();
+        super::render(&sample_report(), &mut out).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            json["rules"][1]["compliance"],
+            serde_json::json!(["PCI-DSS-4 6.2.4", "ASVS-4.0.3 V5.3.8"])
+        );
+        assert!(
+            json["rules"][0].get("compliance").is_none(),
+            "left out when empty"
+        );
+    }
 }

@@ -3,12 +3,16 @@
 //! Hand-written types for the subset agate emits (the full schema has hundreds of types and
 //! the generated crates pull a heavy build). What GitHub reads is all here: rules with help,
 //! CWE tags as `external/cwe/cwe-N` and `security-severity`; results with a level, a
-//! location relative to the checkout (`%SRCROOT%`) and `partialFingerprints`.
+//! location relative to the checkout (`%SRCROOT%`) and `partialFingerprints`. Compliance
+//! requirements are a taxonomy per standard (`run.taxonomies`, each requirement a taxon)
+//! that rules point to through `relationships`, and tags (`compliance/PCI-DSS-4 3.4.1`) for
+//! readers that only read tags.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use agate_model::{Finding, NoticeLevel, Report, RuleDescriptor, Severity};
+use agate_model::{Finding, NoticeLevel, Report, RuleDescriptor, Severity, split_compliance};
 use serde::Serialize;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -21,7 +25,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn to_sarif(report: &Report) -> Log<'_> {
-    let rules: Vec<ReportingDescriptor<'_>> = report.rules.iter().map(descriptor).collect();
+    let standards = Standards::of(report);
+    let rules: Vec<ReportingDescriptor<'_>> = report
+        .rules
+        .iter()
+        .map(|rule| descriptor(rule, &standards))
+        .collect();
     let results = Results(report);
     let failed_checks = report.checks.iter().filter_map(|check| {
         let error = check.error.as_ref()?;
@@ -71,6 +80,7 @@ fn to_sarif(report: &Report) -> Log<'_> {
                     semantic_version: &report.tool.version,
                     information_uri: INFORMATION_URI,
                     rules,
+                    supported_taxonomies: standards.references(),
                 },
             },
             invocations: vec![Invocation {
@@ -85,12 +95,79 @@ fn to_sarif(report: &Report) -> Log<'_> {
                 tool_execution_notifications: notifications,
             }],
             column_kind: "unicodeCodePoints",
+            taxonomies: standards.taxonomies(),
             results,
         }],
     }
 }
 
-fn descriptor(rule: &RuleDescriptor) -> ReportingDescriptor<'_> {
+/// The compliance standards the report's rules name, each with its requirements, in order:
+/// a standard's index is its taxonomy's in `run.taxonomies`, a requirement's its taxon's.
+struct Standards<'r>(Vec<(&'r str, Vec<&'r str>)>);
+
+impl<'r> Standards<'r> {
+    fn of(report: &'r Report) -> Standards<'r> {
+        let mut standards: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for requirement in report.rules.iter().flat_map(|rule| &rule.compliance) {
+            let (standard, item) = standard_and_item(requirement);
+            standards.entry(standard).or_default().insert(item);
+        }
+        Standards(
+            standards
+                .into_iter()
+                .map(|(standard, items)| (standard, items.into_iter().collect()))
+                .collect(),
+        )
+    }
+
+    /// The relationship from a rule to the taxon of `requirement`.
+    fn relationship(&self, requirement: &str) -> Option<Relationship<'r>> {
+        let (standard, item) = standard_and_item(requirement);
+        let taxonomy = self
+            .0
+            .binary_search_by(|(name, _)| (*name).cmp(standard))
+            .ok()?;
+        let (name, items) = &self.0[taxonomy];
+        let index = items.binary_search(&item).ok()?;
+        Some(Relationship {
+            target: TaxonReference {
+                id: items[index],
+                index,
+                tool_component: TaxonomyReference {
+                    name,
+                    index: taxonomy,
+                },
+            },
+            kinds: ["relevant"],
+        })
+    }
+
+    fn references(&self) -> Vec<TaxonomyReference<'r>> {
+        self.0
+            .iter()
+            .enumerate()
+            .map(|(index, (name, _))| TaxonomyReference { name, index })
+            .collect()
+    }
+
+    fn taxonomies(&self) -> Vec<Taxonomy<'r>> {
+        self.0
+            .iter()
+            .map(|(name, items)| Taxonomy {
+                name,
+                taxa: items.iter().map(|id| Taxon { id }).collect(),
+            })
+            .collect()
+    }
+}
+
+/// A requirement's standard and item; one agate could not split (from a report written by
+/// an older agate) is an item of the standard `compliance`.
+fn standard_and_item(requirement: &str) -> (&str, &str) {
+    split_compliance(requirement).unwrap_or(("compliance", requirement))
+}
+
+fn descriptor<'r>(rule: &'r RuleDescriptor, standards: &Standards<'r>) -> ReportingDescriptor<'r> {
     let mut tags = vec![
         if rule.ai_pattern {
             "ai-pattern"
@@ -108,6 +185,11 @@ fn descriptor(rule: &RuleDescriptor) -> ReportingDescriptor<'_> {
         rule.owasp
             .iter()
             .map(|owasp| format!("external/owasp/{owasp}")),
+    );
+    tags.extend(
+        rule.compliance
+            .iter()
+            .map(|requirement| format!("compliance/{requirement}")),
     );
     tags.push(rule.language.clone());
     let markdown = format!("{}\n\n{}", rule.summary, rule.help);
@@ -127,6 +209,11 @@ fn descriptor(rule: &RuleDescriptor) -> ReportingDescriptor<'_> {
         default_configuration: Configuration {
             level: level(rule.severity),
         },
+        relationships: rule
+            .compliance
+            .iter()
+            .filter_map(|requirement| standards.relationship(requirement))
+            .collect(),
         properties: RuleProperties {
             tags,
             precision: precision(rule.confidence),
@@ -263,6 +350,8 @@ struct Run<'r> {
     tool: ToolComponent<'r>,
     invocations: Vec<Invocation>,
     column_kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    taxonomies: Vec<Taxonomy<'r>>,
     results: Results<'r>,
 }
 
@@ -295,6 +384,42 @@ struct Driver<'r> {
     semantic_version: &'r str,
     information_uri: &'static str,
     rules: Vec<ReportingDescriptor<'r>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    supported_taxonomies: Vec<TaxonomyReference<'r>>,
+}
+
+/// A compliance standard: its requirements are its taxa.
+#[derive(Serialize)]
+struct Taxonomy<'r> {
+    name: &'r str,
+    taxa: Vec<Taxon<'r>>,
+}
+
+#[derive(Serialize)]
+struct Taxon<'r> {
+    id: &'r str,
+}
+
+/// Points to a taxonomy by name and by its index in `run.taxonomies`.
+#[derive(Serialize)]
+struct TaxonomyReference<'r> {
+    name: &'r str,
+    index: usize,
+}
+
+/// A rule's link to a requirement it helps meet.
+#[derive(Serialize)]
+struct Relationship<'r> {
+    target: TaxonReference<'r>,
+    kinds: [&'static str; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TaxonReference<'r> {
+    id: &'r str,
+    index: usize,
+    tool_component: TaxonomyReference<'r>,
 }
 
 #[derive(Serialize)]
@@ -306,6 +431,8 @@ struct ReportingDescriptor<'r> {
     full_description: Message,
     help: Help,
     default_configuration: Configuration,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    relationships: Vec<Relationship<'r>>,
     properties: RuleProperties,
 }
 
@@ -485,6 +612,44 @@ mod tests {
         assert_eq!(
             result["partialFingerprints"]["agate/v1"],
             format!("{:032x}", 7)
+        );
+    }
+
+    #[test]
+    fn issue_8_rules_carry_compliance_as_taxa_and_tags() {
+        let sarif = rendered();
+        let run = &sarif["runs"][0];
+        let taxonomies = run["taxonomies"].as_array().unwrap();
+        let names: Vec<&str> = taxonomies
+            .iter()
+            .map(|taxonomy| taxonomy["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["ASVS-4.0.3", "PCI-DSS-4"]);
+        assert_eq!(taxonomies[1]["taxa"][0]["id"], "6.2.4");
+        assert_eq!(
+            run["tool"]["driver"]["supportedTaxonomies"][1]["name"],
+            "PCI-DSS-4"
+        );
+        let rule = &run["tool"]["driver"]["rules"][1];
+        assert_eq!(rule["id"], "py.os-system-injection");
+        let target = &rule["relationships"][0]["target"];
+        assert_eq!(target["id"], "6.2.4");
+        assert_eq!(target["index"], 0);
+        assert_eq!(target["toolComponent"]["name"], "PCI-DSS-4");
+        assert_eq!(target["toolComponent"]["index"], 1);
+        assert_eq!(
+            rule["relationships"][1]["target"]["toolComponent"]["name"],
+            "ASVS-4.0.3"
+        );
+        let tags = rule["properties"]["tags"].as_array().unwrap();
+        assert!(
+            tags.contains(&"compliance/PCI-DSS-4 6.2.4".into()),
+            "{tags:?}"
+        );
+        let other = &run["tool"]["driver"]["rules"][0];
+        assert!(
+            other.get("relationships").is_none(),
+            "no compliance, no relationships"
         );
     }
 

@@ -111,6 +111,7 @@ pub(crate) fn sample_report() -> Report {
                 confidence: Confidence::High,
                 cwe: vec![],
                 owasp: vec![],
+                compliance: Vec::new(),
                 ai_pattern: true,
             },
             RuleDescriptor {
@@ -122,6 +123,7 @@ pub(crate) fn sample_report() -> Report {
                 confidence: Confidence::High,
                 cwe: vec!["CWE-78".into()],
                 owasp: vec!["A03:2021".into()],
+                compliance: vec!["PCI-DSS-4 6.2.4".into(), "ASVS-4.0.3 V5.3.8".into()],
                 ai_pattern: false,
             },
         ],

@@ -18,7 +18,8 @@ pub struct RuleMetadata {
     /// OWASP Top 10 2021 categories (`A03:2021`).
     #[serde(default)]
     pub owasp: Vec<String>,
-    /// Compliance controls, e.g. `pci-dss-4:6.2.4`.
+    /// Compliance requirements, each the standard, a space and the requirement:
+    /// `PCI-DSS-4 6.2.4`.
     #[serde(default)]
     pub compliance: Vec<String>,
     /// True when the rule flags a pattern typical of AI-written code.

@@ -1,5 +1,5 @@
 use agate_lang::Language;
-use agate_model::{RuleDescriptor, Text};
+use agate_model::{RuleDescriptor, Text, split_compliance};
 use ast_grep_config::{GlobalRules, RuleConfig, SerializableRuleConfig};
 use ast_grep_core::Matcher;
 use regex::Regex;
@@ -79,16 +79,7 @@ impl Rule {
         }
         let metadata: RuleMetadata = serde_json::from_value(metadata_value)
             .map_err(|error| invalid(format!("in `metadata`: {error}")))?;
-        if !metadata.ai_pattern && metadata.cwe.is_empty() {
-            return Err(invalid(
-                "security rules need `metadata.cwe` (e.g. `cwe: [CWE-78]`)".to_owned(),
-            ));
-        }
-        if let Some(bad) = metadata.cwe.iter().find(|cwe| !is_cwe(cwe)) {
-            return Err(invalid(format!(
-                "`{bad}` is not a CWE id; write `CWE-<number>`"
-            )));
-        }
+        check_metadata(&metadata).map_err(invalid)?;
 
         let mut compiled = Vec::new();
         for &target in config.language.rule_targets() {
@@ -185,6 +176,7 @@ impl Rule {
             confidence: self.metadata.confidence,
             cwe: self.metadata.cwe.clone(),
             owasp: self.metadata.owasp.clone(),
+            compliance: self.metadata.compliance.clone(),
             ai_pattern: self.metadata.ai_pattern,
         }
     }
@@ -219,6 +211,27 @@ fn is_valid_id(id: &str) -> bool {
     static PATTERN: std::sync::LazyLock<Option<Regex>> =
         std::sync::LazyLock::new(|| Regex::new(r"^[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*$").ok());
     PATTERN.as_ref().is_some_and(|pattern| pattern.is_match(id))
+}
+
+/// Checks what serde cannot: security rules name a CWE, CWE ids and compliance requirements
+/// are well formed.
+fn check_metadata(metadata: &RuleMetadata) -> Result<(), String> {
+    if !metadata.ai_pattern && metadata.cwe.is_empty() {
+        return Err("security rules need `metadata.cwe` (e.g. `cwe: [CWE-78]`)".to_owned());
+    }
+    if let Some(bad) = metadata.cwe.iter().find(|cwe| !is_cwe(cwe)) {
+        return Err(format!("`{bad}` is not a CWE id; write `CWE-<number>`"));
+    }
+    if let Some(bad) = metadata
+        .compliance
+        .iter()
+        .find(|requirement| split_compliance(requirement).is_none())
+    {
+        return Err(format!(
+            "compliance requirement `{bad}` is not the standard, a space and the requirement; write e.g. `PCI-DSS-4 6.2.4`"
+        ));
+    }
+    Ok(())
 }
 
 fn is_cwe(cwe: &str) -> bool {
@@ -325,6 +338,27 @@ metadata:
         let yaml = RULE.replace("  cwe: [CWE-95]\n", "");
         let error = Rule::parse("py.demo-eval.yaml", &yaml, vec![]).unwrap_err();
         assert!(error.to_string().contains("need `metadata.cwe`"), "{error}");
+    }
+
+    #[test]
+    fn issue_8_compliance_reaches_the_descriptor_in_one_form() {
+        let yaml = RULE.replace(
+            "  cwe: [CWE-95]\n",
+            "  cwe: [CWE-95]\n  compliance: [\"PCI-DSS-4 6.2.4\"]\n",
+        );
+        let rule = Rule::parse("py.demo-eval.yaml", &yaml, vec![]).unwrap();
+        assert_eq!(rule.descriptor().compliance, ["PCI-DSS-4 6.2.4"]);
+        let yaml = RULE.replace(
+            "  cwe: [CWE-95]\n",
+            "  cwe: [CWE-95]\n  compliance: [\"pci-dss-4:6.2.4\"]\n",
+        );
+        let error = Rule::parse("py.demo-eval.yaml", &yaml, vec![]).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("compliance requirement `pci-dss-4:6.2.4` is not the standard"),
+            "{error}"
+        );
     }
 
     #[test]

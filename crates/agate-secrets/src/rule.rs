@@ -296,6 +296,16 @@ impl SecretRule {
         {
             return Err(invalid(format!("rule `{}`: an empty keyword", file.id)));
         }
+        if let Some(bad) = file
+            .compliance
+            .iter()
+            .find(|requirement| agate_model::split_compliance(requirement).is_none())
+        {
+            return Err(invalid(format!(
+                "rule `{}`: compliance requirement `{bad}` is not the standard, a space and the requirement; write e.g. `PCI-DSS-4 3.4.1`",
+                file.id
+            )));
+        }
         let allowlist = Allowlist::compile(&file.allowlist, origin)?;
         Ok(SecretRule {
             file,

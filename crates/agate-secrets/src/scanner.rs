@@ -395,6 +395,7 @@ impl SecretRule {
             confidence: self.file.confidence.unwrap_or(Confidence::High),
             cwe: self.file.cwe.clone(),
             owasp: self.file.owasp.clone(),
+            compliance: self.file.compliance.clone(),
             ai_pattern: self.file.ai_pattern,
         }
     }

@@ -185,3 +185,24 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn issue_8_secret_rules_describe_their_compliance_requirements() {
+    let rules = bundled_rules().unwrap();
+    let card = rules
+        .iter()
+        .find(|rule| rule.id() == "secret.payment-card-number")
+        .unwrap();
+    assert_eq!(
+        card.descriptor().compliance,
+        ["PCI-DSS-4 3.4.1", "PCI-DSS-4 3.5.1"]
+    );
+    let yaml = "id: secret.demo\ntitle: Demo\nseverity: high\nregex: 'demo_[a-z]{8}'\ncompliance: [\"PCI-DSS\"]\n";
+    let error = agate_secrets::SecretRule::from_yaml(yaml, "secret.demo.yaml").unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("compliance requirement `PCI-DSS` is not the standard"),
+        "{error}"
+    );
+}

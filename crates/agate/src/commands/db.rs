@@ -51,16 +51,10 @@ pub(crate) fn update() -> anyhow::Result<ExitStatus> {
     let base = std::env::var("AGATE_OSV_URL").unwrap_or_else(|_| OSV_EXPORTS.to_owned());
     let downloads = store.dir().join("downloads");
     fs_err::create_dir_all(&downloads)?;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        // The system's certificate store: pipelines behind a TLS-inspecting proxy trust its CA there.
-        .tls_config(
-            ureq::tls::TlsConfig::builder()
-                .root_certs(ureq::tls::RootCerts::PlatformVerifier)
-                .build(),
-        )
-        .timeout_global(Some(std::time::Duration::from_secs(600)))
-        .build()
-        .into();
+    let agent = agate_http::agent(
+        std::time::Duration::from_secs(600),
+        agate_http::Statuses::AsErrors,
+    );
     for ecosystem in EXPORTED {
         let url = format!("{}/{ecosystem}/all.zip", base.trim_end_matches('/'));
         output::note(&format!("downloading {url}"));

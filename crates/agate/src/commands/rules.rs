@@ -99,6 +99,12 @@ fn show_secret(rule: &agate_secrets::SecretRule) -> anyhow::Result<ExitStatus> {
         if !file.cwe.is_empty() {
             writeln!(out, "cwe:        {}", file.cwe.join(", "))?;
         }
+        if !file.owasp.is_empty() {
+            writeln!(out, "owasp:      {}", file.owasp.join(", "))?;
+        }
+        if !file.compliance.is_empty() {
+            writeln!(out, "compliance: {}", file.compliance.join(", "))?;
+        }
         if !file.keywords.is_empty() {
             writeln!(out, "keywords:   {}", file.keywords.join(", "))?;
         }
@@ -153,6 +159,9 @@ pub(crate) fn show(id: &str) -> anyhow::Result<ExitStatus> {
         }
         if !metadata.owasp.is_empty() {
             writeln!(out, "owasp:      {}", metadata.owasp.join(", "))?;
+        }
+        if !metadata.compliance.is_empty() {
+            writeln!(out, "compliance: {}", metadata.compliance.join(", "))?;
         }
         if metadata.ai_pattern {
             writeln!(out, "AI anti-pattern: yes")?;

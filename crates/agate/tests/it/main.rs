@@ -4,6 +4,7 @@
 mod bounds;
 mod ci;
 mod ci_base;
+mod compliance;
 mod corpus;
 mod coverage;
 mod deps;

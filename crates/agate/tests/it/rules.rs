@@ -84,3 +84,22 @@ fn rules_list_counts_every_language() {
         .unwrap();
     assert!(String::from_utf8_lossy(&output.stdout).contains("secret.aws-access-key-id"));
 }
+
+#[test]
+fn issue_8_broad_catch_returning_null_is_an_ai_pattern() {
+    let source = "class Profiles {\n    String read(java.nio.file.Path path) {\n        try {\n            return java.nio.file.Files.readString(path);\n        } catch (Exception e) {\n            return null;\n        }\n    }\n}\n";
+    let dir = tree(&[("src/Profiles.java", source)]);
+    let output = agate(dir.path())
+        .args(["scan", "--only", "ai-patterns", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| finding["rule_id"] == "java.broad-catch-returns-null")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert_eq!(finding["location"]["start"]["line"], 5);
+    assert_eq!(finding["ai_pattern"], true);
+}

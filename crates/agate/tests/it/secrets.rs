@@ -37,7 +37,7 @@ fn checksummed(prefix: &str, seed: u64) -> String {
 }
 
 /// A 16-digit Visa-range number that passes Luhn and is not a published test card.
-fn card(seed: u64) -> String {
+pub(crate) fn card(seed: u64) -> String {
     let stem = format!("4{}", random(seed, "0123456789", 14));
     (0..10)
         .map(|digit| format!("{stem}{digit}"))
