@@ -109,8 +109,8 @@ impl Memo {
 impl Report {
     /// Passes every text a format renders through `redactor`: each finding's rule id,
     /// message, location (as tool output when it is a URL, which may carry a token in its
-    /// query), snippet, sources' rule ids, justification and AI evidence, each rule
-    /// descriptor's id, summary, help and compliance requirements, each notice and its path,
+    /// query), snippet, CWE and OWASP tags, sources' rule ids, justification and AI
+    /// evidence, each rule descriptor's id, summary, help, CWE, OWASP and compliance tags, each notice and its path,
     /// each gate's reasons, and each external check's command, error and output (as tool
     /// output). A rule id or path many findings share is scanned once.
     pub fn redact(&mut self, redactor: &impl Redactor) {
@@ -133,8 +133,13 @@ impl Report {
             memo.owned(&mut rule.id, redactor, Kind::Text);
             apply(&mut rule.summary, redactor, Kind::Text);
             apply(&mut rule.help, redactor, Kind::Text);
-            for requirement in &mut rule.compliance {
-                apply(requirement, redactor, Kind::Text);
+            for tag in rule
+                .compliance
+                .iter_mut()
+                .chain(&mut rule.cwe)
+                .chain(&mut rule.owasp)
+            {
+                apply(tag, redactor, Kind::Text);
             }
         }
         for notice in notices {
@@ -180,6 +185,10 @@ fn redact_finding(finding: &mut Finding, redactor: &impl Redactor, memo: &mut Me
     memo.shared(&mut finding.location.path, redactor, path_kind);
     for source in &mut finding.sources {
         memo.owned(&mut source.rule_id, redactor, Kind::Text);
+    }
+    // An external tool's report sets these too.
+    for tag in finding.cwe.iter_mut().chain(&mut finding.owasp) {
+        apply(tag, redactor, Kind::Text);
     }
     if let Some(justification) = &mut finding.justification {
         apply(&mut justification.reason, redactor, Kind::Text);
@@ -247,8 +256,8 @@ mod tests {
                 end: at,
             },
             snippet: "os.system(\"curl -H token SECRET\" + x)".to_owned(),
-            cwe: vec!["CWE-78".to_owned()],
-            owasp: Vec::new(),
+            cwe: vec!["CWE-78".to_owned(), "SECRET".to_owned()],
+            owasp: vec!["SECRET".to_owned()],
             ai_pattern: false,
             fingerprint: fingerprint.clone(),
             gate: Some("security".into()),
@@ -283,9 +292,9 @@ mod tests {
                 help: "a SECRET help".to_owned(),
                 severity: crate::Severity::High,
                 confidence: Confidence::High,
-                cwe: Vec::new(),
-                owasp: Vec::new(),
-                compliance: Vec::new(),
+                cwe: vec!["SECRET".to_owned()],
+                owasp: vec!["SECRET".to_owned()],
+                compliance: vec!["PCI-DSS-4 SECRET".to_owned()],
                 ai_pattern: false,
             }],
             notices: vec![Notice {
