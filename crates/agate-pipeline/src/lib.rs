@@ -90,10 +90,11 @@ pub fn run(request: &Request, progress: &(dyn Fn(Event<'_>) + Sync)) -> Result<O
 /// report of the whole repository: their findings are decided again together, and the
 /// repository-wide work runs now — the gates' external checks and coverage, the sign-off
 /// check, the gates' Rego policies — so the verdict is the one an unsharded run decides.
-/// `request` describes the run as the shards' did (root, policy, environment, base).
+/// `request` describes the run as the shards' did (root, policy, environment, base); each
+/// report comes with the name its errors call it by (its file).
 pub fn merge(
     request: &Request,
-    shards: Vec<Report>,
+    shards: Vec<(String, Report)>,
     progress: &(dyn Fn(Event<'_>) + Sync),
 ) -> Result<Outcome> {
     let mut request = request.clone();
@@ -235,6 +236,10 @@ fn finish(
         &selection.analyzers(),
         &findings,
     ));
+    // A merge makes again the run-wide notices each shard made (no base, blame): once each.
+    let mut shown = BTreeSet::new();
+    notices
+        .retain(|notice| shown.insert((notice.level, notice.path.clone(), notice.message.clone())));
     descriptors.extend(external.rules);
     let mut stats = found.stats;
     if let Some(shard) = request.shard {
@@ -287,6 +292,16 @@ fn gate_inputs(
     (external, coverage)
 }
 
+/// How the notice of an analyzer no gate judges begins.
+const UNGATED: &str = "no gate of environment ";
+
+/// Whether `notice` is [`ungated`]'s: a merge counts the joined findings again.
+pub(crate) fn is_ungated(notice: &Notice) -> bool {
+    notice.level == NoticeLevel::Warning
+        && notice.path.is_none()
+        && notice.message.starts_with(UNGATED)
+}
+
 /// A warning for each analyzer that ran, or has findings, that no gate of the environment
 /// judges: its findings have no gate and never block, which a policy must not do quietly.
 fn ungated(
@@ -313,7 +328,7 @@ fn ungated(
             level: NoticeLevel::Warning,
             path: None,
             message: format!(
-                "no gate of environment `{}` judges analyzer `{analyzer}`: its findings ({count} in this run) have no gate and never block\n  help: add `{analyzer}` to a gate's `analyzers:` in agate.yaml",
+                "{UNGATED}`{}` judges analyzer `{analyzer}`: its findings ({count} in this run) have no gate and never block\n  help: add `{analyzer}` to a gate's `analyzers:` in agate.yaml",
                 environment.name
             ),
         })
