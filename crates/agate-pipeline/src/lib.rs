@@ -236,15 +236,13 @@ fn finish(
         &selection.analyzers(),
         &findings,
     ));
-    // A merge makes again the run-wide notices each shard made (no base, blame): once each.
-    let mut shown = BTreeSet::new();
-    notices
-        .retain(|notice| shown.insert((notice.level, notice.path.clone(), notice.message.clone())));
+    once_each(&mut notices);
     descriptors.extend(external.rules);
     let mut stats = found.stats;
     if let Some(shard) = request.shard {
         keep_own(shard, &mut findings, &mut notices);
         stats.shard = Some(shard);
+        stats.shard_scope = Some(shards::scope(request));
     }
     let mut report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
@@ -266,6 +264,14 @@ fn finish(
         report,
         notify: policy.notify_on_block().to_vec(),
     })
+}
+
+/// Drops repeated notices: a merge makes again the run-wide notices each shard made (no
+/// base revision, blame), and shows them once.
+fn once_each(notices: &mut Vec<Notice>) {
+    let mut shown = BTreeSet::new();
+    notices
+        .retain(|notice| shown.insert((notice.level, notice.path.clone(), notice.message.clone())));
 }
 
 /// Keeps a shard's own: each file's findings and notices are its shard's (a manifest's

@@ -52,6 +52,26 @@ pub(crate) fn join(
     Ok((found, descriptors))
 }
 
+/// A digest of what a shard's per-file work covers: every shard of a split must cover the
+/// same, or the files a narrower shard (`--only sast`, a sub-folder, another configuration)
+/// left out would pass unchecked.
+pub(crate) fn scope(request: &Request) -> u32 {
+    let only: BTreeSet<_> = request.only.iter().collect();
+    let walk = &request.walk;
+    let described = format!(
+        "{only:?}|{:?}|{:?}|{:?}|{}|{:?}|{}|{}|{}",
+        request.paths,
+        request.source,
+        request.rules.dirs,
+        request.rules.bundled,
+        request.config,
+        walk.respect_ignore_files,
+        walk.include_vendored,
+        walk.max_file_size,
+    );
+    crc32fast::hash(described.as_bytes())
+}
+
 /// Missing shards named in an error, at most.
 const MISSING_SHOWN: usize = 10;
 
@@ -80,6 +100,14 @@ fn complete(shards: &[(String, Report)]) -> Result<()> {
         if shard.count != count {
             return Err(PipelineError::Invalid(format!(
                 "`{name}` is shard {shard} but `{first_name}` is of a split into {count}\n  help: merge the reports of one split"
+            )));
+        }
+        if report.stats.shard_scope != first.stats.shard_scope
+            || report.tool.version != first.tool.version
+        {
+            return Err(PipelineError::Invalid(format!(
+                "`{name}` and `{first_name}` scanned differently (agate {} and {}), so files one shard left out would go unchecked\n  help: run every shard with the same agate and the same --only, paths, --config, --rules, --no-bundled-rules, --no-ignore, --include-vendored and --max-file-size",
+                report.tool.version, first.tool.version
             )));
         }
         if !seen.insert(shard.index) {

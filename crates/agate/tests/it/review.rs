@@ -186,3 +186,48 @@ fn issue_8_review_a_baseline_takes_every_shard() {
     assert!(stderr.contains("without --shard"), "{stderr}");
     assert!(!dir.path().join(".agate/baseline.json").exists());
 }
+
+#[test]
+fn issue_8_review_shards_that_scanned_differently_are_refused() {
+    let dir = ungated_repository();
+    let out = tempfile::tempdir().unwrap();
+    let reports = shards(dir.path(), out.path(), 2, &[]);
+    // Shard 2 again, with the secrets analyzer left out: its files' keys would go unseen.
+    let narrow = out.path().join("narrow.json");
+    agate(dir.path())
+        .args([
+            "scan", "--shard", "2/2", "--only", "sast", "--format", "json", "-o",
+        ])
+        .arg(&narrow)
+        .assert()
+        .success();
+    let output = agate(dir.path())
+        .args(["report", "merge"])
+        .arg(&reports[0])
+        .arg(&narrow)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("narrow.json` and `") && stderr.contains("scanned differently"),
+        "{stderr}"
+    );
+    // A shard of one sub-folder is refused too.
+    let folder = out.path().join("folder.json");
+    agate(dir.path())
+        .args(["scan", "--shard", "2/2", "q", "--format", "json", "-o"])
+        .arg(&folder)
+        .assert()
+        .success();
+    let mut merge = agate(dir.path());
+    merge
+        .args(["report", "merge"])
+        .arg(&reports[0])
+        .arg(&folder);
+    assert_eq!(merge.output().unwrap().status.code(), Some(2));
+    // The same flags merge.
+    let mut merge = agate(dir.path());
+    merge.args(["report", "merge"]).args(&reports);
+    merge.assert().success();
+}
