@@ -187,6 +187,7 @@ fn finish(
     let mut failed_checks = external.failed;
     failed_checks.extend(coverage.failed.iter().cloned());
     let covered = coverage.files();
+    let annotated = shards::with_covered(request, found.annotated, &covered);
 
     // Lines with findings, and covered lines, need their provenance.
     let flagged: BTreeSet<&str> = findings
@@ -204,7 +205,7 @@ fn finish(
         suppressions,
         notices: provenance_notices,
         findings: provenance_findings,
-    } = lines::provenance(root, &policy, repository, run, &found.annotated, &flagged)?;
+    } = lines::provenance(root, &policy, repository, run, &annotated, &flagged)?;
     notices.extend(provenance_notices);
     findings.extend(provenance_findings);
     let (coverage_findings, coverage_results) = coverage::judge(root, &coverage, &tiers);

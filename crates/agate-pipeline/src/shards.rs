@@ -165,9 +165,34 @@ fn undecided(mut finding: Finding) -> Finding {
     finding
 }
 
+/// `annotated` and the covered files' `agate:` comments: their AI markers count on their
+/// lines, findings or not (a merge has read only the files its shards' findings name).
+pub(crate) fn with_covered(
+    request: &Request,
+    mut annotated: Vec<(String, String)>,
+    covered: &[String],
+) -> Vec<(String, String)> {
+    let read: BTreeSet<&String> = annotated.iter().map(|(path, _)| path).collect();
+    let unread: BTreeSet<String> = covered
+        .iter()
+        .filter(|path| !read.contains(path))
+        .cloned()
+        .collect();
+    annotated.extend(self::annotated(
+        &request.root,
+        &unread,
+        request.walk.max_file_size,
+    ));
+    annotated
+}
+
 /// `(path, text)` of the named files under `root` that hold `agate:` comments; a file that
 /// cannot be read (gone, too large, outside the root) has none to offer.
-fn annotated(root: &Path, named: &BTreeSet<String>, limit: u64) -> Vec<(String, String)> {
+pub(crate) fn annotated(
+    root: &Path,
+    named: &BTreeSet<String>,
+    limit: u64,
+) -> Vec<(String, String)> {
     named
         .iter()
         .filter(|path| !path.is_empty())

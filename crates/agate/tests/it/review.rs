@@ -231,3 +231,52 @@ fn issue_8_review_shards_that_scanned_differently_are_refused() {
     merge.args(["report", "merge"]).args(&reports);
     merge.assert().success();
 }
+
+#[test]
+fn issue_8_review_a_merge_reads_the_ai_markers_of_covered_files() {
+    // AI-marked lines 5-9 with no finding; the tests ran two of them, below the minimum.
+    let dir = tree(&[("lib.py", "def old_one():\n    return 1\n")]);
+    let repo = dir.path();
+    git(repo, &["init", "-q", "-b", "main"]);
+    git(repo, &["add", "."]);
+    git(repo, &["commit", "-q", "-m", "old"]);
+    std::fs::write(
+        repo.join("lib.py"),
+        "def old_one():\n    return 1\n\n# agate: ai-begin\ndef parse(text):\n    if not text:\n        return None\n    value = text.strip()\n    return value.upper()\n# agate: ai-end\n",
+    )
+    .unwrap();
+    git(repo, &["commit", "-q", "-am", "parse"]);
+    std::fs::create_dir(repo.join("coverage")).unwrap();
+    std::fs::write(
+        repo.join("coverage/lcov.info"),
+        "TN:\nSF:lib.py\nDA:5,1\nDA:6,1\nDA:7,0\nDA:8,0\nDA:9,0\nend_of_record\n",
+    )
+    .unwrap();
+    std::fs::write(
+        repo.join("agate.yaml"),
+        "version: 1\ngates:\n  tests:\n    coverage:\n      reports: [coverage/lcov.info]\n      ai_lines: 80\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let whole = agate(repo)
+        .args(["gate", "--base", "HEAD~1"])
+        .output()
+        .unwrap();
+    assert_eq!(whole.status.code(), Some(1), "40% of the AI lines blocks");
+    let reports = shards(repo, out.path(), 2, &["--base", "HEAD~1"]);
+    let merged = out.path().join("merged.json");
+    let output = agate(repo)
+        .args([
+            "report", "merge", "--base", "HEAD~1", "--format", "json", "-o",
+        ])
+        .arg(&merged)
+        .args(&reports)
+        .output()
+        .unwrap();
+    // The merge once judged no AI line (the marked file had no finding) and passed.
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        read(&merged)["coverage"][0]["ai_lines"],
+        serde_json::json!({"covered": 2, "total": 5})
+    );
+}
