@@ -117,6 +117,11 @@ pub struct ScanStats {
     /// The shard this run scanned (`--shard K/N`), when the files were split across runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<crate::Shard>,
+    /// For a shard's run, a digest of what its per-file work covered (the analyzers, paths,
+    /// rule folders, configuration file and walk options): the shards of one split share
+    /// it, or `report merge` refuses them (a shard run with less would leave files unchecked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard_scope: Option<u32>,
 }
 
 #[expect(

@@ -90,10 +90,11 @@ pub fn run(request: &Request, progress: &(dyn Fn(Event<'_>) + Sync)) -> Result<O
 /// report of the whole repository: their findings are decided again together, and the
 /// repository-wide work runs now — the gates' external checks and coverage, the sign-off
 /// check, the gates' Rego policies — so the verdict is the one an unsharded run decides.
-/// `request` describes the run as the shards' did (root, policy, environment, base).
+/// `request` describes the run as the shards' did (root, policy, environment, base); each
+/// report comes with the name its errors call it by (its file).
 pub fn merge(
     request: &Request,
-    shards: Vec<Report>,
+    shards: Vec<(String, Report)>,
     progress: &(dyn Fn(Event<'_>) + Sync),
 ) -> Result<Outcome> {
     let mut request = request.clone();
@@ -186,6 +187,7 @@ fn finish(
     let mut failed_checks = external.failed;
     failed_checks.extend(coverage.failed.iter().cloned());
     let covered = coverage.files();
+    let annotated = shards::with_covered(request, found.annotated, &covered);
 
     // Lines with findings, and covered lines, need their provenance.
     let flagged: BTreeSet<&str> = findings
@@ -203,7 +205,7 @@ fn finish(
         suppressions,
         notices: provenance_notices,
         findings: provenance_findings,
-    } = lines::provenance(root, &policy, repository, run, &found.annotated, &flagged)?;
+    } = lines::provenance(root, &policy, repository, run, &annotated, &flagged)?;
     notices.extend(provenance_notices);
     findings.extend(provenance_findings);
     let (coverage_findings, coverage_results) = coverage::judge(root, &coverage, &tiers);
@@ -235,11 +237,13 @@ fn finish(
         &selection.analyzers(),
         &findings,
     ));
+    once_each(&mut notices);
     descriptors.extend(external.rules);
     let mut stats = found.stats;
     if let Some(shard) = request.shard {
         keep_own(shard, &mut findings, &mut notices);
         stats.shard = Some(shard);
+        stats.shard_scope = Some(shards::scope(request));
     }
     let mut report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
@@ -261,6 +265,14 @@ fn finish(
         report,
         notify: policy.notify_on_block().to_vec(),
     })
+}
+
+/// Drops repeated notices: a merge makes again the run-wide notices each shard made (no
+/// base revision, blame), and shows them once.
+fn once_each(notices: &mut Vec<Notice>) {
+    let mut shown = BTreeSet::new();
+    notices
+        .retain(|notice| shown.insert((notice.level, notice.path.clone(), notice.message.clone())));
 }
 
 /// Keeps a shard's own: each file's findings and notices are its shard's (a manifest's
@@ -285,6 +297,16 @@ fn gate_inputs(
     let external = external::run_checks(root, policy, environment, sonar, redactor, progress);
     let coverage = coverage::load(root, policy, environment, started);
     (external, coverage)
+}
+
+/// How the notice of an analyzer no gate judges begins.
+const UNGATED: &str = "no gate of environment ";
+
+/// Whether `notice` is [`ungated`]'s: a merge counts the joined findings again.
+pub(crate) fn is_ungated(notice: &Notice) -> bool {
+    notice.level == NoticeLevel::Warning
+        && notice.path.is_none()
+        && notice.message.starts_with(UNGATED)
 }
 
 /// A warning for each analyzer that ran, or has findings, that no gate of the environment
@@ -313,7 +335,7 @@ fn ungated(
             level: NoticeLevel::Warning,
             path: None,
             message: format!(
-                "no gate of environment `{}` judges analyzer `{analyzer}`: its findings ({count} in this run) have no gate and never block\n  help: add `{analyzer}` to a gate's `analyzers:` in agate.yaml",
+                "{UNGATED}`{}` judges analyzer `{analyzer}`: its findings ({count} in this run) have no gate and never block\n  help: add `{analyzer}` to a gate's `analyzers:` in agate.yaml",
                 environment.name
             ),
         })

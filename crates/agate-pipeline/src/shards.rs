@@ -13,25 +13,27 @@ use crate::{PipelineError, Request, Result};
 /// Text that marks a file the policy must read (suppressions, AI markers).
 const ANNOTATION_MARKER: &str = "agate:";
 
-/// Checks that `shards` are every shard of one split, once each, and joins them; the
-/// descriptors of their rules come along.
+/// Checks that `shards` (each named by where it came from) are every shard of one split,
+/// once each, and joins them; the descriptors of their rules come along.
 pub(crate) fn join(
     request: &Request,
-    shards: Vec<Report>,
+    shards: Vec<(String, Report)>,
 ) -> Result<(ScanOutput, Vec<RuleDescriptor>)> {
     complete(&shards)?;
     let mut found = ScanOutput::default();
     let mut descriptors = Vec::new();
     let mut named = BTreeSet::new();
-    let mut seen_notices = BTreeSet::new();
-    for shard in shards {
+    for (_, shard) in shards {
         add_stats(&mut found.stats, &shard.stats);
         descriptors.extend(shard.rules);
-        for notice in shard.notices {
-            if seen_notices.insert((notice.level, notice.path.clone(), notice.message.clone())) {
-                found.notices.push(notice);
-            }
-        }
+        // The merge counts the joined findings of an analyzer no gate judges itself; the
+        // run-wide notices every shard made are shown once (`finish`).
+        found.notices.extend(
+            shard
+                .notices
+                .into_iter()
+                .filter(|notice| !crate::is_ungated(notice)),
+        );
         for finding in shard.findings {
             named.insert(finding.location.path.to_string());
             // The policy's own findings (suppression problems, sign-off, Rego denials) are
@@ -50,65 +52,93 @@ pub(crate) fn join(
     Ok((found, descriptors))
 }
 
-/// Every shard `1..=N` of one split, each once.
-fn complete(shards: &[Report]) -> Result<()> {
-    let Some(first) = shards.first() else {
+/// A digest of what a shard's per-file work covers: every shard of a split must cover the
+/// same, or the files a narrower shard (`--only sast`, a sub-folder, another configuration)
+/// left out would pass unchecked.
+pub(crate) fn scope(request: &Request) -> u32 {
+    let only: BTreeSet<_> = request.only.iter().collect();
+    let walk = &request.walk;
+    let described = format!(
+        "{only:?}|{:?}|{:?}|{:?}|{}|{:?}|{}|{}|{}",
+        request.paths,
+        request.source,
+        request.rules.dirs,
+        request.rules.bundled,
+        request.config,
+        walk.respect_ignore_files,
+        walk.include_vendored,
+        walk.max_file_size,
+    );
+    crc32fast::hash(described.as_bytes())
+}
+
+/// Missing shards named in an error, at most.
+const MISSING_SHOWN: usize = 10;
+
+/// Every shard `1..=N` of one split, each once. The reports are read from files another
+/// job wrote: their shard numbers are checked, never trusted to index or size anything.
+fn complete(shards: &[(String, Report)]) -> Result<()> {
+    let Some((first_name, first)) = shards.first() else {
         return Err(PipelineError::Invalid(
             "no shard reports to merge\n  help: pass the JSON report of every shard (`agate scan --shard K/N --format json -o shard-K.json`)".to_owned(),
         ));
     };
     let count = match first.stats.shard {
         Some(shard) => shard.count,
-        None => return Err(not_a_shard(0)),
+        None => return Err(not_a_shard(first_name)),
     };
-    let mut seen = vec![false; usize::try_from(count).unwrap_or(0)];
-    for (position, report) in shards.iter().enumerate() {
+    let mut seen = BTreeSet::new();
+    for (name, report) in shards {
         let Some(shard) = report.stats.shard else {
-            return Err(not_a_shard(position));
+            return Err(not_a_shard(name));
         };
-        if shard.count != count {
+        if shard.index == 0 || shard.index > shard.count {
             return Err(PipelineError::Invalid(format!(
-                "report {} is shard {shard} but report 1 is of a split into {count}; merge the reports of one split",
-                position + 1
+                "`{name}` names shard {shard}, which does not exist (K/N needs 1 <= K <= N)\n  help: write each shard's report with `agate scan --shard K/N --format json`"
             )));
         }
-        let slot = usize::try_from(shard.index - 1).unwrap_or(usize::MAX);
-        match seen.get_mut(slot) {
-            Some(taken) if *taken => {
-                return Err(PipelineError::Invalid(format!(
-                    "shard {shard} is given twice; pass each shard's report once"
-                )));
-            }
-            Some(taken) => *taken = true,
-            None => {
-                return Err(PipelineError::Invalid(format!(
-                    "report {} names shard {shard}, which does not exist",
-                    position + 1
-                )));
-            }
+        if shard.count != count {
+            return Err(PipelineError::Invalid(format!(
+                "`{name}` is shard {shard} but `{first_name}` is of a split into {count}\n  help: merge the reports of one split"
+            )));
+        }
+        if report.stats.shard_scope != first.stats.shard_scope
+            || report.tool.version != first.tool.version
+        {
+            return Err(PipelineError::Invalid(format!(
+                "`{name}` and `{first_name}` scanned differently (agate {} and {}), so files one shard left out would go unchecked\n  help: run every shard with the same agate and the same --only, paths, --config, --rules, --no-bundled-rules, --no-ignore, --include-vendored and --max-file-size",
+                report.tool.version, first.tool.version
+            )));
+        }
+        if !seen.insert(shard.index) {
+            return Err(PipelineError::Invalid(format!(
+                "shard {shard} is given twice (again in `{name}`)\n  help: pass each shard's report once"
+            )));
         }
     }
-    let missing: Vec<String> = seen
-        .iter()
-        .enumerate()
-        .filter(|(_, taken)| !**taken)
-        .map(|(slot, _)| format!("{}/{count}", slot + 1))
-        .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        // A shard not merged is files nobody checked: never a verdict without them.
-        Err(PipelineError::Invalid(format!(
-            "shard {} missing: the merge needs the report of every shard, or its files go unchecked",
-            missing.join(", ")
-        )))
+    // Each index was checked to lie in `1..=count` and to be new.
+    let absent = u64::from(count) - seen.len() as u64;
+    if absent == 0 {
+        return Ok(());
     }
+    let mut missing: Vec<String> = (1..=count)
+        .filter(|index| !seen.contains(index))
+        .take(MISSING_SHOWN)
+        .map(|index| format!("{index}/{count}"))
+        .collect();
+    if absent > MISSING_SHOWN as u64 {
+        missing.push(format!("and {} more", absent - MISSING_SHOWN as u64));
+    }
+    // A shard not merged is files nobody checked: never a verdict without them.
+    Err(PipelineError::Invalid(format!(
+        "shard {} missing: the merge needs the report of every shard, or its files go unchecked\n  help: pass every shard's JSON report (`agate scan --shard K/N --format json -o shard-K.json`)",
+        missing.join(", ")
+    )))
 }
 
-fn not_a_shard(position: usize) -> PipelineError {
+fn not_a_shard(name: &str) -> PipelineError {
     PipelineError::Invalid(format!(
-        "report {} is not a shard's report (it has no `stats.shard`)\n  help: write each shard's report with `agate scan --shard K/N --format json`",
-        position + 1
+        "`{name}` is not a shard's report (it has no `stats.shard`)\n  help: write each shard's report with `agate scan --shard K/N --format json`"
     ))
 }
 
@@ -135,9 +165,34 @@ fn undecided(mut finding: Finding) -> Finding {
     finding
 }
 
+/// `annotated` and the covered files' `agate:` comments: their AI markers count on their
+/// lines, findings or not (a merge has read only the files its shards' findings name).
+pub(crate) fn with_covered(
+    request: &Request,
+    mut annotated: Vec<(String, String)>,
+    covered: &[String],
+) -> Vec<(String, String)> {
+    let read: BTreeSet<&String> = annotated.iter().map(|(path, _)| path).collect();
+    let unread: BTreeSet<String> = covered
+        .iter()
+        .filter(|path| !read.contains(path))
+        .cloned()
+        .collect();
+    annotated.extend(self::annotated(
+        &request.root,
+        &unread,
+        request.walk.max_file_size,
+    ));
+    annotated
+}
+
 /// `(path, text)` of the named files under `root` that hold `agate:` comments; a file that
 /// cannot be read (gone, too large, outside the root) has none to offer.
-fn annotated(root: &Path, named: &BTreeSet<String>, limit: u64) -> Vec<(String, String)> {
+pub(crate) fn annotated(
+    root: &Path,
+    named: &BTreeSet<String>,
+    limit: u64,
+) -> Vec<(String, String)> {
     named
         .iter()
         .filter(|path| !path.is_empty())

@@ -139,6 +139,7 @@ pub(crate) fn sample_report() -> Report {
             duration_ms: 12,
             skipped_minified: 0,
             shard: None,
+            shard_scope: None,
         },
         checks: Vec::new(),
         coverage: Vec::new(),

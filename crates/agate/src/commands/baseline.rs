@@ -15,6 +15,13 @@ pub(crate) fn run(command: &BaselineCommand) -> anyhow::Result<ExitStatus> {
         BaselineCommand::Update(args) => (args, "update"),
         BaselineCommand::Prune(args) => (args, "prune"),
     };
+    // A shard's findings are a share of the repository's: as a baseline they would drop
+    // every other shard's accepted findings.
+    if let Some(shard) = args.scan.shard {
+        return Err(Failure::usage(format!(
+            "`agate baseline {mode}` takes every file, not shard {shard}\n  help: run it once without --shard"
+        )));
+    }
     let path = match &args.scan.baseline {
         Some(path) => path.clone(),
         None => scan_root(&args.scan)?.join(agate_pipeline::DEFAULT_BASELINE),

@@ -69,7 +69,12 @@ pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<ExitStatus> {
     let shards = args
         .reports
         .iter()
-        .map(|path| crate::commands::report::read(path))
+        .map(|path| {
+            Ok((
+                path.display().to_string(),
+                crate::commands::report::read(path)?,
+            ))
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let root = match &args.root {
         Some(root) => root.clone(),

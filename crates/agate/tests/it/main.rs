@@ -17,6 +17,7 @@ mod notify;
 mod policy;
 mod provenance;
 mod redaction;
+mod review;
 mod rules;
 mod scan;
 mod scenario;
