@@ -93,6 +93,16 @@ pub(crate) struct MergeArgs {
     /// Every tier blocks at this severity (a locked tier cannot be loosened).
     #[arg(long, value_parser = parse_severity)]
     pub(crate) block_at: Option<Severity>,
+    #[command(flatten)]
+    pub(crate) out: ReportArgs,
+    /// As the shards used them.
+    #[command(flatten)]
+    pub(crate) context: ContextArgs,
+}
+
+/// The reports a run writes, shared by `scan`, `gate` and `report merge`.
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
     /// Output format (repeatable: one report per --format).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub(crate) format: Vec<FormatArg>,
@@ -106,30 +116,38 @@ pub(crate) struct MergeArgs {
     /// When to colour terminal output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub(crate) color: ColorArg,
-    /// The folder the shards scanned (default: the current directory).
+}
+
+/// What findings are judged against — the root, the policy and its rules, the base, the
+/// baseline, what is AI-authored — shared by `scan`, `gate` and `report merge`.
+#[derive(Debug, Args)]
+pub(crate) struct ContextArgs {
+    /// Report paths relative to this folder (default: the current directory).
     #[arg(long)]
     pub(crate) root: Option<PathBuf>,
-    /// The configuration file, as the shards used it (default: agate.yaml in the root).
-    #[arg(long)]
-    pub(crate) config: Option<PathBuf>,
-    /// The base revision, as the shards used it.
-    #[arg(long, value_name = "REF")]
-    pub(crate) base: Option<String>,
-    /// The baseline file (default: .agate/baseline.json in the root).
-    #[arg(long)]
-    pub(crate) baseline: Option<PathBuf>,
-    /// Rule folders the shards added with --rules (their ids may be named in agate.yaml).
+    /// Add the rules in this folder (repeatable); each `*.yaml` is one rule.
     #[arg(long = "rules", value_name = "DIR")]
     pub(crate) rule_dirs: Vec<PathBuf>,
-    /// Never fetch `extends:` URLs; use the copies in .agate/cache.
+    /// The configuration file (default: agate.yaml in the root, when present).
     #[arg(long)]
-    pub(crate) offline: bool,
-    /// The whole change is AI-authored (as for `agate gate`).
-    #[arg(long)]
-    pub(crate) ai_change: bool,
+    pub(crate) config: Option<PathBuf>,
+    /// Lines changed since the merge base with this git revision are in the `new` tier
+    /// (default in CI: the pull or merge request's target branch, `origin/<branch>`).
+    #[arg(long, value_name = "REF")]
+    pub(crate) base: Option<String>,
     /// Files matching this glob are AI-authored throughout (repeatable).
     #[arg(long = "ai-paths", value_name = "GLOB")]
     pub(crate) ai_paths: Vec<String>,
+    /// The baseline file (default: .agate/baseline.json in the root).
+    #[arg(long)]
+    pub(crate) baseline: Option<PathBuf>,
+    /// Never fetch `extends:` URLs; use the copies in .agate/cache.
+    #[arg(long)]
+    pub(crate) offline: bool,
+    /// The whole change is AI-authored (also: AGATE_AI_CHANGE=1, or an `ai-generated` /
+    /// `ai-assisted` label on the GitHub pull request or GitLab merge request).
+    #[arg(long)]
+    pub(crate) ai_change: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -255,22 +273,10 @@ pub(crate) struct ScanArgs {
     /// Files or folders to scan.
     #[arg(default_value = ".")]
     pub(crate) paths: Vec<PathBuf>,
-    /// Output format (repeatable: one report per --format).
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub(crate) format: Vec<FormatArg>,
-    /// Write the report of the --format before it to this file (atomically) instead of
-    /// standard output.
-    #[arg(long, short, value_name = "FILE")]
-    pub(crate) output: Vec<PathBuf>,
-    /// Each format with its file, in command-line order (set from `format` and `output`).
-    #[arg(skip)]
-    pub(crate) targets: Vec<Target>,
-    /// Report paths relative to this folder (default: the current directory).
-    #[arg(long)]
-    pub(crate) root: Option<PathBuf>,
-    /// Add the rules in this folder (repeatable); each `*.yaml` is one rule.
-    #[arg(long = "rules", value_name = "DIR")]
-    pub(crate) rule_dirs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) out: ReportArgs,
+    #[command(flatten)]
+    pub(crate) context: ContextArgs,
     /// Run only the rules given with --rules, not the bundled ones.
     #[arg(long)]
     pub(crate) no_bundled_rules: bool,
@@ -286,29 +292,6 @@ pub(crate) struct ScanArgs {
     /// Worker threads (0: one per core).
     #[arg(long, short = 'j', default_value_t = 0)]
     pub(crate) threads: usize,
-    /// When to colour terminal output.
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
-    pub(crate) color: ColorArg,
-    /// The configuration file (default: agate.yaml in the root, when present).
-    #[arg(long)]
-    pub(crate) config: Option<PathBuf>,
-    /// Lines changed since the merge base with this git revision are in the `new` tier
-    /// (default in CI: `origin/$GITHUB_BASE_REF` or `origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME`).
-    #[arg(long, value_name = "REF")]
-    pub(crate) base: Option<String>,
-    /// Files matching this glob are AI-authored throughout (repeatable).
-    #[arg(long = "ai-paths", value_name = "GLOB")]
-    pub(crate) ai_paths: Vec<String>,
-    /// The baseline file (default: .agate/baseline.json in the root).
-    #[arg(long)]
-    pub(crate) baseline: Option<PathBuf>,
-    /// Never fetch `extends:` URLs; use the copies in .agate/cache.
-    #[arg(long)]
-    pub(crate) offline: bool,
-    /// The whole change is AI-authored (also: AGATE_AI_CHANGE=1, or an `ai-generated` /
-    /// `ai-assisted` label on the GitHub pull request or GitLab merge request).
-    #[arg(long)]
-    pub(crate) ai_change: bool,
     /// Run only these analyzers: `sast`, `secrets`, `deps`, `ai-patterns`, `external`
     /// (repeatable or comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "ANALYZER", value_parser = parse_analyzer)]

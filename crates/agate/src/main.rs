@@ -107,25 +107,15 @@ fn on_interrupt_clean_up() {
 /// Fills `targets` of `agate scan`, `agate gate` and `agate report merge` from where each
 /// `--format` and `--output` stood on the command line.
 fn pair_outputs(cli: &mut Cli, matches: &clap::ArgMatches) -> Result<(), String> {
-    let (format, output, targets, sub) = match &mut cli.command {
-        Command::Scan(args) => (
-            &args.format,
-            &args.output,
-            &mut args.targets,
-            matches.subcommand_matches("scan"),
-        ),
-        Command::Gate(GateArgs { scan: args, .. }) => (
-            &args.format,
-            &args.output,
-            &mut args.targets,
-            matches.subcommand_matches("gate"),
-        ),
+    let (out, sub) = match &mut cli.command {
+        Command::Scan(args) => (&mut args.out, matches.subcommand_matches("scan")),
+        Command::Gate(GateArgs { scan: args, .. }) => {
+            (&mut args.out, matches.subcommand_matches("gate"))
+        }
         Command::Report {
             command: ReportCommand::Merge(args),
         } => (
-            &args.format,
-            &args.output,
-            &mut args.targets,
+            &mut args.out,
             matches
                 .subcommand_matches("report")
                 .and_then(|report| report.subcommand_matches("merge")),
@@ -142,12 +132,12 @@ fn pair_outputs(cli: &mut Cli, matches: &clap::ArgMatches) -> Result<(), String>
     };
     let formats: Vec<_> = positions("format")
         .into_iter()
-        .zip(format.iter().copied())
+        .zip(out.format.iter().copied())
         .collect();
     let outputs: Vec<_> = positions("output")
         .into_iter()
-        .zip(output.iter().cloned())
+        .zip(out.output.iter().cloned())
         .collect();
-    *targets = targets::targets(&formats, &outputs)?;
+    out.targets = targets::targets(&formats, &outputs)?;
     Ok(())
 }

@@ -22,9 +22,9 @@ pub(crate) fn run(command: &BaselineCommand) -> anyhow::Result<ExitStatus> {
             "`agate baseline {mode}` takes every file, not shard {shard}\n  help: run it once without --shard"
         )));
     }
-    let path = match &args.scan.baseline {
+    let path = match &args.scan.context.baseline {
         Some(path) => path.clone(),
-        None => scan_root(&args.scan)?.join(agate_pipeline::DEFAULT_BASELINE),
+        None => scan_root(&args.scan.context)?.join(agate_pipeline::DEFAULT_BASELINE),
     };
     // Told before the scan: replacing a baseline loses who accepted each finding and why.
     if let BaselineCommand::Create { force: false, .. } = command

@@ -6,18 +6,17 @@ use std::time::SystemTime;
 
 use agate_model::{CheckRun, CheckStatus, Severity, Verdict, VerdictStatus};
 use agate_pipeline::{
-    CiFacts, DepsSources, Event, Outcome, PipelineError, Purpose, Request, RuleSources, Source,
-    WalkLimits,
+    CiFacts, DepsSources, Event, Outcome, PipelineError, Purpose, Request, Source, WalkLimits,
 };
 use anyhow::Context as _;
 
-use crate::args::{MergeArgs, ScanArgs};
+use crate::args::{ContextArgs, MergeArgs, ScanArgs};
 use crate::exit::{ExitStatus, Failure};
 use crate::output;
 
 /// `--root`, else the current directory.
-pub(crate) fn scan_root(args: &ScanArgs) -> anyhow::Result<PathBuf> {
-    match &args.root {
+pub(crate) fn scan_root(context: &ContextArgs) -> anyhow::Result<PathBuf> {
+    match &context.root {
         Some(root) => Ok(root.clone()),
         None => std::env::current_dir().context("cannot read the current directory"),
     }
@@ -29,38 +28,44 @@ pub(crate) fn request(
     purpose: Purpose,
     block_at: Option<Severity>,
 ) -> anyhow::Result<Request> {
-    let source = match (&args.history, args.staged) {
+    let mut request = judged_in(&args.context, purpose, block_at)?;
+    request.paths.clone_from(&args.paths);
+    request.source = match (&args.history, args.staged) {
         (Some(range), _) => Source::History(range.clone()),
         (None, true) => Source::Staged,
         (None, false) => Source::WorkingTree,
     };
-    Ok(Request {
-        root: scan_root(args)?,
-        paths: args.paths.clone(),
-        source,
-        only: args.only.clone(),
-        purpose,
-        config: args.config.clone(),
-        offline: args.offline,
-        block_at,
-        ai_paths: args.ai_paths.clone(),
-        base: args.base.clone(),
-        ai_change: args.ai_change || crate::ci::change_is_ai(),
-        baseline: args.baseline.clone(),
-        rules: RuleSources {
-            dirs: args.rule_dirs.clone(),
-            bundled: !args.no_bundled_rules,
-        },
-        walk: WalkLimits {
-            respect_ignore_files: !args.no_ignore,
-            include_vendored: args.include_vendored,
-            max_file_size: args.max_file_size,
-            threads: args.threads,
-        },
-        shard: args.shard,
-        ci: ci_facts(),
-        deps: deps_sources(),
-    })
+    request.only.clone_from(&args.only);
+    request.rules.bundled = !args.no_bundled_rules;
+    request.walk = WalkLimits {
+        respect_ignore_files: !args.no_ignore,
+        include_vendored: args.include_vendored,
+        max_file_size: args.max_file_size,
+        threads: args.threads,
+    };
+    request.shard = args.shard;
+    Ok(request)
+}
+
+/// A request for the whole root, judged in `context` and by what the CI's variables say.
+fn judged_in(
+    context: &ContextArgs,
+    purpose: Purpose,
+    block_at: Option<Severity>,
+) -> anyhow::Result<Request> {
+    let mut request = Request::new(scan_root(context)?);
+    request.purpose = purpose;
+    request.block_at = block_at;
+    request.config.clone_from(&context.config);
+    request.offline = context.offline;
+    request.ai_paths.clone_from(&context.ai_paths);
+    request.base.clone_from(&context.base);
+    request.ai_change = context.ai_change || crate::ci::change_is_ai();
+    request.baseline.clone_from(&context.baseline);
+    request.rules.dirs.clone_from(&context.rule_dirs);
+    request.ci = ci_facts();
+    request.deps = deps_sources();
+    Ok(request)
 }
 
 /// `agate report merge`: the shards' reports joined and gated as one run.
@@ -76,26 +81,15 @@ pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<ExitStatus> {
             ))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let root = match &args.root {
-        Some(root) => root.clone(),
-        None => std::env::current_dir().context("cannot read the current directory")?,
-    };
-    let mut request = Request::new(root);
-    request.purpose = Purpose::Gate(args.env.clone());
-    request.config.clone_from(&args.config);
-    request.offline = args.offline;
-    request.block_at = args.block_at;
-    request.ai_paths.clone_from(&args.ai_paths);
-    request.base.clone_from(&args.base);
-    request.ai_change = args.ai_change || crate::ci::change_is_ai();
-    request.baseline.clone_from(&args.baseline);
-    request.rules.dirs.clone_from(&args.rule_dirs);
-    request.ci = ci_facts();
-    request.deps = deps_sources();
+    let request = judged_in(
+        &args.context,
+        Purpose::Gate(args.env.clone()),
+        args.block_at,
+    )?;
     let Outcome { mut report, notify } =
         agate_pipeline::merge(&request, shards, &show_progress).map_err(pipeline_error)?;
     crate::commands::notify::on_block(&notify, &mut report);
-    crate::commands::report::write_all(&report, &args.targets, args.color, started)?;
+    crate::commands::report::write_all(&report, &args.out.targets, args.out.color, started)?;
     Ok(exit_status(report.verdict.as_ref()))
 }
 
@@ -138,7 +132,7 @@ pub(crate) fn run(
     let started = SystemTime::now();
     let Outcome { mut report, notify } = evaluate(&request(args, purpose, block_at)?)?;
     crate::commands::notify::on_block(&notify, &mut report);
-    crate::commands::report::write_all(&report, &args.targets, args.color, started)?;
+    crate::commands::report::write_all(&report, &args.out.targets, args.out.color, started)?;
     Ok(exit_status(report.verdict.as_ref()))
 }
 

@@ -70,18 +70,20 @@ pub(crate) fn serve_answers(answers: Vec<(u16, String)>) -> (String, Receiver<Se
             let mut content = vec![0; length];
             reader.read_exact(&mut content).unwrap();
             let (status, body) = answers.pop_front().unwrap_or((200, "{}".to_owned()));
-            write!(
-                stream,
-                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            )
-            .unwrap();
+            // Recorded before answering: once agate has its answer it may exit, and the
+            // test then reads what was seen.
             let _ = sender.send(Seen {
                 method,
                 path,
                 headers,
                 body: String::from_utf8(content).unwrap(),
             });
+            write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .unwrap();
         }
     });
     (url, receiver)
