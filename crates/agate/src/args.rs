@@ -384,18 +384,17 @@ fn parse_shard(value: &str) -> Result<Shard, String> {
 }
 
 fn parse_analyzer(value: &str) -> Result<Analyzer, String> {
-    value
-        .trim()
-        .parse()
-        .ok()
-        .filter(|analyzer| Analyzer::SELECTABLE.contains(analyzer))
-        .ok_or_else(|| {
-            format!(
-                "unknown analyzer `{}`; expected one of: {}",
-                value.trim(),
-                Analyzer::names(&Analyzer::SELECTABLE)
-            )
-        })
+    let name = value.trim();
+    let selectable = Analyzer::names(&Analyzer::SELECTABLE);
+    match name.parse::<Analyzer>() {
+        Ok(analyzer) if Analyzer::SELECTABLE.contains(&analyzer) => Ok(analyzer),
+        Ok(_) => Err(format!(
+            "`{name}` findings come from the policy, not from an analyzer --only can run; expected one of: {selectable}"
+        )),
+        Err(_) => Err(format!(
+            "unknown analyzer `{name}`; expected one of: {selectable}"
+        )),
+    }
 }
 
 fn parse_severity(value: &str) -> Result<Severity, String> {

@@ -154,3 +154,28 @@ fn ignore_globs_hold_when_the_path_is_the_default_dot() {
         );
     }
 }
+
+#[test]
+fn issue_8_only_takes_the_analyzers_one_list_names() {
+    let dir = tree(&[("a.py", "x = 1\n")]);
+    for (name, says) in [
+        ("sca", "unknown analyzer `sca`"),
+        ("rego", "`rego` findings come from the policy"),
+    ] {
+        let output = agate(dir.path())
+            .args(["scan", "--only", name])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(says), "{stderr}");
+        assert!(
+            stderr.contains("expected one of: sast, secrets, deps, ai-patterns, external"),
+            "{stderr}"
+        );
+    }
+    agate(dir.path())
+        .args(["scan", "--only", "ai-patterns,external"])
+        .assert()
+        .success();
+}
