@@ -35,11 +35,21 @@ sg="$work/venv/bin/ast-grep"
 
 python3 "$here/full-corpus.py" "$work"
 
-# Thirty rules per language: the same YAML files for agate and ast-grep.
+# Thirty rules per language: the same YAML files for agate and ast-grep. agate runs its
+# JavaScript rules on TypeScript too; ast-grep gets a TypeScript copy of each (all but
+# js.dangerously-set-inner-html, whose JSX kinds TypeScript lacks), so both read the same
+# files.
 for lang in python javascript; do
-  rm -rf "$work/rules30-$lang" && mkdir -p "$work/rules30-$lang"
-  while read -r id; do cp "$root/rules/$lang/$id.yaml" "$work/rules30-$lang/"; done < "$here/rules-$lang-30.txt"
-  printf 'ruleDirs:\n  - rules30-%s\n' "$lang" > "$work/sgconfig30-$lang.yml"
+  rm -rf "$work/rules30-$lang" "$work/sg30-$lang" && mkdir -p "$work/rules30-$lang" "$work/sg30-$lang"
+  while read -r id; do
+    cp "$root/rules/$lang/$id.yaml" "$work/rules30-$lang/"
+    cp "$root/rules/$lang/$id.yaml" "$work/sg30-$lang/"
+    if [ "$lang" = javascript ] && [ "$id" != js.dangerously-set-inner-html ]; then
+      sed 's/^language: javascript$/language: typescript/; s/^id: \(.*\)$/id: \1-ts/' \
+        "$root/rules/$lang/$id.yaml" > "$work/sg30-$lang/$id-ts.yaml"
+    fi
+  done < "$here/rules-$lang-30.txt"
+  printf 'ruleDirs:\n  - sg30-%s\n' "$lang" > "$work/sgconfig30-$lang.yml"
 done
 
 # measure NAME KIND OUTPUT COMMAND...: best wall and CPU seconds of $RUNS runs, peak RSS

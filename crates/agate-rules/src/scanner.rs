@@ -93,9 +93,13 @@ impl Scanner {
         let mut engine = Engine::new(&self.rules);
         engine.imports = self.options.imports;
         let analyze = || -> Vec<FileOutcome> {
+            // One task per file: rayon otherwise hands each thread long runs of files, and
+            // a run of costly ones (a package's three builds side by side) leaves the other
+            // cores idle at the end.
             walked
                 .files
                 .par_iter()
+                .with_max_len(1)
                 .map(|file| engine.analyze_file(file, &self.options.scope))
                 .collect()
         };

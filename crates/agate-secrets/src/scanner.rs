@@ -333,8 +333,10 @@ impl SecretScanner {
     /// unreadable file are error notices); text with stray NUL bytes is scanned.
     pub fn scan_files(&self, files: &[AnyFile]) -> SecretsScan {
         let mut scan = SecretsScan::default();
+        // One task per file, so that no thread is left with a long run of large files.
         let results: Vec<FileOutcome> = files
             .par_iter()
+            .with_max_len(1)
             .map(|file| match fs_err::read(&file.path) {
                 // Images and archives are not text. A source file that looks binary is
                 // one nobody checked (the structural scanner says the same, once).
