@@ -4,7 +4,8 @@
 //! the dependency analyzer learns which packages and which members of them a file uses
 //! without parsing anything twice.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 use ast_grep_core::Doc;
 use serde::Serialize;
@@ -72,36 +73,232 @@ pub const MAX_LINE_TEXT: usize = 240;
 /// Lists what the tree under `root` imports, in one walk of the tree (linear in its size,
 /// however deep it is).
 pub fn imports(language: Language, root: &AstNode<'_>) -> Imports {
-    let mut collector = Collector::default();
-    let mut tries = TryBlocks::default();
-    TreeWalk::full().run(root, |node, ancestors| {
+    let mut reader = ImportReader::new(language);
+    TreeWalk::full().run(root, |node, ancestors| reader.visit(node, ancestors));
+    reader.finish()
+}
+
+/// Reads imports node by node, so that a walk the caller makes anyway (the structural
+/// rules') lists them too: feed it every node of a tree in document order with its
+/// ancestors ([`TreeWalk`]), then [`ImportReader::finish`]. A walk that leaves nodes out
+/// (a bounded one that cut a subtree) must not be finished: read with [`imports`] instead.
+pub struct ImportReader<'r> {
+    language: Language,
+    grammar: &'static Grammar,
+    collector: Collector<'r>,
+    tries: TryBlocks,
+}
+
+impl<'r> ImportReader<'r> {
+    /// A reader of a file in `language`.
+    pub fn new(language: Language) -> ImportReader<'r> {
+        ImportReader {
+            language,
+            grammar: Grammar::of(language),
+            collector: Collector::default(),
+            tries: TryBlocks::default(),
+        }
+    }
+
+    /// Reads one node; `ancestors` are the root first and the parent last.
+    pub fn visit(&mut self, node: &AstNode<'r>, ancestors: &[AstNode<'r>]) {
+        let kind = self.grammar.kind(node);
         let at = At {
             node,
+            kind,
             parent: ancestors.last(),
             grandparent: ancestors
                 .len()
                 .checked_sub(2)
                 .map(|index| &ancestors[index]),
-            in_try: tries.enter(node, ancestors.len()),
+            in_try: self
+                .tries
+                .enter(kind == Kind::TryStatement, ancestors.len()),
+            grammar: self.grammar,
         };
-        match language {
-            Language::Python => python(&mut collector, &at),
+        match self.language {
+            Language::Python => python(&mut self.collector, &at),
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
-                javascript(&mut collector, &at);
+                javascript(&mut self.collector, &at);
             }
-            Language::Java => java(&mut collector, &at),
+            Language::Java => java(&mut self.collector, &at),
         }
-    });
-    collector.finish()
+    }
+
+    /// What the file imports.
+    pub fn finish(self) -> Imports {
+        self.collector.finish(self.grammar)
+    }
+}
+
+/// The node kinds the reader acts on. Looked up by kind id, so the walk compares numbers
+/// instead of asking tree-sitter for each node's kind name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Other,
+    TryStatement,
+    ImportStatement,
+    ImportFromStatement,
+    ImportDeclaration,
+    ExportStatement,
+    CallExpression,
+    /// A link of a dotted chain: `attribute` (Python), `member_expression` (JavaScript).
+    Chain,
+    Identifier,
+    ShorthandPattern,
+}
+
+/// How a parent binds an identifier below it (see `python_rebinding`, `js_rebinding`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rebinds {
+    Never,
+    Always,
+    /// When the identifier is the parent's field of this name.
+    Field(&'static str),
+    VariableDeclarator,
+    ObjectPattern,
+}
+
+/// Kind and field ids of one grammar, resolved once.
+struct Grammar {
+    kinds: Vec<Kind>,
+    rebinds: Vec<Rebinds>,
+    /// The fields of a chain link: its object and its member.
+    object: Option<u16>,
+    member: Option<u16>,
+}
+
+impl Grammar {
+    fn of(language: Language) -> &'static Grammar {
+        static PYTHON: LazyLock<Grammar> = LazyLock::new(|| Grammar::new(Language::Python));
+        static JAVASCRIPT: LazyLock<Grammar> = LazyLock::new(|| Grammar::new(Language::JavaScript));
+        static TYPESCRIPT: LazyLock<Grammar> = LazyLock::new(|| Grammar::new(Language::TypeScript));
+        static TSX: LazyLock<Grammar> = LazyLock::new(|| Grammar::new(Language::Tsx));
+        static JAVA: LazyLock<Grammar> = LazyLock::new(|| Grammar::new(Language::Java));
+        match language {
+            Language::Python => &PYTHON,
+            Language::JavaScript => &JAVASCRIPT,
+            Language::TypeScript => &TYPESCRIPT,
+            Language::Tsx => &TSX,
+            Language::Java => &JAVA,
+        }
+    }
+
+    fn new(language: Language) -> Grammar {
+        let python = language == Language::Python;
+        let java = language == Language::Java;
+        let kind_of = |name: &str| match name {
+            "try_statement" => Kind::TryStatement,
+            "import_statement" if !java => Kind::ImportStatement,
+            "import_from_statement" if python => Kind::ImportFromStatement,
+            "import_declaration" if java => Kind::ImportDeclaration,
+            "export_statement" if !python && !java => Kind::ExportStatement,
+            "call_expression" if !python && !java => Kind::CallExpression,
+            "attribute" if python => Kind::Chain,
+            "member_expression" if !python && !java => Kind::Chain,
+            "identifier" => Kind::Identifier,
+            "shorthand_property_identifier_pattern" if !python && !java => Kind::ShorthandPattern,
+            _ => Kind::Other,
+        };
+        let rebinds_of = |name: &str| {
+            if python {
+                match name {
+                    "parameters"
+                    | "lambda_parameters"
+                    | "typed_parameter"
+                    | "list_splat_pattern"
+                    | "dictionary_splat_pattern"
+                    | "pattern_list"
+                    | "tuple_pattern"
+                    | "list_pattern"
+                    | "as_pattern_target"
+                    | "global_statement"
+                    | "nonlocal_statement" => Rebinds::Always,
+                    "default_parameter"
+                    | "typed_default_parameter"
+                    | "function_definition"
+                    | "class_definition" => Rebinds::Field("name"),
+                    "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
+                        Rebinds::Field("left")
+                    }
+                    _ => Rebinds::Never,
+                }
+            } else {
+                match name {
+                    "formal_parameters" | "required_parameter" | "optional_parameter"
+                    | "rest_pattern" | "array_pattern" => Rebinds::Always,
+                    "variable_declarator" => Rebinds::VariableDeclarator,
+                    "object_pattern" => Rebinds::ObjectPattern,
+                    "function_declaration" | "class_declaration" | "function_expression" => {
+                        Rebinds::Field("name")
+                    }
+                    "assignment_expression" => Rebinds::Field("left"),
+                    "arrow_function" | "catch_clause" => Rebinds::Field("parameter"),
+                    _ => Rebinds::Never,
+                }
+            }
+        };
+        let grammar = language.tree_sitter();
+        // Every id, aliases included: one name can stand for several ids.
+        let names: Vec<&str> = (0..grammar.node_kind_count())
+            .map(|id| {
+                u16::try_from(id)
+                    .ok()
+                    .and_then(|id| grammar.node_kind_for_id(id))
+                    .unwrap_or_default()
+            })
+            .collect();
+        let (object, member) = if python {
+            ("object", "attribute")
+        } else {
+            ("object", "property")
+        };
+        Grammar {
+            kinds: names.iter().map(|name| kind_of(name)).collect(),
+            rebinds: names.iter().map(|name| rebinds_of(name)).collect(),
+            object: grammar
+                .field_id_for_name(object)
+                .map(std::num::NonZero::get),
+            member: grammar
+                .field_id_for_name(member)
+                .map(std::num::NonZero::get),
+        }
+    }
+
+    fn kind(&self, node: &AstNode<'_>) -> Kind {
+        self.kinds
+            .get(usize::from(node.kind_id()))
+            .copied()
+            .unwrap_or(Kind::Other)
+    }
+
+    fn rebinds(&self, parent: &AstNode<'_>) -> Rebinds {
+        self.rebinds
+            .get(usize::from(parent.kind_id()))
+            .copied()
+            .unwrap_or(Rebinds::Never)
+    }
+
+    /// The object of a chain link (`a.b` of `a.b.c`).
+    fn object<'r>(&self, link: &AstNode<'r>) -> Option<AstNode<'r>> {
+        link.child_by_field_id(self.object?)
+    }
+
+    /// The member of a chain link (`c` of `a.b.c`).
+    fn member<'r>(&self, link: &AstNode<'r>) -> Option<AstNode<'r>> {
+        link.child_by_field_id(self.member?)
+    }
 }
 
 /// A node visited by the walk, with what the collectors need to know of its ancestors.
 struct At<'a, 'r> {
     node: &'a AstNode<'r>,
+    kind: Kind,
     parent: Option<&'a AstNode<'r>>,
     grandparent: Option<&'a AstNode<'r>>,
     /// Inside a `try` block.
     in_try: bool,
+    grammar: &'static Grammar,
 }
 
 /// The depths of the `try` statements around the node being visited, kept as the walk
@@ -112,17 +309,24 @@ struct TryBlocks {
 }
 
 impl TryBlocks {
-    /// Moves to `node` at `depth` and returns whether a `try` statement encloses it.
-    fn enter(&mut self, node: &AstNode<'_>, depth: usize) -> bool {
+    /// Moves to a node at `depth` (a `try` statement when `is_try`) and returns whether a
+    /// `try` statement encloses it.
+    fn enter(&mut self, is_try: bool, depth: usize) -> bool {
         while self.depths.last().is_some_and(|&open| open >= depth) {
             self.depths.pop();
         }
         let inside = !self.depths.is_empty();
-        if node.kind() == "try_statement" {
+        if is_try {
             self.depths.push(depth);
         }
         inside
     }
+}
+
+/// The source text of a node, borrowed from the file (no copy, no re-validation).
+fn source_text<'r>(node: &AstNode<'r>) -> &'r str {
+    let source: &'r str = node.get_doc().get_source().as_str();
+    source.get(node.range()).unwrap_or_default()
 }
 
 /// What a local name stands for: a module, or a member path inside one.
@@ -134,18 +338,20 @@ struct Binding {
 
 /// Collects imports and bindings in one traversal, then resolves member chains.
 #[derive(Default)]
-struct Collector {
+struct Collector<'r> {
     imports: Imports,
-    bindings: HashMap<String, Binding>,
+    bindings: HashMap<&'r str, Binding>,
     /// Names the file also binds some other way (parameters, assignments, definitions):
     /// chains through them are not followed.
-    rebound: BTreeSet<String>,
-    /// Root name, members and the first member's place of every maximal dotted chain.
-    chains: Vec<(String, Vec<String>, Place)>,
+    rebound: HashSet<&'r str>,
+    /// The outermost link of every maximal dotted chain (`a.b.c`), resolved in
+    /// [`Collector::finish`] once every binding is known: most chains start at a name no
+    /// import binds (`self.x`), and cost nothing more than this entry.
+    chains: Vec<AstNode<'r>>,
     locator: Locator,
 }
 
-impl Collector {
+impl<'r> Collector<'r> {
     fn module(&mut self, module: String, node: &AstNode<'_>, optional: bool) {
         let place = self.locator.place(node);
         self.imports.modules.push(ImportedModule {
@@ -168,8 +374,8 @@ impl Collector {
         });
     }
 
-    fn bind(&mut self, name: String, module: &str, path: Vec<String>) {
-        if let Some(bound) = self.bindings.get(&name) {
+    fn bind(&mut self, name: &'r str, module: &str, path: Vec<String>) {
+        if let Some(bound) = self.bindings.get(name) {
             // Bound to two things by imports: which one a use means depends on control flow.
             if bound.module != module || bound.path != path {
                 self.rebound.insert(name);
@@ -185,28 +391,67 @@ impl Collector {
         );
     }
 
-    fn finish(mut self) -> Imports {
-        for (name, members, place) in std::mem::take(&mut self.chains) {
-            if self.rebound.contains(&name) {
-                continue;
-            }
-            let Some(binding) = self.bindings.get(&name) else {
-                continue;
-            };
-            let mut path = binding.path.clone();
-            path.extend(members);
-            self.imports.members.push(MemberUse {
-                module: binding.module.clone(),
-                path,
-                line: place.line,
-                column: place.column,
-                text: place.text,
-            });
+    fn finish(mut self, grammar: &Grammar) -> Imports {
+        for link in std::mem::take(&mut self.chains) {
+            self.resolve_chain(grammar, &link);
         }
         self.imports.members.sort_by(|a, b| {
             (a.line, a.column, &a.module, &a.path).cmp(&(b.line, b.column, &b.module, &b.path))
         });
         self.imports
+    }
+
+    /// Records the chain whose outermost link is `link` when its root is a name an import
+    /// bound (and nothing rebinds).
+    fn resolve_chain(&mut self, grammar: &Grammar, link: &AstNode<'r>) {
+        let mut current = link.clone();
+        let mut first_member = None;
+        let mut links = 0usize;
+        while grammar.kind(&current) == Kind::Chain {
+            let (Some(object), Some(member)) = (grammar.object(&current), grammar.member(&current))
+            else {
+                return;
+            };
+            first_member = Some(member);
+            links += 1;
+            current = object;
+        }
+        let Some(first_member) = first_member else {
+            return;
+        };
+        if grammar.kind(&current) != Kind::Identifier {
+            return;
+        }
+        let name = source_text(&current);
+        if self.rebound.contains(name) {
+            return;
+        }
+        let Some(binding) = self.bindings.get(name) else {
+            return;
+        };
+        let mut path = Vec::with_capacity(binding.path.len() + links);
+        path.extend(binding.path.iter().cloned());
+        let module = binding.module.clone();
+        let start = path.len();
+        let mut current = link.clone();
+        while let (Some(object), Some(member)) =
+            (grammar.object(&current), grammar.member(&current))
+        {
+            path.push(source_text(&member).to_owned());
+            if grammar.kind(&object) != Kind::Chain {
+                break;
+            }
+            current = object;
+        }
+        path[start..].reverse();
+        let place = self.locator.place(&first_member);
+        self.imports.members.push(MemberUse {
+            module,
+            path,
+            line: place.line,
+            column: place.column,
+            text: place.text,
+        });
     }
 }
 
@@ -260,169 +505,120 @@ impl Locator {
     }
 }
 
-fn python(collector: &mut Collector, at: &At<'_, '_>) {
+fn python<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
     let node = at.node;
-    match node.kind().as_ref() {
-        "import_statement" => {
+    match at.kind {
+        Kind::ImportStatement => {
             for name in node.field_children("name") {
                 if name.kind() == "aliased_import" {
                     let (Some(module), Some(alias)) = (name.field("name"), name.field("alias"))
                     else {
                         continue;
                     };
-                    let module_name = module.text().into_owned();
-                    collector.module(module_name.clone(), &module, at.in_try);
-                    collector.bind(alias.text().into_owned(), &module_name, Vec::new());
+                    let module_name = source_text(&module);
+                    collector.module(module_name.to_owned(), &module, at.in_try);
+                    collector.bind(source_text(&alias), module_name, Vec::new());
                 } else {
-                    let module_name = name.text().into_owned();
-                    collector.module(module_name.clone(), &name, at.in_try);
+                    let module_name = source_text(&name);
+                    collector.module(module_name.to_owned(), &name, at.in_try);
                     // `import os.path` binds `os`.
                     let first = module_name.split('.').next().unwrap_or_default();
-                    collector.bind(first.to_owned(), first, Vec::new());
+                    collector.bind(first, first, Vec::new());
                 }
             }
         }
-        "import_from_statement" => python_from(collector, node, at.in_try),
-        "attribute" if !continues_chain(node, at.parent, "attribute") => {
-            chain(collector, node, "attribute", "object", "attribute");
-        }
-        "identifier" => python_rebinding(collector, node, at.parent),
+        Kind::ImportFromStatement => python_from(collector, node, at.in_try),
+        Kind::Chain if !continues_chain(at) => collector.chains.push(node.clone()),
+        Kind::Identifier => python_rebinding(collector, at),
         _ => {}
     }
 }
 
-/// Whether `node` is the object of a longer chain (`a.b` in `a.b.c`): only the longest
+/// Whether the node is the object of a longer chain (`a.b` in `a.b.c`): only the longest
 /// chain is recorded.
-fn continues_chain(node: &AstNode<'_>, parent: Option<&AstNode<'_>>, kind: &str) -> bool {
-    parent.is_some_and(|parent| {
-        parent.kind() == kind
-            && parent
-                .field("object")
-                .is_some_and(|object| object.node_id() == node.node_id())
+fn continues_chain(at: &At<'_, '_>) -> bool {
+    at.parent.is_some_and(|parent| {
+        at.grammar.kind(parent) == Kind::Chain
+            && at
+                .grammar
+                .object(parent)
+                .is_some_and(|object| object.node_id() == at.node.node_id())
     })
 }
 
 /// `from M import a, b as c`: module M, members `a` and `b`, bindings `a` and `c`.
-fn python_from(collector: &mut Collector, node: &AstNode<'_>, optional: bool) {
+fn python_from<'r>(collector: &mut Collector<'r>, node: &AstNode<'r>, optional: bool) {
     let Some(module) = node.field("module_name") else {
         return;
     };
     if module.kind() == "relative_import" {
         return;
     }
-    let module_name = module.text().into_owned();
-    collector.module(module_name.clone(), &module, optional);
+    let module_name = source_text(&module);
+    collector.module(module_name.to_owned(), &module, optional);
     for name in node.field_children("name") {
         let (imported, local) = if name.kind() == "aliased_import" {
             let (Some(imported), Some(alias)) = (name.field("name"), name.field("alias")) else {
                 continue;
             };
-            (imported, alias.text().into_owned())
+            (imported, source_text(&alias))
         } else {
-            let local = name.text().into_owned();
+            let local = source_text(&name);
             (name, local)
         };
-        let path: Vec<String> = imported.text().split('.').map(str::to_owned).collect();
-        collector.member(&module_name, path.clone(), &imported);
-        collector.bind(local, &module_name, path);
+        let path: Vec<String> = source_text(&imported)
+            .split('.')
+            .map(str::to_owned)
+            .collect();
+        collector.member(module_name, path.clone(), &imported);
+        collector.bind(local, module_name, path);
     }
+}
+
+/// Whether `node` is the field `field` of `parent`.
+fn is_field(parent: &AstNode<'_>, field: &str, node: &AstNode<'_>) -> bool {
+    parent
+        .field(field)
+        .is_some_and(|child| child.node_id() == node.node_id())
 }
 
 /// Parameters, assignment targets, loop variables and definitions that reuse an import's
 /// name.
-fn python_rebinding(collector: &mut Collector, node: &AstNode<'_>, parent: Option<&AstNode<'_>>) {
-    let Some(parent) = parent else {
+fn python_rebinding<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
+    let Some(parent) = at.parent else {
         return;
     };
-    let rebinds = match parent.kind().as_ref() {
-        "parameters"
-        | "lambda_parameters"
-        | "typed_parameter"
-        | "list_splat_pattern"
-        | "dictionary_splat_pattern"
-        | "pattern_list"
-        | "tuple_pattern"
-        | "list_pattern"
-        | "as_pattern_target"
-        | "global_statement"
-        | "nonlocal_statement" => true,
-        "default_parameter"
-        | "typed_default_parameter"
-        | "function_definition"
-        | "class_definition" => parent
-            .field("name")
-            .is_some_and(|name| name.node_id() == node.node_id()),
-        "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => parent
-            .field("left")
-            .is_some_and(|left| left.node_id() == node.node_id()),
-        _ => false,
+    let rebinds = match at.grammar.rebinds(parent) {
+        Rebinds::Always => true,
+        Rebinds::Field(field) => is_field(parent, field, at.node),
+        Rebinds::Never | Rebinds::VariableDeclarator | Rebinds::ObjectPattern => false,
     };
     if rebinds {
-        collector.rebound.insert(node.text().into_owned());
+        collector.rebound.insert(source_text(at.node));
     }
 }
 
-/// Records the maximal dotted chain ending at `node` (`a.b.c`) when its root is a plain
-/// name.
-fn chain(
-    collector: &mut Collector,
-    node: &AstNode<'_>,
-    kind: &str,
-    object_field: &str,
-    member_field: &str,
-) {
-    let mut members = Vec::new();
-    let mut current = node.clone();
-    let mut first_member = None;
-    loop {
-        if current.kind() != kind {
-            break;
-        }
-        let (Some(object), Some(member)) =
-            (current.field(object_field), current.field(member_field))
-        else {
-            return;
-        };
-        members.push(member.text().into_owned());
-        first_member = Some(member);
-        current = object;
-    }
-    if current.kind() != "identifier" {
-        return;
-    }
-    let Some(first_member) = first_member else {
-        return;
-    };
-    members.reverse();
-    let place = collector.locator.place(&first_member);
-    collector
-        .chains
-        .push((current.text().into_owned(), members, place));
-}
-
-fn javascript(collector: &mut Collector, at: &At<'_, '_>) {
+fn javascript<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
     let node = at.node;
-    match node.kind().as_ref() {
-        "import_statement" => js_import(collector, node, at.in_try),
-        "export_statement" => {
+    match at.kind {
+        Kind::ImportStatement => js_import(collector, node, at.in_try),
+        Kind::ExportStatement => {
             if let Some(source) = node.field("source") {
                 let module = string_value(&source);
                 if !module.is_empty() {
-                    collector.module(module, &source, at.in_try);
+                    collector.module(module.to_owned(), &source, at.in_try);
                 }
             }
         }
-        "call_expression" => js_require(collector, at),
-        "member_expression" if !continues_chain(node, at.parent, "member_expression") => {
-            chain(collector, node, "member_expression", "object", "property");
-        }
-        "identifier" | "shorthand_property_identifier_pattern" => js_rebinding(collector, at),
+        Kind::CallExpression => js_require(collector, at),
+        Kind::Chain if !continues_chain(at) => collector.chains.push(node.clone()),
+        Kind::Identifier | Kind::ShorthandPattern => js_rebinding(collector, at),
         _ => {}
     }
 }
 
 /// `import d, * as ns, { a, b as c } from "m"`.
-fn js_import(collector: &mut Collector, node: &AstNode<'_>, optional: bool) {
+fn js_import<'r>(collector: &mut Collector<'r>, node: &AstNode<'r>, optional: bool) {
     let Some(source) = node.field("source") else {
         return;
     };
@@ -430,7 +626,7 @@ fn js_import(collector: &mut Collector, node: &AstNode<'_>, optional: bool) {
     if module.is_empty() {
         return;
     }
-    collector.module(module.clone(), &source, optional);
+    collector.module(module.to_owned(), &source, optional);
     let Some(clause) = node
         .children()
         .find(|child| child.kind() == "import_clause")
@@ -440,10 +636,10 @@ fn js_import(collector: &mut Collector, node: &AstNode<'_>, optional: bool) {
     for part in clause.children() {
         match part.kind().as_ref() {
             // A default import of a Node.js core module is the module object.
-            "identifier" => collector.bind(part.text().into_owned(), &module, Vec::new()),
+            "identifier" => collector.bind(source_text(&part), module, Vec::new()),
             "namespace_import" => {
                 if let Some(name) = part.children().find(|child| child.kind() == "identifier") {
-                    collector.bind(name.text().into_owned(), &module, Vec::new());
+                    collector.bind(source_text(&name), module, Vec::new());
                 }
             }
             "named_imports" => {
@@ -454,9 +650,9 @@ fn js_import(collector: &mut Collector, node: &AstNode<'_>, optional: bool) {
                     let imported = string_value(&name);
                     let local = specifier
                         .field("alias")
-                        .map_or_else(|| imported.clone(), |alias| alias.text().into_owned());
-                    collector.member(&module, vec![imported.clone()], &name);
-                    collector.bind(local, &module, vec![imported]);
+                        .map_or(imported, |alias| source_text(&alias));
+                    collector.member(module, vec![imported.to_owned()], &name);
+                    collector.bind(local, module, vec![imported.to_owned()]);
                 }
             }
             _ => {}
@@ -466,13 +662,13 @@ fn js_import(collector: &mut Collector, node: &AstNode<'_>, optional: bool) {
 
 /// `require("m")` and `import("m")`, with the binding of `const x = require("m")` and
 /// `const { a, b: c } = require("m")`.
-fn js_require(collector: &mut Collector, at: &At<'_, '_>) {
+fn js_require<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
     let node = at.node;
     let Some(function) = node.field("function") else {
         return;
     };
     let dynamic = function.kind() == "import";
-    if !(dynamic || function.kind() == "identifier" && function.text() == "require") {
+    if !(dynamic || function.kind() == "identifier" && source_text(&function) == "require") {
         return;
     }
     let Some(argument) = node
@@ -488,7 +684,7 @@ fn js_require(collector: &mut Collector, at: &At<'_, '_>) {
     if module.is_empty() {
         return;
     }
-    collector.module(module.clone(), &argument, at.in_try);
+    collector.module(module.to_owned(), &argument, at.in_try);
     if dynamic {
         return;
     }
@@ -502,7 +698,7 @@ fn js_require(collector: &mut Collector, at: &At<'_, '_>) {
         return;
     };
     match name.kind().as_ref() {
-        "identifier" => collector.bind(name.text().into_owned(), &module, Vec::new()),
+        "identifier" => collector.bind(source_text(&name), module, Vec::new()),
         "object_pattern" => {
             for property in name.named_children() {
                 let (imported, local) = match property.kind().as_ref() {
@@ -513,9 +709,9 @@ fn js_require(collector: &mut Collector, at: &At<'_, '_>) {
                     },
                     _ => continue,
                 };
-                let member = imported.text().into_owned();
-                collector.member(&module, vec![member.clone()], &imported);
-                collector.bind(local.text().into_owned(), &module, vec![member]);
+                let member = source_text(&imported);
+                collector.member(module, vec![member.to_owned()], &imported);
+                collector.bind(source_text(&local), module, vec![member.to_owned()]);
             }
         }
         _ => {}
@@ -523,44 +719,30 @@ fn js_require(collector: &mut Collector, at: &At<'_, '_>) {
 }
 
 /// Parameters, declarations and assignments that reuse an import's name.
-fn js_rebinding(collector: &mut Collector, at: &At<'_, '_>) {
+fn js_rebinding<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
     let node = at.node;
     let Some(parent) = at.parent else {
         return;
     };
-    let rebinds = match parent.kind().as_ref() {
-        "formal_parameters" | "required_parameter" | "optional_parameter" | "rest_pattern"
-        | "array_pattern" => true,
+    let rebinds = match at.grammar.rebinds(parent) {
+        Rebinds::Never => false,
+        Rebinds::Always => true,
         // `const x = require(…)` is the import itself; any other declaration of the name
         // rebinds it.
-        "variable_declarator" => {
-            parent
-                .field("name")
-                .is_some_and(|name| name.node_id() == node.node_id())
+        Rebinds::VariableDeclarator => {
+            is_field(parent, "name", node)
                 && !parent
                     .field("value")
                     .is_some_and(|value| is_require_or_import(&value))
         }
-        "object_pattern" => !at
+        Rebinds::ObjectPattern => !at
             .grandparent
             .and_then(|declarator| declarator.field("value"))
             .is_some_and(|value| is_require_or_import(&value)),
-        "function_declaration" | "class_declaration" | "function_expression" => parent
-            .field("name")
-            .is_some_and(|name| name.node_id() == node.node_id()),
-        "assignment_expression" => parent
-            .field("left")
-            .is_some_and(|left| left.node_id() == node.node_id()),
-        "arrow_function" => parent
-            .field("parameter")
-            .is_some_and(|p| p.node_id() == node.node_id()),
-        "catch_clause" => parent
-            .field("parameter")
-            .is_some_and(|p| p.node_id() == node.node_id()),
-        _ => false,
+        Rebinds::Field(field) => is_field(parent, field, node),
     };
     if rebinds {
-        collector.rebound.insert(node.text().into_owned());
+        collector.rebound.insert(source_text(node));
     }
 }
 
@@ -576,24 +758,22 @@ fn is_require_or_import(node: &AstNode<'_>) -> bool {
     node.kind() == "call_expression"
         && node.field("function").is_some_and(|function| {
             function.kind() == "import"
-                || function.kind() == "identifier" && function.text() == "require"
+                || function.kind() == "identifier" && source_text(&function) == "require"
         })
 }
 
 /// The text of a string literal without its quotes (escapes are kept as written: module
 /// names do not use them).
-fn string_value(node: &AstNode<'_>) -> String {
-    let text = node.text();
-    let trimmed = text
-        .strip_prefix(['"', '\'', '`'])
+fn string_value<'r>(node: &AstNode<'r>) -> &'r str {
+    let text = source_text(node);
+    text.strip_prefix(['"', '\'', '`'])
         .and_then(|inner| inner.strip_suffix(['"', '\'', '`']))
-        .unwrap_or(&text);
-    trimmed.to_owned()
+        .unwrap_or(text)
 }
 
-fn java(collector: &mut Collector, at: &At<'_, '_>) {
+fn java<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
     let node = at.node;
-    if node.kind() != "import_declaration" {
+    if at.kind != Kind::ImportDeclaration {
         return;
     }
     let Some(name) = node
@@ -602,5 +782,5 @@ fn java(collector: &mut Collector, at: &At<'_, '_>) {
     else {
         return;
     };
-    collector.module(name.text().into_owned(), &name, at.in_try);
+    collector.module(source_text(&name).to_owned(), &name, at.in_try);
 }

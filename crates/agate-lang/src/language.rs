@@ -117,7 +117,7 @@ impl Language {
         }
     }
 
-    fn tree_sitter(self) -> TSLanguage {
+    pub(crate) fn tree_sitter(self) -> TSLanguage {
         match self {
             Language::Python => tree_sitter_python::LANGUAGE.into(),
             Language::JavaScript => tree_sitter_javascript::LANGUAGE.into(),

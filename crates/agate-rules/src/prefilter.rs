@@ -15,7 +15,7 @@
 //! `ast-grep-ignore` comments; agate's suppressions are its own, so that walk is skipped.)
 
 use agate_lang::{AstNode, Language, MAX_RULE_DEPTH, TreeWalk, Visited};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use ast_grep_config::RuleConfig;
 use ast_grep_core::matcher::MatcherExt;
 use ast_grep_core::tree_sitter::StrDoc;
@@ -69,11 +69,16 @@ impl<'r> LanguageRules<'r> {
         }
         let keywords = (!patterns.is_empty())
             .then(|| {
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&patterns)
-                    .ok()
+                // A DFA (see `agate_secrets`' keywords), else whatever builds.
+                let builder = |kind| {
+                    AhoCorasickBuilder::new()
+                        .ascii_case_insensitive(true)
+                        .match_kind(MatchKind::Standard)
+                        .kind(kind)
+                        .build(&patterns)
+                        .ok()
+                };
+                builder(Some(AhoCorasickKind::DFA)).or_else(|| builder(None))
             })
             .flatten();
         if keywords.is_none() {
@@ -127,9 +132,11 @@ impl<'r> LanguageRules<'r> {
         &self,
         root: &'t AstGrep<StrDoc<Language>>,
         enabled: &[bool],
+        mut also: impl FnMut(&AstNode<'t>, &[AstNode<'t>]),
     ) -> (Vec<Match<'r, 't>>, Visited) {
         let mut found = Vec::new();
         let visited = TreeWalk::bounded(MAX_RULE_DEPTH).run(&root.root(), |node, ancestors| {
+            also(node, ancestors);
             let Some(candidates) = self.by_kind.get(usize::from(node.kind_id())) else {
                 return;
             };

@@ -4,8 +4,8 @@ use std::sync::LazyLock;
 use std::time::Instant;
 
 use agate_lang::{
-    ChangeScope, FileImports, Imports, Language, MAX_RULE_DEPTH, SourceFile, SourceKind,
-    WalkOptions, classify_source, walk,
+    ChangeScope, FileImports, ImportReader, Imports, Language, MAX_RULE_DEPTH, SourceFile,
+    SourceKind, WalkOptions, classify_source, walk,
 };
 use agate_model::{
     Analyzer, Finding, Fingerprint, FingerprintInput, Location, Notice, NoticeLevel, Position,
@@ -88,9 +88,13 @@ impl Scanner {
         let mut engine = Engine::new(&self.rules);
         engine.imports = self.options.imports;
         let analyze = || -> Vec<FileOutcome> {
+            // One task per file: rayon otherwise hands each thread long runs of files, and
+            // a run of costly ones (a package's three builds side by side) leaves the other
+            // cores idle at the end.
             walked
                 .files
                 .par_iter()
+                .with_max_len(1)
                 .map(|file| engine.analyze_file(file, &self.options.scope))
                 .collect()
         };
@@ -294,15 +298,29 @@ impl<'r> Engine<'r> {
         analyzed
             .notices
             .extend(syntax_error_notice(relative, &root));
-        if self.imports {
-            analyzed.imports = Some(agate_lang::imports(language, &root.root()));
-        }
         let (Some(rules), Some(enabled)) = (rules, enabled) else {
+            if self.imports {
+                analyzed.imports = Some(agate_lang::imports(language, &root.root()));
+            }
             return analyzed;
         };
+        // The rules' walk reads the imports too: one traversal of the tree, not two.
+        let mut reader = self.imports.then(|| ImportReader::new(language));
+        let (mut matches, visited) = rules.matches(&root, &enabled, |node, ancestors| {
+            if let Some(reader) = reader.as_mut() {
+                reader.visit(node, ancestors);
+            }
+        });
+        if let Some(reader) = reader {
+            // The rules' walk stops at a depth bound; imports are read from the whole tree.
+            analyzed.imports = Some(if visited.cut == 0 {
+                reader.finish()
+            } else {
+                agate_lang::imports(language, &root.root())
+            });
+        }
         let mut seen = HashMap::new();
         let mut shared = Shared::new(relative);
-        let (mut matches, visited) = rules.matches(&root, &enabled);
         drop_nested_matches(&mut matches);
         for (rule, config, node_match, scope) in matches {
             let message = shared.text(config.get_message(&node_match));
@@ -601,6 +619,47 @@ mod tests {
         "py.demo-eval.yaml",
         "id: py.demo-eval\nlanguage: python\nmessage: eval of `$X`\nrule: { pattern: eval($X) }\nmetadata: { severity: high, confidence: high, cwe: [CWE-95] }\n",
     );
+
+    /// The imports the rules' walk reads, and those of a walk of their own.
+    fn imports_both_ways(language: Language, source: &str) -> (Option<Imports>, Imports) {
+        let mut set = RuleSet::default();
+        set.insert(Rule::parse(EVAL.0, EVAL.1, vec![]).unwrap())
+            .unwrap();
+        let mut engine = Engine::new(&set);
+        engine.imports = true;
+        let read = engine.analyze_text("a.py", language, source).imports;
+        let root = StrDoc::try_new(source, language).map(AstGrep::doc).unwrap();
+        (read, agate_lang::imports(language, &root.root()))
+    }
+
+    #[test]
+    fn issue_8_imports_are_read_in_the_rules_walk_as_in_a_walk_of_their_own() {
+        let source = "\
+import os, json as j
+from xml.etree import ElementTree
+def f(os_name):
+    eval(os_name)
+    return os.path.joinpath(j.parse(x), ElementTree.nothing)
+";
+        let (read, own) = imports_both_ways(Language::Python, source);
+        assert_eq!(read.as_ref(), Some(&own));
+        assert_eq!(own.modules.len(), 3);
+        assert_eq!(own.members.len(), 4);
+        // Past the rules' depth bound the rules' walk stops, and the imports are read by a
+        // whole walk: the member use 1,500 brackets deep is still there.
+        let deep = format!(
+            "import os\neval(x)\ny = {}os.path.joinpath('a'){}\n",
+            "[".repeat(1_500),
+            "]".repeat(1_500)
+        );
+        let (read, own) = imports_both_ways(Language::Python, &deep);
+        assert_eq!(read.as_ref(), Some(&own));
+        assert!(
+            own.members
+                .iter()
+                .any(|member| member.path == ["path", "joinpath"])
+        );
+    }
 
     #[test]
     fn findings_carry_location_message_scope_and_snippet() {

@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use agate_lang::Language;
+use rayon::prelude::*;
 
 use crate::{Rule, RuleError};
 
@@ -76,10 +77,22 @@ impl RuleSet {
             let key = strip_extension(&path).to_owned();
             fixtures.entry(key).or_default().push((path, text));
         }
+        let sources: Vec<_> = yamls
+            .into_iter()
+            .map(|(path, yaml)| {
+                let own = fixtures.remove(strip_extension(&path)).unwrap_or_default();
+                (path, yaml, own)
+            })
+            .collect();
+        // Compiling a rule (its patterns, once per target language) is most of a scan's
+        // start-up: done in parallel, then added in order, so the first error is the same.
+        let parsed: Vec<Result<Rule, RuleError>> = sources
+            .into_par_iter()
+            .map(|(path, yaml, own)| Rule::parse(&path, &yaml, own))
+            .collect();
         let mut set = RuleSet::default();
-        for (path, yaml) in yamls {
-            let own = fixtures.remove(strip_extension(&path)).unwrap_or_default();
-            set.insert(Rule::parse(&path, &yaml, own)?)?;
+        for rule in parsed {
+            set.insert(rule?)?;
         }
         Ok(set)
     }

@@ -10,7 +10,7 @@ use agate_model::{
     Analyzer, Confidence, Finding, Fingerprint, FingerprintInput, Location, Notice, NoticeLevel,
     Position, Redacted, RuleDescriptor, ScanStats, Severity,
 };
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use rayon::prelude::*;
 
 use crate::checks::{Verdict, entropy};
@@ -88,9 +88,17 @@ impl SecretScanner {
                 }
             }
         }
+        // A DFA: one table lookup per byte of every file read. The automatic choice takes a
+        // (slower) NFA above a hundred keywords; the DFA of these stays well under a megabyte.
         let keywords = AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
+            .or_else(|_| {
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(&patterns)
+            })
             .map_err(|error| RuleError::Invalid {
                 path: "keywords".to_owned(),
                 message: error.to_string(),
@@ -315,8 +323,10 @@ impl SecretScanner {
     /// unreadable file are error notices); text with stray NUL bytes is scanned.
     pub fn scan_files(&self, files: &[AnyFile]) -> SecretsScan {
         let mut scan = SecretsScan::default();
+        // One task per file, so that no thread is left with a long run of large files.
         let results: Vec<FileOutcome> = files
             .par_iter()
+            .with_max_len(1)
             .map(|file| match fs_err::read(&file.path) {
                 // Images and archives are not text. A source file that looks binary is
                 // one nobody checked (the structural scanner says the same, once).
