@@ -156,34 +156,23 @@ impl Baseline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use agate_model::{Confidence, FindingStatus, Fingerprint, Location, Position, Severity};
+    use agate_model::{Confidence, Fingerprint, Location, Position, Severity};
 
     pub(crate) fn finding(path: &str, fingerprint: &str) -> Finding {
-        Finding {
-            rule_id: "py.x".into(),
-            analyzer: agate_model::Analyzer::Sast,
-            severity: Severity::High,
-            confidence: Confidence::High,
-            message: "m".into(),
-            location: Location {
-                path: path.into(),
-                start: Position { line: 1, column: 1 },
-                end: Position { line: 1, column: 2 },
-            },
-            snippet: String::new(),
-            cwe: vec![],
-            owasp: vec![],
-            ai_pattern: false,
-            fingerprint: Fingerprint::from_hex(fingerprint),
-            gate: None,
-            tier: None,
-            ai_evidence: None,
-            commit: None,
-            status: FindingStatus::Open,
-            justification: None,
-            blocking: false,
-            sources: Vec::new(),
-        }
+        let location = Location {
+            path: path.into(),
+            start: Position { line: 1, column: 1 },
+            end: Position { line: 1, column: 2 },
+        };
+        Finding::new(
+            "py.x",
+            agate_model::Analyzer::Sast,
+            Severity::High,
+            Confidence::High,
+            "m",
+            location,
+            Fingerprint::from_hex(fingerprint),
+        )
     }
 
     #[test]

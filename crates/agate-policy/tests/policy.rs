@@ -294,31 +294,20 @@ fn explain_shows_where_each_value_came_from() {
 }
 
 fn finding(path: &str, line: u32, rule: &str, severity: Severity, fingerprint: &str) -> Finding {
-    Finding {
-        rule_id: rule.into(),
-        analyzer: agate_model::Analyzer::Sast,
+    let location = Location {
+        path: path.into(),
+        start: Position { line, column: 1 },
+        end: Position { line, column: 5 },
+    };
+    Finding::new(
+        rule,
+        agate_model::Analyzer::Sast,
         severity,
-        confidence: Confidence::High,
-        message: "m".into(),
-        location: Location {
-            path: path.into(),
-            start: Position { line, column: 1 },
-            end: Position { line, column: 5 },
-        },
-        snippet: String::new(),
-        cwe: vec![],
-        owasp: vec![],
-        ai_pattern: false,
-        fingerprint: Fingerprint::from_hex(fingerprint),
-        gate: None,
-        tier: None,
-        ai_evidence: None,
-        commit: None,
-        status: FindingStatus::Open,
-        justification: None,
-        blocking: false,
-        sources: Vec::new(),
-    }
+        Confidence::High,
+        "m",
+        location,
+        Fingerprint::from_hex(fingerprint),
+    )
 }
 
 struct Run {
