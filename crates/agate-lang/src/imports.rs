@@ -70,6 +70,20 @@ pub struct MemberUse {
 /// The most of a source line an import keeps for reports.
 pub const MAX_LINE_TEXT: usize = 240;
 
+/// Whether `text` may import anything: every import names a keyword — `import` (Python,
+/// Java, JavaScript's `import` and `import()`), and in JavaScript and TypeScript also
+/// `require` (a `require(…)` call) and `from` (`export … from "m"`). A file with none of
+/// them imports nothing, and need not be parsed to learn so.
+pub fn may_import(language: Language, text: &str) -> bool {
+    let words: &[&str] = match language {
+        Language::Python | Language::Java => &["import"],
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            &["import", "require", "from"]
+        }
+    };
+    words.iter().any(|word| text.contains(word))
+}
+
 /// Lists what the tree under `root` imports, in one walk of the tree (linear in its size,
 /// however deep it is).
 pub fn imports(language: Language, root: &AstNode<'_>) -> Imports {

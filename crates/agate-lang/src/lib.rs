@@ -28,7 +28,7 @@ mod tree;
 mod walk;
 
 pub use classify::{BINARY_SOURCE, SourceKind, classify_source, is_binary};
-pub use imports::{FileImports, ImportReader, Imports, imports};
+pub use imports::{FileImports, ImportReader, Imports, imports, may_import};
 pub use language::{Language, ParseLanguageError};
 pub use scope::ChangeScope;
 pub use tree::{AstNode, MAX_RULE_DEPTH, TreeWalk, Visited};

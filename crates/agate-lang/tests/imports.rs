@@ -240,3 +240,45 @@ fn issue_7_long_chains_and_deep_nesting_are_read_in_one_walk() {
     assert_eq!(modules(&found), [("yaml", 3)]);
     assert!(found.modules[0].optional);
 }
+
+/// `may_import` lets a file no rule needs go unparsed: it must never say "no" about a file
+/// that imports something. Checked on every source file of the repository's rules and
+/// examples, each also with its import words taken out.
+#[test]
+fn issue_8_a_file_may_import_nothing_only_when_it_imports_nothing() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut checked = 0;
+    let mut stack = vec![root.join("rules"), root.join("examples")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let Some(language) = Language::from_path(&path) else {
+                continue;
+            };
+            let text = std::fs::read_to_string(&path).unwrap();
+            let stripped = text
+                .replace("import", "imp0rt")
+                .replace("require", "requ1re")
+                .replace("from", "fr0m");
+            for source in [text.as_str(), stripped.as_str()] {
+                let found = read(language, source);
+                if !agate_lang::may_import(language, source) {
+                    assert!(
+                        found.modules.is_empty() && found.members.is_empty(),
+                        "{}: {found:?}",
+                        path.display()
+                    );
+                }
+                checked += 1;
+            }
+            assert!(
+                read(language, &text).modules.is_empty() || agate_lang::may_import(language, &text)
+            );
+        }
+    }
+    assert!(checked > 100, "{checked} files");
+}

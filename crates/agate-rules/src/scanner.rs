@@ -281,7 +281,12 @@ impl<'r> Engine<'r> {
         let mut analyzed = Analyzed::default();
         let rules = self.languages.get(&language);
         let enabled = rules.and_then(|rules| rules.enabled(text));
-        if enabled.is_none() && !self.imports {
+        if enabled.is_none() && !(self.imports && agate_lang::may_import(language, text)) {
+            // No rule can match, and no import needs reading (a file without any word an
+            // import needs imports nothing): not parsed, as without the imports.
+            if self.imports {
+                analyzed.imports = Some(Imports::default());
+            }
             return analyzed;
         }
         let root = match StrDoc::try_new(text, language) {
