@@ -100,7 +100,7 @@ pub enum NoticeLevel {
 }
 
 /// What was scanned and how long it took.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ScanStats {
     /// Files analyzed.
     pub files: u64,
@@ -122,6 +122,10 @@ pub struct ScanStats {
     /// it, or `report merge` refuses them (a shard run with less would leave files unchecked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard_scope: Option<u32>,
+    /// The commit the shard's checkout was at (`HEAD`), when it was in a git repository:
+    /// the merge refuses shards of another commit than its own checkout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard_commit: Option<String>,
 }
 
 #[expect(

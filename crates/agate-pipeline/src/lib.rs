@@ -101,7 +101,12 @@ pub fn merge(
     request.shard = None;
     let mut setup = Setup::new(&request)?;
     setup.rules = agate_rules::RuleSet::default();
-    let (found, descriptors) = shards::join(&request, shards)?;
+    let head = setup
+        .repository
+        .history
+        .as_ref()
+        .map(agate_provenance::History::head);
+    let (found, descriptors) = shards::join(&request, shards, head.as_deref())?;
     finish(&request, setup, found, descriptors, progress)
 }
 
@@ -119,6 +124,14 @@ struct Setup {
 }
 
 impl Setup {
+    /// The commit the root's checkout is at, when it is in a git repository.
+    fn head(&self) -> Option<String> {
+        self.repository
+            .history
+            .as_ref()
+            .map(agate_provenance::History::head)
+    }
+
     fn new(request: &Request) -> Result<Setup> {
         let root = request.root.as_path();
         let policy = load_policy(
@@ -156,6 +169,8 @@ fn finish(
     progress: &(dyn Fn(Event<'_>) + Sync),
 ) -> Result<Outcome> {
     let root = request.root.as_path();
+    let mut stats = found.stats;
+    shard_stats(request, &mut stats, setup.head());
     let Setup {
         policy,
         selection,
@@ -172,7 +187,7 @@ fn finish(
     let whole = request.shard.is_none();
     // Nothing staged is nothing to commit, not an unchecked change; a shard may hold no
     // file of a small repository.
-    if gating && whole && found.stats.files == 0 && request.source != Source::Staged {
+    if gating && whole && stats.files == 0 && request.source != Source::Staged {
         notices.push(Notice::error(NOTHING_SCANNED));
     }
 
@@ -239,11 +254,8 @@ fn finish(
     ));
     once_each(&mut notices);
     descriptors.extend(external.rules);
-    let mut stats = found.stats;
     if let Some(shard) = request.shard {
         keep_own(shard, &mut findings, &mut notices);
-        stats.shard = Some(shard);
-        stats.shard_scope = Some(shards::scope(request));
     }
     let mut report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
@@ -280,6 +292,16 @@ fn once_each(notices: &mut Vec<Notice>) {
 fn keep_own(shard: agate_model::Shard, findings: &mut Vec<Finding>, notices: &mut Vec<Notice>) {
     findings.retain(|finding| shard.owns(&finding.location.path));
     notices.retain(|notice| notice.path.as_deref().is_none_or(|path| shard.owns(path)));
+}
+
+/// For a shard's run, says which shard it is, what its per-file work covered, and the
+/// commit it scanned (`head`): the merge takes only shards of its own checkout's commit.
+fn shard_stats(request: &Request, stats: &mut agate_model::ScanStats, head: Option<String>) {
+    if let Some(shard) = request.shard {
+        stats.shard = Some(shard);
+        stats.shard_scope = Some(shards::scope(request));
+        stats.shard_commit = head;
+    }
 }
 
 /// The external checks' results and the coverage reports of the environment's gates;

@@ -18,8 +18,10 @@ const ANNOTATION_MARKER: &str = "agate:";
 pub(crate) fn join(
     request: &Request,
     shards: Vec<(String, Report)>,
+    head: Option<&str>,
 ) -> Result<(ScanOutput, Vec<RuleDescriptor>)> {
     complete(&shards)?;
+    same_commit(&shards, head)?;
     let mut found = ScanOutput::default();
     let mut descriptors = Vec::new();
     let mut named = BTreeSet::new();
@@ -70,6 +72,32 @@ pub(crate) fn scope(request: &Request) -> u32 {
         walk.max_file_size,
     );
     crc32fast::hash(described.as_bytes())
+}
+
+/// Every shard scanned the commit the merge's checkout is at: a report of another commit
+/// says nothing about this one's files. (A shard outside a repository names no commit.)
+fn same_commit(shards: &[(String, Report)], head: Option<&str>) -> Result<()> {
+    for (name, report) in shards {
+        let Some(scanned) = report.stats.shard_commit.as_deref() else {
+            continue;
+        };
+        if head != Some(scanned) {
+            let here = head.map_or_else(
+                || "this folder is not a git checkout".to_owned(),
+                |head| format!("this checkout is at `{}`", short(head)),
+            );
+            return Err(PipelineError::Invalid(format!(
+                "`{name}` scanned commit `{}`, but {here}: its findings are not this commit's\n  help: run the merge in a checkout of the commit the shards scanned, and every shard on that commit",
+                short(scanned)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A commit id as people read it: its first 12 characters.
+fn short(commit: &str) -> &str {
+    commit.get(..12).unwrap_or(commit)
 }
 
 /// Missing shards named in an error, at most.

@@ -258,6 +258,11 @@ impl History {
         &self.classifier
     }
 
+    /// The commit `HEAD` names (hex).
+    pub fn head(&self) -> String {
+        self.head.to_string()
+    }
+
     /// The repository's working tree.
     pub fn workdir(&self) -> &Path {
         &self.workdir

@@ -140,6 +140,7 @@ pub(crate) fn sample_report() -> Report {
             skipped_minified: 0,
             shard: None,
             shard_scope: None,
+            shard_commit: None,
         },
         checks: Vec::new(),
         coverage: Vec::new(),

@@ -174,3 +174,47 @@ fn issue_8_shard_flags_are_checked() {
         );
     }
 }
+
+#[test]
+fn issue_8_a_merge_refuses_shards_of_another_commit() {
+    let dir = repository();
+    let out = tempfile::tempdir().unwrap();
+    let mut reports = Vec::new();
+    for index in 1..=2 {
+        let path = out.path().join(format!("shard-{index}.json"));
+        agate(dir.path())
+            .args([
+                "scan",
+                "--shard",
+                &format!("{index}/2"),
+                "--format",
+                "json",
+                "-o",
+            ])
+            .arg(&path)
+            .assert()
+            .success();
+        reports.push(path);
+    }
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&reports[0]).unwrap()).unwrap();
+    assert_eq!(
+        report["stats"]["shard_commit"].as_str().map(str::len),
+        Some(40)
+    );
+    // The checkout moves on: the shards' findings are no longer this commit's.
+    std::fs::write(dir.path().join("web/later.js"), "module.exports = 1;\n").unwrap();
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "later"]);
+    let output = agate(dir.path())
+        .args(["report", "merge"])
+        .args(&reports)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("scanned commit") && stderr.contains("this checkout is at"),
+        "{stderr}"
+    );
+}
