@@ -34,16 +34,11 @@ impl ChangeScope {
             .as_ref()
             .is_none_or(|settled| !settled(relative))
     }
-
-    /// Whether every file is part of the change (nothing is known to lie outside it).
-    pub fn is_everything(&self) -> bool {
-        self.settled.is_none()
-    }
 }
 
 impl fmt::Debug for ChangeScope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.is_everything() {
+        f.write_str(if self.settled.is_none() {
             "ChangeScope(everything)"
         } else {
             "ChangeScope(since the base)"

@@ -151,7 +151,7 @@ pub struct CheckRun {
     /// How many findings it reported.
     pub findings: u64,
     /// Results beyond its `max_results`: counted, not kept, and the check is an error.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::is_zero")]
     pub truncated: u64,
     /// Why it is in error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -162,14 +162,6 @@ pub struct CheckRun {
     /// The end of its standard error.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub stderr: String,
-}
-
-#[expect(
-    clippy::trivially_copy_pass_by_ref,
-    reason = "serde's skip_serializing_if passes a reference"
-)]
-fn is_zero(count: &u64) -> bool {
-    *count == 0
 }
 
 /// Whether an external check's result can be trusted.

@@ -48,7 +48,20 @@ pub use severity::{Confidence, ParseLevelError, Severity};
 pub use shard::Shard;
 pub use text::Text;
 
+/// What marks an agate comment in source (`# agate: ignore[…]`, `// agate: ai-generated`):
+/// files holding it are handed to the policy, which reads suppressions and AI markers.
+pub const ANNOTATION_MARKER: &str = "agate:";
+
 /// The longest glob or regular expression agate compiles from a configuration file or a
 /// user's rule: 4 KiB. Parsing and compiling a pattern takes memory many times its length
 /// (one 52 MB glob took 4 GB), and no real pattern comes near this.
 pub const MAX_PATTERN_BYTES: usize = 4 * 1024;
+
+/// Whether a count is zero (serde's `skip_serializing_if` for counts reports leave out).
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_zero(count: &u64) -> bool {
+    *count == 0
+}

@@ -99,6 +99,16 @@ pub enum NoticeLevel {
     Error,
 }
 
+impl NoticeLevel {
+    /// `warning` or `error`, as reports spell it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            NoticeLevel::Warning => "warning",
+            NoticeLevel::Error => "error",
+        }
+    }
+}
+
 /// What was scanned and how long it took.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ScanStats {
@@ -112,7 +122,7 @@ pub struct ScanStats {
     pub duration_ms: u64,
     /// Minified or bundled files outside the change under review that were not scanned
     /// (each also has a notice); files of the change are scanned whatever they look like.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::is_zero")]
     pub skipped_minified: u64,
     /// The shard this run scanned (`--shard K/N`), when the files were split across runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -126,14 +136,6 @@ pub struct ScanStats {
     /// the merge refuses shards of another commit than its own checkout.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard_commit: Option<String>,
-}
-
-#[expect(
-    clippy::trivially_copy_pass_by_ref,
-    reason = "serde's skip_serializing_if passes a reference"
-)]
-fn is_zero(count: &u64) -> bool {
-    *count == 0
 }
 
 /// The decision of `agate gate`: every gate of the environment, and the overall outcome.

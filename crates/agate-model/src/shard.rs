@@ -15,6 +15,11 @@ pub struct Shard {
 }
 
 impl Shard {
+    /// Whether it names a shard that exists: `1 <= index <= count`.
+    pub fn is_valid(self) -> bool {
+        (1..=self.count).contains(&self.index)
+    }
+
     /// Whether the file at `relative` (relative to the scan root, `/`-separated) is in this
     /// shard.
     pub fn owns(self, relative: &str) -> bool {

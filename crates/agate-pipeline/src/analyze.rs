@@ -134,9 +134,7 @@ pub(crate) fn analyze(
         found.notices.extend(deps.notices);
         // Manifests are text files the secrets pass already counted, when it ran.
         found.stats.rules += agate_deps::rules().len() as u64;
-        let (manifests, bytes) = owned
-            .as_deref()
-            .map_or((deps.manifests, deps.bytes), crate::deps::counted);
+        let (manifests, bytes) = crate::deps::counted(owned.as_deref().unwrap_or(&walked.files));
         found.stats.files = found.stats.files.max(manifests);
         found.stats.bytes = found.stats.bytes.max(bytes);
     }
@@ -215,10 +213,16 @@ fn scan_options(request: &Request, policy: &Policy) -> ScanOptions {
     }
 }
 
-/// A path to scan that does not exist, or is neither a file nor a folder (`/dev/zero`, a
-/// FIFO), is a usage error (exit 2), told once, before any work: a scan of nothing must not
-/// pass. `--staged` and `--history` read git, not these paths.
-pub(crate) fn check_paths(request: &Request) -> Result<()> {
+/// Checks the request before any work: a shard that does not exist, or a path to scan that
+/// does not exist or is neither a file nor a folder (`/dev/zero`, a FIFO), is an error told
+/// once — a scan of nothing must not pass. `--staged` and `--history` read git, not these
+/// paths.
+pub(crate) fn check_request(request: &Request) -> Result<()> {
+    if let Some(shard) = request.shard.filter(|shard| !shard.is_valid()) {
+        return Err(PipelineError::Invalid(format!(
+            "shard {shard} does not exist: K/N needs 1 <= K <= N"
+        )));
+    }
     if request.source != Source::WorkingTree {
         return Ok(());
     }

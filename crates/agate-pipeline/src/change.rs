@@ -154,7 +154,7 @@ enum BaseSource {
 }
 
 /// The scan root relative to the repository's working tree (`""` when they are the same).
-pub fn root_prefix(history: &agate_provenance::History, root: &Path) -> String {
+pub(crate) fn root_prefix(history: &agate_provenance::History, root: &Path) -> String {
     fs_err::canonicalize(root)
         .ok()
         .and_then(|root| {
@@ -166,7 +166,7 @@ pub fn root_prefix(history: &agate_provenance::History, root: &Path) -> String {
 }
 
 /// A repository-relative path relative to the scan root; `None` when it lies outside.
-pub fn to_root<'a>(prefix: &str, path: &'a str) -> Option<&'a str> {
+pub(crate) fn to_root<'a>(prefix: &str, path: &'a str) -> Option<&'a str> {
     if prefix.is_empty() {
         Some(path)
     } else {

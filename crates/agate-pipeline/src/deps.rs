@@ -25,7 +25,6 @@ pub(crate) fn scan(
     run: &DepsRun<'_>,
 ) -> Result<DepsScan, PipelineError> {
     let files = manifests(walked);
-    let (manifests, bytes) = manifest_stats(&files);
     let ecosystems: BTreeSet<agate_deps::Ecosystem> = files
         .iter()
         .filter_map(|(relative, _)| {
@@ -54,8 +53,6 @@ pub(crate) fn scan(
     let mut scan = DepsScan {
         findings: Vec::new(),
         notices: Vec::new(),
-        manifests,
-        bytes,
     };
     let checked = agate_deps::check_imports(imports, &parsed.dependencies, &ecosystems);
     let (suspicious, problems) = suspicious(&store, &parsed.dependencies, &checked, run)?;
@@ -112,8 +109,9 @@ fn manifest_stats(files: &[(String, PathBuf)]) -> (u64, u64) {
     (files.len() as u64, bytes)
 }
 
-/// The manifests of `walked` counted as read: for a shard, its own (every shard reads
-/// every manifest, but each file counts once over the shards).
+/// How many of `walked` are manifests, and their bytes: what the analyzer counts as read
+/// (for a shard, its own files: every shard reads every manifest, but each file counts once
+/// over the shards).
 pub(crate) fn counted(walked: &[AnyFile]) -> (u64, u64) {
     manifest_stats(&manifests(walked))
 }
@@ -215,12 +213,8 @@ fn from_registry(dependency: &agate_deps::Dependency) -> bool {
         .is_none_or(|requirement| !requirement.contains([':', '/']))
 }
 
-/// What the dependency analyzer found, and how much it read.
+/// What the dependency analyzer found.
 pub(crate) struct DepsScan {
     pub(crate) findings: Vec<Finding>,
     pub(crate) notices: Vec<Notice>,
-    /// Manifests and lockfiles read.
-    pub(crate) manifests: u64,
-    /// Their bytes.
-    pub(crate) bytes: u64,
 }

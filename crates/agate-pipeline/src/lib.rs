@@ -44,7 +44,7 @@ use agate_policy::{Date, Overrides, Policy, RunContext};
 
 pub use agate_model::Shard;
 pub use analyze::load_rules;
-pub use change::{classifier, root_prefix, to_root};
+pub use change::classifier;
 pub use decide::DEFAULT_BASELINE;
 pub use error::{PipelineError, Result};
 pub use lines::BLAME_CACHE;
@@ -71,9 +71,8 @@ pub struct Outcome {
 /// Runs the pipeline: loads the policy, scans, runs the gates' checks, and applies the
 /// policy. `progress` hears of long steps as they happen.
 pub fn run(request: &Request, progress: &(dyn Fn(Event<'_>) + Sync)) -> Result<Outcome> {
-    analyze::check_paths(request)?;
-    let mut setup = Setup::new(request)?;
-    let rules = std::mem::take(&mut setup.rules);
+    analyze::check_request(request)?;
+    let (setup, rules) = Setup::new(request, Rules::Compiled)?;
     let Analysis { found, scanner } = analyze::analyze(
         request,
         &setup.policy,
@@ -99,23 +98,18 @@ pub fn merge(
 ) -> Result<Outcome> {
     let mut request = request.clone();
     request.shard = None;
-    let mut setup = Setup::new(&request)?;
-    setup.rules = agate_rules::RuleSet::default();
-    let head = setup
-        .repository
-        .history
-        .as_ref()
-        .map(agate_provenance::History::head);
+    // The shards ran the rules: the merge needs only their ids.
+    let (setup, _) = Setup::new(&request, Rules::IdsOnly)?;
+    let head = setup.head();
     let (found, descriptors) = shards::join(&request, shards, head.as_deref())?;
     finish(&request, setup, found, descriptors, progress)
 }
 
 /// What every run needs before it looks at files: the policy, which analyzers run, the
-/// rules, the secrets engine (which redacts every report) and the change under review.
+/// rule ids, the secrets engine (which redacts every report) and the change under review.
 struct Setup {
     policy: Policy,
     selection: Selection,
-    rules: agate_rules::RuleSet,
     /// Rule ids a configuration may name.
     known: BTreeSet<String>,
     secrets: (agate_secrets::SecretScanner, Vec<Notice>),
@@ -132,7 +126,9 @@ impl Setup {
             .map(agate_provenance::History::head)
     }
 
-    fn new(request: &Request) -> Result<Setup> {
+    /// The set-up, and the structural rules compiled when `rules` asks and the selection
+    /// runs them.
+    fn new(request: &Request, rules: Rules) -> Result<(Setup, agate_rules::RuleSet)> {
         let root = request.root.as_path();
         let policy = load_policy(
             root,
@@ -142,20 +138,28 @@ impl Setup {
             &request.ai_paths,
         )?;
         let selection = Selection::new(request)?;
-        let (rules, known) = analyze::rules_for(request, &policy, selection.rules)?;
+        let compile = rules == Rules::Compiled && selection.rules;
+        let (rules, known) = analyze::rules_for(request, &policy, compile)?;
         // Built even when the secrets analyzer does not run: it redacts every report.
         let secrets = secrets::scanner(root, &policy)?;
         let (repository, scope) = change::known_change(request, &policy)?;
-        Ok(Setup {
+        let setup = Setup {
             policy,
             selection,
-            rules,
             known,
             secrets,
             repository,
             scope,
-        })
+        };
+        Ok((setup, rules))
     }
+}
+
+/// Whether a run compiles the structural rules or only needs their ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rules {
+    Compiled,
+    IdsOnly,
 }
 
 /// Everything after the analyzers: the gates' checks, line provenance, the policy, the

@@ -10,9 +10,6 @@ use agate_rules::ScanOutput;
 
 use crate::{PipelineError, Request, Result};
 
-/// Text that marks a file the policy must read (suppressions, AI markers).
-const ANNOTATION_MARKER: &str = "agate:";
-
 /// Checks that `shards` (each named by where it came from) are every shard of one split,
 /// once each, and joins them; the descriptors of their rules come along.
 pub(crate) fn join(
@@ -120,7 +117,7 @@ fn complete(shards: &[(String, Report)]) -> Result<()> {
         let Some(shard) = report.stats.shard else {
             return Err(not_a_shard(name));
         };
-        if shard.index == 0 || shard.index > shard.count {
+        if !shard.is_valid() {
             return Err(PipelineError::Invalid(format!(
                 "`{name}` names shard {shard}, which does not exist (K/N needs 1 <= K <= N)\n  help: write each shard's report with `agate scan --shard K/N --format json`"
             )));
@@ -227,7 +224,7 @@ pub(crate) fn annotated(
         .filter_map(|path| {
             let file = agate_fs::resolve_under(root, Path::new(path)).ok()?;
             let text = agate_fs::read_to_string_bounded(&file, limit).ok()?;
-            text.contains(ANNOTATION_MARKER)
+            text.contains(agate_model::ANNOTATION_MARKER)
                 .then(|| (path.clone(), text))
         })
         .collect()

@@ -12,12 +12,15 @@ pub struct Date {
 impl Date {
     /// Today in UTC, for suppression expiry and baseline records.
     pub fn today() -> Date {
-        let seconds = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
+        Date::from_unix_seconds(Date::unix_seconds(std::time::SystemTime::now()))
+    }
+
+    /// Seconds since the Unix epoch (0 for times before it).
+    pub fn unix_seconds(time: std::time::SystemTime) -> i64 {
+        time.duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |elapsed| {
                 i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
-            });
-        Date::from_unix_seconds(seconds)
+            })
     }
 
     /// Returns the day that contains `seconds` since the Unix epoch (UTC).

@@ -49,7 +49,7 @@ pub fn parse_suppressions(text: &str) -> Vec<Suppression> {
     };
     let mut found = Vec::new();
     for (index, line) in text.lines().enumerate() {
-        if !line.contains("agate:") {
+        if !line.contains(agate_model::ANNOTATION_MARKER) {
             continue;
         }
         for captures in pattern.captures_iter(line) {

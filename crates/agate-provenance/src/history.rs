@@ -305,7 +305,6 @@ impl History {
     /// an error that says what to fetch.
     pub fn change(&self, base: &str) -> Result<Change, HistoryError> {
         let shallow = self.repo.is_shallow().unwrap_or(false);
-        let fetch = fetch_advice(base, shallow);
         let base_id = self
             .repo
             .rev_parse_single(base.as_bytes().as_bstr())
@@ -323,7 +322,8 @@ impl History {
             .flatten()
             .ok_or_else(|| {
                 HistoryError::Base(format!(
-                    "cannot find the merge base of `{base}` and HEAD: {fetch}"
+                    "cannot find the merge base of `{base}` and HEAD: {}",
+                    fetch_advice(base, shallow)
                 ))
             })?
             .detach();

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use agate_model::{Finding, GateStatus, Notice, NoticeLevel, Report};
+use agate_model::{Finding, GateStatus, Notice, Report};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
@@ -156,10 +156,7 @@ fn write_suite<W: Write>(
 fn notice_lines(notices: &[Notice]) -> String {
     let mut text = String::new();
     for notice in notices {
-        let level = match notice.level {
-            NoticeLevel::Warning => "warning",
-            NoticeLevel::Error => "error",
-        };
+        let level = notice.level.as_str();
         match &notice.path {
             Some(path) => {
                 let _ = writeln!(text, "{level}: {path}: {}", notice.message);

@@ -265,10 +265,7 @@ fn notice_list(report: &Report, limit: usize, text: &mut String) {
             .as_deref()
             .map(|path| format!("{}: ", cell(path)))
             .unwrap_or_default();
-        let level = match notice.level {
-            agate_model::NoticeLevel::Warning => "warning",
-            agate_model::NoticeLevel::Error => "error",
-        };
+        let level = notice.level.as_str();
         let _ = writeln!(text, "- {level}: {place}{}", cell(&notice.message));
     }
     if report.notices.len() > limit {

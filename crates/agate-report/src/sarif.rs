@@ -49,10 +49,7 @@ fn to_sarif(report: &Report) -> Log<'_> {
         .notices
         .iter()
         .map(|notice| Notification {
-            level: match notice.level {
-                NoticeLevel::Warning => "warning",
-                NoticeLevel::Error => "error",
-            },
+            level: notice.level.as_str(),
             message: Message {
                 text: notice.message.clone(),
             },

@@ -6,8 +6,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use agate_model::{
-    Finding, FindingStatus, GateMode, GateStatus, NoticeLevel, Report, Severity, Verdict,
-    VerdictStatus,
+    Finding, FindingStatus, GateMode, GateStatus, Report, Severity, Verdict, VerdictStatus,
 };
 use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
@@ -37,10 +36,7 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
         )?;
     }
     for notice in &report.notices {
-        let level = match notice.level {
-            NoticeLevel::Warning => "warning",
-            NoticeLevel::Error => "error",
-        };
+        let level = notice.level.as_str();
         let message = escape_line(&notice.message);
         match &notice.path {
             Some(path) => writeln!(out, "{level}: {}: {message}", escape_line(path))?,

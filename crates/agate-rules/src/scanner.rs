@@ -19,9 +19,6 @@ use regex::Regex;
 use crate::prefilter::{LanguageRules, Match};
 use crate::{Rule, RuleSet};
 
-/// Files containing this are handed to the policy (suppression comments, AI markers).
-const ANNOTATION_MARKER: &str = "agate:";
-
 /// Why a minified file was skipped.
 const MINIFIED_OUTSIDE_CHANGE: &str = "skipped: looks minified or bundled and is unchanged since the base revision; it is scanned as soon as a change touches it";
 
@@ -268,7 +265,7 @@ impl<'r> Engine<'r> {
         outcome.findings = analyzed.findings;
         outcome.imports = analyzed.imports;
         outcome.notices.extend(analyzed.notices);
-        if text.contains(ANNOTATION_MARKER) {
+        if text.contains(agate_model::ANNOTATION_MARKER) {
             outcome.annotated = Some(text);
         }
         outcome

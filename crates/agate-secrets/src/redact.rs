@@ -51,7 +51,6 @@ const SECRET_NAME_PARTS: &[&str] = &[
     "accesskey",
     "privatekey",
     "credential",
-    "auth",
 ];
 
 /// Last parts of option and variable names whose values are secrets, matched as whole
@@ -326,10 +325,7 @@ pub fn is_secret_name(name: &str) -> bool {
         let rest = &name[at..];
         !rest.starts_with("author") || rest.starts_with("authori")
     });
-    SECRET_NAME_PARTS
-        .iter()
-        .filter(|part| **part != "auth")
-        .any(|part| name.contains(part))
+    SECRET_NAME_PARTS.iter().any(|part| name.contains(part))
         || auth
         || name.ends_with("pass")
         || secret_name_end(original)
@@ -338,20 +334,15 @@ pub fn is_secret_name(name: &str) -> bool {
 /// Whether the last segment of `name` (split at `-`, `_` and `.`; `projectKey` is one
 /// segment, so SonarQube's `-Dsonar.projectKey` stays) is one of [`SECRET_NAME_ENDS`], `pwd` only after another segment.
 fn secret_name_end(name: &str) -> bool {
-    let mut segments: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for character in name.chars() {
-        if matches!(character, '-' | '_' | '.') {
-            segments.extend((!current.is_empty()).then(|| std::mem::take(&mut current)));
-            continue;
-        }
-        current.push(character.to_ascii_lowercase());
-    }
-    segments.extend((!current.is_empty()).then_some(current));
-    match segments.as_slice() {
-        [.., last] if last == "pwd" => segments.len() > 1,
-        [.., last] => SECRET_NAME_ENDS.contains(&last.as_str()),
-        [] => false,
+    let mut segments = name
+        .split(['-', '_', '.'])
+        .filter(|segment| !segment.is_empty());
+    match segments.next_back() {
+        Some(last) if last.eq_ignore_ascii_case("pwd") => segments.next_back().is_some(),
+        Some(last) => SECRET_NAME_ENDS
+            .iter()
+            .any(|end| last.eq_ignore_ascii_case(end)),
+        None => false,
     }
 }
 

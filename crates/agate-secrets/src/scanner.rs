@@ -341,7 +341,8 @@ impl SecretScanner {
                 Ok(bytes) => {
                     let findings = self.findings(&file.relative, &bytes);
                     let annotated = (!findings.is_empty()
-                        && memchr::memmem::find(&bytes, b"agate:").is_some())
+                        && memchr::memmem::find(&bytes, agate_model::ANNOTATION_MARKER.as_bytes())
+                            .is_some())
                     .then(|| {
                         (
                             file.relative.clone(),

@@ -352,6 +352,7 @@ pub(crate) struct ListArgs {
     pub(crate) format: ListFormat,
 }
 
+/// A CI system `agate init --ci` writes a pipeline for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum CiSystem {
     /// GitHub Actions: .github/workflows/agate.yml (uses agate's action).
@@ -377,10 +378,8 @@ fn parse_shard(value: &str) -> Result<Shard, String> {
     let (index, count) = value.split_once('/').ok_or_else(invalid)?;
     let index: u32 = index.trim().parse().map_err(|_| invalid())?;
     let count: u32 = count.trim().parse().map_err(|_| invalid())?;
-    if index == 0 || index > count {
-        return Err(invalid());
-    }
-    Ok(Shard { index, count })
+    let shard = Shard { index, count };
+    shard.is_valid().then_some(shard).ok_or_else(invalid)
 }
 
 fn parse_analyzer(value: &str) -> Result<Analyzer, String> {

@@ -97,8 +97,7 @@ pub(crate) fn targets(
     Ok(targets)
 }
 
-/// A CI system `agate init --ci` writes a pipeline for.
-
+/// When to colour terminal output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ColorArg {
     Auto,

@@ -73,6 +73,11 @@ const MAX_REPORT_BYTES: u64 = 256 * 1024 * 1024;
 pub(crate) fn read(path: &Path) -> anyhow::Result<Report> {
     let text = agate_fs::read_to_string_bounded(path, MAX_REPORT_BYTES)
         .map_err(|error| Failure::usage(error.to_string()))?;
+    // A good report is parsed once; only a bad one is looked at again, to say what it is.
+    let parsed = match serde_json::from_str::<Report>(&text) {
+        Ok(report) if report.schema_version == REPORT_SCHEMA_VERSION => return Ok(report),
+        parsed => parsed,
+    };
     let version = serde_json::from_str::<serde_json::Value>(&text)
         .map_err(|error| {
             Failure::usage(format!(
@@ -90,7 +95,7 @@ pub(crate) fn read(path: &Path) -> anyhow::Result<Report> {
             path.display()
         )));
     }
-    serde_json::from_str(&text).map_err(|error| {
+    parsed.map_err(|error| {
         Failure::usage(format!(
             "{}:{}:{}: not an agate report: {error}",
             path.display(),
@@ -124,11 +129,7 @@ pub(crate) fn convert(
 
 /// `YYYY-MM-DDThh:mm:ss` in UTC.
 fn utc_timestamp(time: SystemTime) -> String {
-    let seconds = time
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| {
-            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
-        });
+    let seconds = agate_policy::Date::unix_seconds(time);
     let day = agate_policy::Date::from_unix_seconds(seconds);
     let of_day = seconds.rem_euclid(86_400);
     format!(
