@@ -62,45 +62,59 @@ pub(crate) fn analyze(
     // Without structural rules `rules` is empty, and the scan only lists imports.
     let parse = selection.rules || options.imports;
     let scanner = Scanner::new(rules, options);
-    let mut found = if parse {
-        scanner.scan(root, paths)
-    } else {
-        agate_rules::ScanOutput::default()
+    let structural = || {
+        if parse {
+            scanner.scan(root, paths)
+        } else {
+            agate_rules::ScanOutput::default()
+        }
     };
-    unscannable(&mut found.notices);
     // One walk over every text file feeds both the secrets and the dependency analyzers.
     // Every shard reads every manifest (an import's package is declared anywhere); each
     // reports its own files' findings.
-    let walked = (working_tree && (selection.secrets || selection.deps)).then(|| {
-        let options = WalkOptions {
-            include_hidden: true,
-            shard: None,
-            ..walk.clone()
-        };
-        agate_lang::walk_all(root, paths, &options)
-    });
-    let owned: Option<Vec<agate_lang::AnyFile>> = request.shard.and_then(|shard| {
-        let walked = walked.as_ref()?;
-        Some(
-            walked
-                .files
-                .iter()
-                .filter(|file| shard.owns(&file.relative))
-                .cloned()
-                .collect(),
-        )
-    });
+    let text_files = || {
+        let walked = (working_tree && (selection.secrets || selection.deps)).then(|| {
+            let options = WalkOptions {
+                include_hidden: true,
+                shard: None,
+                ..walk.clone()
+            };
+            agate_lang::walk_all(root, paths, &options)
+        });
+        let owned: Option<Vec<agate_lang::AnyFile>> = request.shard.and_then(|shard| {
+            let walked = walked.as_ref()?;
+            Some(
+                walked
+                    .files
+                    .iter()
+                    .filter(|file| shard.owns(&file.relative))
+                    .cloned()
+                    .collect(),
+            )
+        });
+        let leaks = selection
+            .secrets
+            .then(|| match &walked {
+                Some(walked) => Ok(secrets
+                    .0
+                    .scan_files(owned.as_deref().unwrap_or(&walked.files))),
+                None => crate::secrets::scan_git(&request.source, &secrets.0, root),
+            })
+            .transpose();
+        (walked, owned, leaks)
+    };
+    // The structural scan and the secrets pass share the thread pool, so each fills the
+    // cores the other leaves idle at its end.
+    let (mut found, (walked, owned, leaks)) = rayon::join(structural, text_files);
+    let leaks = leaks?;
+    unscannable(&mut found.notices);
     if let Some(walked) = &walked {
         let mut skipped = walked.errors.iter().cloned().map(Notice::from).collect();
         unscannable(&mut skipped);
         found.notices.extend(skipped);
     }
-    if selection.secrets {
+    if let Some(mut leaks) = leaks {
         let (secrets, secret_notices) = secrets;
-        let mut leaks = match &walked {
-            Some(walked) => secrets.scan_files(owned.as_deref().unwrap_or(&walked.files)),
-            None => crate::secrets::scan_git(&request.source, secrets, root)?,
-        };
         if walked.is_some() {
             unscannable(&mut leaks.notices);
         }

@@ -12,6 +12,7 @@ use agate_model::{
 };
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use rayon::prelude::*;
+use regex::bytes::{RegexSet, RegexSetBuilder};
 
 use crate::checks::{Verdict, entropy};
 use crate::rule::{Allowlist, RuleError, SecretRule};
@@ -56,7 +57,56 @@ pub struct SecretScanner {
     keyword_rules: Vec<Vec<usize>>,
     /// Rules without keywords: they always run.
     always: Vec<usize>,
+    /// The broad rules (without keywords, or generic: their keywords are in most files)
+    /// and one set of their regexes, which tells in one pass which of them match at all.
+    screen: Option<Screen>,
     allowlist: Allowlist,
+}
+
+/// Rules screened together: `set` holds the regexes of `rules`, in that order.
+#[derive(Debug)]
+struct Screen {
+    rules: Vec<usize>,
+    set: RegexSet,
+}
+
+impl Screen {
+    /// The broad rules among `rules`, when their regexes build into one set; screening is
+    /// an optimization, so a set that does not build (a pattern that needs Unicode) is none.
+    fn new(rules: &[SecretRule]) -> Option<Screen> {
+        let broad: Vec<usize> = (0..rules.len())
+            .filter(|&index| rules[index].file.keywords.is_empty() || rules[index].file.generic)
+            .collect();
+        if broad.len() < 2 {
+            return None;
+        }
+        let set = RegexSetBuilder::new(broad.iter().map(|&index| &rules[index].file.regex))
+            .unicode(false)
+            .size_limit(32 * 1024 * 1024)
+            .build()
+            .ok()?;
+        Some(Screen { rules: broad, set })
+    }
+
+    /// Clears the candidates among the screened rules whose regex matches nowhere in
+    /// `bytes`; worth its pass only when two or more of them are candidates.
+    fn narrow(&self, bytes: &[u8], candidates: &mut [bool]) {
+        if self
+            .rules
+            .iter()
+            .filter(|&&index| candidates[index])
+            .count()
+            < 2
+        {
+            return;
+        }
+        let matched = self.set.matches(bytes);
+        for (at, &index) in self.rules.iter().enumerate() {
+            if !matched.matched(at) {
+                candidates[index] = false;
+            }
+        }
+    }
 }
 
 impl SecretScanner {
@@ -104,6 +154,7 @@ impl SecretScanner {
                 message: error.to_string(),
             })?;
         Ok(SecretScanner {
+            screen: Screen::new(&rules),
             rules,
             keywords,
             keyword_rules,
@@ -138,6 +189,9 @@ impl SecretScanner {
             for &index in &self.keyword_rules[found.pattern().as_usize()] {
                 candidates[index] = true;
             }
+        }
+        if let Some(screen) = &self.screen {
+            screen.narrow(bytes, &mut candidates);
         }
         let mut found: Vec<SecretMatch> = Vec::new();
         for (index, rule) in self.rules.iter().enumerate() {
