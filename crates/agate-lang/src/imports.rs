@@ -167,8 +167,8 @@ enum Kind {
 enum Rebinds {
     Never,
     Always,
-    /// When the identifier is the parent's field of this name.
-    Field(&'static str),
+    /// When the identifier is the parent's field with this id.
+    Field(Option<u16>),
     VariableDeclarator,
     ObjectPattern,
 }
@@ -180,6 +180,11 @@ struct Grammar {
     /// The fields of a chain link: its object and its member.
     object: Option<u16>,
     member: Option<u16>,
+    /// Fields the JavaScript readers ask every call and declarator for.
+    name: Option<u16>,
+    value: Option<u16>,
+    function: Option<u16>,
+    arguments: Option<u16>,
 }
 
 impl Grammar {
@@ -214,6 +219,8 @@ impl Grammar {
             "shorthand_property_identifier_pattern" if !python && !java => Kind::ShorthandPattern,
             _ => Kind::Other,
         };
+        let grammar = language.tree_sitter();
+        let field = |name: &str| grammar.field_id_for_name(name).map(std::num::NonZero::get);
         let rebinds_of = |name: &str| {
             if python {
                 match name {
@@ -231,9 +238,9 @@ impl Grammar {
                     "default_parameter"
                     | "typed_default_parameter"
                     | "function_definition"
-                    | "class_definition" => Rebinds::Field("name"),
+                    | "class_definition" => Rebinds::Field(field("name")),
                     "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
-                        Rebinds::Field("left")
+                        Rebinds::Field(field("left"))
                     }
                     _ => Rebinds::Never,
                 }
@@ -244,15 +251,14 @@ impl Grammar {
                     "variable_declarator" => Rebinds::VariableDeclarator,
                     "object_pattern" => Rebinds::ObjectPattern,
                     "function_declaration" | "class_declaration" | "function_expression" => {
-                        Rebinds::Field("name")
+                        Rebinds::Field(field("name"))
                     }
-                    "assignment_expression" => Rebinds::Field("left"),
-                    "arrow_function" | "catch_clause" => Rebinds::Field("parameter"),
+                    "assignment_expression" => Rebinds::Field(field("left")),
+                    "arrow_function" | "catch_clause" => Rebinds::Field(field("parameter")),
                     _ => Rebinds::Never,
                 }
             }
         };
-        let grammar = language.tree_sitter();
         // Every id, aliases included: one name can stand for several ids.
         let names: Vec<&str> = (0..grammar.node_kind_count())
             .map(|id| {
@@ -270,12 +276,12 @@ impl Grammar {
         Grammar {
             kinds: names.iter().map(|name| kind_of(name)).collect(),
             rebinds: names.iter().map(|name| rebinds_of(name)).collect(),
-            object: grammar
-                .field_id_for_name(object)
-                .map(std::num::NonZero::get),
-            member: grammar
-                .field_id_for_name(member)
-                .map(std::num::NonZero::get),
+            object: field(object),
+            member: field(member),
+            name: field("name"),
+            value: field("value"),
+            function: field("function"),
+            arguments: field("arguments"),
         }
     }
 
@@ -301,6 +307,12 @@ impl Grammar {
     /// The member of a chain link (`c` of `a.b.c`).
     fn member<'r>(&self, link: &AstNode<'r>) -> Option<AstNode<'r>> {
         link.child_by_field_id(self.member?)
+    }
+
+    /// The child of `node` in the field with this id: by id, as names cost a string
+    /// comparison per field of the grammar.
+    fn field<'r>(node: &AstNode<'r>, id: Option<u16>) -> Option<AstNode<'r>> {
+        node.child_by_field_id(id?)
     }
 }
 
@@ -590,10 +602,8 @@ fn python_from<'r>(collector: &mut Collector<'r>, node: &AstNode<'r>, optional: 
 }
 
 /// Whether `node` is the field `field` of `parent`.
-fn is_field(parent: &AstNode<'_>, field: &str, node: &AstNode<'_>) -> bool {
-    parent
-        .field(field)
-        .is_some_and(|child| child.node_id() == node.node_id())
+fn is_field(parent: &AstNode<'_>, field: Option<u16>, node: &AstNode<'_>) -> bool {
+    Grammar::field(parent, field).is_some_and(|child| child.node_id() == node.node_id())
 }
 
 /// Parameters, assignment targets, loop variables and definitions that reuse an import's
@@ -678,15 +688,18 @@ fn js_import<'r>(collector: &mut Collector<'r>, node: &AstNode<'r>, optional: bo
 /// `const { a, b: c } = require("m")`.
 fn js_require<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
     let node = at.node;
-    let Some(function) = node.field("function") else {
+    // The callee comes first in a call's text: most calls are neither.
+    if !source_text(node).starts_with(['r', 'i']) {
+        return;
+    }
+    let Some(function) = Grammar::field(node, at.grammar.function) else {
         return;
     };
     let dynamic = function.kind() == "import";
     if !(dynamic || function.kind() == "identifier" && source_text(&function) == "require") {
         return;
     }
-    let Some(argument) = node
-        .field("arguments")
+    let Some(argument) = Grammar::field(node, at.grammar.arguments)
         .and_then(|arguments| arguments.named_children().next())
     else {
         return;
@@ -744,15 +757,14 @@ fn js_rebinding<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
         // `const x = require(…)` is the import itself; any other declaration of the name
         // rebinds it.
         Rebinds::VariableDeclarator => {
-            is_field(parent, "name", node)
-                && !parent
-                    .field("value")
-                    .is_some_and(|value| is_require_or_import(&value))
+            is_field(parent, at.grammar.name, node)
+                && !Grammar::field(parent, at.grammar.value)
+                    .is_some_and(|value| is_require_or_import(&value, at.grammar))
         }
         Rebinds::ObjectPattern => !at
             .grandparent
-            .and_then(|declarator| declarator.field("value"))
-            .is_some_and(|value| is_require_or_import(&value)),
+            .and_then(|declarator| Grammar::field(declarator, at.grammar.value))
+            .is_some_and(|value| is_require_or_import(&value, at.grammar)),
         Rebinds::Field(field) => is_field(parent, field, node),
     };
     if rebinds {
@@ -760,7 +772,7 @@ fn js_rebinding<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
     }
 }
 
-fn is_require_or_import(node: &AstNode<'_>) -> bool {
+fn is_require_or_import(node: &AstNode<'_>, grammar: &Grammar) -> bool {
     let node = if node.kind() == "await_expression" {
         match node.named_children().next() {
             Some(inner) => inner,
@@ -770,7 +782,7 @@ fn is_require_or_import(node: &AstNode<'_>) -> bool {
         node.clone()
     };
     node.kind() == "call_expression"
-        && node.field("function").is_some_and(|function| {
+        && Grammar::field(&node, grammar.function).is_some_and(|function| {
             function.kind() == "import"
                 || function.kind() == "identifier" && source_text(&function) == "require"
         })

@@ -68,32 +68,42 @@ impl TreeWalk {
         mut visit: impl FnMut(&AstNode<'r>, &[AstNode<'r>]),
     ) -> Visited {
         let mut walked = Visited::default();
-        // Nodes still to visit with their depth, the next one last; `path` holds the
-        // ancestors of the node being visited.
-        let mut pending: Vec<(AstNode<'r>, usize)> = vec![(root.clone(), 0)];
+        let tree = root.root();
+        // One cursor for the whole walk: it moves to the first child, the next sibling or
+        // back up, each in constant time; `path` holds the ancestors of its node.
+        let inner = root.get_inner_node();
+        let mut cursor = inner.walk();
         let mut path: Vec<AstNode<'r>> = Vec::new();
-        while let Some((node, depth)) = pending.pop() {
-            path.truncate(depth);
+        loop {
+            let node = tree.adopt(cursor.node());
             walked.nodes += 1;
             walked.steps += 1;
             visit(&node, &path);
-            let first_child = pending.len();
-            if depth < self.max_depth {
-                // ast-grep lists children with a tree cursor: one step each.
-                pending.extend(node.children().map(|child| (child, depth + 1)));
-            } else if node.children().next().is_some() {
+            if path.len() < self.max_depth {
+                if cursor.goto_first_child() {
+                    walked.steps += 1;
+                    path.push(node);
+                    continue;
+                }
+            } else if node.get_inner_node().child_count() > 0 {
                 walked.cut += 1;
                 walked
                     .first_cut_line
                     .get_or_insert_with(|| node.start_pos().line());
             }
-            if pending.len() > first_child {
-                walked.steps += (pending.len() - first_child) as u64;
-                pending[first_child..].reverse();
-                path.push(node);
+            // Up to the nearest ancestor with a next sibling; done at the root.
+            loop {
+                if path.is_empty() {
+                    return walked;
+                }
+                if cursor.goto_next_sibling() {
+                    walked.steps += 1;
+                    break;
+                }
+                cursor.goto_parent();
+                path.pop();
             }
         }
-        walked
     }
 }
 
