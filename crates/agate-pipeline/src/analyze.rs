@@ -69,43 +69,17 @@ pub(crate) fn analyze(
             agate_rules::ScanOutput::default()
         }
     };
-    // One walk over every text file feeds both the secrets and the dependency analyzers.
-    // Every shard reads every manifest (an import's package is declared anywhere); each
-    // reports its own files' findings.
-    let text_files = || {
-        let walked = (working_tree && (selection.secrets || selection.deps)).then(|| {
-            let options = WalkOptions {
-                include_hidden: true,
-                shard: None,
-                ..walk.clone()
-            };
-            agate_lang::walk_all(root, paths, &options)
-        });
-        let owned: Option<Vec<agate_lang::AnyFile>> = request.shard.and_then(|shard| {
-            let walked = walked.as_ref()?;
-            Some(
-                walked
-                    .files
-                    .iter()
-                    .filter(|file| shard.owns(&file.relative))
-                    .cloned()
-                    .collect(),
-            )
-        });
-        let leaks = selection
-            .secrets
-            .then(|| match &walked {
-                Some(walked) => Ok(secrets
-                    .0
-                    .scan_files(owned.as_deref().unwrap_or(&walked.files))),
-                None => crate::secrets::scan_git(&request.source, &secrets.0, root),
-            })
-            .transpose();
-        (walked, owned, leaks)
-    };
+    let text_files = || TextFiles::read(request, selection, &walk, &secrets.0);
     // The structural scan and the secrets pass share the thread pool, so each fills the
     // cores the other leaves idle at its end.
-    let (mut found, (walked, owned, leaks)) = rayon::join(structural, text_files);
+    let (
+        mut found,
+        TextFiles {
+            walked,
+            owned,
+            leaks,
+        },
+    ) = rayon::join(structural, text_files);
     let leaks = leaks?;
     unscannable(&mut found.notices);
     if let Some(walked) = &walked {
@@ -163,6 +137,60 @@ pub(crate) fn analyze(
         .notices
         .retain(|notice| seen_notices.insert((notice.path.clone(), notice.message.clone())));
     Ok(Analysis { found, scanner })
+}
+
+/// Every text file, walked once for the secrets and the dependency analyzers, and what the
+/// secrets pass found in them.
+struct TextFiles {
+    walked: Option<agate_lang::Walk<agate_lang::AnyFile>>,
+    /// This shard's files, when the scan is sharded: every shard reads every manifest (an
+    /// import's package is declared anywhere); each reports its own files' findings.
+    owned: Option<Vec<agate_lang::AnyFile>>,
+    leaks: Result<Option<agate_secrets::SecretsScan>>,
+}
+
+impl TextFiles {
+    fn read(
+        request: &Request,
+        selection: &Selection,
+        walk: &WalkOptions,
+        secrets: &agate_secrets::SecretScanner,
+    ) -> TextFiles {
+        let root = request.root.as_path();
+        let paths: Vec<PathBuf> = request.paths.iter().map(|path| root.join(path)).collect();
+        let working_tree = request.source == Source::WorkingTree;
+        let walked = (working_tree && (selection.secrets || selection.deps)).then(|| {
+            let options = WalkOptions {
+                include_hidden: true,
+                shard: None,
+                ..walk.clone()
+            };
+            agate_lang::walk_all(root, &paths, &options)
+        });
+        let owned = request.shard.and_then(|shard| {
+            let walked = walked.as_ref()?;
+            Some(
+                walked
+                    .files
+                    .iter()
+                    .filter(|file| shard.owns(&file.relative))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            )
+        });
+        let leaks = selection
+            .secrets
+            .then(|| match &walked {
+                Some(walked) => Ok(secrets.scan_files(owned.as_deref().unwrap_or(&walked.files))),
+                None => crate::secrets::scan_git(&request.source, secrets, root),
+            })
+            .transpose();
+        TextFiles {
+            walked,
+            owned,
+            leaks,
+        }
+    }
 }
 
 /// The bundled rules (unless disabled), the policy's rule folders and `--rules`, with the
