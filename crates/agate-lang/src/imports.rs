@@ -101,6 +101,9 @@ pub struct ImportReader<'r> {
     grammar: &'static Grammar,
     collector: Collector<'r>,
     tries: TryBlocks,
+    /// The kind ids of the visited node's ancestors and its own, root first: a parent's
+    /// kind is read here, not asked of tree-sitter again.
+    kind_ids: Vec<u16>,
 }
 
 impl<'r> ImportReader<'r> {
@@ -111,16 +114,23 @@ impl<'r> ImportReader<'r> {
             grammar: Grammar::of(language),
             collector: Collector::default(),
             tries: TryBlocks::default(),
+            kind_ids: Vec::new(),
         }
     }
 
     /// Reads one node; `ancestors` are the root first and the parent last.
     pub fn visit(&mut self, node: &AstNode<'r>, ancestors: &[AstNode<'r>]) {
-        let kind = self.grammar.kind(node);
+        let depth = ancestors.len();
+        self.kind_ids.truncate(depth);
+        let parent_kind_id = self.kind_ids.last().copied();
+        let kind_id = node.kind_id();
+        self.kind_ids.push(kind_id);
+        let kind = self.grammar.kind_of(kind_id);
         let at = At {
             node,
             kind,
             parent: ancestors.last(),
+            parent_kind_id,
             grandparent: ancestors
                 .len()
                 .checked_sub(2)
@@ -286,15 +296,19 @@ impl Grammar {
     }
 
     fn kind(&self, node: &AstNode<'_>) -> Kind {
+        self.kind_of(node.kind_id())
+    }
+
+    fn kind_of(&self, kind_id: u16) -> Kind {
         self.kinds
-            .get(usize::from(node.kind_id()))
+            .get(usize::from(kind_id))
             .copied()
             .unwrap_or(Kind::Other)
     }
 
-    fn rebinds(&self, parent: &AstNode<'_>) -> Rebinds {
+    fn rebinds(&self, parent_kind_id: u16) -> Rebinds {
         self.rebinds
-            .get(usize::from(parent.kind_id()))
+            .get(usize::from(parent_kind_id))
             .copied()
             .unwrap_or(Rebinds::Never)
     }
@@ -321,6 +335,8 @@ struct At<'a, 'r> {
     node: &'a AstNode<'r>,
     kind: Kind,
     parent: Option<&'a AstNode<'r>>,
+    /// The kind id of `parent`.
+    parent_kind_id: Option<u16>,
     grandparent: Option<&'a AstNode<'r>>,
     /// Inside a `try` block.
     in_try: bool,
@@ -563,12 +579,12 @@ fn python<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
 /// Whether the node is the object of a longer chain (`a.b` in `a.b.c`): only the longest
 /// chain is recorded.
 fn continues_chain(at: &At<'_, '_>) -> bool {
+    // A link below a link is its object, the first child (a member is a name): it starts
+    // where its parent does.
     at.parent.is_some_and(|parent| {
-        at.grammar.kind(parent) == Kind::Chain
-            && at
-                .grammar
-                .object(parent)
-                .is_some_and(|object| object.node_id() == at.node.node_id())
+        at.parent_kind_id
+            .is_some_and(|id| at.grammar.kind_of(id) == Kind::Chain)
+            && parent.range().start == at.node.range().start
     })
 }
 
@@ -612,7 +628,7 @@ fn python_rebinding<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
     let Some(parent) = at.parent else {
         return;
     };
-    let rebinds = match at.grammar.rebinds(parent) {
+    let rebinds = match at.parent_kind_id.map_or(Rebinds::Never, |id| at.grammar.rebinds(id)) {
         Rebinds::Always => true,
         Rebinds::Field(field) => is_field(parent, field, at.node),
         Rebinds::Never | Rebinds::VariableDeclarator | Rebinds::ObjectPattern => false,
@@ -751,7 +767,7 @@ fn js_rebinding<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
     let Some(parent) = at.parent else {
         return;
     };
-    let rebinds = match at.grammar.rebinds(parent) {
+    let rebinds = match at.parent_kind_id.map_or(Rebinds::Never, |id| at.grammar.rebinds(id)) {
         Rebinds::Never => false,
         Rebinds::Always => true,
         // `const x = require(…)` is the import itself; any other declaration of the name
