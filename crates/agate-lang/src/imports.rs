@@ -628,7 +628,10 @@ fn python_rebinding<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
     let Some(parent) = at.parent else {
         return;
     };
-    let rebinds = match at.parent_kind_id.map_or(Rebinds::Never, |id| at.grammar.rebinds(id)) {
+    let rebinds = match at
+        .parent_kind_id
+        .map_or(Rebinds::Never, |id| at.grammar.rebinds(id))
+    {
         Rebinds::Always => true,
         Rebinds::Field(field) => is_field(parent, field, at.node),
         Rebinds::Never | Rebinds::VariableDeclarator | Rebinds::ObjectPattern => false,
@@ -767,7 +770,10 @@ fn js_rebinding<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
     let Some(parent) = at.parent else {
         return;
     };
-    let rebinds = match at.parent_kind_id.map_or(Rebinds::Never, |id| at.grammar.rebinds(id)) {
+    let rebinds = match at
+        .parent_kind_id
+        .map_or(Rebinds::Never, |id| at.grammar.rebinds(id))
+    {
         Rebinds::Never => false,
         Rebinds::Always => true,
         // `const x = require(…)` is the import itself; any other declaration of the name

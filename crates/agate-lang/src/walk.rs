@@ -83,6 +83,8 @@ pub struct SourceFile {
     pub relative: String,
     /// The grammar to parse it with.
     pub language: Language,
+    /// Its size when walked: analyzers take the largest files first.
+    pub bytes: u64,
 }
 
 /// A path the walker could not use, with the reason.
@@ -104,6 +106,8 @@ pub struct AnyFile {
     pub path: PathBuf,
     /// The path reported to the user: relative to the scan root, `/`-separated.
     pub relative: String,
+    /// Its size when walked: analyzers take the largest files first.
+    pub bytes: u64,
 }
 
 impl From<WalkError> for agate_model::Notice {
@@ -139,14 +143,23 @@ impl<F> Default for Walk<F> {
     }
 }
 
+/// The indices of `files` (with their sizes from `bytes`), largest first: work handed out
+/// in this order ends with small files, so no core is left finishing a large one alone.
+pub fn largest_first<F>(files: &[F], bytes: impl Fn(&F) -> u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&index| std::cmp::Reverse(bytes(&files[index])));
+    order
+}
+
 /// Lists every file under `paths` whatever its language (for analyzers that read any text,
 /// such as secrets), with the same ignore rules, vendored-tree skipping and size limit as
 /// [`walk`].
 pub fn walk_all(root: &Path, paths: &[PathBuf], options: &WalkOptions) -> Walk<AnyFile> {
-    walk_with(root, paths, options, |path, relative, _| {
+    walk_with(root, paths, options, |path, relative, _, bytes| {
         Some(AnyFile {
             path: path.to_path_buf(),
             relative,
+            bytes,
         })
     })
 }
@@ -158,7 +171,7 @@ pub fn walk_all(root: &Path, paths: &[PathBuf], options: &WalkOptions) -> Walk<A
 /// A file of the change without a known extension is read for a `#!` line naming its
 /// language.
 pub fn walk(root: &Path, paths: &[PathBuf], options: &WalkOptions) -> Walk {
-    walk_with(root, paths, options, |path, relative, in_change| {
+    walk_with(root, paths, options, |path, relative, in_change, bytes| {
         let language = Language::from_path(path).or_else(|| {
             (in_change && path.extension().is_none())
                 .then(|| shebang_language(path))
@@ -168,6 +181,7 @@ pub fn walk(root: &Path, paths: &[PathBuf], options: &WalkOptions) -> Walk {
             path: path.to_path_buf(),
             relative,
             language,
+            bytes,
         })
     })
 }
@@ -184,19 +198,19 @@ fn shebang_language(path: &Path) -> Option<Language> {
 }
 
 /// Walks `paths`; `pick` turns a file (path, relative path, whether it is a file of the
-/// change the walk did not list by itself) into an entry, or skips it.
+/// change the walk did not list by itself, size) into an entry, or skips it.
 fn walk_with<F: Ord + Send + HasRelative>(
     root: &Path,
     paths: &[PathBuf],
     options: &WalkOptions,
-    pick: impl Fn(&Path, String, bool) -> Option<F> + Sync,
+    pick: impl Fn(&Path, String, bool, u64) -> Option<F> + Sync,
 ) -> Walk<F> {
     // Another shard's files are another runner's: not listed, not read.
-    let pick = |path: &Path, relative: String, in_change: bool| {
+    let pick = |path: &Path, relative: String, in_change: bool, bytes: u64| {
         if options.shard.is_some_and(|shard| !shard.owns(&relative)) {
             return None;
         }
-        pick(path, relative, in_change)
+        pick(path, relative, in_change, bytes)
     };
     let mut result = Walk::default();
     // `root/.` would hide every path from the ignore globs, which match below the root.
@@ -246,7 +260,7 @@ fn walk_with<F: Ord + Send + HasRelative>(
                         entry.path(),
                         entry.metadata().map_err(|error| error.to_string()),
                         options.max_file_size,
-                        |path, relative| pick(path, relative, false),
+                        |path, relative, bytes| pick(path, relative, false, bytes),
                     )
                 }
                 Err(error) => Some(Err(WalkError {
@@ -277,8 +291,8 @@ fn walk_with<F: Ord + Send + HasRelative>(
             options,
             configured: configured.as_ref(),
         };
-        walked.add_missing(change, &mut found, |path, relative| {
-            pick(path, relative, true)
+        walked.add_missing(change, &mut found, |path, relative, bytes| {
+            pick(path, relative, true, bytes)
         });
     }
     result.files = found.files;
@@ -360,7 +374,7 @@ impl ChangeWalk<'_> {
         &self,
         change: &BTreeSet<String>,
         found: &mut Walk<F>,
-        pick: impl Fn(&Path, String) -> Option<F>,
+        pick: impl Fn(&Path, String, u64) -> Option<F>,
     ) where
         F: HasRelative,
     {
@@ -385,7 +399,7 @@ impl ChangeWalk<'_> {
             if metadata.file_type().is_symlink() {
                 // Links are never followed (one could lead outside the root); the change
                 // hears that this one was not read through.
-                if pick(&path, relative.clone()).is_some() {
+                if pick(&path, relative.clone(), metadata.len()).is_some() {
                     found.errors.push(WalkError {
                         path: Some(relative.clone()),
                         message: "not scanned: part of the change but a symbolic link, which agate does not follow (its target is scanned where it lies under the scan root)".to_owned(),
@@ -399,7 +413,7 @@ impl ChangeWalk<'_> {
             }
             if let Some(source) = self.excluded_by(&path) {
                 // Only a file some analyzer would read is worth telling about.
-                if pick(&path, relative.clone()).is_some() {
+                if pick(&path, relative.clone(), metadata.len()).is_some() {
                     found.errors.push(WalkError {
                         path: Some(relative.clone()),
                         message: format!(
@@ -494,10 +508,11 @@ fn classify_file<F>(
     path: &Path,
     metadata: Result<std::fs::Metadata, String>,
     max_file_size: u64,
-    pick: impl Fn(&Path, String) -> Option<F>,
+    pick: impl Fn(&Path, String, u64) -> Option<F>,
 ) -> Option<Result<F, WalkError>> {
     let relative = relative_to(root, path);
-    let file = pick(path, relative.clone())?;
+    let bytes = metadata.as_ref().map_or(0, std::fs::Metadata::len);
+    let file = pick(path, relative.clone(), bytes)?;
     match metadata {
         // Binary files are not text to scan, whatever their size; an oversized text or
         // source file is a file nobody checked.

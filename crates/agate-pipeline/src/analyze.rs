@@ -70,8 +70,9 @@ pub(crate) fn analyze(
         }
     };
     let text_files = || TextFiles::read(request, selection, &walk, &secrets.0);
-    // The structural scan and the secrets pass share the thread pool, so each fills the
-    // cores the other leaves idle at its end.
+    // The structural scan and the secrets pass share one thread pool, so each fills the
+    // cores the other leaves idle (the walks, the end of the other's files).
+    let both = || rayon::join(structural, text_files);
     let (
         mut found,
         TextFiles {
@@ -79,7 +80,10 @@ pub(crate) fn analyze(
             owned,
             leaks,
         },
-    ) = rayon::join(structural, text_files);
+    ) = match agate_rules::thread_pool(request.walk.threads) {
+        Ok(pool) => pool.install(both),
+        Err(_) => both(),
+    };
     let leaks = leaks?;
     unscannable(&mut found.notices);
     if let Some(walked) = &walked {

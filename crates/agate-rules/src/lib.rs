@@ -36,5 +36,5 @@ pub use error::RuleError;
 pub use fixture::{FixtureOutcome, check_fixtures};
 pub use metadata::RuleMetadata;
 pub use rule::Rule;
-pub use scanner::{ScanOptions, ScanOutput, Scanner};
+pub use scanner::{ScanOptions, ScanOutput, Scanner, thread_pool};
 pub use set::RuleSet;

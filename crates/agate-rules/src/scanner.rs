@@ -29,6 +29,22 @@ const SNIPPET_MAX_LINES: usize = 6;
 /// recursive matchers, and a stack overflow would abort the whole process.
 const THREAD_STACK_SIZE: usize = 64 * 1024 * 1024;
 
+thread_local! {
+    /// Whether this thread is a worker of a [`thread_pool`], with its large stack.
+    static SCAN_WORKER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A thread pool whose workers can scan (large stacks); `threads` 0 is one per core. A
+/// [`Scanner`] called on one of its workers runs its files there, so callers can run other
+/// parallel work beside a scan on the same threads; called elsewhere, it builds its own.
+pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(THREAD_STACK_SIZE)
+        .start_handler(|_| SCAN_WORKER.with(|worker| worker.set(true)))
+        .build()
+}
+
 /// How a [`Scanner`] finds and reads files.
 #[derive(Debug, Clone, Default)]
 pub struct ScanOptions {
@@ -85,23 +101,28 @@ impl Scanner {
         let mut engine = Engine::new(&self.rules);
         engine.imports = self.options.imports;
         let analyze = || -> Vec<FileOutcome> {
-            // One task per file: rayon otherwise hands each thread long runs of files, and
-            // a run of costly ones (a package's three builds side by side) leaves the other
-            // cores idle at the end.
-            walked
-                .files
+            // One task per file, largest first: rayon otherwise hands each thread long runs
+            // of files, and a run of costly ones (a package's three builds side by side), or
+            // one large file taken last, leaves the other cores idle at the end.
+            let order = agate_lang::largest_first(&walked.files, |file| file.bytes);
+            let mut outcomes: Vec<(usize, FileOutcome)> = order
                 .par_iter()
                 .with_max_len(1)
-                .map(|file| engine.analyze_file(file, &self.options.scope))
-                .collect()
+                .map(|&index| {
+                    let file = &walked.files[index];
+                    (index, engine.analyze_file(file, &self.options.scope))
+                })
+                .collect();
+            outcomes.sort_unstable_by_key(|(index, _)| *index);
+            outcomes.into_iter().map(|(_, outcome)| outcome).collect()
         };
-        let outcomes = match rayon::ThreadPoolBuilder::new()
-            .num_threads(self.options.threads)
-            .stack_size(THREAD_STACK_SIZE)
-            .build()
-        {
-            Ok(pool) => pool.install(analyze),
-            Err(_) => analyze(),
+        let outcomes = if SCAN_WORKER.with(std::cell::Cell::get) {
+            analyze()
+        } else {
+            match thread_pool(self.options.threads) {
+                Ok(pool) => pool.install(analyze),
+                Err(_) => analyze(),
+            }
         };
 
         let mut output = ScanOutput::default();

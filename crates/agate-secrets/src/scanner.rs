@@ -377,54 +377,66 @@ impl SecretScanner {
     /// unreadable file are error notices); text with stray NUL bytes is scanned.
     pub fn scan_files(&self, files: &[AnyFile]) -> SecretsScan {
         let mut scan = SecretsScan::default();
-        // One task per file, so that no thread is left with a long run of large files.
-        let results: Vec<FileOutcome> = files
+        // One task per file, largest first, so that no thread is left with a long run of
+        // large files or one large file at the end.
+        let order = agate_lang::largest_first(files, |file| file.bytes);
+        let mut results: Vec<(usize, FileOutcome)> = order
             .par_iter()
             .with_max_len(1)
-            .map(|file| match fs_err::read(&file.path) {
-                // Images and archives are not text. A source file that looks binary is
-                // one nobody checked (the structural scanner says the same, once).
-                Ok(bytes) if is_binary(&bytes) => {
-                    let notice = Language::from_path(&file.relative).map(|_| Notice {
-                        level: NoticeLevel::Error,
-                        path: Some(file.relative.clone()),
-                        message: agate_lang::BINARY_SOURCE.to_owned(),
-                    });
-                    (Vec::new(), notice, 0, None)
-                }
-                Ok(bytes) => {
-                    let findings = self.findings(&file.relative, &bytes);
-                    let annotated = (!findings.is_empty()
-                        && memchr::memmem::find(&bytes, agate_model::ANNOTATION_MARKER.as_bytes())
-                            .is_some())
-                    .then(|| {
-                        (
-                            file.relative.clone(),
-                            String::from_utf8_lossy(&bytes).into_owned(),
-                        )
-                    });
-                    let notice = (findings.len() >= MAX_FINDINGS_PER_FILE).then(|| Notice {
+            .map(|&index| (index, &files[index]))
+            .map(|(index, file)| {
+                (
+                    index,
+                    match fs_err::read(&file.path) {
+                        // Images and archives are not text. A source file that looks binary is
+                        // one nobody checked (the structural scanner says the same, once).
+                        Ok(bytes) if is_binary(&bytes) => {
+                            let notice = Language::from_path(&file.relative).map(|_| Notice {
+                                level: NoticeLevel::Error,
+                                path: Some(file.relative.clone()),
+                                message: agate_lang::BINARY_SOURCE.to_owned(),
+                            });
+                            (Vec::new(), notice, 0, None)
+                        }
+                        Ok(bytes) => {
+                            let findings = self.findings(&file.relative, &bytes);
+                            let annotated = (!findings.is_empty()
+                                && memchr::memmem::find(
+                                    &bytes,
+                                    agate_model::ANNOTATION_MARKER.as_bytes(),
+                                )
+                                .is_some())
+                            .then(|| {
+                                (
+                                    file.relative.clone(),
+                                    String::from_utf8_lossy(&bytes).into_owned(),
+                                )
+                            });
+                            let notice = (findings.len() >= MAX_FINDINGS_PER_FILE).then(|| Notice {
                         level: NoticeLevel::Warning,
                         path: Some(file.relative.clone()),
                         message: format!(
                             "more than {MAX_FINDINGS_PER_FILE} secrets; only the first are reported"
                         ),
                     });
-                    (findings, notice, bytes.len() as u64, annotated)
-                }
-                Err(error) => (
-                    Vec::new(),
-                    Some(Notice {
-                        level: NoticeLevel::Error,
-                        path: Some(file.relative.clone()),
-                        message: format!("not scanned for secrets: {}", error.kind()),
-                    }),
-                    0,
-                    None,
-                ),
+                            (findings, notice, bytes.len() as u64, annotated)
+                        }
+                        Err(error) => (
+                            Vec::new(),
+                            Some(Notice {
+                                level: NoticeLevel::Error,
+                                path: Some(file.relative.clone()),
+                                message: format!("not scanned for secrets: {}", error.kind()),
+                            }),
+                            0,
+                            None,
+                        ),
+                    },
+                )
             })
             .collect();
-        for (findings, notice, bytes, annotated) in results {
+        results.sort_unstable_by_key(|(index, _)| *index);
+        for (_, (findings, notice, bytes, annotated)) in results {
             scan.findings.extend(findings);
             scan.notices.extend(notice);
             scan.annotated.extend(annotated);
