@@ -57,7 +57,7 @@ fn check_rule(rule: &Rule) -> FixtureOutcome {
         ));
         return outcome;
     }
-    let engine = Engine::from_rules(std::iter::once(rule));
+    let engine = Engine::from_rules(std::iter::once(rule), rule.language().rule_targets());
     for fixture in rule.fixtures() {
         if !rule.language().rule_targets().contains(&fixture.language) {
             outcome.failures.push(format!(
@@ -189,6 +189,7 @@ mod tests {
             "py.demo-eval.yaml",
             yaml,
             vec![("py.demo-eval.py".to_owned(), fixture.to_owned())],
+            crate::rule::Compile::Now,
         )
         .unwrap();
         check_rule(&rule)

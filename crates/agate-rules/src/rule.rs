@@ -1,3 +1,5 @@
+use std::sync::OnceLock;
+
 use agate_lang::Language;
 use agate_model::{RuleDescriptor, Text, split_compliance};
 use ast_grep_config::{GlobalRules, RuleConfig, SerializableRuleConfig};
@@ -6,8 +8,8 @@ use regex::Regex;
 
 use crate::{RuleError, RuleMetadata};
 
-/// A loaded rule: its text fields, agate metadata, and the ast-grep matcher compiled for each
-/// language it runs on.
+/// A loaded rule: its text fields, agate metadata, and the ast-grep matcher for each language
+/// it runs on.
 pub struct Rule {
     /// Shared by every finding of the rule.
     id: Text,
@@ -16,8 +18,22 @@ pub struct Rule {
     note: String,
     metadata: RuleMetadata,
     source: String,
-    compiled: Vec<RuleConfig<Language>>,
+    config: SerializableRuleConfig<Language>,
+    /// The matcher for each target language: compiled at load ([`Compile::Now`]) or when a
+    /// scan first meets a file of that language ([`Compile::Later`]); `None` where the rule
+    /// does not apply (a JavaScript rule naming JSX kinds, in plain TypeScript).
+    compiled: Vec<(Language, OnceLock<Option<RuleConfig<Language>>>)>,
     fixtures: Vec<Fixture>,
+}
+
+/// When a rule's matchers are compiled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Compile {
+    /// At load, for every target language, so that a broken rule fails every run.
+    Now,
+    /// When first needed: for the bundled rules, which their tests compile for every target.
+    /// A scan of a JavaScript repository does not build the Python and Java matchers.
+    Later,
 }
 
 /// A fixture file beside a rule: annotated code the rule is tested on.
@@ -38,6 +54,7 @@ impl Rule {
         path: &str,
         yaml: &str,
         fixtures: Vec<(String, String)>,
+        compile: Compile,
     ) -> Result<Rule, RuleError> {
         let config: SerializableRuleConfig<Language> =
             ast_grep_config::from_str(yaml).map_err(|error| yaml_error(path, &error))?;
@@ -81,33 +98,12 @@ impl Rule {
             .map_err(|error| invalid(format!("in `metadata`: {error}")))?;
         check_metadata(&metadata).map_err(invalid)?;
 
-        let mut compiled = Vec::new();
-        for &target in config.language.rule_targets() {
-            let mut copy = config.clone();
-            copy.language = target;
-            let rule = match RuleConfig::try_from(copy, &GlobalRules::default()) {
-                Ok(rule) => rule,
-                // A JavaScript rule that names JSX node kinds has no meaning in plain
-                // TypeScript: it runs where its kinds exist and is skipped elsewhere.
-                Err(_) if target != config.language => continue,
-                Err(error) => {
-                    return Err(RuleError::Compile {
-                        path: path.to_owned(),
-                        id: id.clone(),
-                        language: target.name().to_owned(),
-                        message: error_chain(&error),
-                    });
-                }
-            };
-            if rule.matcher.potential_kinds().is_none() {
-                return Err(invalid(
-                    "the rule can match any node kind; add `kind:` or a `pattern:` to its `rule`"
-                        .to_owned(),
-                ));
-            }
-            compiled.push(rule);
-        }
-
+        let compiled = config
+            .language
+            .rule_targets()
+            .iter()
+            .map(|&target| (target, OnceLock::new()))
+            .collect();
         let fixtures = fixtures
             .into_iter()
             .filter_map(|(path, text)| {
@@ -118,16 +114,53 @@ impl Rule {
                 })
             })
             .collect();
-        Ok(Rule {
+        let rule = Rule {
             id: id.into(),
             language: config.language,
             message: config.message.trim().to_owned(),
             note: config.note.clone().unwrap_or_default().trim().to_owned(),
             metadata,
             source: path.to_owned(),
+            config,
             compiled,
             fixtures,
-        })
+        };
+        if compile == Compile::Now {
+            for (target, slot) in &rule.compiled {
+                let matcher = rule.compile(*target)?;
+                let _ = slot.set(matcher);
+            }
+        }
+        Ok(rule)
+    }
+
+    /// Compiles the matcher for `target`: `None` where a JavaScript rule's node kinds do not
+    /// exist (JSX kinds in plain TypeScript); an error in the rule's own language.
+    fn compile(&self, target: Language) -> Result<Option<RuleConfig<Language>>, RuleError> {
+        let mut copy = self.config.clone();
+        copy.language = target;
+        let rule = match RuleConfig::try_from(copy, &GlobalRules::default()) {
+            Ok(rule) => rule,
+            Err(_) if target != self.language => return Ok(None),
+            Err(error) => {
+                return Err(RuleError::Compile {
+                    path: self.source.clone(),
+                    id: self.id.as_str().to_owned(),
+                    language: target.name().to_owned(),
+                    message: error_chain(&error),
+                });
+            }
+        };
+        if rule.matcher.potential_kinds().is_none() {
+            return Err(RuleError::Invalid {
+                path: self.source.clone(),
+                id: self.id.as_str().to_owned(),
+                message:
+                    "the rule can match any node kind; add `kind:` or a `pattern:` to its `rule`"
+                        .to_owned(),
+            });
+        }
+        Ok(Some(rule))
     }
 
     /// Returns the rule id, e.g. `py.broad-except`.
@@ -181,8 +214,21 @@ impl Rule {
         }
     }
 
-    pub(crate) fn compiled(&self) -> &[RuleConfig<Language>] {
-        &self.compiled
+    /// The languages the rule runs on.
+    pub(crate) fn targets(&self) -> impl Iterator<Item = Language> + '_ {
+        self.compiled.iter().map(|(target, _)| *target)
+    }
+
+    /// The matcher for `language`, compiled on first use; `None` when the rule does not run
+    /// there. A rule loaded with [`Compile::Later`] that fails to compile (the bundled
+    /// rules' tests rule that out) does not run.
+    pub(crate) fn matcher(&self, language: Language) -> Option<&RuleConfig<Language>> {
+        let (_, slot) = self
+            .compiled
+            .iter()
+            .find(|(target, _)| *target == language)?;
+        slot.get_or_init(|| self.compile(language).ok().flatten())
+            .as_ref()
     }
 
     pub(crate) fn fixtures(&self) -> &[Fixture] {
@@ -293,6 +339,12 @@ fn yaml_error(path: &str, error: &serde_saphyr::Error) -> RuleError {
 mod tests {
     use super::*;
 
+    fn compiled(rule: &Rule) -> usize {
+        rule.targets()
+            .filter(|&target| rule.matcher(target).is_some())
+            .count()
+    }
+
     const RULE: &str = r"
 id: py.demo-eval
 language: python
@@ -307,10 +359,10 @@ metadata:
 
     #[test]
     fn parses_a_rule_with_agate_metadata() {
-        let rule = Rule::parse("python/py.demo-eval.yaml", RULE, vec![]).unwrap();
+        let rule = Rule::parse("python/py.demo-eval.yaml", RULE, vec![], Compile::Now).unwrap();
         assert_eq!(rule.id(), "py.demo-eval");
         assert_eq!(rule.metadata().cwe, ["CWE-95"]);
-        assert_eq!(rule.compiled().len(), 1);
+        assert_eq!(compiled(&rule), 1);
     }
 
     #[test]
@@ -318,13 +370,13 @@ metadata:
         let yaml = RULE
             .replace("py.demo-eval", "js.demo-eval")
             .replace("python", "javascript");
-        let rule = Rule::parse("js.demo-eval.yaml", &yaml, vec![]).unwrap();
-        assert_eq!(rule.compiled().len(), 3);
+        let rule = Rule::parse("js.demo-eval.yaml", &yaml, vec![], Compile::Now).unwrap();
+        assert_eq!(compiled(&rule), 3);
     }
 
     #[test]
     fn id_must_match_file_name() {
-        let error = Rule::parse("python/other.yaml", RULE, vec![]).unwrap_err();
+        let error = Rule::parse("python/other.yaml", RULE, vec![], Compile::Now).unwrap_err();
         assert!(
             error
                 .to_string()
@@ -336,7 +388,7 @@ metadata:
     #[test]
     fn security_rules_need_a_cwe() {
         let yaml = RULE.replace("  cwe: [CWE-95]\n", "");
-        let error = Rule::parse("py.demo-eval.yaml", &yaml, vec![]).unwrap_err();
+        let error = Rule::parse("py.demo-eval.yaml", &yaml, vec![], Compile::Now).unwrap_err();
         assert!(error.to_string().contains("need `metadata.cwe`"), "{error}");
     }
 
@@ -346,13 +398,13 @@ metadata:
             "  cwe: [CWE-95]\n",
             "  cwe: [CWE-95]\n  compliance: [\"PCI-DSS-4 6.2.4\"]\n",
         );
-        let rule = Rule::parse("py.demo-eval.yaml", &yaml, vec![]).unwrap();
+        let rule = Rule::parse("py.demo-eval.yaml", &yaml, vec![], Compile::Now).unwrap();
         assert_eq!(rule.descriptor().compliance, ["PCI-DSS-4 6.2.4"]);
         let yaml = RULE.replace(
             "  cwe: [CWE-95]\n",
             "  cwe: [CWE-95]\n  compliance: [\"pci-dss-4:6.2.4\"]\n",
         );
-        let error = Rule::parse("py.demo-eval.yaml", &yaml, vec![]).unwrap_err();
+        let error = Rule::parse("py.demo-eval.yaml", &yaml, vec![], Compile::Now).unwrap_err();
         assert!(
             error
                 .to_string()
@@ -364,7 +416,7 @@ metadata:
     #[test]
     fn unknown_metadata_keys_are_rejected() {
         let yaml = RULE.replace("confidence: high", "confidence: high\n  severty: low");
-        let error = Rule::parse("py.demo-eval.yaml", &yaml, vec![]).unwrap_err();
+        let error = Rule::parse("py.demo-eval.yaml", &yaml, vec![], Compile::Now).unwrap_err();
         assert!(
             error.to_string().contains("unknown field `severty`"),
             "{error}"
@@ -374,7 +426,7 @@ metadata:
     #[test]
     fn unknown_languages_and_bad_yaml_are_errors_not_panics() {
         let ruby = RULE.replace("language: python", "language: ruby");
-        assert!(Rule::parse("py.demo-eval.yaml", &ruby, vec![]).is_err());
-        assert!(Rule::parse("py.demo-eval.yaml", "id: [unclosed", vec![]).is_err());
+        assert!(Rule::parse("py.demo-eval.yaml", &ruby, vec![], Compile::Now).is_err());
+        assert!(Rule::parse("py.demo-eval.yaml", "id: [unclosed", vec![], Compile::Now).is_err());
     }
 }

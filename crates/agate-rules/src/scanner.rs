@@ -1,4 +1,4 @@
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use std::time::Instant;
@@ -98,7 +98,9 @@ impl Scanner {
     pub fn scan(&self, root: &Path, paths: &[PathBuf]) -> ScanOutput {
         let started = Instant::now();
         let walked = walk(root, paths, &self.options.walk);
-        let mut engine = Engine::new(&self.rules);
+        let languages: BTreeSet<Language> = walked.files.iter().map(|file| file.language).collect();
+        let languages: Vec<Language> = languages.into_iter().collect();
+        let mut engine = Engine::new(&self.rules, &languages);
         engine.imports = self.options.imports;
         let analyze = || -> Vec<FileOutcome> {
             // One task per file, largest first: rayon otherwise hands each thread long runs
@@ -175,7 +177,7 @@ impl Scanner {
         let Some(language) = Language::from_path(relative) else {
             return Vec::new();
         };
-        let engine = Engine::new(&self.rules);
+        let engine = Engine::new(&self.rules, &[language]);
         engine.analyze_text(relative, language, text).findings
     }
 }
@@ -201,19 +203,33 @@ struct FileOutcome {
 }
 
 impl<'r> Engine<'r> {
-    pub(crate) fn new(rules: &'r RuleSet) -> Engine<'r> {
-        Engine::from_rules(rules.iter())
+    /// The matchers of `rules` for `languages` (the ones the files to scan are in).
+    pub(crate) fn new(rules: &'r RuleSet, languages: &[Language]) -> Engine<'r> {
+        Engine::from_rules(rules.iter(), languages)
     }
 
-    pub(crate) fn from_rules(rules: impl Iterator<Item = &'r Rule>) -> Engine<'r> {
+    pub(crate) fn from_rules(
+        rules: impl Iterator<Item = &'r Rule>,
+        languages: &[Language],
+    ) -> Engine<'r> {
+        let wanted: Vec<(&'r Rule, Language)> = rules
+            .flat_map(|rule| {
+                rule.targets()
+                    .filter(|target| languages.contains(target))
+                    .map(move |target| (rule, target))
+            })
+            .collect();
+        // Compiling a rule's patterns is most of a scan's start-up: in parallel.
+        let compiled: Vec<(&'r Rule, &'r ast_grep_config::RuleConfig<Language>)> = wanted
+            .par_iter()
+            .filter_map(|&(rule, target)| Some((rule, rule.matcher(target)?)))
+            .collect();
         let mut by_language: HashMap<Language, Vec<_>> = HashMap::new();
-        for rule in rules {
-            for config in rule.compiled() {
-                by_language
-                    .entry(config.language)
-                    .or_default()
-                    .push((rule, config));
-            }
+        for (rule, config) in compiled {
+            by_language
+                .entry(config.language)
+                .or_default()
+                .push((rule, config));
         }
         let languages = by_language
             .into_iter()
@@ -632,7 +648,7 @@ mod tests {
     fn engine_findings(yaml_rules: &[(&str, &str)], path: &str, source: &str) -> Vec<Finding> {
         let mut set = RuleSet::default();
         for (name, yaml) in yaml_rules {
-            let rule = Rule::parse(name, yaml, vec![]).unwrap();
+            let rule = Rule::parse(name, yaml, vec![], crate::rule::Compile::Now).unwrap();
             set.insert(rule).unwrap();
         }
         Scanner::new(set, ScanOptions::default()).scan_source(path, source)
@@ -646,9 +662,9 @@ mod tests {
     /// The imports the rules' walk reads, and those of a walk of their own.
     fn imports_both_ways(language: Language, source: &str) -> (Option<Imports>, Imports) {
         let mut set = RuleSet::default();
-        set.insert(Rule::parse(EVAL.0, EVAL.1, vec![]).unwrap())
+        set.insert(Rule::parse(EVAL.0, EVAL.1, vec![], crate::rule::Compile::Now).unwrap())
             .unwrap();
-        let mut engine = Engine::new(&set);
+        let mut engine = Engine::new(&set, &[language]);
         engine.imports = true;
         let read = engine.analyze_text("a.py", language, source).imports;
         let root = StrDoc::try_new(source, language).map(AstGrep::doc).unwrap();
@@ -778,9 +794,9 @@ def f(os_name):
     #[test]
     fn issue_7_deep_nesting_is_matched_to_a_bound_with_a_notice() {
         let mut set = RuleSet::default();
-        set.insert(Rule::parse(EVAL.0, EVAL.1, vec![]).unwrap())
+        set.insert(Rule::parse(EVAL.0, EVAL.1, vec![], crate::rule::Compile::Now).unwrap())
             .unwrap();
-        let engine = Engine::new(&set);
+        let engine = Engine::new(&set, &[Language::Python]);
         // 20,000 nested calls: a tree about 60,000 levels deep.
         let levels = 20_000;
         let source = format!("z = {}1{}\n", "eval(".repeat(levels), ")".repeat(levels));

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use agate_lang::Language;
 use rayon::prelude::*;
 
+use crate::rule::Compile;
 use crate::{Rule, RuleError};
 
 /// The largest rule file or fixture read: a rule is a few kilobytes of YAML, a fixture a
@@ -22,7 +23,7 @@ impl RuleSet {
         let files = crate::bundled::BUNDLED
             .iter()
             .map(|(path, text)| (format!("bundled:{path}"), (*text).to_owned()));
-        RuleSet::from_files(files.collect())
+        RuleSet::from_files(files.collect(), Compile::Later)
     }
 
     /// The ids of the bundled rules, without parsing them (an id is its file's stem).
@@ -58,16 +59,16 @@ impl RuleSet {
             let text = agate_fs::read_to_string_bounded(&path, MAX_RULE_FILE_BYTES)?;
             files.push((path.to_string_lossy().into_owned(), text));
         }
-        RuleSet::from_files(files)
+        RuleSet::from_files(files, Compile::Now)
     }
 
     /// Parses one rule from YAML text; `path` names it in errors and its stem must be the id.
     pub fn load_str(path: &str, yaml: &str) -> Result<RuleSet, RuleError> {
-        RuleSet::from_files(vec![(path.to_owned(), yaml.to_owned())])
+        RuleSet::from_files(vec![(path.to_owned(), yaml.to_owned())], Compile::Now)
     }
 
     /// Builds a set from `(path, text)` pairs: rule YAML files and the fixtures beside them.
-    fn from_files(files: Vec<(String, String)>) -> Result<RuleSet, RuleError> {
+    fn from_files(files: Vec<(String, String)>, compile: Compile) -> Result<RuleSet, RuleError> {
         let (yamls, others): (Vec<_>, Vec<_>) = files
             .into_iter()
             .partition(|(path, _)| has_extension(Path::new(path), &["yaml", "yml"]));
@@ -88,7 +89,7 @@ impl RuleSet {
         // start-up: done in parallel, then added in order, so the first error is the same.
         let parsed: Vec<Result<Rule, RuleError>> = sources
             .into_par_iter()
-            .map(|(path, yaml, own)| Rule::parse(&path, &yaml, own))
+            .map(|(path, yaml, own)| Rule::parse(&path, &yaml, own, compile))
             .collect();
         let mut set = RuleSet::default();
         for rule in parsed {
@@ -223,13 +224,32 @@ mod tests {
     }
 
     #[test]
+    fn bundled_rules_compiled_later_compile_as_when_loaded_now() {
+        // The bundled rules are compiled when a scan first needs them, where a failure
+        // would only skip the rule: each must compile (as a team's rules are at load).
+        for (path, text) in crate::bundled::BUNDLED {
+            if !has_extension(Path::new(path), &["yaml", "yml"]) {
+                continue;
+            }
+            let rule = Rule::parse(path, text, Vec::new(), Compile::Now)
+                .unwrap_or_else(|error| panic!("{path}: {error}"));
+            assert!(
+                rule.matcher(rule.language()).is_some(),
+                "{path} does not run on its own language"
+            );
+        }
+        let later = RuleSet::bundled().unwrap();
+        assert!(later.iter().all(|rule| rule.matcher(rule.language()).is_some()));
+    }
+
+    #[test]
     fn duplicate_ids_name_both_files() {
         let yaml = "id: py.x\nlanguage: python\nmessage: m\nrule: { pattern: eval($A) }\nmetadata: { severity: low, confidence: low, cwe: [CWE-95] }\n";
         let files = vec![
             ("a/py.x.yaml".to_owned(), yaml.to_owned()),
             ("b/py.x.yaml".to_owned(), yaml.to_owned()),
         ];
-        let error = RuleSet::from_files(files).unwrap_err();
+        let error = RuleSet::from_files(files, Compile::Now).unwrap_err();
         assert!(
             error.to_string().contains("a/py.x.yaml and b/py.x.yaml"),
             "{error}"

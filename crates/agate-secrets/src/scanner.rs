@@ -100,9 +100,11 @@ impl Screen {
         {
             return;
         }
-        let matched = self.set.matches(bytes);
+        // Most files match none: one search that may stop early says so, before the one
+        // that tells which match.
+        let matched = self.set.is_match(bytes).then(|| self.set.matches(bytes));
         for (at, &index) in self.rules.iter().enumerate() {
-            if !matched.matched(at) {
+            if !matched.as_ref().is_some_and(|matched| matched.matched(at)) {
                 candidates[index] = false;
             }
         }
