@@ -29,7 +29,7 @@ mod read;
 mod root;
 mod write;
 
-pub use read::{read_bounded, read_to_string_bounded};
+pub use read::{read_bounded, read_bounded_into, read_to_string_bounded, with_bounded_read};
 pub use root::resolve_under;
 pub use write::{remove_unfinished, write_atomic};
 
@@ -87,6 +87,20 @@ pub enum FsError {
 }
 
 impl FsError {
+    /// What went wrong, without the path: for messages that name the file already.
+    pub fn reason(&self) -> String {
+        match self {
+            FsError::NotFound { .. } => "it does not exist".to_owned(),
+            FsError::NotRegular { kind, .. } => format!("it is {kind}, not a regular file"),
+            FsError::TooLarge { limit, .. } => format!("it is larger than {limit} bytes"),
+            FsError::NotText { .. } => "it is not UTF-8 text".to_owned(),
+            FsError::OutsideRoot { .. } => {
+                "it resolves to a place outside the scan root".to_owned()
+            }
+            FsError::Io { error, .. } => error.kind().to_string(),
+        }
+    }
+
     /// Whether the error is a missing file (callers often treat it as empty).
     pub fn is_not_found(&self) -> bool {
         matches!(self, FsError::NotFound { .. })

@@ -130,7 +130,7 @@ mod tests {
         let is_control = |byte: u8| matches!(byte, 0x00..=0x08 | 0x0e..=0x1a | 0x1c..=0x1f | 0x7f);
         // Every byte value, many times over, so chunks of 255 are full of control bytes.
         let bytes: Vec<u8> = (0..70_000u32)
-            .map(|index| (index * 7 % 256) as u8)
+            .map(|index| (index * 7 % 256).to_le_bytes()[0])
             .collect();
         for length in [0, 1, 254, 255, 256, 511, 70_000] {
             let head = &bytes[..length];

@@ -185,7 +185,10 @@ impl TextFiles {
         let leaks = selection
             .secrets
             .then(|| match &walked {
-                Some(walked) => Ok(secrets.scan_files(owned.as_deref().unwrap_or(&walked.files))),
+                Some(walked) => Ok(secrets.scan_files(
+                    owned.as_deref().unwrap_or(&walked.files),
+                    walk.max_file_size,
+                )),
                 None => crate::secrets::scan_git(&request.source, secrets, root),
             })
             .transpose();

@@ -1,3 +1,4 @@
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -102,6 +103,7 @@ impl Scanner {
         let languages: Vec<Language> = languages.into_iter().collect();
         let mut engine = Engine::new(&self.rules, &languages);
         engine.imports = self.options.imports;
+        let limit = self.options.walk.max_file_size;
         let analyze = || -> Vec<FileOutcome> {
             // One task per file, largest first: rayon otherwise hands each thread long runs
             // of files, and a run of costly ones (a package's three builds side by side), or
@@ -112,7 +114,7 @@ impl Scanner {
                 .with_max_len(1)
                 .map(|&index| {
                     let file = &walked.files[index];
-                    (index, engine.analyze_file(file, &self.options.scope))
+                    (index, engine.analyze_file(file, &self.options.scope, limit))
                 })
                 .collect();
             outcomes.sort_unstable_by_key(|(index, _)| *index);
@@ -241,7 +243,8 @@ impl<'r> Engine<'r> {
         }
     }
 
-    fn analyze_file(&self, file: &SourceFile, scope: &ChangeScope) -> FileOutcome {
+    /// Reads (at most `limit` bytes) and analyzes one file.
+    fn analyze_file(&self, file: &SourceFile, scope: &ChangeScope, limit: u64) -> FileOutcome {
         let mut outcome = FileOutcome {
             path: file.relative.clone(),
             language: file.language,
@@ -258,53 +261,55 @@ impl<'r> Engine<'r> {
             path: Some(file.relative.clone()),
             message,
         };
-        let bytes = match fs_err::read(&file.path) {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                let message = format!("not scanned: {}", error.kind());
-                outcome.notices.push(notice(NoticeLevel::Error, message));
-                return outcome;
+        agate_fs::with_bounded_read(&file.path, limit, |read| {
+            let bytes = match read {
+                Ok(bytes) => bytes,
+                Err(error) => {
+                    let message = format!("not scanned: {}", error.reason());
+                    outcome.notices.push(notice(NoticeLevel::Error, message));
+                    return;
+                }
+            };
+            match classify_source(&file.relative, file.language, bytes) {
+                SourceKind::Text => {}
+                // One line of code is still code: what the change brings is scanned.
+                SourceKind::Minified if scope.contains(&file.relative) => {}
+                SourceKind::Minified => {
+                    let message = MINIFIED_OUTSIDE_CHANGE.to_owned();
+                    outcome.notices.push(notice(NoticeLevel::Warning, message));
+                    outcome.skipped_minified = true;
+                    return;
+                }
+                SourceKind::Binary => {
+                    let message = agate_lang::BINARY_SOURCE.to_owned();
+                    outcome.notices.push(notice(NoticeLevel::Error, message));
+                    return;
+                }
             }
-        };
-        match classify_source(&file.relative, file.language, &bytes) {
-            SourceKind::Text => {}
-            // One line of code is still code: what the change brings is scanned.
-            SourceKind::Minified if scope.contains(&file.relative) => {}
-            SourceKind::Minified => {
-                let message = MINIFIED_OUTSIDE_CHANGE.to_owned();
-                outcome.notices.push(notice(NoticeLevel::Warning, message));
-                outcome.skipped_minified = true;
-                return outcome;
+            let text = match std::str::from_utf8(bytes) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(error) => {
+                    let valid_up_to = error.valid_up_to();
+                    let message = format!(
+                        "not valid UTF-8 (first bad byte at offset {valid_up_to}); scanned with invalid bytes replaced"
+                    );
+                    outcome.notices.push(notice(NoticeLevel::Warning, message));
+                    String::from_utf8_lossy(bytes)
+                }
+            };
+            outcome.bytes = text.len() as u64;
+            let analyzed = self.analyze_text(&file.relative, file.language, &text);
+            outcome.analyzed = analyzed
+                .notices
+                .iter()
+                .all(|notice| notice.level != NoticeLevel::Error);
+            outcome.findings = analyzed.findings;
+            outcome.imports = analyzed.imports;
+            outcome.notices.extend(analyzed.notices);
+            if text.contains(agate_model::ANNOTATION_MARKER) {
+                outcome.annotated = Some(text.into_owned());
             }
-            SourceKind::Binary => {
-                let message = agate_lang::BINARY_SOURCE.to_owned();
-                outcome.notices.push(notice(NoticeLevel::Error, message));
-                return outcome;
-            }
-        }
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(error) => {
-                let valid_up_to = error.utf8_error().valid_up_to();
-                let message = format!(
-                    "not valid UTF-8 (first bad byte at offset {valid_up_to}); scanned with invalid bytes replaced"
-                );
-                outcome.notices.push(notice(NoticeLevel::Warning, message));
-                String::from_utf8_lossy(error.as_bytes()).into_owned()
-            }
-        };
-        outcome.bytes = text.len() as u64;
-        let analyzed = self.analyze_text(&file.relative, file.language, &text);
-        outcome.analyzed = analyzed
-            .notices
-            .iter()
-            .all(|notice| notice.level != NoticeLevel::Error);
-        outcome.findings = analyzed.findings;
-        outcome.imports = analyzed.imports;
-        outcome.notices.extend(analyzed.notices);
-        if text.contains(agate_model::ANNOTATION_MARKER) {
-            outcome.annotated = Some(text);
-        }
+        });
         outcome
     }
 

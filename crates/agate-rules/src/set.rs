@@ -239,7 +239,11 @@ mod tests {
             );
         }
         let later = RuleSet::bundled().unwrap();
-        assert!(later.iter().all(|rule| rule.matcher(rule.language()).is_some()));
+        assert!(
+            later
+                .iter()
+                .all(|rule| rule.matcher(rule.language()).is_some())
+        );
     }
 
     #[test]

@@ -368,16 +368,17 @@ impl SecretScanner {
             ..options.clone()
         };
         let walked = walk_all(root, paths, &options);
-        let mut scan = self.scan_files(&walked.files);
+        let mut scan = self.scan_files(&walked.files, options.max_file_size);
         scan.notices
             .extend(walked.errors.into_iter().map(Notice::from));
         scan
     }
 
-    /// Scans `files` (from [`walk_all`]) in parallel, for callers that walk once for
-    /// several analyzers. Binary files are skipped (a source file that looks binary and an
-    /// unreadable file are error notices); text with stray NUL bytes is scanned.
-    pub fn scan_files(&self, files: &[AnyFile]) -> SecretsScan {
+    /// Scans `files` (from [`walk_all`], each read up to `limit` bytes) in parallel, for
+    /// callers that walk once for several analyzers. Binary files are skipped (a source file
+    /// that looks binary and an unreadable file are error notices); text with stray NUL bytes
+    /// is scanned.
+    pub fn scan_files(&self, files: &[AnyFile], limit: u64) -> SecretsScan {
         let mut scan = SecretsScan::default();
         // One task per file, largest first, so that no thread is left with a long run of
         // large files or one large file at the end.
@@ -385,57 +386,7 @@ impl SecretScanner {
         let mut results: Vec<(usize, FileOutcome)> = order
             .par_iter()
             .with_max_len(1)
-            .map(|&index| (index, &files[index]))
-            .map(|(index, file)| {
-                (
-                    index,
-                    match fs_err::read(&file.path) {
-                        // Images and archives are not text. A source file that looks binary is
-                        // one nobody checked (the structural scanner says the same, once).
-                        Ok(bytes) if is_binary(&bytes) => {
-                            let notice = Language::from_path(&file.relative).map(|_| Notice {
-                                level: NoticeLevel::Error,
-                                path: Some(file.relative.clone()),
-                                message: agate_lang::BINARY_SOURCE.to_owned(),
-                            });
-                            (Vec::new(), notice, 0, None)
-                        }
-                        Ok(bytes) => {
-                            let findings = self.findings(&file.relative, &bytes);
-                            let annotated = (!findings.is_empty()
-                                && memchr::memmem::find(
-                                    &bytes,
-                                    agate_model::ANNOTATION_MARKER.as_bytes(),
-                                )
-                                .is_some())
-                            .then(|| {
-                                (
-                                    file.relative.clone(),
-                                    String::from_utf8_lossy(&bytes).into_owned(),
-                                )
-                            });
-                            let notice = (findings.len() >= MAX_FINDINGS_PER_FILE).then(|| Notice {
-                        level: NoticeLevel::Warning,
-                        path: Some(file.relative.clone()),
-                        message: format!(
-                            "more than {MAX_FINDINGS_PER_FILE} secrets; only the first are reported"
-                        ),
-                    });
-                            (findings, notice, bytes.len() as u64, annotated)
-                        }
-                        Err(error) => (
-                            Vec::new(),
-                            Some(Notice {
-                                level: NoticeLevel::Error,
-                                path: Some(file.relative.clone()),
-                                message: format!("not scanned for secrets: {}", error.kind()),
-                            }),
-                            0,
-                            None,
-                        ),
-                    },
-                )
-            })
+            .map(|&index| (index, self.scan_file(&files[index], limit)))
             .collect();
         results.sort_unstable_by_key(|(index, _)| *index);
         for (_, (findings, notice, bytes, annotated)) in results {
@@ -450,6 +401,48 @@ impl SecretScanner {
         scan.findings
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         scan
+    }
+
+    /// Reads one file (into the thread's buffer) and finds its secrets.
+    fn scan_file(&self, file: &AnyFile, limit: u64) -> FileOutcome {
+        agate_fs::with_bounded_read(&file.path, limit, |read| match read {
+            // Images and archives are not text. A source file that looks binary is one
+            // nobody checked (the structural scanner says the same, once).
+            Ok(bytes) if is_binary(bytes) => {
+                let notice = Language::from_path(&file.relative).map(|_| Notice {
+                    level: NoticeLevel::Error,
+                    path: Some(file.relative.clone()),
+                    message: agate_lang::BINARY_SOURCE.to_owned(),
+                });
+                (Vec::new(), notice, 0, None)
+            }
+            Ok(bytes) => {
+                let findings = self.findings(&file.relative, bytes);
+                let annotated = (!findings.is_empty()
+                    && memchr::memmem::find(bytes, agate_model::ANNOTATION_MARKER.as_bytes())
+                        .is_some())
+                .then(|| {
+                    let text = String::from_utf8_lossy(bytes).into_owned();
+                    (file.relative.clone(), text)
+                });
+                let notice = (findings.len() >= MAX_FINDINGS_PER_FILE).then(|| Notice {
+                    level: NoticeLevel::Warning,
+                    path: Some(file.relative.clone()),
+                    message: format!(
+                        "more than {MAX_FINDINGS_PER_FILE} secrets; only the first are reported"
+                    ),
+                });
+                (findings, notice, bytes.len() as u64, annotated)
+            }
+            Err(error) => {
+                let notice = Notice {
+                    level: NoticeLevel::Error,
+                    path: Some(file.relative.clone()),
+                    message: format!("not scanned for secrets: {}", error.reason()),
+                };
+                (Vec::new(), Some(notice), 0, None)
+            }
+        })
     }
 
     /// What reports say about the rules that produced `findings`.
