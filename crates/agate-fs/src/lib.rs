@@ -29,7 +29,7 @@ mod read;
 mod root;
 mod write;
 
-pub use read::{read_bounded, read_bounded_into, read_to_string_bounded, with_bounded_read};
+pub use read::{read_bounded, read_to_string_bounded, with_bounded_read};
 pub use root::resolve_under;
 pub use write::{remove_unfinished, write_atomic};
 

@@ -16,10 +16,8 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, FsError> {
     Ok(bytes)
 }
 
-/// Reads the regular file at `path` into `buffer`, as [`read_bounded`] does: `buffer` is
-/// cleared first and its capacity reused, so a thread that reads many files allocates (and
-/// the kernel maps fresh pages) only for the largest. On error `buffer` is left empty.
-pub fn read_bounded_into(path: &Path, limit: u64, buffer: &mut Vec<u8>) -> Result<(), FsError> {
+/// Reads the regular file at `path` into `buffer` (cleared first), as [`read_bounded`] does.
+fn read_bounded_into(path: &Path, limit: u64, buffer: &mut Vec<u8>) -> Result<(), FsError> {
     buffer.clear();
     let metadata = std::fs::metadata(path).map_err(|error| FsError::io("read", path, error))?;
     if !metadata.is_file() {
@@ -46,7 +44,109 @@ pub fn read_bounded_into(path: &Path, limit: u64, buffer: &mut Vec<u8>) -> Resul
             kind: describe(opened.file_type()),
         });
     }
-    buffer.reserve(usize::try_from(opened.len().min(limit)).unwrap_or(0));
+    read_opened(file, path, opened.len(), limit, buffer)
+}
+
+/// A thread keeps a read buffer up to this size for the next file; a larger one is freed.
+const KEPT_BUFFER_BYTES: usize = 8 * 1024 * 1024;
+
+thread_local! {
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Reads the file at `path` that a walk listed (at most `limit` bytes) into this thread's
+/// read buffer and hands `use_bytes` the bytes or the error: a scan of thousands of files
+/// allocates a buffer per thread, not one per file.
+///
+/// The walk saw a regular file and never follows links, so the file is opened without a
+/// look first: without following a link (one swapped in since is refused, not followed)
+/// and without blocking (a FIFO swapped in cannot hang the scan); what was opened must be a
+/// regular file.
+pub fn with_bounded_read<T>(
+    path: &Path,
+    limit: u64,
+    use_bytes: impl FnOnce(Result<&[u8], FsError>) -> T,
+) -> T {
+    BUFFER.with(|buffer| {
+        let Ok(mut buffer) = buffer.try_borrow_mut() else {
+            // Called again from inside `use_bytes`: a buffer of its own.
+            let mut own = Vec::new();
+            let read = read_walked_into(path, limit, &mut own);
+            return use_bytes(read.map(|()| own.as_slice()));
+        };
+        let read = read_walked_into(path, limit, &mut buffer);
+        let result = use_bytes(read.map(|()| buffer.as_slice()));
+        if buffer.capacity() > KEPT_BUFFER_BYTES {
+            *buffer = Vec::new();
+        }
+        result
+    })
+}
+
+/// Reads a walked file into `buffer` (see [`with_bounded_read`]).
+fn read_walked_into(path: &Path, limit: u64, buffer: &mut Vec<u8>) -> Result<(), FsError> {
+    buffer.clear();
+    let file = open_walked(path)?;
+    let opened = file
+        .metadata()
+        .map_err(|error| FsError::io("read", path, error))?;
+    if !opened.is_file() {
+        return Err(FsError::NotRegular {
+            path: path.to_path_buf(),
+            kind: describe(opened.file_type()),
+        });
+    }
+    read_opened(file, path, opened.len(), limit, buffer)
+}
+
+#[cfg(unix)]
+fn open_walked(path: &Path) -> Result<std::fs::File, FsError> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|error| {
+            if error.raw_os_error() == Some(libc::ELOOP) {
+                FsError::NotRegular {
+                    path: path.to_path_buf(),
+                    kind: "a symbolic link",
+                }
+            } else {
+                FsError::io("read", path, error)
+            }
+        })
+}
+
+#[cfg(not(unix))]
+fn open_walked(path: &Path) -> Result<std::fs::File, FsError> {
+    let metadata =
+        std::fs::symlink_metadata(path).map_err(|error| FsError::io("read", path, error))?;
+    if !metadata.is_file() {
+        return Err(FsError::NotRegular {
+            path: path.to_path_buf(),
+            kind: describe(metadata.file_type()),
+        });
+    }
+    std::fs::File::open(path).map_err(|error| FsError::io("read", path, error))
+}
+
+/// Reads an opened regular file of `length` bytes into `buffer`, at most `limit`.
+fn read_opened(
+    file: std::fs::File,
+    path: &Path,
+    length: u64,
+    limit: u64,
+    buffer: &mut Vec<u8>,
+) -> Result<(), FsError> {
+    let too_large = || FsError::TooLarge {
+        path: path.to_path_buf(),
+        limit,
+    };
+    if length > limit {
+        return Err(too_large());
+    }
+    buffer.reserve(usize::try_from(length).unwrap_or(0));
     let read = file.take(limit.saturating_add(1)).read_to_end(buffer);
     if let Err(error) = read {
         buffer.clear();
@@ -57,37 +157,6 @@ pub fn read_bounded_into(path: &Path, limit: u64, buffer: &mut Vec<u8>) -> Resul
         return Err(too_large());
     }
     Ok(())
-}
-
-/// A thread keeps a read buffer up to this size for the next file; a larger one is freed.
-const KEPT_BUFFER_BYTES: usize = 8 * 1024 * 1024;
-
-thread_local! {
-    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Reads the regular file at `path` (at most `limit` bytes, see [`read_bounded`]) into this
-/// thread's read buffer and hands `use_bytes` the bytes or the error: a scan of thousands of
-/// files allocates a buffer per thread, not one per file.
-pub fn with_bounded_read<T>(
-    path: &Path,
-    limit: u64,
-    use_bytes: impl FnOnce(Result<&[u8], FsError>) -> T,
-) -> T {
-    BUFFER.with(|buffer| {
-        let Ok(mut buffer) = buffer.try_borrow_mut() else {
-            // Called again from inside `use_bytes`: a buffer of its own.
-            let mut own = Vec::new();
-            let read = read_bounded_into(path, limit, &mut own);
-            return use_bytes(read.map(|()| own.as_slice()));
-        };
-        let read = read_bounded_into(path, limit, &mut buffer);
-        let result = use_bytes(read.map(|()| buffer.as_slice()));
-        if buffer.capacity() > KEPT_BUFFER_BYTES {
-            *buffer = Vec::new();
-        }
-        result
-    })
 }
 
 /// Reads the regular file at `path` as UTF-8 text, at most `limit` bytes; see
@@ -129,6 +198,25 @@ mod tests {
             "{error}"
         );
         assert_eq!(error.reason(), "it is larger than 5 bytes");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_walked_file_swapped_for_a_link_or_a_fifo_is_refused_without_waiting() {
+        let folder = tempfile::tempdir().unwrap();
+        let link = folder.path().join("link");
+        std::os::unix::fs::symlink("/etc/hostname", &link).unwrap();
+        let error = with_bounded_read(&link, 100, |bytes| bytes.unwrap_err());
+        assert_eq!(error.reason(), "it is a symbolic link, not a regular file");
+        let fifo = folder.path().join("fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // Nobody writes to it: a blocking open would hang here.
+        let error = with_bounded_read(&fifo, 100, |bytes| bytes.unwrap_err());
+        assert!(matches!(error, FsError::NotRegular { .. }), "{error}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use ast_grep_core::Doc;
 use serde::Serialize;
 
 use crate::Language;
-use crate::tree::{AstNode, TreeWalk};
+use crate::tree::{AstNode, NodeIds, TreeWalk};
 
 /// The imports of one source file, and the members of imported modules it names.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -88,7 +88,9 @@ pub fn may_import(language: Language, text: &str) -> bool {
 /// however deep it is).
 pub fn imports(language: Language, root: &AstNode<'_>) -> Imports {
     let mut reader = ImportReader::new(language);
-    TreeWalk::full().run(root, |node, ancestors| reader.visit(node, ancestors));
+    TreeWalk::full().run(root, |node, ancestors, ids| {
+        reader.visit(node, ancestors, ids);
+    });
     reader.finish()
 }
 
@@ -119,11 +121,11 @@ impl<'r> ImportReader<'r> {
     }
 
     /// Reads one node; `ancestors` are the root first and the parent last.
-    pub fn visit(&mut self, node: &AstNode<'r>, ancestors: &[AstNode<'r>]) {
+    pub fn visit(&mut self, node: &AstNode<'r>, ancestors: &[AstNode<'r>], ids: NodeIds) {
         let depth = ancestors.len();
         self.kind_ids.truncate(depth);
         let parent_kind_id = self.kind_ids.last().copied();
-        let kind_id = node.kind_id();
+        let kind_id = ids.kind_id;
         self.kind_ids.push(kind_id);
         let kind = self.grammar.kind_of(kind_id);
         let at = At {
@@ -131,6 +133,7 @@ impl<'r> ImportReader<'r> {
             kind,
             parent: ancestors.last(),
             parent_kind_id,
+            field_id: ids.field_id,
             grandparent: ancestors
                 .len()
                 .checked_sub(2)
@@ -337,10 +340,19 @@ struct At<'a, 'r> {
     parent: Option<&'a AstNode<'r>>,
     /// The kind id of `parent`.
     parent_kind_id: Option<u16>,
+    /// The field `node` fills in `parent`.
+    field_id: Option<u16>,
     grandparent: Option<&'a AstNode<'r>>,
     /// Inside a `try` block.
     in_try: bool,
     grammar: &'static Grammar,
+}
+
+impl At<'_, '_> {
+    /// Whether the node fills its parent's field with this id.
+    fn fills(&self, field: Option<u16>) -> bool {
+        field.is_some() && self.field_id == field
+    }
 }
 
 /// The depths of the `try` statements around the node being visited, kept as the walk
@@ -617,23 +629,15 @@ fn python_from<'r>(collector: &mut Collector<'r>, node: &AstNode<'r>, optional: 
     }
 }
 
-/// Whether `node` is the field `field` of `parent`.
-fn is_field(parent: &AstNode<'_>, field: Option<u16>, node: &AstNode<'_>) -> bool {
-    Grammar::field(parent, field).is_some_and(|child| child.node_id() == node.node_id())
-}
-
 /// Parameters, assignment targets, loop variables and definitions that reuse an import's
 /// name.
 fn python_rebinding<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
-    let Some(parent) = at.parent else {
-        return;
-    };
     let rebinds = match at
         .parent_kind_id
         .map_or(Rebinds::Never, |id| at.grammar.rebinds(id))
     {
         Rebinds::Always => true,
-        Rebinds::Field(field) => is_field(parent, field, at.node),
+        Rebinds::Field(field) => at.fills(field),
         Rebinds::Never | Rebinds::VariableDeclarator | Rebinds::ObjectPattern => false,
     };
     if rebinds {
@@ -779,7 +783,7 @@ fn js_rebinding<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
         // `const x = require(…)` is the import itself; any other declaration of the name
         // rebinds it.
         Rebinds::VariableDeclarator => {
-            is_field(parent, at.grammar.name, node)
+            at.fills(at.grammar.name)
                 && !Grammar::field(parent, at.grammar.value)
                     .is_some_and(|value| is_require_or_import(&value, at.grammar))
         }
@@ -787,7 +791,7 @@ fn js_rebinding<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
             .grandparent
             .and_then(|declarator| Grammar::field(declarator, at.grammar.value))
             .is_some_and(|value| is_require_or_import(&value, at.grammar)),
-        Rebinds::Field(field) => is_field(parent, field, node),
+        Rebinds::Field(field) => at.fills(field),
     };
     if rebinds {
         collector.rebound.insert(source_text(node));

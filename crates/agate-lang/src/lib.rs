@@ -31,5 +31,5 @@ pub use classify::{BINARY_SOURCE, SourceKind, classify_source, is_binary};
 pub use imports::{FileImports, ImportReader, Imports, imports, may_import};
 pub use language::{Language, ParseLanguageError};
 pub use scope::ChangeScope;
-pub use tree::{AstNode, MAX_RULE_DEPTH, TreeWalk, Visited};
+pub use tree::{AstNode, MAX_RULE_DEPTH, NodeIds, TreeWalk, Visited};
 pub use walk::{AnyFile, SourceFile, Walk, WalkError, WalkOptions, largest_first, walk, walk_all};

@@ -26,6 +26,15 @@ pub type AstNode<'r> = Node<'r, StrDoc<Language>>;
 /// keeps a file's matching linear in its size.
 pub const MAX_RULE_DEPTH: usize = 1_000;
 
+/// What the walk read of a node from its cursor, so visitors need not ask tree-sitter again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeIds {
+    /// The node's kind id (as `AstNode::kind_id` gives it).
+    pub kind_id: u16,
+    /// The id of the field the node fills in its parent (`left` of an assignment), if any.
+    pub field_id: Option<u16>,
+}
+
 /// Visits every node of a tree in document order (pre-order), each with its ancestors.
 #[derive(Debug, Clone, Copy)]
 pub struct TreeWalk {
@@ -60,12 +69,12 @@ impl TreeWalk {
         TreeWalk { max_depth }
     }
 
-    /// Calls `visit` with each node under (and including) `root` and its ancestors, the
-    /// root first and the parent last.
+    /// Calls `visit` with each node under (and including) `root`, its ancestors (the root
+    /// first and the parent last) and its [`NodeIds`].
     pub fn run<'r>(
         self,
         root: &AstNode<'r>,
-        mut visit: impl FnMut(&AstNode<'r>, &[AstNode<'r>]),
+        mut visit: impl FnMut(&AstNode<'r>, &[AstNode<'r>], NodeIds),
     ) -> Visited {
         let mut walked = Visited::default();
         let tree = root.root();
@@ -75,10 +84,20 @@ impl TreeWalk {
         let mut cursor = inner.walk();
         let mut path: Vec<AstNode<'r>> = Vec::new();
         loop {
-            let node = tree.adopt(cursor.node());
+            let inner = cursor.node();
+            let ids = NodeIds {
+                kind_id: inner.kind_id(),
+                // The walk's root is no field of the cursor's.
+                field_id: if path.is_empty() {
+                    None
+                } else {
+                    cursor.field_id().map(std::num::NonZero::get)
+                },
+            };
+            let node = tree.adopt(inner);
             walked.nodes += 1;
             walked.steps += 1;
-            visit(&node, &path);
+            visit(&node, &path, ids);
             if path.len() < self.max_depth {
                 if cursor.goto_first_child() {
                     walked.steps += 1;
@@ -117,7 +136,7 @@ mod tests {
     fn visits(source: &str, walk: TreeWalk) -> (Vec<(String, Option<String>, usize)>, Visited) {
         let root = Language::Python.ast_grep(source);
         let mut seen = Vec::new();
-        let walked = walk.run(&root.root(), |node, ancestors| {
+        let walked = walk.run(&root.root(), |node, ancestors, _| {
             seen.push((
                 node.kind().into_owned(),
                 ancestors.last().map(|parent| parent.kind().into_owned()),

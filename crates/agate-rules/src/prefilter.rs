@@ -14,7 +14,7 @@
 //! `CombinedScan` does the same but first walks the whole tree a second time looking for
 //! `ast-grep-ignore` comments; agate's suppressions are its own, so that walk is skipped.)
 
-use agate_lang::{AstNode, Language, MAX_RULE_DEPTH, TreeWalk, Visited};
+use agate_lang::{AstNode, Language, MAX_RULE_DEPTH, NodeIds, TreeWalk, Visited};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use ast_grep_config::RuleConfig;
 use ast_grep_core::matcher::MatcherExt;
@@ -132,24 +132,25 @@ impl<'r> LanguageRules<'r> {
         &self,
         root: &'t AstGrep<StrDoc<Language>>,
         enabled: &[bool],
-        mut also: impl FnMut(&AstNode<'t>, &[AstNode<'t>]),
+        mut also: impl FnMut(&AstNode<'t>, &[AstNode<'t>], NodeIds),
     ) -> (Vec<Match<'r, 't>>, Visited) {
         let mut found = Vec::new();
-        let visited = TreeWalk::bounded(MAX_RULE_DEPTH).run(&root.root(), |node, ancestors| {
-            also(node, ancestors);
-            let Some(candidates) = self.by_kind.get(usize::from(node.kind_id())) else {
-                return;
-            };
-            for &index in candidates {
-                if !enabled[index] {
-                    continue;
+        let visited =
+            TreeWalk::bounded(MAX_RULE_DEPTH).run(&root.root(), |node, ancestors, ids| {
+                also(node, ancestors, ids);
+                let Some(candidates) = self.by_kind.get(usize::from(ids.kind_id)) else {
+                    return;
+                };
+                for &index in candidates {
+                    if !enabled[index] {
+                        continue;
+                    }
+                    let (rule, config) = self.rules[index];
+                    if let Some(node_match) = config.matcher.match_node(node.clone()) {
+                        found.push((rule, config, node_match, enclosing_scope(ancestors)));
+                    }
                 }
-                let (rule, config) = self.rules[index];
-                if let Some(node_match) = config.matcher.match_node(node.clone()) {
-                    found.push((rule, config, node_match, enclosing_scope(ancestors)));
-                }
-            }
-        });
+            });
         (found, visited)
     }
 }

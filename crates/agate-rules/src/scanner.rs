@@ -350,9 +350,9 @@ impl<'r> Engine<'r> {
         };
         // The rules' walk reads the imports too: one traversal of the tree, not two.
         let mut reader = self.imports.then(|| ImportReader::new(language));
-        let (mut matches, visited) = rules.matches(&root, &enabled, |node, ancestors| {
+        let (mut matches, visited) = rules.matches(&root, &enabled, |node, ancestors, ids| {
             if let Some(reader) = reader.as_mut() {
-                reader.visit(node, ancestors);
+                reader.visit(node, ancestors, ids);
             }
         });
         if let Some(reader) = reader {
