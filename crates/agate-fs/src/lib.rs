@@ -6,6 +6,9 @@
 //! - **Reads are bounded and regular.** [`read_bounded`] refuses anything that is not a
 //!   regular file (a device such as `/dev/zero`, a FIFO, a directory) before opening it, and
 //!   never reads more than its limit, so no input can exhaust memory or block the run.
+//!   [`with_bounded_read`], for the files a walk listed, opens without a look first (the walk
+//!   looked): without following a link in the file's own name and without blocking, then
+//!   refuses what is not a regular file.
 //! - **Paths stay under the root.** [`resolve_under`] resolves every component of a path,
 //!   symbolic links included, and answers only when the result is inside the root, so a link
 //!   such as `src/etc -> /etc` cannot pull outside files into a report.

@@ -11,14 +11,6 @@ use crate::{FsError, describe};
 /// FIFO nobody writes to can neither exhaust memory nor block; a file over `limit` is an
 /// error, never silently cut.
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, FsError> {
-    let mut bytes = Vec::new();
-    read_bounded_into(path, limit, &mut bytes)?;
-    Ok(bytes)
-}
-
-/// Reads the regular file at `path` into `buffer` (cleared first), as [`read_bounded`] does.
-fn read_bounded_into(path: &Path, limit: u64, buffer: &mut Vec<u8>) -> Result<(), FsError> {
-    buffer.clear();
     let metadata = std::fs::metadata(path).map_err(|error| FsError::io("read", path, error))?;
     if !metadata.is_file() {
         return Err(FsError::NotRegular {
@@ -26,12 +18,11 @@ fn read_bounded_into(path: &Path, limit: u64, buffer: &mut Vec<u8>) -> Result<()
             kind: describe(metadata.file_type()),
         });
     }
-    let too_large = || FsError::TooLarge {
-        path: path.to_path_buf(),
-        limit,
-    };
     if metadata.len() > limit {
-        return Err(too_large());
+        return Err(FsError::TooLarge {
+            path: path.to_path_buf(),
+            limit,
+        });
     }
     let file = std::fs::File::open(path).map_err(|error| FsError::io("read", path, error))?;
     // The file may have been swapped between the check and the open: check what was opened.
@@ -44,7 +35,9 @@ fn read_bounded_into(path: &Path, limit: u64, buffer: &mut Vec<u8>) -> Result<()
             kind: describe(opened.file_type()),
         });
     }
-    read_opened(file, path, opened.len(), limit, buffer)
+    let mut bytes = Vec::new();
+    read_opened(file, path, opened.len(), limit, &mut bytes)?;
+    Ok(bytes)
 }
 
 /// A thread keeps a read buffer up to this size for the next file; a larger one is freed.
@@ -58,10 +51,11 @@ thread_local! {
 /// read buffer and hands `use_bytes` the bytes or the error: a scan of thousands of files
 /// allocates a buffer per thread, not one per file.
 ///
-/// The walk saw a regular file and never follows links, so the file is opened without a
-/// look first: without following a link (one swapped in since is refused, not followed)
-/// and without blocking (a FIFO swapped in cannot hang the scan); what was opened must be a
-/// regular file.
+/// The walk saw a regular file, so the file is opened without a look first: without
+/// following a link in the file's own name (a scan path that is a link, or one swapped in
+/// since, is refused, not followed) and without blocking (a FIFO swapped in cannot hang the
+/// scan); what was opened must be a regular file. A folder on the way swapped for a link
+/// since the walk is followed, as any open does.
 pub fn with_bounded_read<T>(
     path: &Path,
     limit: u64,
@@ -99,6 +93,8 @@ fn read_walked_into(path: &Path, limit: u64, buffer: &mut Vec<u8>) -> Result<(),
     read_opened(file, path, opened.len(), limit, buffer)
 }
 
+/// Opens with `O_NOFOLLOW | O_NONBLOCK`. The flag stays on the descriptor; reads of a
+/// regular file ignore it on local filesystems.
 #[cfg(unix)]
 fn open_walked(path: &Path) -> Result<std::fs::File, FsError> {
     use std::os::unix::fs::OpenOptionsExt as _;
@@ -107,7 +103,8 @@ fn open_walked(path: &Path) -> Result<std::fs::File, FsError> {
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
         .map_err(|error| {
-            if error.raw_os_error() == Some(libc::ELOOP) {
+            // Linux and macOS say ELOOP for a link under O_NOFOLLOW, FreeBSD EMLINK.
+            if matches!(error.raw_os_error(), Some(libc::ELOOP | libc::EMLINK)) {
                 FsError::NotRegular {
                     path: path.to_path_buf(),
                     kind: "a symbolic link",
@@ -118,6 +115,7 @@ fn open_walked(path: &Path) -> Result<std::fs::File, FsError> {
         })
 }
 
+/// Elsewhere a look first, then an open: a link swapped in between is followed.
 #[cfg(not(unix))]
 fn open_walked(path: &Path) -> Result<std::fs::File, FsError> {
     let metadata =

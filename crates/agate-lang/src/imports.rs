@@ -120,7 +120,9 @@ impl<'r> ImportReader<'r> {
         }
     }
 
-    /// Reads one node; `ancestors` are the root first and the parent last.
+    /// Reads one node; `ancestors` are the root first and the parent last. Call it for every
+    /// node of the tree in pre-order, none skipped, as [`TreeWalk`] does: parents' kinds are
+    /// remembered from their own visits.
     pub fn visit(&mut self, node: &AstNode<'r>, ancestors: &[AstNode<'r>], ids: NodeIds) {
         let depth = ancestors.len();
         self.kind_ids.truncate(depth);

@@ -796,6 +796,33 @@ def f(os_name):
         );
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn issue_8_a_scan_path_that_is_a_link_is_refused_not_followed() {
+        let folder = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("real.py");
+        std::fs::write(&target, "eval(x)\n").unwrap();
+        let link = folder.path().join("app.py");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let mut set = RuleSet::default();
+        set.insert(Rule::parse(EVAL.0, EVAL.1, vec![], crate::rule::Compile::Now).unwrap())
+            .unwrap();
+        let output = Scanner::new(set, ScanOptions::default()).scan(folder.path(), &[link]);
+        assert!(output.findings.is_empty(), "{:?}", output.findings);
+        let notice = output
+            .notices
+            .iter()
+            .find(|notice| notice.path.as_deref() == Some("app.py"))
+            .expect("a notice for the link");
+        assert_eq!(notice.level, NoticeLevel::Error);
+        assert!(
+            notice.message.contains("symbolic link"),
+            "{}",
+            notice.message
+        );
+    }
+
     #[test]
     fn issue_7_deep_nesting_is_matched_to_a_bound_with_a_notice() {
         let mut set = RuleSet::default();
