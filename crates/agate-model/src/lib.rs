@@ -39,7 +39,7 @@ pub use check::{
 pub use finding::{AiEvidence, Finding, Location, Position, RuleDescriptor, split_compliance};
 pub use fingerprint::{Fingerprint, FingerprintInput, normalize_code};
 pub use gate::{FindingStatus, GateCounts, GateMode, GateResult, GateStatus, Justification, Tier};
-pub use redacted::Redacted;
+pub use redacted::{Redacted, entropy};
 pub use redaction::Redactor;
 pub use report::{
     Notice, NoticeLevel, REPORT_SCHEMA_VERSION, Report, ScanStats, Tool, Verdict, VerdictStatus,

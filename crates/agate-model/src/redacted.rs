@@ -61,6 +61,26 @@ impl fmt::Debug for Redacted {
     }
 }
 
+/// Shannon entropy of `text` in bits per byte: random tokens score high (a 16-character
+/// base62 key about 3.5 to 4), words and repeats low. Secret rules and masking judge
+/// whether a value looks like a secret by it.
+pub fn entropy(text: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    let bytes = text.as_bytes();
+    for &byte in bytes {
+        counts[usize::from(byte)] += 1;
+    }
+    let length = f64::from(u32::try_from(bytes.len()).unwrap_or(u32::MAX));
+    counts
+        .iter()
+        .filter(|&&count| count > 0)
+        .map(|&count| {
+            let p = f64::from(count) / length;
+            -p * p.log2()
+        })
+        .sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -619,13 +619,45 @@ fn literal_values<D: Doc>(node: &Node<'_, D>) -> Vec<String> {
     values
 }
 
-/// Masks every string literal in `code` and every remaining occurrence of `values`.
+/// A value at least this long, with at least this entropy (bits per byte, as the generic
+/// secret rules ask), looks like a secret.
+const SECRET_LIKE_LENGTH: usize = 8;
+const SECRET_LIKE_ENTROPY: f64 = 3.0;
+
+/// Masks every string literal in `code`, and the copies of `values` left outside them that
+/// look like secrets or sit against a quote (a literal whose quotes the lexer could not
+/// pair). A word such as `config` elsewhere on the line is code: `app.config` stays.
 fn mask_sensitive(code: &str, values: &[String]) -> String {
     let mut masked = mask_string_literals(code);
     for value in values {
-        masked = masked.replace(value.as_str(), "***");
+        let secret_like =
+            value.len() >= SECRET_LIKE_LENGTH && agate_model::entropy(value) >= SECRET_LIKE_ENTROPY;
+        masked = mask_copies(&masked, value, secret_like);
     }
     masked
+}
+
+/// Replaces the copies of `value` in `text` with `***`: all of them, or (when not
+/// `everywhere`) those with a quote right before or after.
+fn mask_copies(text: &str, value: &str, everywhere: bool) -> String {
+    let is_quote = |c: Option<char>| matches!(c, Some('"' | '\'' | '`'));
+    let mut out = String::with_capacity(text.len());
+    let mut rest = 0;
+    for (start, _) in text.match_indices(value) {
+        if start < rest {
+            continue;
+        }
+        let end = start + value.len();
+        let quoted =
+            is_quote(text[..start].chars().next_back()) || is_quote(text[end..].chars().next());
+        if everywhere || quoted {
+            out.push_str(&text[rest..start]);
+            out.push_str("***");
+            rest = end;
+        }
+    }
+    out.push_str(&text[rest..]);
+    out
 }
 
 /// The whole source lines a match spans, capped at [`SNIPPET_MAX_LINES`].
@@ -762,6 +794,33 @@ def f(os_name):
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].snippet, "password = \"***\"");
         assert!(!format!("{findings:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn masking_keeps_code_that_shares_a_word_with_a_plain_value() {
+        // A value that is a plain word is masked inside its literal only: `app.config`
+        // stays readable. One that looks like a secret is masked wherever it is.
+        let values = ["config".to_owned()];
+        assert_eq!(
+            mask_sensitive(r#"app.config.from_mapping(SECRET_KEY="config")"#, &values),
+            r#"app.config.from_mapping(SECRET_KEY="***")"#
+        );
+        let values = ["Zq8xT4vB9nM2kL7p".to_owned()];
+        assert_eq!(
+            mask_sensitive(r#"key = "Zq8xT4vB9nM2kL7p"  # Zq8xT4vB9nM2kL7p"#, &values),
+            r#"key = "***"  # ***"#
+        );
+        // A copy against a quote is a literal the lexer could not pair: masked.
+        let values = ["hunter".to_owned()];
+        assert_eq!(
+            mask_copies(r#"x "hunter" hunter"#, "hunter", false),
+            r#"x "***" hunter"#
+        );
+        assert_eq!(mask_copies("hunter hunter", "hunter", true), "*** ***");
+        assert_eq!(
+            mask_sensitive(r#"# a"b = "hunter"#, &values),
+            r#"# a"***"***"#
+        );
     }
 
     #[test]

@@ -85,24 +85,6 @@ impl Check {
     }
 }
 
-/// Shannon entropy of `text` in bits per character.
-pub(crate) fn entropy(text: &str) -> f64 {
-    let mut counts = [0u32; 256];
-    let bytes = text.as_bytes();
-    for &byte in bytes {
-        counts[usize::from(byte)] += 1;
-    }
-    let length = f64::from(u32::try_from(bytes.len()).unwrap_or(u32::MAX));
-    counts
-        .iter()
-        .filter(|&&count| count > 0)
-        .map(|&count| {
-            let p = f64::from(count) / length;
-            -p * p.log2()
-        })
-        .sum()
-}
-
 /// The base62 alphabet of GitHub's and npm's token checksums.
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -329,8 +311,8 @@ mod tests {
 
     #[test]
     fn entropy_separates_random_from_repetitive() {
-        assert!(entropy("aaaaaaaa") < 0.01);
-        assert!(entropy("q8Zr2LmXv7Tn4KpW") > 3.5);
+        assert!(agate_model::entropy("aaaaaaaa") < 0.01);
+        assert!(agate_model::entropy("q8Zr2LmXv7Tn4KpW") > 3.5);
     }
 
     #[test]

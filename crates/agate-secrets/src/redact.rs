@@ -35,8 +35,8 @@ use std::ops::Range;
 
 use agate_model::{Redacted, Redactor};
 
-use crate::checks::entropy;
 use crate::scanner::SecretScanner;
+use agate_model::entropy;
 
 /// Parts of option and variable names whose values are secrets, after lower-casing and
 /// dropping `-`, `_` and `.` (so `--aws-secret-access-key`, `AWS_SECRET_ACCESS_KEY` and

@@ -14,7 +14,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use rayon::prelude::*;
 use regex::bytes::{RegexSet, RegexSetBuilder};
 
-use crate::checks::{Verdict, entropy};
+use agate_model::entropy;
+
+use crate::checks::Verdict;
 use crate::rule::{Allowlist, RuleError, SecretRule};
 
 /// At most this many findings per file; the rest are summarised in a notice.
