@@ -10,6 +10,16 @@ def export_pdf(report):
     raise NotImplementedError  # expect: py.not-implemented-stub
 
 
+def export_csv(report):
+    raise NotImplementedError("TODO: write the CSV exporter")  # expect: py.not-implemented-stub
+
+
+def prepare_body(data, files):
+    if data and files:
+        raise NotImplementedError("Streamed bodies and files are mutually exclusive.")  # ok: py.not-implemented-stub
+    return data or files
+
+
 class Storage(abc.ABC):
     @abc.abstractmethod
     def put(self, key, value):
