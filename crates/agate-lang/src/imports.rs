@@ -47,8 +47,9 @@ pub struct ImportedModule {
     pub column: u32,
     /// The source line, for reports (at most [`MAX_LINE_TEXT`] bytes).
     pub text: String,
-    /// Inside a `try` block: code that copes when the module is missing
-    /// (`try: import ujson as json` / `except ImportError`).
+    /// Not needed at run time: inside a `try` block, code that copes when the module is
+    /// missing (`try: import ujson as json` / `except ImportError`), or (Python) under
+    /// `if TYPE_CHECKING:`, where only type checkers import it.
     pub optional: bool,
 }
 
@@ -102,7 +103,7 @@ pub struct ImportReader<'r> {
     language: Language,
     grammar: &'static Grammar,
     collector: Collector<'r>,
-    tries: TryBlocks,
+    guards: Guards,
     /// The kind ids of the visited node's ancestors and its own, root first: a parent's
     /// kind is read here, not asked of tree-sitter again.
     kind_ids: Vec<u16>,
@@ -115,7 +116,7 @@ impl<'r> ImportReader<'r> {
             language,
             grammar: Grammar::of(language),
             collector: Collector::default(),
-            tries: TryBlocks::default(),
+            guards: Guards::default(),
             kind_ids: Vec::new(),
         }
     }
@@ -140,9 +141,13 @@ impl<'r> ImportReader<'r> {
                 .len()
                 .checked_sub(2)
                 .map(|index| &ancestors[index]),
-            in_try: self
-                .tries
-                .enter(kind == Kind::TryStatement, ancestors.len()),
+            optional: self.guards.enter(
+                kind == Kind::TryStatement
+                    || self
+                        .grammar
+                        .is_type_checking_block(ids, parent_kind_id, ancestors.last()),
+                ancestors.len(),
+            ),
             grammar: self.grammar,
         };
         match self.language {
@@ -166,6 +171,8 @@ impl<'r> ImportReader<'r> {
 enum Kind {
     Other,
     TryStatement,
+    /// Python's `if`: its block is typing-only under `if TYPE_CHECKING:`.
+    IfStatement,
     ImportStatement,
     ImportFromStatement,
     ImportDeclaration,
@@ -200,6 +207,9 @@ struct Grammar {
     value: Option<u16>,
     function: Option<u16>,
     arguments: Option<u16>,
+    /// An `if`'s condition and its first block.
+    condition: Option<u16>,
+    consequence: Option<u16>,
 }
 
 impl Grammar {
@@ -223,6 +233,7 @@ impl Grammar {
         let java = language == Language::Java;
         let kind_of = |name: &str| match name {
             "try_statement" => Kind::TryStatement,
+            "if_statement" if python => Kind::IfStatement,
             "import_statement" if !java => Kind::ImportStatement,
             "import_from_statement" if python => Kind::ImportFromStatement,
             "import_declaration" if java => Kind::ImportDeclaration,
@@ -297,11 +308,32 @@ impl Grammar {
             value: field("value"),
             function: field("function"),
             arguments: field("arguments"),
+            condition: field("condition"),
+            consequence: field("consequence"),
         }
     }
 
     fn kind(&self, node: &AstNode<'_>) -> Kind {
         self.kind_of(node.kind_id())
+    }
+
+    /// Whether the node is the block of an `if TYPE_CHECKING:` (or `typing.TYPE_CHECKING`):
+    /// imports there serve type checkers only and are never made at run time.
+    fn is_type_checking_block(
+        &self,
+        ids: NodeIds,
+        parent_kind_id: Option<u16>,
+        parent: Option<&AstNode<'_>>,
+    ) -> bool {
+        self.consequence.is_some()
+            && ids.field_id == self.consequence
+            && parent_kind_id.is_some_and(|id| self.kind_of(id) == Kind::IfStatement)
+            && parent
+                .and_then(|parent| Grammar::field(parent, self.condition))
+                .is_some_and(|condition| {
+                    let text = source_text(&condition);
+                    text == "TYPE_CHECKING" || text.ends_with(".TYPE_CHECKING")
+                })
     }
 
     fn kind_of(&self, kind_id: u16) -> Kind {
@@ -345,8 +377,8 @@ struct At<'a, 'r> {
     /// The field `node` fills in `parent`.
     field_id: Option<u16>,
     grandparent: Option<&'a AstNode<'r>>,
-    /// Inside a `try` block.
-    in_try: bool,
+    /// Inside a `try` block or an `if TYPE_CHECKING:` block: imports there are optional.
+    optional: bool,
     grammar: &'static Grammar,
 }
 
@@ -357,22 +389,23 @@ impl At<'_, '_> {
     }
 }
 
-/// The depths of the `try` statements around the node being visited, kept as the walk
-/// goes so that asking costs nothing.
+/// The depths of the nodes around the one being visited under which imports are optional
+/// (`try` statements, `if TYPE_CHECKING:` blocks), kept as the walk goes so that asking
+/// costs nothing.
 #[derive(Default)]
-struct TryBlocks {
+struct Guards {
     depths: Vec<usize>,
 }
 
-impl TryBlocks {
-    /// Moves to a node at `depth` (a `try` statement when `is_try`) and returns whether a
-    /// `try` statement encloses it.
-    fn enter(&mut self, is_try: bool, depth: usize) -> bool {
+impl Guards {
+    /// Moves to a node at `depth` (a guard itself when `is_guard`) and returns whether a
+    /// guard encloses it.
+    fn enter(&mut self, is_guard: bool, depth: usize) -> bool {
         while self.depths.last().is_some_and(|&open| open >= depth) {
             self.depths.pop();
         }
         let inside = !self.depths.is_empty();
-        if is_try {
+        if is_guard {
             self.depths.push(depth);
         }
         inside
@@ -572,18 +605,18 @@ fn python<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
                         continue;
                     };
                     let module_name = source_text(&module);
-                    collector.module(module_name.to_owned(), &module, at.in_try);
+                    collector.module(module_name.to_owned(), &module, at.optional);
                     collector.bind(source_text(&alias), module_name, Vec::new());
                 } else {
                     let module_name = source_text(&name);
-                    collector.module(module_name.to_owned(), &name, at.in_try);
+                    collector.module(module_name.to_owned(), &name, at.optional);
                     // `import os.path` binds `os`.
                     let first = module_name.split('.').next().unwrap_or_default();
                     collector.bind(first, first, Vec::new());
                 }
             }
         }
-        Kind::ImportFromStatement => python_from(collector, node, at.in_try),
+        Kind::ImportFromStatement => python_from(collector, node, at.optional),
         Kind::Chain if !continues_chain(at) => collector.chains.push(node.clone()),
         Kind::Identifier => python_rebinding(collector, at),
         _ => {}
@@ -650,12 +683,12 @@ fn python_rebinding<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
 fn javascript<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
     let node = at.node;
     match at.kind {
-        Kind::ImportStatement => js_import(collector, node, at.in_try),
+        Kind::ImportStatement => js_import(collector, node, at.optional),
         Kind::ExportStatement => {
             if let Some(source) = node.field("source") {
                 let module = string_value(&source);
                 if !module.is_empty() {
-                    collector.module(module.to_owned(), &source, at.in_try);
+                    collector.module(module.to_owned(), &source, at.optional);
                 }
             }
         }
@@ -736,7 +769,7 @@ fn js_require<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
     if module.is_empty() {
         return;
     }
-    collector.module(module.to_owned(), &argument, at.in_try);
+    collector.module(module.to_owned(), &argument, at.optional);
     if dynamic {
         return;
     }
@@ -836,5 +869,5 @@ fn java<'r>(collector: &mut Collector<'r>, at: &At<'_, 'r>) {
     else {
         return;
     };
-    collector.module(source_text(&name).to_owned(), &name, at.in_try);
+    collector.module(source_text(&name).to_owned(), &name, at.optional);
 }

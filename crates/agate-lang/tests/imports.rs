@@ -93,6 +93,39 @@ except ImportError:
 }
 
 #[test]
+fn issue_9_python_imports_under_type_checking_are_optional_and_its_else_is_not() {
+    let source = "\
+import typing
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    from _typeshed import SupportsRead
+if typing.TYPE_CHECKING:
+    import mypy_extensions
+else:
+    import attr
+if DEBUG:
+    import debugpy
+";
+    let found = read(Language::Python, source);
+    let optional: Vec<(&str, bool)> = found
+        .modules
+        .iter()
+        .map(|module| (module.module.as_str(), module.optional))
+        .collect();
+    assert_eq!(
+        optional,
+        [
+            ("typing", false),
+            ("typing", false),
+            ("_typeshed", true),
+            ("mypy_extensions", true),
+            ("attr", false),
+            ("debugpy", false)
+        ]
+    );
+}
+
+#[test]
 fn python_same_import_twice_still_binds() {
     let source = "\
 import json
