@@ -21,7 +21,9 @@ Output: one namespace per line, `name[*]: member member …`, sorted; `*` marks 
 """
 
 import ast
+import contextlib
 import importlib
+import io
 import pathlib
 import pkgutil
 import sys
@@ -30,6 +32,8 @@ import warnings
 import mypy
 
 TYPESHED = pathlib.Path(mypy.__file__).parent / "typeshed" / "stdlib"
+
+OTHER_IMPLEMENTATIONS = {"sys": {"pypy_version_info", "pypy_translation_info"}}
 
 
 def typeshed_modules():
@@ -106,7 +110,9 @@ def runtime_names(name):
     """dir() of the module at run time, its submodules, and whether it is open; None when it
     does not import here (another platform, a removed module)."""
     try:
-        with warnings.catch_warnings():
+        # Some modules print when imported (`this` prints the Zen of Python): not into
+        # the index.
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
             module = importlib.import_module(name)
     except BaseException:  # noqa: BLE001 - any import failure means "not here"
@@ -162,6 +168,10 @@ def main():
             parent, child = name.rsplit(".", 1)
             if parent in namespaces:
                 namespaces[parent][0].add(child)
+    # Members other Python implementations add, which portable code looks for: PyPy's
+    # version and build information.
+    for name, extra in OTHER_IMPLEMENTATIONS.items():
+        namespaces[name][0].update(extra)
     # Attributes that are modules, like os.path, get their module's namespace.
     # os.path is posixpath or ntpath, depending on the platform: either one's names.
     os_path = set()

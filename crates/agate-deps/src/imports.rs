@@ -44,7 +44,7 @@ pub fn check_imports(
                 continue;
             }
             let verdict = match file.language {
-                Language::Python => python_import(&import.module, &declared, &local),
+                Language::Python => python_import(&file.path, &import.module, &declared, &local),
                 Language::JavaScript | Language::TypeScript | Language::Tsx => {
                     javascript_import(&import.module, &declared)
                 }
@@ -235,8 +235,27 @@ static PYTHON_DISTRIBUTIONS: LazyLock<HashMap<&'static str, Vec<&'static str>>> 
             .collect()
     });
 
-fn python_import(module: &str, declared: &Declared, local: &LocalModules) -> Option<Verdict> {
+/// The packages a `setup.py` imports from its build backend: setuptools (with
+/// `pkg_resources`) is what pip builds with when `pyproject.toml` names no other, and
+/// `distutils` came with Python; none is a run-time dependency to declare.
+const SETUP_PY_BUILD_MODULES: &[&str] = &["setuptools", "pkg_resources", "distutils"];
+
+/// Whether `module`, imported by the file at `path`, is the build backend of a `setup.py`.
+fn is_build_backend_import(path: &str, module: &str) -> bool {
     let top = module.split('.').next().unwrap_or(module);
+    path.rsplit('/').next() == Some("setup.py") && SETUP_PY_BUILD_MODULES.contains(&top)
+}
+
+fn python_import(
+    path: &str,
+    module: &str,
+    declared: &Declared,
+    local: &LocalModules,
+) -> Option<Verdict> {
+    let top = module.split('.').next().unwrap_or(module);
+    if is_build_backend_import(path, module) {
+        return None;
+    }
     if top.is_empty()
         || top == "__future__"
         || StdlibIndex::python().has_top_level(top)
@@ -488,5 +507,21 @@ mod tests {
         assert_eq!(package_name("@scope/pkg/sub/path"), "@scope/pkg");
         assert_eq!(package_name("@scope/pkg"), "@scope/pkg");
         assert_eq!(package_name("express"), "express");
+    }
+
+    #[test]
+    fn issue_9_setup_py_imports_its_build_backend_without_declaring_it() {
+        assert!(is_build_backend_import("setup.py", "setuptools"));
+        assert!(is_build_backend_import(
+            "pkg/setup.py",
+            "setuptools.command.build_py"
+        ));
+        assert!(is_build_backend_import("setup.py", "pkg_resources"));
+        assert!(!is_build_backend_import("app/main.py", "setuptools"));
+        assert!(!is_build_backend_import("setup.py", "requests"));
+        let declared = Declared::new(&[]);
+        let local = LocalModules::new(&[]);
+        assert!(python_import("setup.py", "setuptools", &declared, &local).is_none());
+        assert!(python_import("tool.py", "setuptools", &declared, &local).is_some());
     }
 }

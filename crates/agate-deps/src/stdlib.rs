@@ -137,6 +137,27 @@ mod tests {
     }
 
     #[test]
+    fn issue_9_pypy_members_of_sys_exist_and_the_index_holds_only_namespaces() {
+        let python = StdlibIndex::python();
+        assert_eq!(
+            python.first_missing("sys", &path("pypy_version_info")),
+            None
+        );
+        assert_eq!(
+            python.first_missing("sys", &path("pypy_translation_info")),
+            None
+        );
+        assert_eq!(python.first_missing("sys", &path("pypy_nonsense")), Some(0));
+        // Every line is a comment or `namespace: members` (the generator once captured
+        // what `import this` prints).
+        let text = include_str!("../data/python-stdlib.txt");
+        assert!(
+            text.lines()
+                .all(|line| line.starts_with('#') || line.contains(": "))
+        );
+    }
+
+    #[test]
     fn node_members_with_and_without_scheme() {
         let node = StdlibIndex::node();
         assert!(node.has_module("fs") && node.has_module("node:fs"));
