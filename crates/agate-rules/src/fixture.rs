@@ -4,8 +4,13 @@ use std::sync::LazyLock;
 use rayon::prelude::*;
 use regex::Regex;
 
+use ast_grep_core::Matcher as _;
+
 use crate::scanner::Engine;
 use crate::{Rule, RuleSet};
+
+/// tree-sitter's kind id of the `ERROR` nodes it makes of code that does not parse.
+const ERROR_KIND: u16 = u16::MAX;
 
 /// The result of checking one rule against its fixtures.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +63,11 @@ fn check_rule(rule: &Rule) -> FixtureOutcome {
         return outcome;
     }
     let engine = Engine::from_rules(std::iter::once(rule), rule.language().rule_targets());
+    let matches_broken_code = rule.targets().any(|target| {
+        rule.matcher(target)
+            .and_then(|config| config.matcher.potential_kinds())
+            .is_some_and(|kinds| kinds.contains(usize::from(ERROR_KIND)))
+    });
     for fixture in rule.fixtures() {
         if !rule.language().rule_targets().contains(&fixture.language) {
             outcome.failures.push(format!(
@@ -82,6 +92,10 @@ fn check_rule(rule: &Rule) -> FixtureOutcome {
         let analyzed = engine.analyze_text(&fixture.path, fixture.language, &text);
         let findings = analyzed.findings;
         for notice in analyzed.notices {
+            // A rule about code that does not parse is tested on code that does not parse.
+            if matches_broken_code && notice.message.starts_with("syntax error") {
+                continue;
+            }
             outcome
                 .failures
                 .push(format!("{}: {}", fixture.path, notice.message));
@@ -202,6 +216,33 @@ mod tests {
         );
         assert!(outcome.passed(), "{:?}", outcome.failures);
         assert_eq!((outcome.expected, outcome.near_misses), (1, 1));
+    }
+
+    #[test]
+    fn a_fixture_that_does_not_parse_fails_unless_the_rule_is_about_broken_code() {
+        let broken = "eval(x)  # expect: py.demo-eval\ndef (:\n";
+        let outcome = outcome_for(broken);
+        assert!(
+            outcome
+                .failures
+                .iter()
+                .any(|failure| failure.contains("syntax error")),
+            "{:?}",
+            outcome.failures
+        );
+        let yaml = "id: py.demo-fence\nlanguage: python\nmessage: m\nrule: { kind: ERROR, regex: '^```' }\nmetadata: { severity: low, confidence: high, cwe: [CWE-1164] }\n";
+        let rule = Rule::parse(
+            "py.demo-fence.yaml",
+            yaml,
+            vec![(
+                "py.demo-fence.py".to_owned(),
+                "x = \"```\"  # ok: py.demo-fence\n```python  # expect: py.demo-fence\n".to_owned(),
+            )],
+            crate::rule::Compile::Now,
+        )
+        .unwrap();
+        let outcome = check_rule(&rule);
+        assert!(outcome.passed(), "{:?}", outcome.failures);
     }
 
     #[test]
