@@ -3,5 +3,6 @@ function transfer(from, to, amount) {
   from.balance -= amount;
   to.balance += amount;
   // ... rest of the code // expect: js.placeholder-comment
+  // ...rest of the function // expect: js.placeholder-comment
   // Balances are integers in cents. // ok: js.placeholder-comment
 }
