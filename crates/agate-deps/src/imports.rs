@@ -39,8 +39,9 @@ pub fn check_imports(
     let mut check = ImportCheck::default();
     for file in files {
         let mut reported = HashSet::new();
+        let optional = optional_modules(file);
         for import in &file.imports.modules {
-            if import.optional {
+            if optional.contains(top_level(&import.module)) {
                 continue;
             }
             let verdict = match file.language {
@@ -85,55 +86,60 @@ pub fn check_imports(
                 }
             }
         }
-        for member in &file.imports.members {
-            let index = match file.language {
-                Language::Python => {
-                    let top = member.module.split('.').next().unwrap_or_default();
-                    if local.python.contains(top) || !StdlibIndex::python().has_top_level(top) {
-                        continue;
-                    }
-                    StdlibIndex::python()
-                }
-                Language::JavaScript | Language::TypeScript | Language::Tsx => {
-                    if !StdlibIndex::node().has_module(&member.module) {
-                        continue;
-                    }
-                    StdlibIndex::node()
-                }
-                Language::Java => continue,
-            };
-            let Some(missing) = index.first_missing(&member.module, &member.path) else {
-                continue;
-            };
-            let runtime = if file.language == Language::Python {
-                "the Python standard library"
-            } else {
-                "Node.js"
-            };
-            let shown = member
-                .module
-                .strip_prefix("node:")
-                .unwrap_or(&member.module)
-                .replace('/', ".");
-            let owner = std::iter::once(shown.as_str())
-                .chain(member.path[..missing].iter().map(String::as_str))
-                .collect::<Vec<_>>()
-                .join(".");
-            let name = &member.path[missing];
-            let used = format!("{owner}.{name}");
-            let hint = index
-                .closest(&owner, name)
-                .map(|close| format!("; did you mean `{owner}.{close}`?"))
-                .unwrap_or_default();
-            check.findings.push(unknown_api_finding(
-                &file.path,
-                (member.line, member.column, &member.text),
-                &format!("`{used}` does not exist: `{owner}` in {runtime} has no `{name}`{hint}"),
-                &used,
-            ));
-        }
+        check_members(file, &local, &mut check);
     }
     check
+}
+
+/// The standard-library members `file` uses that do not exist (`os.path.joinpath`).
+fn check_members(file: &FileImports, local: &LocalModules, check: &mut ImportCheck) {
+    for member in &file.imports.members {
+        let index = match file.language {
+            Language::Python => {
+                let top = member.module.split('.').next().unwrap_or_default();
+                if local.python.contains(top) || !StdlibIndex::python().has_top_level(top) {
+                    continue;
+                }
+                StdlibIndex::python()
+            }
+            Language::JavaScript | Language::TypeScript | Language::Tsx => {
+                if !StdlibIndex::node().has_module(&member.module) {
+                    continue;
+                }
+                StdlibIndex::node()
+            }
+            Language::Java => continue,
+        };
+        let Some(missing) = index.first_missing(&member.module, &member.path) else {
+            continue;
+        };
+        let runtime = if file.language == Language::Python {
+            "the Python standard library"
+        } else {
+            "Node.js"
+        };
+        let shown = member
+            .module
+            .strip_prefix("node:")
+            .unwrap_or(&member.module)
+            .replace('/', ".");
+        let owner = std::iter::once(shown.as_str())
+            .chain(member.path[..missing].iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(".");
+        let name = &member.path[missing];
+        let used = format!("{owner}.{name}");
+        let hint = index
+            .closest(&owner, name)
+            .map(|close| format!("; did you mean `{owner}.{close}`?"))
+            .unwrap_or_default();
+        check.findings.push(unknown_api_finding(
+            &file.path,
+            (member.line, member.column, &member.text),
+            &format!("`{used}` does not exist: `{owner}` in {runtime} has no `{name}`{hint}"),
+            &used,
+        ));
+    }
 }
 
 enum Verdict {
@@ -234,6 +240,23 @@ static PYTHON_DISTRIBUTIONS: LazyLock<HashMap<&'static str, Vec<&'static str>>> 
             })
             .collect()
     });
+
+/// The top-level modules a file imports optionally somewhere (in a `try`, under `if
+/// TYPE_CHECKING:`): the file copes without them, so its other imports of them — behind a
+/// flag the `try` set (`if has_simplejson: from simplejson import …`) — are optional too.
+fn optional_modules(file: &FileImports) -> HashSet<&str> {
+    file.imports
+        .modules
+        .iter()
+        .filter(|import| import.optional)
+        .map(|import| top_level(&import.module))
+        .collect()
+}
+
+/// `a` of `a.b.c`.
+fn top_level(module: &str) -> &str {
+    module.split('.').next().unwrap_or(module)
+}
 
 /// The packages a `setup.py` imports from its build backend: setuptools (with
 /// `pkg_resources`) is what pip builds with when `pyproject.toml` names no other, and

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use crate::manifest::{ManifestProblem, Parsed};
 use crate::maven_pom::{Pom, parse_gradle_build, parse_gradle_lockfile};
 use crate::npm::{parse_package_json, parse_package_lock, parse_pnpm_lock, parse_yarn_lock};
-use crate::pypi::{parse_pipfile_lock, parse_pyproject, parse_python_lock, parse_requirements};
+use crate::pypi::{
+    parse_pipfile_lock, parse_pyproject, parse_python_lock, parse_requirements, parse_setup_cfg,
+};
 use crate::version::Ecosystem;
 
 /// The largest manifest or lockfile read: a monorepo's `package-lock.json` runs to tens of
@@ -33,6 +35,7 @@ pub fn is_manifest(name: &str) -> bool {
     matches!(
         name,
         "pyproject.toml"
+            | "setup.cfg"
             | "poetry.lock"
             | "uv.lock"
             | "Pipfile.lock"
@@ -51,9 +54,11 @@ pub fn is_manifest(name: &str) -> bool {
             .is_some_and(|extension| extension.eq_ignore_ascii_case("txt")))
 }
 
-/// The ecosystem a manifest or lockfile declares packages of.
+/// The ecosystem a manifest or lockfile declares packages of, by its name alone; `None` for
+/// a `setup.cfg`, which most projects keep for tool settings: it declares an ecosystem
+/// through the requirements read from it.
 pub fn manifest_ecosystem(name: &str) -> Option<Ecosystem> {
-    if !is_manifest(name) {
+    if !is_manifest(name) || name == "setup.cfg" {
         return None;
     }
     Some(match name {
@@ -102,11 +107,15 @@ pub fn read_manifests(root: &Path, files: &[(String, PathBuf)]) -> Parsed {
             "build.gradle" | "build.gradle.kts" => parse_gradle_build(relative, &text),
             "gradle.lockfile" => parse_gradle_lockfile(relative, &text),
             _ => {
+                let parse = if name == "setup.cfg" {
+                    parse_setup_cfg
+                } else {
+                    parse_requirements
+                };
                 requirements(
                     root,
-                    relative,
-                    path,
-                    &text,
+                    (relative, path, &text),
+                    parse,
                     &mut seen_requirements,
                     &mut all,
                 );
@@ -123,12 +132,12 @@ fn merge(all: &mut Parsed, parsed: Parsed) {
     all.problems.extend(parsed.problems);
 }
 
-/// A requirements file and, recursively, the files it includes (each once).
+/// A requirements file (or another manifest `parse` reads, with includes: `setup.cfg`) and,
+/// recursively, the requirements files it includes (each once).
 fn requirements(
     root: &Path,
-    relative: &str,
-    path: &Path,
-    text: &str,
+    (relative, path, text): (&str, &Path, &str),
+    parse: fn(&str, &str) -> Parsed,
     seen: &mut BTreeSet<PathBuf>,
     all: &mut Parsed,
 ) {
@@ -136,7 +145,7 @@ fn requirements(
     if !seen.insert(canonical) {
         return;
     }
-    let parsed = parse_requirements(relative, text);
+    let parsed = parse(relative, text);
     for (include, line) in &parsed.includes {
         let target = path.parent().unwrap_or(root).join(include);
         let inside = std::fs::canonicalize(&target)
@@ -158,7 +167,13 @@ fn requirements(
             |_| include.clone(),
             |path| path.to_string_lossy().replace('\\', "/"),
         );
-        requirements(root, &included, &target, &text, seen, all);
+        requirements(
+            root,
+            (&included, &target, &text),
+            parse_requirements,
+            seen,
+            all,
+        );
     }
     merge(
         all,

@@ -99,6 +99,65 @@ fn requirement_line(path: &str, line: &str, number: u32, parsed: &mut Parsed) {
     });
 }
 
+/// Parses `setup.cfg`: setuptools' `[options]` `install_requires` (also `setup_requires`,
+/// `tests_require`), every key of `[options.extras_require]`, and `[metadata]`
+/// `requires-dist` (as sdists carry it). A list is the value on the key's line and the
+/// indented lines after it, one requirement each; `file:` names requirements files.
+pub fn parse_setup_cfg(path: &str, text: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    let mut section = String::new();
+    let mut in_list = false;
+    for (index, raw) in text.lines().enumerate() {
+        let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with(['#', ';']) {
+            continue;
+        }
+        if raw.starts_with([' ', '\t']) && in_list {
+            requirement_line(path, line, number, &mut parsed);
+            continue;
+        }
+        in_list = false;
+        if let Some(name) = line
+            .strip_prefix('[')
+            .and_then(|rest| rest.strip_suffix(']'))
+        {
+            section = name.trim().to_ascii_lowercase();
+            continue;
+        }
+        let Some((key, value)) = line.split_once(['=', ':']) else {
+            continue;
+        };
+        let key = key.trim().to_ascii_lowercase().replace('-', "_");
+        in_list = match section.as_str() {
+            "options" => matches!(
+                key.as_str(),
+                "install_requires" | "setup_requires" | "tests_require"
+            ),
+            "options.extras_require" => true,
+            "metadata" => key == "requires_dist",
+            _ => false,
+        };
+        let value = value.trim();
+        if !in_list || value.is_empty() {
+            continue;
+        }
+        match value.strip_prefix("file:") {
+            Some(files) => {
+                for file in files
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|file| !file.is_empty())
+                {
+                    parsed.includes.push((file.to_owned(), number));
+                }
+            }
+            None => requirement_line(path, value, number, &mut parsed),
+        }
+    }
+    parsed
+}
+
 /// Parses `pyproject.toml`: PEP 621 `[project] dependencies` and
 /// `[project.optional-dependencies]`, and Poetry's `[tool.poetry.dependencies]` (and
 /// groups). Lines come from the text, so they point at each declaration.
@@ -312,6 +371,51 @@ fn line_of_key(text: &str, name: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issue_9_setup_cfg_declares_install_requires_extras_and_requires_dist() {
+        let text = "\
+[metadata]
+name = demo
+requires-dist =
+\tcertifi>=2017.4.17
+\turllib3>=1.21.1,<3
+
+[options]
+packages = find:
+install_requires =
+    idna>=2.5
+    # a comment
+    charset_normalizer>=2,<4; python_version >= \"3.8\"
+tests_require = pytest
+
+[options.extras_require]
+socks = PySocks>=1.5.6
+dev = file: requirements-dev.txt
+
+[flake8]
+ignore = E203
+";
+        let parsed = parse_setup_cfg("setup.cfg", text);
+        let names: Vec<(&str, u32)> = parsed
+            .dependencies
+            .iter()
+            .map(|dependency| (dependency.name.as_str(), dependency.line))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("certifi", 4),
+                ("urllib3", 5),
+                ("idna", 10),
+                ("charset_normalizer", 12),
+                ("pytest", 13),
+                ("PySocks", 16)
+            ]
+        );
+        assert_eq!(parsed.includes, [("requirements-dev.txt".to_owned(), 17)]);
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    }
 
     #[test]
     fn pins_ranges_extras_markers_hashes_and_includes() {

@@ -25,13 +25,21 @@ pub(crate) fn scan(
     run: &DepsRun<'_>,
 ) -> Result<DepsScan, PipelineError> {
     let files = manifests(walked);
+    let parsed = agate_deps::read_manifests(root, &files);
+    // The ecosystems a manifest could have declared an import in; a `setup.cfg` counts only
+    // when it declares something (most hold tool settings alone).
     let ecosystems: BTreeSet<agate_deps::Ecosystem> = files
         .iter()
         .filter_map(|(relative, _)| {
             agate_deps::manifest_ecosystem(relative.rsplit('/').next().unwrap_or(relative))
         })
+        .chain(
+            parsed
+                .dependencies
+                .iter()
+                .map(|dependency| dependency.ecosystem),
+        )
         .collect();
-    let parsed = agate_deps::read_manifests(root, &files);
     let mut notices: Vec<Notice> = parsed
         .problems
         .iter()

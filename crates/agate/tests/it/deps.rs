@@ -575,3 +575,64 @@ fn an_unreachable_registry_is_a_warning_not_a_verdict() {
         report["notices"]
     );
 }
+
+#[test]
+fn issue_9_python_packaging_layouts_of_real_projects_are_not_noise() {
+    // What requests and flask look like: requirements in setup.cfg, a pyproject.toml with
+    // tool settings only, setup.py importing setuptools, typing-only and optional imports,
+    // PyPy's sys members. Only the one import nothing declares is reported.
+    let dir = tree(&[
+        ("pyproject.toml", "[tool.black]\nline-length = 100\n"),
+        (
+            "setup.cfg",
+            "[metadata]\nname = demo\n\n[options]\ninstall_requires =\n    certifi>=2017.4.17\n    urllib3>=1.21.1,<3\n\n[flake8]\nignore = E203\n",
+        ),
+        ("setup.py", "from setuptools import setup\n\nsetup()\n"),
+        (
+            "src/demo/__init__.py",
+            "import sys\nimport typing\n\nimport certifi\nimport urllib3\nimport toml\n\nif typing.TYPE_CHECKING:\n    from _typeshed import SupportsRead\n\ntry:\n    import simplejson as json\n    has_simplejson = True\nexcept ImportError:\n    import json\n    has_simplejson = False\n\nif has_simplejson:\n    from simplejson import JSONDecodeError\n\nis_pypy = hasattr(sys, \"pypy_version_info\") and sys.pypy_version_info >= (7, 3)\n",
+        ),
+    ]);
+    let output = agate(dir.path())
+        .args([
+            "scan",
+            ".",
+            "--offline",
+            "--only",
+            "deps",
+            "--format",
+            "sarif",
+        ])
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        sarif_results(&sarif),
+        [(
+            "deps.undeclared-import".to_owned(),
+            "src/demo/__init__.py".to_owned(),
+            6
+        )]
+    );
+
+    // A setup.cfg with tool settings alone declares no ecosystem: a lone script beside it
+    // is not judged.
+    let settings_only = tree(&[
+        ("setup.cfg", "[flake8]\nignore = E203\n"),
+        ("tool.py", "import toml\n"),
+    ]);
+    let output = agate(settings_only.path())
+        .args([
+            "scan",
+            ".",
+            "--offline",
+            "--only",
+            "deps",
+            "--format",
+            "sarif",
+        ])
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(sarif_results(&sarif), []);
+}
