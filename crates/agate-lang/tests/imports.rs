@@ -74,6 +74,15 @@ p('{}')
     assert_eq!((joinpath.line, joinpath.column), (9, 4));
 }
 
+/// Each imported module, and whether the import is optional.
+fn optional(found: &Imports) -> Vec<(&str, bool)> {
+    found
+        .modules
+        .iter()
+        .map(|module| (module.module.as_str(), module.optional))
+        .collect()
+}
+
 #[test]
 fn imports_in_try_blocks_are_optional() {
     let source = "\
@@ -84,11 +93,7 @@ except ImportError:
     import json
 ";
     let found = read(Language::Python, source);
-    let optional: Vec<(&str, bool)> = found
-        .modules
-        .iter()
-        .map(|module| (module.module.as_str(), module.optional))
-        .collect();
+    let optional = optional(&found);
     assert_eq!(optional, [("yaml", false), ("ujson", true), ("json", true)]);
 }
 
@@ -107,11 +112,7 @@ if DEBUG:
     import debugpy
 ";
     let found = read(Language::Python, source);
-    let optional: Vec<(&str, bool)> = found
-        .modules
-        .iter()
-        .map(|module| (module.module.as_str(), module.optional))
-        .collect();
+    let optional = optional(&found);
     assert_eq!(
         optional,
         [

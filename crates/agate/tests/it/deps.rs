@@ -317,6 +317,28 @@ fn service_with_imports() -> tempfile::TempDir {
     ])
 }
 
+/// The SARIF report of `agate scan . --offline --only deps` in `dir`.
+fn deps_sarif(dir: &Path) -> serde_json::Value {
+    let output = agate(dir)
+        .args([
+            "scan",
+            ".",
+            "--offline",
+            "--only",
+            "deps",
+            "--format",
+            "sarif",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
 /// `(rule, path, line)` of each SARIF result.
 fn sarif_results(sarif: &serde_json::Value) -> Vec<(String, String, u64)> {
     let mut results: Vec<(String, String, u64)> = sarif["runs"][0]["results"]
@@ -342,25 +364,7 @@ fn sarif_results(sarif: &serde_json::Value) -> Vec<(String, String, u64)> {
 #[test]
 fn imports_are_checked_against_manifests_and_standard_libraries() {
     let dir = service_with_imports();
-    let output = agate(dir.path())
-        .args([
-            "scan",
-            ".",
-            "--offline",
-            "--only",
-            "deps",
-            "--format",
-            "sarif",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let sarif = deps_sarif(dir.path());
     let rule = |id: &str, path: &str, line: u64| (id.to_owned(), path.to_owned(), line);
     assert_eq!(
         sarif_results(&sarif),
@@ -593,21 +597,8 @@ fn issue_9_python_packaging_layouts_of_real_projects_are_not_noise() {
             "import sys\nimport typing\n\nimport certifi\nimport urllib3\nimport toml\n\nif typing.TYPE_CHECKING:\n    from _typeshed import SupportsRead\n\ntry:\n    import simplejson as json\n    has_simplejson = True\nexcept ImportError:\n    import json\n    has_simplejson = False\n\nif has_simplejson:\n    from simplejson import JSONDecodeError\n\nis_pypy = hasattr(sys, \"pypy_version_info\") and sys.pypy_version_info >= (7, 3)\n",
         ),
     ]);
-    let output = agate(dir.path())
-        .args([
-            "scan",
-            ".",
-            "--offline",
-            "--only",
-            "deps",
-            "--format",
-            "sarif",
-        ])
-        .output()
-        .unwrap();
-    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(
-        sarif_results(&sarif),
+        sarif_results(&deps_sarif(dir.path())),
         [(
             "deps.undeclared-import".to_owned(),
             "src/demo/__init__.py".to_owned(),
@@ -621,18 +612,5 @@ fn issue_9_python_packaging_layouts_of_real_projects_are_not_noise() {
         ("setup.cfg", "[flake8]\nignore = E203\n"),
         ("tool.py", "import toml\n"),
     ]);
-    let output = agate(settings_only.path())
-        .args([
-            "scan",
-            ".",
-            "--offline",
-            "--only",
-            "deps",
-            "--format",
-            "sarif",
-        ])
-        .output()
-        .unwrap();
-    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(sarif_results(&sarif), []);
+    assert_eq!(sarif_results(&deps_sarif(settings_only.path())), []);
 }
