@@ -14,7 +14,7 @@ export function ProfileCard({ profile }: { profile: Profile }) {
   }, [profile]);
 
   const colors = ["teal", "amber", "violet"];
-  const accent = colors[Math.floor(Math.random() * colors.length)];
+  const accent = colors[Math.floor(Math.random() * colors.length)]; // expect: js.weak-random
 
   return (
     <section style={{ borderColor: accent }}>

@@ -1,0 +1,22 @@
+import java.security.SecureRandom;
+import java.util.Random;
+
+class Dice {
+    int roll() {
+        return new Random().nextInt(6) + 1; // expect: java.weak-random
+    }
+
+    float weight() {
+        return new java.util.Random().nextFloat(); // expect: java.weak-random
+    }
+
+    String generateResetToken() {
+        return Long.toHexString(new Random().nextLong()); // ok: java.weak-random
+    }
+
+    byte[] salt() {
+        byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes); // ok: java.weak-random
+        return bytes;
+    }
+}
