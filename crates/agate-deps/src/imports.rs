@@ -96,7 +96,7 @@ fn check_members(file: &FileImports, local: &LocalModules, check: &mut ImportChe
     for member in &file.imports.members {
         let index = match file.language {
             Language::Python => {
-                let top = member.module.split('.').next().unwrap_or_default();
+                let top = top_level(&member.module);
                 if local.python.contains(top) || !StdlibIndex::python().has_top_level(top) {
                     continue;
                 }
@@ -265,8 +265,8 @@ const SETUP_PY_BUILD_MODULES: &[&str] = &["setuptools", "pkg_resources", "distut
 
 /// Whether `module`, imported by the file at `path`, is the build backend of a `setup.py`.
 fn is_build_backend_import(path: &str, module: &str) -> bool {
-    let top = module.split('.').next().unwrap_or(module);
-    path.rsplit('/').next() == Some("setup.py") && SETUP_PY_BUILD_MODULES.contains(&top)
+    path.rsplit('/').next() == Some("setup.py")
+        && SETUP_PY_BUILD_MODULES.contains(&top_level(module))
 }
 
 fn python_import(
@@ -275,7 +275,7 @@ fn python_import(
     declared: &Declared,
     local: &LocalModules,
 ) -> Option<Verdict> {
-    let top = module.split('.').next().unwrap_or(module);
+    let top = top_level(module);
     if is_build_backend_import(path, module) {
         return None;
     }

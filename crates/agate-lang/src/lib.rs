@@ -32,4 +32,6 @@ pub use imports::{FileImports, ImportReader, Imports, imports, may_import};
 pub use language::{Language, ParseLanguageError};
 pub use scope::ChangeScope;
 pub use tree::{AstNode, MAX_RULE_DEPTH, NodeIds, TreeWalk, Visited};
-pub use walk::{AnyFile, SourceFile, Walk, WalkError, WalkOptions, largest_first, walk, walk_all};
+pub use walk::{
+    AnyFile, SourceFile, Walk, WalkError, WalkOptions, map_largest_first, walk, walk_all,
+};

@@ -143,12 +143,24 @@ impl<F> Default for Walk<F> {
     }
 }
 
-/// The indices of `files` (with their sizes from `bytes`), largest first: work handed out
-/// in this order ends with small files, so no core is left finishing a large one alone.
-pub fn largest_first<F>(files: &[F], bytes: impl Fn(&F) -> u64) -> Vec<usize> {
+/// `work` done on each of `files` in parallel, one task per file and the largest (by
+/// `bytes`) handed out first, so no core is left finishing a large file alone; the results
+/// in the order of `files`. Runs on the current rayon pool.
+pub fn map_largest_first<F: Sync, T: Send>(
+    files: &[F],
+    bytes: impl Fn(&F) -> u64,
+    work: impl Fn(&F) -> T + Sync + Send,
+) -> Vec<T> {
+    use rayon::prelude::*;
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by_key(|&index| std::cmp::Reverse(bytes(&files[index])));
-    order
+    let mut results: Vec<(usize, T)> = order
+        .par_iter()
+        .with_max_len(1)
+        .map(|&index| (index, work(&files[index])))
+        .collect();
+    results.sort_unstable_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Lists every file under `paths` whatever its language (for analyzers that read any text,

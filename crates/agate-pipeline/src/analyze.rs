@@ -69,7 +69,7 @@ pub(crate) fn analyze(
             agate_rules::ScanOutput::default()
         }
     };
-    let text_files = || TextFiles::read(request, selection, &walk, &secrets.0);
+    let text_files = || TextFiles::read(request, paths, selection, &walk, &secrets.0);
     // The structural scan and the secrets pass share one thread pool, so each fills the
     // cores the other leaves idle (the walks, the end of the other's files).
     let both = || rayon::join(structural, text_files);
@@ -156,12 +156,12 @@ struct TextFiles {
 impl TextFiles {
     fn read(
         request: &Request,
+        paths: &[PathBuf],
         selection: &Selection,
         walk: &WalkOptions,
         secrets: &agate_secrets::SecretScanner,
     ) -> TextFiles {
         let root = request.root.as_path();
-        let paths: Vec<PathBuf> = request.paths.iter().map(|path| root.join(path)).collect();
         let working_tree = request.source == Source::WorkingTree;
         let walked = (working_tree && (selection.secrets || selection.deps)).then(|| {
             let options = WalkOptions {
@@ -169,7 +169,7 @@ impl TextFiles {
                 shard: None,
                 ..walk.clone()
             };
-            agate_lang::walk_all(root, &paths, &options)
+            agate_lang::walk_all(root, paths, &options)
         });
         let owned = request.shard.and_then(|shard| {
             let walked = walked.as_ref()?;

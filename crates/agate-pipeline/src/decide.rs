@@ -71,22 +71,31 @@ fn gate_policy_denials(
     let Some(environment) = policy.environment(context.environment) else {
         return Ok(Vec::new());
     };
+    let with_rego: Vec<_> = policy
+        .gates_of(&environment)
+        .into_iter()
+        .filter_map(|gate| Some((gate, gate.policy.as_ref()?)))
+        .collect();
+    if with_rego.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut denied = Vec::new();
-    for gate in policy.gates_of(&environment) {
-        let Some(rego) = &gate.policy else { continue };
-        let changed = context.tiers.changed_files();
-        let candidates = changed.iter().map(String::as_str).chain(
-            findings
-                .iter()
-                .map(|finding| finding.location.path.as_str()),
-        );
+    // What the policies see of the run is the same for every gate.
+    let changed = context.tiers.changed_files();
+    let candidates = changed.iter().map(String::as_str).chain(
+        findings
+            .iter()
+            .map(|finding| finding.location.path.as_str()),
+    );
+    let ai_files = context.tiers.ai_files(candidates);
+    for (gate, rego) in with_rego {
         let input = serde_json::json!({
             "environment": environment.name,
             "gate": gate.name,
             "findings": findings,
             "notices": notices,
             "changed_files": changed,
-            "ai_files": context.tiers.ai_files(candidates),
+            "ai_files": ai_files,
         });
         let messages = agate_policy::deny_messages(rego, &input).map_err(PipelineError::invalid)?;
         let shown = rego

@@ -720,8 +720,12 @@ fn merge_gate(
 ) -> Result<(), PolicyError> {
     let file = layer.file.as_str();
     let previous = policy.gates.get(name).cloned();
-    if let Some(names) = &gate_options.analyzers {
-        let analyzers = gate_analyzers(names, name, at)?;
+    let analyzers = gate_options
+        .analyzers
+        .as_deref()
+        .map(|names| gate_analyzers(names, name, at))
+        .transpose()?;
+    if let Some(analyzers) = &analyzers {
         let dropped: Vec<&Analyzer> = previous
             .iter()
             .flat_map(|gate| gate.analyzers.iter())
@@ -764,8 +768,8 @@ fn merge_gate(
             .origins
             .insert(format!("gates.{name}.enabled"), origin.clone());
     }
-    if let Some(names) = &gate_options.analyzers {
-        gate.analyzers = gate_analyzers(names, name, at)?;
+    if let Some(analyzers) = analyzers {
+        gate.analyzers = analyzers;
         policy
             .origins
             .insert(format!("gates.{name}.analyzers"), origin.clone());

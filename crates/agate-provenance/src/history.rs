@@ -40,10 +40,6 @@ pub enum HistoryError {
     Git(String),
 }
 
-/// The largest working-tree file blamed (and blame cache entry read): far above any source
-/// file, and a link to a device is refused rather than read forever.
-const MAX_BLAMED_FILE_BYTES: u64 = 16 * 1024 * 1024;
-
 /// What to fetch when `base` is missing from a repository, shallow or not.
 fn fetch_advice(base: &str, shallow: bool) -> String {
     if shallow {
@@ -504,7 +500,7 @@ impl History {
     ) -> Result<Vec<(Attribution, bool)>, HistoryError> {
         let absolute = fs_canonical(path);
         let contents =
-            agate_fs::read_bounded(&absolute, MAX_BLAMED_FILE_BYTES).map_err(git_error)?;
+            agate_fs::read_bounded(&absolute, crate::MAX_SOURCE_BYTES).map_err(git_error)?;
         let line_count = count_lines(&contents);
         let hunks = match absolute.strip_prefix(&self.workdir) {
             Ok(relative) => {
@@ -793,7 +789,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Reads cached hunks: `start len commit source_start [source path]` per line.
 fn read_cache(path: &Path) -> Option<Vec<Hunk>> {
-    let text = agate_fs::read_to_string_bounded(path, MAX_BLAMED_FILE_BYTES).ok()?;
+    let text = agate_fs::read_to_string_bounded(path, crate::MAX_SOURCE_BYTES).ok()?;
     text.lines()
         .map(|line| {
             let mut parts = line.splitn(5, ' ');

@@ -93,7 +93,7 @@ fn check_rule(rule: &Rule) -> FixtureOutcome {
         let findings = analyzed.findings;
         for notice in analyzed.notices {
             // A rule about code that does not parse is tested on code that does not parse.
-            if matches_broken_code && notice.message.starts_with("syntax error") {
+            if matches_broken_code && notice.message.starts_with(crate::scanner::SYNTAX_ERROR) {
                 continue;
             }
             outcome

@@ -23,6 +23,9 @@ use crate::{Rule, RuleSet};
 /// Why a minified file was skipped.
 const MINIFIED_OUTSIDE_CHANGE: &str = "skipped: looks minified or bundled and is unchanged since the base revision; it is scanned as soon as a change touches it";
 
+/// How a syntax-error notice begins (the fixture check recognizes it by this).
+pub(crate) const SYNTAX_ERROR: &str = "syntax error";
+
 /// A snippet shows at most this many lines of a match.
 const SNIPPET_MAX_LINES: usize = 6;
 
@@ -108,17 +111,11 @@ impl Scanner {
             // One task per file, largest first: rayon otherwise hands each thread long runs
             // of files, and a run of costly ones (a package's three builds side by side), or
             // one large file taken last, leaves the other cores idle at the end.
-            let order = agate_lang::largest_first(&walked.files, |file| file.bytes);
-            let mut outcomes: Vec<(usize, FileOutcome)> = order
-                .par_iter()
-                .with_max_len(1)
-                .map(|&index| {
-                    let file = &walked.files[index];
-                    (index, engine.analyze_file(file, &self.options.scope, limit))
-                })
-                .collect();
-            outcomes.sort_unstable_by_key(|(index, _)| *index);
-            outcomes.into_iter().map(|(_, outcome)| outcome).collect()
+            agate_lang::map_largest_first(
+                &walked.files,
+                |file| file.bytes,
+                |file| engine.analyze_file(file, &self.options.scope, limit),
+            )
         };
         let outcomes = if SCAN_WORKER.with(std::cell::Cell::get) {
             analyze()
@@ -451,7 +448,7 @@ fn syntax_error_notice(relative: &str, root: &AstGrep<StrDoc<Language>>) -> Opti
         level: NoticeLevel::Warning,
         path: Some(relative.to_owned()),
         message: format!(
-            "syntax error near line {first}; scanned the parts that parse, matches in the broken region may be missing"
+            "{SYNTAX_ERROR} near line {first}; scanned the parts that parse, matches in the broken region may be missing"
         ),
     })
 }

@@ -11,7 +11,6 @@ use agate_model::{
     Position, Redacted, RuleDescriptor, ScanStats, Severity,
 };
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
-use rayon::prelude::*;
 use regex::bytes::{RegexSet, RegexSetBuilder};
 
 use agate_model::entropy;
@@ -384,14 +383,12 @@ impl SecretScanner {
         let mut scan = SecretsScan::default();
         // One task per file, largest first, so that no thread is left with a long run of
         // large files or one large file at the end.
-        let order = agate_lang::largest_first(files, |file| file.bytes);
-        let mut results: Vec<(usize, FileOutcome)> = order
-            .par_iter()
-            .with_max_len(1)
-            .map(|&index| (index, self.scan_file(&files[index], limit)))
-            .collect();
-        results.sort_unstable_by_key(|(index, _)| *index);
-        for (_, (findings, notice, bytes, annotated)) in results {
+        let results = agate_lang::map_largest_first(
+            files,
+            |file| file.bytes,
+            |file| self.scan_file(file, limit),
+        );
+        for (findings, notice, bytes, annotated) in results {
             scan.findings.extend(findings);
             scan.notices.extend(notice);
             scan.annotated.extend(annotated);
