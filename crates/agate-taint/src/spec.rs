@@ -1,0 +1,254 @@
+//! The data-flow part of a `mode: taint` rule, as written in YAML, and its compiled form.
+
+use std::collections::HashMap;
+
+use agate_lang::Language;
+use ast_grep_config::{DeserializeEnv, RuleCore, SerializableRule, SerializableRuleCore};
+use ast_grep_core::Matcher;
+use serde::Deserialize;
+
+use crate::models;
+
+/// What a taint rule says about data: where untrusted values come from (`sources`), where
+/// they must not arrive (`sinks`), what makes them safe on the way (`sanitizers`) and what
+/// carries them beyond the engine's own rules (`propagators`).
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaintSpec {
+    /// Expressions (or parameters) whose value is untrusted.
+    pub sources: Vec<Entry>,
+    /// Expressions an untrusted value must not reach.
+    pub sinks: Vec<Entry>,
+    /// Expressions whose value is clean, and conditions under which a value is clean.
+    #[serde(default)]
+    pub sanitizers: Vec<Entry>,
+    /// Calls that move a value from one place to another (`$TO.add($FROM)`).
+    #[serde(default)]
+    pub propagators: Vec<Entry>,
+}
+
+/// One source, sink, sanitizer or propagator: an ast-grep rule (`pattern:` or a whole
+/// `rule:`) and what the engine does with its matches.
+#[derive(Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Entry {
+    /// An ast-grep pattern, e.g. `request.args`.
+    pub pattern: Option<String>,
+    /// A whole ast-grep rule, for what a pattern cannot say.
+    pub rule: Option<SerializableRule>,
+    /// ast-grep constraints on the pattern's metavariables.
+    pub constraints: Option<HashMap<String, SerializableRule>>,
+    /// Sources only: a framework model bundled with agate (e.g. `flask`), standing for its
+    /// list of sources.
+    pub model: Option<String>,
+    /// The metavariable whose node is the source or sink (default: the whole match).
+    pub focus: Option<String>,
+    /// Sanitizers only: the match is a condition under which the value of this
+    /// metavariable's variable is clean (an allow-list check).
+    pub guards: Option<String>,
+    /// With `guards`: whether the variable is clean where the condition holds (default) or
+    /// where it fails (`$X not in $ALLOWED`).
+    #[serde(default = "yes")]
+    pub holds: bool,
+    /// Sanitizers only: the match normalises a path; it is not clean until a guard with
+    /// `needs-normalized` checks it.
+    #[serde(default)]
+    pub normalizes: bool,
+    /// With `guards`: the guard cleans only a value that was normalised first (a prefix check
+    /// on a path that still holds `..` proves nothing).
+    #[serde(default)]
+    pub needs_normalized: bool,
+    /// Propagators only: the metavariable the value comes from.
+    pub from: Option<String>,
+    /// Propagators only: the metavariable of the variable it goes to.
+    pub to: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What an entry is to the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// An untrusted value.
+    Source,
+    /// Where an untrusted value must not arrive.
+    Sink,
+    /// A clean value, a normalised one, or a guard.
+    Sanitizer,
+    /// A move of a value between places.
+    Propagator,
+}
+
+impl Role {
+    fn name(self) -> &'static str {
+        match self {
+            Role::Source => "sources",
+            Role::Sink => "sinks",
+            Role::Sanitizer => "sanitizers",
+            Role::Propagator => "propagators",
+        }
+    }
+}
+
+/// An entry checked and compiled for one language: the matcher and what its matches mean.
+pub struct CompiledEntry {
+    /// Which list it came from.
+    pub role: Role,
+    /// The compiled ast-grep rule.
+    pub matcher: RuleCore,
+    /// Identical entries of different rules share one matcher: this is the entry's rule and
+    /// constraints as text, without what the engine does with its matches.
+    pub key: String,
+    /// See [`Entry::focus`].
+    pub focus: Option<String>,
+    /// See [`Entry::guards`].
+    pub guards: Option<String>,
+    /// See [`Entry::holds`].
+    pub holds: bool,
+    /// See [`Entry::normalizes`].
+    pub normalizes: bool,
+    /// See [`Entry::needs_normalized`].
+    pub needs_normalized: bool,
+    /// See [`Entry::from`] and [`Entry::to`].
+    pub moves: Option<(String, String)>,
+}
+
+impl std::fmt::Debug for CompiledEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompiledEntry")
+            .field("role", &self.role)
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TaintSpec {
+    /// Checks the spec (models exist, attributes fit their list) and compiles every entry for
+    /// `language`. Errors name the list and the entry's position.
+    pub fn compile(&self, language: Language) -> Result<Vec<CompiledEntry>, String> {
+        if self.sources.is_empty() || self.sinks.is_empty() {
+            return Err("a taint rule needs at least one entry in `sources` and in `sinks`".into());
+        }
+        let mut compiled = Vec::new();
+        let lists = [
+            (Role::Source, &self.sources),
+            (Role::Sink, &self.sinks),
+            (Role::Sanitizer, &self.sanitizers),
+            (Role::Propagator, &self.propagators),
+        ];
+        for (role, entries) in lists {
+            for (index, entry) in entries.iter().enumerate() {
+                let place = |message: String| {
+                    format!("in `{}` entry {}: {message}", role.name(), index + 1)
+                };
+                check_entry(role, entry).map_err(place)?;
+                if let Some(name) = &entry.model {
+                    let model = models::model(language, name).map_err(place)?;
+                    for modelled in model {
+                        compiled.push(
+                            compile_entry(role, modelled, language)
+                                .map_err(|error| place(format!("in model `{name}`: {error}")))?,
+                        );
+                    }
+                } else {
+                    compiled.push(compile_entry(role, entry, language).map_err(place)?);
+                }
+            }
+        }
+        Ok(compiled)
+    }
+}
+
+fn check_entry(role: Role, entry: &Entry) -> Result<(), String> {
+    let forms = usize::from(entry.pattern.is_some())
+        + usize::from(entry.rule.is_some())
+        + usize::from(entry.model.is_some());
+    if forms != 1 {
+        return Err("give exactly one of `pattern`, `rule` or `model`".into());
+    }
+    if entry.model.is_some() && role != Role::Source {
+        return Err("`model` names sources; it is only allowed in `sources`".into());
+    }
+    let sanitizer_only = entry.guards.is_some() || entry.normalizes || entry.needs_normalized;
+    if sanitizer_only && role != Role::Sanitizer {
+        return Err(
+            "`guards`, `normalizes` and `needs-normalized` are only allowed in `sanitizers`".into(),
+        );
+    }
+    if entry.needs_normalized && entry.guards.is_none() {
+        return Err("`needs-normalized` qualifies a guard; add `guards: <metavariable>`".into());
+    }
+    if entry.guards.is_some() && entry.normalizes {
+        return Err("an entry either `guards` a variable or `normalizes` a value, not both".into());
+    }
+    match (role, &entry.from, &entry.to) {
+        (Role::Propagator, Some(_), Some(_)) => {}
+        (Role::Propagator, _, _) => {
+            return Err("a propagator names the metavariable the value comes `from` and the one it goes `to`".into());
+        }
+        (_, None, None) => {}
+        _ => return Err("`from` and `to` are only allowed in `propagators`".into()),
+    }
+    if entry.focus.is_some() && !matches!(role, Role::Source | Role::Sink) {
+        return Err("`focus` is only allowed in `sources` and `sinks`".into());
+    }
+    Ok(())
+}
+
+fn compile_entry(role: Role, entry: &Entry, language: Language) -> Result<CompiledEntry, String> {
+    let matching = match (&entry.pattern, &entry.rule) {
+        (Some(pattern), _) => {
+            serde_json::from_value::<SerializableRule>(serde_json::json!({ "pattern": pattern }))
+                .map_err(|error| error.to_string())?
+        }
+        (None, Some(written)) => written.clone(),
+        (None, None) => return Err("give `pattern` or `rule`".into()),
+    };
+    let core = SerializableRuleCore {
+        rule: matching,
+        constraints: entry.constraints.clone(),
+        utils: None,
+        transform: None,
+    };
+    let key = serde_json::to_string(&(&core.rule, &core.constraints))
+        .map_err(|error| error.to_string())?;
+    let matcher = core
+        .get_matcher(DeserializeEnv::new(language))
+        .map_err(|error| error_chain(&error))?;
+    if matcher.potential_kinds().is_none() {
+        return Err("the entry can match any node kind; add `kind:` or use a `pattern:`".into());
+    }
+    let defined = matcher.defined_vars();
+    let named = [&entry.focus, &entry.guards, &entry.from, &entry.to];
+    for name in named.into_iter().flatten() {
+        if !defined.contains(name.as_str()) {
+            return Err(format!(
+                "`{name}` is not a metavariable of the entry; write it without `$`, as it appears in the pattern (`$X` → `X`)"
+            ));
+        }
+    }
+    Ok(CompiledEntry {
+        role,
+        matcher,
+        key,
+        focus: entry.focus.clone(),
+        guards: entry.guards.clone(),
+        holds: entry.holds,
+        normalizes: entry.normalizes,
+        needs_normalized: entry.needs_normalized,
+        moves: entry.from.clone().zip(entry.to.clone()),
+    })
+}
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}

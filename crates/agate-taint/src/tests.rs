@@ -1,0 +1,254 @@
+//! The engine on small programs: each test names the lines a flow must end on.
+
+use agate_lang::{Language, TreeWalk};
+use ast_grep_core::matcher::MatcherExt;
+use ast_grep_core::tree_sitter::LanguageExt;
+
+use crate::{Marks, TaintSpec, analyze};
+
+/// The 1-based lines of the sinks a value from a source reaches.
+fn flows(language: Language, spec: &str, source: &str) -> Vec<usize> {
+    let spec: TaintSpec = ast_grep_config::from_str(spec).unwrap();
+    let entries = spec.compile(language).unwrap();
+    let root = language.ast_grep(source);
+    let mut marks = Marks::default();
+    TreeWalk::full().run(&root.root(), |node, _, _| {
+        for entry in &entries {
+            if let Some(found) = entry.matcher.match_node(node.clone()) {
+                marks.record(entry, 1, &found);
+            }
+        }
+    });
+    let analysis = analyze(&root.root(), &marks);
+    assert!(analysis.complete);
+    let mut lines: Vec<usize> = analysis
+        .flows
+        .iter()
+        .map(|flow| source[..flow.sink.start as usize].matches('\n').count() + 1)
+        .collect();
+    lines.dedup();
+    lines
+}
+
+const PY_SQL: &str = r"
+sources:
+  - model: flask
+sinks:
+  - pattern: $C.execute($Q)
+    focus: Q
+  - pattern: $C.execute($Q, $$$)
+    focus: Q
+sanitizers:
+  - pattern: $X in $ALLOWED
+    guards: X
+  - pattern: $X not in $ALLOWED
+    guards: X
+    holds: false
+";
+
+#[test]
+fn python_assignments_strings_and_constants() {
+    let source = r#"
+from flask import request
+def view(cursor):
+    name = request.args.get("name")
+    cursor.execute("SELECT * FROM t WHERE n = '" + name + "'")
+    cursor.execute(f"SELECT * FROM t WHERE n = '{name}'")
+    cursor.execute("SELECT * FROM t WHERE n = '%s'" % name)
+    cursor.execute("SELECT * FROM t WHERE n = '{}'".format(name))
+    cursor.execute("SELECT * FROM t WHERE n = %s", (name,))
+    name = "constant"
+    cursor.execute("SELECT * FROM t WHERE n = '" + name + "'")
+"#;
+    assert_eq!(flows(Language::Python, PY_SQL, source), [5, 6, 7, 8]);
+}
+
+#[test]
+fn python_containers_branches_and_helpers() {
+    let source = r#"
+from flask import request
+def pick(values, key):
+    return values[key]
+def constant(value):
+    return "safe"
+def view(cursor):
+    param = request.args["p"]
+    slots = {"a": "safe", "b": param}
+    cursor.execute("SELECT " + slots["a"])
+    cursor.execute("SELECT " + slots["b"])
+    items = ["safe", param, "more"]
+    items.pop(0)
+    cursor.execute("SELECT " + items[1])
+    cursor.execute("SELECT " + items[0])
+    num = 86
+    bar = "ok" if (7 * 42) - num > 200 else param
+    cursor.execute("SELECT " + bar)
+    bar = param if 7 > 3 else "ok"
+    cursor.execute("SELECT " + bar)
+    cursor.execute("SELECT " + constant(param))
+    cursor.execute("SELECT " + pick(slots, "b"))
+    if param in ALLOWED:
+        cursor.execute("SELECT " + param)
+    if param not in ALLOWED:
+        return
+    cursor.execute("SELECT " + param)
+"#;
+    assert_eq!(flows(Language::Python, PY_SQL, source), [11, 15, 20, 22]);
+}
+
+#[test]
+fn python_sink_inside_a_helper() {
+    let source = r#"
+from flask import request
+def run(cursor, query):
+    cursor.execute(query)
+def view(cursor):
+    run(cursor, "SELECT 1")
+    run(cursor, "SELECT " + request.args["q"])
+"#;
+    assert_eq!(flows(Language::Python, PY_SQL, source), [4]);
+    let safe = "from flask import request\ndef run(cursor, query):\n    cursor.execute(query)\ndef view(cursor):\n    run(cursor, 'SELECT 1')\n";
+    assert_eq!(flows(Language::Python, PY_SQL, safe), Vec::<usize>::new());
+}
+
+const JAVA_SQL: &str = r"
+sources:
+  - model: servlet
+  - model: spring
+sinks:
+  - pattern: $S.executeQuery($Q)
+    focus: Q
+  - pattern: $S.execute($Q)
+    focus: Q
+";
+
+#[test]
+fn java_builders_maps_lists_switches_and_fields() {
+    let source = r#"
+class T extends HttpServlet {
+  private String stored;
+  void doPost(HttpServletRequest request, Statement st) throws Exception {
+    String param = request.getParameter("id");
+    StringBuilder sb = new StringBuilder();
+    sb.append("SELECT * FROM t WHERE id = ").append(param);
+    st.executeQuery(sb.toString());
+    java.util.Map<String, Object> map = new java.util.HashMap<String, Object>();
+    map.put("keyA", "a-Value");
+    map.put("keyB", param);
+    String bar = (String) map.get("keyA");
+    st.executeQuery("SELECT " + bar);
+    java.util.List<String> values = new java.util.ArrayList<String>();
+    values.add("safe");
+    values.add(param);
+    values.add("moresafe");
+    values.remove(0);
+    st.executeQuery("SELECT " + values.get(1));
+    st.executeQuery("SELECT " + values.get(0));
+    char guess = "ABC".charAt(2);
+    switch (guess) {
+      case 'A': bar = param; break;
+      case 'C': bar = "safe"; break;
+      default: bar = param; break;
+    }
+    st.executeQuery("SELECT " + bar);
+    int num = 106;
+    bar = (7 * 18) + num > 200 ? "constant" : param;
+    st.executeQuery("SELECT " + bar);
+    String formatted = String.format("SELECT %s", param);
+    st.execute(formatted);
+    long id = Long.parseLong(param);
+    st.execute("SELECT " + id);
+    stored = param;
+  }
+  void later(Statement st) throws Exception {
+    st.execute("SELECT " + stored);
+  }
+  String helper(String value) { return value; }
+  String fixed(String value) { return "safe"; }
+  void helpers(HttpServletRequest request, Statement st) throws Exception {
+    String param = request.getParameter("id");
+    st.execute("SELECT " + helper(param));
+    st.execute("SELECT " + fixed(param));
+    st.execute("SELECT " + new T().helper(param));
+  }
+  void spring(@RequestParam("q") String q, Statement st) throws Exception {
+    st.execute("SELECT " + q);
+  }
+}
+"#;
+    assert_eq!(
+        flows(Language::Java, JAVA_SQL, source),
+        [8, 20, 32, 38, 44, 46, 49]
+    );
+}
+
+const JS_XSS: &str = r"
+sources:
+  - model: express
+sinks:
+  - pattern: $RES.send($X)
+    focus: X
+sanitizers:
+  - pattern: escape($X)
+";
+
+#[test]
+fn javascript_handlers_templates_destructuring_and_callbacks() {
+    let source = r"
+app.get('/a', (req, res) => {
+  const { name } = req.query;
+  res.send(`<p>${name}</p>`);
+  res.send(escape(name));
+  const page = { title: name, footer: 'x' };
+  res.send(page.footer);
+  res.send(page.title);
+  let out = '';
+  out += name;
+  res.send(out);
+  req.query.tags.forEach((tag) => res.send(tag));
+  res.send(parseInt(name, 10));
+});
+function handler(req, res) {
+  const id = req.params.id;
+  if (!ALLOWED.includes(id)) { return res.status(400).end(); }
+  res.send(id);
+}
+";
+    assert_eq!(
+        flows(Language::JavaScript, JS_XSS, source),
+        [4, 8, 11, 12, 18]
+    );
+}
+
+#[test]
+fn hostile_input_is_bounded() {
+    let deep = format!(
+        "from flask import request\ndef f(c):\n    x = {}request.args{}\n    c.execute(x)\n",
+        "(".repeat(2_000),
+        ")".repeat(2_000)
+    );
+    let spec: TaintSpec = ast_grep_config::from_str(PY_SQL).unwrap();
+    let entries = spec.compile(Language::Python).unwrap();
+    let root = Language::Python.ast_grep(&deep);
+    let mut marks = Marks::default();
+    TreeWalk::full().run(&root.root(), |node, _, _| {
+        for entry in &entries {
+            if let Some(found) = entry.matcher.match_node(node.clone()) {
+                marks.record(entry, 1, &found);
+            }
+        }
+    });
+    let analysis = analyze(&root.root(), &marks);
+    assert!(!analysis.complete);
+    let loops = format!(
+        "from flask import request\ndef f(c):\n    x = request.args\n{}        c.execute(x)\n",
+        (0..60).fold(String::new(), |mut loops, depth| {
+            loops.push_str(&"    ".repeat(depth + 1));
+            loops.push_str("for i in y:\n");
+            loops
+        })
+    );
+    let root = Language::Python.ast_grep(&loops);
+    let analysis = analyze(&root.root(), &Marks::default());
+    assert!(analysis.complete);
+}
