@@ -14,7 +14,10 @@
 //! `CombinedScan` does the same but first walks the whole tree a second time looking for
 //! `ast-grep-ignore` comments; agate's suppressions are its own, so that walk is skipped.)
 
+use std::collections::HashMap;
+
 use agate_lang::{AstNode, Language, MAX_RULE_DEPTH, NodeIds, TreeWalk, Visited};
+use agate_taint::{CompiledEntry, MAX_RULES, Marks, Role, RuleBits, Span};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use ast_grep_config::RuleConfig;
 use ast_grep_core::matcher::MatcherExt;
@@ -23,7 +26,6 @@ use ast_grep_core::{AstGrep, Matcher, NodeMatch};
 
 use crate::Rule;
 
-/// A rule, its compiled form for the file's language, and where it matched.
 /// A match: the rule, its compiled form for the language, the matched node, and the names
 /// of the functions and classes around it (`Api::get`).
 pub(crate) type Match<'r, 't> = (
@@ -33,9 +35,29 @@ pub(crate) type Match<'r, 't> = (
     String,
 );
 
+/// What one walk of a file found.
+pub(crate) struct Found<'r, 't> {
+    /// The pattern rules' matches.
+    pub(crate) matches: Vec<Match<'r, 't>>,
+    /// The taint rules' entries' matches.
+    pub(crate) marks: Marks,
+    /// Each node a sink entry matched, with the scope around it, for the findings.
+    pub(crate) sinks: HashMap<Span, (NodeMatch<'t, StrDoc<Language>>, String)>,
+    pub(crate) visited: Visited,
+}
+
+/// One matcher of the combined walk: a pattern rule, or a taint entry that identical
+/// entries of several taint rules share.
+enum Check<'r> {
+    Pattern(usize, &'r RuleConfig<Language>),
+    /// The entry and the taint rules that use it: (index into `rules`, bit).
+    Taint(&'r CompiledEntry, Vec<(usize, RuleBits)>),
+}
+
 pub(crate) struct LanguageRules<'r> {
-    rules: Vec<(&'r Rule, &'r RuleConfig<Language>)>,
-    /// For each node kind id, the indices (into `rules`) of the rules that can match it.
+    rules: Vec<&'r Rule>,
+    checks: Vec<Check<'r>>,
+    /// For each node kind id, the indices (into `checks`) of the checks that can match it.
     by_kind: Vec<Vec<usize>>,
     /// `None` when no rule declares keywords.
     keywords: Option<AhoCorasick>,
@@ -43,31 +65,75 @@ pub(crate) struct LanguageRules<'r> {
     enables: Vec<Vec<usize>>,
     /// Indices of rules without keywords: they run on every file.
     unconditional: Vec<usize>,
+    /// The taint rules, by bit.
+    taint: Vec<usize>,
 }
 
 impl<'r> LanguageRules<'r> {
-    pub(crate) fn new(rules: &[(&'r Rule, &'r RuleConfig<Language>)]) -> LanguageRules<'r> {
-        let mut patterns: Vec<&str> = Vec::new();
+    /// Combines the pattern rules (with their matchers) and the taint rules (with their
+    /// entries) of one language. A rule set holds at most [`MAX_RULES`] taint rules per
+    /// language (see `RuleSet::insert`); any beyond are left out.
+    pub(crate) fn new(
+        patterns: &[(&'r Rule, &'r RuleConfig<Language>)],
+        taint: &[(&'r Rule, &'r [CompiledEntry])],
+    ) -> LanguageRules<'r> {
+        let mut rules: Vec<&'r Rule> = Vec::new();
+        let mut checks: Vec<Check<'r>> = Vec::new();
+        for (rule, config) in patterns {
+            checks.push(Check::Pattern(rules.len(), config));
+            rules.push(rule);
+        }
+        let tracked = &taint[..taint.len().min(MAX_RULES)];
+        let mut shared: HashMap<(Role, &str, Option<&str>), usize> = HashMap::new();
+        let mut taint_rules = Vec::new();
+        for (bit_index, (rule, entries)) in tracked.iter().enumerate() {
+            let bit: RuleBits = 1 << bit_index;
+            taint_rules.push(rules.len());
+            for entry in entries.iter() {
+                // Entries that differ only in what they mean to their rule (a sink's focus, a
+                // guard) are not shared.
+                let same = entry.focus.is_none()
+                    && entry.guards.is_none()
+                    && !entry.normalizes
+                    && entry.moves.is_none();
+                let key = (entry.role, entry.key.as_str(), entry.focus.as_deref());
+                match shared.get(&key) {
+                    Some(&index) if same => {
+                        if let Check::Taint(_, users) = &mut checks[index] {
+                            users.push((rules.len(), bit));
+                        }
+                    }
+                    _ => {
+                        if same {
+                            shared.insert(key, checks.len());
+                        }
+                        checks.push(Check::Taint(entry, vec![(rules.len(), bit)]));
+                    }
+                }
+            }
+            rules.push(rule);
+        }
+        let mut patterns_of_keywords: Vec<&str> = Vec::new();
         let mut enables: Vec<Vec<usize>> = Vec::new();
         let mut unconditional = Vec::new();
-        for (index, (rule, _)) in rules.iter().enumerate() {
+        for (index, rule) in rules.iter().enumerate() {
             let keywords = &rule.metadata().keywords;
             if keywords.is_empty() {
                 unconditional.push(index);
             }
             for keyword in keywords {
-                if let Some(pattern) = patterns
+                if let Some(pattern) = patterns_of_keywords
                     .iter()
                     .position(|known| known.eq_ignore_ascii_case(keyword))
                 {
                     enables[pattern].push(index);
                 } else {
-                    patterns.push(keyword);
+                    patterns_of_keywords.push(keyword);
                     enables.push(vec![index]);
                 }
             }
         }
-        let keywords = (!patterns.is_empty())
+        let keywords = (!patterns_of_keywords.is_empty())
             .then(|| {
                 // A DFA (see `agate_secrets`' keywords), else whatever builds.
                 let builder = |kind| {
@@ -75,7 +141,7 @@ impl<'r> LanguageRules<'r> {
                         .ascii_case_insensitive(true)
                         .match_kind(MatchKind::Standard)
                         .kind(kind)
-                        .build(&patterns)
+                        .build(&patterns_of_keywords)
                         .ok()
                 };
                 builder(Some(AhoCorasickKind::DFA)).or_else(|| builder(None))
@@ -86,9 +152,13 @@ impl<'r> LanguageRules<'r> {
             unconditional = (0..rules.len()).collect();
         }
         let mut by_kind: Vec<Vec<usize>> = Vec::new();
-        for (index, (_, config)) in rules.iter().enumerate() {
-            // Loading rejects rules without potential kinds, so every rule is indexed.
-            let Some(kinds) = config.matcher.potential_kinds() else {
+        for (index, check) in checks.iter().enumerate() {
+            // Loading rejects rules and entries without potential kinds: every one is indexed.
+            let kinds = match check {
+                Check::Pattern(_, config) => config.matcher.potential_kinds(),
+                Check::Taint(entry, _) => entry.matcher.potential_kinds(),
+            };
+            let Some(kinds) = kinds else {
                 continue;
             };
             for kind in &kinds {
@@ -99,11 +169,13 @@ impl<'r> LanguageRules<'r> {
             }
         }
         LanguageRules {
-            rules: rules.to_vec(),
+            rules,
+            checks,
             by_kind,
             keywords,
             enables,
             unconditional,
+            taint: taint_rules,
         }
     }
 
@@ -124,17 +196,24 @@ impl<'r> LanguageRules<'r> {
         enabled.contains(&true).then_some(enabled)
     }
 
+    /// The taint rule of bit index `bit`.
+    pub(crate) fn taint_rule(&self, bit: usize) -> Option<&'r Rule> {
+        self.taint.get(bit).map(|&index| self.rules[index])
+    }
+
     /// Runs the enabled rules in one walk of the tree, trying each node only against the
-    /// rules for its kind. Nodes deeper than [`MAX_RULE_DEPTH`] are not tried: rules with
+    /// checks for its kind. Nodes deeper than [`MAX_RULE_DEPTH`] are not tried: rules with
     /// `inside` or `has` cost up to the tree's depth per node, so an unbounded walk is
-    /// quadratic on a hostile tree; what was left out is in the returned [`Visited`].
+    /// quadratic on a hostile tree; what was left out is in [`Found::visited`].
     pub(crate) fn matches<'t>(
         &self,
         root: &'t AstGrep<StrDoc<Language>>,
         enabled: &[bool],
         mut also: impl FnMut(&AstNode<'t>, &[AstNode<'t>], NodeIds),
-    ) -> (Vec<Match<'r, 't>>, Visited) {
-        let mut found = Vec::new();
+    ) -> Found<'r, 't> {
+        let mut matches = Vec::new();
+        let mut marks = Marks::default();
+        let mut sinks = HashMap::new();
         let visited =
             TreeWalk::bounded(MAX_RULE_DEPTH).run(&root.root(), |node, ancestors, ids| {
                 also(node, ancestors, ids);
@@ -142,16 +221,43 @@ impl<'r> LanguageRules<'r> {
                     return;
                 };
                 for &index in candidates {
-                    if !enabled[index] {
-                        continue;
-                    }
-                    let (rule, config) = self.rules[index];
-                    if let Some(node_match) = config.matcher.match_node(node.clone()) {
-                        found.push((rule, config, node_match, enclosing_scope(ancestors)));
+                    match &self.checks[index] {
+                        Check::Pattern(rule, config) => {
+                            if !enabled[*rule] {
+                                continue;
+                            }
+                            if let Some(node_match) = config.matcher.match_node(node.clone()) {
+                                let scope = enclosing_scope(ancestors);
+                                matches.push((self.rules[*rule], *config, node_match, scope));
+                            }
+                        }
+                        Check::Taint(entry, users) => {
+                            let bits = users
+                                .iter()
+                                .filter(|(rule, _)| enabled[*rule])
+                                .fold(0, |bits, (_, bit)| bits | bit);
+                            if bits == 0 {
+                                continue;
+                            }
+                            if let Some(node_match) = entry.matcher.match_node(node.clone()) {
+                                marks.record(entry, bits, &node_match);
+                                if entry.role == Role::Sink {
+                                    let span = Span::of(node);
+                                    sinks
+                                        .entry(span)
+                                        .or_insert_with(|| (node_match, enclosing_scope(ancestors)));
+                                }
+                            }
+                        }
                     }
                 }
             });
-        (found, visited)
+        Found {
+            matches,
+            marks,
+            sinks,
+            visited,
+        }
     }
 }
 

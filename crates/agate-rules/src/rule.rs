@@ -6,10 +6,13 @@ use ast_grep_config::{GlobalRules, RuleConfig, SerializableRuleConfig};
 use ast_grep_core::Matcher;
 use regex::Regex;
 
+use agate_taint::{CompiledEntry, TaintSpec};
+use serde::Deserialize;
+
 use crate::{RuleError, RuleMetadata};
 
-/// A loaded rule: its text fields, agate metadata, and the ast-grep matcher for each language
-/// it runs on.
+/// A loaded rule: its text fields, agate metadata, and what it matches with in each
+/// language it runs on.
 pub struct Rule {
     /// Shared by every finding of the rule.
     id: Text,
@@ -18,12 +21,47 @@ pub struct Rule {
     note: String,
     metadata: RuleMetadata,
     source: String,
-    config: SerializableRuleConfig<Language>,
-    /// The matcher for each target language: compiled at load ([`Compile::Now`]) or when a
-    /// scan first meets a file of that language ([`Compile::Later`]); `None` where the rule
-    /// does not apply (a JavaScript rule naming JSX kinds, in plain TypeScript).
-    compiled: Vec<(Language, OnceLock<Option<RuleConfig<Language>>>)>,
+    kind: Kind,
     fixtures: Vec<Fixture>,
+}
+
+/// What a rule matches with. Each form is compiled for each target language at load
+/// ([`Compile::Now`]) or when a scan first meets a file of that language
+/// ([`Compile::Later`]); `None` where the rule does not apply (a JavaScript rule naming JSX
+/// kinds, in plain TypeScript).
+enum Kind {
+    /// An ast-grep rule: a match is a finding.
+    Pattern {
+        config: Box<SerializableRuleConfig<Language>>,
+        compiled: Vec<(Language, OnceLock<Option<RuleConfig<Language>>>)>,
+    },
+    /// `mode: taint`: a finding is a value from a source that reaches a sink.
+    Taint {
+        spec: Box<TaintSpec>,
+        compiled: Vec<(Language, OnceLock<Option<Vec<CompiledEntry>>>)>,
+    },
+}
+
+/// Which form a rule file has: only `mode` is read.
+#[derive(Deserialize)]
+struct Mode {
+    mode: Option<String>,
+}
+
+/// A `mode: taint` rule file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaintRuleFile {
+    id: String,
+    language: Language,
+    #[allow(dead_code, reason = "read by `Mode`; listed so that serde accepts it")]
+    mode: String,
+    #[serde(default)]
+    message: String,
+    note: Option<String>,
+    metadata: Option<serde_json::Value>,
+    #[serde(flatten)]
+    spec: TaintSpec,
 }
 
 /// When a rule's matchers are compiled.
@@ -56,9 +94,54 @@ impl Rule {
         fixtures: Vec<(String, String)>,
         compile: Compile,
     ) -> Result<Rule, RuleError> {
-        let config: SerializableRuleConfig<Language> =
-            ast_grep_config::from_str(yaml).map_err(|error| yaml_error(path, &error))?;
-        let id = config.id.clone();
+        let mode: Mode = ast_grep_config::from_str(yaml).map_err(|error| yaml_error(path, &error))?;
+        let (id, language, message, note, metadata_value, kind) = match mode.mode.as_deref() {
+            None => {
+                let config: SerializableRuleConfig<Language> =
+                    ast_grep_config::from_str(yaml).map_err(|error| yaml_error(path, &error))?;
+                if config.files.is_some() || config.ignores.is_some() {
+                    return Err(RuleError::Invalid {
+                        path: path.to_owned(),
+                        id: config.id.clone(),
+                        message: "`files` and `ignores` are not supported; exclude paths with `.agateignore`"
+                            .to_owned(),
+                    });
+                }
+                let metadata = serde_json::to_value(&config.metadata).map_err(|error| RuleError::Invalid {
+                    path: path.to_owned(),
+                    id: config.id.clone(),
+                    message: format!("unreadable `metadata`: {error}"),
+                })?;
+                let compiled = config.language.rule_targets().iter().map(|&target| (target, OnceLock::new())).collect();
+                (
+                    config.id.clone(),
+                    config.language,
+                    config.message.clone(),
+                    config.note.clone(),
+                    metadata,
+                    Kind::Pattern { config: Box::new(config), compiled },
+                )
+            }
+            Some("taint") => {
+                let file: TaintRuleFile =
+                    ast_grep_config::from_str(yaml).map_err(|error| yaml_error(path, &error))?;
+                let compiled = file.language.rule_targets().iter().map(|&target| (target, OnceLock::new())).collect();
+                (
+                    file.id,
+                    file.language,
+                    file.message,
+                    file.note,
+                    file.metadata.unwrap_or(serde_json::Value::Null),
+                    Kind::Taint { spec: Box::new(file.spec), compiled },
+                )
+            }
+            Some(other) => {
+                return Err(RuleError::Yaml {
+                    path: path.to_owned(),
+                    message: format!("unknown `mode: {other}`; a rule is a pattern rule (no `mode`) or `mode: taint`"),
+                });
+            }
+        };
         let invalid = |message: String| RuleError::Invalid {
             path: path.to_owned(),
             id: id.clone(),
@@ -76,19 +159,11 @@ impl Rule {
                     .to_owned(),
             ));
         }
-        if config.message.trim().is_empty() {
+        if message.trim().is_empty() {
             return Err(invalid(
                 "`message` is required: one line saying what is wrong".to_owned(),
             ));
         }
-        if config.files.is_some() || config.ignores.is_some() {
-            return Err(invalid(
-                "`files` and `ignores` are not supported; exclude paths with `.agateignore`"
-                    .to_owned(),
-            ));
-        }
-        let metadata_value = serde_json::to_value(&config.metadata)
-            .map_err(|error| invalid(format!("unreadable `metadata`: {error}")))?;
         if metadata_value.is_null() {
             return Err(invalid(
                 "`metadata` with at least `severity` and `confidence` is required".to_owned(),
@@ -98,12 +173,6 @@ impl Rule {
             .map_err(|error| invalid(format!("in `metadata`: {error}")))?;
         check_metadata(&metadata).map_err(invalid)?;
 
-        let compiled = config
-            .language
-            .rule_targets()
-            .iter()
-            .map(|&target| (target, OnceLock::new()))
-            .collect();
         let fixtures = fixtures
             .into_iter()
             .filter_map(|(path, text)| {
@@ -116,28 +185,57 @@ impl Rule {
             .collect();
         let rule = Rule {
             id: id.into(),
-            language: config.language,
-            message: config.message.trim().to_owned(),
-            note: config.note.clone().unwrap_or_default().trim().to_owned(),
+            language,
+            message: message.trim().to_owned(),
+            note: note.unwrap_or_default().trim().to_owned(),
             metadata,
             source: path.to_owned(),
-            config,
-            compiled,
+            kind,
             fixtures,
         };
         if compile == Compile::Now {
-            for (target, slot) in &rule.compiled {
-                let matcher = rule.compile(*target)?;
-                let _ = slot.set(matcher);
+            match &rule.kind {
+                Kind::Pattern { compiled, .. } => {
+                    for (target, slot) in compiled {
+                        let _ = slot.set(rule.compile(*target)?);
+                    }
+                }
+                Kind::Taint { compiled, .. } => {
+                    for (target, slot) in compiled {
+                        let _ = slot.set(rule.compile_taint(*target)?);
+                    }
+                }
             }
         }
         Ok(rule)
     }
 
+    /// Compiles a taint rule's entries for `target`: `None` where a JavaScript rule's
+    /// entries do not exist (JSX kinds in plain TypeScript); an error in the rule's own
+    /// language.
+    fn compile_taint(&self, target: Language) -> Result<Option<Vec<CompiledEntry>>, RuleError> {
+        let Kind::Taint { spec, .. } = &self.kind else {
+            return Ok(None);
+        };
+        match spec.compile(target) {
+            Ok(entries) => Ok(Some(entries)),
+            Err(_) if target != self.language => Ok(None),
+            Err(message) => Err(RuleError::Compile {
+                path: self.source.clone(),
+                id: self.id.as_str().to_owned(),
+                language: target.name().to_owned(),
+                message,
+            }),
+        }
+    }
+
     /// Compiles the matcher for `target`: `None` where a JavaScript rule's node kinds do not
     /// exist (JSX kinds in plain TypeScript); an error in the rule's own language.
     fn compile(&self, target: Language) -> Result<Option<RuleConfig<Language>>, RuleError> {
-        let mut copy = self.config.clone();
+        let Kind::Pattern { config, .. } = &self.kind else {
+            return Ok(None);
+        };
+        let mut copy = config.as_ref().clone();
         copy.language = target;
         let rule = match RuleConfig::try_from(copy, &GlobalRules::default()) {
             Ok(rule) => rule,
@@ -216,19 +314,35 @@ impl Rule {
 
     /// The languages the rule runs on.
     pub(crate) fn targets(&self) -> impl Iterator<Item = Language> + '_ {
-        self.compiled.iter().map(|(target, _)| *target)
+        self.language.rule_targets().iter().copied()
     }
 
-    /// The matcher for `language`, compiled on first use; `None` when the rule does not run
-    /// there. A rule loaded with [`Compile::Later`] that fails to compile (the bundled
-    /// rules' tests rule that out) does not run.
+    /// Whether the rule is a `mode: taint` rule.
+    pub fn is_taint(&self) -> bool {
+        matches!(self.kind, Kind::Taint { .. })
+    }
+
+    /// The pattern matcher for `language`, compiled on first use; `None` when the rule does
+    /// not run there or is a taint rule. A rule loaded with [`Compile::Later`] that fails to
+    /// compile (the bundled rules' tests rule that out) does not run.
     pub(crate) fn matcher(&self, language: Language) -> Option<&RuleConfig<Language>> {
-        let (_, slot) = self
-            .compiled
-            .iter()
-            .find(|(target, _)| *target == language)?;
+        let Kind::Pattern { compiled, .. } = &self.kind else {
+            return None;
+        };
+        let (_, slot) = compiled.iter().find(|(target, _)| *target == language)?;
         slot.get_or_init(|| self.compile(language).ok().flatten())
             .as_ref()
+    }
+
+    /// A taint rule's entries for `language`, compiled on first use; `None` when the rule
+    /// does not run there or is a pattern rule.
+    pub(crate) fn taint_entries(&self, language: Language) -> Option<&[CompiledEntry]> {
+        let Kind::Taint { compiled, .. } = &self.kind else {
+            return None;
+        };
+        let (_, slot) = compiled.iter().find(|(target, _)| *target == language)?;
+        slot.get_or_init(|| self.compile_taint(language).ok().flatten())
+            .as_deref()
     }
 
     pub(crate) fn fixtures(&self) -> &[Fixture] {

@@ -26,6 +26,12 @@ const MINIFIED_OUTSIDE_CHANGE: &str = "skipped: looks minified or bundled and is
 /// How a syntax-error notice begins (the fixture check recognizes it by this).
 pub(crate) const SYNTAX_ERROR: &str = "syntax error";
 
+/// Why a file's data-flow findings may be incomplete.
+const TAINT_INCOMPLETE: &str = "the data-flow analysis of this file stopped early (too large or too deeply nested): taint rules may miss flows in it; split the file or review it by hand";
+
+/// How much of a source's code a taint finding's message quotes.
+const SOURCE_QUOTE_CHARS: usize = 60;
+
 /// A snippet shows at most this many lines of a match.
 const SNIPPET_MAX_LINES: usize = 6;
 
@@ -181,6 +187,12 @@ impl Scanner {
     }
 }
 
+/// A rule compiled for one language.
+enum Compiled<'r> {
+    Pattern(Language, &'r Rule, &'r ast_grep_config::RuleConfig<Language>),
+    Taint(Language, &'r Rule, &'r [agate_taint::CompiledEntry]),
+}
+
 /// The per-scan view of a rule set: one combined matcher per language.
 pub(crate) struct Engine<'r> {
     languages: HashMap<Language, LanguageRules<'r>>,
@@ -219,20 +231,34 @@ impl<'r> Engine<'r> {
             })
             .collect();
         // Compiling a rule's patterns is most of a scan's start-up: in parallel.
-        let compiled: Vec<(&'r Rule, &'r ast_grep_config::RuleConfig<Language>)> = wanted
+        let compiled: Vec<Compiled<'r>> = wanted
             .par_iter()
-            .filter_map(|&(rule, target)| Some((rule, rule.matcher(target)?)))
+            .filter_map(|&(rule, target)| {
+                if rule.is_taint() {
+                    Some(Compiled::Taint(target, rule, rule.taint_entries(target)?))
+                } else {
+                    Some(Compiled::Pattern(target, rule, rule.matcher(target)?))
+                }
+            })
             .collect();
-        let mut by_language: HashMap<Language, Vec<_>> = HashMap::new();
-        for (rule, config) in compiled {
-            by_language
-                .entry(config.language)
-                .or_default()
-                .push((rule, config));
+        type ByLanguage<'r> = (
+            Vec<(&'r Rule, &'r ast_grep_config::RuleConfig<Language>)>,
+            Vec<(&'r Rule, &'r [agate_taint::CompiledEntry])>,
+        );
+        let mut by_language: HashMap<Language, ByLanguage<'r>> = HashMap::new();
+        for compiled in compiled {
+            match compiled {
+                Compiled::Pattern(language, rule, config) => {
+                    by_language.entry(language).or_default().0.push((rule, config));
+                }
+                Compiled::Taint(language, rule, entries) => {
+                    by_language.entry(language).or_default().1.push((rule, entries));
+                }
+            }
         }
         let languages = by_language
             .into_iter()
-            .map(|(language, rules)| (language, LanguageRules::new(&rules)))
+            .map(|(language, (patterns, taint))| (language, LanguageRules::new(&patterns, &taint)))
             .collect();
         Engine {
             languages,
@@ -347,13 +373,13 @@ impl<'r> Engine<'r> {
         };
         // The rules' walk reads the imports too: one traversal of the tree, not two.
         let mut reader = self.imports.then(|| ImportReader::new(language));
-        let (mut matches, visited) = rules.matches(&root, &enabled, |node, ancestors, ids| {
+        let found = rules.matches(&root, &enabled, |node, ancestors, ids| {
             if let Some(reader) = reader.as_mut() {
                 reader.visit(node, ancestors, ids);
             }
         });
+        let visited = found.visited;
         if let Some(reader) = reader {
-            // The rules' walk stops at a depth bound; imports are read from the whole tree.
             analyzed.imports = Some(if visited.cut == 0 {
                 reader.finish()
             } else {
@@ -362,6 +388,7 @@ impl<'r> Engine<'r> {
         }
         let mut seen = HashMap::new();
         let mut shared = Shared::new(relative);
+        let mut matches = found.matches;
         drop_nested_matches(&mut matches);
         for (rule, config, node_match, scope) in matches {
             let message = shared.text(config.get_message(&node_match));
@@ -372,6 +399,31 @@ impl<'r> Engine<'r> {
                 message,
                 &mut seen,
             ));
+        }
+        if found.marks.live() != 0 {
+            let flows = agate_taint::analyze(&root.root(), &found.marks);
+            for flow in &flows.flows {
+                let (Some(rule), Some((node_match, scope))) =
+                    (rules.taint_rule(flow.rule), found.sinks.get(&flow.sink))
+                else {
+                    continue;
+                };
+                let message = shared.text(taint_message(rule, node_match, flow.source, text));
+                analyzed.findings.push(build_finding(
+                    rule,
+                    (&shared.path, text),
+                    (node_match, scope.clone()),
+                    message,
+                    &mut seen,
+                ));
+            }
+            if !flows.complete {
+                analyzed.notices.push(Notice {
+                    level: NoticeLevel::Warning,
+                    path: Some(relative.to_owned()),
+                    message: TAINT_INCOMPLETE.to_owned(),
+                });
+            }
         }
         if let Some(line) = visited.first_cut_line {
             analyzed
@@ -420,6 +472,52 @@ fn drop_nested_matches(matches: &mut Vec<Match<'_, '_>>) {
 }
 
 /// Says that rules did not look below [`MAX_RULE_DEPTH`] levels of nesting.
+/// A taint finding's message: the rule's message with the sink's metavariables, and where
+/// the data came from.
+fn taint_message(
+    rule: &Rule,
+    sink: &NodeMatch<'_, StrDoc<Language>>,
+    source: Option<agate_taint::Span>,
+    text: &str,
+) -> String {
+    let mut message = rule.message().to_owned();
+    let env = sink.get_env();
+    for name in metavariables(rule.message()) {
+        if let Some(node) = env.get_match(name) {
+            message = message.replace(&format!("${name}"), &node.text());
+        }
+    }
+    let Some(source) = source else {
+        return message;
+    };
+    let start = floor_char_boundary(text, source.start as usize);
+    let end = floor_char_boundary(text, (source.end as usize).max(start));
+    let code = text[start..end].lines().next().unwrap_or_default().trim();
+    let mut quoted: String = code.chars().take(SOURCE_QUOTE_CHARS).collect();
+    if quoted.len() < code.len() {
+        quoted.push('…');
+    }
+    let line = text[..start].matches('\n').count() + 1;
+    format!("{message} (data from `{quoted}`, line {line})")
+}
+
+/// The `$NAME`s in a message, longest first (so `$AB` is replaced before `$A`).
+fn metavariables(message: &str) -> Vec<&str> {
+    let mut names: Vec<&str> = message
+        .match_indices('$')
+        .filter_map(|(at, _)| {
+            let rest = &message[at + 1..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+                .unwrap_or(rest.len());
+            (end > 0).then(|| &rest[..end])
+        })
+        .collect();
+    names.sort_by_key(|name| std::cmp::Reverse(name.len()));
+    names.dedup();
+    names
+}
+
 fn depth_notice(relative: &str, line: usize, subtrees: u64) -> Notice {
     let line = line + 1;
     let more = match subtrees {

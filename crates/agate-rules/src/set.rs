@@ -117,6 +117,22 @@ impl RuleSet {
                 second: rule.source().to_owned(),
             }),
             Err(index) => {
+                let family = |language: Language| language.rule_targets();
+                let taint_rules = self
+                    .rules
+                    .iter()
+                    .filter(|known| known.is_taint() && family(known.language()) == family(rule.language()))
+                    .count();
+                if rule.is_taint() && taint_rules >= agate_taint::MAX_RULES {
+                    return Err(RuleError::Invalid {
+                        path: rule.source().to_owned(),
+                        id: rule.id().to_owned(),
+                        message: format!(
+                            "one scan runs at most {} taint rules per language; merge rules that share sources, or disable some",
+                            agate_taint::MAX_RULES
+                        ),
+                    });
+                }
                 self.rules.insert(index, rule);
                 Ok(())
             }
