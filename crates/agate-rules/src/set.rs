@@ -121,7 +121,9 @@ impl RuleSet {
                 let taint_rules = self
                     .rules
                     .iter()
-                    .filter(|known| known.is_taint() && family(known.language()) == family(rule.language()))
+                    .filter(|known| {
+                        known.is_taint() && family(known.language()) == family(rule.language())
+                    })
                     .count();
                 if rule.is_taint() && taint_rules >= agate_taint::MAX_RULES {
                     return Err(RuleError::Invalid {
