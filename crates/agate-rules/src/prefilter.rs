@@ -93,9 +93,8 @@ impl<'r> LanguageRules<'r> {
                 // Entries that differ only in what they mean to their rule (a sink's focus, a
                 // guard) are not shared.
                 let same = entry.focus.is_none()
-                    && entry.guards.is_none()
-                    && !entry.normalizes
-                    && entry.moves.is_none();
+                    && entry.effect == agate_taint::Effect::Value
+                    && !entry.numbers_carry_data;
                 let key = (entry.role, entry.key.as_str(), entry.focus.as_deref());
                 match shared.get(&key) {
                     Some(&index) if same => {

@@ -66,6 +66,8 @@ struct TaintRuleFile {
     sanitizers: Vec<agate_taint::Entry>,
     #[serde(default)]
     propagators: Vec<agate_taint::Entry>,
+    #[serde(default, rename = "numbers-carry-data")]
+    numbers_carry_data: bool,
 }
 
 /// When a rule's matchers are compiled.
@@ -395,6 +397,7 @@ fn read_form(path: &str, yaml: &str) -> Result<Form, RuleError> {
                         sinks: file.sinks,
                         sanitizers: file.sanitizers,
                         propagators: file.propagators,
+                        numbers_carry_data: file.numbers_carry_data,
                     }),
                     compiled,
                 },

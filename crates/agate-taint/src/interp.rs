@@ -667,7 +667,7 @@ impl<'t, 'm> Interp<'t, 'm> {
                         .field("type")
                         .is_some_and(|kind| is_scalar_type(self.family, &kind.text()));
                     let value = if scalar {
-                        Value::default()
+                        self.scalar(iterated.flattened())
                     } else {
                         iterated.flattened()
                     };
@@ -907,10 +907,7 @@ impl<'t, 'm> Interp<'t, 'm> {
                 is_scalar_type(self.family, kind.text().trim_start_matches(':'))
             });
             if scalar || typed_scalar {
-                value = Value {
-                    constant: value.constant,
-                    ..Value::default()
-                };
+                value = self.scalar(value);
             }
             let Some(name) = declarator.field("name") else {
                 continue;
@@ -974,7 +971,7 @@ impl<'t, 'm> Interp<'t, 'm> {
             }
             let scalar = param_type(param).is_some_and(|kind| is_scalar_type(self.family, &kind));
             if scalar {
-                value = Value::default();
+                value = self.scalar(value);
             }
             if let Some(pattern) = &pattern {
                 self.bind(pattern, value);
@@ -1253,6 +1250,14 @@ impl<'t, 'm> Interp<'t, 'm> {
         value
     }
 
+    /// A number or boolean made from `value`: clean, except for the rules whose data numbers
+    /// carry (`numbers-carry-data`: a random number, a token count).
+    fn scalar(&self, value: Value) -> Value {
+        let mut scalar = value.cleaned(!self.marks.numbers());
+        scalar.constant = value.constant;
+        scalar
+    }
+
     fn lookup(&self, name: &str) -> Value {
         if let Some(value) = self.env.get(name) {
             return value.clone();
@@ -1332,14 +1337,7 @@ impl<'t, 'm> Interp<'t, 'm> {
                 let scalar = node
                     .field("type")
                     .is_some_and(|kind| is_scalar_type(self.family, &kind.text()));
-                if scalar {
-                    Value {
-                        constant: value.constant,
-                        ..Value::default()
-                    }
-                } else {
-                    value
-                }
+                if scalar { self.scalar(value) } else { value }
             }
             "array_creation_expression" => node
                 .field("value")
@@ -1411,7 +1409,7 @@ impl<'t, 'm> Interp<'t, 'm> {
         }
         let value = self.eval(&object);
         if matches!(self.family, Family::Js | Family::Java) && name == "length" {
-            return Value::default();
+            return self.scalar(value);
         }
         if let Some(Slots::Map(entries)) = value.slots.as_deref() {
             let key = Const::Str(Rc::from(name.as_str()));
@@ -1684,6 +1682,7 @@ impl<'t, 'm> Interp<'t, 'm> {
                         .field("value")
                         .map(|value| self.eval(&value))
                         .unwrap_or_default();
+                    let value = self.marked(&child, value);
                     match key_constant {
                         Some(key) => {
                             entries.retain(|(known, _)| *known != key);
@@ -1742,10 +1741,7 @@ impl<'t, 'm> Interp<'t, 'm> {
             .field("type")
             .is_some_and(|kind| is_scalar_type(self.family, &kind.text()));
         if scalar {
-            value = Value {
-                constant: value.constant,
-                ..Value::default()
-            };
+            value = self.scalar(value);
         }
         if let Some(target) = target {
             self.bind(&target, value.clone());
@@ -2056,6 +2052,7 @@ impl<'t, 'm> Interp<'t, 'm> {
                     let value = value_node
                         .map(|value| self.eval(&value))
                         .unwrap_or_default();
+                    let value = self.marked(&argument, value);
                     kwargs.push((name, value));
                     continue;
                 }
@@ -2097,7 +2094,7 @@ impl<'t, 'm> Interp<'t, 'm> {
         };
         let name = call.name.as_str();
         if typed_scalar || is_scalar_call(self.family, name, call.qualified.as_deref()) {
-            return Value::default();
+            return self.scalar(everything());
         }
         if let Some(constructed) = &call.constructs {
             if args.is_empty()

@@ -252,3 +252,27 @@ fn hostile_input_is_bounded() {
     let analysis = analyze(&root.root(), &Marks::default());
     assert!(analysis.complete);
 }
+
+#[test]
+fn numbers_carry_data_only_for_rules_that_say_so() {
+    let source = r#"
+from flask import request
+def view(client):
+    limit = int(request.args["n"])
+    client.chat.completions.create(model="m", messages=[], max_tokens=limit)
+    client.chat.completions.create(model="m", messages=[], max_tokens=min(limit, 512))
+"#;
+    let spec = r"
+sources:
+  - model: flask
+sinks:
+  - rule:
+      kind: keyword_argument
+      has: { field: name, regex: '^max_tokens$' }
+sanitizers:
+  - pattern: min($$$)
+";
+    assert_eq!(flows(Language::Python, spec, source), Vec::<usize>::new());
+    let counting = format!("{spec}numbers-carry-data: true\n");
+    assert_eq!(flows(Language::Python, &counting, source), [5]);
+}
