@@ -300,6 +300,11 @@ impl Rule {
             .as_ref()
     }
 
+    /// Whether the rule compiles for `language` (either form).
+    pub(crate) fn runs_on(&self, language: Language) -> bool {
+        self.matcher(language).is_some() || self.taint_entries(language).is_some()
+    }
+
     /// A taint rule's entries for `language`, compiled on first use; `None` when the rule
     /// does not run there or is a pattern rule.
     pub(crate) fn taint_entries(&self, language: Language) -> Option<&[CompiledEntry]> {

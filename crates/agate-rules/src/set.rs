@@ -252,7 +252,7 @@ mod tests {
             let rule = Rule::parse(path, text, Vec::new(), Compile::Now)
                 .unwrap_or_else(|error| panic!("{path}: {error}"));
             assert!(
-                rule.matcher(rule.language()).is_some(),
+                rule.runs_on(rule.language()),
                 "{path} does not run on its own language"
             );
         }
@@ -260,7 +260,7 @@ mod tests {
         assert!(
             later
                 .iter()
-                .all(|rule| rule.matcher(rule.language()).is_some())
+                .all(|rule| rule.runs_on(rule.language()))
         );
     }
 
