@@ -566,7 +566,22 @@ impl<'t, 'm> Interp<'t, 'm> {
 
     /// The guards that hold where `condition` evaluates to `holds`.
     fn guards(
-        &self,
+        &mut self,
+        condition: &AstNode<'t>,
+        holds: bool,
+        out: &mut Vec<(Box<str>, RuleBits, bool)>,
+    ) {
+        if !self.tick(1) || self.depth > MAX_DEPTH {
+            self.exhausted = true;
+            return;
+        }
+        self.depth += 1;
+        self.guards_kind(condition, holds, out);
+        self.depth -= 1;
+    }
+
+    fn guards_kind(
+        &mut self,
         condition: &AstNode<'t>,
         holds: bool,
         out: &mut Vec<(Box<str>, RuleBits, bool)>,
@@ -1534,10 +1549,7 @@ impl<'t, 'm> Interp<'t, 'm> {
         };
         if decided {
             return if strict {
-                Value {
-                    constant: left.constant,
-                    ..Value::default()
-                }
+                left.constant.map_or_else(Value::default, Value::constant)
             } else {
                 left
             };
@@ -1557,10 +1569,7 @@ impl<'t, 'm> Interp<'t, 'm> {
             left.join(&right)
         };
         if strict {
-            Value {
-                constant: value.constant,
-                ..Value::default()
-            }
+            value.constant.map_or_else(Value::default, Value::constant)
         } else {
             value
         }
@@ -1653,10 +1662,9 @@ impl<'t, 'm> Interp<'t, 'm> {
                 items.push(value);
             }
         }
-        Value {
-            slots: Some(Rc::new(Slots::List(items))),
-            ..rest
-        }
+        let mut value = rest;
+        value.set_slots(Slots::List(items));
+        value
     }
 
     fn eval_map(&mut self, node: &AstNode<'t>) -> Value {
@@ -1701,10 +1709,9 @@ impl<'t, 'm> Interp<'t, 'm> {
                 }
             }
         }
-        Value {
-            slots: Some(Rc::new(Slots::Map(entries))),
-            ..rest
-        }
+        let mut value = rest;
+        value.set_slots(Slots::Map(entries));
+        value
     }
 
     fn eval_comprehension(&mut self, node: &AstNode<'t>) -> Value {
@@ -1769,6 +1776,16 @@ impl<'t, 'm> Interp<'t, 'm> {
 
     /// Gives `target` (a name, a field, an entry or a destructuring pattern) the value.
     fn bind(&mut self, target: &AstNode<'t>, value: Value) {
+        if !self.tick(1) || self.depth > MAX_DEPTH {
+            self.exhausted = true;
+            return;
+        }
+        self.depth += 1;
+        self.bind_kind(target, value);
+        self.depth -= 1;
+    }
+
+    fn bind_kind(&mut self, target: &AstNode<'t>, value: Value) {
         let kind = target.kind();
         match kind.as_ref() {
             "identifier"
@@ -1910,21 +1927,23 @@ impl<'t, 'm> Interp<'t, 'm> {
     /// The variable an expression stands for: a name, a field, or the receiver a chain of
     /// builder calls (`sb.append(a).append(b)`) returns.
     fn place_of(node: &AstNode<'t>) -> Option<String> {
-        if let Some(place) = place_name(node) {
-            return Some(place);
-        }
-        match node.kind().as_ref() {
-            "parenthesized_expression" => {
-                first_named(node).and_then(|inner| Self::place_of(&inner))
+        let mut node = node.clone();
+        // A loop, not recursion: a chain of ten thousand `.append(…)` is one line of code.
+        loop {
+            if let Some(place) = place_name(&node) {
+                return Some(place);
             }
-            "call" | "call_expression" | "method_invocation" => {
-                let call = Self::call_parts(node)?;
-                if !matches!(call.name.as_str(), "append" | "insert") {
-                    return None;
+            node = match node.kind().as_ref() {
+                "parenthesized_expression" => first_named(&node)?,
+                "call" | "call_expression" | "method_invocation" => {
+                    let call = Self::call_parts(&node)?;
+                    if !matches!(call.name.as_str(), "append" | "insert") {
+                        return None;
+                    }
+                    call.receiver?
                 }
-                Self::place_of(call.receiver.as_ref()?)
-            }
-            _ => None,
+                _ => return None,
+            };
         }
     }
 
@@ -1939,7 +1958,7 @@ impl<'t, 'm> Interp<'t, 'm> {
             (Some(Slots::Map(mut entries)), Some(key)) => {
                 entries.retain(|(known, _)| *known != key);
                 entries.push((key, value.clone()));
-                container.slots = Some(Rc::new(Slots::Map(entries)));
+                container.set_slots(Slots::Map(entries));
             }
             (Some(Slots::List(mut items)), Some(Const::Int(index))) => {
                 let slot = usize::try_from(index)
@@ -1948,7 +1967,7 @@ impl<'t, 'm> Interp<'t, 'm> {
                 match slot {
                     Some(slot) => {
                         items[slot] = value.clone();
-                        container.slots = Some(Rc::new(Slots::List(items)));
+                        container.set_slots(Slots::List(items));
                     }
                     None => container.absorb(value),
                 }
@@ -2141,10 +2160,7 @@ impl<'t, 'm> Interp<'t, 'm> {
                         .iter()
                         .map(|(key, value)| (Const::Str(Rc::from(key.as_str())), value.clone()))
                         .collect();
-                    return Value {
-                        slots: Some(Rc::new(Slots::Map(entries))),
-                        ..Value::default()
-                    };
+                    return Value::container(Slots::Map(entries));
                 }
                 "list" | "set" | "tuple" if args.is_empty() => return empty(ContainerKind::List),
                 "str" | "repr" | "format" => return everything(),
@@ -2244,7 +2260,7 @@ impl<'t, 'm> Interp<'t, 'm> {
 
     fn set_slots(&mut self, place: &str, slots: Slots) {
         if let Some(container) = self.env.get_mut(place) {
-            container.slots = Some(Rc::new(slots));
+            container.set_slots(slots);
         }
     }
 
@@ -2287,10 +2303,7 @@ fn empty(kind: ContainerKind) -> Value {
         ContainerKind::List => Slots::List(Vec::new()),
         ContainerKind::Map => Slots::Map(Vec::new()),
     };
-    Value {
-        slots: Some(Rc::new(slots)),
-        ..Value::default()
-    }
+    Value::container(slots)
 }
 
 /// Entry `key` of a container: the tracked entry when the key is known, else everything the

@@ -82,7 +82,13 @@ pub(crate) struct Value {
     pub(crate) slots: Option<Rc<Slots>>,
     /// The rules for which it is a normalised path.
     pub(crate) normalized: RuleBits,
+    /// How deeply containers nest in it (0: no entries tracked).
+    depth: u8,
 }
+
+/// Containers nested deeper than this are tracked as one value: `a = [a]` repeated a
+/// thousand times must not build a value a thousand levels deep.
+const MAX_NESTING: u8 = 8;
 
 impl Value {
     pub(crate) fn constant(constant: Const) -> Value {
@@ -98,6 +104,35 @@ impl Value {
             origin,
             ..Value::default()
         }
+    }
+
+    /// Gives the value tracked entries; nested too deep, their data is merged into it
+    /// instead.
+    pub(crate) fn set_slots(&mut self, slots: Slots) {
+        let deepest = match &slots {
+            Slots::List(items) => items.iter().map(|item| item.depth).max(),
+            Slots::Map(entries) => entries.iter().map(|(_, item)| item.depth).max(),
+        }
+        .unwrap_or(0);
+        if deepest >= MAX_NESTING {
+            let merged = Value {
+                slots: Some(Rc::new(slots)),
+                ..Value::default()
+            };
+            self.absorb(&merged);
+            self.slots = None;
+            self.depth = 0;
+        } else {
+            self.slots = Some(Rc::new(slots));
+            self.depth = deepest + 1;
+        }
+    }
+
+    /// A value whose entries are `slots`.
+    pub(crate) fn container(slots: Slots) -> Value {
+        let mut value = Value::default();
+        value.set_slots(slots);
+        value
     }
 
     /// Everything that reaches the value, its entries included.
@@ -173,7 +208,7 @@ impl Value {
                 return merged;
             }
         };
-        Value {
+        let mut joined = Value {
             taint: self.taint.union(other.taint),
             origin: self.origin.or(other.origin),
             constant: if self.constant == other.constant {
@@ -181,9 +216,14 @@ impl Value {
             } else {
                 None
             },
-            slots,
+            slots: None,
             normalized: self.normalized & other.normalized,
+            depth: 0,
+        };
+        if let Some(slots) = slots {
+            joined.set_slots(Rc::unwrap_or_clone(slots));
         }
+        joined
     }
 
     /// The value with `rules` no longer reaching it, entries included.
@@ -199,6 +239,7 @@ impl Value {
             constant: self.constant.clone(),
             slots: None,
             normalized: self.normalized,
+            depth: 0,
         }
     }
 
