@@ -127,3 +127,14 @@ class ProductRepository:
 
     def by_page(self):
         return self.db.execute("SELECT * FROM products LIMIT 20 OFFSET " + str(self.page * 20))  # ok: py.sql-injection
+
+
+# Pair 8: Django's QuerySet.extra; the safe twin passes the value as a parameter.
+def recent_orders(request, Order):
+    since = request.GET.get("since", "")
+    return Order.objects.extra(where=["created > '" + since + "'"])  # expect: py.sql-injection
+
+
+def recent_orders_fixed(request, Order):
+    since = request.GET.get("since", "")
+    return Order.objects.extra(where=["created > %s"], params=[since])  # ok: py.sql-injection
