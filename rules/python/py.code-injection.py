@@ -90,3 +90,17 @@ class Formula:
 
     def run_default(self):
         return eval(self.default)  # ok: py.code-injection
+
+
+# Pair 7: code read from a file the environment names, compiled and run.
+def run_startup_file():
+    with open(os.environ["STARTUP_FILE"]) as handle:
+        source = handle.read()
+    exec(compile(source, "startup", "exec"), {})  # expect: py.code-injection
+
+
+def run_startup_file_fixed():
+    with open(os.environ["STARTUP_FILE"]) as handle:
+        source = handle.read()
+    source = "pass"
+    exec(compile(source, "startup", "exec"), {})  # ok: py.code-injection

@@ -1,3 +1,4 @@
+import io
 import os
 from pathlib import Path
 
@@ -110,3 +111,14 @@ def clear_cache_fixed():
         abort(400)
     os.remove(os.path.join(BASE, "cache", entry))  # ok: py.path-traversal
     return "ok"
+
+
+# Pair 7: a note sent as a download; the safe twin sends its text from memory.
+@app.route("/notes/<note>")
+def note_download(note):
+    return send_file(note, download_name="note.txt")  # expect: py.path-traversal
+
+
+@app.route("/notes-fixed/<note>")
+def note_download_fixed(note):
+    return send_file(io.BytesIO(note.encode()), download_name="note.txt")  # ok: py.path-traversal
