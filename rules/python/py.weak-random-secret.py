@@ -80,3 +80,12 @@ def csrf_for_fixed(form):
     strength = 3
     drawn = str(random.random()) if strength * 2 > 50 else secrets.token_hex(8)
     form.csrf_token = drawn  # ok: py.weak-random-secret
+
+
+# Pair 7: a number drawn from the PRNG is still a guessable secret.
+def reset_code_for(user):
+    user.reset_code = int(random.random() * 1000000)  # expect: py.weak-random-secret
+
+
+def reset_code_for_fixed(user):
+    user.reset_code = secrets.randbelow(1000000)  # ok: py.weak-random-secret

@@ -257,11 +257,7 @@ mod tests {
             );
         }
         let later = RuleSet::bundled().unwrap();
-        assert!(
-            later
-                .iter()
-                .all(|rule| rule.runs_on(rule.language()))
-        );
+        assert!(later.iter().all(|rule| rule.runs_on(rule.language())));
     }
 
     #[test]

@@ -120,6 +120,8 @@ struct Interp<'t, 'm> {
     moved: HashMap<Span, Value>,
     /// Data for the parameters of the next closure (a callback of a tainted receiver).
     hint: Option<Value>,
+    /// The top level's variables, for summaries.
+    globals: Env,
     steps: u64,
     depth: usize,
     exhausted: bool,
@@ -335,6 +337,7 @@ impl<'t, 'm> Interp<'t, 'm> {
             in_class: false,
             moved: HashMap::new(),
             hint: None,
+            globals: Env::default(),
             steps: 0,
             depth: 0,
             exhausted: false,
@@ -386,9 +389,27 @@ impl<'t, 'm> Interp<'t, 'm> {
             | "global_statement"
             | "nonlocal_statement"
             | "debugger_statement" => false,
-            "module"
-            | "program"
-            | "block"
+            "module" | "program" => {
+                // What the top level defined before each function: the globals a helper's
+                // summary starts from.
+                for child in named_children(node) {
+                    if is_function(&child.kind())
+                        || is_class(&child.kind())
+                        || matches!(
+                            child.kind().as_ref(),
+                            "decorated_definition" | "export_statement"
+                        )
+                    {
+                        self.tick(self.env.len() as u64);
+                        self.globals = self.env.clone();
+                    }
+                    if self.exec(&child) {
+                        return true;
+                    }
+                }
+                false
+            }
+            "block"
             | "statement_block"
             | "else_clause"
             | "finally_clause"
@@ -984,6 +1005,12 @@ impl<'t, 'm> Interp<'t, 'm> {
                     }
                 }
             }
+            // A default value is what the parameter holds when a caller leaves it out.
+            let default = param.field("value").or_else(|| param.field("right"));
+            if let Some(default) = default {
+                let default = self.eval(&default);
+                value.absorb(&default);
+            }
             let scalar = param_type(param).is_some_and(|kind| is_scalar_type(self.family, &kind));
             if scalar {
                 value = self.scalar(value);
@@ -1078,7 +1105,8 @@ impl<'t, 'm> Interp<'t, 'm> {
                 self.summaries.insert(span, None);
             }
         }
-        let saved = std::mem::take(&mut self.env);
+        let globals = self.globals.clone();
+        let saved = std::mem::replace(&mut self.env, globals);
         let saved_hint = self.hint.take();
         let summary = Rc::new(self.function(&definition.node, definition.method, true));
         self.env = saved;

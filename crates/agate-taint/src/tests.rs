@@ -293,7 +293,42 @@ fn nesting_that_grows_without_bound_is_cut() {
     }
     source.push_str("    c.execute(a)\n");
     source.push_str(&format!("    b = x{}\n", ".append(a)".repeat(1_000)));
-    source.push_str(&format!("    if {}a in ALLOWED:\n        c.execute(a)\n", "not ".repeat(1_000)));
-    source.push_str(&format!("    {}q{} = a\n", "(".repeat(1_000), ")".repeat(1_000)));
-    assert_eq!(analysed(Language::Python, PY_SQL, &source), (vec![1_004], false));
+    source.push_str(&format!(
+        "    if {}a in ALLOWED:\n        c.execute(a)\n",
+        "not ".repeat(1_000)
+    ));
+    source.push_str(&format!(
+        "    {}q{} = a\n",
+        "(".repeat(1_000),
+        ")".repeat(1_000)
+    ));
+    assert_eq!(
+        analysed(Language::Python, PY_SQL, &source),
+        (vec![1_004], false)
+    );
+}
+
+#[test]
+fn helpers_see_globals_and_parameters_their_defaults() {
+    let spec = r"
+sources:
+  - rule: { kind: string, regex: '^.(md5|RC4-SHA).$' }
+sinks:
+  - pattern: hashlib.new($A, $$$)
+    focus: A
+  - pattern: ssl.wrap_socket($S, ciphers=$C)
+    focus: C
+";
+    let source = r#"
+SUITES = {"legacy": "RC4-SHA", "modern": "ECDHE+AESGCM"}
+def suites_for(name):
+    return SUITES[name]
+def legacy(sock):
+    ssl.wrap_socket(sock, ciphers=suites_for("legacy"))
+def modern(sock):
+    ssl.wrap_socket(sock, ciphers=SUITES["modern"])
+def digest(data, algorithm="md5"):
+    return hashlib.new(algorithm, data)
+"#;
+    assert_eq!(flows(Language::Python, spec, source), [6, 10]);
 }
