@@ -80,6 +80,18 @@ app.post("/name-anonymous", (req, res) => {
   res.sendStatus(204);
 });
 
+// The login pattern: the user record looked up with the request's name is the server's.
+app.post("/login", async (req, res) => {
+  req.session.user = req.body.username; // expect: js.trust-boundary-violation
+  res.sendStatus(204);
+});
+
+app.post("/login-lookup", async (req, res) => {
+  const user = await User.findOne({ username: req.body.username });
+  req.session.userId = user.id; // ok: js.trust-boundary-violation
+  res.sendStatus(204);
+});
+
 // Koa sessions.
 async function koaReferrer(ctx) {
   ctx.session.referrer = ctx.get("Referer"); // expect: js.trust-boundary-violation

@@ -99,6 +99,14 @@ function showMessageClean(box) {
 
 module.exports = { app, koaProfile, koaProfileTitle, showMessage, showMessageClean, greetingGuest };
 
+// An object is sent as JSON; a record looked up with request data is stored data.
+app.get("/api/user", async (req, res) => {
+  res.send({ name: req.query.name }); // ok: js.xss
+  const user = await User.findById(req.query.id);
+  res.send(`<p>${user.displayName}</p>`); // ok: js.xss
+  res.send(`<p>${req.query.name}</p>`); // expect: js.xss
+});
+
 // A file's contents sent back: the path is js.path-traversal's business, not this rule's.
 app.get("/export/:name", (req, res) => {
   const data = fs.readFileSync("./exports/" + req.params.name);
