@@ -1,5 +1,6 @@
 const express = require("express");
 const vm = require("vm");
+const ejs = require("ejs");
 
 const app = express();
 const OPERATIONS = { double: (n) => n * 2, square: (n) => n * n };
@@ -110,5 +111,14 @@ function evaluateArgument() {
 function evaluateConstant() {
   return new vm.Script("40 + 2").runInThisContext(); // ok: js.code-injection
 }
+
+// A template compiled from the request runs its <% %> blocks; data passed as a value does not.
+app.get("/card", (req, res) => {
+  res.send(ejs.render(`<h1>${req.query.title}</h1>`, {})); // expect: js.code-injection
+});
+
+app.get("/card-value", (req, res) => {
+  res.send(ejs.render("<h1><%= title %></h1>", { title: req.query.title })); // ok: js.code-injection
+});
 
 module.exports = { app, runFragment, runFragmentTable, evaluateArgument, evaluateConstant, wrapDefault };

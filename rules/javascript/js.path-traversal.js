@@ -88,6 +88,20 @@ app.get("/avatar-default", (req, res) => {
   res.download(defaultAvatar(req.query.user)); // ok: js.path-traversal
 });
 
+// A name refused when it holds "..".
+app.get("/themes/:file", (req, res) => {
+  const file = req.params.file;
+  res.send(fs.readFileSync(path.join(__dirname, "themes", file), "utf8")); // expect: js.path-traversal
+});
+
+app.get("/themes-checked/:file", (req, res) => {
+  const file = req.params.file;
+  if (file.includes("..")) {
+    return res.status(400).end();
+  }
+  res.send(fs.readFileSync(path.join(__dirname, "themes", file), "utf8")); // ok: js.path-traversal
+});
+
 // Koa: a branch whose condition is a constant expression.
 async function koaLog(ctx) {
   const num = 86;

@@ -77,6 +77,24 @@ app.get("/avatar-gravatar", async (req, res) => {
   res.send(Buffer.from(await image.arrayBuffer()));
 });
 
+// A parsed URL whose host is checked against an allow-list.
+const HOSTS = ["images.example.com", "cdn.example.com"];
+
+app.get("/image", async (req, res) => {
+  const target = new URL(req.query.src);
+  const image = await fetch(target); // expect: js.ssrf
+  res.send(Buffer.from(await image.arrayBuffer()));
+});
+
+app.get("/image-checked", async (req, res) => {
+  const target = new URL(req.query.src);
+  if (!HOSTS.includes(target.hostname)) {
+    return res.status(400).send("host not allowed");
+  }
+  const image = await fetch(target); // ok: js.ssrf
+  res.send(Buffer.from(await image.arrayBuffer()));
+});
+
 // Next.js route handler: the JSON body's URL.
 export async function POST(request) {
   const { url } = await request.json();

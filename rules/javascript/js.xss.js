@@ -107,6 +107,29 @@ app.get("/api/user", async (req, res) => {
   res.send(`<p>${req.query.name}</p>`); // expect: js.xss
 });
 
+// A template engine escapes the value it inserts.
+const ejs = require("ejs");
+
+app.get("/card", (req, res) => {
+  res.send("<h1>" + req.query.title + "</h1>"); // expect: js.xss
+});
+
+app.get("/card-template", (req, res) => {
+  res.send(ejs.render("<h1><%= title %></h1>", { title: req.query.title })); // ok: js.xss
+});
+
+// Handlebars: a SafeString skips the template's escaping.
+const Handlebars = require("handlebars");
+const page = Handlebars.compile("<div>{{{bio}}}</div><p>{{name}}</p>");
+
+app.get("/bio", (req, res) => {
+  res.send(page({ bio: new Handlebars.SafeString(req.query.bio) })); // expect: js.xss
+});
+
+app.get("/bio-escaped", (req, res) => {
+  res.send(page({ bio: new Handlebars.SafeString(escapeHtml(req.query.bio)) })); // ok: js.xss
+});
+
 // A file's contents sent back: the path is js.path-traversal's business, not this rule's.
 app.get("/export/:name", (req, res) => {
   const data = fs.readFileSync("./exports/" + req.params.name);
