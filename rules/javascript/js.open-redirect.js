@@ -79,6 +79,17 @@ async function koaReturnFixed(ctx) {
   ctx.redirect(back); // ok: js.open-redirect
 }
 
+// Next.js middleware: a local path resolved against the request's URL, or the user's target.
+export function middleware(request) {
+  const target = request.nextUrl.searchParams.get("to");
+  return NextResponse.redirect(new URL(target, request.url)); // expect: js.open-redirect
+}
+
+export function loginMiddleware(request) {
+  const target = request.nextUrl.searchParams.get("to");
+  return NextResponse.redirect(new URL("/login", request.url)); // ok: js.open-redirect
+}
+
 // In the browser: the fragment becomes the location.
 function followFragment() {
   const target = location.hash.slice(1);
