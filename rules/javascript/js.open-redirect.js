@@ -29,6 +29,16 @@ app.get("/go-home", (req, res) => {
   res.redirect(302, `https://${host}/welcome`); // ok: js.open-redirect
 });
 
+// A fixed local path before the value keeps the redirect on this site; a bare "/" does not
+// ("/" + "/evil.example" is protocol-relative).
+app.get("/users-page", (req, res) => {
+  res.redirect("/" + req.query.page); // expect: js.open-redirect
+});
+
+app.get("/users-profile", (req, res) => {
+  res.redirect("/users/" + req.query.id); // ok: js.open-redirect
+});
+
 // A value used only as an encoded query parameter of a local path.
 app.get("/search", (req, res) => {
   res.redirect("/results?q=" + encodeURIComponent(req.query.q)); // ok: js.open-redirect
