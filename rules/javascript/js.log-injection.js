@@ -31,15 +31,15 @@ app.get("/search-clean", (req, res) => {
   res.json([]);
 });
 
-// A header value, or a number parsed from it.
+// A query value, or a number parsed from it.
 app.get("/size", (req, res) => {
-  const size = req.get("Content-Length");
+  const size = req.query.size;
   console.warn("request size", size); // expect: js.log-injection
   res.end();
 });
 
 app.get("/size-number", (req, res) => {
-  const size = parseInt(req.get("Content-Length"), 10);
+  const size = parseInt(req.query.size, 10);
   console.warn("request size", size); // ok: js.log-injection
   res.end();
 });
@@ -62,13 +62,13 @@ app.post("/audit-checked", (req, res) => {
 
 // Through an object: the slot logged holds request data or a constant.
 app.get("/visit", (req, res) => {
-  const entry = { page: "home", referrer: req.headers.referer };
+  const entry = { page: "home", referrer: req.cookies.referrer };
   logger.debug("visit from " + entry.referrer); // expect: js.log-injection
   res.end();
 });
 
 app.get("/visit-page", (req, res) => {
-  const entry = { page: "home", referrer: req.headers.referer };
+  const entry = { page: "home", referrer: req.cookies.referrer };
   logger.debug("visit to " + entry.page); // ok: js.log-injection
   res.end();
 });
@@ -90,6 +90,14 @@ app.get("/profile", (req, res) => {
 app.get("/profile-anonymous", (req, res) => {
   console.error(describeAnonymous(req.query.user)); // ok: js.log-injection
   res.end();
+});
+
+// An access log: the raw URL and headers cannot hold a line break (the HTTP parser refuses
+// one), a decoded query value can.
+app.use((req, res, next) => {
+  console.log("%s %s %s", req.method, req.originalUrl, req.get("User-Agent")); // ok: js.log-injection
+  console.log("%s %s", req.method, req.query.page); // expect: js.log-injection
+  next();
 });
 
 module.exports = { app, describeAnonymous };
