@@ -107,4 +107,24 @@ function sendLoginSecure(user) {
   return { user, otp };
 }
 
-module.exports.more = { generateResetToken, generateResetTokenSecure, sendLogin, sendLoginSecure };
+// Characters picked one by one.
+const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+function randomLetters() {
+  let code = "";
+  for (let n = 0; n < 8; n++) {
+    code += ALPHABET[Math.floor(Math.random() * ALPHABET.length)];
+  }
+  return code;
+}
+
+function issueInvite(user) {
+  user.inviteCode = randomLetters(); // expect: js.weak-random-secret
+}
+
+function issueInviteSecure(user) {
+  user.inviteCode = crypto.randomBytes(6).toString("base64url"); // ok: js.weak-random-secret
+}
+
+module.exports.more = {
+  randomLetters, issueInvite, issueInviteSecure, generateResetToken, generateResetTokenSecure, sendLogin, sendLoginSecure };

@@ -8,7 +8,7 @@ function makeInvite() {
 }
 
 function createSessionToken() {
-  return Math.random().toString(36); // ok: js.weak-random
+  return Math.random().toString(36); // expect: js.weak-random
 }
 
 function secureId() {
