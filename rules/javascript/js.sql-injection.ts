@@ -67,4 +67,33 @@ app.get("/orders/page-number", async (req: Request, res: Response) => {
   res.json(result.rows);
 });
 
+// TypeORM: a condition written as SQL text, or with a named parameter.
+import { DataSource } from "typeorm";
+const dataSource = new DataSource({ type: "postgres" });
+
+app.get("/customers", async (req: Request, res: Response) => {
+  const name = String(req.query.name);
+  const rows = await dataSource.getRepository("Customer").createQueryBuilder("c").where(`c.name = '${name}'`).getMany(); // expect: js.sql-injection
+  res.json(rows);
+});
+
+app.get("/customers-bound", async (req: Request, res: Response) => {
+  const name = String(req.query.name);
+  const rows = await dataSource.getRepository("Customer").createQueryBuilder("c").where("c.name = :name", { name }).getMany(); // ok: js.sql-injection
+  res.json(rows);
+});
+
+// Prisma: the unsafe raw query, or the same text with a positional parameter.
+declare const prisma: { $queryRawUnsafe(query: string, ...values: unknown[]): Promise<unknown> };
+
+app.get("/invoices", async (req: Request, res: Response) => {
+  const status = req.query.status;
+  res.json(await prisma.$queryRawUnsafe(`SELECT * FROM invoices WHERE status = '${status}'`)); // expect: js.sql-injection
+});
+
+app.get("/invoices-bound", async (req: Request, res: Response) => {
+  const status = req.query.status;
+  res.json(await prisma.$queryRawUnsafe("SELECT * FROM invoices WHERE status = $1", status)); // ok: js.sql-injection
+});
+
 export { app, OrderQuery };
