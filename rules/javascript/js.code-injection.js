@@ -1,6 +1,7 @@
 const express = require("express");
 const vm = require("vm");
 const ejs = require("ejs");
+const mathjs = require("mathjs");
 
 const app = express();
 const OPERATIONS = { double: (n) => n * 2, square: (n) => n * n };
@@ -119,6 +120,17 @@ app.get("/card", (req, res) => {
 
 app.get("/card-value", (req, res) => {
   res.send(ejs.render("<h1><%= title %></h1>", { title: req.query.title })); // ok: js.code-injection
+});
+
+// mathjs' old eval on an equation from the form, or on a fixed one.
+app.post("/equation", (req, res) => {
+  const equation = req.body.eqn;
+  res.json({ value: mathjs.eval(equation) }); // expect: js.code-injection
+});
+
+app.post("/equation-fixed", (req, res) => {
+  const equations = { user: req.body.eqn, demo: "2 * (3 + 4)" };
+  res.json({ value: mathjs.eval(equations.demo) }); // ok: js.code-injection
 });
 
 module.exports = { app, runFragment, runFragmentTable, evaluateArgument, evaluateConstant, wrapDefault };
