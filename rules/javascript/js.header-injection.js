@@ -79,6 +79,19 @@ app.get("/theme-default", (req, res) => {
   res.end();
 });
 
+// A token this server signs carries no text of the request.
+const jwt = require("jsonwebtoken");
+
+app.post("/token", (req, res) => {
+  res.setHeader("X-User", req.body.user); // expect: js.header-injection
+  res.end();
+});
+
+app.post("/token-signed", (req, res) => {
+  res.setHeader("Authorization", "Bearer " + jwt.sign({ user: req.body.user }, process.env.JWT_SECRET)); // ok: js.header-injection
+  res.end();
+});
+
 // Koa: the value after an overwrite with a constant.
 async function koaVersion(ctx) {
   const version = ctx.query.v;

@@ -102,6 +102,17 @@ app.get("/themes-checked/:file", (req, res) => {
   res.send(fs.readFileSync(path.join(__dirname, "themes", file), "utf8")); // ok: js.path-traversal
 });
 
+// express-fileupload: the uploaded file's own name, or only its base name.
+app.post("/upload", (req, res) => {
+  const upload = req.files.document;
+  upload.mv("./uploads/" + upload.name, () => res.sendStatus(201)); // expect: js.path-traversal
+});
+
+app.post("/upload-named", (req, res) => {
+  const upload = req.files.document;
+  upload.mv("./uploads/" + path.basename(upload.name), () => res.sendStatus(201)); // ok: js.path-traversal
+});
+
 // Koa: a branch whose condition is a constant expression.
 async function koaLog(ctx) {
   const num = 86;
