@@ -62,10 +62,10 @@ class Proxy extends HttpServlet {
     String billingUrl(String name) { return "https://billing.internal/api"; }
 
     Object helperVulnerable(HttpServletRequest request) throws Exception {
-        return new URI(serviceUrl(request.getParameter("service"))); // expect: java.ssrf
+        return new URL(serviceUrl(request.getParameter("service"))).openConnection(); // expect: java.ssrf
     }
 
     Object helperSafe(HttpServletRequest request) throws Exception {
-        return new URI(billingUrl(request.getParameter("service"))); // ok: java.ssrf
+        return new URL(billingUrl(request.getParameter("service"))).openConnection(); // ok: java.ssrf
     }
 }
