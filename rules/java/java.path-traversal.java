@@ -82,4 +82,30 @@ class Avatars extends HttpServlet {
         Path target = Paths.get("/srv/docs").resolve(id + ".txt");
         return Files.readString(target); // ok: java.path-traversal
     }
+
+    InputStream canonicalVulnerable(HttpServletRequest request) throws IOException {
+        File f = new File("/srv/docs", request.getParameter("doc").trim()).getCanonicalFile();
+        return new FileInputStream(f); // expect: java.path-traversal
+    }
+
+    InputStream canonicalSafe(HttpServletRequest request) throws IOException {
+        File f = new File("/srv/docs", request.getParameter("doc").trim()).getCanonicalFile();
+        if (!f.getPath().startsWith("/srv/docs/")) {
+            throw new SecurityException("outside the document folder");
+        }
+        return new FileInputStream(f); // ok: java.path-traversal
+    }
+
+    InputStream dotsVulnerable(HttpServletRequest request) throws IOException {
+        String name = request.getParameter("name");
+        return new FileInputStream("/srv/uploads/" + name); // expect: java.path-traversal
+    }
+
+    InputStream dotsSafe(HttpServletRequest request) throws IOException {
+        String name = request.getParameter("name");
+        if (name.contains("..") || name.contains("/")) {
+            return null;
+        }
+        return new FileInputStream("/srv/uploads/" + name); // ok: java.path-traversal
+    }
 }
