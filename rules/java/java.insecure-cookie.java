@@ -42,4 +42,11 @@ class Remember extends HttpServlet {
         Cookie cookie = hardened("lang", value);
         response.addCookie(cookie); // ok: java.insecure-cookie
     }
+
+    void configured(HttpServletResponse response, String value, boolean secureOnly) {
+        Cookie cookie = new Cookie("remember", value);
+        cookie.setSecure(secureOnly);
+        cookie.setHttpOnly(true);
+        response.addCookie(cookie); // ok: java.insecure-cookie
+    }
 }

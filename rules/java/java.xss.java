@@ -75,4 +75,14 @@ class Greeting extends HttpServlet {
     void helperSafe(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.getWriter().write(placeholder(request.getParameter("user"))); // ok: java.xss
     }
+
+    void encodedVulnerable(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String id = request.getParameter("id");
+        response.getWriter().write("<p>" + id.toUpperCase() + "</p>"); // expect: java.xss
+    }
+
+    void encodedSafe(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String id = request.getParameter("id");
+        response.getWriter().write("<p>" + Base64.getEncoder().encodeToString(id.getBytes()) + "</p>"); // ok: java.xss
+    }
 }
