@@ -70,6 +70,12 @@ class Accounts {
         user.mail(resetCode);
     }
 
+    void apiKeySecure(Client client) {
+        String apiKey = prefixed(RandomStringUtils.random(32, 0, 0, true, true, null, secure)); // ok: java.weak-random-secret
+        String clientSecret = RandomStringUtils.random(32, 0, 0, true, true, null, new SecureRandom()); // ok: java.weak-random-secret
+        client.register(apiKey + clientSecret);
+    }
+
     String prefixed(String value) { return "key_" + value; }
     String issued(String value) { return "key_" + UUID.randomUUID(); }
 

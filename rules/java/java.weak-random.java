@@ -18,8 +18,8 @@ class Dice {
         return org.apache.commons.lang3.RandomStringUtils.randomAlphabetic(8); // expect: java.weak-random
     }
 
-    String fixedLabel() {
-        return org.apache.commons.lang3.RandomStringUtils.class.getSimpleName(); // ok: java.weak-random
+    String secureLabel() {
+        return org.apache.commons.lang3.RandomStringUtils.random(8, 0, 0, true, true, null, new SecureRandom()); // ok: java.weak-random
     }
 
     byte[] salt() {
