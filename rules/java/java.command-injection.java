@@ -95,4 +95,15 @@ class Tools extends HttpServlet {
         dirs.put("default", "/var/backups");
         Runtime.getRuntime().exec(new String[] {"sh", "-c", "ls " + dirs.get("default")}); // ok: java.command-injection
     }
+
+    void envVulnerable(HttpServletRequest request) throws IOException {
+        String[] env = {"LANG=C", "REPORT_TITLE=" + request.getParameter("title")};
+        Runtime.getRuntime().exec("/usr/local/bin/report", env); // expect: java.command-injection
+    }
+
+    void envSafe(HttpServletRequest request) throws IOException {
+        String[] env = {"LANG=C", "REPORT_TITLE=" + request.getParameter("title")};
+        String[] fixedEnv = {env[0]};
+        Runtime.getRuntime().exec("/usr/local/bin/report", fixedEnv); // ok: java.command-injection
+    }
 }

@@ -73,4 +73,19 @@ class Directory extends HttpServlet {
     Object helperSafe(HttpServletRequest request) throws NamingException {
         return ctx.search("dc=example,dc=com", everyone(request.getParameter("uid")), new SearchControls()); // ok: java.ldap-injection
     }
+
+    Object controlsVulnerable(HttpServletRequest request) throws NamingException {
+        InitialDirContext idc = (InitialDirContext) ctx;
+        SearchControls sc = new SearchControls();
+        String filter = "(&(objectclass=person)(uid=" + request.getParameter("uid") + "))";
+        return idc.search("ou=users,dc=example,dc=com", filter, sc); // expect: java.ldap-injection
+    }
+
+    Object controlsSafe(HttpServletRequest request) throws NamingException {
+        InitialDirContext idc = (InitialDirContext) ctx;
+        SearchControls sc = new SearchControls();
+        String uid = request.getParameter("uid");
+        String filter = "(&(objectclass=person)(uid=" + "jdoe" + "))";
+        return idc.search("ou=users,dc=example,dc=com", filter, sc); // ok: java.ldap-injection
+    }
 }
