@@ -108,4 +108,14 @@ class Avatars extends HttpServlet {
         }
         return new FileInputStream("/srv/uploads/" + name); // ok: java.path-traversal
     }
+
+    InputStream qualifiedVulnerable(HttpServletRequest request) throws IOException {
+        String name = request.getParameter("name");
+        return new java.io.FileInputStream(new java.io.File("/srv/uploads", name).getCanonicalFile()); // expect: java.path-traversal
+    }
+
+    InputStream qualifiedSafe(HttpServletRequest request) throws IOException {
+        String name = org.apache.commons.io.FilenameUtils.getName(request.getParameter("name"));
+        return new java.io.FileInputStream(new java.io.File("/srv/uploads", name).getCanonicalFile()); // ok: java.path-traversal
+    }
 }

@@ -69,6 +69,17 @@ class SessionStore extends HttpServlet {
         Yaml yaml = new Yaml();
         return yaml.load(defaults(request.getParameter("config"))); // ok: java.unsafe-deserialization
     }
+
+    Object qualifiedVulnerable(HttpServletRequest request) throws Exception {
+        java.io.InputStream body = request.getInputStream();
+        return new java.io.ObjectInputStream(body).readObject(); // expect: java.unsafe-deserialization
+    }
+
+    Object qualifiedSafe(HttpServletRequest request) throws Exception {
+        java.io.InputStream body = request.getInputStream();
+        body = new ByteArrayInputStream(DEFAULTS);
+        return new java.io.ObjectInputStream(body).readObject(); // ok: java.unsafe-deserialization
+    }
 }
 class SafeYaml extends HttpServlet {
     Object yamlSafe(HttpServletRequest request) {

@@ -99,4 +99,16 @@ class Accounts {
         String[] options = {"c" + secure.nextLong(), candidate};
         csrfToken = options[0]; // ok: java.weak-random-secret
     }
+
+    void nonceVulnerable(Request outgoing) {
+        String fast = Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt());
+        String strong = Long.toHexString(secure.nextLong());
+        outgoing.setNonce(fast); // expect: java.weak-random-secret
+    }
+
+    void nonceSafe(Request outgoing) {
+        String fast = Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt());
+        String strong = Long.toHexString(secure.nextLong());
+        outgoing.setNonce(strong); // ok: java.weak-random-secret
+    }
 }

@@ -85,4 +85,14 @@ class Greeting extends HttpServlet {
         String id = request.getParameter("id");
         response.getWriter().write("<p>" + Base64.getEncoder().encodeToString(id.getBytes()) + "</p>"); // ok: java.xss
     }
+
+    void qualifiedVulnerable(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String bar = request.getParameter("q").trim();
+        response.getWriter().println(bar); // expect: java.xss
+    }
+
+    void qualifiedSafe(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String bar = org.springframework.web.util.HtmlUtils.htmlEscape(request.getParameter("q").trim());
+        response.getWriter().println(bar); // ok: java.xss
+    }
 }
