@@ -95,4 +95,30 @@ class Greeting extends HttpServlet {
         String bar = org.springframework.web.util.HtmlUtils.htmlEscape(request.getParameter("q").trim());
         response.getWriter().println(bar); // ok: java.xss
     }
+
+    void alphanumericVulnerable(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String prefix = request.getParameter("prefix");
+        response.getWriter().println("<h2>Tags starting with " + prefix + "</h2>"); // expect: java.xss
+    }
+
+    void alphanumericSafe(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String prefix = request.getParameter("prefix");
+        if (!org.apache.commons.lang3.StringUtils.isAlphanumeric(prefix)) {
+            response.sendError(400);
+            return;
+        }
+        response.getWriter().println("<h2>Tags starting with " + prefix + "</h2>"); // ok: java.xss
+    }
+
+    static String escapeHtml(String text) { return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"); }
+
+    void ownEscaperVulnerable(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String comment = request.getParameter("comment");
+        response.getWriter().print("<blockquote>" + comment + "</blockquote>"); // expect: java.xss
+    }
+
+    void ownEscaperSafe(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String comment = escapeHtml(request.getParameter("comment"));
+        response.getWriter().print("<blockquote>" + comment + "</blockquote>"); // ok: java.xss
+    }
 }
