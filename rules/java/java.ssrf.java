@@ -73,4 +73,20 @@ class Proxy extends HttpServlet {
         URL url = new URL(request.getParameter("url"));
         return url.getHost(); // ok: java.ssrf
     }
+
+    Object putVulnerable(HttpServletRequest request) {
+        String target = request.getParameter("target");
+        Map<String, String> seen = new HashMap<>();
+        seen.put(target, "pending");
+        rest.put(target, "ping"); // expect: java.ssrf
+        return seen;
+    }
+
+    Object putSafe(HttpServletRequest request) {
+        String target = request.getParameter("target");
+        Map<String, String> seen = new HashMap<>();
+        seen.put(target, "pending"); // ok: java.ssrf
+        rest.put("https://hooks.example.com/ping", "ping");
+        return seen;
+    }
 }

@@ -91,3 +91,10 @@ class HardenedImporter extends HttpServlet {
         return factory.newDocumentBuilder().parse(request.getInputStream()); // ok: java.xxe
     }
 }
+
+class JsonImporter extends HttpServlet {
+    Object parse(HttpServletRequest request) throws Exception {
+        org.json.simple.parser.JSONParser parser = new org.json.simple.parser.JSONParser();
+        return parser.parse(request.getReader()); // ok: java.xxe
+    }
+}
