@@ -111,4 +111,14 @@ class Accounts {
         String strong = Long.toHexString(secure.nextLong());
         outgoing.setNonce(strong); // ok: java.weak-random-secret
     }
+
+    void resetCodeThroughANumber(User user) {
+        int code = new java.util.Random().nextInt(1000000);
+        user.setResetCode("" + code); // expect: java.weak-random-secret
+    }
+
+    void resetCodeThroughASecureNumber(User user) {
+        int code = secure.nextInt(1000000);
+        user.setResetCode("" + code); // ok: java.weak-random-secret
+    }
 }

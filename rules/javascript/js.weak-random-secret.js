@@ -126,5 +126,16 @@ function issueInviteSecure(user) {
   user.inviteCode = crypto.randomBytes(6).toString("base64url"); // ok: js.weak-random-secret
 }
 
+function resetCodeFor(user) {
+  const drawn = Math.random() * 1e6;
+  user.resetCode = Math.floor(drawn); // expect: js.weak-random-secret
+}
+
+function resetCodeForSecure(user) {
+  const drawn = crypto.randomInt(1e6);
+  user.resetCode = Math.floor(drawn); // ok: js.weak-random-secret
+}
+
 module.exports.more = {
+  resetCodeFor, resetCodeForSecure,
   randomLetters, issueInvite, issueInviteSecure, generateResetToken, generateResetTokenSecure, sendLogin, sendLoginSecure };

@@ -647,21 +647,82 @@ impl<'t, 'm> Interp<'t, 'm> {
                     .field("operator")
                     .map(|operator| operator.text().into_owned())
                     .unwrap_or_default();
-                let both = match operator.as_str() {
-                    "and" | "&&" => holds,
-                    "or" | "||" => !holds,
-                    _ => false,
+                let conjunction = match operator.as_str() {
+                    "and" | "&&" => true,
+                    "or" | "||" => false,
+                    _ => {
+                        self.null_guard(condition, &operator, holds, out);
+                        return;
+                    }
                 };
-                if both {
-                    for side in [condition.field("left"), condition.field("right")]
-                        .into_iter()
-                        .flatten()
-                    {
+                let sides = [condition.field("left"), condition.field("right")];
+                if conjunction == holds {
+                    // Both sides hold (`a and b` true) or both fail (`a or b` false).
+                    for side in sides.into_iter().flatten() {
                         self.guards(&side, holds, out);
+                    }
+                } else if let [Some(left), Some(right)] = sides {
+                    // One side or the other: what both sides guarantee.
+                    let (mut first, mut second) = (Vec::new(), Vec::new());
+                    self.guards(&left, holds, &mut first);
+                    self.guards(&right, holds, &mut second);
+                    for (place, rules, normalized) in first {
+                        for (other, more, _) in &second {
+                            if *other == place && rules & more != 0 {
+                                out.push((place.clone(), rules & more, normalized));
+                            }
+                        }
                     }
                 }
             }
+            "comparison_operator" => {
+                let operator: String = condition
+                    .children()
+                    .filter(|child| !child.is_named())
+                    .map(|child| child.text().into_owned())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                self.null_guard(condition, &operator, holds, out);
+            }
             _ => {}
+        }
+    }
+
+    /// `x == null` holds (or `x != null` fails): `x` is null, clean for every rule.
+    fn null_guard(
+        &self,
+        condition: &AstNode<'t>,
+        operator: &str,
+        holds: bool,
+        out: &mut Vec<(Box<str>, RuleBits, bool)>,
+    ) {
+        let is_null = |node: &AstNode<'t>| {
+            matches!(
+                node.kind().as_ref(),
+                "none" | "null" | "null_literal" | "undefined"
+            )
+        };
+        let equal_when = match operator {
+            "==" | "===" | "is" => true,
+            "!=" | "!==" | "is not" => false,
+            _ => return,
+        };
+        if equal_when != holds {
+            return;
+        }
+        let operands: Vec<AstNode<'t>> = named_children(condition).collect();
+        let [left, right] = operands.as_slice() else {
+            return;
+        };
+        let named = if is_null(right) {
+            left
+        } else if is_null(left) {
+            right
+        } else {
+            return;
+        };
+        if let Some(place) = place_name(named) {
+            out.push((place.into(), RuleBits::MAX, false));
         }
     }
 
@@ -1408,6 +1469,15 @@ impl<'t, 'm> Interp<'t, 'm> {
 
     /// A wrapper (parentheses, `await`, a type assertion): the value of what it wraps.
     fn eval_inner(&mut self, node: &AstNode<'t>) -> Value {
+        if matches!(
+            node.kind().as_ref(),
+            "as_expression" | "satisfies_expression"
+        ) {
+            // `x as T`: the expression comes first, the type after it.
+            return first_named(node)
+                .map(|inner| self.eval(&inner))
+                .unwrap_or_default();
+        }
         let mut value = Value::default();
         for child in named_children(node) {
             let inner = self.eval(&child);

@@ -332,3 +332,41 @@ def digest(data, algorithm="md5"):
 "#;
     assert_eq!(flows(Language::Python, spec, source), [6, 10]);
 }
+
+#[test]
+fn null_checks_and_either_side_guards() {
+    let spec = r"
+sources:
+  - model: servlet
+sinks:
+  - pattern: $S.execute($Q)
+    focus: Q
+sanitizers:
+  - pattern: StringUtils.isNumeric($X)
+    guards: X
+";
+    let source = r#"
+class T {
+  void a(HttpServletRequest request, Statement st) throws Exception {
+    String v = request.getParameter("v");
+    if (v != null && !StringUtils.isNumeric(v)) return;
+    st.execute("SELECT " + v);
+  }
+  void b(HttpServletRequest request, Statement st) throws Exception {
+    String v = request.getParameter("v");
+    if (v == null || StringUtils.isNumeric(v)) { st.execute("SELECT " + v); }
+    st.execute("SELECT " + v);
+  }
+}
+"#;
+    assert_eq!(flows(Language::Java, spec, source), [11]);
+    let ts_spec = r"
+sources:
+  - model: express
+sinks:
+  - pattern: db.query($Q)
+    focus: Q
+";
+    let ts = "app.get('/', (req, res) => {\n  const v = req.query.v as string;\n  db.query('SELECT ' + v);\n});\n";
+    assert_eq!(flows(Language::TypeScript, ts_spec, ts), [3]);
+}
