@@ -111,3 +111,16 @@ async function koaLookupEscaped(ctx) {
 }
 
 module.exports = { app, koaLookup, koaLookupEscaped, whereActive };
+
+// An entry point: a function nothing in this file calls gets its term from anywhere.
+export function searchUsers(db, term) {
+  return db.query(`SELECT id, name FROM users WHERE name LIKE '%${term}%'`); // expect: js.sql-injection
+}
+
+export function searchUsersSafely(db, term) {
+  return db.query('SELECT id, name FROM users WHERE name LIKE $1', [`%${term}%`]); // ok: js.sql-injection
+}
+
+export function runStatement(db, sql, params) {
+  return db.query(sql, params); // ok: js.sql-injection
+}

@@ -138,3 +138,16 @@ def recent_orders(request, Order):
 def recent_orders_fixed(request, Order):
     since = request.GET.get("since", "")
     return Order.objects.extra(where=["created > %s"], params=[since])  # ok: py.sql-injection
+
+
+# An entry point: a function nothing in this file calls gets its term from anywhere.
+def search_users(db, term):
+    return db.execute(f"SELECT id, name FROM users WHERE name LIKE '%{term}%'")  # expect: py.sql-injection
+
+
+def search_users_safely(db, term):
+    return db.execute("SELECT id, name FROM users WHERE name LIKE ?", (f"%{term}%",))  # ok: py.sql-injection
+
+
+def run_statement(db, sql, params):
+    return db.execute(sql, params)  # ok: py.sql-injection

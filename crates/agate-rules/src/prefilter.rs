@@ -94,7 +94,8 @@ impl<'r> LanguageRules<'r> {
                 // guard) are not shared.
                 let same = entry.focus.is_none()
                     && entry.effect == agate_taint::Effect::Value
-                    && !entry.numbers_carry_data;
+                    && !entry.numbers_carry_data
+                    && !entry.untrusted_parameters;
                 let key = (entry.role, entry.key.as_str(), entry.focus.as_deref());
                 match shared.get(&key) {
                     Some(&index) if same => {

@@ -68,6 +68,8 @@ struct TaintRuleFile {
     propagators: Vec<agate_taint::Entry>,
     #[serde(default, rename = "numbers-carry-data")]
     numbers_carry_data: bool,
+    #[serde(default, rename = "untrusted-parameters")]
+    untrusted_parameters: bool,
 }
 
 /// When a rule's matchers are compiled.
@@ -403,6 +405,7 @@ fn read_form(path: &str, yaml: &str) -> Result<Form, RuleError> {
                         sanitizers: file.sanitizers,
                         propagators: file.propagators,
                         numbers_carry_data: file.numbers_carry_data,
+                        untrusted_parameters: file.untrusted_parameters,
                     }),
                     compiled,
                 },

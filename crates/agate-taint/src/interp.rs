@@ -18,7 +18,7 @@ use agate_lang::{AstNode, MAX_RULE_DEPTH, TreeWalk};
 use crate::marks::{Mark, Marks, RuleBits, Span};
 use crate::syntax::{
     ContainerKind, Family, container_kind, is_exit_call, is_mutator, is_receiver, is_scalar_call,
-    is_scalar_type, place_name,
+    is_scalar_type, is_string_building, place_name,
 };
 use crate::value::{Const, Env, Slots, Taint, Value};
 
@@ -109,6 +109,8 @@ struct Interp<'t, 'm> {
     live: RuleBits,
     functions: HashMap<String, Vec<Definition<'t>>>,
     classes: HashSet<String>,
+    /// Names of functions the file calls (or passes to a call).
+    called: HashSet<String>,
     summaries: HashMap<Span, Option<Rc<Summary>>>,
     flows: BTreeMap<(usize, Span), Option<Span>>,
     env: Env,
@@ -274,8 +276,19 @@ impl<'t, 'm> Interp<'t, 'm> {
         let family = Family::of(*root.lang());
         let mut functions: HashMap<String, Vec<Definition<'t>>> = HashMap::new();
         let mut classes = HashSet::new();
+        let mut called = HashSet::new();
         TreeWalk::bounded(MAX_RULE_DEPTH).run(root, |node, ancestors, _| {
             let kind = node.kind();
+            // Names the file calls, or hands to a call (a callback): not entry points.
+            if let Some(call) = Self::call_parts(node) {
+                called.insert(call.name);
+            } else if kind == "identifier"
+                && ancestors.last().is_some_and(|parent| {
+                    matches!(parent.kind().as_ref(), "arguments" | "argument_list")
+                })
+            {
+                called.insert(node.text().into_owned());
+            }
             if is_class(&kind) {
                 if let Some(name) = node.field("name") {
                     classes.insert(name.text().into_owned());
@@ -329,6 +342,7 @@ impl<'t, 'm> Interp<'t, 'm> {
             live,
             functions,
             classes,
+            called,
             summaries: HashMap::new(),
             flows: BTreeMap::new(),
             env: Env::default(),
@@ -1039,6 +1053,14 @@ impl<'t, 'm> Interp<'t, 'm> {
         let saved_class = std::mem::replace(&mut self.in_class, false);
         let hint = self.hint.take();
         let params = parameters(self.family, node, method);
+        // An entry point: a named function no code in the file calls.
+        let entry = if summarizing || hint.is_some() {
+            0
+        } else {
+            node.field("name")
+                .filter(|name| !self.called.contains(name.text().as_ref()))
+                .map_or(0, |_| self.marks.parameters())
+        };
         let mut names = Vec::with_capacity(params.len());
         for (index, param) in params.iter().enumerate() {
             let pattern = param_pattern(param);
@@ -1051,6 +1073,10 @@ impl<'t, 'm> Interp<'t, 'm> {
             let mut value = Value::default();
             if summarizing {
                 value.taint = Taint::param(index);
+            }
+            if entry != 0 {
+                value.taint.entry = entry;
+                value.origin = Some(Span::of(param));
             }
             if let Some(hint) = &hint {
                 value.absorb(hint);
@@ -1575,6 +1601,8 @@ impl<'t, 'm> Interp<'t, 'm> {
         }
         if constant {
             value.constant = Some(Const::Str(Rc::from(text.as_str())));
+        } else {
+            value.taint = value.taint.built();
         }
         value
     }
@@ -2202,14 +2230,18 @@ impl<'t, 'm> Interp<'t, 'm> {
         if let Some(body) = named_children(node).find(|child| child.kind() == "class_body") {
             self.class_body(&body);
         }
+        let name = call.name.as_str();
+        let builds = is_string_building(name);
         let everything = || {
             let mut all = receiver_data.clone().unwrap_or_default();
             for value in args.iter().chain(kwargs.iter().map(|(_, value)| value)) {
                 all.absorb(value);
             }
+            if builds {
+                all.taint = all.taint.built();
+            }
             all
         };
-        let name = call.name.as_str();
         if typed_scalar || is_scalar_call(self.family, name, call.qualified.as_deref()) {
             return self.scalar(everything());
         }
@@ -2456,6 +2488,7 @@ fn is_arithmetic(operator: &str) -> bool {
 fn arithmetic(family: Family, operator: &str, left: &Value, right: &Value) -> Value {
     let mut value = left.flattened();
     value.absorb(right);
+    value.taint = value.taint.built();
     value.constant = match (operator, &left.constant, &right.constant) {
         ("+", Some(Const::Str(a)), Some(Const::Str(b))) => {
             Some(Const::Str(Rc::from(format!("{a}{b}").as_str())))

@@ -72,6 +72,7 @@ pub struct Marks {
     sources: RuleBits,
     sinks: RuleBits,
     numbers: RuleBits,
+    parameters: RuleBits,
 }
 
 impl Marks {
@@ -85,6 +86,9 @@ impl Marks {
         let node: &AstNode<'_> = found;
         if entry.numbers_carry_data {
             self.numbers |= rules;
+        }
+        if entry.untrusted_parameters {
+            self.parameters |= rules;
         }
         let focus = |name: &Option<String>| -> Vec<AstNode<'_>> {
             match name {
@@ -169,10 +173,15 @@ impl Marks {
         self.by_node.entry(span).or_default().push(mark);
     }
 
-    /// The rules that have both a source and a sink in the file: the only ones a flow can
-    /// exist for.
+    /// The rules that have both a source (or untrusted parameters) and a sink in the file: the
+    /// only ones a flow can exist for.
     pub fn live(&self) -> RuleBits {
-        self.sources & self.sinks
+        (self.sources | self.parameters) & self.sinks
+    }
+
+    /// The rules for which an entry point's parameters are untrusted.
+    pub(crate) fn parameters(&self) -> RuleBits {
+        self.parameters
     }
 
     /// The rules for which a number made from untrusted data is still untrusted.

@@ -29,6 +29,12 @@ pub struct TaintSpec {
     /// token limit) or random numbers, where `int(x)` is no sanitizer.
     #[serde(default, rename = "numbers-carry-data")]
     pub numbers_carry_data: bool,
+    /// The parameters of a function no code in the file calls (a library's entry point, whose
+    /// callers may pass anything) are untrusted once built into a string: `f"… {term}"` in
+    /// `def search(db, term)`. Passed through unchanged they are not: handing a query to a
+    /// driver is an API's job.
+    #[serde(default, rename = "untrusted-parameters")]
+    pub untrusted_parameters: bool,
 }
 
 /// One source, sink, sanitizer or propagator: an ast-grep rule (`pattern:` or a whole
@@ -136,6 +142,8 @@ pub struct CompiledEntry {
     pub effect: Effect,
     /// See [`TaintSpec::numbers_carry_data`].
     pub numbers_carry_data: bool,
+    /// See [`TaintSpec::untrusted_parameters`].
+    pub untrusted_parameters: bool,
 }
 
 impl std::fmt::Debug for CompiledEntry {
@@ -178,6 +186,7 @@ impl TaintSpec {
                 } else {
                     let mut entry = compile_entry(role, entry, language).map_err(place)?;
                     entry.numbers_carry_data = self.numbers_carry_data;
+                    entry.untrusted_parameters = self.untrusted_parameters;
                     compiled.push(entry);
                 }
             }
@@ -274,6 +283,7 @@ fn compile_entry(role: Role, entry: &Entry, language: Language) -> Result<Compil
         focus: entry.focus.clone(),
         effect,
         numbers_carry_data: false,
+        untrusted_parameters: false,
     })
 }
 

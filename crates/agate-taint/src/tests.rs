@@ -370,3 +370,32 @@ sinks:
     let ts = "app.get('/', (req, res) => {\n  const v = req.query.v as string;\n  db.query('SELECT ' + v);\n});\n";
     assert_eq!(flows(Language::TypeScript, ts_spec, ts), [3]);
 }
+
+#[test]
+fn an_entry_points_parameters_are_untrusted_once_built_into_a_string() {
+    let spec = r"
+untrusted-parameters: true
+sources:
+  - pattern: request.args
+sinks:
+  - pattern: $C.execute($Q)
+    focus: Q
+  - pattern: $C.execute($Q, $$$)
+    focus: Q
+";
+    let source = r#"
+def search(db, term):
+    return db.execute(f"SELECT * FROM users WHERE name LIKE '%{term}%'")
+def passthrough(db, sql, params):
+    return db.execute(sql, params)
+def count(db, table):
+    return db.execute("SELECT COUNT(*) FROM " + table)
+def report(db):
+    return count(db, "orders")
+def search_safely(db, term):
+    return db.execute("SELECT * FROM users WHERE name LIKE ?", ("%" + term + "%",))
+"#;
+    assert_eq!(flows(Language::Python, spec, source), [3]);
+    let plain = spec.replace("untrusted-parameters: true\n", "");
+    assert_eq!(flows(Language::Python, &plain, source), Vec::<usize>::new());
+}

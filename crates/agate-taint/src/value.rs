@@ -17,23 +17,35 @@ pub(crate) struct Taint {
     /// The rules for which the parameters' data still matters: a sanitizer on the way removes
     /// its rules (`html.escape(param)` is clean for XSS, not for SQL).
     pub(crate) param_rules: RuleBits,
+    /// The rules (with `untrusted-parameters`) for which it holds a parameter of a function
+    /// no code in the file calls: untrusted once built into a string ([`Taint::built`]).
+    pub(crate) entry: RuleBits,
 }
 
 impl Taint {
     /// The data of parameter `index` of the function being summarised.
     pub(crate) fn param(index: usize) -> Taint {
         Taint {
-            rules: 0,
             params: u32::try_from(index)
                 .ok()
                 .and_then(|index| 1u32.checked_shl(index))
                 .unwrap_or(0),
             param_rules: RuleBits::MAX,
+            ..Taint::default()
+        }
+    }
+
+    /// The data once built into a string (concatenated, formatted, interpolated): an entry
+    /// point's parameter is untrusted from here on.
+    pub(crate) fn built(self) -> Taint {
+        Taint {
+            rules: self.rules | self.entry,
+            ..self
         }
     }
 
     pub(crate) fn is_clean(self) -> bool {
-        self.rules == 0 && self.params == 0
+        self.rules == 0 && self.params == 0 && self.entry == 0
     }
 
     pub(crate) fn union(self, other: Taint) -> Taint {
@@ -41,6 +53,7 @@ impl Taint {
             rules: self.rules | other.rules,
             params: self.params | other.params,
             param_rules: self.param_rules | other.param_rules,
+            entry: self.entry | other.entry,
         }
     }
 
@@ -51,6 +64,7 @@ impl Taint {
             rules: self.rules & !rules,
             params: if param_rules == 0 { 0 } else { self.params },
             param_rules: if param_rules == 0 { 0 } else { param_rules },
+            entry: self.entry & !rules,
         }
     }
 }
