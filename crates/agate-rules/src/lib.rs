@@ -15,8 +15,8 @@
 //!
 //! let rules = RuleSet::bundled().unwrap();
 //! let scanner = Scanner::new(rules, ScanOptions::default());
-//! let findings = scanner.scan_source("app.py", "import os\nos.system('ls ' + name)\n");
-//! assert!(findings.iter().any(|finding| finding.rule_id == "py.os-system-injection"));
+//! let findings = scanner.scan_source("app.py", "import os, sys\nos.system('ls ' + sys.argv[1])\n");
+//! assert!(findings.iter().any(|finding| finding.rule_id == "py.command-injection"));
 //! ```
 #![warn(missing_docs)]
 

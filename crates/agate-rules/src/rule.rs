@@ -303,6 +303,7 @@ impl Rule {
     }
 
     /// Whether the rule compiles for `language` (either form).
+    #[cfg(test)]
     pub(crate) fn runs_on(&self, language: Language) -> bool {
         self.matcher(language).is_some() || self.taint_entries(language).is_some()
     }

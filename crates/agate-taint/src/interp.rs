@@ -403,26 +403,7 @@ impl<'t, 'm> Interp<'t, 'm> {
             | "global_statement"
             | "nonlocal_statement"
             | "debugger_statement" => false,
-            "module" | "program" => {
-                // What the top level defined before each function: the globals a helper's
-                // summary starts from.
-                for child in named_children(node) {
-                    if is_function(&child.kind())
-                        || is_class(&child.kind())
-                        || matches!(
-                            child.kind().as_ref(),
-                            "decorated_definition" | "export_statement"
-                        )
-                    {
-                        self.tick(self.env.len() as u64);
-                        self.globals = self.env.clone();
-                    }
-                    if self.exec(&child) {
-                        return true;
-                    }
-                }
-                false
-            }
+            "module" | "program" => self.exec_top_level(node),
             "block"
             | "statement_block"
             | "else_clause"
@@ -498,6 +479,27 @@ impl<'t, 'm> Interp<'t, 'm> {
                 false
             }
         }
+    }
+
+    /// The top level: what it defined before each function is the globals a helper's
+    /// summary starts from.
+    fn exec_top_level(&mut self, node: &AstNode<'t>) -> bool {
+        for child in named_children(node) {
+            if is_function(&child.kind())
+                || is_class(&child.kind())
+                || matches!(
+                    child.kind().as_ref(),
+                    "decorated_definition" | "export_statement"
+                )
+            {
+                self.tick(self.env.len() as u64);
+                self.globals = self.env.clone();
+            }
+            if self.exec(&child) {
+                return true;
+            }
+        }
+        false
     }
 
     fn exec_children(&mut self, node: &AstNode<'t>) -> bool {
@@ -665,7 +667,7 @@ impl<'t, 'm> Interp<'t, 'm> {
                     "and" | "&&" => true,
                     "or" | "||" => false,
                     _ => {
-                        self.null_guard(condition, &operator, holds, out);
+                        Self::null_guard(condition, &operator, holds, out);
                         return;
                     }
                 };
@@ -696,7 +698,7 @@ impl<'t, 'm> Interp<'t, 'm> {
                     .map(|child| child.text().into_owned())
                     .collect::<Vec<_>>()
                     .join(" ");
-                self.null_guard(condition, &operator, holds, out);
+                Self::null_guard(condition, &operator, holds, out);
             }
             _ => {}
         }
@@ -704,7 +706,6 @@ impl<'t, 'm> Interp<'t, 'm> {
 
     /// `x == null` holds (or `x != null` fails): `x` is null, clean for every rule.
     fn null_guard(
-        &self,
         condition: &AstNode<'t>,
         operator: &str,
         holds: bool,
@@ -1076,7 +1077,7 @@ impl<'t, 'm> Interp<'t, 'm> {
             }
             if entry != 0 {
                 value.taint.entry = entry;
-                value.origin = Some(Span::of(param));
+                value.origin = Some(pattern.as_ref().map_or_else(|| Span::of(param), Span::of));
             }
             if let Some(hint) = &hint {
                 value.absorb(hint);
