@@ -292,16 +292,15 @@ fn nesting_that_grows_without_bound_is_cut() {
         source.push_str("    a = [a]\n");
     }
     source.push_str("    c.execute(a)\n");
-    source.push_str(&format!("    b = x{}\n", ".append(a)".repeat(1_000)));
-    source.push_str(&format!(
-        "    if {}a in ALLOWED:\n        c.execute(a)\n",
-        "not ".repeat(1_000)
-    ));
-    source.push_str(&format!(
-        "    {}q{} = a\n",
-        "(".repeat(1_000),
-        ")".repeat(1_000)
-    ));
+    source.push_str("    b = x");
+    source.push_str(&".append(a)".repeat(1_000));
+    source.push_str("\n    if ");
+    source.push_str(&"not ".repeat(1_000));
+    source.push_str("a in ALLOWED:\n        c.execute(a)\n    ");
+    source.push_str(&"(".repeat(1_000));
+    source.push('q');
+    source.push_str(&")".repeat(1_000));
+    source.push_str(" = a\n");
     assert_eq!(
         analysed(Language::Python, PY_SQL, &source),
         (vec![1_004], false)
