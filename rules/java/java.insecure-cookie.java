@@ -49,4 +49,22 @@ class Remember extends HttpServlet {
         cookie.setHttpOnly(true);
         response.addCookie(cookie); // ok: java.insecure-cookie
     }
+
+    void noHttpOnlyFixed(HttpServletResponse response, String value) {
+        Cookie cookie = new Cookie("theme", value);
+        cookie.setSecure(true);
+        cookie.setHttpOnly(true);
+        response.addCookie(cookie); // ok: java.insecure-cookie
+    }
+
+    void secureOffFixed(HttpServletResponse response, String value) {
+        javax.servlet.http.Cookie cookie = new javax.servlet.http.Cookie("session", value);
+        cookie.setSecure(true);
+        cookie.setHttpOnly(true);
+        response.addCookie(cookie); // ok: java.insecure-cookie
+    }
+
+    void inlineFixed(HttpServletResponse response, String value) {
+        response.addCookie(hardened("lang", value)); // ok: java.insecure-cookie
+    }
 }
