@@ -97,6 +97,8 @@ impl Rule {
         let metadata: RuleMetadata = serde_json::from_value(metadata_value)
             .map_err(|error| invalid(format!("in `metadata`: {error}")))?;
         check_metadata(&metadata).map_err(invalid)?;
+        crate::fix::check_rule_fix(serde_json::to_value(&config.fix).ok().as_ref(), &metadata)
+            .map_err(invalid)?;
 
         let compiled = config
             .language

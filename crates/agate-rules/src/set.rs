@@ -81,7 +81,14 @@ impl RuleSet {
         let sources: Vec<_> = yamls
             .into_iter()
             .map(|(path, yaml)| {
-                let own = fixtures.remove(strip_extension(&path)).unwrap_or_default();
+                let stem = strip_extension(&path);
+                let mut own = fixtures.remove(stem).unwrap_or_default();
+                // `py.x.fixed.py`: the fixture with the rule's fixes applied.
+                own.extend(
+                    fixtures
+                        .remove(&format!("{stem}{}", crate::fix::FIXED_SUFFIX))
+                        .unwrap_or_default(),
+                );
                 (path, yaml, own)
             })
             .collect();
