@@ -446,3 +446,191 @@ pub(crate) fn diff_between((old_name, old): (&str, &str), (new_name, new): (&str
     );
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{RuleSet, ScanOptions, Scanner};
+
+    fn rule(id: &str, fix: &str) -> String {
+        format!(
+            "id: {id}\nlanguage: python\nmessage: eval of `$X`\nrule: {{ pattern: eval($X) }}\nfix: {fix}\nmetadata: {{ severity: high, confidence: high, cwe: [CWE-95] }}\n"
+        )
+    }
+
+    fn scanner(rules: &[(&str, &str)]) -> Scanner {
+        let mut set = RuleSet::default();
+        for (id, fix) in rules {
+            set.extend(RuleSet::load_str(&format!("{id}.yaml"), &rule(id, fix)).unwrap())
+                .unwrap();
+        }
+        Scanner::new(set, ScanOptions::default())
+    }
+
+    /// A folder holding `app.py` with `text`, and the fixes the scanner's findings plan.
+    fn planned(
+        scanner: &Scanner,
+        text: &str,
+    ) -> (tempfile::TempDir, Result<Vec<FilePlan>, FixError>) {
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::write(folder.path().join("app.py"), text).unwrap();
+        let output = scanner.scan(folder.path(), &[folder.path().to_path_buf()]);
+        (folder, plan(&output.findings))
+    }
+
+    #[test]
+    fn issue_9_fixes_apply_in_order_and_keep_the_rest_of_the_file() {
+        let scanner = scanner(&[("py.demo-eval", "ast.literal_eval($X)")]);
+        let text = "\u{feff}import ast\nx = eval(a)  # é\ny = eval(b); z = eval(c)\n";
+        let (folder, plans) = planned(&scanner, text);
+        let plans = plans.unwrap();
+        assert_eq!(plans.len(), 1);
+        assert_eq!(plans[0].len(), 3);
+        let fixed = plans[0].prepare(folder.path(), 1 << 20).unwrap();
+        assert_eq!(
+            fixed.after(),
+            "\u{feff}import ast\nx = ast.literal_eval(a)  # é\ny = ast.literal_eval(b); z = ast.literal_eval(c)\n"
+        );
+        assert!(fixed.diff().contains("+x = ast.literal_eval(a)  # é\n"));
+        fixed.write().unwrap();
+        let written = std::fs::read_to_string(folder.path().join("app.py")).unwrap();
+        assert_eq!(written, fixed.after());
+        // Fixed code has nothing left to fix.
+        let (_, again) = planned(&scanner, &written);
+        assert!(again.unwrap().is_empty());
+    }
+
+    #[test]
+    fn issue_9_fix_positions_are_those_of_the_replaced_text() {
+        let scanner = scanner(&[("py.demo-eval", "ast.literal_eval($X)")]);
+        let findings = scanner.scan_source("a.py", "# é\nx = [eval(a)]\n");
+        let fix = findings[0].fix.as_ref().unwrap();
+        assert_eq!(fix.start, Position { line: 2, column: 6 });
+        assert_eq!(
+            fix.end,
+            Position {
+                line: 2,
+                column: 13
+            }
+        );
+        assert_eq!(fix.replacement, "ast.literal_eval(a)");
+    }
+
+    #[test]
+    fn issue_9_a_fix_that_changes_nothing_is_no_fix() {
+        let scanner = scanner(&[("py.demo-eval", "eval($X)")]);
+        let findings = scanner.scan_source("a.py", "eval(a)\n");
+        assert_eq!(findings.len(), 1);
+        assert!(findings[0].fix.is_none());
+    }
+
+    #[test]
+    fn issue_9_overlapping_fixes_refuse_the_whole_run() {
+        let scanner = scanner(&[("py.demo-one", "one($X)"), ("py.demo-two", "two($X)")]);
+        let (_folder, plans) = planned(&scanner, "x = 1\ny = eval(a)\n");
+        let error = plans.unwrap_err().to_string();
+        assert!(
+            error.starts_with("app.py:2: the fixes of `py.demo-one` and `py.demo-two`"),
+            "{error}"
+        );
+        assert!(error.contains("nothing was written"), "{error}");
+        assert!(
+            error.contains("agate fix --apply --rule py.demo-one"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn issue_9_a_file_changed_since_the_scan_is_not_written() {
+        let scanner = scanner(&[("py.demo-eval", "ast.literal_eval($X)")]);
+        let (folder, plans) = planned(&scanner, "x = eval(a)\n");
+        let plans = plans.unwrap();
+        let path = folder.path().join("app.py");
+        // Changed between the scan and the fix.
+        std::fs::write(&path, "x = eval(a)\ny = 2\n").unwrap();
+        let error = plans[0].prepare(folder.path(), 1 << 20).unwrap_err();
+        assert!(matches!(error, FixError::Changed { .. }), "{error}");
+        // Changed between reading it for the fix and writing it.
+        std::fs::write(&path, "x = eval(a)\n").unwrap();
+        let fixed = plans[0].prepare(folder.path(), 1 << 20).unwrap();
+        std::fs::write(&path, "x = eval(a)  # edited\n").unwrap();
+        let error = fixed.write().unwrap_err();
+        assert!(
+            error.to_string().contains("changed since it was scanned"),
+            "{error}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "x = eval(a)  # edited\n"
+        );
+    }
+
+    #[test]
+    fn issue_9_a_fix_that_breaks_the_syntax_is_not_written() {
+        let scanner = scanner(&[("py.demo-eval", "'eval(($X)'")]);
+        let (folder, plans) = planned(&scanner, "x = eval(a)\n");
+        let error = plans.unwrap()[0]
+            .prepare(folder.path(), 1 << 20)
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("fixing `app.py` would leave a syntax error near line 1"),
+            "{error}"
+        );
+        assert!(error.to_string().contains("py.demo-eval"), "{error}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn issue_9_a_link_is_never_written_through() {
+        let scanner = scanner(&[("py.demo-eval", "ast.literal_eval($X)")]);
+        let (folder, plans) = planned(&scanner, "x = eval(a)\n");
+        let plans = plans.unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("real.py");
+        std::fs::write(&target, "x = eval(a)\n").unwrap();
+        let path = folder.path().join("app.py");
+        std::fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(&target, &path).unwrap();
+        let error = plans[0].prepare(folder.path(), 1 << 20).unwrap_err();
+        assert!(matches!(error, FixError::Link { .. }), "{error}");
+        // A link swapped in after the file was read for the fix.
+        std::fs::remove_file(&path).unwrap();
+        std::fs::write(&path, "x = eval(a)\n").unwrap();
+        let fixed = plans[0].prepare(folder.path(), 1 << 20).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(&target, &path).unwrap();
+        assert!(matches!(fixed.write(), Err(FixError::Link { .. })));
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "x = eval(a)\n");
+    }
+
+    #[test]
+    fn issue_9_sensitive_rules_and_lists_of_fixes_are_refused_at_load() {
+        let sensitive =
+            rule("py.demo-eval", "x").replace("cwe: [CWE-95]", "cwe: [CWE-95], sensitive: true");
+        let error = RuleSet::load_str("py.demo-eval.yaml", &sensitive).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("a `sensitive` rule cannot have `fix:`"),
+            "{error}"
+        );
+        let list = rule(
+            "py.demo-eval",
+            "[{ template: a, title: A }, { template: b, title: B }]",
+        );
+        let error = RuleSet::load_str("py.demo-eval.yaml", &list).unwrap_err();
+        assert!(
+            error.to_string().contains("a list of alternatives"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn fixed_fixtures_are_named_after_the_fixture() {
+        assert!(is_fixed_fixture("rules/python/py.x.fixed.py"));
+        assert!(!is_fixed_fixture("rules/python/py.x.py"));
+        assert!(!is_fixed_fixture("rules/fixed.d/py.x.py"));
+    }
+}

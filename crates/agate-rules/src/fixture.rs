@@ -374,4 +374,114 @@ mod tests {
         let outcome = outcome_for("eval(x)  # expect: py.demo-eval\n");
         assert!(outcome.failures[0].contains("no `ok: py.demo-eval` line"));
     }
+
+    fn fix_outcome(fixtures: &[(&str, &str)], fix: bool) -> FixtureOutcome {
+        let fix = if fix {
+            "fix: ast.literal_eval($X)\n"
+        } else {
+            ""
+        };
+        let yaml = format!(
+            "id: py.demo-eval\nlanguage: python\nmessage: m\nrule: {{ pattern: eval($X) }}\n{fix}metadata: {{ severity: high, confidence: high, cwe: [CWE-95] }}\n"
+        );
+        let set = RuleSet::from_files(
+            std::iter::once(("py.demo-eval.yaml".to_owned(), yaml))
+                .chain(
+                    fixtures
+                        .iter()
+                        .map(|(path, text)| ((*path).to_owned(), (*text).to_owned())),
+                )
+                .collect(),
+            crate::rule::Compile::Now,
+        )
+        .unwrap();
+        check_fixtures(&set).remove(0)
+    }
+
+    const FIXTURE: &str =
+        "x = eval(a)  # expect: py.demo-eval\ny = literal(b)  # ok: py.demo-eval\n";
+
+    #[test]
+    fn issue_9_fixes_are_checked_against_the_fixed_file() {
+        let right =
+            "x = ast.literal_eval(a)  # expect: py.demo-eval\ny = literal(b)  # ok: py.demo-eval\n";
+        let outcome = fix_outcome(
+            &[
+                ("py.demo-eval.py", FIXTURE),
+                ("py.demo-eval.fixed.py", right),
+            ],
+            true,
+        );
+        // The `.fixed` file is not a second fixture: its line 1 has no match to expect.
+        assert!(outcome.passed(), "{:?}", outcome.failures);
+        assert_eq!(outcome.expected, 1);
+
+        let wrong =
+            "x = literal_eval(a)  # expect: py.demo-eval\ny = literal(b)  # ok: py.demo-eval\n";
+        let outcome = fix_outcome(
+            &[
+                ("py.demo-eval.py", FIXTURE),
+                ("py.demo-eval.fixed.py", wrong),
+            ],
+            true,
+        );
+        let [failure] = outcome.failures.as_slice() else {
+            panic!("{:?}", outcome.failures);
+        };
+        assert!(
+            failure.starts_with(
+                "py.demo-eval.py: applying the fixes does not give `py.demo-eval.fixed.py`"
+            ),
+            "{failure}"
+        );
+        assert!(failure.contains("\n-x = literal_eval(a)"), "{failure}");
+        assert!(failure.contains("\n+x = ast.literal_eval(a)"), "{failure}");
+    }
+
+    #[test]
+    fn issue_9_a_fix_needs_a_fixed_file_and_a_fixed_file_a_fix() {
+        let outcome = fix_outcome(&[("py.demo-eval.py", FIXTURE)], true);
+        assert_eq!(
+            outcome.failures,
+            [
+                "py.demo-eval.py: the rule has `fix:` but no `py.demo-eval.fixed.py`; add it: the fixture with every fix applied"
+            ]
+        );
+        let outcome = fix_outcome(
+            &[
+                ("py.demo-eval.py", FIXTURE),
+                ("py.demo-eval.fixed.py", FIXTURE),
+            ],
+            false,
+        );
+        assert_eq!(
+            outcome.failures,
+            [
+                "py.demo-eval.fixed.py: the rule has no `fix:` for python files; remove the file or add the fix"
+            ]
+        );
+    }
+
+    #[test]
+    fn issue_9_a_fix_must_remove_the_match() {
+        let yaml = "id: py.demo-eval\nlanguage: python\nmessage: m\nrule: { pattern: eval($X) }\nfix: eval(eval($X))\nmetadata: { severity: high, confidence: high, cwe: [CWE-95] }\n";
+        let fixed =
+            "x = eval(eval(a))  # expect: py.demo-eval\ny = literal(b)  # ok: py.demo-eval\n";
+        let set = RuleSet::from_files(
+            vec![
+                ("py.demo-eval.yaml".to_owned(), yaml.to_owned()),
+                ("py.demo-eval.py".to_owned(), FIXTURE.to_owned()),
+                ("py.demo-eval.fixed.py".to_owned(), fixed.to_owned()),
+            ],
+            crate::rule::Compile::Now,
+        )
+        .unwrap();
+        let outcome = check_fixtures(&set).remove(0);
+        assert_eq!(
+            outcome.failures,
+            [
+                "py.demo-eval.fixed.py:1: the fixed code still has a fix to apply; a fix must remove what its rule matches"
+            ]
+        );
+    }
 }

@@ -68,7 +68,10 @@ impl RuleSet {
     }
 
     /// Builds a set from `(path, text)` pairs: rule YAML files and the fixtures beside them.
-    fn from_files(files: Vec<(String, String)>, compile: Compile) -> Result<RuleSet, RuleError> {
+    pub(crate) fn from_files(
+        files: Vec<(String, String)>,
+        compile: Compile,
+    ) -> Result<RuleSet, RuleError> {
         let (yamls, others): (Vec<_>, Vec<_>) = files
             .into_iter()
             .partition(|(path, _)| has_extension(Path::new(path), &["yaml", "yml"]));
