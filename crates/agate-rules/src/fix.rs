@@ -121,6 +121,13 @@ pub(crate) fn check_rule_fix(
     }
 }
 
+impl crate::Rule {
+    /// Whether the rule has a `fix:` (in its own language).
+    pub fn has_fix(&self) -> bool {
+        has_fix(self, self.language())
+    }
+}
+
 /// Whether `rule` has a fix for files of `language`.
 pub(crate) fn has_fix(rule: &crate::Rule, language: Language) -> bool {
     rule.matcher(language)

@@ -272,3 +272,38 @@ fn issue_9_rules_test_checks_the_fixed_fixture() {
         "{stdout}"
     );
 }
+
+#[test]
+fn issue_9_scan_reports_carry_the_fix() {
+    let dir = tree(&[("app.py", UNSAFE_YAML)]);
+    let output = agate(dir.path())
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--format",
+            "sarif",
+            "--output",
+            "agate.sarif",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let fix = &json["findings"][0]["fix"];
+    assert_eq!(fix["replacement"], "yaml.safe_load(text)");
+    assert_eq!(fix["start"], serde_json::json!({ "line": 5, "column": 12 }));
+    let sarif: serde_json::Value = serde_json::from_str(&read(dir.path(), "agate.sarif")).unwrap();
+    let replacement =
+        &sarif["runs"][0]["results"][0]["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(
+        replacement["insertedContent"]["text"],
+        "yaml.safe_load(text)"
+    );
+    assert_eq!(replacement["deletedRegion"]["startLine"], 5);
+    let output = agate(dir.path())
+        .args(["rules", "show", "py.yaml-unsafe-load"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("\nfix:        yes"));
+}
