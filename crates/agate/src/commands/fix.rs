@@ -107,12 +107,12 @@ fn selected<'r>(report: &'r Report, args: &FixArgs) -> Vec<&'r Finding> {
 }
 
 /// Prints each file's diff on standard output: what a secret rule would flag is redacted,
-/// control characters are spelled out.
+/// control characters are spelled out (a Windows line end is shown as a line end).
 fn show(prepared: &[(FixedFile, usize)]) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for (fixed, _) in prepared {
-        let diff = fixed.diff();
+        let diff = fixed.diff().replace("\r\n", "\n");
         let shown = output::redact(&diff);
         out.write_all(agate_report::escape_lines(&shown).as_bytes())?;
     }

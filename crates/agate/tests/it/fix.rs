@@ -307,3 +307,36 @@ fn issue_9_scan_reports_carry_the_fix() {
         .unwrap();
     assert!(String::from_utf8_lossy(&output.stdout).contains("\nfix:        yes"));
 }
+
+#[test]
+fn issue_9_fix_keeps_windows_line_ends_and_shows_them_plainly() {
+    let source = "import yaml\r\n\r\nx = yaml.load(s)\r\n";
+    let dir = tree(&[("app.py", source)]);
+    let output = agate(dir.path()).arg("fix").output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("\n-x = yaml.load(s)\n+x = yaml.safe_load(s)\n"),
+        "{stdout}"
+    );
+    let output = agate(dir.path()).args(["fix", "--apply"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        read(dir.path(), "app.py"),
+        "import yaml\r\n\r\nx = yaml.safe_load(s)\r\n"
+    );
+}
+
+#[test]
+fn issue_9_fix_refuses_a_file_that_is_not_utf8() {
+    let dir = tree(&[]);
+    let bytes = b"import yaml\n# caf\xe9\nx = yaml.load(s)\n";
+    std::fs::write(dir.path().join("app.py"), bytes).unwrap();
+    let output = agate(dir.path()).args(["fix", "--apply"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`app.py` is not valid UTF-8; not written"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(dir.path().join("app.py")).unwrap(), bytes);
+}
