@@ -5,13 +5,13 @@
 //! match into an edit while the scan has the tree, and the edit travels on the finding
 //! ([`agate_model::Fix`]), with the digest of the text it was made for.
 //!
-//! Applying is in two steps, so that a run either writes what it promised or nothing:
-//! [`plan`] groups the findings' edits by file and refuses the whole run when two of them
-//! overlap (which one wins is a choice for a person, not for agate); [`FilePlan::prepare`]
-//! reads the file again (bounded, under the root, never through a symbolic link), refuses it
-//! when it changed since the scan, applies the edits and parses the result, refusing a fix
-//! that would leave a syntax error the file did not have. [`FixedFile::write`] writes it
-//! atomically, keeping its permissions.
+//! Applying is in steps, each refusing before anything is written: [`plan`] groups the
+//! findings' edits by file and refuses the whole run when two of them overlap (which one
+//! wins is a choice for a person, not for agate); [`FilePlan::prepare`] reads a file again
+//! (bounded, under the root, never through a symbolic link), refuses it when it changed since
+//! the scan, applies the edits and parses the result, refusing a fix that would leave a
+//! syntax error the file did not have; [`FixedFile::write`] checks once more that the file is
+//! what was read and writes it atomically, keeping its permissions.
 //!
 //! [`Fixer`]: ast_grep_config::Fixer
 
@@ -254,11 +254,6 @@ pub fn plan<'f>(
 }
 
 impl FilePlan {
-    /// The file, relative to the root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
     /// How many fixes it gets.
     pub fn len(&self) -> usize {
         self.edits.len()
@@ -336,11 +331,6 @@ impl FixedFile {
     /// The file, relative to the root.
     pub fn path(&self) -> &str {
         &self.path
-    }
-
-    /// Its text now.
-    pub fn before(&self) -> &str {
-        &self.before
     }
 
     /// Its text with the fixes applied.
@@ -430,7 +420,7 @@ pub(crate) fn new_syntax_error(language: Language, before: &str, after: &str) ->
 
 /// A unified diff of `before` → `after` for `path`: `--- a/path`, `+++ b/path`, hunks
 /// with three lines of context; empty when they are equal.
-pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
+pub(crate) fn unified_diff(path: &str, before: &str, after: &str) -> String {
     diff_between(
         (&format!("a/{path}"), before),
         (&format!("b/{path}"), after),

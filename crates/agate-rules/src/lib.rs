@@ -36,7 +36,7 @@ mod bundled {
 }
 
 pub use error::RuleError;
-pub use fix::{FilePlan, FixError, FixedFile, plan as plan_fixes, unified_diff};
+pub use fix::{FilePlan, FixError, FixedFile, plan as plan_fixes};
 pub use fixture::{FixtureOutcome, check_fixtures};
 pub use metadata::RuleMetadata;
 pub use rule::Rule;
