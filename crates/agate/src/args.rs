@@ -329,8 +329,18 @@ pub(crate) struct FixArgs {
     /// Apply only this rule's fixes (repeatable): how to settle fixes that overlap.
     #[arg(long, value_name = "ID")]
     pub(crate) rule: Vec<String>,
-    #[command(flatten)]
-    pub(crate) context: ContextArgs,
+    /// Report paths relative to this folder (default: the current directory).
+    #[arg(long)]
+    pub(crate) root: Option<PathBuf>,
+    /// Add the rules in this folder (repeatable); each `*.yaml` is one rule.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub(crate) rule_dirs: Vec<PathBuf>,
+    /// The configuration file (default: agate.yaml in the root, when present).
+    #[arg(long)]
+    pub(crate) config: Option<PathBuf>,
+    /// Never fetch `extends:` URLs; use the copies in .agate/cache.
+    #[arg(long)]
+    pub(crate) offline: bool,
     /// Run only the rules given with --rules, not the bundled ones.
     #[arg(long)]
     pub(crate) no_bundled_rules: bool,

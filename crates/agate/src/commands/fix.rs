@@ -12,13 +12,24 @@ use agate_model::{Analyzer, Finding, FindingStatus, NoticeLevel, Report};
 use agate_pipeline::{Outcome, Purpose, WalkLimits};
 use agate_rules::FixedFile;
 
-use crate::args::FixArgs;
+use crate::args::{ContextArgs, FixArgs};
 use crate::commands::scan::{evaluate, judged_in};
 use crate::exit::{ExitStatus, Failure};
 use crate::output;
 
 pub(crate) fn run(args: &FixArgs) -> anyhow::Result<ExitStatus> {
-    let mut request = judged_in(&args.context, Purpose::Scan, None)?;
+    // What a finding's tier or baseline status is does not change its fix.
+    let context = ContextArgs {
+        root: args.root.clone(),
+        rule_dirs: args.rule_dirs.clone(),
+        config: args.config.clone(),
+        base: None,
+        ai_paths: Vec::new(),
+        baseline: None,
+        offline: args.offline,
+        ai_change: false,
+    };
+    let mut request = judged_in(&context, Purpose::Scan, None)?;
     request.paths.clone_from(&args.paths);
     // Only the structural rules carry fixes.
     request.only = vec![Analyzer::Sast, Analyzer::AiPatterns];
