@@ -97,6 +97,40 @@ pub struct Finding {
     /// agree on the location and CWE).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<FindingSource>,
+    /// The edit that removes the flaw, from the rule's `fix:` (`agate fix` applies it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Box<Fix>>,
+}
+
+/// An edit that removes the flaw a finding reports: replace the text from `start` to `end`
+/// with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Fix {
+    /// First character replaced.
+    pub start: Position,
+    /// Position just after the last character replaced (exclusive).
+    pub end: Position,
+    /// The text that takes its place.
+    pub replacement: String,
+    /// The replaced byte range, in the file's text as scanned (without a byte-order mark).
+    #[serde(skip)]
+    pub bytes: std::ops::Range<usize>,
+    /// SHA-256 of that text (hex): an edit applies only to the file it was made for.
+    #[serde(skip)]
+    pub digest: String,
+}
+
+impl Fix {
+    /// The digest [`Fix::digest`] holds for a file's text.
+    pub fn digest_of(text: &str) -> String {
+        use sha2::{Digest as _, Sha256};
+        use std::fmt::Write as _;
+        let mut hex = String::with_capacity(64);
+        for byte in Sha256::digest(text.as_bytes()) {
+            let _ = write!(hex, "{byte:02x}");
+        }
+        hex
+    }
 }
 
 /// Why a line counts as AI-authored.
@@ -175,6 +209,7 @@ impl Finding {
             justification: None,
             blocking: false,
             sources: Vec::new(),
+            fix: None,
         }
     }
 

@@ -72,6 +72,7 @@ pub(crate) fn sample_report() -> Report {
                 }),
                 blocking: rule_id.contains("except"),
                 sources: Vec::new(),
+                fix: None,
             }
         };
     let mut report = Report {

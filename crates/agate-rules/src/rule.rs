@@ -140,6 +140,11 @@ impl Rule {
         let metadata: RuleMetadata = serde_json::from_value(metadata_value)
             .map_err(|error| invalid(format!("in `metadata`: {error}")))?;
         check_metadata(&metadata).map_err(invalid)?;
+        let fix = match &kind {
+            Kind::Pattern { config, .. } => serde_json::to_value(&config.fix).ok(),
+            Kind::Taint { .. } => None,
+        };
+        crate::fix::check_rule_fix(fix.as_ref(), &metadata).map_err(invalid)?;
 
         let fixtures = fixtures
             .into_iter()

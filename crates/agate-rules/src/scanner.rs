@@ -403,16 +403,19 @@ impl<'r> Engine<'r> {
         let mut seen = HashMap::new();
         let mut shared = Shared::new(relative);
         let mut matches = found.matches;
+        let fixes = crate::fix::FileFixes::new(text);
         drop_nested_matches(&mut matches);
         for (rule, config, node_match, scope) in matches {
             let message = shared.text(config.get_message(&node_match));
-            analyzed.findings.push(build_finding(
+            let mut finding = build_finding(
                 rule,
                 (&shared.path, text),
                 (&node_match, scope),
                 message,
                 &mut seen,
-            ));
+            );
+            finding.fix = fixes.edit(config, &node_match);
+            analyzed.findings.push(finding);
         }
         if found.marks.live() != 0 {
             let flows = agate_taint::analyze(&root.root(), &found.marks);

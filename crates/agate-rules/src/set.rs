@@ -68,7 +68,10 @@ impl RuleSet {
     }
 
     /// Builds a set from `(path, text)` pairs: rule YAML files and the fixtures beside them.
-    fn from_files(files: Vec<(String, String)>, compile: Compile) -> Result<RuleSet, RuleError> {
+    pub(crate) fn from_files(
+        files: Vec<(String, String)>,
+        compile: Compile,
+    ) -> Result<RuleSet, RuleError> {
         let (yamls, others): (Vec<_>, Vec<_>) = files
             .into_iter()
             .partition(|(path, _)| has_extension(Path::new(path), &["yaml", "yml"]));
@@ -81,7 +84,14 @@ impl RuleSet {
         let sources: Vec<_> = yamls
             .into_iter()
             .map(|(path, yaml)| {
-                let own = fixtures.remove(strip_extension(&path)).unwrap_or_default();
+                let stem = strip_extension(&path);
+                let mut own = fixtures.remove(stem).unwrap_or_default();
+                // `py.x.fixed.py`: the fixture with the rule's fixes applied.
+                own.extend(
+                    fixtures
+                        .remove(&format!("{stem}{}", crate::fix::FIXED_SUFFIX))
+                        .unwrap_or_default(),
+                );
                 (path, yaml, own)
             })
             .collect();

@@ -11,6 +11,7 @@ mod deps;
 mod evasion;
 mod external;
 mod external_limits;
+mod fix;
 mod gate;
 mod inputs;
 mod notify;
