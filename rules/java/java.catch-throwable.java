@@ -67,3 +67,21 @@ class HandingOn {
         }
     }
 }
+
+class Wrapping {
+    Object attempt(java.util.concurrent.Callable<Object> step) {
+        try {
+            return step.call();
+        } catch (Throwable cause) { // ok: java.catch-throwable
+            throw new AssertionError(cause);
+        }
+    }
+
+    Object outcome(java.util.concurrent.Callable<Object> step) {
+        try {
+            return step.call();
+        } catch (Throwable cause) { // ok: java.catch-throwable
+            return new java.util.concurrent.CompletionException(cause);
+        }
+    }
+}
