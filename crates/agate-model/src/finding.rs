@@ -77,6 +77,11 @@ pub struct Finding {
     /// Where the line came from: `ai`, `new` or `legacy` (set by the policy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<Tier>,
+    /// What kind of code the file holds: `test` for test code and fixtures (set by the policy
+    /// from `tests.paths`, whose findings it reports at most at `tests.severity`); absent for
+    /// the code the project ships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<CodeContext>,
     /// Why the line counts as AI-authored, for findings in the `ai` tier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_evidence: Option<Box<AiEvidence>>,
@@ -130,6 +135,25 @@ impl Fix {
             let _ = write!(hex, "{byte:02x}");
         }
         hex
+    }
+}
+
+/// What kind of code a finding is in, when it is not the code the project ships.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum CodeContext {
+    /// Tests and their fixtures: a test key or `verify=False` there is not the product's.
+    Test,
+}
+
+impl CodeContext {
+    /// Returns the lowercase name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodeContext::Test => "test",
+        }
     }
 }
 
@@ -203,6 +227,7 @@ impl Finding {
             fingerprint,
             gate: None,
             tier: None,
+            context: None,
             ai_evidence: None,
             commit: None,
             status: FindingStatus::Open,

@@ -282,6 +282,7 @@ mod tests {
             fingerprint: fingerprint.clone(),
             gate: Some("security".into()),
             tier: None,
+            context: None,
             ai_evidence: Some(Box::new(AiEvidence {
                 source: "trailer SECRET".to_owned(),
                 tool: Some("SECRET".to_owned()),

@@ -25,6 +25,7 @@ mod scenario;
 mod secrets;
 mod shards;
 mod sonarqube;
+mod test_code;
 mod tools;
 
 use std::path::Path;
