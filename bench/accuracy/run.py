@@ -346,7 +346,7 @@ def extract_semgrep_tests(src, lang, dest, corpus):
             if m:
                 annotated.add(i)
                 kind = m.group(1)
-                ids = [x.strip() for x in m.group(2).split(",") if x.strip()]
+                ids = [x for x in re.split(r"[,\s]+", m.group(2)) if x]
                 pending.append((kind, ids))
                 if not code_before:
                     continue
@@ -605,6 +605,15 @@ def main():
             raise SystemExit(f"`--corpus {spec}`: expected NAME=DIR with NAME in "
                              f"{', '.join(CORPORA)}")
         given[name] = Path(d).resolve()
+    for name, d in given.items():
+        if (d / ".git").exists():
+            head = run(["git", "rev-parse", "HEAD"], cwd=d).stdout.decode().strip()
+            if head != CORPORA[name]["commit"]:
+                raise SystemExit(f"`--corpus {name}`: `{d}` is at `{head}`, not the pinned "
+                                 f"`{CORPORA[name]['commit']}`; check that commit out")
+        else:
+            log(f"`--corpus {name}`: `{d}` is not a git checkout; taken to be the pinned "
+                f"commit `{CORPORA[name]['commit']}` unchecked")
     src = {name: given.get(name) or fetch_corpus(name, work) for name in CORPORA}
 
     scans, units = {}, []  # corpus name -> (language, folder)
