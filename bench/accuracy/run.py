@@ -7,20 +7,22 @@ standard library only. It
 1. fetches the corpora at pinned commits (git, checked against the pinned commit id) unless a
    copy is given with `--corpus NAME=DIR`: the NIST Juliet Test Suite for Java (GitHub copy
    find-sec-bugs/juliet-test-suite), SVEN's real-world fix pairs for Python (eth-sri/sven,
-   data_train_val only) and semgrep-rules (whose annotated test files are a Python and a
-   JavaScript corpus, and whose rule folders are Semgrep's community rules);
+   data_train_val only), njsscan's JavaScript test files, and semgrep-rules (whose annotated
+   test files are a Python and a JavaScript corpus, and whose rule folders are Semgrep's
+   community rules);
 2. installs the pinned Semgrep and Bandit from PyPI into a venv under `--work`;
 3. extracts labelled cases (Juliet: a test case's `bad` side and each of its `good*` variants;
-   SVEN: a function before (vulnerable) and after (safe) its fixing commit; semgrep-rules: a
-   line annotated `ruleid`/`todoruleid` (vulnerable) or `ok`/`todook` (safe)), runs every tool
-   on the same files, maps each finding to a category by its CWE (Bandit: by test id), and
-   scores per (language, corpus, category): TPR = flagged vulnerable / vulnerable, FPR =
-   flagged safe / safe, score = TPR - FPR;
+   SVEN: a function before (vulnerable) and after (safe) its fixing commit; semgrep-rules and
+   njsscan: a line annotated `ruleid`/`todoruleid` (vulnerable) or `ok`/`todook` (safe), and
+   each block of njsscan's true-negative files (safe)), runs every tool on the same files,
+   maps each finding to a category by its CWE (Bandit: by test id), and scores per (language,
+   corpus, category): TPR = flagged vulnerable / vulnerable, FPR = flagged safe / safe,
+   score = TPR - FPR;
 4. prints a markdown table and writes every case's verdicts to `--work`/results.json.
 
 Usage:
   python3 bench/accuracy/run.py --agate target/release/agate [--work bench/.work/accuracy]
-      [--agate-rules NAME=DIR[,DIR...]] [--corpus juliet|sven|semgrep-rules=DIR]
+      [--agate-rules NAME=DIR[,DIR...]] [--corpus juliet|sven|njsscan|semgrep-rules=DIR]
       [--max-cases 150] [--tools agate,semgrep,bandit]
 """
 
@@ -48,6 +50,11 @@ CORPORA = {
         "url": "https://github.com/semgrep/semgrep-rules.git",
         "commit": "157ae4706d7f54aa33647332f234dd68f30da195",
         "paths": ["java", "python", "javascript"],
+    },
+    "njsscan": {
+        "url": "https://github.com/ajinabraham/njsscan.git",
+        "commit": "b6ade853818a0c2a4fde36a1c5740b663e758ad2",
+        "paths": ["njsscan/rules", "tests/assets/node_source"],
     },
     # Only data_train_val (functions before/after real vulnerability-fixing commits); the
     # repository's data_eval scenarios are never fetched or read.
@@ -319,14 +326,51 @@ def case_window(lines, idx, annotated):
     return idx + 1, end + 1
 
 
+def annotated_units(lines, cats, rel, lang, corpus):
+    """Units of one annotated test file: each code line under `ruleid`/`todoruleid` (vulnerable)
+    or `ok`/`todook` (safe) annotations, per category of the annotated rules (`cats`)."""
+    pending = []  # annotations waiting for their code line
+    labelled = defaultdict(lambda: defaultdict(set))  # line idx -> category -> {kinds}
+    annotated = set()
+    for i, line in enumerate(lines):
+        m = ANNOT_RE.search(line)
+        code_before = line[:m.start()].strip() if m else line.strip()
+        if m:
+            annotated.add(i)
+            ids = [x for x in re.split(r"[,\s]+", m.group(2)) if x]
+            pending.append((m.group(1), ids))
+            if not code_before:
+                continue
+        if not code_before or code_before.startswith(("#", "//", "/*", "*")):
+            continue
+        for kind, ids in pending:
+            for rid in ids:
+                for cat in cats.get(rid, ()):
+                    labelled[i][cat].add(kind)
+        pending = []
+    stops = annotated | set(labelled)
+    units = []
+    for i in sorted(labelled):
+        for cat, kinds in sorted(labelled[i].items()):
+            vuln = bool(kinds & {"ruleid", "todoruleid"})
+            safe = bool(kinds & {"ok", "todook"})
+            if vuln == safe:
+                continue  # contradictory labels for one category: not a case
+            first, last = case_window(lines, i, stops - {i})
+            units.append({
+                "id": f"{rel}:{i + 1}:{cat}", "lang": lang, "corpus": corpus,
+                "category": cat, "vulnerable": vuln, "ranges": [(rel, first, last)],
+            })
+    return units
+
+
 def extract_semgrep_tests(src, lang, dest, corpus):
     base = src / lang
     reset_dir(dest)
     units = []
     exts = LANG_EXTS[lang]
     for yml in sorted(list(base.rglob("*.yaml")) + list(base.rglob("*.yml"))):
-        text = yml.read_text(encoding="utf-8", errors="replace")
-        cats = rule_cwes(text)
+        cats = rule_cwes(yml.read_text(encoding="utf-8", errors="replace"))
         if not any(cats.values()):
             continue
         for ext in exts:
@@ -337,42 +381,90 @@ def extract_semgrep_tests(src, lang, dest, corpus):
             continue
         rel = target.relative_to(base).as_posix()
         lines = target.read_text(encoding="utf-8", errors="replace").split("\n")
-        pending = []  # annotations waiting for their code line
-        labelled = defaultdict(lambda: defaultdict(set))  # line idx -> category -> {kinds}
-        annotated = set()
-        for i, line in enumerate(lines):
-            m = ANNOT_RE.search(line)
-            code_before = line[:m.start()].strip() if m else line.strip()
-            if m:
-                annotated.add(i)
-                kind = m.group(1)
-                ids = [x for x in re.split(r"[,\s]+", m.group(2)) if x]
-                pending.append((kind, ids))
-                if not code_before:
-                    continue
-            if not code_before or code_before.startswith(("#", "//", "/*", "*")):
-                continue
-            for kind, ids in pending:
-                for rid in ids:
-                    for cat in cats.get(rid, ()):
-                        labelled[i][cat].add(kind)
-            pending = []
-        stops = annotated | set(labelled)
-        for i in sorted(labelled):
-            for cat, kinds in sorted(labelled[i].items()):
-                vuln = bool(kinds & {"ruleid", "todoruleid"})
-                safe = bool(kinds & {"ok", "todook"})
-                if vuln == safe:
-                    continue  # contradictory labels for one category: not a case
-                first, last = case_window(lines, i, stops - {i})
-                units.append({
-                    "id": f"{rel}:{i + 1}:{cat}", "lang": lang, "corpus": corpus,
-                    "category": cat, "vulnerable": vuln, "ranges": [(rel, first, last)],
-                    "todo": bool(kinds & {"todoruleid", "todook"}),
-                })
-        if labelled:
+        found = annotated_units(lines, cats, rel, lang, corpus)
+        if found:
             copy_file(target, dest / rel)
+            units += found
     log(f"semgrep-rules {lang}: {len(units)} labelled lines")
+    return units
+
+
+# --- njsscan's test files (JavaScript) ------------------------------------------------------
+
+# njsscan's safe examples are whole files without annotations; each block of code in them
+# (see code_blocks) is a safe case of the category of the vulnerable examples the file answers
+# (the CWE of njsscan's rule for them).
+NJSSCAN_SAFE = {
+    "safe_sql.js": "sql", "safe_sql_knex.js": "sql",
+    "safe_shelljs.js": "command", "hardcoded_os_command.js": "command",
+    "safe_vm.js": "code", "safe_vm2.js": "code", "safe_sandbox.js": "code",
+    "hardcoded_evals.js": "code", "safe_template_rendering.js": "code",
+    "safe_serialize.js": "deserialization", "safe_grpc.js": "deserialization",
+    "safe_yaml_load.js": "deserialization",
+    "safe_traversal.js": "path", "safe_path_join_resolve.js": "path",
+    "safe_archive_extract.js": "path", "express_hbs_safe.js": "path",
+    "safe_redirect.js": "redirect",
+    "safe_phantomjs.js": "ssrf", "safe_playwright.js": "ssrf", "safe_puppeteer.js": "ssrf",
+    "safe_wkhtmltoimage.js": "ssrf", "safe_wkhtmltopdf.js": "ssrf",
+    "http_client_node.js": "ssrf",
+    "safe_xpath.js": "xpath",
+    "safe_expat.js": "xxe", "safe_sax.js": "xxe", "safe_xml2json.js": "xxe",
+    "safe_xml_parsing.js": "xxe", "safe_xml_expansion.js": "xxe",
+    "safe_xss_dom.js": "xss", "safe_html_node.js": "xss", "safe_seralize_js.js": "xss",
+    "safe_templates.js": "xss",
+    "safe_crypto.js": "weak-crypto",
+    "safe_header_cookie.js": "cookie",
+}
+
+
+IMPORT_RE = re.compile(r"^\s*((const|let|var)\s+[\w{}\s,:]+=\s*require\(|import\s|\w+\.use\()")
+
+
+def code_blocks(lines):
+    """(first, last) 1-based line ranges of the blank-line-separated blocks that call something
+    and are not only imports, middleware or comments."""
+    out, start = [], None
+    for i, line in enumerate(lines + [""]):
+        if line.strip():
+            if start is None:
+                start = i
+            continue
+        if start is None:
+            continue
+        block = [x for x in lines[start:i]
+                 if x.strip() and not x.strip().startswith(("//", "/*", "*"))]
+        if any("(" in x for x in block) and not all(IMPORT_RE.match(x) for x in block):
+            out.append((start + 1, i))
+        start = None
+    return out
+
+
+def extract_njsscan(src, dest):
+    """Vulnerable: lines annotated `ruleid` in njsscan's true-positive files (category from the
+    CWE of the named rule); safe: each code block of the true-negative files in NJSSCAN_SAFE."""
+    reset_dir(dest)
+    cats = {}
+    for yml in sorted((src / "njsscan" / "rules").rglob("*.yaml")):
+        cats.update(rule_cwes(yml.read_text(encoding="utf-8", errors="replace")))
+    base = src / "tests" / "assets" / "node_source"
+    units = []
+    for path in sorted((base / "true_positives").rglob("*.js")):
+        rel = path.relative_to(base).as_posix()
+        lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+        found = annotated_units(lines, cats, rel, "javascript", "njsscan")
+        if found:
+            copy_file(path, dest / rel)
+            units += found
+    for name, category in sorted(NJSSCAN_SAFE.items()):
+        path = base / "true_negatives" / name
+        rel = path.relative_to(base).as_posix()
+        lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+        copy_file(path, dest / rel)
+        for first, last in code_blocks(lines):
+            units.append({"id": f"{rel}:{first}", "lang": "javascript", "corpus": "njsscan",
+                          "category": category, "vulnerable": False,
+                          "ranges": [(rel, first, last)]})
+    log(f"njsscan: {len(units)} labelled lines and blocks")
     return units
 
 
@@ -623,6 +715,9 @@ def main():
     if "python" in langs:
         scans["sven"] = ("python", work / "corpus" / "sven")
         units += extract_sven(src["sven"], scans["sven"][1])
+    if "javascript" in langs:
+        scans["njsscan"] = ("javascript", work / "corpus" / "njsscan")
+        units += extract_njsscan(src["njsscan"], scans["njsscan"][1])
     for lang in ("python", "javascript"):
         if lang in langs:
             name = f"semgrep-rules-{lang}"
