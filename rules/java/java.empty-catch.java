@@ -17,3 +17,29 @@ class Loader {
         }
     }
 }
+
+class Fallbacks {
+    int port(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException notANumber) { } // ok: java.empty-catch
+        return 8080;
+    }
+
+    String name(java.util.function.Supplier<String> source) {
+        try {
+            return source.get();
+        } catch (Exception anything) { } // expect: java.empty-catch
+        return "";
+    }
+
+    void write(java.io.Writer out, String text) throws java.io.IOException {
+        try {
+            out.write(text);
+        } finally {
+            try {
+                out.close();
+            } catch (IOException closing) { } // ok: java.empty-catch
+        }
+    }
+}

@@ -11,4 +11,8 @@ class Settings {
     void connect() {
         String jwtSecret = "s3cr3t-signing-key"; // expect: java.hardcoded-credential
     }
+
+    // The name of the system property that holds the password, not the password.
+    static final String PROXY_PASSWORD = "net.proxy.password"; // ok: java.hardcoded-credential
+    static final String API_KEY = "team.service.key-9f2c81d04a"; // expect: java.hardcoded-credential
 }

@@ -8,5 +8,7 @@ class Transfers {
         /* ... rest of the code here */ // expect: java.placeholder-comment
         // error handling omitted for brevity // expect: java.placeholder-comment
         // Amounts are in cents to avoid rounding. // ok: java.placeholder-comment
+        // TODO: add real validation of the account numbers // expect: java.placeholder-comment
+        /* Subclasses override check() to add actual validation of the amount. */ // ok: java.placeholder-comment
     }
 }

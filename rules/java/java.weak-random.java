@@ -11,7 +11,15 @@ class Dice {
     }
 
     String generateResetToken() {
-        return Long.toHexString(new Random().nextLong()); // ok: java.weak-random
+        return Long.toHexString(new Random().nextLong()); // expect: java.weak-random
+    }
+
+    String label() {
+        return org.apache.commons.lang3.RandomStringUtils.randomAlphabetic(8); // expect: java.weak-random
+    }
+
+    String secureLabel() {
+        return org.apache.commons.lang3.RandomStringUtils.random(8, 0, 0, true, true, null, new SecureRandom()); // ok: java.weak-random
     }
 
     byte[] salt() {

@@ -16,3 +16,27 @@ async function save(record) {
     throw new Error(`close failed: ${error.message}`);
   }
 }
+
+const nativeKeys = (function () {
+  try {
+    const probe = Object.keys({ a: 1 });
+    return probe.length === 1 ? Object.keys : null;
+  } catch (e) {} // ok: js.empty-catch
+})();
+
+function release(handle) {
+  try {
+    handle.flush();
+  } finally {
+    try {
+      handle.close();
+    } catch (e) {} // ok: js.empty-catch
+  }
+}
+
+function remember(store, value) {
+  try {
+    store.save(value);
+  } catch (e) {} // expect: js.empty-catch
+  return value;
+}

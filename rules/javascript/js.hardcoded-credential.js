@@ -6,4 +6,8 @@ const config = {
 };
 const tokenName = "token"; // ok: js.hardcoded-credential
 const apiToken = "your-api-token-here"; // ok: js.hardcoded-credential
+const SESSION_SECRET = "supersecretkey"; // expect: js.hardcoded-credential
+const PASSWORD_CHARS = "%!*'();:@&=+$"; // ok: js.hardcoded-credential
+const proxyPassword = "http.proxy.password"; // ok: js.hardcoded-credential
+const ADMIN_PASSWORD = "LetMeInAdmin"; // expect: js.hardcoded-credential
 module.exports = { JWT_SECRET, config, tokenName, apiToken };

@@ -8,3 +8,14 @@ def parse(value, log):
         return float(value)
     except (TypeError, ValueError):  # ok: py.bare-except
         return 0.0
+
+
+def dispatch(handler, request, log):
+    error = None
+    try:
+        return handler(request)
+    except:  # ok: py.bare-except
+        error = request.failure()
+        raise
+    finally:
+        log.info("handled %r (%r)", request, error)

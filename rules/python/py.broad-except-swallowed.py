@@ -19,3 +19,33 @@ def load(path):
         return float(path)
     except Exception as error:  # ok: py.broad-except-swallowed
         raise RuntimeError(f"cannot load {path}") from error
+
+
+def settings_from(environ, parse):
+    values = {}
+    for name, raw in environ.items():
+        try:
+            values[name] = parse(raw)
+        except Exception:  # ok: py.broad-except-swallowed
+            # a value that does not parse is left out: defaults apply
+            pass
+        try:
+            number = float(raw)
+        except Exception:  # ok: py.broad-except-swallowed
+            pass
+        else:
+            values[name + "_number"] = number
+        try:
+            values[name + "_upper"] = raw.upper()
+        except Exception:  # expect: py.broad-except-swallowed
+            # TODO: report this
+            pass
+    return values
+
+
+class Handle:
+    def __del__(self):
+        try:
+            self.release()
+        except Exception:  # ok: py.broad-except-swallowed
+            pass

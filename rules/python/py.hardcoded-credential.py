@@ -15,3 +15,8 @@ def connect():
     env_secret = os.getenv("CLIENT_SECRET")  # ok: py.hardcoded-credential
     token = "your-api-token-here"  # ok: py.hardcoded-credential
     return conn, settings, env_secret, token
+
+
+# The characters a URL encoder must escape, used as a user name and password in a test.
+RESERVED = PASSWORD = "%!*'();:@&=+$,/?#[] "  # ok: py.hardcoded-credential
+SOCKS_PASSWORD = "proxy.socks.password"  # ok: py.hardcoded-credential

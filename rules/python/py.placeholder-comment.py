@@ -8,4 +8,6 @@ def transfer(source, target, amount):
     # Keep the ledger in sync with the accounts table.  # ok: py.placeholder-comment
     # The rest of the batch is retried by the scheduler.  # ok: py.placeholder-comment
     # -1 is a placeholder for indexing purposes.  # ok: py.placeholder-comment
+    # Add your logic here  # expect: py.placeholder-comment
+    # Hooks let plugins add real validation of the amounts.  # ok: py.placeholder-comment
     return source, target

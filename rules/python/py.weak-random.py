@@ -12,7 +12,7 @@ def discount_code():
 
 
 def reset_token():
-    return random.getrandbits(64)  # ok: py.weak-random
+    return random.getrandbits(64)  # expect: py.weak-random
 
 
 def jitter():

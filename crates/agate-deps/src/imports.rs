@@ -401,6 +401,9 @@ const JAVA_GROUPS: &[(&str, &str)] = &[
     ("org.apache.commons.logging.", "commons-logging"),
     ("org.apache.commons.collections.", "commons-collections"),
     ("org.apache.commons.lang.", "commons-lang"),
+    // JSR 305 annotations (`@Nonnull`, `@CheckForNull`) ship as
+    // `com.google.code.findbugs:jsr305`.
+    ("javax.annotation.", "com.google.code.findbugs"),
 ];
 
 fn java_import(import: &str, declared: &Declared, local: &LocalModules) -> Option<Verdict> {
@@ -546,5 +549,22 @@ mod tests {
         let local = LocalModules::new(&[]);
         assert!(python_import("setup.py", "setuptools", &declared, &local).is_none());
         assert!(python_import("tool.py", "setuptools", &declared, &local).is_some());
+    }
+
+    #[test]
+    fn issue_9_jsr305_annotations_are_declared_by_their_findbugs_artifact() {
+        let local = LocalModules::new(&[]);
+        let with_jsr305 = Declared {
+            python: HashSet::new(),
+            npm: HashSet::new(),
+            groups: vec!["com.google.code.findbugs".to_owned()],
+        };
+        assert!(java_import("javax.annotation.CheckForNull", &with_jsr305, &local).is_none());
+        let without = Declared::new(&[]);
+        assert!(java_import("javax.annotation.CheckForNull", &without, &local).is_some());
+        assert!(
+            java_import("javax.annotation.processing.Processor", &without, &local).is_none(),
+            "the JDK's own javax.annotation.processing needs no dependency"
+        );
     }
 }

@@ -42,7 +42,7 @@ pub use maven::MavenVersion;
 pub use maven_pom::{Pom, parse_gradle_build, parse_gradle_lockfile};
 pub use npm::{parse_package_json, parse_package_lock, parse_pnpm_lock, parse_yarn_lock};
 pub use osv::{Advisory, Affected, Event, Package, Range, SeverityScore};
-pub use project::{is_manifest, manifest_ecosystem, read_manifests};
+pub use project::{is_manifest, is_manifest_path, manifest_ecosystem, read_manifests};
 pub use pypi::{
     parse_pipfile_lock, parse_pyproject, parse_python_lock, parse_requirements, parse_setup_cfg,
 };

@@ -54,6 +54,19 @@ pub fn is_manifest(name: &str) -> bool {
             .is_some_and(|extension| extension.eq_ignore_ascii_case("txt")))
 }
 
+/// Whether a file, by its path relative to the scan root (`/`-separated), is a manifest or
+/// lockfile agate reads: a name [`is_manifest`] accepts, or a `*.txt` file of a
+/// `requirements/` folder (pip-tools' layout: `requirements/tests.txt`, `requirements/docs.txt`).
+pub fn is_manifest_path(relative: &str) -> bool {
+    let mut parts = relative.rsplit('/');
+    let name = parts.next().unwrap_or(relative);
+    is_manifest(name)
+        || (parts.next() == Some("requirements")
+            && std::path::Path::new(name)
+                .extension()
+                .is_some_and(|extension| extension.eq_ignore_ascii_case("txt")))
+}
+
 /// The ecosystem a manifest or lockfile declares packages of, by its name alone; `None` for
 /// a `setup.cfg`, which most projects keep for tool settings: it declares an ecosystem
 /// through the requirements read from it.
@@ -81,7 +94,7 @@ pub fn read_manifests(root: &Path, files: &[(String, PathBuf)]) -> Parsed {
         let Some(name) = path.file_name().and_then(|name| name.to_str()) else {
             continue;
         };
-        if !is_manifest(name) {
+        if !is_manifest_path(relative) {
             continue;
         }
         let text = match agate_fs::read_to_string_bounded(path, MAX_MANIFEST_BYTES) {
@@ -244,4 +257,33 @@ fn pom_dependencies(root: &Path, relative: &str, path: &Path, text: &str) -> Par
         current = (parent, candidate);
     }
     pom.dependencies(&parents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_9_requirements_folders_are_manifests() {
+        assert!(is_manifest_path("requirements.txt"));
+        assert!(is_manifest_path("requirements/tests.txt"));
+        assert!(is_manifest_path("pkg/requirements/docs.txt"));
+        assert!(is_manifest_path("pkg/pyproject.toml"));
+        assert!(!is_manifest_path("requirements/tests.in"));
+        assert!(!is_manifest_path("docs/tests.txt"));
+        assert!(!is_manifest_path("notes.txt"));
+
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("requirements")).unwrap();
+        let tests = dir.path().join("requirements/tests.txt");
+        std::fs::write(&tests, "pytest==8.2.0\n").unwrap();
+        let parsed = read_manifests(dir.path(), &[("requirements/tests.txt".to_owned(), tests)]);
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let names: Vec<&str> = parsed
+            .dependencies
+            .iter()
+            .map(|dependency| dependency.name.as_str())
+            .collect();
+        assert_eq!(names, ["pytest"]);
+    }
 }

@@ -1,4 +1,4 @@
-//! Python: `requirements*.txt` (pip's format: `-r`/`-c` includes, environment markers,
+//! Python: `requirements*.txt` and `requirements/*.txt` (pip's format: `-r`/`-c` includes, environment markers,
 //! extras, `--hash` options, line continuations, direct URLs).
 
 use crate::manifest::{Dependency, ManifestProblem, Parsed};

@@ -77,6 +77,11 @@ pub struct Finding {
     /// Where the line came from: `ai`, `new` or `legacy` (set by the policy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<Tier>,
+    /// What kind of code the file holds: `test` for test code and fixtures (set by the policy
+    /// from `tests.paths`, whose findings it reports at most at `tests.severity`); absent for
+    /// the code the project ships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<CodeContext>,
     /// Why the line counts as AI-authored, for findings in the `ai` tier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_evidence: Option<Box<AiEvidence>>,
@@ -97,6 +102,59 @@ pub struct Finding {
     /// agree on the location and CWE).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<FindingSource>,
+    /// The edit that removes the flaw, from the rule's `fix:` (`agate fix` applies it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Box<Fix>>,
+}
+
+/// An edit that removes the flaw a finding reports: replace the text from `start` to `end`
+/// with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Fix {
+    /// First character replaced.
+    pub start: Position,
+    /// Position just after the last character replaced (exclusive).
+    pub end: Position,
+    /// The text that takes its place.
+    pub replacement: String,
+    /// The replaced byte range, in the file's text as scanned (without a byte-order mark).
+    #[serde(skip)]
+    pub bytes: std::ops::Range<usize>,
+    /// SHA-256 of that text (hex): an edit applies only to the file it was made for.
+    #[serde(skip)]
+    pub digest: String,
+}
+
+impl Fix {
+    /// The digest [`Fix::digest`] holds for a file's text.
+    pub fn digest_of(text: &str) -> String {
+        use sha2::{Digest as _, Sha256};
+        use std::fmt::Write as _;
+        let mut hex = String::with_capacity(64);
+        for byte in Sha256::digest(text.as_bytes()) {
+            let _ = write!(hex, "{byte:02x}");
+        }
+        hex
+    }
+}
+
+/// What kind of code a finding is in, when it is not the code the project ships.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum CodeContext {
+    /// Tests and their fixtures: a test key or `verify=False` there is not the product's.
+    Test,
+}
+
+impl CodeContext {
+    /// Returns the lowercase name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodeContext::Test => "test",
+        }
+    }
 }
 
 /// Why a line counts as AI-authored.
@@ -169,12 +227,14 @@ impl Finding {
             fingerprint,
             gate: None,
             tier: None,
+            context: None,
             ai_evidence: None,
             commit: None,
             status: FindingStatus::Open,
             justification: None,
             blocking: false,
             sources: Vec::new(),
+            fix: None,
         }
     }
 

@@ -36,7 +36,9 @@ pub use check::{
     COVERAGE_RULES, Channel, CheckCommand, CheckRun, CheckSpec, CheckStatus, CoverageResult,
     CoverageSpec, FindingSource, LineRatio, NotifyTarget, ToolFormat,
 };
-pub use finding::{AiEvidence, Finding, Location, Position, RuleDescriptor, split_compliance};
+pub use finding::{
+    AiEvidence, CodeContext, Finding, Fix, Location, Position, RuleDescriptor, split_compliance,
+};
 pub use fingerprint::{Fingerprint, FingerprintInput, normalize_code};
 pub use gate::{FindingStatus, GateCounts, GateMode, GateResult, GateStatus, Justification, Tier};
 pub use redacted::{Redacted, entropy};

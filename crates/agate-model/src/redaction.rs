@@ -110,7 +110,7 @@ impl Report {
     /// Passes every text a format renders through `redactor`: each finding's rule id,
     /// message, location (as tool output when it is a URL, which may carry a token in its
     /// query), snippet, CWE and OWASP tags, sources' rule ids, justification and AI
-    /// evidence, each rule descriptor's id, summary, help, CWE, OWASP and compliance tags, each notice and its path,
+    /// evidence (a fix whose replacement shows a secret is dropped), each rule descriptor's id, summary, help, CWE, OWASP and compliance tags, each notice and its path,
     /// each gate's reasons, and each external check's command, error and output (as tool
     /// output). A rule id or path many findings share is scanned once.
     pub fn redact(&mut self, redactor: &impl Redactor) {
@@ -193,6 +193,15 @@ fn redact_finding(finding: &mut Finding, redactor: &impl Redactor, memo: &mut Me
     if let Some(justification) = &mut finding.justification {
         apply(&mut justification.reason, redactor, Kind::Text);
     }
+    // An edit is applied to the code as it is: a redacted one would write the redaction
+    // into the file. One that shows a secret is dropped, never shown or applied.
+    if finding
+        .fix
+        .as_ref()
+        .is_some_and(|fix| redacted(&fix.replacement, redactor, Kind::Text).is_some())
+    {
+        finding.fix = None;
+    }
     if let Some(evidence) = &mut finding.ai_evidence {
         apply(&mut evidence.source, redactor, Kind::Text);
         for text in [&mut evidence.tool, &mut evidence.model]
@@ -235,6 +244,17 @@ mod tests {
         }
     }
 
+    fn fix(replacement: &str) -> crate::Fix {
+        let at = Position { line: 1, column: 1 };
+        crate::Fix {
+            start: at,
+            end: at,
+            replacement: replacement.to_owned(),
+            bytes: 0..0,
+            digest: String::new(),
+        }
+    }
+
     fn report() -> Report {
         let fingerprint = Fingerprint::compute(&FingerprintInput {
             rule_id: "py.os-system-injection",
@@ -262,6 +282,7 @@ mod tests {
             fingerprint: fingerprint.clone(),
             gate: Some("security".into()),
             tier: None,
+            context: None,
             ai_evidence: Some(Box::new(AiEvidence {
                 source: "trailer SECRET".to_owned(),
                 tool: Some("SECRET".to_owned()),
@@ -277,6 +298,7 @@ mod tests {
             })),
             blocking: false,
             sources: Vec::new(),
+            fix: Some(Box::new(fix("os.system(SECRET)"))),
         };
         Report {
             schema_version: crate::REPORT_SCHEMA_VERSION,
@@ -350,6 +372,22 @@ mod tests {
         assert_eq!(
             report.findings[0].snippet,
             "os.system(\"curl -H token S…\" + x)"
+        );
+    }
+
+    #[test]
+    fn issue_9_a_fix_that_shows_a_secret_is_dropped_and_any_other_kept_as_is() {
+        let mut report = report();
+        report.findings.push(report.findings[0].clone());
+        report.findings[1].fix = Some(Box::new(fix("os.system(shlex.quote(x))")));
+        report.redact(&Words);
+        assert!(report.findings[0].fix.is_none());
+        assert_eq!(
+            report.findings[1]
+                .fix
+                .as_ref()
+                .map(|fix| fix.replacement.as_str()),
+            Some("os.system(shlex.quote(x))")
         );
     }
 

@@ -97,12 +97,7 @@ pub(crate) fn scan(
 fn manifests(walked: &[AnyFile]) -> Vec<(String, PathBuf)> {
     walked
         .iter()
-        .filter(|file| {
-            file.path
-                .file_name()
-                .and_then(|name| name.to_str())
-                .is_some_and(agate_deps::is_manifest)
-        })
+        .filter(|file| agate_deps::is_manifest_path(&file.relative))
         .map(|file| (file.relative.clone(), file.path.clone()))
         .collect()
 }

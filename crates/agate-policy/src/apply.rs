@@ -3,9 +3,9 @@
 use std::collections::{BTreeSet, HashMap};
 
 use agate_model::{
-    AiEvidence, Analyzer, Confidence, Finding, FindingStatus, Fingerprint, FingerprintInput,
-    GateCounts, GateMode, GateResult, GateStatus, Justification, Location, Position, Severity,
-    Text, Tier, Verdict, VerdictStatus,
+    AiEvidence, Analyzer, CodeContext, Confidence, Finding, FindingStatus, Fingerprint,
+    FingerprintInput, GateCounts, GateMode, GateResult, GateStatus, Justification, Location,
+    Position, Severity, Text, Tier, Verdict, VerdictStatus,
 };
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
@@ -152,7 +152,8 @@ pub struct RunContext<'a> {
 }
 
 /// Applies `policy` to a run's findings: drops rules turned off or out of their paths,
-/// applies severity overrides, reports suppression problems as findings, sets each finding's
+/// applies severity overrides, marks findings in test code (`tests.paths`) with the `test`
+/// context and reports them at most at `tests.severity` (never drops them), reports suppression problems as findings, sets each finding's
 /// gate, tier, status and `blocking`, and decides every gate of the environment.
 pub fn apply(
     policy: &Policy,
@@ -187,6 +188,11 @@ pub fn apply(
                 if let Some(severity) = rule.severity {
                     finding.severity = severity;
                 }
+            }
+            let tests = policy.tests();
+            if tests.is_test(&finding.location.path) {
+                finding.context = Some(CodeContext::Test);
+                finding.severity = finding.severity.min(tests.severity);
             }
             Some(finding)
         })

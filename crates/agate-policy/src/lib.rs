@@ -7,8 +7,9 @@
 //! value remembers its [`Origin`] for `agate config explain`.
 //!
 //! [`apply`] then decides a run: it assigns each finding its gate, its [`Tier`] (`ai`, `new`,
-//! `legacy`) and its status (open, baselined, suppressed), and returns each gate's result
-//! and the verdict. The [`Baseline`] file and inline suppressions live here too.
+//! `legacy`), its context (`test` for findings in test code, reported at most at
+//! `tests.severity`) and its status (open, baselined, suppressed), and returns each gate's
+//! result and the verdict. The [`Baseline`] file and inline suppressions live here too.
 //!
 //! This crate reads the configuration and baseline files it is given, and nothing else: no
 //! environment variables, no current directory, no clock (today's date is an argument).
@@ -50,7 +51,7 @@ pub use patterns::MAX_PATTERNS;
 pub use rego::deny_messages;
 pub use remote::RemoteOptions;
 pub use resolve::{
-    DepsSettings, Environment, Gate, Origin, Overrides, Policy, RulePolicy, SecretsSettings,
-    TierPolicy, resolve,
+    DEFAULT_TEST_PATHS, DepsSettings, Environment, Gate, Origin, Overrides, Policy, RulePolicy,
+    SecretsSettings, TestsSettings, TierPolicy, resolve,
 };
 pub use suppress::{Suppression, parse_suppressions};

@@ -33,6 +33,8 @@ pub(crate) struct PolicyOptions {
     pub(crate) ai_paths: Option<Vec<String>>,
     /// What a file of the change that agate cannot scan does to the gate.
     pub(crate) unscannable: Option<Spanned<Unscannable>>,
+    /// Which files are test code, and the highest severity their findings are reported at.
+    pub(crate) tests: Option<TestsOptions>,
     /// Keys a child file may tighten but never loosen: `gates.security`, `tiers.ai`, `rules.ID`.
     pub(crate) locked: Option<Vec<Spanned<String>>>,
     /// Where AI authorship and new code come from.
@@ -65,6 +67,16 @@ pub(crate) struct NotifyTargetOptions {
     pub(crate) secret_env: Option<String>,
     pub(crate) token_env: Option<String>,
     pub(crate) issue: Option<bool>,
+}
+
+/// Test code: which paths hold it and how severe its findings can be.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TestsOptions {
+    /// Findings in test code are reported at most at this severity.
+    pub(crate) severity: Option<Spanned<Severity>>,
+    /// Globs of test code, relative to the scan root; they replace the built-in list.
+    pub(crate) paths: Option<Spanned<Vec<String>>>,
 }
 
 /// Dependency analyzer settings.

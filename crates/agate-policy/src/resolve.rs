@@ -125,10 +125,62 @@ pub struct Policy {
     require_signoff: bool,
     approvers: Vec<String>,
     unscannable: crate::Unscannable,
+    tests: TestsSettings,
     secrets: SecretsSettings,
     deps: DepsSettings,
     notify_on_block: Vec<NotifyTarget>,
     origins: BTreeMap<String, Origin>,
+}
+
+/// Globs of test code when no `tests.paths` is given: test folders and fixtures of the
+/// Python, JavaScript/TypeScript and Java conventions, and test files by name.
+pub const DEFAULT_TEST_PATHS: &[&str] = &[
+    "**/test/**",
+    "**/tests/**",
+    "**/__tests__/**",
+    "**/spec/**",
+    "**/fixtures/**",
+    "**/testdata/**",
+    "**/test_*.py",
+    "**/*_test.py",
+    "**/conftest.py",
+    "**/*.{test,spec}.{js,jsx,mjs,cjs,ts,tsx}",
+    "**/*{Test,Tests}.java",
+];
+
+/// Test code: which paths hold it, and the highest severity its findings are reported at.
+#[derive(Debug, Clone)]
+pub struct TestsSettings {
+    /// Findings in test code are reported at most at this severity (built in: `low`).
+    pub severity: Severity,
+    /// Globs of test code, relative to the scan root.
+    pub paths: Vec<String>,
+    /// `paths`, compiled.
+    set: Option<GlobSet>,
+}
+
+impl TestsSettings {
+    /// Returns true when `path` (relative, `/`-separated) is test code.
+    pub fn is_test(&self, path: &str) -> bool {
+        self.set.as_ref().is_some_and(|set| set.is_match(path))
+    }
+}
+
+impl Default for TestsSettings {
+    fn default() -> TestsSettings {
+        let paths: Vec<String> = DEFAULT_TEST_PATHS
+            .iter()
+            .map(|&glob| glob.to_owned())
+            .collect();
+        TestsSettings {
+            severity: Severity::Low,
+            // The built-in globs are valid: a unit test compiles them.
+            set: patterns::glob_set(&Place::file("built-in"), "tests.paths", &paths)
+                .ok()
+                .flatten(),
+            paths,
+        }
+    }
 }
 
 /// The dependency analyzer's settings.
@@ -197,6 +249,11 @@ impl Policy {
     /// Whether every AI-assisted commit of the change needs a human `Signed-off-by`.
     pub fn require_signoff(&self) -> bool {
         self.require_signoff
+    }
+
+    /// Which files are test code, and how severe their findings can be (`tests`).
+    pub fn tests(&self) -> &TestsSettings {
+        &self.tests
     }
 
     /// What a file of the change that agate cannot scan does to the gate (`unscannable`).
@@ -404,6 +461,16 @@ impl Policy {
             self.unscannable.as_str().to_owned(),
             origin("unscannable"),
         ));
+        rows.push((
+            "tests.severity".to_owned(),
+            self.tests.severity.as_str().to_owned(),
+            origin("tests.severity"),
+        ));
+        rows.push((
+            "tests.paths".to_owned(),
+            format!("[{}]", self.tests.paths.join(", ")),
+            origin("tests.paths"),
+        ));
         rows.extend(self.explain_provenance());
         rows.sort_by(|a, b| a.0.cmp(&b.0));
         rows
@@ -536,6 +603,7 @@ fn built_in() -> Policy {
         require_signoff: false,
         approvers: Vec::new(),
         unscannable: crate::Unscannable::Error,
+        tests: TestsSettings::default(),
         secrets: SecretsSettings::default(),
         deps: DepsSettings::default(),
         notify_on_block: Vec::new(),
@@ -658,6 +726,7 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
     merge_notify(policy, layer, origin)?;
     merge_provenance(policy, locks, layer, origin)?;
     merge_unscannable(policy, locks, layer, origin)?;
+    merge_tests(policy, locks, layer, origin)?;
     merge_locked(locks, layer)
 }
 
@@ -1245,6 +1314,53 @@ fn merge_unscannable(
     Ok(())
 }
 
+/// Merges `tests:`. Under a lock a child may raise the severity and drop globs, never lower
+/// the severity or add a glob (either would report more findings lower).
+fn merge_tests(
+    policy: &mut Policy,
+    locks: &Locks,
+    layer: &Layer,
+    origin: &Origin,
+) -> Result<(), PolicyError> {
+    let file = layer.file.as_str();
+    let Some(tests) = &layer.options.tests else {
+        return Ok(());
+    };
+    if let Some(severity) = &tests.severity {
+        let at = Place::at(file, &severity.referenced);
+        locks.check("tests", severity.value < policy.tests.severity, &at, || {
+            format!(
+                "`tests.severity: {}` reports findings in test code lower",
+                severity.value.as_str()
+            )
+        })?;
+        policy.tests.severity = severity.value;
+        policy
+            .origins
+            .insert("tests.severity".to_owned(), origin.clone());
+    }
+    if let Some(paths) = &tests.paths {
+        let at = Place::at(file, &paths.referenced);
+        check_globs(&at, "tests.paths", &paths.value)?;
+        let added = paths
+            .value
+            .iter()
+            .find(|glob| !policy.tests.paths.contains(glob));
+        locks.check("tests", added.is_some(), &at, || {
+            format!(
+                "`tests.paths` adds `{}`, whose findings would be reported lower",
+                added.map(String::as_str).unwrap_or_default()
+            )
+        })?;
+        policy.tests.set = patterns::glob_set(&at, "tests.paths", &paths.value)?;
+        policy.tests.paths.clone_from(&paths.value);
+        policy
+            .origins
+            .insert("tests.paths".to_owned(), origin.clone());
+    }
+    Ok(())
+}
+
 /// Records `locked:` keys; each must name a section or a key that can be locked.
 fn merge_locked(locks: &mut Locks, layer: &Layer) -> Result<(), PolicyError> {
     let file = layer.file.as_str();
@@ -1257,6 +1373,7 @@ fn merge_locked(locks: &mut Locks, layer: &Layer) -> Result<(), PolicyError> {
             "rules",
             "provenance",
             "unscannable",
+            "tests",
         ]
         .iter()
         .any(|root| lock.value == *root || lock.value.starts_with(&format!("{root}.")));
@@ -1264,7 +1381,7 @@ fn merge_locked(locks: &mut Locks, layer: &Layer) -> Result<(), PolicyError> {
             return Err(PolicyError::Invalid {
                 at,
                 message: format!("cannot lock `{}`", lock.value),
-                help: "lock `gates.NAME`, `environments.NAME`, `tiers.ai|new|legacy`, `rules.ID`, `unscannable`, or a whole section (`gates`, `tiers`, …)".to_owned(),
+                help: "lock `gates.NAME`, `environments.NAME`, `tiers.ai|new|legacy`, `rules.ID`, `unscannable`, `tests`, or a whole section (`gates`, `tiers`, …)".to_owned(),
             });
         }
         locks.0.entry(lock.value.clone()).or_insert(at);
@@ -1301,4 +1418,43 @@ fn backticked(names: &[&impl fmt::Display]) -> String {
         .map(|name| format!("`{name}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TestsSettings;
+
+    #[test]
+    fn issue_9_built_in_test_paths_compile_and_name_test_code_only() {
+        let tests = TestsSettings::default();
+        for path in [
+            "tests/test_api.py",
+            "pkg/tests/helpers.py",
+            "test/app.js",
+            "src/__tests__/view.tsx",
+            "spec/models/user_spec.js",
+            "src/test/java/org/example/ParserTest.java",
+            "src/main/java/org/example/ParserTest.java",
+            "lib/fixtures/server.key",
+            "internal/testdata/sample.json",
+            "test_utils.py",
+            "pkg/codec_test.py",
+            "conftest.py",
+            "web/button.test.js",
+            "web/button.spec.ts",
+        ] {
+            assert!(tests.is_test(path), "{path} is test code");
+        }
+        for path in [
+            "src/app.py",
+            "src/testing.py",
+            "src/contest.py",
+            "lib/attestation/verify.js",
+            "src/main/java/org/example/Parser.java",
+            "src/main/java/org/example/Testable.java",
+            "latest/index.js",
+        ] {
+            assert!(!tests.is_test(path), "{path} is not test code");
+        }
+    }
 }

@@ -36,6 +36,7 @@ fn every_key_is_documented() {
         "gates:\n  g:\n    external:\n      - zz_unknown: 1\n",
         "gates:\n  g:\n    coverage:\n      zz_unknown: 1\n",
         "notify:\n  zz_unknown: 1\n",
+        "tests:\n  zz_unknown: 1\n",
         "notify:\n  on_block:\n    - zz_unknown: 1\n",
     ];
     let mut missing = Vec::new();

@@ -5,8 +5,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use agate_model::{
-    AiEvidence, Confidence, Finding, FindingStatus, Fingerprint, GateStatus, Location, Position,
-    Severity, Tier, VerdictStatus,
+    AiEvidence, CodeContext, Confidence, Finding, FindingStatus, Fingerprint, GateStatus, Location,
+    Position, Severity, Tier, VerdictStatus,
 };
 use agate_policy::{
     Baseline, Date, Origin, Overrides, Policy, PolicyError, RunContext, TierMap, Unscannable,
@@ -587,4 +587,128 @@ fn issue_7_a_broken_ignore_glob_is_a_configuration_error() {
         "ignore: [\"/build/\", \"!keep.py\", \"**/*.min.js\", \"docs/\"]\n",
     );
     assert!(policy_from(dir.path(), "b.yaml").is_ok());
+}
+
+#[test]
+fn issue_9_findings_in_test_code_are_marked_and_reported_lower_never_dropped() {
+    let run = Run::new();
+    let (findings, verdict) = run.decide(
+        vec![
+            finding(
+                "tests/test_app.py",
+                3,
+                "py.code-injection",
+                Severity::Critical,
+                "a1",
+            ),
+            finding(
+                "tests/test_app.py",
+                4,
+                "py.bare-except",
+                Severity::Info,
+                "a2",
+            ),
+            finding(
+                "src/app.py",
+                5,
+                "py.code-injection",
+                Severity::Critical,
+                "a3",
+            ),
+        ],
+        "2026-11-26",
+    );
+    assert_eq!(findings.len(), 3, "test findings stay in the report");
+    let summary: Vec<(&str, Severity, Option<CodeContext>)> = findings
+        .iter()
+        .map(|f| (&*f.location.path, f.severity, f.context))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("src/app.py", Severity::Critical, None),
+            ("tests/test_app.py", Severity::Low, Some(CodeContext::Test)),
+            ("tests/test_app.py", Severity::Info, Some(CodeContext::Test)),
+        ]
+    );
+    assert_eq!(
+        verdict.status,
+        VerdictStatus::Blocked,
+        "the shipped code blocks"
+    );
+    let (findings, verdict) = run.decide(
+        vec![finding(
+            "tests/test_app.py",
+            3,
+            "py.code-injection",
+            Severity::Critical,
+            "a1",
+        )],
+        "2026-11-26",
+    );
+    assert!(!findings[0].blocking);
+    assert_eq!(verdict.status, VerdictStatus::Pass, "legacy blocks at high");
+}
+
+#[test]
+fn issue_9_tests_settings_replace_paths_raise_severity_and_respect_locks() {
+    let dir = tempfile::tempdir().unwrap();
+    let built_in = resolve(&[], &Overrides::default()).unwrap();
+    assert_eq!(built_in.tests().severity, Severity::Low);
+    assert!(built_in.tests().is_test("tests/test_x.py"));
+    write(
+        dir.path(),
+        "agate.yaml",
+        "tests:\n  severity: medium\n  paths: [\"qa/**\"]\n",
+    );
+    let policy = policy_from(dir.path(), "agate.yaml").unwrap();
+    assert_eq!(policy.tests().severity, Severity::Medium);
+    assert!(policy.tests().is_test("qa/check.py"));
+    assert!(
+        !policy.tests().is_test("tests/test_x.py"),
+        "the list replaces the built-in one"
+    );
+    assert!(
+        policy
+            .explain()
+            .iter()
+            .any(|(key, value, origin)| key == "tests.severity"
+                && value == "medium"
+                && origin.to_string().ends_with("agate.yaml"))
+    );
+    write(dir.path(), "bad.yaml", "tests: { severity: none }\n");
+    assert!(error_text(dir.path(), "bad.yaml").contains("bad.yaml:1:"));
+    write(
+        dir.path(),
+        "org/base.yaml",
+        "tests: { severity: medium }\nlocked: [tests]\n",
+    );
+    write(
+        dir.path(),
+        "agate.yaml",
+        "extends: [org/base.yaml]\ntests: { severity: info }\n",
+    );
+    let text = error_text(dir.path(), "agate.yaml");
+    assert!(
+        text.contains("`tests` is locked by [DIR]/org/base.yaml"),
+        "{text}"
+    );
+    write(
+        dir.path(),
+        "agate.yaml",
+        "extends: [org/base.yaml]\ntests: { paths: [\"src/**\"] }\n",
+    );
+    let text = error_text(dir.path(), "agate.yaml");
+    assert!(text.contains("adds `src/**`"), "{text}");
+    write(
+        dir.path(),
+        "agate.yaml",
+        "extends: [org/base.yaml]\ntests: { severity: high, paths: [\"**/tests/**\"] }\n",
+    );
+    let policy = policy_from(dir.path(), "agate.yaml").unwrap();
+    assert_eq!(
+        policy.tests().severity,
+        Severity::High,
+        "tightening is allowed"
+    );
 }

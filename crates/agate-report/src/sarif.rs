@@ -255,6 +255,30 @@ fn result<'r>(report: &'r Report, finding: &'r Finding) -> SarifResult<'r> {
         partial_fingerprints: PartialFingerprints {
             agate: finding.fingerprint.as_str(),
         },
+        fixes: finding
+            .fix
+            .iter()
+            .map(|fix| SarifFix {
+                description: Message {
+                    text: "apply the rule's fix (`agate fix --apply`)".to_owned(),
+                },
+                artifact_changes: vec![ArtifactChange {
+                    artifact_location: artifact(&location.path),
+                    replacements: vec![Replacement {
+                        deleted_region: Region {
+                            start_line: fix.start.line,
+                            start_column: fix.start.column,
+                            end_line: fix.end.line,
+                            end_column: fix.end.column,
+                            snippet: None,
+                        },
+                        inserted_content: Message {
+                            text: fix.replacement.clone(),
+                        },
+                    }],
+                }],
+            })
+            .collect(),
         suppressions: finding
             .justification
             .iter()
@@ -491,8 +515,32 @@ struct SarifResult<'r> {
     locations: Vec<Location>,
     partial_fingerprints: PartialFingerprints<'r>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<SarifSuppression>,
     properties: ResultProperties<'r>,
+}
+
+/// The rule's fix: one replacement in the result's file.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: Message,
+    artifact_changes: Vec<ArtifactChange>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: Region,
+    inserted_content: Message,
 }
 
 /// Why a baselined (`external`) or inline-suppressed (`inSource`) result does not count.
@@ -583,6 +631,40 @@ mod tests {
             .map(|error| format!("{} at {}", error, error.instance_path()))
             .collect();
         assert!(errors.is_empty(), "{errors:#?}");
+    }
+
+    #[test]
+    fn issue_9_a_fix_is_a_sarif_fix_of_one_replacement() {
+        let mut report = sample_report();
+        let at = |column| agate_model::Position { line: 3, column };
+        report.findings[1].fix = Some(Box::new(agate_model::Fix {
+            start: at(12),
+            end: at(28),
+            replacement: "subprocess.run(cmd)".to_owned(),
+            bytes: 0..0,
+            digest: String::new(),
+        }));
+        let mut out = Vec::new();
+        render(&report, &mut out).unwrap();
+        let sarif: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/sarif-schema-2.1.0.json")).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        assert!(validator.is_valid(&sarif));
+        let change = &sarif["runs"][0]["results"][1]["fixes"][0]["artifactChanges"][0];
+        assert_eq!(
+            change["artifactLocation"]["uri"],
+            sarif["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["artifactLocation"]
+                ["uri"]
+        );
+        let replacement = &change["replacements"][0];
+        assert_eq!(replacement["deletedRegion"]["startColumn"], 12);
+        assert_eq!(replacement["deletedRegion"]["endColumn"], 28);
+        assert_eq!(
+            replacement["insertedContent"]["text"],
+            "subprocess.run(cmd)"
+        );
+        assert!(sarif["runs"][0]["results"][0].get("fixes").is_none());
     }
 
     #[test]

@@ -197,6 +197,9 @@ fn finding_groups<'a>(
     {
         footer = format!("{footer}\nhow to fix: {}", escape_line(&help));
     }
+    if finding.fix.is_some() {
+        footer.push_str("\nfixable: `agate fix` shows the edit, `agate fix --apply` writes it");
+    }
     groups.push(Group::with_title(Level::NOTE.secondary_title(footer)));
     groups
 }
@@ -313,6 +316,37 @@ mod tests {
         let mut out = Vec::new();
         render(&sample_report(), &RenderOptions::default(), &mut out).unwrap();
         insta::assert_snapshot!(String::from_utf8(out).unwrap());
+    }
+
+    #[test]
+    fn issue_9_a_finding_with_a_fix_says_how_to_apply_it() {
+        let mut report = sample_report();
+        let render_text = |report: &Report| {
+            let mut out = Vec::new();
+            render(report, &RenderOptions::default(), &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert!(!render_text(&report).contains("fixable:"));
+        let open = report
+            .findings
+            .iter()
+            .position(|finding| finding.status.is_open())
+            .unwrap();
+        let at = report.findings[open].location.start;
+        report.findings[open].fix = Some(Box::new(agate_model::Fix {
+            start: at,
+            end: at,
+            replacement: "x".to_owned(),
+            bytes: 0..0,
+            digest: String::new(),
+        }));
+        let text = render_text(&report);
+        assert_eq!(
+            text.matches("fixable: `agate fix` shows the edit, `agate fix --apply` writes it")
+                .count(),
+            1,
+            "{text}"
+        );
     }
 
     #[test]

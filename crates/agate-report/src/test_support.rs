@@ -49,6 +49,7 @@ pub(crate) fn sample_report() -> Report {
                 } else {
                     Tier::Legacy
                 }),
+                context: None,
                 ai_evidence: rule_id.contains("except").then(|| {
                     Box::new(agate_model::AiEvidence {
                         source: "trailer `Co-authored-by: Claude <noreply@anthropic.com>`".into(),
@@ -72,6 +73,7 @@ pub(crate) fn sample_report() -> Report {
                 }),
                 blocking: rule_id.contains("except"),
                 sources: Vec::new(),
+                fix: None,
             }
         };
     let mut report = Report {
@@ -210,6 +212,7 @@ pub(crate) fn external_report() -> Report {
             justification: None,
             blocking: true,
             tier: Some(Tier::New),
+            context: None,
             ai_evidence: None,
             severity: Severity::High,
             sources: tools

@@ -6,6 +6,9 @@ use regex::Regex;
 
 use ast_grep_core::Matcher as _;
 
+use agate_model::Finding;
+
+use crate::rule::Fixture;
 use crate::scanner::Engine;
 use crate::{Rule, RuleSet};
 
@@ -68,7 +71,12 @@ fn check_rule(rule: &Rule) -> FixtureOutcome {
             .and_then(|config| config.matcher.potential_kinds())
             .is_some_and(|kinds| kinds.contains(usize::from(ERROR_KIND)))
     });
-    for fixture in rule.fixtures() {
+    outcome.failures.extend(fixed_without_fix(rule));
+    for fixture in rule
+        .fixtures()
+        .iter()
+        .filter(|fixture| !crate::fix::is_fixed_fixture(&fixture.path))
+    {
         if !rule.language().rule_targets().contains(&fixture.language) {
             outcome.failures.push(format!(
                 "{}: a {} rule does not run on {} files",
@@ -120,6 +128,9 @@ fn check_rule(rule: &Rule) -> FixtureOutcome {
                 .failures
                 .push(format!("{}:{line}: {what}", fixture.path));
         }
+        outcome
+            .failures
+            .extend(check_fixes(&engine, rule, fixture, &findings));
     }
     if outcome.expected == 0 {
         outcome
@@ -133,6 +144,105 @@ fn check_rule(rule: &Rule) -> FixtureOutcome {
         ));
     }
     outcome
+}
+
+/// `dir/py.x.py` → `dir/py.x.fixed.py`.
+fn fixed_path(path: &str) -> String {
+    match path.rsplit_once('.') {
+        Some((stem, extension)) => format!("{stem}{}.{extension}", crate::fix::FIXED_SUFFIX),
+        None => format!("{path}{}", crate::fix::FIXED_SUFFIX),
+    }
+}
+
+/// The `.fixed` files of a rule without a fix for their language.
+fn fixed_without_fix(rule: &Rule) -> Vec<String> {
+    rule.fixtures()
+        .iter()
+        .filter(|fixed| {
+            crate::fix::is_fixed_fixture(&fixed.path) && !crate::fix::has_fix(rule, fixed.language)
+        })
+        .map(|fixed| {
+            format!(
+                "{}: the rule has no `fix:` for {} files; remove the file or add the fix",
+                fixed.path, fixed.language
+            )
+        })
+        .collect()
+}
+
+/// When `rule` has a fix for `fixture`'s language: [`check_fixed`] with the `.fixed` file.
+fn check_fixes(
+    engine: &Engine<'_>,
+    rule: &Rule,
+    fixture: &Fixture,
+    findings: &[Finding],
+) -> Vec<String> {
+    if !crate::fix::has_fix(rule, fixture.language) {
+        return Vec::new();
+    }
+    let want = fixed_path(&fixture.path);
+    let fixed = rule.fixtures().iter().find(|fixed| fixed.path == want);
+    check_fixed(engine, fixture, fixed, findings)
+}
+
+/// Checks a fixable rule's fixes on `fixture`, whose scan gave `findings`: applied, they
+/// give exactly the `.fixed` file beside it, and leave nothing to fix.
+fn check_fixed(
+    engine: &Engine<'_>,
+    fixture: &Fixture,
+    fixed: Option<&Fixture>,
+    findings: &[Finding],
+) -> Vec<String> {
+    let want = fixed_path(&fixture.path);
+    let Some(fixed) = fixed else {
+        return vec![format!(
+            "{}: the rule has `fix:` but no `{want}`; add it: the fixture with every fix applied",
+            fixture.path
+        )];
+    };
+    let plans = match crate::fix::plan(findings) {
+        Ok(plans) => plans,
+        Err(error) => return vec![error.to_string()],
+    };
+    let edits = plans.iter().flat_map(crate::fix::FilePlan::fixes);
+    // Annotations were blanked in place: the edits' offsets hold in the annotated text.
+    let Some(applied) = crate::fix::apply_edits(&fixture.text, edits) else {
+        return vec![format!(
+            "{}: a fix does not fit the fixture's text",
+            fixture.path
+        )];
+    };
+    let mut failures = Vec::new();
+    if applied != fixed.text {
+        failures.push(format!(
+            "{}: applying the fixes does not give `{}`:\n{}",
+            fixture.path,
+            fixed.path,
+            crate::fix::diff_between(
+                (&fixed.path, &fixed.text),
+                ("what the fixes give", &applied)
+            )
+            .trim_end()
+        ));
+    }
+    let again = engine.analyze_text(&fixed.path, fixed.language, &blank_annotations(&applied));
+    for finding in again
+        .findings
+        .iter()
+        .filter(|finding| finding.fix.is_some())
+    {
+        failures.push(format!(
+            "{}:{}: the fixed code still has a fix to apply; a fix must remove what its rule matches",
+            fixed.path, finding.location.start.line
+        ));
+    }
+    if let Some(line) = crate::fix::new_syntax_error(fixture.language, &fixture.text, &applied) {
+        failures.push(format!(
+            "{}:{line}: the fixes leave a syntax error",
+            fixed.path
+        ));
+    }
+    failures
 }
 
 /// Replaces the `expect: ids` / `ok: ids` part of every annotation with spaces, keeping
@@ -263,5 +373,115 @@ mod tests {
     fn fixtures_need_both_kinds_of_annotation() {
         let outcome = outcome_for("eval(x)  # expect: py.demo-eval\n");
         assert!(outcome.failures[0].contains("no `ok: py.demo-eval` line"));
+    }
+
+    fn fix_outcome(fixtures: &[(&str, &str)], fix: bool) -> FixtureOutcome {
+        let fix = if fix {
+            "fix: ast.literal_eval($X)\n"
+        } else {
+            ""
+        };
+        let yaml = format!(
+            "id: py.demo-eval\nlanguage: python\nmessage: m\nrule: {{ pattern: eval($X) }}\n{fix}metadata: {{ severity: high, confidence: high, cwe: [CWE-95] }}\n"
+        );
+        let set = RuleSet::from_files(
+            std::iter::once(("py.demo-eval.yaml".to_owned(), yaml))
+                .chain(
+                    fixtures
+                        .iter()
+                        .map(|(path, text)| ((*path).to_owned(), (*text).to_owned())),
+                )
+                .collect(),
+            crate::rule::Compile::Now,
+        )
+        .unwrap();
+        check_fixtures(&set).remove(0)
+    }
+
+    const FIXTURE: &str =
+        "x = eval(a)  # expect: py.demo-eval\ny = literal(b)  # ok: py.demo-eval\n";
+
+    #[test]
+    fn issue_9_fixes_are_checked_against_the_fixed_file() {
+        let right =
+            "x = ast.literal_eval(a)  # expect: py.demo-eval\ny = literal(b)  # ok: py.demo-eval\n";
+        let outcome = fix_outcome(
+            &[
+                ("py.demo-eval.py", FIXTURE),
+                ("py.demo-eval.fixed.py", right),
+            ],
+            true,
+        );
+        // The `.fixed` file is not a second fixture: its line 1 has no match to expect.
+        assert!(outcome.passed(), "{:?}", outcome.failures);
+        assert_eq!(outcome.expected, 1);
+
+        let wrong =
+            "x = literal_eval(a)  # expect: py.demo-eval\ny = literal(b)  # ok: py.demo-eval\n";
+        let outcome = fix_outcome(
+            &[
+                ("py.demo-eval.py", FIXTURE),
+                ("py.demo-eval.fixed.py", wrong),
+            ],
+            true,
+        );
+        let [failure] = outcome.failures.as_slice() else {
+            panic!("{:?}", outcome.failures);
+        };
+        assert!(
+            failure.starts_with(
+                "py.demo-eval.py: applying the fixes does not give `py.demo-eval.fixed.py`"
+            ),
+            "{failure}"
+        );
+        assert!(failure.contains("\n-x = literal_eval(a)"), "{failure}");
+        assert!(failure.contains("\n+x = ast.literal_eval(a)"), "{failure}");
+    }
+
+    #[test]
+    fn issue_9_a_fix_needs_a_fixed_file_and_a_fixed_file_a_fix() {
+        let outcome = fix_outcome(&[("py.demo-eval.py", FIXTURE)], true);
+        assert_eq!(
+            outcome.failures,
+            [
+                "py.demo-eval.py: the rule has `fix:` but no `py.demo-eval.fixed.py`; add it: the fixture with every fix applied"
+            ]
+        );
+        let outcome = fix_outcome(
+            &[
+                ("py.demo-eval.py", FIXTURE),
+                ("py.demo-eval.fixed.py", FIXTURE),
+            ],
+            false,
+        );
+        assert_eq!(
+            outcome.failures,
+            [
+                "py.demo-eval.fixed.py: the rule has no `fix:` for python files; remove the file or add the fix"
+            ]
+        );
+    }
+
+    #[test]
+    fn issue_9_a_fix_must_remove_the_match() {
+        let yaml = "id: py.demo-eval\nlanguage: python\nmessage: m\nrule: { pattern: eval($X) }\nfix: eval(eval($X))\nmetadata: { severity: high, confidence: high, cwe: [CWE-95] }\n";
+        let fixed =
+            "x = eval(eval(a))  # expect: py.demo-eval\ny = literal(b)  # ok: py.demo-eval\n";
+        let set = RuleSet::from_files(
+            vec![
+                ("py.demo-eval.yaml".to_owned(), yaml.to_owned()),
+                ("py.demo-eval.py".to_owned(), FIXTURE.to_owned()),
+                ("py.demo-eval.fixed.py".to_owned(), fixed.to_owned()),
+            ],
+            crate::rule::Compile::Now,
+        )
+        .unwrap();
+        let outcome = check_fixtures(&set).remove(0);
+        assert_eq!(
+            outcome.failures,
+            [
+                "py.demo-eval.fixed.py:1: the fixed code still has a fix to apply; a fix must remove what its rule matches"
+            ]
+        );
     }
 }

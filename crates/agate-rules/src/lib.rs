@@ -6,6 +6,8 @@
 //! match (`expect: <id>`) and which must not (`ok: <id>`). [`RuleSet`] loads the bundled rules
 //! and any user folders; [`Scanner`] walks a workspace and runs every rule of a language on
 //! one parse of each file, in parallel; [`check_fixtures`] is what `agate rules test` runs.
+//! A rule's `fix:` makes an edit that travels on its findings; [`plan_fixes`] and
+//! [`FilePlan::prepare`] apply them (`agate fix`).
 //!
 //! This crate produces findings; it does not decide what blocks (policy) or render them
 //! (reports).
@@ -15,12 +17,13 @@
 //!
 //! let rules = RuleSet::bundled().unwrap();
 //! let scanner = Scanner::new(rules, ScanOptions::default());
-//! let findings = scanner.scan_source("app.py", "import os\nos.system('ls ' + name)\n");
-//! assert!(findings.iter().any(|finding| finding.rule_id == "py.os-system-injection"));
+//! let findings = scanner.scan_source("app.py", "import os, sys\nos.system('ls ' + sys.argv[1])\n");
+//! assert!(findings.iter().any(|finding| finding.rule_id == "py.command-injection"));
 //! ```
 #![warn(missing_docs)]
 
 mod error;
+mod fix;
 mod fixture;
 mod metadata;
 mod prefilter;
@@ -33,6 +36,7 @@ mod bundled {
 }
 
 pub use error::RuleError;
+pub use fix::{FilePlan, FixError, FixedFile, plan as plan_fixes};
 pub use fixture::{FixtureOutcome, check_fixtures};
 pub use metadata::RuleMetadata;
 pub use rule::Rule;

@@ -89,13 +89,13 @@ impl<'r> LanguageRules<'r> {
         for (bit_index, (rule, entries)) in tracked.iter().enumerate() {
             let bit: RuleBits = 1 << bit_index;
             taint_rules.push(rules.len());
-            for entry in entries.iter() {
+            for entry in *entries {
                 // Entries that differ only in what they mean to their rule (a sink's focus, a
                 // guard) are not shared.
                 let same = entry.focus.is_none()
-                    && entry.guards.is_none()
-                    && !entry.normalizes
-                    && entry.moves.is_none();
+                    && entry.effect == agate_taint::Effect::Value
+                    && !entry.numbers_carry_data
+                    && !entry.untrusted_parameters;
                 let key = (entry.role, entry.key.as_str(), entry.focus.as_deref());
                 match shared.get(&key) {
                     Some(&index) if same => {
@@ -243,9 +243,9 @@ impl<'r> LanguageRules<'r> {
                                 marks.record(entry, bits, &node_match);
                                 if entry.role == Role::Sink {
                                     let span = Span::of(node);
-                                    sinks
-                                        .entry(span)
-                                        .or_insert_with(|| (node_match, enclosing_scope(ancestors)));
+                                    sinks.entry(span).or_insert_with(|| {
+                                        (node_match, enclosing_scope(ancestors))
+                                    });
                                 }
                             }
                         }

@@ -60,8 +60,16 @@ struct TaintRuleFile {
     message: String,
     note: Option<String>,
     metadata: Option<serde_json::Value>,
-    #[serde(flatten)]
-    spec: TaintSpec,
+    sources: Vec<agate_taint::Entry>,
+    sinks: Vec<agate_taint::Entry>,
+    #[serde(default)]
+    sanitizers: Vec<agate_taint::Entry>,
+    #[serde(default)]
+    propagators: Vec<agate_taint::Entry>,
+    #[serde(default, rename = "numbers-carry-data")]
+    numbers_carry_data: bool,
+    #[serde(default, rename = "untrusted-parameters")]
+    untrusted_parameters: bool,
 }
 
 /// When a rule's matchers are compiled.
@@ -94,54 +102,14 @@ impl Rule {
         fixtures: Vec<(String, String)>,
         compile: Compile,
     ) -> Result<Rule, RuleError> {
-        let mode: Mode = ast_grep_config::from_str(yaml).map_err(|error| yaml_error(path, &error))?;
-        let (id, language, message, note, metadata_value, kind) = match mode.mode.as_deref() {
-            None => {
-                let config: SerializableRuleConfig<Language> =
-                    ast_grep_config::from_str(yaml).map_err(|error| yaml_error(path, &error))?;
-                if config.files.is_some() || config.ignores.is_some() {
-                    return Err(RuleError::Invalid {
-                        path: path.to_owned(),
-                        id: config.id.clone(),
-                        message: "`files` and `ignores` are not supported; exclude paths with `.agateignore`"
-                            .to_owned(),
-                    });
-                }
-                let metadata = serde_json::to_value(&config.metadata).map_err(|error| RuleError::Invalid {
-                    path: path.to_owned(),
-                    id: config.id.clone(),
-                    message: format!("unreadable `metadata`: {error}"),
-                })?;
-                let compiled = config.language.rule_targets().iter().map(|&target| (target, OnceLock::new())).collect();
-                (
-                    config.id.clone(),
-                    config.language,
-                    config.message.clone(),
-                    config.note.clone(),
-                    metadata,
-                    Kind::Pattern { config: Box::new(config), compiled },
-                )
-            }
-            Some("taint") => {
-                let file: TaintRuleFile =
-                    ast_grep_config::from_str(yaml).map_err(|error| yaml_error(path, &error))?;
-                let compiled = file.language.rule_targets().iter().map(|&target| (target, OnceLock::new())).collect();
-                (
-                    file.id,
-                    file.language,
-                    file.message,
-                    file.note,
-                    file.metadata.unwrap_or(serde_json::Value::Null),
-                    Kind::Taint { spec: Box::new(file.spec), compiled },
-                )
-            }
-            Some(other) => {
-                return Err(RuleError::Yaml {
-                    path: path.to_owned(),
-                    message: format!("unknown `mode: {other}`; a rule is a pattern rule (no `mode`) or `mode: taint`"),
-                });
-            }
-        };
+        let Form {
+            id,
+            language,
+            message,
+            note,
+            metadata: metadata_value,
+            kind,
+        } = read_form(path, yaml)?;
         let invalid = |message: String| RuleError::Invalid {
             path: path.to_owned(),
             id: id.clone(),
@@ -172,6 +140,11 @@ impl Rule {
         let metadata: RuleMetadata = serde_json::from_value(metadata_value)
             .map_err(|error| invalid(format!("in `metadata`: {error}")))?;
         check_metadata(&metadata).map_err(invalid)?;
+        let fix = match &kind {
+            Kind::Pattern { config, .. } => serde_json::to_value(&config.fix).ok(),
+            Kind::Taint { .. } => None,
+        };
+        crate::fix::check_rule_fix(fix.as_ref(), &metadata).map_err(invalid)?;
 
         let fixtures = fixtures
             .into_iter()
@@ -334,6 +307,12 @@ impl Rule {
             .as_ref()
     }
 
+    /// Whether the rule compiles for `language` (either form).
+    #[cfg(test)]
+    pub(crate) fn runs_on(&self, language: Language) -> bool {
+        self.matcher(language).is_some() || self.taint_entries(language).is_some()
+    }
+
     /// A taint rule's entries for `language`, compiled on first use; `None` when the rule
     /// does not run there or is a pattern rule.
     pub(crate) fn taint_entries(&self, language: Language) -> Option<&[CompiledEntry]> {
@@ -358,6 +337,96 @@ impl std::fmt::Debug for Rule {
             .field("source", &self.source)
             .finish_non_exhaustive()
     }
+}
+
+/// What a rule file says, before the checks every rule goes through.
+struct Form {
+    id: String,
+    language: Language,
+    message: String,
+    note: Option<String>,
+    metadata: serde_json::Value,
+    kind: Kind,
+}
+
+/// Reads a rule file as a pattern rule or, with `mode: taint`, a taint rule.
+fn read_form(path: &str, yaml: &str) -> Result<Form, RuleError> {
+    let mode: Mode = ast_grep_config::from_str(yaml).map_err(|error| yaml_error(path, &error))?;
+    let form = match mode.mode.as_deref() {
+        None => {
+            let config: SerializableRuleConfig<Language> =
+                ast_grep_config::from_str(yaml).map_err(|error| yaml_error(path, &error))?;
+            if config.files.is_some() || config.ignores.is_some() {
+                return Err(RuleError::Invalid {
+                    path: path.to_owned(),
+                    id: config.id.clone(),
+                    message:
+                        "`files` and `ignores` are not supported; exclude paths with `.agateignore`"
+                            .to_owned(),
+                });
+            }
+            let metadata =
+                serde_json::to_value(&config.metadata).map_err(|error| RuleError::Invalid {
+                    path: path.to_owned(),
+                    id: config.id.clone(),
+                    message: format!("unreadable `metadata`: {error}"),
+                })?;
+            let compiled = config
+                .language
+                .rule_targets()
+                .iter()
+                .map(|&target| (target, OnceLock::new()))
+                .collect();
+            Form {
+                id: config.id.clone(),
+                language: config.language,
+                message: config.message.clone(),
+                note: config.note.clone(),
+                metadata,
+                kind: Kind::Pattern {
+                    config: Box::new(config),
+                    compiled,
+                },
+            }
+        }
+        Some("taint") => {
+            let file: TaintRuleFile =
+                ast_grep_config::from_str(yaml).map_err(|error| yaml_error(path, &error))?;
+            let compiled = file
+                .language
+                .rule_targets()
+                .iter()
+                .map(|&target| (target, OnceLock::new()))
+                .collect();
+            Form {
+                id: file.id,
+                language: file.language,
+                message: file.message,
+                note: file.note,
+                metadata: file.metadata.unwrap_or(serde_json::Value::Null),
+                kind: Kind::Taint {
+                    spec: Box::new(TaintSpec {
+                        sources: file.sources,
+                        sinks: file.sinks,
+                        sanitizers: file.sanitizers,
+                        propagators: file.propagators,
+                        numbers_carry_data: file.numbers_carry_data,
+                        untrusted_parameters: file.untrusted_parameters,
+                    }),
+                    compiled,
+                },
+            }
+        }
+        Some(other) => {
+            return Err(RuleError::Yaml {
+                path: path.to_owned(),
+                message: format!(
+                    "unknown `mode: {other}`; a rule is a pattern rule (no `mode`) or `mode: taint`"
+                ),
+            });
+        }
+    };
+    Ok(form)
 }
 
 fn file_stem(path: &str) -> &str {
@@ -534,6 +603,66 @@ metadata:
         assert!(
             error.to_string().contains("unknown field `severty`"),
             "{error}"
+        );
+    }
+
+    const TAINT: &str = r"
+id: py.demo-sql
+language: python
+mode: taint
+message: request data reaches SQL
+sources:
+  - model: flask
+sinks:
+  - pattern: $C.execute($Q)
+    focus: Q
+metadata:
+  severity: high
+  confidence: high
+  cwe: [CWE-89]
+";
+
+    #[test]
+    fn issue_9_taint_rules_load_beside_pattern_rules() {
+        let rule = Rule::parse("py.demo-sql.yaml", TAINT, vec![], Compile::Now).unwrap();
+        assert!(rule.is_taint());
+        assert!(rule.matcher(Language::Python).is_none());
+        assert!(
+            rule.taint_entries(Language::Python)
+                .is_some_and(|entries| entries.len() > 10)
+        );
+    }
+
+    #[test]
+    fn issue_9_taint_rule_mistakes_name_the_entry_and_the_fix() {
+        let error = |yaml: &str| {
+            Rule::parse("py.demo-sql.yaml", yaml, vec![], Compile::Now)
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(
+            error(&TAINT.replace("mode: taint", "mode: flow")).contains("unknown `mode: flow`")
+        );
+        assert!(
+            error(&TAINT.replace("focus: Q", "focus: QUERY"))
+                .contains("in `sinks` entry 1: `QUERY` is not a metavariable of the entry")
+        );
+        assert!(
+            error(&TAINT.replace("model: flask", "model: bottle"))
+                .contains("no model `bottle` for python; the models are:")
+        );
+        assert!(
+            error(&TAINT.replace("    focus: Q", "    guards: Q"))
+                .contains("only allowed in `sanitizers`")
+        );
+        let no_sinks = TAINT.replace(
+            "sinks:\n  - pattern: $C.execute($Q)\n    focus: Q\n",
+            "sinks: []\n",
+        );
+        assert!(error(&no_sinks).contains("at least one entry in `sources` and in `sinks`"));
+        assert!(
+            error(&TAINT.replace("metadata:", "sanitisers: []\nmetadata:"))
+                .contains("unknown field `sanitisers`")
         );
     }
 

@@ -189,9 +189,19 @@ impl Scanner {
 
 /// A rule compiled for one language.
 enum Compiled<'r> {
-    Pattern(Language, &'r Rule, &'r ast_grep_config::RuleConfig<Language>),
+    Pattern(
+        Language,
+        &'r Rule,
+        &'r ast_grep_config::RuleConfig<Language>,
+    ),
     Taint(Language, &'r Rule, &'r [agate_taint::CompiledEntry]),
 }
+
+/// A language's pattern rules with their matchers, and taint rules with their entries.
+type ByLanguage<'r> = (
+    Vec<(&'r Rule, &'r ast_grep_config::RuleConfig<Language>)>,
+    Vec<(&'r Rule, &'r [agate_taint::CompiledEntry])>,
+);
 
 /// The per-scan view of a rule set: one combined matcher per language.
 pub(crate) struct Engine<'r> {
@@ -241,18 +251,22 @@ impl<'r> Engine<'r> {
                 }
             })
             .collect();
-        type ByLanguage<'r> = (
-            Vec<(&'r Rule, &'r ast_grep_config::RuleConfig<Language>)>,
-            Vec<(&'r Rule, &'r [agate_taint::CompiledEntry])>,
-        );
         let mut by_language: HashMap<Language, ByLanguage<'r>> = HashMap::new();
         for compiled in compiled {
             match compiled {
                 Compiled::Pattern(language, rule, config) => {
-                    by_language.entry(language).or_default().0.push((rule, config));
+                    by_language
+                        .entry(language)
+                        .or_default()
+                        .0
+                        .push((rule, config));
                 }
                 Compiled::Taint(language, rule, entries) => {
-                    by_language.entry(language).or_default().1.push((rule, entries));
+                    by_language
+                        .entry(language)
+                        .or_default()
+                        .1
+                        .push((rule, entries));
                 }
             }
         }
@@ -389,16 +403,19 @@ impl<'r> Engine<'r> {
         let mut seen = HashMap::new();
         let mut shared = Shared::new(relative);
         let mut matches = found.matches;
+        let fixes = crate::fix::FileFixes::new(text);
         drop_nested_matches(&mut matches);
         for (rule, config, node_match, scope) in matches {
             let message = shared.text(config.get_message(&node_match));
-            analyzed.findings.push(build_finding(
+            let mut finding = build_finding(
                 rule,
                 (&shared.path, text),
                 (&node_match, scope),
                 message,
                 &mut seen,
-            ));
+            );
+            finding.fix = fixes.edit(config, &node_match);
+            analyzed.findings.push(finding);
         }
         if found.marks.live() != 0 {
             let flows = agate_taint::analyze(&root.root(), &found.marks);
@@ -829,6 +846,59 @@ def f(os_name):
             own.members
                 .iter()
                 .any(|member| member.path == ["path", "joinpath"])
+        );
+    }
+
+    const TAINT_SQL: (&str, &str) = (
+        "py.demo-sql.yaml",
+        "id: py.demo-sql\nlanguage: python\nmode: taint\nmessage: request data reaches `$C.execute`\nsources: [{ model: flask }]\nsinks: [{ pattern: $C.execute($Q), focus: Q }]\nmetadata: { severity: high, confidence: high, cwe: [CWE-89], keywords: [execute] }\n",
+    );
+
+    #[test]
+    fn issue_9_a_taint_finding_says_where_the_data_came_from() {
+        let source = "from flask import request\n\ndef view(cur):\n    name = request.args['n']\n    sql = 'SELECT ' + name\n    cur.execute(sql)\n    cur.execute('SELECT 1')\n";
+        let findings = engine_findings(&[TAINT_SQL, EVAL], "app.py", source);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        let finding = &findings[0];
+        assert_eq!(finding.rule_id, "py.demo-sql");
+        assert_eq!(finding.location.start.line, 6);
+        assert_eq!(
+            finding.message,
+            "request data reaches `cur.execute` (data from `request.args`, line 4)"
+        );
+        assert_eq!(finding.cwe, ["CWE-89"]);
+        // The same code with a constant: nothing.
+        let safe = source.replace("request.args['n']", "'constant'");
+        assert!(engine_findings(&[TAINT_SQL], "app.py", &safe).is_empty());
+        // No keyword, no analysis: the file is not even parsed for the rule.
+        let unrelated = "from flask import request\nx = request.args\n";
+        assert!(engine_findings(&[TAINT_SQL], "app.py", unrelated).is_empty());
+    }
+
+    #[test]
+    fn issue_9_a_file_too_large_for_the_data_flow_budget_says_so() {
+        let mut source =
+            String::from("from flask import request\ndef view(cur):\n    x = request.args\n");
+        for depth in 0..40 {
+            source.push_str(&"    ".repeat(depth + 1));
+            source.push_str("for i in x:\n");
+        }
+        source.push_str(&"    ".repeat(41));
+        source.push_str("cur.execute(x)\n");
+        let mut set = RuleSet::default();
+        set.insert(
+            Rule::parse(TAINT_SQL.0, TAINT_SQL.1, vec![], crate::rule::Compile::Now).unwrap(),
+        )
+        .unwrap();
+        let engine = Engine::new(&set, &[Language::Python]);
+        let analyzed = engine.analyze_text("deep.py", Language::Python, &source);
+        assert!(
+            analyzed
+                .notices
+                .iter()
+                .any(|notice| notice.message == TAINT_INCOMPLETE),
+            "{:?}",
+            analyzed.notices
         );
     }
 

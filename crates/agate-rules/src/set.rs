@@ -68,7 +68,10 @@ impl RuleSet {
     }
 
     /// Builds a set from `(path, text)` pairs: rule YAML files and the fixtures beside them.
-    fn from_files(files: Vec<(String, String)>, compile: Compile) -> Result<RuleSet, RuleError> {
+    pub(crate) fn from_files(
+        files: Vec<(String, String)>,
+        compile: Compile,
+    ) -> Result<RuleSet, RuleError> {
         let (yamls, others): (Vec<_>, Vec<_>) = files
             .into_iter()
             .partition(|(path, _)| has_extension(Path::new(path), &["yaml", "yml"]));
@@ -81,7 +84,14 @@ impl RuleSet {
         let sources: Vec<_> = yamls
             .into_iter()
             .map(|(path, yaml)| {
-                let own = fixtures.remove(strip_extension(&path)).unwrap_or_default();
+                let stem = strip_extension(&path);
+                let mut own = fixtures.remove(stem).unwrap_or_default();
+                // `py.x.fixed.py`: the fixture with the rule's fixes applied.
+                own.extend(
+                    fixtures
+                        .remove(&format!("{stem}{}", crate::fix::FIXED_SUFFIX))
+                        .unwrap_or_default(),
+                );
                 (path, yaml, own)
             })
             .collect();
@@ -121,7 +131,9 @@ impl RuleSet {
                 let taint_rules = self
                     .rules
                     .iter()
-                    .filter(|known| known.is_taint() && family(known.language()) == family(rule.language()))
+                    .filter(|known| {
+                        known.is_taint() && family(known.language()) == family(rule.language())
+                    })
                     .count();
                 if rule.is_taint() && taint_rules >= agate_taint::MAX_RULES {
                     return Err(RuleError::Invalid {
@@ -250,16 +262,12 @@ mod tests {
             let rule = Rule::parse(path, text, Vec::new(), Compile::Now)
                 .unwrap_or_else(|error| panic!("{path}: {error}"));
             assert!(
-                rule.matcher(rule.language()).is_some(),
+                rule.runs_on(rule.language()),
                 "{path} does not run on its own language"
             );
         }
         let later = RuleSet::bundled().unwrap();
-        assert!(
-            later
-                .iter()
-                .all(|rule| rule.matcher(rule.language()).is_some())
-        );
+        assert!(later.iter().all(|rule| rule.runs_on(rule.language())));
     }
 
     #[test]

@@ -11,7 +11,8 @@ fn catalog() -> String {
     let rules = RuleSet::bundled().unwrap();
     let mut text = String::from(
         "# Rule catalog\n\nGenerated from `rules/` by `crates/agate-rules/tests/catalog.rs`; do not edit.\n\
-         `agate rules show ID` prints a rule's full documentation.\n",
+         `agate rules show ID` prints a rule's full documentation; `agate fix` applies the fixes of\n\
+         the rules marked in column *fix*.\n",
     );
     for (language, title) in [
         ("python", "Python"),
@@ -24,19 +25,20 @@ fn catalog() -> String {
             .collect();
         let _ = write!(
             text,
-            "\n## {title} ({} rules)\n\n| rule | severity | confidence | CWE | AI | what it flags |\n|---|---|---|---|---|---|\n",
+            "\n## {title} ({} rules)\n\n| rule | severity | confidence | CWE | AI | fix | what it flags |\n|---|---|---|---|---|---|---|\n",
             selected.len()
         );
         for rule in selected {
             let metadata = rule.metadata();
             let _ = writeln!(
                 text,
-                "| `{}` | {} | {} | {} | {} | {} |",
+                "| `{}` | {} | {} | {} | {} | {} | {} |",
                 rule.id(),
                 metadata.severity,
                 metadata.confidence,
                 metadata.cwe.join(", "),
                 if metadata.ai_pattern { "yes" } else { "" },
+                if rule.has_fix() { "yes" } else { "" },
                 rule.message().replace('|', "\\|"),
             );
         }

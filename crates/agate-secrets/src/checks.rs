@@ -271,7 +271,8 @@ const PLACEHOLDER_WORDS: &[&str] = &[
 ];
 
 /// Whether `value` is lowercase letters joined by `-`, `_` or `.` (`same-origin`,
-/// `password-input`): a word or an identifier, not a credential.
+/// `password-input`), a dotted name, or an HTTP header's name (`Proxy-Authorization`): a
+/// word or an identifier, not a credential.
 fn is_plain_word(value: &str) -> bool {
     let word = value
         .bytes()
@@ -284,7 +285,14 @@ fn is_plain_word(value: &str) -> bool {
                     .bytes()
                     .all(|byte| byte.is_ascii_alphabetic() || byte == b'_')
         });
-    word || dotted_name
+    // `Access-Control-Allow-Credentials`, `Proxy-Authorization`: an HTTP header's name.
+    let header_name = value.contains('-')
+        && value.split('-').all(|part| {
+            let mut bytes = part.bytes();
+            bytes.next().is_some_and(|first| first.is_ascii_uppercase())
+                && bytes.all(|byte| byte.is_ascii_lowercase())
+        });
+    word || dotted_name || header_name
 }
 
 /// Values that are defaults or words, not credentials, when they are the whole value.
@@ -360,6 +368,24 @@ mod tests {
             Verdict::Secret
         );
         assert_eq!(Check::Jwt.run("eyJmb28iOjF9.e30.sig"), Verdict::Reject);
+    }
+
+    #[test]
+    fn issue_9_header_names_are_words_not_credentials() {
+        for name in [
+            "Access-Control-Allow-Credentials",
+            "Proxy-Authorization",
+            "X-Api-Key",
+        ] {
+            assert!(is_plain_word(name), "{name}");
+            assert_eq!(Check::NotPlaceholder.run(name), Verdict::Reject, "{name}");
+        }
+        for value in ["Xk9-Pq2-Lm7", "Blue-horse-Battery", "Tr0ub4dor-Horse"] {
+            assert!(
+                !is_plain_word(value),
+                "{value}: only capitalised words of letters are header names"
+            );
+        }
     }
 
     #[test]

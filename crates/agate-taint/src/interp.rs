@@ -18,7 +18,7 @@ use agate_lang::{AstNode, MAX_RULE_DEPTH, TreeWalk};
 use crate::marks::{Mark, Marks, RuleBits, Span};
 use crate::syntax::{
     ContainerKind, Family, container_kind, is_exit_call, is_mutator, is_receiver, is_scalar_call,
-    is_scalar_type, place_name,
+    is_scalar_type, is_string_building, place_name,
 };
 use crate::value::{Const, Env, Slots, Taint, Value};
 
@@ -109,6 +109,8 @@ struct Interp<'t, 'm> {
     live: RuleBits,
     functions: HashMap<String, Vec<Definition<'t>>>,
     classes: HashSet<String>,
+    /// Names of functions the file calls (or passes to a call).
+    called: HashSet<String>,
     summaries: HashMap<Span, Option<Rc<Summary>>>,
     flows: BTreeMap<(usize, Span), Option<Span>>,
     env: Env,
@@ -120,6 +122,8 @@ struct Interp<'t, 'm> {
     moved: HashMap<Span, Value>,
     /// Data for the parameters of the next closure (a callback of a tainted receiver).
     hint: Option<Value>,
+    /// The top level's variables, for summaries.
+    globals: Env,
     steps: u64,
     depth: usize,
     exhausted: bool,
@@ -272,8 +276,19 @@ impl<'t, 'm> Interp<'t, 'm> {
         let family = Family::of(*root.lang());
         let mut functions: HashMap<String, Vec<Definition<'t>>> = HashMap::new();
         let mut classes = HashSet::new();
+        let mut called = HashSet::new();
         TreeWalk::bounded(MAX_RULE_DEPTH).run(root, |node, ancestors, _| {
             let kind = node.kind();
+            // Names the file calls, or hands to a call (a callback): not entry points.
+            if let Some(call) = Self::call_parts(node) {
+                called.insert(call.name);
+            } else if kind == "identifier"
+                && ancestors.last().is_some_and(|parent| {
+                    matches!(parent.kind().as_ref(), "arguments" | "argument_list")
+                })
+            {
+                called.insert(node.text().into_owned());
+            }
             if is_class(&kind) {
                 if let Some(name) = node.field("name") {
                     classes.insert(name.text().into_owned());
@@ -327,6 +342,7 @@ impl<'t, 'm> Interp<'t, 'm> {
             live,
             functions,
             classes,
+            called,
             summaries: HashMap::new(),
             flows: BTreeMap::new(),
             env: Env::default(),
@@ -335,6 +351,7 @@ impl<'t, 'm> Interp<'t, 'm> {
             in_class: false,
             moved: HashMap::new(),
             hint: None,
+            globals: Env::default(),
             steps: 0,
             depth: 0,
             exhausted: false,
@@ -386,9 +403,8 @@ impl<'t, 'm> Interp<'t, 'm> {
             | "global_statement"
             | "nonlocal_statement"
             | "debugger_statement" => false,
-            "module"
-            | "program"
-            | "block"
+            "module" | "program" => self.exec_top_level(node),
+            "block"
             | "statement_block"
             | "else_clause"
             | "finally_clause"
@@ -463,6 +479,27 @@ impl<'t, 'm> Interp<'t, 'm> {
                 false
             }
         }
+    }
+
+    /// The top level: what it defined before each function is the globals a helper's
+    /// summary starts from.
+    fn exec_top_level(&mut self, node: &AstNode<'t>) -> bool {
+        for child in named_children(node) {
+            if is_function(&child.kind())
+                || is_class(&child.kind())
+                || matches!(
+                    child.kind().as_ref(),
+                    "decorated_definition" | "export_statement"
+                )
+            {
+                self.tick(self.env.len() as u64);
+                self.globals = self.env.clone();
+            }
+            if self.exec(&child) {
+                return true;
+            }
+        }
+        false
     }
 
     fn exec_children(&mut self, node: &AstNode<'t>) -> bool {
@@ -566,7 +603,22 @@ impl<'t, 'm> Interp<'t, 'm> {
 
     /// The guards that hold where `condition` evaluates to `holds`.
     fn guards(
-        &self,
+        &mut self,
+        condition: &AstNode<'t>,
+        holds: bool,
+        out: &mut Vec<(Box<str>, RuleBits, bool)>,
+    ) {
+        if !self.tick(1) || self.depth > MAX_DEPTH {
+            self.exhausted = true;
+            return;
+        }
+        self.depth += 1;
+        self.guards_kind(condition, holds, out);
+        self.depth -= 1;
+    }
+
+    fn guards_kind(
+        &mut self,
         condition: &AstNode<'t>,
         holds: bool,
         out: &mut Vec<(Box<str>, RuleBits, bool)>,
@@ -611,21 +663,81 @@ impl<'t, 'm> Interp<'t, 'm> {
                     .field("operator")
                     .map(|operator| operator.text().into_owned())
                     .unwrap_or_default();
-                let both = match operator.as_str() {
-                    "and" | "&&" => holds,
-                    "or" | "||" => !holds,
-                    _ => false,
+                let conjunction = match operator.as_str() {
+                    "and" | "&&" => true,
+                    "or" | "||" => false,
+                    _ => {
+                        Self::null_guard(condition, &operator, holds, out);
+                        return;
+                    }
                 };
-                if both {
-                    for side in [condition.field("left"), condition.field("right")]
-                        .into_iter()
-                        .flatten()
-                    {
+                let sides = [condition.field("left"), condition.field("right")];
+                if conjunction == holds {
+                    // Both sides hold (`a and b` true) or both fail (`a or b` false).
+                    for side in sides.into_iter().flatten() {
                         self.guards(&side, holds, out);
+                    }
+                } else if let [Some(left), Some(right)] = sides {
+                    // One side or the other: what both sides guarantee.
+                    let (mut first, mut second) = (Vec::new(), Vec::new());
+                    self.guards(&left, holds, &mut first);
+                    self.guards(&right, holds, &mut second);
+                    for (place, rules, normalized) in first {
+                        for (other, more, _) in &second {
+                            if *other == place && rules & more != 0 {
+                                out.push((place.clone(), rules & more, normalized));
+                            }
+                        }
                     }
                 }
             }
+            "comparison_operator" => {
+                let operator: String = condition
+                    .children()
+                    .filter(|child| !child.is_named())
+                    .map(|child| child.text().into_owned())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                Self::null_guard(condition, &operator, holds, out);
+            }
             _ => {}
+        }
+    }
+
+    /// `x == null` holds (or `x != null` fails): `x` is null, clean for every rule.
+    fn null_guard(
+        condition: &AstNode<'t>,
+        operator: &str,
+        holds: bool,
+        out: &mut Vec<(Box<str>, RuleBits, bool)>,
+    ) {
+        let is_null = |node: &AstNode<'t>| {
+            matches!(
+                node.kind().as_ref(),
+                "none" | "null" | "null_literal" | "undefined"
+            )
+        };
+        let equal_when = match operator {
+            "==" | "===" | "is" => true,
+            "!=" | "!==" | "is not" => false,
+            _ => return,
+        };
+        if equal_when != holds {
+            return;
+        }
+        let operands: Vec<AstNode<'t>> = named_children(condition).collect();
+        let [left, right] = operands.as_slice() else {
+            return;
+        };
+        let named = if is_null(right) {
+            left
+        } else if is_null(left) {
+            right
+        } else {
+            return;
+        };
+        if let Some(place) = place_name(named) {
+            out.push((place.into(), RuleBits::MAX, false));
         }
     }
 
@@ -667,7 +779,7 @@ impl<'t, 'm> Interp<'t, 'm> {
                         .field("type")
                         .is_some_and(|kind| is_scalar_type(self.family, &kind.text()));
                     let value = if scalar {
-                        Value::default()
+                        self.scalar(iterated.flattened())
                     } else {
                         iterated.flattened()
                     };
@@ -907,10 +1019,7 @@ impl<'t, 'm> Interp<'t, 'm> {
                 is_scalar_type(self.family, kind.text().trim_start_matches(':'))
             });
             if scalar || typed_scalar {
-                value = Value {
-                    constant: value.constant,
-                    ..Value::default()
-                };
+                value = self.scalar(value);
             }
             let Some(name) = declarator.field("name") else {
                 continue;
@@ -945,6 +1054,14 @@ impl<'t, 'm> Interp<'t, 'm> {
         let saved_class = std::mem::replace(&mut self.in_class, false);
         let hint = self.hint.take();
         let params = parameters(self.family, node, method);
+        // An entry point: a named function no code in the file calls.
+        let entry = if summarizing || hint.is_some() {
+            0
+        } else {
+            node.field("name")
+                .filter(|name| !self.called.contains(name.text().as_ref()))
+                .map_or(0, |_| self.marks.parameters())
+        };
         let mut names = Vec::with_capacity(params.len());
         for (index, param) in params.iter().enumerate() {
             let pattern = param_pattern(param);
@@ -957,6 +1074,10 @@ impl<'t, 'm> Interp<'t, 'm> {
             let mut value = Value::default();
             if summarizing {
                 value.taint = Taint::param(index);
+            }
+            if entry != 0 {
+                value.taint.entry = entry;
+                value.origin = Some(pattern.as_ref().map_or_else(|| Span::of(param), Span::of));
             }
             if let Some(hint) = &hint {
                 value.absorb(hint);
@@ -972,9 +1093,15 @@ impl<'t, 'm> Interp<'t, 'm> {
                     }
                 }
             }
+            // A default value is what the parameter holds when a caller leaves it out.
+            let default = param.field("value").or_else(|| param.field("right"));
+            if let Some(default) = default {
+                let default = self.eval(&default);
+                value.absorb(&default);
+            }
             let scalar = param_type(param).is_some_and(|kind| is_scalar_type(self.family, &kind));
             if scalar {
-                value = Value::default();
+                value = self.scalar(value);
             }
             if let Some(pattern) = &pattern {
                 self.bind(pattern, value);
@@ -1066,7 +1193,8 @@ impl<'t, 'm> Interp<'t, 'm> {
                 self.summaries.insert(span, None);
             }
         }
-        let saved = std::mem::take(&mut self.env);
+        let globals = self.globals.clone();
+        let saved = std::mem::replace(&mut self.env, globals);
         let saved_hint = self.hint.take();
         let summary = Rc::new(self.function(&definition.node, definition.method, true));
         self.env = saved;
@@ -1253,6 +1381,14 @@ impl<'t, 'm> Interp<'t, 'm> {
         value
     }
 
+    /// A number or boolean made from `value`: clean, except for the rules whose data numbers
+    /// carry (`numbers-carry-data`: a random number, a token count).
+    fn scalar(&self, value: Value) -> Value {
+        let mut scalar = value.cleaned(!self.marks.numbers());
+        scalar.constant = value.constant;
+        scalar
+    }
+
     fn lookup(&self, name: &str) -> Value {
         if let Some(value) = self.env.get(name) {
             return value.clone();
@@ -1332,14 +1468,7 @@ impl<'t, 'm> Interp<'t, 'm> {
                 let scalar = node
                     .field("type")
                     .is_some_and(|kind| is_scalar_type(self.family, &kind.text()));
-                if scalar {
-                    Value {
-                        constant: value.constant,
-                        ..Value::default()
-                    }
-                } else {
-                    value
-                }
+                if scalar { self.scalar(value) } else { value }
             }
             "array_creation_expression" => node
                 .field("value")
@@ -1367,6 +1496,15 @@ impl<'t, 'm> Interp<'t, 'm> {
 
     /// A wrapper (parentheses, `await`, a type assertion): the value of what it wraps.
     fn eval_inner(&mut self, node: &AstNode<'t>) -> Value {
+        if matches!(
+            node.kind().as_ref(),
+            "as_expression" | "satisfies_expression"
+        ) {
+            // `x as T`: the expression comes first, the type after it.
+            return first_named(node)
+                .map(|inner| self.eval(&inner))
+                .unwrap_or_default();
+        }
         let mut value = Value::default();
         for child in named_children(node) {
             let inner = self.eval(&child);
@@ -1411,7 +1549,7 @@ impl<'t, 'm> Interp<'t, 'm> {
         }
         let value = self.eval(&object);
         if matches!(self.family, Family::Js | Family::Java) && name == "length" {
-            return Value::default();
+            return self.scalar(value);
         }
         if let Some(Slots::Map(entries)) = value.slots.as_deref() {
             let key = Const::Str(Rc::from(name.as_str()));
@@ -1464,6 +1602,8 @@ impl<'t, 'm> Interp<'t, 'm> {
         }
         if constant {
             value.constant = Some(Const::Str(Rc::from(text.as_str())));
+        } else {
+            value.taint = value.taint.built();
         }
         value
     }
@@ -1536,10 +1676,7 @@ impl<'t, 'm> Interp<'t, 'm> {
         };
         if decided {
             return if strict {
-                Value {
-                    constant: left.constant,
-                    ..Value::default()
-                }
+                left.constant.map_or_else(Value::default, Value::constant)
             } else {
                 left
             };
@@ -1559,10 +1696,7 @@ impl<'t, 'm> Interp<'t, 'm> {
             left.join(&right)
         };
         if strict {
-            Value {
-                constant: value.constant,
-                ..Value::default()
-            }
+            value.constant.map_or_else(Value::default, Value::constant)
         } else {
             value
         }
@@ -1655,10 +1789,9 @@ impl<'t, 'm> Interp<'t, 'm> {
                 items.push(value);
             }
         }
-        Value {
-            slots: Some(Rc::new(Slots::List(items))),
-            ..rest
-        }
+        let mut value = rest;
+        value.set_slots(Slots::List(items));
+        value
     }
 
     fn eval_map(&mut self, node: &AstNode<'t>) -> Value {
@@ -1684,6 +1817,7 @@ impl<'t, 'm> Interp<'t, 'm> {
                         .field("value")
                         .map(|value| self.eval(&value))
                         .unwrap_or_default();
+                    let value = self.marked(&child, value);
                     match key_constant {
                         Some(key) => {
                             entries.retain(|(known, _)| *known != key);
@@ -1702,10 +1836,9 @@ impl<'t, 'm> Interp<'t, 'm> {
                 }
             }
         }
-        Value {
-            slots: Some(Rc::new(Slots::Map(entries))),
-            ..rest
-        }
+        let mut value = rest;
+        value.set_slots(Slots::Map(entries));
+        value
     }
 
     fn eval_comprehension(&mut self, node: &AstNode<'t>) -> Value {
@@ -1742,10 +1875,7 @@ impl<'t, 'm> Interp<'t, 'm> {
             .field("type")
             .is_some_and(|kind| is_scalar_type(self.family, &kind.text()));
         if scalar {
-            value = Value {
-                constant: value.constant,
-                ..Value::default()
-            };
+            value = self.scalar(value);
         }
         if let Some(target) = target {
             self.bind(&target, value.clone());
@@ -1773,6 +1903,16 @@ impl<'t, 'm> Interp<'t, 'm> {
 
     /// Gives `target` (a name, a field, an entry or a destructuring pattern) the value.
     fn bind(&mut self, target: &AstNode<'t>, value: Value) {
+        if !self.tick(1) || self.depth > MAX_DEPTH {
+            self.exhausted = true;
+            return;
+        }
+        self.depth += 1;
+        self.bind_kind(target, value);
+        self.depth -= 1;
+    }
+
+    fn bind_kind(&mut self, target: &AstNode<'t>, value: Value) {
         let kind = target.kind();
         match kind.as_ref() {
             "identifier"
@@ -1914,21 +2054,23 @@ impl<'t, 'm> Interp<'t, 'm> {
     /// The variable an expression stands for: a name, a field, or the receiver a chain of
     /// builder calls (`sb.append(a).append(b)`) returns.
     fn place_of(node: &AstNode<'t>) -> Option<String> {
-        if let Some(place) = place_name(node) {
-            return Some(place);
-        }
-        match node.kind().as_ref() {
-            "parenthesized_expression" => {
-                first_named(node).and_then(|inner| Self::place_of(&inner))
+        let mut node = node.clone();
+        // A loop, not recursion: a chain of ten thousand `.append(…)` is one line of code.
+        loop {
+            if let Some(place) = place_name(&node) {
+                return Some(place);
             }
-            "call" | "call_expression" | "method_invocation" => {
-                let call = Self::call_parts(node)?;
-                if !matches!(call.name.as_str(), "append" | "insert") {
-                    return None;
+            node = match node.kind().as_ref() {
+                "parenthesized_expression" => first_named(&node)?,
+                "call" | "call_expression" | "method_invocation" => {
+                    let call = Self::call_parts(&node)?;
+                    if !matches!(call.name.as_str(), "append" | "insert") {
+                        return None;
+                    }
+                    call.receiver?
                 }
-                Self::place_of(call.receiver.as_ref()?)
-            }
-            _ => None,
+                _ => return None,
+            };
         }
     }
 
@@ -1943,7 +2085,7 @@ impl<'t, 'm> Interp<'t, 'm> {
             (Some(Slots::Map(mut entries)), Some(key)) => {
                 entries.retain(|(known, _)| *known != key);
                 entries.push((key, value.clone()));
-                container.slots = Some(Rc::new(Slots::Map(entries)));
+                container.set_slots(Slots::Map(entries));
             }
             (Some(Slots::List(mut items)), Some(Const::Int(index))) => {
                 let slot = usize::try_from(index)
@@ -1952,7 +2094,7 @@ impl<'t, 'm> Interp<'t, 'm> {
                 match slot {
                     Some(slot) => {
                         items[slot] = value.clone();
-                        container.slots = Some(Rc::new(Slots::List(items)));
+                        container.set_slots(Slots::List(items));
                     }
                     None => container.absorb(value),
                 }
@@ -2056,6 +2198,7 @@ impl<'t, 'm> Interp<'t, 'm> {
                     let value = value_node
                         .map(|value| self.eval(&value))
                         .unwrap_or_default();
+                    let value = self.marked(&argument, value);
                     kwargs.push((name, value));
                     continue;
                 }
@@ -2088,16 +2231,20 @@ impl<'t, 'm> Interp<'t, 'm> {
         if let Some(body) = named_children(node).find(|child| child.kind() == "class_body") {
             self.class_body(&body);
         }
+        let name = call.name.as_str();
+        let builds = is_string_building(name);
         let everything = || {
             let mut all = receiver_data.clone().unwrap_or_default();
             for value in args.iter().chain(kwargs.iter().map(|(_, value)| value)) {
                 all.absorb(value);
             }
+            if builds {
+                all.taint = all.taint.built();
+            }
             all
         };
-        let name = call.name.as_str();
         if typed_scalar || is_scalar_call(self.family, name, call.qualified.as_deref()) {
-            return Value::default();
+            return self.scalar(everything());
         }
         if let Some(constructed) = &call.constructs {
             if args.is_empty()
@@ -2144,10 +2291,7 @@ impl<'t, 'm> Interp<'t, 'm> {
                         .iter()
                         .map(|(key, value)| (Const::Str(Rc::from(key.as_str())), value.clone()))
                         .collect();
-                    return Value {
-                        slots: Some(Rc::new(Slots::Map(entries))),
-                        ..Value::default()
-                    };
+                    return Value::container(Slots::Map(entries));
                 }
                 "list" | "set" | "tuple" if args.is_empty() => return empty(ContainerKind::List),
                 "str" | "repr" | "format" => return everything(),
@@ -2247,7 +2391,7 @@ impl<'t, 'm> Interp<'t, 'm> {
 
     fn set_slots(&mut self, place: &str, slots: Slots) {
         if let Some(container) = self.env.get_mut(place) {
-            container.slots = Some(Rc::new(slots));
+            container.set_slots(slots);
         }
     }
 
@@ -2290,10 +2434,7 @@ fn empty(kind: ContainerKind) -> Value {
         ContainerKind::List => Slots::List(Vec::new()),
         ContainerKind::Map => Slots::Map(Vec::new()),
     };
-    Value {
-        slots: Some(Rc::new(slots)),
-        ..Value::default()
-    }
+    Value::container(slots)
 }
 
 /// Entry `key` of a container: the tracked entry when the key is known, else everything the
@@ -2348,6 +2489,7 @@ fn is_arithmetic(operator: &str) -> bool {
 fn arithmetic(family: Family, operator: &str, left: &Value, right: &Value) -> Value {
     let mut value = left.flattened();
     value.absorb(right);
+    value.taint = value.taint.built();
     value.constant = match (operator, &left.constant, &right.constant) {
         ("+", Some(Const::Str(a)), Some(Const::Str(b))) => {
             Some(Const::Str(Rc::from(format!("{a}{b}").as_str())))

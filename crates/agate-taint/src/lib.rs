@@ -21,7 +21,7 @@ mod value;
 pub use interp::{Analysis, Flow, analyze};
 pub use marks::{MAX_RULES, Marks, RuleBits, Span};
 pub use models::model_names;
-pub use spec::{CompiledEntry, Entry, Role, TaintSpec};
+pub use spec::{CompiledEntry, Effect, Entry, Role, TaintSpec};
 
 #[cfg(test)]
 mod tests;

@@ -6,7 +6,7 @@ use agate_lang::{AstNode, Language};
 use ast_grep_core::NodeMatch;
 use ast_grep_core::tree_sitter::StrDoc;
 
-use crate::spec::{CompiledEntry, Role};
+use crate::spec::{CompiledEntry, Effect, Role};
 
 /// A set of taint rules, one bit each (a file runs at most [`MAX_RULES`] per language).
 pub type RuleBits = u128;
@@ -71,6 +71,8 @@ pub struct Marks {
     pub(crate) by_node: HashMap<Span, Vec<Mark>>,
     sources: RuleBits,
     sinks: RuleBits,
+    numbers: RuleBits,
+    parameters: RuleBits,
 }
 
 impl Marks {
@@ -82,6 +84,12 @@ impl Marks {
         found: &NodeMatch<'_, StrDoc<Language>>,
     ) {
         let node: &AstNode<'_> = found;
+        if entry.numbers_carry_data {
+            self.numbers |= rules;
+        }
+        if entry.untrusted_parameters {
+            self.parameters |= rules;
+        }
         let focus = |name: &Option<String>| -> Vec<AstNode<'_>> {
             match name {
                 None => vec![node.clone()],
@@ -108,30 +116,43 @@ impl Marks {
                 }
                 self.sinks |= rules;
             }
-            Role::Sanitizer => {
-                if let Some(guarded) = &entry.guards {
-                    for focused in focus(&Some(guarded.clone())) {
-                        if let Some(place) = crate::syntax::place_name(&focused) {
-                            let mark = Mark::Guard {
-                                rules,
-                                holds: entry.holds,
-                                place: place.into(),
-                                needs_normalized: entry.needs_normalized,
-                            };
-                            self.add(Span::of(node), mark);
-                        }
+            Role::Sanitizer | Role::Propagator => self.record_effect(entry, rules, found),
+        }
+    }
+
+    fn record_effect(
+        &mut self,
+        entry: &CompiledEntry,
+        rules: RuleBits,
+        found: &NodeMatch<'_, StrDoc<Language>>,
+    ) {
+        let node: &AstNode<'_> = found;
+        let env = found.get_env();
+        match &entry.effect {
+            Effect::Guard {
+                metavariable,
+                holds,
+                needs_normalized,
+            } => {
+                let guarded = match env.get_match(metavariable) {
+                    Some(single) => vec![single.clone()],
+                    None => env.get_multiple_matches(metavariable),
+                };
+                for focused in guarded {
+                    if let Some(place) = crate::syntax::place_name(&focused) {
+                        let mark = Mark::Guard {
+                            rules,
+                            holds: *holds,
+                            place: place.into(),
+                            needs_normalized: *needs_normalized,
+                        };
+                        self.add(Span::of(node), mark);
                     }
-                } else if entry.normalizes {
-                    self.add(Span::of(node), Mark::Normalizer(rules));
-                } else {
-                    self.add(Span::of(node), Mark::Sanitizer(rules));
                 }
             }
-            Role::Propagator => {
-                let Some((from, to)) = &entry.moves else {
-                    return;
-                };
-                let env = found.get_env();
+            Effect::Normalizes => self.add(Span::of(node), Mark::Normalizer(rules)),
+            Effect::Value => self.add(Span::of(node), Mark::Sanitizer(rules)),
+            Effect::Moves { from, to } => {
                 let (Some(from), Some(to)) = (env.get_match(from), env.get_match(to)) else {
                     return;
                 };
@@ -152,10 +173,20 @@ impl Marks {
         self.by_node.entry(span).or_default().push(mark);
     }
 
-    /// The rules that have both a source and a sink in the file: the only ones a flow can
-    /// exist for.
+    /// The rules that have both a source (or untrusted parameters) and a sink in the file: the
+    /// only ones a flow can exist for.
     pub fn live(&self) -> RuleBits {
-        self.sources & self.sinks
+        (self.sources | self.parameters) & self.sinks
+    }
+
+    /// The rules for which an entry point's parameters are untrusted.
+    pub(crate) fn parameters(&self) -> RuleBits {
+        self.parameters
+    }
+
+    /// The rules for which a number made from untrusted data is still untrusted.
+    pub(crate) fn numbers(&self) -> RuleBits {
+        self.numbers
     }
 
     pub(crate) fn at(&self, span: &Span) -> &[Mark] {

@@ -25,6 +25,16 @@ pub struct TaintSpec {
     /// Calls that move a value from one place to another (`$TO.add($FROM)`).
     #[serde(default)]
     pub propagators: Vec<Entry>,
+    /// Numbers made from untrusted data stay untrusted: for rules about quantities (a
+    /// token limit) or random numbers, where `int(x)` is no sanitizer.
+    #[serde(default, rename = "numbers-carry-data")]
+    pub numbers_carry_data: bool,
+    /// The parameters of a function no code in the file calls (a library's entry point, whose
+    /// callers may pass anything) are untrusted once built into a string: `f"… {term}"` in
+    /// `def search(db, term)`. Passed through unchanged they are not: handing a query to a
+    /// driver is an API's job.
+    #[serde(default, rename = "untrusted-parameters")]
+    pub untrusted_parameters: bool,
 }
 
 /// One source, sink, sanitizer or propagator: an ast-grep rule (`pattern:` or a whole
@@ -92,6 +102,31 @@ impl Role {
     }
 }
 
+/// What the engine does with an entry's matches, beyond its role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// The match's value (or its focus) is the source, sink or clean value.
+    Value,
+    /// A sanitizer that normalises a path ([`Entry::normalizes`]).
+    Normalizes,
+    /// A sanitizer that is a condition ([`Entry::guards`]).
+    Guard {
+        /// The metavariable of the guarded variable.
+        metavariable: String,
+        /// See [`Entry::holds`].
+        holds: bool,
+        /// See [`Entry::needs_normalized`].
+        needs_normalized: bool,
+    },
+    /// A propagator: the metavariables of where the data comes from and goes to.
+    Moves {
+        /// See [`Entry::from`].
+        from: String,
+        /// See [`Entry::to`].
+        to: String,
+    },
+}
+
 /// An entry checked and compiled for one language: the matcher and what its matches mean.
 pub struct CompiledEntry {
     /// Which list it came from.
@@ -103,16 +138,12 @@ pub struct CompiledEntry {
     pub key: String,
     /// See [`Entry::focus`].
     pub focus: Option<String>,
-    /// See [`Entry::guards`].
-    pub guards: Option<String>,
-    /// See [`Entry::holds`].
-    pub holds: bool,
-    /// See [`Entry::normalizes`].
-    pub normalizes: bool,
-    /// See [`Entry::needs_normalized`].
-    pub needs_normalized: bool,
-    /// See [`Entry::from`] and [`Entry::to`].
-    pub moves: Option<(String, String)>,
+    /// What a match does.
+    pub effect: Effect,
+    /// See [`TaintSpec::numbers_carry_data`].
+    pub numbers_carry_data: bool,
+    /// See [`TaintSpec::untrusted_parameters`].
+    pub untrusted_parameters: bool,
 }
 
 impl std::fmt::Debug for CompiledEntry {
@@ -153,7 +184,10 @@ impl TaintSpec {
                         );
                     }
                 } else {
-                    compiled.push(compile_entry(role, entry, language).map_err(place)?);
+                    let mut entry = compile_entry(role, entry, language).map_err(place)?;
+                    entry.numbers_carry_data = self.numbers_carry_data;
+                    entry.untrusted_parameters = self.untrusted_parameters;
+                    compiled.push(entry);
                 }
             }
         }
@@ -229,16 +263,27 @@ fn compile_entry(role: Role, entry: &Entry, language: Language) -> Result<Compil
             ));
         }
     }
+    let effect = match (&entry.guards, &entry.from, &entry.to) {
+        (Some(metavariable), _, _) => Effect::Guard {
+            metavariable: metavariable.clone(),
+            holds: entry.holds,
+            needs_normalized: entry.needs_normalized,
+        },
+        (None, Some(from), Some(to)) => Effect::Moves {
+            from: from.clone(),
+            to: to.clone(),
+        },
+        _ if entry.normalizes => Effect::Normalizes,
+        _ => Effect::Value,
+    };
     Ok(CompiledEntry {
         role,
         matcher,
         key,
         focus: entry.focus.clone(),
-        guards: entry.guards.clone(),
-        holds: entry.holds,
-        normalizes: entry.normalizes,
-        needs_normalized: entry.needs_normalized,
-        moves: entry.from.clone().zip(entry.to.clone()),
+        effect,
+        numbers_carry_data: false,
+        untrusted_parameters: false,
     })
 }
 

@@ -215,6 +215,14 @@ pub(crate) fn is_scalar_call(family: Family, name: &str, qualified: Option<&str>
         || qualified.is_some_and(|qualified| QUALIFIED_SCALAR_CALLS.contains(&qualified))
 }
 
+/// Calls that build a string from their receiver and arguments.
+pub(crate) fn is_string_building(name: &str) -> bool {
+    matches!(
+        name,
+        "format" | "join" | "concat" | "append" | "sprintf" | "formatted" | "printf" | "format_map"
+    )
+}
+
 /// Calls that end the function, like a `return` or `raise` (`abort(403)`, `System.exit(1)`).
 pub(crate) fn is_exit_call(family: Family, name: &str, qualified: Option<&str>) -> bool {
     match family {

@@ -6,8 +6,15 @@ use ast_grep_core::tree_sitter::LanguageExt;
 
 use crate::{Marks, TaintSpec, analyze};
 
-/// The 1-based lines of the sinks a value from a source reaches.
+/// The 1-based lines of the sinks a value from a source reaches; the analysis must finish.
 fn flows(language: Language, spec: &str, source: &str) -> Vec<usize> {
+    let (lines, complete) = analysed(language, spec, source);
+    assert!(complete);
+    lines
+}
+
+/// The lines of the flows, and whether the analysis finished.
+fn analysed(language: Language, spec: &str, source: &str) -> (Vec<usize>, bool) {
     let spec: TaintSpec = ast_grep_config::from_str(spec).unwrap();
     let entries = spec.compile(language).unwrap();
     let root = language.ast_grep(source);
@@ -20,14 +27,13 @@ fn flows(language: Language, spec: &str, source: &str) -> Vec<usize> {
         }
     });
     let analysis = analyze(&root.root(), &marks);
-    assert!(analysis.complete);
     let mut lines: Vec<usize> = analysis
         .flows
         .iter()
         .map(|flow| source[..flow.sink.start as usize].matches('\n').count() + 1)
         .collect();
     lines.dedup();
-    lines
+    (lines, analysis.complete)
 }
 
 const PY_SQL: &str = r"
@@ -251,4 +257,144 @@ fn hostile_input_is_bounded() {
     let root = Language::Python.ast_grep(&loops);
     let analysis = analyze(&root.root(), &Marks::default());
     assert!(analysis.complete);
+}
+
+#[test]
+fn numbers_carry_data_only_for_rules_that_say_so() {
+    let source = r#"
+from flask import request
+def view(client):
+    limit = int(request.args["n"])
+    client.chat.completions.create(model="m", messages=[], max_tokens=limit)
+    client.chat.completions.create(model="m", messages=[], max_tokens=min(limit, 512))
+"#;
+    let spec = r"
+sources:
+  - model: flask
+sinks:
+  - rule:
+      kind: keyword_argument
+      has: { field: name, regex: '^max_tokens$' }
+sanitizers:
+  - pattern: min($$$)
+";
+    assert_eq!(flows(Language::Python, spec, source), Vec::<usize>::new());
+    let counting = format!("{spec}numbers-carry-data: true\n");
+    assert_eq!(flows(Language::Python, &counting, source), [5]);
+}
+
+#[test]
+fn nesting_that_grows_without_bound_is_cut() {
+    // Lists in lists a thousand deep, a chain of a thousand builder calls, a thousand
+    // negations and a pattern a thousand levels deep: bounded, no stack overflow.
+    let mut source = String::from("from flask import request\ndef f(c):\n    a = request.args\n");
+    for _ in 0..1_000 {
+        source.push_str("    a = [a]\n");
+    }
+    source.push_str("    c.execute(a)\n");
+    source.push_str("    b = x");
+    source.push_str(&".append(a)".repeat(1_000));
+    source.push_str("\n    if ");
+    source.push_str(&"not ".repeat(1_000));
+    source.push_str("a in ALLOWED:\n        c.execute(a)\n    ");
+    source.push_str(&"(".repeat(1_000));
+    source.push('q');
+    source.push_str(&")".repeat(1_000));
+    source.push_str(" = a\n");
+    assert_eq!(
+        analysed(Language::Python, PY_SQL, &source),
+        (vec![1_004], false)
+    );
+}
+
+#[test]
+fn helpers_see_globals_and_parameters_their_defaults() {
+    let spec = r"
+sources:
+  - rule: { kind: string, regex: '^.(md5|RC4-SHA).$' }
+sinks:
+  - pattern: hashlib.new($A, $$$)
+    focus: A
+  - pattern: ssl.wrap_socket($S, ciphers=$C)
+    focus: C
+";
+    let source = r#"
+SUITES = {"legacy": "RC4-SHA", "modern": "ECDHE+AESGCM"}
+def suites_for(name):
+    return SUITES[name]
+def legacy(sock):
+    ssl.wrap_socket(sock, ciphers=suites_for("legacy"))
+def modern(sock):
+    ssl.wrap_socket(sock, ciphers=SUITES["modern"])
+def digest(data, algorithm="md5"):
+    return hashlib.new(algorithm, data)
+"#;
+    assert_eq!(flows(Language::Python, spec, source), [6, 10]);
+}
+
+#[test]
+fn null_checks_and_either_side_guards() {
+    let spec = r"
+sources:
+  - model: servlet
+sinks:
+  - pattern: $S.execute($Q)
+    focus: Q
+sanitizers:
+  - pattern: StringUtils.isNumeric($X)
+    guards: X
+";
+    let source = r#"
+class T {
+  void a(HttpServletRequest request, Statement st) throws Exception {
+    String v = request.getParameter("v");
+    if (v != null && !StringUtils.isNumeric(v)) return;
+    st.execute("SELECT " + v);
+  }
+  void b(HttpServletRequest request, Statement st) throws Exception {
+    String v = request.getParameter("v");
+    if (v == null || StringUtils.isNumeric(v)) { st.execute("SELECT " + v); }
+    st.execute("SELECT " + v);
+  }
+}
+"#;
+    assert_eq!(flows(Language::Java, spec, source), [11]);
+    let ts_spec = r"
+sources:
+  - model: express
+sinks:
+  - pattern: db.query($Q)
+    focus: Q
+";
+    let ts = "app.get('/', (req, res) => {\n  const v = req.query.v as string;\n  db.query('SELECT ' + v);\n});\n";
+    assert_eq!(flows(Language::TypeScript, ts_spec, ts), [3]);
+}
+
+#[test]
+fn an_entry_points_parameters_are_untrusted_once_built_into_a_string() {
+    let spec = r"
+untrusted-parameters: true
+sources:
+  - pattern: request.args
+sinks:
+  - pattern: $C.execute($Q)
+    focus: Q
+  - pattern: $C.execute($Q, $$$)
+    focus: Q
+";
+    let source = r#"
+def search(db, term):
+    return db.execute(f"SELECT * FROM users WHERE name LIKE '%{term}%'")
+def passthrough(db, sql, params):
+    return db.execute(sql, params)
+def count(db, table):
+    return db.execute("SELECT COUNT(*) FROM " + table)
+def report(db):
+    return count(db, "orders")
+def search_safely(db, term):
+    return db.execute("SELECT * FROM users WHERE name LIKE ?", ("%" + term + "%",))
+"#;
+    assert_eq!(flows(Language::Python, spec, source), [3]);
+    let plain = spec.replace("untrusted-parameters: true\n", "");
+    assert_eq!(flows(Language::Python, &plain, source), Vec::<usize>::new());
 }

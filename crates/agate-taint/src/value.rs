@@ -17,23 +17,35 @@ pub(crate) struct Taint {
     /// The rules for which the parameters' data still matters: a sanitizer on the way removes
     /// its rules (`html.escape(param)` is clean for XSS, not for SQL).
     pub(crate) param_rules: RuleBits,
+    /// The rules (with `untrusted-parameters`) for which it holds a parameter of a function
+    /// no code in the file calls: untrusted once built into a string ([`Taint::built`]).
+    pub(crate) entry: RuleBits,
 }
 
 impl Taint {
     /// The data of parameter `index` of the function being summarised.
     pub(crate) fn param(index: usize) -> Taint {
         Taint {
-            rules: 0,
             params: u32::try_from(index)
                 .ok()
                 .and_then(|index| 1u32.checked_shl(index))
                 .unwrap_or(0),
             param_rules: RuleBits::MAX,
+            ..Taint::default()
+        }
+    }
+
+    /// The data once built into a string (concatenated, formatted, interpolated): an entry
+    /// point's parameter is untrusted from here on.
+    pub(crate) fn built(self) -> Taint {
+        Taint {
+            rules: self.rules | self.entry,
+            ..self
         }
     }
 
     pub(crate) fn is_clean(self) -> bool {
-        self.rules == 0 && self.params == 0
+        self.rules == 0 && self.params == 0 && self.entry == 0
     }
 
     pub(crate) fn union(self, other: Taint) -> Taint {
@@ -41,6 +53,7 @@ impl Taint {
             rules: self.rules | other.rules,
             params: self.params | other.params,
             param_rules: self.param_rules | other.param_rules,
+            entry: self.entry | other.entry,
         }
     }
 
@@ -51,6 +64,7 @@ impl Taint {
             rules: self.rules & !rules,
             params: if param_rules == 0 { 0 } else { self.params },
             param_rules: if param_rules == 0 { 0 } else { param_rules },
+            entry: self.entry & !rules,
         }
     }
 }
@@ -82,7 +96,13 @@ pub(crate) struct Value {
     pub(crate) slots: Option<Rc<Slots>>,
     /// The rules for which it is a normalised path.
     pub(crate) normalized: RuleBits,
+    /// How deeply containers nest in it (0: no entries tracked).
+    depth: u8,
 }
+
+/// Containers nested deeper than this are tracked as one value: `a = [a]` repeated a
+/// thousand times must not build a value a thousand levels deep.
+const MAX_NESTING: u8 = 8;
 
 impl Value {
     pub(crate) fn constant(constant: Const) -> Value {
@@ -98,6 +118,35 @@ impl Value {
             origin,
             ..Value::default()
         }
+    }
+
+    /// Gives the value tracked entries; nested too deep, their data is merged into it
+    /// instead.
+    pub(crate) fn set_slots(&mut self, slots: Slots) {
+        let deepest = match &slots {
+            Slots::List(items) => items.iter().map(|item| item.depth).max(),
+            Slots::Map(entries) => entries.iter().map(|(_, item)| item.depth).max(),
+        }
+        .unwrap_or(0);
+        if deepest >= MAX_NESTING {
+            let merged = Value {
+                slots: Some(Rc::new(slots)),
+                ..Value::default()
+            };
+            self.absorb(&merged);
+            self.slots = None;
+            self.depth = 0;
+        } else {
+            self.slots = Some(Rc::new(slots));
+            self.depth = deepest + 1;
+        }
+    }
+
+    /// A value whose entries are `slots`.
+    pub(crate) fn container(slots: Slots) -> Value {
+        let mut value = Value::default();
+        value.set_slots(slots);
+        value
     }
 
     /// Everything that reaches the value, its entries included.
@@ -173,7 +222,7 @@ impl Value {
                 return merged;
             }
         };
-        Value {
+        let mut joined = Value {
             taint: self.taint.union(other.taint),
             origin: self.origin.or(other.origin),
             constant: if self.constant == other.constant {
@@ -181,9 +230,14 @@ impl Value {
             } else {
                 None
             },
-            slots,
+            slots: None,
             normalized: self.normalized & other.normalized,
+            depth: 0,
+        };
+        if let Some(slots) = slots {
+            joined.set_slots(Rc::unwrap_or_clone(slots));
         }
+        joined
     }
 
     /// The value with `rules` no longer reaching it, entries included.
@@ -199,6 +253,7 @@ impl Value {
             constant: self.constant.clone(),
             slots: None,
             normalized: self.normalized,
+            depth: 0,
         }
     }
 

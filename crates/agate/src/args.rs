@@ -20,6 +20,9 @@ pub(crate) enum Command {
     Scan(ScanArgs),
     /// Run the analyzers and the policy's gates: exit 1 when a gate in block mode fails.
     Gate(GateArgs),
+    /// Show the fixes the rules offer as a diff (exit 1 when there are some), or write them
+    /// with --apply.
+    Fix(FixArgs),
     /// List, show and test rules.
     Rules {
         #[command(subcommand)]
@@ -309,6 +312,50 @@ pub(crate) struct ScanArgs {
     /// introduced it: all of it, `REV`, or `FROM..TO`; implies `--only secrets`.
     #[arg(long, value_name = "RANGE", num_args = 0..=1, default_missing_value = "HEAD")]
     pub(crate) history: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each bool is a command-line flag"
+)]
+pub(crate) struct FixArgs {
+    /// Files or folders to fix.
+    #[arg(default_value = ".")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Write the fixes (atomically, file by file) instead of showing the diff.
+    #[arg(long)]
+    pub(crate) apply: bool,
+    /// Apply only this rule's fixes (repeatable): how to settle fixes that overlap.
+    #[arg(long, value_name = "ID")]
+    pub(crate) rule: Vec<String>,
+    /// Report paths relative to this folder (default: the current directory).
+    #[arg(long)]
+    pub(crate) root: Option<PathBuf>,
+    /// Add the rules in this folder (repeatable); each `*.yaml` is one rule.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub(crate) rule_dirs: Vec<PathBuf>,
+    /// The configuration file (default: agate.yaml in the root, when present).
+    #[arg(long)]
+    pub(crate) config: Option<PathBuf>,
+    /// Never fetch `extends:` URLs; use the copies in .agate/cache.
+    #[arg(long)]
+    pub(crate) offline: bool,
+    /// Run only the rules given with --rules, not the bundled ones.
+    #[arg(long)]
+    pub(crate) no_bundled_rules: bool,
+    /// Do not honour .gitignore, .ignore or .agateignore files.
+    #[arg(long)]
+    pub(crate) no_ignore: bool,
+    /// Also fix vendored and generated trees (node_modules, .venv, dist, build, …).
+    #[arg(long)]
+    pub(crate) include_vendored: bool,
+    /// Skip files larger than this many bytes.
+    #[arg(long, default_value_t = 2 * 1024 * 1024, value_name = "BYTES")]
+    pub(crate) max_file_size: u64,
+    /// Worker threads (0: one per core).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub(crate) threads: usize,
 }
 
 #[derive(Debug, Args)]

@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         Command::Gate(args) => {
             commands::scan::run(&args.scan, Purpose::Gate(args.env), args.block_at)
         }
+        Command::Fix(args) => commands::fix::run(&args),
         Command::Baseline { command } => commands::baseline::run(&command),
         Command::Config { command } => match command {
             ConfigCommand::Explain {

@@ -1,6 +1,7 @@
 pub(crate) mod baseline;
 pub(crate) mod config;
 pub(crate) mod db;
+pub(crate) mod fix;
 pub(crate) mod init;
 pub(crate) mod notify;
 pub(crate) mod provenance;

@@ -166,6 +166,12 @@ pub(crate) fn show(id: &str) -> anyhow::Result<ExitStatus> {
         if metadata.ai_pattern {
             writeln!(out, "AI anti-pattern: yes")?;
         }
+        if rule.has_fix() {
+            writeln!(
+                out,
+                "fix:        yes (`agate fix` shows it, `--apply` writes it)"
+            )?;
+        }
         writeln!(out, "\n{}", rule.note())
     })?;
     Ok(ExitStatus::Pass)

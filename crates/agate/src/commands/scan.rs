@@ -48,7 +48,7 @@ pub(crate) fn request(
 }
 
 /// A request for the whole root, judged in `context` and by what the CI's variables say.
-fn judged_in(
+pub(crate) fn judged_in(
     context: &ContextArgs,
     purpose: Purpose,
     block_at: Option<Severity>,

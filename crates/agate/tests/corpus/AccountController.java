@@ -31,16 +31,16 @@ public class AccountController {
 
     public ResultSet search(HttpServletRequest request) throws Exception {
         Statement statement = connection.createStatement();
-        return statement.executeQuery("SELECT * FROM accounts WHERE name LIKE '%" + request.getParameter("q") + "%'"); // expect: java.sql-string-concat
+        return statement.executeQuery("SELECT * FROM accounts WHERE name LIKE '%" + request.getParameter("q") + "%'"); // expect: java.sql-injection
     }
 
     public void avatar(HttpServletRequest request, HttpServletResponse response) throws IOException {
         File file = new File("/srv/avatars/" + request.getParameter("file")); // expect: java.path-traversal
-        response.getWriter().write("<p>Hello " + request.getParameter("name") + "</p>"); // expect: java.xss-response-writer
+        response.getWriter().write("<p>Hello " + request.getParameter("name") + "</p>"); // expect: java.xss
     }
 
     public String resetToken() {
-        return Long.toHexString(new Random().nextLong()); // expect: java.insecure-random-token
+        return Long.toHexString(new Random().nextLong()); // expect: java.weak-random-secret, java.weak-random
     }
 
     public String apiKey() {
@@ -50,7 +50,7 @@ public class AccountController {
     }
 
     public byte[] hashPassword(String password) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-1"); // expect: java.weak-password-hash
+        MessageDigest digest = MessageDigest.getInstance("SHA-1"); // expect: java.weak-password-hash, java.weak-hash
         return digest.digest(password.getBytes());
     }
 

@@ -36,15 +36,15 @@ def invoices(customer_id):
 @app.route("/invoices/search")
 def search_invoices():
     term = request.args.get("q", "")
-    query = "SELECT id, total FROM invoices WHERE memo LIKE '%" + term + "%'"  # expect: py.sql-string-concat
-    return jsonify(db().execute(query).fetchall())
+    query = "SELECT id, total FROM invoices WHERE memo LIKE '%" + term + "%'"
+    return jsonify(db().execute(query).fetchall())  # expect: py.sql-injection
 
 
 @app.route("/reports/export", methods=["POST"])
 def export_report():
     name = request.form["name"]
     path = tempfile.mktemp(suffix=".csv")  # expect: py.insecure-tempfile
-    subprocess.run(f"python export.py --name {name} --out {path}", shell=True)  # expect: py.subprocess-shell-true
+    subprocess.run(f"python export.py --name {name} --out {path}", shell=True)  # expect: py.command-injection
     subprocess.run(["gzip", "-k", path], check=True)
     return send_from_directory(os.path.dirname(path), os.path.basename(path))
 
@@ -63,10 +63,10 @@ def oauth_callback():
 
 
 def issue_reset_code(user):
-    code = "".join(random.choices("0123456789", k=6))  # expect: py.insecure-random-token
+    code = "".join(random.choices("0123456789", k=6))  # expect: py.weak-random
     user.reset_token = secrets.token_urlsafe(32)
     logger.info("reset requested for %s", user.id)
-    return code
+    return code  # expect: py.weak-random-secret
 
 
 def store_password(user, password):

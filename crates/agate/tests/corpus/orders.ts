@@ -20,12 +20,12 @@ app.get("/orders/:id", async (req: Request, res: Response) => {
 
 app.get("/orders", async (req: Request, res: Response) => {
   const sort = req.query.sort;
-  const rows = await pool.query(`SELECT * FROM orders ORDER BY ${sort}`); // expect: js.sql-template-string
+  const rows = await pool.query(`SELECT * FROM orders ORDER BY ${sort}`); // expect: js.sql-injection
   res.json(rows.rows);
 });
 
 app.post("/orders/:id/label", (req: Request, res: Response) => {
-  exec(`lp -d labels /tmp/labels/${req.params.id}.pdf`, (error) => { // expect: js.child-process-injection
+  exec(`lp -d labels /tmp/labels/${req.params.id}.pdf`, (error) => { // expect: js.command-injection
     if (error) {
       return res.status(500).json({ message: "print failed" });
     }
@@ -56,7 +56,7 @@ function newOrderToken(): string {
 }
 
 function trackingCode(): string {
-  const sessionToken = Math.random().toString(36).slice(2); // expect: js.insecure-random-token
+  const sessionToken = Math.random().toString(36).slice(2); // expect: js.weak-random-secret
   return sessionToken;
 }
 

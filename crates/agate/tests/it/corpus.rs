@@ -3,7 +3,7 @@ use std::path::Path;
 
 use crate::agate;
 
-/// `(path, line, rule)` for every `expect: <rule>` annotation under `dir`.
+/// `(path, line, rule)` for every `expect: <rule>[, <rule>…]` annotation under `dir`.
 fn expected(dir: &Path) -> BTreeSet<(String, u64, String)> {
     let mut expected = BTreeSet::new();
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -14,12 +14,10 @@ fn expected(dir: &Path) -> BTreeSet<(String, u64, String)> {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         for (index, line) in std::fs::read_to_string(&path).unwrap().lines().enumerate() {
             if let Some(at) = line.find("expect: ") {
-                let rule = line[at + 8..]
-                    .split_whitespace()
-                    .next()
-                    .unwrap()
-                    .trim_end_matches("*/}");
-                expected.insert((name.clone(), index as u64 + 1, rule.to_owned()));
+                let rules = line[at + 8..].trim().trim_end_matches("*/}").trim();
+                for rule in rules.split(',') {
+                    expected.insert((name.clone(), index as u64 + 1, rule.trim().to_owned()));
+                }
             }
         }
     }

@@ -70,7 +70,7 @@ fn issue_7_output_to_dev_stdout_reaches_standard_output() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(report["findings"][0]["rule_id"], "py.subprocess-shell-true");
+    assert_eq!(report["findings"][0]["rule_id"], "py.command-injection");
 }
 
 /// A 2.8 kB server on one line with 40 shell commands built from the query string.
@@ -153,18 +153,14 @@ fn issue_7_one_line_javascript_in_the_change_is_scanned() {
         let dir = tree(&[(name, &server)]);
         let (code, report) = gate_json(dir.path(), &[]);
         assert_eq!(code, Some(1), "{name}: {report}");
-        assert_eq!(
-            count_rule(&report, "js.child-process-injection"),
-            40,
-            "{name}"
-        );
+        assert_eq!(count_rule(&report, "js.command-injection"), 40, "{name}");
     }
     // In a repository, a minified file the change added is scanned too.
     let dir = repository(&[]);
     std::fs::write(dir.path().join("server.min.js"), &server).unwrap();
     let (code, report) = gate_json(dir.path(), &["--base", "main"]);
     assert_eq!(code, Some(1), "{report}");
-    assert_eq!(count_rule(&report, "js.child-process-injection"), 40);
+    assert_eq!(count_rule(&report, "js.command-injection"), 40);
 }
 
 #[test]
@@ -173,7 +169,7 @@ fn issue_7_minified_files_outside_the_change_are_skipped_with_a_notice_and_a_cou
     let dir = repository(&[("server.js", server.as_bytes())]);
     let (code, report) = gate_json(dir.path(), &["--base", "main"]);
     assert_eq!(code, Some(0), "{report}");
-    assert_eq!(count_rule(&report, "js.child-process-injection"), 0);
+    assert_eq!(count_rule(&report, "js.command-injection"), 0);
     let notices = notices_of(&report, "server.js");
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert_eq!(notices[0].0, "warning");
@@ -207,7 +203,7 @@ fn issue_7_minified_files_outside_the_change_are_skipped_with_a_notice_and_a_cou
         .output()
         .unwrap();
     let scanned: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(count_rule(&scanned, "js.child-process-injection"), 40);
+    assert_eq!(count_rule(&scanned, "js.command-injection"), 40);
     // Files `ai_paths` names are scanned whatever the change.
     std::fs::write(dir.path().join("agate.yaml"), "ai_paths: [\"*.js\"]\n").unwrap();
     let (code, report) = gate_json(dir.path(), &["--base", "main"]);
@@ -217,7 +213,7 @@ fn issue_7_minified_files_outside_the_change_are_skipped_with_a_notice_and_a_cou
     std::fs::write(dir.path().join("server.js"), format!("{server};")).unwrap();
     let (code, report) = gate_json(dir.path(), &["--base", "main"]);
     assert_eq!(code, Some(1), "{report}");
-    assert_eq!(count_rule(&report, "js.child-process-injection"), 40);
+    assert_eq!(count_rule(&report, "js.command-injection"), 40);
 }
 
 #[test]
@@ -229,7 +225,7 @@ fn issue_7_a_nul_byte_does_not_hide_a_file() {
     let dir = tree(&[("server.js", &source)]);
     let (code, report) = gate_json(dir.path(), &[]);
     assert_eq!(code, Some(1), "{report}");
-    assert_eq!(count_rule(&report, "js.child-process-injection"), 1);
+    assert_eq!(count_rule(&report, "js.command-injection"), 1);
     assert!(
         report["findings"]
             .as_array()
@@ -401,10 +397,10 @@ fn issue_7_an_interrupted_run_kills_its_checks_and_leaves_no_temporary_files() {
     }
 }
 
-/// Python that runs a shell command built from its argument (`py.os-system-injection`).
+/// Python that runs a shell command built from its argument (`py.command-injection`).
 const SHELL_PY: &str = "import os\ndef f(x):\n    os.system(\"ls \" + x)\n";
 
-/// JavaScript that runs a shell command built from the query (`js.child-process-injection`).
+/// JavaScript that runs a shell command built from the query (`js.command-injection`).
 const SHELL_JS: &str = "const cp = require(\"child_process\");\nfunction h(req) {\n  cp.exec(\"ls \" + req.query.x);\n}\n";
 
 /// A repository whose `main` holds a README, on a branch `feature` whose one commit adds
@@ -464,13 +460,13 @@ fn issue_7_files_of_the_change_in_hidden_vendored_or_gitignored_folders_are_scan
     let dir = change_of(&files);
     let (code, report) = gate_json(dir.path(), &["--base", "main"]);
     assert_eq!(code, Some(1), "{report}");
-    let mut found = paths_of(&report, "py.os-system-injection");
+    let mut found = paths_of(&report, "py.command-injection");
     found.sort();
     let mut expected: Vec<&str> = python.to_vec();
     expected.push("bin/tool");
     expected.sort_unstable();
     assert_eq!(found, expected, "{report}");
-    let mut found = paths_of(&report, "js.child-process-injection");
+    let mut found = paths_of(&report, "js.command-injection");
     found.sort();
     let mut expected = javascript.to_vec();
     expected.sort_unstable();

@@ -11,6 +11,7 @@ mod deps;
 mod evasion;
 mod external;
 mod external_limits;
+mod fix;
 mod gate;
 mod inputs;
 mod notify;
@@ -24,6 +25,7 @@ mod scenario;
 mod secrets;
 mod shards;
 mod sonarqube;
+mod test_code;
 mod tools;
 
 use std::path::Path;

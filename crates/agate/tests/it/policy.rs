@@ -4,7 +4,10 @@ use std::path::Path;
 
 use crate::{agate, exit_code, git, tree};
 
-const LEGACY: &str = "import pickle\n\n\ndef load(blob):\n    return pickle.loads(blob)\n";
+/// Code with one high-severity finding (`py.yaml-unsafe-load`).
+const HIGH: &str = "import yaml\n\n\ndef load(path):\n    return yaml.load(open(path))\n";
+const LEGACY: &str =
+    "import pickle\n\n\ndef load(request):\n    return pickle.loads(request.data)\n";
 
 #[test]
 fn unknown_key_exits_2_naming_the_file_line_and_key() {
@@ -71,7 +74,7 @@ fn baseline_accepts_legacy_and_new_ai_code_blocks_again() {
     git(dir.path(), &["branch", "base"]);
 
     let ai_code = format!(
-        "{LEGACY}\n\ndef run(cmd):  # agate: ai-generated\n    import os\n    os.system(cmd)  # agate: ai-generated\n"
+        "{LEGACY}\n\ndef run(request):  # agate: ai-generated\n    import os\n    os.system(request.args[\"cmd\"])  # agate: ai-generated\n"
     );
     std::fs::write(dir.path().join("app.py"), ai_code).unwrap();
     git(dir.path(), &["commit", "-q", "-am", "assistant change"]);
@@ -92,7 +95,7 @@ fn baseline_accepts_legacy_and_new_ai_code_blocks_again() {
     );
     let fresh = findings
         .iter()
-        .find(|f| f["rule_id"] == "py.os-system-injection")
+        .find(|f| f["rule_id"] == "py.command-injection")
         .unwrap();
     assert_eq!(
         (fresh["status"].as_str(), fresh["tier"].as_str()),
@@ -126,7 +129,7 @@ fn a_team_cannot_turn_off_the_orgs_locked_security_gate() {
 
 #[test]
 fn suppressions_with_reasons_apply_and_bare_ones_are_findings() {
-    let code = "import pickle\n\n\ndef load(blob):\n    return pickle.loads(blob)  # agate: ignore[py.unsafe-deserialization] reason=\"signed blobs only\"\n\n\ndef other(blob):\n    return pickle.loads(blob)  # agate: ignore[py.unsafe-deserialization]\n";
+    let code = "import pickle\n\n\ndef load(request):\n    return pickle.loads(request.data)  # agate: ignore[py.unsafe-deserialization] reason=\"signed blobs only\"\n\n\ndef other(request):\n    return pickle.loads(request.data)  # agate: ignore[py.unsafe-deserialization]\n";
     let dir = tree(&[("app.py", code)]);
     let output = agate(dir.path())
         .args(["gate", "--format", "json"])
@@ -172,7 +175,7 @@ fn environments_warn_or_block_and_config_explain_shows_origins() {
             "agate.yaml",
             "version: 1\ntiers:\n  new: { block_at: critical }\n",
         ),
-        ("app.py", LEGACY),
+        ("app.py", HIGH),
     ]);
     // Not a git repository: every line is new.
     assert_eq!(exit_code(dir.path(), &["gate"]), Some(0), "high < critical");
@@ -319,7 +322,7 @@ fn url_parents_are_fetched_cached_pinned_and_usable_offline() {
     const ORG: &str =
         "version: 1\ntiers:\n  new: { block_at: critical }\nlocked: [gates.security]\n";
     let url = serve(ORG, 1);
-    let dir = tree(&[("app.py", LEGACY)]);
+    let dir = tree(&[("app.py", HIGH)]);
     std::fs::write(
         dir.path().join("agate.yaml"),
         format!("version: 1\nextends: [\"{url}/org.yaml\"]\n"),
@@ -352,7 +355,7 @@ fn url_parents_are_fetched_cached_pinned_and_usable_offline() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("does not match its pin"));
 
-    let fresh = tree(&[("app.py", LEGACY)]);
+    let fresh = tree(&[("app.py", HIGH)]);
     std::fs::write(
         fresh.path().join("agate.yaml"),
         format!("version: 1\nextends: [\"{url}/org.yaml\"]\n"),

@@ -54,7 +54,7 @@ fn issue_7_a_secret_in_another_rules_excerpt_is_redacted_in_every_format() {
     let token = github_token(71);
     let key = aws_key_id(72);
     let app = format!(
-        "import os\nimport pickle\n\n\ndef run(x):\n    os.system(\"curl -H token {token} \" + x)\n\n\ndef load(x):\n    return pickle.loads(x)  # key {key}\n"
+        "import os\nimport pickle\n\n\ndef run(x):\n    os.system(\"curl -H token {token} \" + x)\n\n\ndef load(request):\n    return pickle.loads(request.data)  # key {key}\n"
     );
     let dir = tree(&[("app.py", &app)]);
     // With the secrets analyzer and without it: redaction does not depend on `--only`.
@@ -70,7 +70,7 @@ fn issue_7_a_secret_in_another_rules_excerpt_is_redacted_in_every_format() {
                 );
             }
             assert!(
-                output.contains("os-system-injection") && output.contains("unsafe-deserialization"),
+                output.contains("command-injection") && output.contains("unsafe-deserialization"),
                 "{args:?} lacks the findings:\n{output}"
             );
         }
@@ -88,7 +88,7 @@ fn issue_7_a_secret_in_another_rules_excerpt_is_redacted_in_every_format() {
                 .map(|finding| finding["snippet"].as_str().unwrap().to_owned())
                 .unwrap()
         };
-        let shell = snippet("py.os-system-injection");
+        let shell = snippet("py.command-injection");
         assert!(
             shell.starts_with("    os.system(\"curl -H token ghp_…(40 chars, sha256:"),
             "{shell}"
@@ -262,7 +262,7 @@ fn issue_7_report_convert_redacts_an_old_report() {
         "schema_version": 1,
         "tool": {"name": "agate", "version": "0.0.0"},
         "findings": [{
-            "rule_id": "py.os-system-injection",
+            "rule_id": "py.command-injection",
             "analyzer": "sast",
             "severity": "high",
             "confidence": "high",
@@ -367,7 +367,7 @@ fn issue_7_a_private_key_in_a_cut_excerpt_is_redacted_in_every_format() {
     for format in FORMATS {
         let (_, output) = run(dir.path(), &["scan", "--only", "sast", "--format", format]);
         assert!(
-            output.contains("os-system-injection"),
+            output.contains("command-injection"),
             "{format} lacks the finding:\n{output}"
         );
         for line in &body {
@@ -427,7 +427,7 @@ fn issue_7_rule_ids_paths_and_cut_messages_are_redacted_in_every_format() {
     let dir = tree(&[
         (
             file.as_str(),
-            "import os\n\n\ndef run(x):\n    os.system(x)\n",
+            "import os\n\n\ndef run(request):\n    os.system(request.args[\"x\"])\n",
         ),
         ("tool/result.sarif", &sarif.to_string()),
         (
@@ -447,7 +447,7 @@ fn issue_7_rule_ids_paths_and_cut_messages_are_redacted_in_every_format() {
             );
         }
         assert!(
-            output.contains("os-system-injection") || format == "summary",
+            output.contains("command-injection") || format == "summary",
             "{format} lacks the finding:\n{output}"
         );
     }

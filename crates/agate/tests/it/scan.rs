@@ -35,7 +35,7 @@ fn sarif_output_validates_and_goes_to_the_file() {
         results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "src/app.py"
     );
-    assert_eq!(results[0]["ruleId"], "py.subprocess-shell-true");
+    assert_eq!(results[0]["ruleId"], "py.command-injection");
 }
 
 #[test]
@@ -62,7 +62,7 @@ fn bad_files_become_notices_and_the_scan_goes_on() {
     ]);
     std::fs::write(
         dir.path().join("latin1.py"),
-        b"# caf\xe9\nimport os\nos.system(cmd + x)\n",
+        b"# caf\xe9\nimport os, sys\nos.system(cmd + sys.argv[1])\n",
     )
     .unwrap();
     let output = agate(dir.path())
@@ -87,7 +87,7 @@ fn bad_files_become_notices_and_the_scan_goes_on() {
         .map(|f| f["rule_id"].as_str().unwrap())
         .collect();
     assert!(
-        rules.contains(&"py.os-system-injection"),
+        rules.contains(&"py.command-injection"),
         "latin-1 file still scanned: {rules:?}"
     );
 }

@@ -114,7 +114,7 @@ fn bandit_semgrep_and_checkov_findings_reach_sarif_and_junit() {
     );
     let shell = results
         .iter()
-        .find(|result| result["ruleId"] == "py.subprocess-shell-true")
+        .find(|result| result["ruleId"] == "py.command-injection")
         .unwrap();
     let sources: Vec<&str> = shell["properties"]["sources"]
         .as_array()
