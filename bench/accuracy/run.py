@@ -675,6 +675,8 @@ def main():
     ap.add_argument("--agate", help="the agate binary to measure")
     ap.add_argument("--agate-rules", action="append", default=[], metavar="NAME=DIR[,DIR]",
                     help="also measure agate with only these rule folders (--no-bundled-rules)")
+    ap.add_argument("--skip-bundled", action="store_true",
+                    help="measure only the --agate-rules sets, not agate's bundled rules")
     ap.add_argument("--corpus", action="append", default=[], metavar="NAME=DIR",
                     help="use a copy of a pinned corpus instead of fetching it "
                          f"({', '.join(CORPORA)})")
@@ -688,6 +690,8 @@ def main():
     work.mkdir(parents=True, exist_ok=True)
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     langs = [x.strip() for x in args.languages.split(",") if x.strip()]
+    if args.skip_bundled and not args.agate_rules:
+        raise SystemExit("`--skip-bundled` leaves nothing to measure without `--agate-rules`")
     if "agate" in tools and not args.agate:
         raise SystemExit("`--agate PATH` is needed to measure agate (or leave it out of --tools)")
     given = {}
@@ -729,7 +733,7 @@ def main():
     findings = {}
     timing = {}
     if "agate" in tools:
-        variants = [("agate", [])]
+        variants = [] if args.skip_bundled else [("agate", [])]
         for spec in args.agate_rules:
             name, _, dirs = spec.partition("=")
             variants.append((name, [d for d in dirs.split(",") if d]))
