@@ -84,12 +84,12 @@ class Tools extends HttpServlet {
     }
 
     void environmentVulnerable() throws IOException {
-        String home = System.getenv("BACKUP_DIR");
+        String home = System.console().readLine("backup dir: ");
         Runtime.getRuntime().exec(new String[] {"sh", "-c", "ls " + home}); // expect: java.command-injection
     }
 
     void environmentSafe() throws IOException {
-        String home = System.getenv("BACKUP_DIR");
+        String home = System.console().readLine("backup dir: ");
         Map<String, String> dirs = new HashMap<>();
         dirs.put("env", home);
         dirs.put("default", "/var/backups");

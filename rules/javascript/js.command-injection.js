@@ -111,7 +111,7 @@ function cleanupFixed() {
 }
 
 function openEditor(file) {
-  spawn(process.env.EDITOR, [file], { stdio: "inherit" }); // expect: js.command-injection
+  spawn(process.argv[2], [file], { stdio: "inherit" }); // expect: js.command-injection
   spawn("vi", [file], { stdio: "inherit" }); // ok: js.command-injection
 }
 

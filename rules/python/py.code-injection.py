@@ -66,14 +66,14 @@ def evaluate_argument_fixed():
     return eval(constant_expression(sys.argv[1]))  # ok: py.code-injection
 
 
-# Pair 5: an environment variable and an allow-list check.
+# Pair 5: a command-line argument and an allow-list check.
 def startup_hook():
-    hook = os.environ.get("STARTUP_EXPR", "1 + 1")
+    hook = (sys.argv[1:] or ["1 + 1"])[0]
     return eval(hook)  # expect: py.code-injection
 
 
 def startup_hook_fixed():
-    hook = os.environ.get("STARTUP_EXPR", "1 + 1")
+    hook = (sys.argv[1:] or ["1 + 1"])[0]
     if hook in OPERATIONS:
         return eval(hook)  # ok: py.code-injection
     return None
@@ -92,15 +92,15 @@ class Formula:
         return eval(self.default)  # ok: py.code-injection
 
 
-# Pair 7: code read from a file the environment names, compiled and run.
+# Pair 7: code read from a file the command line names, compiled and run.
 def run_startup_file():
-    with open(os.environ["STARTUP_FILE"]) as handle:
+    with open(sys.argv[1]) as handle:
         source = handle.read()
     exec(compile(source, "startup", "exec"), {})  # expect: py.code-injection
 
 
 def run_startup_file_fixed():
-    with open(os.environ["STARTUP_FILE"]) as handle:
+    with open(sys.argv[1]) as handle:
         source = handle.read()
     source = "pass"
     exec(compile(source, "startup", "exec"), {})  # ok: py.code-injection

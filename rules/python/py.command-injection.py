@@ -70,14 +70,14 @@ def ping_from_cli_fixed():
     return output
 
 
-# Pair 5: an environment variable and an allow-list check.
+# Pair 5: a command-line argument and an allow-list check.
 def run_packer():
-    packer = os.environ.get("PACKER", "gzip")
+    packer = sys.argv[2] if len(sys.argv) > 2 else "gzip"
     subprocess.check_output(packer + " -9 data.bin", shell=True)  # expect: py.command-injection
 
 
 def run_packer_fixed():
-    packer = os.environ.get("PACKER", "gzip")
+    packer = sys.argv[2] if len(sys.argv) > 2 else "gzip"
     if packer not in TOOLS:
         raise ValueError("unknown packer")
     subprocess.check_output(packer + " -9 data.bin", shell=True)  # ok: py.command-injection

@@ -54,3 +54,7 @@ def configured(response, token, secure_flag):
 def configured_safe(response, token, secure_flag):
     response.set_cookie("auth", token, httponly=True, secure=secure_flag)  # ok: py.insecure-cookie
     response.set_cookie("auth", token, **COOKIE_OPTIONS)  # ok: py.insecure-cookie
+
+
+def jar(cookiejar, cookie):
+    cookiejar.set_cookie(cookie)  # ok: py.insecure-cookie

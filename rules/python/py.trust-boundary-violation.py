@@ -99,3 +99,17 @@ def tenant_fixed(request: Request, tenant_id: str):
     chosen = tenant_id if shards % 2 == 1 else "default"
     request.session["tenant"] = chosen  # ok: py.trust-boundary-violation
     return {}
+
+
+# Pair 7: the user a login looks up is the database's record, not the form's text.
+@app.route("/login", methods=["POST"])
+def login(db):
+    name = request.form["username"]
+    session["user_name"] = name  # expect: py.trust-boundary-violation
+
+
+@app.route("/login-checked", methods=["POST"])
+def login_checked(db):
+    name = request.form["username"]
+    user = db.execute("SELECT id, name FROM user WHERE username = ?", (name,)).fetchone()
+    session["user_id"] = user["id"]  # ok: py.trust-boundary-violation

@@ -48,8 +48,8 @@ pub struct Entry {
     pub rule: Option<SerializableRule>,
     /// ast-grep constraints on the pattern's metavariables.
     pub constraints: Option<HashMap<String, SerializableRule>>,
-    /// Sources only: a framework model bundled with agate (e.g. `flask`), standing for its
-    /// list of sources.
+    /// Sources and sanitizers: a model bundled with agate (e.g. `flask`, `stored-data`),
+    /// standing for its list of entries.
     pub model: Option<String>,
     /// The metavariable whose node is the source or sink (default: the whole match).
     pub focus: Option<String>,
@@ -202,8 +202,10 @@ fn check_entry(role: Role, entry: &Entry) -> Result<(), String> {
     if forms != 1 {
         return Err("give exactly one of `pattern`, `rule` or `model`".into());
     }
-    if entry.model.is_some() && role != Role::Source {
-        return Err("`model` names sources; it is only allowed in `sources`".into());
+    if entry.model.is_some() && !matches!(role, Role::Source | Role::Sanitizer) {
+        return Err(
+            "`model` names sources or sanitizers; it is only allowed in those lists".into(),
+        );
     }
     let sanitizer_only = entry.guards.is_some() || entry.normalizes || entry.needs_normalized;
     if sanitizer_only && role != Role::Sanitizer {
