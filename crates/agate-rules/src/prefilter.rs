@@ -84,35 +84,7 @@ impl<'r> LanguageRules<'r> {
             rules.push(rule);
         }
         let tracked = &taint[..taint.len().min(MAX_RULES)];
-        let mut shared: HashMap<(Role, &str, Option<&str>), usize> = HashMap::new();
-        let mut taint_rules = Vec::new();
-        for (bit_index, (rule, entries)) in tracked.iter().enumerate() {
-            let bit: RuleBits = 1 << bit_index;
-            taint_rules.push(rules.len());
-            for entry in *entries {
-                // Entries that differ only in what they mean to their rule (a sink's focus, a
-                // guard) are not shared.
-                let same = entry.focus.is_none()
-                    && entry.effect == agate_taint::Effect::Value
-                    && !entry.numbers_carry_data
-                    && !entry.untrusted_parameters;
-                let key = (entry.role, entry.key.as_str(), entry.focus.as_deref());
-                match shared.get(&key) {
-                    Some(&index) if same => {
-                        if let Check::Taint(_, users) = &mut checks[index] {
-                            users.push((rules.len(), bit));
-                        }
-                    }
-                    _ => {
-                        if same {
-                            shared.insert(key, checks.len());
-                        }
-                        checks.push(Check::Taint(entry, vec![(rules.len(), bit)]));
-                    }
-                }
-            }
-            rules.push(rule);
-        }
+        let taint_rules = add_taint_rules(&mut rules, &mut checks, tracked);
         let mut patterns_of_keywords: Vec<&str> = Vec::new();
         let mut enables: Vec<Vec<usize>> = Vec::new();
         let mut unconditional = Vec::new();
@@ -259,6 +231,52 @@ impl<'r> LanguageRules<'r> {
             visited,
         }
     }
+}
+
+/// A taint entry's identity for sharing: its matcher and everything its matches mean.
+type SharedEntry<'e> = (
+    Role,
+    &'e str,
+    Option<&'e str>,
+    &'e agate_taint::Effect,
+    bool,
+    bool,
+);
+
+/// Adds the taint rules and their entries to `rules` and `checks`; returns the rules' indices
+/// by bit. Identical entries of several rules (the framework models above all) are matched
+/// once, marking every rule that uses them.
+fn add_taint_rules<'r>(
+    rules: &mut Vec<&'r Rule>,
+    checks: &mut Vec<Check<'r>>,
+    tracked: &[(&'r Rule, &'r [CompiledEntry])],
+) -> Vec<usize> {
+    let mut shared: HashMap<SharedEntry<'r>, usize> = HashMap::new();
+    let mut taint_rules = Vec::new();
+    for (bit_index, (rule, entries)) in tracked.iter().enumerate() {
+        let bit: RuleBits = 1 << bit_index;
+        taint_rules.push(rules.len());
+        for entry in *entries {
+            let key = (
+                entry.role,
+                entry.key.as_str(),
+                entry.focus.as_deref(),
+                &entry.effect,
+                entry.numbers_carry_data,
+                entry.untrusted_parameters,
+            );
+            if let Some(&index) = shared.get(&key) {
+                if let Check::Taint(_, users) = &mut checks[index] {
+                    users.push((rules.len(), bit));
+                }
+            } else {
+                shared.insert(key, checks.len());
+                checks.push(Check::Taint(entry, vec![(rules.len(), bit)]));
+            }
+        }
+        rules.push(rule);
+    }
+    taint_rules
 }
 
 /// Names the functions and classes among `ancestors`, outermost first: `Api::get`.

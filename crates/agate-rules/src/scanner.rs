@@ -419,7 +419,7 @@ impl<'r> Engine<'r> {
         }
         if found.marks.live() != 0 {
             let flows = agate_taint::analyze(&root.root(), &found.marks);
-            for flow in &flows.flows {
+            for flow in outermost(&flows.flows) {
                 let (Some(rule), Some((node_match, scope))) =
                     (rules.taint_rule(flow.rule), found.sinks.get(&flow.sink))
                 else {
@@ -489,6 +489,21 @@ fn drop_nested_matches(matches: &mut Vec<Match<'_, '_>>) {
 }
 
 /// Says that rules did not look below [`MAX_RULE_DEPTH`] levels of nesting.
+/// The flows whose sink is inside no other sink of the same rule (one finding, as for
+/// patterns): sinks are syntax nodes, so sorted by start, one inside another ends no later.
+fn outermost(flows: &[agate_taint::Flow]) -> Vec<agate_taint::Flow> {
+    let mut ordered = flows.to_vec();
+    ordered.sort_by_key(|flow| (flow.rule, flow.sink.start, std::cmp::Reverse(flow.sink.end)));
+    let mut furthest: HashMap<usize, u32> = HashMap::new();
+    ordered.retain(|flow| {
+        let end = furthest.entry(flow.rule).or_insert(0);
+        let inside = flow.sink.end <= *end;
+        *end = (*end).max(flow.sink.end);
+        !inside
+    });
+    ordered
+}
+
 /// A taint finding's message: the rule's message with the sink's metavariables, and where
 /// the data came from.
 fn taint_message(
@@ -509,7 +524,8 @@ fn taint_message(
     };
     let start = floor_char_boundary(text, source.start as usize);
     let end = floor_char_boundary(text, (source.end as usize).max(start));
-    let code = text[start..end].lines().next().unwrap_or_default().trim();
+    // String literals are not quoted: a source can be `os.environ.get("KEY", "<a real key>")`.
+    let code = mask_string_literals(text[start..end].lines().next().unwrap_or_default().trim());
     let mut quoted: String = code.chars().take(SOURCE_QUOTE_CHARS).collect();
     if quoted.len() < code.len() {
         quoted.push('…');
@@ -873,6 +889,22 @@ def f(os_name):
         // No keyword, no analysis: the file is not even parsed for the rule.
         let unrelated = "from flask import request\nx = request.args\n";
         assert!(engine_findings(&[TAINT_SQL], "app.py", unrelated).is_empty());
+    }
+
+    #[test]
+    fn issue_9_a_taint_message_quotes_no_string_literal_and_nested_sinks_report_once() {
+        let rule = (
+            "py.demo-secret.yaml",
+            "id: py.demo-secret\nlanguage: python\nmode: taint\nmessage: a secret reaches a prompt\nsources: [{ pattern: 'os.environ.get($K, $D)' }]\nsinks: [{ pattern: ask($X) }]\nmetadata: { severity: high, confidence: high, cwe: [CWE-200] }\n",
+        );
+        let source = "import os\nkey = os.environ.get(\"SERVICE_KEY\", \"q7Hx2LmP9vRt4WzK8nBc3YdF6gJs1AeU\")\nask(ask(key))\n";
+        let findings = engine_findings(&[rule], "app.py", source);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(
+            findings[0].message,
+            "a secret reaches a prompt (data from `os.environ.get(\"***\", \"***\")`, line 2)"
+        );
+        assert!(!findings[0].message.contains("q7Hx"));
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::syntax::{
     ContainerKind, Family, container_kind, is_exit_call, is_mutator, is_receiver, is_scalar_call,
     is_scalar_type, is_string_building, place_name,
 };
-use crate::value::{Const, Env, Slots, Taint, Value};
+use crate::value::{Const, Env, LAST_PARAM, MAX_ENTRIES, Slots, Taint, Value};
 
 /// Steps one file may take: a node evaluated or a variable copied at a branch.
 const BUDGET: u64 = 4_000_000;
@@ -68,7 +68,7 @@ pub fn analyze(root: &AstNode<'_>, marks: &Marks) -> Analysis {
     flows.sort_by_key(|flow| (flow.sink, flow.rule));
     Analysis {
         flows,
-        complete: !interp.exhausted,
+        complete: !interp.exhausted && !interp.cut,
     }
 }
 
@@ -126,7 +126,10 @@ struct Interp<'t, 'm> {
     globals: Env,
     steps: u64,
     depth: usize,
+    /// The budget is spent: nothing more runs.
     exhausted: bool,
+    /// A subtree below the depth bound was left out.
+    cut: bool,
 }
 
 /// A call's evaluated arguments.
@@ -266,6 +269,22 @@ fn parse_int(text: &str) -> Option<i64> {
     text.parse().ok()
 }
 
+/// Whether a `case` statement ends with `break` (`case 'a': { …; break; }` included).
+fn ends_in_break(statement: &AstNode<'_>) -> bool {
+    let mut last = statement.clone();
+    // A loop: blocks may nest as deep as the file is long.
+    loop {
+        match last.kind().as_ref() {
+            "break_statement" => return true,
+            "block" | "statement_block" => match named_children(&last).last() {
+                Some(inner) => last = inner,
+                None => return false,
+            },
+            _ => return false,
+        }
+    }
+}
+
 /// Bits set in `mask`, as indexes.
 fn bits(mask: u128) -> impl Iterator<Item = usize> {
     (0..128).filter(move |bit| mask & (1u128 << bit) != 0)
@@ -355,6 +374,7 @@ impl<'t, 'm> Interp<'t, 'm> {
             steps: 0,
             depth: 0,
             exhausted: false,
+            cut: false,
         }
     }
 
@@ -375,10 +395,23 @@ impl<'t, 'm> Interp<'t, 'm> {
 
     // Statements.
 
+    /// Whether one more nested step may run: false once the budget is spent (the analysis
+    /// stops) or below the depth bound (only this subtree is left out). Either way the
+    /// analysis is incomplete and says so.
+    fn enter(&mut self) -> bool {
+        if !self.tick(1) {
+            return false;
+        }
+        if self.depth > MAX_DEPTH {
+            self.cut = true;
+            return false;
+        }
+        true
+    }
+
     /// Runs a statement; true when control leaves the function (return, raise).
     fn exec(&mut self, node: &AstNode<'t>) -> bool {
-        if !self.tick(1) || self.depth > MAX_DEPTH {
-            self.exhausted = true;
+        if !self.enter() {
             return false;
         }
         self.depth += 1;
@@ -449,6 +482,7 @@ impl<'t, 'm> Interp<'t, 'm> {
             "try_statement" | "try_with_resources_statement" => self.exec_try(node),
             "with_statement" => self.exec_with(node),
             "switch_statement" | "switch_expression" => self.exec_switch(node),
+            "match_statement" => self.exec_match(node),
             "lexical_declaration" | "variable_declaration" | "local_variable_declaration" => {
                 self.declare(node, false);
                 false
@@ -561,7 +595,23 @@ impl<'t, 'm> Interp<'t, 'm> {
         self.branch(&condition, consequence.as_ref(), &alternatives)
     }
 
+    /// One `if`/`elif` of a chain: each `elif` is one level deeper.
     fn branch(
+        &mut self,
+        condition: &AstNode<'t>,
+        consequence: Option<&AstNode<'t>>,
+        alternatives: &[AstNode<'t>],
+    ) -> bool {
+        if !self.enter() {
+            return false;
+        }
+        self.depth += 1;
+        let exits = self.branch_kind(condition, consequence, alternatives);
+        self.depth -= 1;
+        exits
+    }
+
+    fn branch_kind(
         &mut self,
         condition: &AstNode<'t>,
         consequence: Option<&AstNode<'t>>,
@@ -608,8 +658,7 @@ impl<'t, 'm> Interp<'t, 'm> {
         holds: bool,
         out: &mut Vec<(Box<str>, RuleBits, bool)>,
     ) {
-        if !self.tick(1) || self.depth > MAX_DEPTH {
-            self.exhausted = true;
+        if !self.enter() {
             return;
         }
         self.depth += 1;
@@ -912,8 +961,64 @@ impl<'t, 'm> Interp<'t, 'm> {
         let Some(body) = node.field("body") else {
             return false;
         };
+        let groups = self.switch_groups(&body);
+        let chosen = subject.constant.as_ref().and_then(|subject| {
+            let all_known = groups
+                .iter()
+                .all(|group| group.labels.iter().all(Option::is_some));
+            if !all_known {
+                return None;
+            }
+            groups
+                .iter()
+                .position(|group| {
+                    group
+                        .labels
+                        .iter()
+                        .any(|label| label.as_ref() == Some(subject))
+                })
+                .or_else(|| groups.iter().position(|group| group.default))
+                .or(Some(groups.len()))
+        });
+        let run = |interp: &mut Interp<'t, 'm>, from: usize| -> bool {
+            for group in &groups[from.min(groups.len())..] {
+                for statement in &group.statements {
+                    if statement.kind() == "break_statement" {
+                        return false;
+                    }
+                    if interp.exec(statement) {
+                        return true;
+                    }
+                    if ends_in_break(statement) {
+                        return false;
+                    }
+                }
+                if !group.falls_through {
+                    return false;
+                }
+            }
+            false
+        };
+        if let Some(chosen) = chosen {
+            return run(self, chosen);
+        }
+        let before = self.snapshot();
+        let mut ends = Vec::new();
+        for index in 0..groups.len() {
+            self.env = before.clone();
+            let exits = run(self, index);
+            ends.push((exits, std::mem::take(&mut self.env)));
+        }
+        if !groups.iter().any(|group| group.default) {
+            ends.push((false, before));
+        }
+        self.merge(ends)
+    }
+
+    /// The `case` groups of a `switch` body, their labels evaluated.
+    fn switch_groups(&mut self, body: &AstNode<'t>) -> Vec<Group<'t>> {
         let mut groups: Vec<Group<'t>> = Vec::new();
-        for group in named_children(&body) {
+        for group in named_children(body) {
             let kind = group.kind();
             let mut labels = Vec::new();
             let mut default = kind == "switch_default";
@@ -954,51 +1059,46 @@ impl<'t, 'm> Interp<'t, 'm> {
                 falls_through: kind != "switch_rule",
             });
         }
-        let chosen = subject.constant.as_ref().and_then(|subject| {
-            let all_known = groups
-                .iter()
-                .all(|group| group.labels.iter().all(Option::is_some));
-            if !all_known {
-                return None;
-            }
-            groups
-                .iter()
-                .position(|group| {
-                    group
-                        .labels
-                        .iter()
-                        .any(|label| label.as_ref() == Some(subject))
-                })
-                .or_else(|| groups.iter().position(|group| group.default))
-                .or(Some(groups.len()))
-        });
-        let run = |interp: &mut Interp<'t, 'm>, from: usize| -> bool {
-            for group in &groups[from.min(groups.len())..] {
-                for statement in &group.statements {
-                    if statement.kind() == "break_statement" {
-                        return false;
-                    }
-                    if interp.exec(statement) {
-                        return true;
-                    }
-                }
-                if !group.falls_through {
-                    return false;
-                }
-            }
-            false
-        };
-        if let Some(chosen) = chosen {
-            return run(self, chosen);
+        groups
+    }
+
+    /// Python's `match`: each case from the state before it, joined; without a `case _:`
+    /// (or a bare name) nothing may match.
+    fn exec_match(&mut self, node: &AstNode<'t>) -> bool {
+        if let Some(subject) = node.field("subject") {
+            self.eval(&subject);
         }
         let before = self.snapshot();
         let mut ends = Vec::new();
-        for index in 0..groups.len() {
+        let mut catch_all = false;
+        let cases: Vec<AstNode<'t>> = node
+            .field("body")
+            .map(|body| {
+                named_children(&body)
+                    .filter(|case| case.kind() == "case_clause")
+                    .collect()
+            })
+            .unwrap_or_default();
+        for case in cases {
             self.env = before.clone();
-            let exits = run(self, index);
+            let pattern = named_children(&case).find(|child| child.kind() == "case_pattern");
+            let irrefutable = pattern.as_ref().is_some_and(|pattern| {
+                let text = pattern.text();
+                text.is_empty()
+                    || text == "_"
+                    || first_named(pattern).is_some_and(|inner| inner.kind() == "identifier")
+            });
+            if let Some(guard) = case.field("guard") {
+                self.eval(&guard);
+            } else {
+                catch_all |= irrefutable;
+            }
+            let exits = case
+                .field("consequence")
+                .is_some_and(|body| self.exec(&body));
             ends.push((exits, std::mem::take(&mut self.env)));
         }
-        if !groups.iter().any(|group| group.default) {
+        if !catch_all {
             ends.push((false, before));
         }
         self.merge(ends)
@@ -1015,10 +1115,8 @@ impl<'t, 'm> Interp<'t, 'm> {
                 .field("value")
                 .map(|value| self.eval(&value))
                 .unwrap_or_default();
-            let typed_scalar = declarator.field("type").is_some_and(|kind| {
-                is_scalar_type(self.family, kind.text().trim_start_matches(':'))
-            });
-            if scalar || typed_scalar {
+            // Java's declared types hold at run time; TypeScript's annotations do not.
+            if scalar {
                 value = self.scalar(value);
             }
             let Some(name) = declarator.field("name") else {
@@ -1099,7 +1197,10 @@ impl<'t, 'm> Interp<'t, 'm> {
                 let default = self.eval(&default);
                 value.absorb(&default);
             }
-            let scalar = param_type(param).is_some_and(|kind| is_scalar_type(self.family, &kind));
+            // Java's parameter types hold, and so do Python's on the routes of frameworks
+            // that validate them (FastAPI); TypeScript's are not checked at run time.
+            let scalar = self.family != Family::Js
+                && param_type(param).is_some_and(|kind| is_scalar_type(self.family, &kind));
             if scalar {
                 value = self.scalar(value);
             }
@@ -1259,13 +1360,21 @@ impl<'t, 'm> Interp<'t, 'm> {
         args: &[Value],
         kwargs: &[(String, Value)],
     ) -> Value {
-        let argument = |index: usize| -> Option<&Value> {
-            args.get(index).or_else(|| {
+        // The arguments a parameter bit stands for (the last bit: every one from there on).
+        let argument = |index: usize| -> Option<Value> {
+            if index == LAST_PARAM && args.len() > LAST_PARAM {
+                let mut rest = Value::default();
+                for value in &args[LAST_PARAM..] {
+                    rest.absorb(value);
+                }
+                return Some(rest);
+            }
+            args.get(index).cloned().or_else(|| {
                 let name = summary.names.get(index)?;
                 kwargs
                     .iter()
                     .find(|(given, _)| given == name)
-                    .map(|(_, value)| value)
+                    .map(|(_, value)| value.clone())
             })
         };
         let returned = summary.returns.total();
@@ -1315,8 +1424,7 @@ impl<'t, 'm> Interp<'t, 'm> {
     // Expressions.
 
     fn eval(&mut self, node: &AstNode<'t>) -> Value {
-        if !self.tick(1) || self.depth > MAX_DEPTH {
-            self.exhausted = true;
+        if !self.enter() {
             return Value::default();
         }
         self.depth += 1;
@@ -1754,7 +1862,8 @@ impl<'t, 'm> Interp<'t, 'm> {
             )
         };
         let tested = condition
-            .map(|condition| self.eval(&condition))
+            .as_ref()
+            .map(|condition| self.eval(condition))
             .unwrap_or_default();
         match tested.truthiness(self.family == Family::Java) {
             Some(true) => consequence
@@ -1764,12 +1873,23 @@ impl<'t, 'm> Interp<'t, 'm> {
                 .map(|branch| self.eval(&branch))
                 .unwrap_or_default(),
             None => {
+                // `x if x in ALLOWED else "name"`: each side under what its condition says.
+                let (mut when_true, mut when_false) = (Vec::new(), Vec::new());
+                if let Some(condition) = &condition {
+                    self.guards(condition, true, &mut when_true);
+                    self.guards(condition, false, &mut when_false);
+                }
+                let before = self.snapshot();
+                self.apply_guards(&when_true);
                 let first = consequence
                     .map(|branch| self.eval(&branch))
                     .unwrap_or_default();
+                self.env = before.clone();
+                self.apply_guards(&when_false);
                 let second = alternative
                     .map(|branch| self.eval(&branch))
                     .unwrap_or_default();
+                self.env = before;
                 first.join(&second)
             }
         }
@@ -1783,7 +1903,8 @@ impl<'t, 'm> Interp<'t, 'm> {
             if matches!(
                 child.kind().as_ref(),
                 "list_splat" | "spread_element" | "parenthesized_list_splat"
-            ) {
+            ) || items.len() >= MAX_ENTRIES as usize
+            {
                 rest.absorb(&value);
             } else {
                 items.push(value);
@@ -1819,11 +1940,13 @@ impl<'t, 'm> Interp<'t, 'm> {
                         .unwrap_or_default();
                     let value = self.marked(&child, value);
                     match key_constant {
-                        Some(key) => {
+                        // Past the entries a value tracks, the rest is merged (and a literal
+                        // of many keys costs no search per key).
+                        Some(key) if entries.len() < MAX_ENTRIES as usize => {
                             entries.retain(|(known, _)| *known != key);
                             entries.push((key, value));
                         }
-                        None => rest.absorb(&value),
+                        _ => rest.absorb(&value),
                     }
                 }
                 "shorthand_property_identifier" => {
@@ -1870,13 +1993,8 @@ impl<'t, 'm> Interp<'t, 'm> {
         if operator != "=" && operator != ":=" {
             return self.eval_augmented(node);
         }
-        let mut value = source.map(|source| self.eval(&source)).unwrap_or_default();
-        let scalar = node
-            .field("type")
-            .is_some_and(|kind| is_scalar_type(self.family, &kind.text()));
-        if scalar {
-            value = self.scalar(value);
-        }
+        // A Python annotation (`q: int = …`) is not checked when the code runs.
+        let value = source.map(|source| self.eval(&source)).unwrap_or_default();
         if let Some(target) = target {
             self.bind(&target, value.clone());
         }
@@ -1903,8 +2021,7 @@ impl<'t, 'm> Interp<'t, 'm> {
 
     /// Gives `target` (a name, a field, an entry or a destructuring pattern) the value.
     fn bind(&mut self, target: &AstNode<'t>, value: Value) {
-        if !self.tick(1) || self.depth > MAX_DEPTH {
-            self.exhausted = true;
+        if !self.enter() {
             return;
         }
         self.depth += 1;

@@ -103,7 +103,7 @@ impl Role {
 }
 
 /// What the engine does with an entry's matches, beyond its role.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Effect {
     /// The match's value (or its focus) is the source, sink or clean value.
     Value,

@@ -226,8 +226,9 @@ pub(crate) fn is_string_building(name: &str) -> bool {
 /// Calls that end the function, like a `return` or `raise` (`abort(403)`, `System.exit(1)`).
 pub(crate) fn is_exit_call(family: Family, name: &str, qualified: Option<&str>) -> bool {
     match family {
+        // `abort(403)` and `exit()` as plain names; `x.abort()` is some object's method.
         Family::Python => {
-            matches!(name, "abort" | "exit")
+            (qualified.is_none() && matches!(name, "abort" | "exit"))
                 || matches!(qualified, Some("sys.exit" | "os._exit" | "flask.abort"))
         }
         Family::Js => matches!(qualified, Some("process.exit")),

@@ -286,7 +286,8 @@ sanitizers:
 #[test]
 fn nesting_that_grows_without_bound_is_cut() {
     // Lists in lists a thousand deep, a chain of a thousand builder calls, a thousand
-    // negations and a pattern a thousand levels deep: bounded, no stack overflow.
+    // negations and a pattern a thousand levels deep: bounded, no stack overflow; what is
+    // cut is left out (the guard too: the sink under it is reported), the rest still runs.
     let mut source = String::from("from flask import request\ndef f(c):\n    a = request.args\n");
     for _ in 0..1_000 {
         source.push_str("    a = [a]\n");
@@ -303,7 +304,7 @@ fn nesting_that_grows_without_bound_is_cut() {
     source.push_str(" = a\n");
     assert_eq!(
         analysed(Language::Python, PY_SQL, &source),
-        (vec![1_004], false)
+        (vec![1_004, 1_007], false)
     );
 }
 
@@ -397,4 +398,104 @@ def search_safely(db, term):
     assert_eq!(flows(Language::Python, spec, source), [3]);
     let plain = spec.replace("untrusted-parameters: true\n", "");
     assert_eq!(flows(Language::Python, &plain, source), Vec::<usize>::new());
+}
+
+/// The review's hostile inputs: each bounded in time and memory, none aborting the scan.
+#[test]
+fn wide_values_long_elif_chains_and_large_literals_stay_bounded() {
+    let mut wide =
+        String::from("from flask import request\ndef v(cur):\n    a = request.args['q']\n");
+    for _ in 0..9 {
+        wide.push_str("    a = [a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a]\n");
+    }
+    wide.push_str("    cur.execute(a)\n");
+    assert_eq!(flows(Language::Python, PY_SQL, &wide), [13]);
+
+    let mut chain = String::from(
+        "from flask import request\ndef v(cur):\n    q = request.args['q']\n    x = q\n    if q: x = 1\n",
+    );
+    for _ in 0..20_000 {
+        chain.push_str("    elif q: x = 1\n");
+    }
+    chain.push_str("    cur.execute(x)\n");
+    let (_, complete) = analysed(Language::Python, PY_SQL, &chain);
+    assert!(
+        !complete,
+        "a chain deeper than the bound is cut, and says so"
+    );
+
+    let mut literal = String::from(
+        "from flask import request\ndef v(cur):\n    q = request.args['q']\n    d = {",
+    );
+    for key in 0..20_000 {
+        literal.push_str("'k");
+        literal.push_str(&key.to_string());
+        literal.push_str("': q, ");
+    }
+    literal.push_str("}\n    cur.execute(d['k5'])\n");
+    assert_eq!(flows(Language::Python, PY_SQL, &literal), [5]);
+}
+
+#[test]
+fn a_deep_spot_cuts_only_itself() {
+    let source = format!(
+        "from flask import request\nSCHEMA = {}1{}\ndef view(cur):\n    cur.execute('SELECT ' + request.args['q'])\n",
+        "[".repeat(400),
+        "]".repeat(400)
+    );
+    assert_eq!(
+        analysed(Language::Python, PY_SQL, &source),
+        (vec![4], false)
+    );
+}
+
+#[test]
+fn match_ternary_guards_annotations_and_many_parameters() {
+    let source = r#"
+from flask import request
+ALLOWED = {"name", "id"}
+def by_mode(cur, mode):
+    q = request.args["q"]
+    match mode:
+        case "raw":
+            sql = "SELECT " + q
+        case _:
+            sql = "SELECT 1"
+    cur.execute(sql)
+def column(cur):
+    c = request.args["c"]
+    c = c if c in ALLOWED else "name"
+    cur.execute("SELECT " + c)
+def annotated(cur):
+    n: int = request.args["n"]
+    cur.execute("SELECT %s" % n)
+def build(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16, a17, a18, a19, a20, a21, a22, a23, a24, a25, a26, a27, a28, a29, a30, a31, a32, q):
+    return "SELECT " + q
+def many(cur):
+    cur.execute(build(*range(33), request.args["q"]))
+"#;
+    let source = source.replace("*range(33)", &["0"; 33].join(", "));
+    assert_eq!(flows(Language::Python, PY_SQL, &source), [11, 18, 22]);
+}
+
+#[test]
+fn a_break_inside_a_case_block_ends_the_case() {
+    let spec = r"
+sources:
+  - model: express
+sinks:
+  - pattern: db.query($Q)
+    focus: Q
+";
+    let source = r#"
+app.get('/', (req, res) => {
+  let x = "SELECT 1";
+  switch (req.query.k) {
+    case 'a': { x = req.query.q; log(x); break; }
+    case 'b': { db.query(x); break; }
+  }
+  db.query(x);
+});
+"#;
+    assert_eq!(flows(Language::JavaScript, spec, source), [8]);
 }

@@ -12,7 +12,8 @@ use crate::marks::{RuleBits, Span};
 pub(crate) struct Taint {
     /// The rules whose sources reach it.
     pub(crate) rules: RuleBits,
-    /// The parameters of the function being summarised that reach it (bit i: parameter i).
+    /// The parameters of the function being summarised that reach it (bit i: parameter i;
+    /// the last bit stands for every parameter from [`LAST_PARAM`] on).
     pub(crate) params: u32,
     /// The rules for which the parameters' data still matters: a sanitizer on the way removes
     /// its rules (`html.escape(param)` is clean for XSS, not for SQL).
@@ -23,13 +24,11 @@ pub(crate) struct Taint {
 }
 
 impl Taint {
-    /// The data of parameter `index` of the function being summarised.
+    /// The data of parameter `index` of the function being summarised; parameters from
+    /// [`LAST_PARAM`] on share its bit.
     pub(crate) fn param(index: usize) -> Taint {
         Taint {
-            params: u32::try_from(index)
-                .ok()
-                .and_then(|index| 1u32.checked_shl(index))
-                .unwrap_or(0),
+            params: 1u32 << index.min(LAST_PARAM),
             param_rules: RuleBits::MAX,
             ..Taint::default()
         }
@@ -69,6 +68,9 @@ impl Taint {
     }
 }
 
+/// The bit of the parameters from this index on.
+pub(crate) const LAST_PARAM: usize = 31;
+
 /// A constant the analysis can compute with (branch conditions, container keys).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Const {
@@ -96,13 +98,14 @@ pub(crate) struct Value {
     pub(crate) slots: Option<Rc<Slots>>,
     /// The rules for which it is a normalised path.
     pub(crate) normalized: RuleBits,
-    /// How deeply containers nest in it (0: no entries tracked).
-    depth: u8,
+    /// How many entries it tracks, nested ones included (0: none).
+    size: u32,
 }
 
-/// Containers nested deeper than this are tracked as one value: `a = [a]` repeated a
-/// thousand times must not build a value a thousand levels deep.
-const MAX_NESTING: u8 = 8;
+/// A value tracks at most this many entries, nested ones included; beyond, the container is
+/// one value with all their data. `a = [a, a, …]` repeated must not build a tree of
+/// width^depth leaves, and a literal of 100,000 keys is not worth tracking key by key.
+pub(crate) const MAX_ENTRIES: u32 = 64;
 
 impl Value {
     pub(crate) fn constant(constant: Const) -> Value {
@@ -120,25 +123,28 @@ impl Value {
         }
     }
 
-    /// Gives the value tracked entries; nested too deep, their data is merged into it
-    /// instead.
+    /// Gives the value tracked entries; more than [`MAX_ENTRIES`] in all, their data is
+    /// merged into it instead.
     pub(crate) fn set_slots(&mut self, slots: Slots) {
-        let deepest = match &slots {
-            Slots::List(items) => items.iter().map(|item| item.depth).max(),
-            Slots::Map(entries) => entries.iter().map(|(_, item)| item.depth).max(),
-        }
-        .unwrap_or(0);
-        if deepest >= MAX_NESTING {
+        let size = match &slots {
+            Slots::List(items) => items.iter().fold(0u32, |size, item| {
+                size.saturating_add(item.size.saturating_add(1))
+            }),
+            Slots::Map(entries) => entries.iter().fold(0u32, |size, (_, item)| {
+                size.saturating_add(item.size.saturating_add(1))
+            }),
+        };
+        if size > MAX_ENTRIES {
             let merged = Value {
                 slots: Some(Rc::new(slots)),
                 ..Value::default()
             };
             self.absorb(&merged);
             self.slots = None;
-            self.depth = 0;
+            self.size = 0;
         } else {
             self.slots = Some(Rc::new(slots));
-            self.depth = deepest + 1;
+            self.size = size;
         }
     }
 
@@ -232,7 +238,7 @@ impl Value {
             },
             slots: None,
             normalized: self.normalized & other.normalized,
-            depth: 0,
+            size: 0,
         };
         if let Some(slots) = slots {
             joined.set_slots(Rc::unwrap_or_clone(slots));
@@ -253,7 +259,7 @@ impl Value {
             constant: self.constant.clone(),
             slots: None,
             normalized: self.normalized,
-            depth: 0,
+            size: 0,
         }
     }
 
