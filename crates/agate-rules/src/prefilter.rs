@@ -61,8 +61,11 @@ pub(crate) struct LanguageRules<'r> {
     by_kind: Vec<Vec<usize>>,
     /// `None` when no rule declares keywords.
     keywords: Option<AhoCorasick>,
-    /// For each keyword pattern, the indices (into `rules`) of the rules it enables.
-    enables: Vec<Vec<usize>>,
+    /// For each keyword pattern, the indices (into `rules`) of the rules it enables, and
+    /// whether it is one of their source keywords.
+    enables: Vec<Vec<(usize, bool)>>,
+    /// Taint rules that run on a file only if it also holds one of their source keywords.
+    needs_source: Vec<bool>,
     /// Indices of rules without keywords: they run on every file.
     unconditional: Vec<usize>,
     /// The taint rules, by bit.
@@ -86,22 +89,30 @@ impl<'r> LanguageRules<'r> {
         let tracked = &taint[..taint.len().min(MAX_RULES)];
         let taint_rules = add_taint_rules(&mut rules, &mut checks, tracked);
         let mut patterns_of_keywords: Vec<&str> = Vec::new();
-        let mut enables: Vec<Vec<usize>> = Vec::new();
+        // For each keyword pattern, the rules it enables, and whether as a source keyword.
+        let mut enables: Vec<Vec<(usize, bool)>> = Vec::new();
         let mut unconditional = Vec::new();
+        let mut needs_source = vec![false; rules.len()];
         for (index, rule) in rules.iter().enumerate() {
             let keywords = &rule.metadata().keywords;
             if keywords.is_empty() {
                 unconditional.push(index);
             }
-            for keyword in keywords {
+            let sources = rule.source_keywords();
+            needs_source[index] = !sources.is_empty();
+            let words = keywords
+                .iter()
+                .map(|word| (word, false))
+                .chain(sources.iter().map(|word| (word, true)));
+            for (keyword, source) in words {
                 if let Some(pattern) = patterns_of_keywords
                     .iter()
                     .position(|known| known.eq_ignore_ascii_case(keyword))
                 {
-                    enables[pattern].push(index);
+                    enables[pattern].push((index, source));
                 } else {
                     patterns_of_keywords.push(keyword);
-                    enables.push(vec![index]);
+                    enables.push(vec![(index, source)]);
                 }
             }
         }
@@ -122,6 +133,7 @@ impl<'r> LanguageRules<'r> {
         if keywords.is_none() {
             // Without an automaton (none declared, or it failed to build), run everything.
             unconditional = (0..rules.len()).collect();
+            needs_source = vec![false; rules.len()];
         }
         let mut by_kind: Vec<Vec<usize>> = Vec::new();
         for (index, check) in checks.iter().enumerate() {
@@ -147,6 +159,7 @@ impl<'r> LanguageRules<'r> {
             keywords,
             enables,
             unconditional,
+            needs_source,
             taint: taint_rules,
         }
     }
@@ -155,14 +168,25 @@ impl<'r> LanguageRules<'r> {
     /// can, in which case the file need not be parsed at all.
     pub(crate) fn enabled(&self, text: &str) -> Option<Vec<bool>> {
         let mut enabled = vec![false; self.rules.len()];
+        let mut has_source = vec![false; self.rules.len()];
         for &index in &self.unconditional {
             enabled[index] = true;
         }
         if let Some(keywords) = &self.keywords {
             for found in keywords.find_overlapping_iter(text) {
-                for &index in &self.enables[found.pattern().as_usize()] {
-                    enabled[index] = true;
+                for &(index, source) in &self.enables[found.pattern().as_usize()] {
+                    if source {
+                        has_source[index] = true;
+                    } else {
+                        enabled[index] = true;
+                    }
                 }
+            }
+        }
+        // A taint rule needs a sink keyword and, when its sources have keywords, one of them.
+        for (index, needs) in self.needs_source.iter().enumerate() {
+            if *needs && !has_source[index] {
+                enabled[index] = false;
             }
         }
         enabled.contains(&true).then_some(enabled)

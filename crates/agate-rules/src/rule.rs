@@ -38,6 +38,9 @@ enum Kind {
     /// `mode: taint`: a finding is a value from a source that reaches a sink.
     Taint {
         spec: Box<TaintSpec>,
+        /// Words of which a file must contain one for a source to match there (from the
+        /// models); `None` when a source can match anywhere.
+        source_keywords: Option<Vec<String>>,
         compiled: Vec<(Language, OnceLock<Option<Vec<CompiledEntry>>>)>,
     },
 }
@@ -290,6 +293,19 @@ impl Rule {
         self.language.rule_targets().iter().copied()
     }
 
+    /// A taint rule's source keywords: a file must contain one of them (and one of the
+    /// rule's `keywords`) for the rule to run there. Empty for pattern rules and for taint
+    /// rules whose sources can match anywhere.
+    pub(crate) fn source_keywords(&self) -> &[String] {
+        match &self.kind {
+            Kind::Taint {
+                source_keywords: Some(words),
+                ..
+            } => words,
+            _ => &[],
+        }
+    }
+
     /// Whether the rule is a `mode: taint` rule.
     pub fn is_taint(&self) -> bool {
         matches!(self.kind, Kind::Taint { .. })
@@ -404,16 +420,20 @@ fn read_form(path: &str, yaml: &str) -> Result<Form, RuleError> {
                 message: file.message,
                 note: file.note,
                 metadata: file.metadata.unwrap_or(serde_json::Value::Null),
-                kind: Kind::Taint {
-                    spec: Box::new(TaintSpec {
+                kind: {
+                    let spec = TaintSpec {
                         sources: file.sources,
                         sinks: file.sinks,
                         sanitizers: file.sanitizers,
                         propagators: file.propagators,
                         numbers_carry_data: file.numbers_carry_data,
                         untrusted_parameters: file.untrusted_parameters,
-                    }),
-                    compiled,
+                    };
+                    Kind::Taint {
+                        source_keywords: spec.source_keywords(file.language),
+                        spec: Box::new(spec),
+                        compiled,
+                    }
                 },
             }
         }

@@ -1152,6 +1152,10 @@ impl<'t, 'm> Interp<'t, 'm> {
         let saved_class = std::mem::replace(&mut self.in_class, false);
         let hint = self.hint.take();
         let params = parameters(self.family, node, method);
+        // A source may mark the whole parameter list (a route function's).
+        let all_params: RuleBits = node
+            .field("parameters")
+            .map_or(0, |list| self.sources_at(&Span::of(&list)));
         // An entry point: a named function no code in the file calls.
         let entry = if summarizing || hint.is_some() {
             0
@@ -1184,11 +1188,10 @@ impl<'t, 'm> Interp<'t, 'm> {
                 .into_iter()
                 .flatten()
             {
-                for mark in self.marks.at(&span) {
-                    if let Mark::Source(rules) = mark {
-                        value.taint.rules |= rules;
-                        value.origin.get_or_insert(span);
-                    }
+                let rules = self.sources_at(&span) | all_params;
+                if rules != 0 {
+                    value.taint.rules |= rules;
+                    value.origin.get_or_insert(span);
                 }
             }
             // A default value is what the parameter holds when a caller leaves it out.
@@ -1487,6 +1490,17 @@ impl<'t, 'm> Interp<'t, 'm> {
             }
         }
         value
+    }
+
+    /// The rules whose sources mark the node at `span`.
+    fn sources_at(&self, span: &Span) -> RuleBits {
+        self.marks
+            .at(span)
+            .iter()
+            .fold(0, |rules, mark| match mark {
+                Mark::Source(more) => rules | more,
+                _ => rules,
+            })
     }
 
     /// A number or boolean made from `value`: clean, except for the rules whose data numbers

@@ -20,7 +20,6 @@ mod value;
 
 pub use interp::{Analysis, Flow, analyze};
 pub use marks::{MAX_RULES, Marks, RuleBits, Span};
-pub use models::model_names;
 pub use spec::{CompiledEntry, Effect, Entry, Role, TaintSpec};
 
 #[cfg(test)]

@@ -6,18 +6,29 @@ use std::sync::OnceLock;
 
 use agate_lang::Language;
 
+use serde::Deserialize;
+
 use crate::spec::Entry;
 
-type Models = BTreeMap<String, Vec<Entry>>;
+/// One model: its entries, and words every file it can match in contains (its prefilter).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Model {
+    /// ASCII case-insensitive words; empty: no prefilter.
+    pub(crate) keywords: Vec<String>,
+    pub(crate) entries: Vec<Entry>,
+}
+
+type Models = BTreeMap<String, Model>;
 
 const PYTHON: &str = include_str!("../models/python.yaml");
 const JAVASCRIPT: &str = include_str!("../models/javascript.yaml");
 const JAVA: &str = include_str!("../models/java.yaml");
 
-/// The entries of model `name` for `language`.
-pub(crate) fn model(language: Language, name: &str) -> Result<&'static [Entry], String> {
+/// Model `name` for `language`.
+pub(crate) fn model(language: Language, name: &str) -> Result<&'static Model, String> {
     let models = models(language)?;
-    models.get(name).map(Vec::as_slice).ok_or_else(|| {
+    models.get(name).ok_or_else(|| {
         let known: Vec<&str> = models.keys().map(String::as_str).collect();
         format!(
             "no model `{name}` for {}; the models are: {}",
@@ -25,11 +36,6 @@ pub(crate) fn model(language: Language, name: &str) -> Result<&'static [Entry], 
             known.join(", ")
         )
     })
-}
-
-/// The model names for `language`, for documentation.
-pub fn model_names(language: Language) -> Result<Vec<&'static str>, String> {
-    Ok(models(language)?.keys().map(String::as_str).collect())
 }
 
 fn models(language: Language) -> Result<&'static Models, String> {

@@ -156,6 +156,26 @@ impl std::fmt::Debug for CompiledEntry {
 }
 
 impl TaintSpec {
+    /// Words of which a file must contain one for any source of the rule to match there:
+    /// `None` when some source can match anywhere (an inline pattern, a model without
+    /// keywords, or `untrusted-parameters`).
+    pub fn source_keywords(&self, language: Language) -> Option<Vec<String>> {
+        if self.untrusted_parameters {
+            return None;
+        }
+        let mut words = Vec::new();
+        for source in &self.sources {
+            let model = models::model(language, source.model.as_deref()?).ok()?;
+            if model.keywords.is_empty() {
+                return None;
+            }
+            words.extend(model.keywords.iter().cloned());
+        }
+        words.sort();
+        words.dedup();
+        Some(words)
+    }
+
     /// Checks the spec (models exist, attributes fit their list) and compiles every entry for
     /// `language`. Errors name the list and the entry's position.
     pub fn compile(&self, language: Language) -> Result<Vec<CompiledEntry>, String> {
@@ -177,7 +197,7 @@ impl TaintSpec {
                 check_entry(role, entry).map_err(place)?;
                 if let Some(name) = &entry.model {
                     let model = models::model(language, name).map_err(place)?;
-                    for modelled in model {
+                    for modelled in &model.entries {
                         compiled.push(
                             compile_entry(role, modelled, language)
                                 .map_err(|error| place(format!("in model `{name}`: {error}")))?,
