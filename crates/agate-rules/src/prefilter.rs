@@ -46,6 +46,14 @@ pub(crate) struct Found<'r, 't> {
     pub(crate) visited: Visited,
 }
 
+/// What may match in one file.
+pub(crate) struct Enabled {
+    /// Indexed like the rules.
+    rules: Vec<bool>,
+    /// Indexed like the checks: a taint entry whose anchors the file lacks is not tried.
+    checks: Vec<bool>,
+}
+
 /// One matcher of the combined walk: a pattern rule, or a taint entry that identical
 /// entries of several taint rules share.
 enum Check<'r> {
@@ -66,6 +74,9 @@ pub(crate) struct LanguageRules<'r> {
     enables: Vec<Vec<(usize, bool)>>,
     /// Taint rules that run on a file only if it also holds one of their source keywords.
     needs_source: Vec<bool>,
+    /// For each check, the keyword patterns (its entry's anchors) a file must hold them all
+    /// of for the check to be tried there; empty for checks tried on every enabled file.
+    anchors: Vec<Vec<usize>>,
     /// Indices of rules without keywords: they run on every file.
     unconditional: Vec<usize>,
     /// The taint rules, by bit.
@@ -116,6 +127,23 @@ impl<'r> LanguageRules<'r> {
                 }
             }
         }
+        let mut anchors = vec![Vec::new(); checks.len()];
+        for (index, check) in checks.iter().enumerate() {
+            let Check::Taint(entry, _) = check else {
+                continue;
+            };
+            for word in &entry.anchors {
+                let pattern = match patterns_of_keywords.iter().position(|known| known == word) {
+                    Some(pattern) => pattern,
+                    None => {
+                        patterns_of_keywords.push(word);
+                        enables.push(Vec::new());
+                        patterns_of_keywords.len() - 1
+                    }
+                };
+                anchors[index].push(pattern);
+            }
+        }
         let keywords = (!patterns_of_keywords.is_empty())
             .then(|| {
                 // A DFA (see `agate_secrets`' keywords), else whatever builds.
@@ -134,6 +162,7 @@ impl<'r> LanguageRules<'r> {
             // Without an automaton (none declared, or it failed to build), run everything.
             unconditional = (0..rules.len()).collect();
             needs_source = vec![false; rules.len()];
+            anchors = vec![Vec::new(); checks.len()];
         }
         let mut by_kind: Vec<Vec<usize>> = Vec::new();
         for (index, check) in checks.iter().enumerate() {
@@ -160,25 +189,29 @@ impl<'r> LanguageRules<'r> {
             enables,
             unconditional,
             needs_source,
+            anchors,
             taint: taint_rules,
         }
     }
 
-    /// Returns which rules can match `text` (indexed like the rules), or `None` when none
-    /// can, in which case the file need not be parsed at all.
-    pub(crate) fn enabled(&self, text: &str) -> Option<Vec<bool>> {
-        let mut enabled = vec![false; self.rules.len()];
+    /// Returns which rules and checks can match `text`, or `None` when no rule can, in which
+    /// case the file need not be parsed at all.
+    pub(crate) fn enabled(&self, text: &str) -> Option<Enabled> {
+        let mut rules = vec![false; self.rules.len()];
         let mut has_source = vec![false; self.rules.len()];
+        let mut seen = vec![false; self.enables.len()];
         for &index in &self.unconditional {
-            enabled[index] = true;
+            rules[index] = true;
         }
         if let Some(keywords) = &self.keywords {
             for found in keywords.find_overlapping_iter(text) {
-                for &(index, source) in &self.enables[found.pattern().as_usize()] {
+                let pattern = found.pattern().as_usize();
+                seen[pattern] = true;
+                for &(index, source) in &self.enables[pattern] {
                     if source {
                         has_source[index] = true;
                     } else {
-                        enabled[index] = true;
+                        rules[index] = true;
                     }
                 }
             }
@@ -186,10 +219,18 @@ impl<'r> LanguageRules<'r> {
         // A taint rule needs a sink keyword and, when its sources have keywords, one of them.
         for (index, needs) in self.needs_source.iter().enumerate() {
             if *needs && !has_source[index] {
-                enabled[index] = false;
+                rules[index] = false;
             }
         }
-        enabled.contains(&true).then_some(enabled)
+        if !rules.contains(&true) {
+            return None;
+        }
+        let checks = self
+            .anchors
+            .iter()
+            .map(|anchors| anchors.iter().all(|&pattern| seen[pattern]))
+            .collect();
+        Some(Enabled { rules, checks })
     }
 
     /// The taint rule of bit index `bit`.
@@ -204,7 +245,7 @@ impl<'r> LanguageRules<'r> {
     pub(crate) fn matches<'t>(
         &self,
         root: &'t AstGrep<StrDoc<Language>>,
-        enabled: &[bool],
+        enabled: &Enabled,
         mut also: impl FnMut(&AstNode<'t>, &[AstNode<'t>], NodeIds),
     ) -> Found<'r, 't> {
         let mut matches = Vec::new();
@@ -219,7 +260,7 @@ impl<'r> LanguageRules<'r> {
                 for &index in candidates {
                     match &self.checks[index] {
                         Check::Pattern(rule, config) => {
-                            if !enabled[*rule] {
+                            if !enabled.rules[*rule] {
                                 continue;
                             }
                             if let Some(node_match) = config.matcher.match_node(node.clone()) {
@@ -228,9 +269,12 @@ impl<'r> LanguageRules<'r> {
                             }
                         }
                         Check::Taint(entry, users) => {
+                            if !enabled.checks[index] {
+                                continue;
+                            }
                             let bits = users
                                 .iter()
-                                .filter(|(rule, _)| enabled[*rule])
+                                .filter(|(rule, _)| enabled.rules[*rule])
                                 .fold(0, |bits, (_, bit)| bits | bit);
                             if bits == 0 {
                                 continue;

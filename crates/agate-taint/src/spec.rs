@@ -144,6 +144,9 @@ pub struct CompiledEntry {
     pub numbers_carry_data: bool,
     /// See [`TaintSpec::untrusted_parameters`].
     pub untrusted_parameters: bool,
+    /// Words every match contains (the identifiers its pattern spells out): a file without
+    /// all of them cannot match, so the entry is not tried there.
+    pub anchors: Vec<String>,
 }
 
 impl std::fmt::Debug for CompiledEntry {
@@ -306,7 +309,57 @@ fn compile_entry(role: Role, entry: &Entry, language: Language) -> Result<Compil
         effect,
         numbers_carry_data: false,
         untrusted_parameters: false,
+        anchors: entry.pattern.as_deref().map(anchors).unwrap_or_default(),
     })
+}
+
+/// The identifiers of at least three characters a pattern spells out (not its
+/// `$METAVARIABLES`): any code the pattern matches contains each of them.
+fn anchors(pattern: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let bytes = pattern.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() {
+        let start = index;
+        if bytes[index] == b'$' {
+            // A metavariable: `$X`, `$$$ARGS`, `$_`.
+            while index < bytes.len()
+                && (bytes[index] == b'$'
+                    || bytes[index] == b'_'
+                    || bytes[index].is_ascii_alphanumeric())
+            {
+                index += 1;
+            }
+            continue;
+        }
+        if bytes[index] == b'_' || bytes[index].is_ascii_alphabetic() {
+            while index < bytes.len()
+                && (bytes[index] == b'_' || bytes[index].is_ascii_alphanumeric())
+            {
+                index += 1;
+            }
+            let word = &pattern[start..index];
+            // Keywords are tokens some grammars let a pattern skip; names are not.
+            let keyword = matches!(
+                word,
+                "await"
+                    | "async"
+                    | "new"
+                    | "not"
+                    | "and"
+                    | "lambda"
+                    | "return"
+                    | "typeof"
+                    | "yield"
+            );
+            if word.len() >= 3 && !keyword && !words.iter().any(|known| known == word) {
+                words.push(word.to_owned());
+            }
+            continue;
+        }
+        index += 1;
+    }
+    words
 }
 
 fn error_chain(error: &dyn std::error::Error) -> String {
@@ -318,4 +371,18 @@ fn error_chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::anchors;
+
+    #[test]
+    fn anchors_are_the_names_a_pattern_spells_out() {
+        assert_eq!(anchors("$CUR.execute($Q, $$$)"), ["execute"]);
+        assert_eq!(anchors("await request.json()"), ["request", "json"]);
+        assert_eq!(anchors("new SystemMessage($X)"), ["SystemMessage"]);
+        assert_eq!(anchors("$F($PATH)"), Vec::<String>::new());
+        assert_eq!(anchors("os.environ.get($K, $$$)"), ["environ", "get"]);
+    }
 }
