@@ -74,9 +74,9 @@ pub(crate) struct LanguageRules<'r> {
     enables: Vec<Vec<(usize, bool)>>,
     /// Taint rules that run on a file only if it also holds one of their source keywords.
     needs_source: Vec<bool>,
-    /// For each check, the keyword patterns (its entry's anchors) a file must hold them all
-    /// of for the check to be tried there; empty for checks tried on every enabled file.
-    anchors: Vec<Vec<usize>>,
+    /// For each check, its entry's anchor groups as keyword patterns: a file must hold one
+    /// pattern of every group for the check to be tried there.
+    anchors: Vec<Vec<Vec<usize>>>,
     /// Indices of rules without keywords: they run on every file.
     unconditional: Vec<usize>,
     /// The taint rules, by bit.
@@ -127,21 +127,26 @@ impl<'r> LanguageRules<'r> {
                 }
             }
         }
-        let mut anchors = vec![Vec::new(); checks.len()];
+        let mut anchors: Vec<Vec<Vec<usize>>> = vec![Vec::new(); checks.len()];
         for (index, check) in checks.iter().enumerate() {
             let Check::Taint(entry, _) = check else {
                 continue;
             };
-            for word in &entry.anchors {
-                let pattern = match patterns_of_keywords.iter().position(|known| known == word) {
-                    Some(pattern) => pattern,
-                    None => {
-                        patterns_of_keywords.push(word);
-                        enables.push(Vec::new());
-                        patterns_of_keywords.len() - 1
-                    }
-                };
-                anchors[index].push(pattern);
+            for group in &entry.anchors {
+                let mut ids = Vec::with_capacity(group.len());
+                for word in group {
+                    let pattern = match patterns_of_keywords.iter().position(|known| known == word)
+                    {
+                        Some(pattern) => pattern,
+                        None => {
+                            patterns_of_keywords.push(word);
+                            enables.push(Vec::new());
+                            patterns_of_keywords.len() - 1
+                        }
+                    };
+                    ids.push(pattern);
+                }
+                anchors[index].push(ids);
             }
         }
         let keywords = (!patterns_of_keywords.is_empty())
@@ -228,7 +233,11 @@ impl<'r> LanguageRules<'r> {
         let checks = self
             .anchors
             .iter()
-            .map(|anchors| anchors.iter().all(|&pattern| seen[pattern]))
+            .map(|groups| {
+                groups
+                    .iter()
+                    .all(|group| group.iter().any(|&pattern| seen[pattern]))
+            })
             .collect();
         Some(Enabled { rules, checks })
     }

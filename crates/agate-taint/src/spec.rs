@@ -144,9 +144,11 @@ pub struct CompiledEntry {
     pub numbers_carry_data: bool,
     /// See [`TaintSpec::untrusted_parameters`].
     pub untrusted_parameters: bool,
-    /// Words every match contains (the identifiers its pattern spells out): a file without
-    /// all of them cannot match, so the entry is not tried there.
-    pub anchors: Vec<String>,
+    /// What every match contains: for each group, one of its words (an identifier the
+    /// pattern spells out is a group of one; a metavariable constrained by a regular
+    /// expression gives the group of the literals its matches begin with). A file without
+    /// some group cannot match, so the entry is not tried there.
+    pub anchors: Vec<Vec<String>>,
 }
 
 impl std::fmt::Debug for CompiledEntry {
@@ -309,8 +311,57 @@ fn compile_entry(role: Role, entry: &Entry, language: Language) -> Result<Compil
         effect,
         numbers_carry_data: false,
         untrusted_parameters: false,
-        anchors: entry.pattern.as_deref().map(anchors).unwrap_or_default(),
+        anchors: entry_anchors(entry),
     })
+}
+
+/// The anchor groups of an entry: its pattern's names, and its constraints' literals.
+fn entry_anchors(entry: &Entry) -> Vec<Vec<String>> {
+    let Some(pattern) = entry.pattern.as_deref() else {
+        return Vec::new();
+    };
+    let mut groups: Vec<Vec<String>> = anchors(pattern)
+        .into_iter()
+        .map(|word| vec![word])
+        .collect();
+    let constraints = entry
+        .constraints
+        .as_ref()
+        .and_then(|constraints| serde_json::to_value(constraints).ok());
+    if let Some(serde_json::Value::Object(constraints)) = constraints {
+        for constraint in constraints.values() {
+            let only_regex = constraint
+                .as_object()
+                .filter(|fields| fields.len() == 1)
+                .and_then(|fields| fields.get("regex"))
+                .and_then(serde_json::Value::as_str);
+            if let Some(group) = only_regex.and_then(regex_prefixes) {
+                groups.push(group);
+            }
+        }
+    }
+    groups
+}
+
+/// The literals every match of `regex` begins with, when they are few and each at least
+/// three characters long; `None` otherwise (no anchor).
+fn regex_prefixes(regex: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::Parser::new().parse(regex).ok()?;
+    let mut extractor = Extractor::new();
+    extractor.kind(ExtractKind::Prefix);
+    let literals = extractor.extract(&hir);
+    let literals = literals.literals()?;
+    if literals.is_empty() || literals.len() > 64 {
+        return None;
+    }
+    literals
+        .iter()
+        .map(|literal| {
+            let text = std::str::from_utf8(literal.as_bytes()).ok()?;
+            (text.len() >= 3).then(|| text.to_owned())
+        })
+        .collect()
 }
 
 /// The identifiers of at least three characters a pattern spells out (not its
@@ -384,5 +435,14 @@ mod tests {
         assert_eq!(anchors("new SystemMessage($X)"), ["SystemMessage"]);
         assert_eq!(anchors("$F($PATH)"), Vec::<String>::new());
         assert_eq!(anchors("os.environ.get($K, $$$)"), ["environ", "get"]);
+    }
+
+    #[test]
+    fn a_constrained_metavariable_anchors_on_the_literals_its_regex_begins_with() {
+        let mut prefixes = super::regex_prefixes("^(builtins\\.)?(eval|exec)$").unwrap();
+        prefixes.sort();
+        assert_eq!(prefixes, ["builtins.eval", "builtins.exec", "eval", "exec"]);
+        assert_eq!(super::regex_prefixes("(?i)key|x"), None);
+        assert_eq!(super::regex_prefixes(".*"), None);
     }
 }
