@@ -315,32 +315,73 @@ fn compile_entry(role: Role, entry: &Entry, language: Language) -> Result<Compil
     })
 }
 
-/// The anchor groups of an entry: its pattern's names, and its constraints' literals.
+/// The anchor groups of an entry: what its pattern, its rule and its constraints require.
 fn entry_anchors(entry: &Entry) -> Vec<Vec<String>> {
-    let Some(pattern) = entry.pattern.as_deref() else {
-        return Vec::new();
-    };
-    let mut groups: Vec<Vec<String>> = anchors(pattern)
-        .into_iter()
-        .map(|word| vec![word])
-        .collect();
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    if let Some(pattern) = entry.pattern.as_deref() {
+        groups.extend(anchors(pattern).into_iter().map(|word| vec![word]));
+    }
+    if let Some(rule) = entry
+        .rule
+        .as_ref()
+        .and_then(|rule| serde_json::to_value(rule).ok())
+    {
+        rule_anchors(&rule, &mut groups);
+    }
     let constraints = entry
         .constraints
         .as_ref()
         .and_then(|constraints| serde_json::to_value(constraints).ok());
     if let Some(serde_json::Value::Object(constraints)) = constraints {
         for constraint in constraints.values() {
-            let only_regex = constraint
-                .as_object()
-                .filter(|fields| fields.len() == 1)
-                .and_then(|fields| fields.get("regex"))
-                .and_then(serde_json::Value::as_str);
-            if let Some(group) = only_regex.and_then(regex_prefixes) {
-                groups.push(group);
-            }
+            rule_anchors(constraint, &mut groups);
         }
     }
     groups
+}
+
+/// Adds the anchor groups an ast-grep rule (as JSON) requires of any code it matches: its
+/// pattern's names, its regular expressions' literals, those of the rules it requires
+/// (`all`, `has`, `inside`, …), and for `any` one group of every branch's first group.
+fn rule_anchors(rule: &serde_json::Value, groups: &mut Vec<Vec<String>>) {
+    let Some(fields) = rule.as_object() else {
+        return;
+    };
+    if let Some(pattern) = fields.get("pattern").and_then(serde_json::Value::as_str) {
+        groups.extend(anchors(pattern).into_iter().map(|word| vec![word]));
+    }
+    if let Some(group) = fields
+        .get("regex")
+        .and_then(serde_json::Value::as_str)
+        .and_then(regex_prefixes)
+    {
+        groups.push(group);
+    }
+    for relation in ["has", "inside", "precedes", "follows"] {
+        if let Some(related) = fields.get(relation) {
+            rule_anchors(related, groups);
+        }
+    }
+    if let Some(all) = fields.get("all").and_then(serde_json::Value::as_array) {
+        for required in all {
+            rule_anchors(required, groups);
+        }
+    }
+    if let Some(any) = fields.get("any").and_then(serde_json::Value::as_array) {
+        let mut union = Vec::new();
+        for branch in any {
+            let mut branch_groups = Vec::new();
+            rule_anchors(branch, &mut branch_groups);
+            match branch_groups.into_iter().next() {
+                Some(first) => union.extend(first),
+                // A branch that requires nothing: the `any` requires nothing either.
+                None => return,
+            }
+        }
+        if !union.is_empty() {
+            groups.push(union);
+        }
+    }
 }
 
 /// The literals every match of `regex` begins with, when they are few and each at least
@@ -444,5 +485,29 @@ mod tests {
         assert_eq!(prefixes, ["builtins.eval", "builtins.exec", "eval", "exec"]);
         assert_eq!(super::regex_prefixes("(?i)key|x"), None);
         assert_eq!(super::regex_prefixes(".*"), None);
+    }
+
+    #[test]
+    fn a_rule_anchors_on_what_it_requires() {
+        let rule = serde_json::json!({
+            "kind": "keyword_argument",
+            "has": { "field": "name", "regex": "^(system|instructions)$" },
+            "inside": { "kind": "call", "has": { "field": "function", "regex": "messages\\.create$" } },
+            "not": { "regex": "nothing" },
+            "any": [ { "pattern": "openai.chat($X)" }, { "regex": "anthropic" } ]
+        });
+        let mut groups = Vec::new();
+        super::rule_anchors(&rule, &mut groups);
+        for group in &mut groups {
+            group.sort();
+        }
+        assert_eq!(
+            groups,
+            [
+                vec!["instructions".to_owned(), "system".to_owned()],
+                vec!["messages.create".to_owned()],
+                vec!["anthropic".to_owned(), "openai".to_owned()],
+            ]
+        );
     }
 }
