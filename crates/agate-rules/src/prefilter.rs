@@ -281,6 +281,18 @@ impl<'r> LanguageRules<'r> {
                             if !enabled.checks[index] {
                                 continue;
                             }
+                            // Cheaper than a match attempt: a node without the names the
+                            // pattern spells out cannot match it.
+                            if !entry.node_words.is_empty() {
+                                let text = node.text();
+                                if !entry
+                                    .node_words
+                                    .iter()
+                                    .all(|word| text.contains(word.as_str()))
+                                {
+                                    continue;
+                                }
+                            }
                             let bits = users
                                 .iter()
                                 .filter(|(rule, _)| enabled.rules[*rule])

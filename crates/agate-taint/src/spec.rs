@@ -149,6 +149,9 @@ pub struct CompiledEntry {
     /// expression gives the group of the literals its matches begin with). A file without
     /// some group cannot match, so the entry is not tried there.
     pub anchors: Vec<Vec<String>>,
+    /// The names the entry's own pattern spells out: every node it matches contains them
+    /// all, so a node whose text lacks one is not tried.
+    pub node_words: Vec<String>,
 }
 
 impl std::fmt::Debug for CompiledEntry {
@@ -312,6 +315,7 @@ fn compile_entry(role: Role, entry: &Entry, language: Language) -> Result<Compil
         numbers_carry_data: false,
         untrusted_parameters: false,
         anchors: entry_anchors(entry),
+        node_words: entry.pattern.as_deref().map(anchors).unwrap_or_default(),
     })
 }
 
@@ -388,6 +392,9 @@ fn rule_anchors(rule: &serde_json::Value, groups: &mut Vec<Vec<String>>) {
 /// three characters long; `None` otherwise (no anchor).
 fn regex_prefixes(regex: &str) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    // Keywords are found ASCII case-insensitively: a leading `(?i)` changes nothing for them
+    // and would multiply the literals by their case variants.
+    let regex = regex.strip_prefix("(?i)").unwrap_or(regex);
     let hir = regex_syntax::Parser::new().parse(regex).ok()?;
     let mut extractor = Extractor::new();
     extractor.kind(ExtractKind::Prefix);
