@@ -127,28 +127,7 @@ impl<'r> LanguageRules<'r> {
                 }
             }
         }
-        let mut anchors: Vec<Vec<Vec<usize>>> = vec![Vec::new(); checks.len()];
-        for (index, check) in checks.iter().enumerate() {
-            let Check::Taint(entry, _) = check else {
-                continue;
-            };
-            for group in &entry.anchors {
-                let mut ids = Vec::with_capacity(group.len());
-                for word in group {
-                    let pattern = match patterns_of_keywords.iter().position(|known| known == word)
-                    {
-                        Some(pattern) => pattern,
-                        None => {
-                            patterns_of_keywords.push(word);
-                            enables.push(Vec::new());
-                            patterns_of_keywords.len() - 1
-                        }
-                    };
-                    ids.push(pattern);
-                }
-                anchors[index].push(ids);
-            }
-        }
+        let mut anchors = anchor_patterns(&checks, &mut patterns_of_keywords, &mut enables);
         let keywords = (!patterns_of_keywords.is_empty())
             .then(|| {
                 // A DFA (see `agate_secrets`' keywords), else whatever builds.
@@ -320,6 +299,36 @@ impl<'r> LanguageRules<'r> {
             visited,
         }
     }
+}
+
+/// Each check's anchor groups as indices into the keyword patterns, adding the words not
+/// yet among them (with nothing to enable: they only gate checks).
+fn anchor_patterns<'r>(
+    checks: &[Check<'r>],
+    patterns: &mut Vec<&'r str>,
+    enables: &mut Vec<Vec<(usize, bool)>>,
+) -> Vec<Vec<Vec<usize>>> {
+    let mut anchors = vec![Vec::new(); checks.len()];
+    for (index, check) in checks.iter().enumerate() {
+        let Check::Taint(entry, _) = check else {
+            continue;
+        };
+        for group in &entry.anchors {
+            let mut ids = Vec::with_capacity(group.len());
+            for word in group {
+                let pattern = if let Some(known) = patterns.iter().position(|known| known == word) {
+                    known
+                } else {
+                    patterns.push(word);
+                    enables.push(Vec::new());
+                    patterns.len() - 1
+                };
+                ids.push(pattern);
+            }
+            anchors[index].push(ids);
+        }
+    }
+    anchors
 }
 
 /// A taint entry's identity for sharing: its matcher and everything its matches mean.

@@ -111,6 +111,8 @@ struct Interp<'t, 'm> {
     classes: HashSet<String>,
     /// Names of functions the file calls (or passes to a call).
     called: HashSet<String>,
+    /// Sorted starts of the sinks and of the calls to the file's own functions.
+    reporting: Vec<u32>,
     summaries: HashMap<Span, Option<Rc<Summary>>>,
     flows: BTreeMap<(usize, Span), Option<Span>>,
     env: Env,
@@ -296,10 +298,12 @@ impl<'t, 'm> Interp<'t, 'm> {
         let mut functions: HashMap<String, Vec<Definition<'t>>> = HashMap::new();
         let mut classes = HashSet::new();
         let mut called = HashSet::new();
+        let mut call_sites: Vec<(String, u32)> = Vec::new();
         TreeWalk::bounded(MAX_RULE_DEPTH).run(root, |node, ancestors, _| {
             let kind = node.kind();
             // Names the file calls, or hands to a call (a callback): not entry points.
             if let Some(call) = Self::call_parts(node) {
+                call_sites.push((call.name.clone(), Span::of(node).start));
                 called.insert(call.name);
             } else if kind == "identifier"
                 && ancestors.last().is_some_and(|parent| {
@@ -355,10 +359,21 @@ impl<'t, 'm> Interp<'t, 'm> {
                 .or_default()
                 .push(Definition { node, method });
         });
+        // Where a finding can come from: a sink, or a call to a function of the file (whose
+        // summary may hold one). A definition that holds neither reports nothing.
+        let mut reporting: Vec<u32> = marks.sink_starts();
+        reporting.extend(
+            call_sites
+                .into_iter()
+                .filter(|(name, _)| functions.contains_key(name))
+                .map(|(_, start)| start),
+        );
+        reporting.sort_unstable();
         Interp {
             family,
             marks,
             live,
+            reporting,
             functions,
             classes,
             called,
@@ -394,6 +409,17 @@ impl<'t, 'm> Interp<'t, 'm> {
     }
 
     // Statements.
+
+    /// Whether analysing `node` can report anything: whether it holds a sink or a call to a
+    /// function of the file. A function or class that holds neither is not analysed (its
+    /// summary still is, when something calls it).
+    fn may_report(&self, node: &AstNode<'t>) -> bool {
+        let span = Span::of(node);
+        let first = self.reporting.partition_point(|&start| start < span.start);
+        self.reporting
+            .get(first)
+            .is_some_and(|&start| start < span.end)
+    }
 
     /// Whether one more nested step may run: false once the budget is spent (the analysis
     /// stops) or below the depth bound (only this subtree is left out). Either way the
@@ -500,12 +526,17 @@ impl<'t, 'm> Interp<'t, 'm> {
                 false
             }
             kind if is_function(kind) && kind != "lambda" && kind != "arrow_function" => {
-                let method = self.in_class;
-                self.function(node, method, false);
+                // A method runs whatever it holds: it may fill a field another method reads.
+                if self.in_class || self.may_report(node) {
+                    let method = self.in_class;
+                    self.function(node, method, false);
+                }
                 false
             }
             kind if is_class(kind) && kind != "object_creation_expression" => {
-                self.class(node);
+                if self.may_report(node) {
+                    self.class(node);
+                }
                 false
             }
             _ => {

@@ -184,6 +184,15 @@ impl Marks {
         self.parameters
     }
 
+    /// Where the sinks' values are, by start: what the analysis can report about.
+    pub(crate) fn sink_starts(&self) -> Vec<u32> {
+        self.by_node
+            .iter()
+            .filter(|(_, marks)| marks.iter().any(|mark| matches!(mark, Mark::Sink { .. })))
+            .map(|(span, _)| span.start)
+            .collect()
+    }
+
     /// The rules for which a number made from untrusted data is still untrusted.
     pub(crate) fn numbers(&self) -> RuleBits {
         self.numbers
