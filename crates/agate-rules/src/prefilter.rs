@@ -264,11 +264,10 @@ impl<'r> LanguageRules<'r> {
                             // pattern spells out cannot match it.
                             if !entry.node_words.is_empty() {
                                 let text = node.text();
-                                if !entry
-                                    .node_words
-                                    .iter()
-                                    .all(|word| text.contains(word.as_str()))
-                                {
+                                let holds = entry.node_words.iter().all(|group| {
+                                    group.iter().any(|word| text.contains(word.as_str()))
+                                });
+                                if !holds {
                                     continue;
                                 }
                             }

@@ -149,9 +149,10 @@ pub struct CompiledEntry {
     /// expression gives the group of the literals its matches begin with). A file without
     /// some group cannot match, so the entry is not tried there.
     pub anchors: Vec<Vec<String>>,
-    /// The names the entry's own pattern spells out: every node it matches contains them
-    /// all, so a node whose text lacks one is not tried.
-    pub node_words: Vec<String>,
+    /// What every node the entry matches contains, as groups of which one word must appear
+    /// (the names its pattern spells out, the literals its constrained metavariables begin
+    /// with): a node whose text lacks a group is not tried.
+    pub node_words: Vec<Vec<String>>,
 }
 
 impl std::fmt::Debug for CompiledEntry {
@@ -315,8 +316,38 @@ fn compile_entry(role: Role, entry: &Entry, language: Language) -> Result<Compil
         numbers_carry_data: false,
         untrusted_parameters: false,
         anchors: entry_anchors(entry),
-        node_words: entry.pattern.as_deref().map(anchors).unwrap_or_default(),
+        node_words: node_anchors(entry),
     })
+}
+
+/// The groups every node an entry's pattern matches contains: the pattern's names and the
+/// literals of its case-sensitive constraints (the metavariables are inside the node).
+fn node_anchors(entry: &Entry) -> Vec<Vec<String>> {
+    let Some(pattern) = entry.pattern.as_deref() else {
+        return Vec::new();
+    };
+    let mut groups: Vec<Vec<String>> = anchors(pattern)
+        .into_iter()
+        .map(|word| vec![word])
+        .collect();
+    let constraints = entry
+        .constraints
+        .as_ref()
+        .and_then(|constraints| serde_json::to_value(constraints).ok());
+    if let Some(serde_json::Value::Object(constraints)) = constraints {
+        for constraint in constraints.values() {
+            let fields = constraint.as_object();
+            let only_regex = fields
+                .filter(|fields| fields.len() == 1)
+                .and_then(|fields| fields.get("regex"))
+                .and_then(serde_json::Value::as_str)
+                .filter(|regex| !regex.contains("(?i"));
+            if let Some(group) = only_regex.and_then(regex_prefixes) {
+                groups.push(group);
+            }
+        }
+    }
+    groups
 }
 
 /// The anchor groups of an entry: what its pattern, its rule and its constraints require.
