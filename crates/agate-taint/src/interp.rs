@@ -1602,11 +1602,19 @@ impl<'t, 'm> Interp<'t, 'm> {
             | "function"
             | "generator_function"
             | "lambda_expression" => {
-                self.function(node, false, false);
+                // A callback of untrusted data runs (its parameters carry it); any other
+                // closure only when it can report.
+                if self.hint.is_some() || self.may_report(node) {
+                    self.function(node, false, false);
+                } else {
+                    self.hint = None;
+                }
                 Value::default()
             }
             "class" => {
-                self.class(node);
+                if self.may_report(node) {
+                    self.class(node);
+                }
                 Value::default()
             }
             "assignment" | "assignment_expression" | "named_expression" => {
