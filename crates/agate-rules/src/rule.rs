@@ -387,12 +387,7 @@ fn read_form(path: &str, yaml: &str) -> Result<Form, RuleError> {
                     id: config.id.clone(),
                     message: format!("unreadable `metadata`: {error}"),
                 })?;
-            let compiled = config
-                .language
-                .rule_targets()
-                .iter()
-                .map(|&target| (target, OnceLock::new()))
-                .collect();
+            let compiled = unset_slots(config.language);
             Form {
                 id: config.id.clone(),
                 language: config.language,
@@ -408,12 +403,7 @@ fn read_form(path: &str, yaml: &str) -> Result<Form, RuleError> {
         Some("taint") => {
             let file: TaintRuleFile =
                 ast_grep_config::from_str(yaml).map_err(|error| yaml_error(path, &error))?;
-            let compiled = file
-                .language
-                .rule_targets()
-                .iter()
-                .map(|&target| (target, OnceLock::new()))
-                .collect();
+            let compiled = unset_slots(file.language);
             Form {
                 id: file.id,
                 language: file.language,
@@ -447,6 +437,15 @@ fn read_form(path: &str, yaml: &str) -> Result<Form, RuleError> {
         }
     };
     Ok(form)
+}
+
+/// One slot per language `language`'s rules run on, compiled when first needed.
+fn unset_slots<T>(language: Language) -> Vec<(Language, OnceLock<T>)> {
+    language
+        .rule_targets()
+        .iter()
+        .map(|&target| (target, OnceLock::new()))
+        .collect()
 }
 
 fn file_stem(path: &str) -> &str {
