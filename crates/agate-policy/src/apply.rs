@@ -192,7 +192,15 @@ pub fn apply(
             let tests = policy.tests();
             if tests.is_test(&finding.location.path) {
                 finding.context = Some(CodeContext::Test);
-                finding.severity = finding.severity.min(tests.severity);
+                // What agate's analyzers find in test code weighs less; what a check reports
+                // there (a failing test, a tool's own severity) keeps its weight.
+                let judged_code = matches!(
+                    finding.analyzer,
+                    Analyzer::Sast | Analyzer::Secrets | Analyzer::Deps | Analyzer::AiPatterns
+                );
+                if judged_code {
+                    finding.severity = finding.severity.min(tests.severity);
+                }
             }
             Some(finding)
         })

@@ -337,7 +337,7 @@ type SharedEntry<'e> = (
     Option<&'e str>,
     &'e agate_taint::Effect,
     bool,
-    bool,
+    agate_taint::UntrustedParameters,
 );
 
 /// Adds the taint rules and their entries to `rules` and `checks`; returns the rules' indices

@@ -72,7 +72,7 @@ struct TaintRuleFile {
     #[serde(default, rename = "numbers-carry-data")]
     numbers_carry_data: bool,
     #[serde(default, rename = "untrusted-parameters")]
-    untrusted_parameters: bool,
+    untrusted_parameters: agate_taint::UntrustedParameters,
 }
 
 /// When a rule's matchers are compiled.

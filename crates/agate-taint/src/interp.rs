@@ -1188,12 +1188,12 @@ impl<'t, 'm> Interp<'t, 'm> {
             .field("parameters")
             .map_or(0, |list| self.sources_at(&Span::of(&list)));
         // An entry point: a named function no code in the file calls.
-        let entry = if summarizing || hint.is_some() {
-            0
+        let (entry, always) = if summarizing || hint.is_some() {
+            (0, 0)
         } else {
             node.field("name")
                 .filter(|name| !self.called.contains(name.text().as_ref()))
-                .map_or(0, |_| self.marks.parameters())
+                .map_or((0, 0), |_| self.marks.parameters())
         };
         let mut names = Vec::with_capacity(params.len());
         for (index, param) in params.iter().enumerate() {
@@ -1208,8 +1208,9 @@ impl<'t, 'm> Interp<'t, 'm> {
             if summarizing {
                 value.taint = Taint::param(index);
             }
-            if entry != 0 {
+            if entry | always != 0 {
                 value.taint.entry = entry;
+                value.taint.rules |= always;
                 value.origin = Some(pattern.as_ref().map_or_else(|| Span::of(param), Span::of));
             }
             if let Some(hint) = &hint {

@@ -20,7 +20,7 @@ mod value;
 
 pub use interp::{Analysis, Flow, analyze};
 pub use marks::{MAX_RULES, Marks, RuleBits, Span};
-pub use spec::{CompiledEntry, Effect, Entry, Role, TaintSpec};
+pub use spec::{CompiledEntry, Effect, Entry, Role, TaintSpec, UntrustedParameters};
 
 #[cfg(test)]
 mod tests;

@@ -6,7 +6,7 @@ use agate_lang::{AstNode, Language};
 use ast_grep_core::NodeMatch;
 use ast_grep_core::tree_sitter::StrDoc;
 
-use crate::spec::{CompiledEntry, Effect, Role};
+use crate::spec::{CompiledEntry, Effect, Role, UntrustedParameters};
 
 /// A set of taint rules, one bit each (a file runs at most [`MAX_RULES`] per language).
 pub type RuleBits = u128;
@@ -73,6 +73,7 @@ pub struct Marks {
     sinks: RuleBits,
     numbers: RuleBits,
     parameters: RuleBits,
+    parameters_always: RuleBits,
 }
 
 impl Marks {
@@ -87,8 +88,10 @@ impl Marks {
         if entry.numbers_carry_data {
             self.numbers |= rules;
         }
-        if entry.untrusted_parameters {
-            self.parameters |= rules;
+        match entry.untrusted_parameters {
+            UntrustedParameters::No => {}
+            UntrustedParameters::WhenBuilt => self.parameters |= rules,
+            UntrustedParameters::Always => self.parameters_always |= rules,
         }
         let focus = |name: &Option<String>| -> Vec<AstNode<'_>> {
             match name {
@@ -176,12 +179,13 @@ impl Marks {
     /// The rules that have both a source (or untrusted parameters) and a sink in the file: the
     /// only ones a flow can exist for.
     pub fn live(&self) -> RuleBits {
-        (self.sources | self.parameters) & self.sinks
+        (self.sources | self.parameters | self.parameters_always) & self.sinks
     }
 
-    /// The rules for which an entry point's parameters are untrusted.
-    pub(crate) fn parameters(&self) -> RuleBits {
-        self.parameters
+    /// The rules for which an entry point's parameters are untrusted once built into a
+    /// string, and those for which they are untrusted as they are.
+    pub(crate) fn parameters(&self) -> (RuleBits, RuleBits) {
+        (self.parameters, self.parameters_always)
     }
 
     /// Where the sinks' values are, by start: what the analysis can report about.

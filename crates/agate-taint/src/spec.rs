@@ -29,12 +29,25 @@ pub struct TaintSpec {
     /// token limit) or random numbers, where `int(x)` is no sanitizer.
     #[serde(default, rename = "numbers-carry-data")]
     pub numbers_carry_data: bool,
-    /// The parameters of a function no code in the file calls (a library's entry point, whose
-    /// callers may pass anything) are untrusted once built into a string: `f"… {term}"` in
-    /// `def search(db, term)`. Passed through unchanged they are not: handing a query to a
-    /// driver is an API's job.
+    /// Whether an entry point's parameters are untrusted (see [`UntrustedParameters`]).
     #[serde(default, rename = "untrusted-parameters")]
-    pub untrusted_parameters: bool,
+    pub untrusted_parameters: UntrustedParameters,
+}
+
+/// Whether the parameters of a function no code in the file calls (a library's entry point,
+/// whose callers may pass anything) are untrusted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UntrustedParameters {
+    /// No: only the rule's sources are.
+    #[default]
+    No,
+    /// Once built into a string (`f"… {term}"`): passed through unchanged they are not —
+    /// handing a query to a driver is an API's job.
+    WhenBuilt,
+    /// As they are: `eval(expression)` in `def calculate(expression)` runs whatever its
+    /// caller passes.
+    Always,
 }
 
 /// One source, sink, sanitizer or propagator: an ast-grep rule (`pattern:` or a whole
@@ -143,7 +156,7 @@ pub struct CompiledEntry {
     /// See [`TaintSpec::numbers_carry_data`].
     pub numbers_carry_data: bool,
     /// See [`TaintSpec::untrusted_parameters`].
-    pub untrusted_parameters: bool,
+    pub untrusted_parameters: UntrustedParameters,
     /// What every match contains: for each group, one of its words (an identifier the
     /// pattern spells out is a group of one; a metavariable constrained by a regular
     /// expression gives the group of the literals its matches begin with). A file without
@@ -169,7 +182,7 @@ impl TaintSpec {
     /// `None` when some source can match anywhere (an inline pattern, a model without
     /// keywords, or `untrusted-parameters`).
     pub fn source_keywords(&self, language: Language) -> Option<Vec<String>> {
-        if self.untrusted_parameters {
+        if self.untrusted_parameters != UntrustedParameters::No {
             return None;
         }
         let mut words = Vec::new();
@@ -314,7 +327,7 @@ fn compile_entry(role: Role, entry: &Entry, language: Language) -> Result<Compil
         focus: entry.focus.clone(),
         effect,
         numbers_carry_data: false,
-        untrusted_parameters: false,
+        untrusted_parameters: UntrustedParameters::No,
         anchors: entry_anchors(entry),
         node_words: node_anchors(entry),
     })

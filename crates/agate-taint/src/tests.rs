@@ -362,7 +362,7 @@ sinks:
 #[test]
 fn an_entry_points_parameters_are_untrusted_once_built_into_a_string() {
     let spec = r"
-untrusted-parameters: true
+untrusted-parameters: when-built
 sources:
   - pattern: request.args
 sinks:
@@ -384,7 +384,7 @@ def search_safely(db, term):
     return db.execute("SELECT * FROM users WHERE name LIKE ?", ("%" + term + "%",))
 "#;
     assert_eq!(flows(Language::Python, spec, source), [3]);
-    let plain = spec.replace("untrusted-parameters: true\n", "");
+    let plain = spec.replace("untrusted-parameters: when-built\n", "");
     assert_eq!(flows(Language::Python, &plain, source), Vec::<usize>::new());
 }
 
