@@ -13,7 +13,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("agate-http", &[]),
     ("agate-model", &[]),
     ("agate-lang", &["agate-model"]),
-    ("agate-rules", &["agate-model", "agate-lang", "agate-fs"]),
+    ("agate-taint", &["agate-lang"]),
+    (
+        "agate-rules",
+        &["agate-model", "agate-lang", "agate-fs", "agate-taint"],
+    ),
     ("agate-secrets", &["agate-model", "agate-lang", "agate-fs"]),
     (
         "agate-deps",
