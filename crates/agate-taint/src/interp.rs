@@ -1234,8 +1234,7 @@ impl<'t, 'm> Interp<'t, 'm> {
             }
             // Java's parameter types hold, and so do Python's on the routes of frameworks
             // that validate them (FastAPI); TypeScript's are not checked at run time.
-            let scalar = self.family != Family::Js
-                && param_type(param).is_some_and(|kind| is_scalar_type(self.family, &kind));
+            let scalar = param_type(param).is_some_and(|kind| is_scalar_type(self.family, &kind));
             if scalar {
                 value = self.scalar(value);
             }

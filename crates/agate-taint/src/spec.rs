@@ -320,6 +320,7 @@ fn compile_entry(role: Role, entry: &Entry, language: Language) -> Result<Compil
         _ if entry.normalizes => Effect::Normalizes,
         _ => Effect::Value,
     };
+    let (node_words, anchors) = entry_anchors(entry);
     Ok(CompiledEntry {
         role,
         matcher,
@@ -328,64 +329,55 @@ fn compile_entry(role: Role, entry: &Entry, language: Language) -> Result<Compil
         effect,
         numbers_carry_data: false,
         untrusted_parameters: UntrustedParameters::No,
-        anchors: entry_anchors(entry),
-        node_words: node_anchors(entry),
+        anchors,
+        node_words,
     })
 }
 
-/// The groups every node an entry's pattern matches contains: the pattern's names and the
-/// literals of its case-sensitive constraints (the metavariables are inside the node).
-fn node_anchors(entry: &Entry) -> Vec<Vec<String>> {
-    let Some(pattern) = entry.pattern.as_deref() else {
-        return Vec::new();
-    };
-    let mut groups: Vec<Vec<String>> = anchors(pattern)
-        .into_iter()
-        .map(|word| vec![word])
-        .collect();
-    let constraints = entry
+/// An entry's anchor groups: those every node it matches contains (its pattern's names, the
+/// literals of its case-sensitive constraints: the metavariables are inside the node), and
+/// those the file must contain (the same, and what its rule and other constraints require,
+/// ancestors and siblings included).
+fn entry_anchors(entry: &Entry) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+    let constraints: Vec<serde_json::Value> = match entry
         .constraints
         .as_ref()
-        .and_then(|constraints| serde_json::to_value(constraints).ok());
-    if let Some(serde_json::Value::Object(constraints)) = constraints {
-        for constraint in constraints.values() {
-            let fields = constraint.as_object();
-            let only_regex = fields
+        .and_then(|constraints| serde_json::to_value(constraints).ok())
+    {
+        Some(serde_json::Value::Object(constraints)) => constraints.into_values().collect(),
+        _ => Vec::new(),
+    };
+    let mut node: Vec<Vec<String>> = Vec::new();
+    let mut file_only: Vec<&serde_json::Value> = Vec::new();
+    if let Some(pattern) = entry.pattern.as_deref() {
+        node.extend(anchors(pattern).into_iter().map(|word| vec![word]));
+        for constraint in &constraints {
+            let case_sensitive_regex = constraint
+                .as_object()
                 .filter(|fields| fields.len() == 1)
                 .and_then(|fields| fields.get("regex"))
                 .and_then(serde_json::Value::as_str)
                 .filter(|regex| !regex.contains("(?i"));
-            if let Some(group) = only_regex.and_then(regex_prefixes) {
-                groups.push(group);
+            match case_sensitive_regex.and_then(regex_prefixes) {
+                Some(group) => node.push(group),
+                None => file_only.push(constraint),
             }
         }
+    } else {
+        file_only.extend(&constraints);
     }
-    groups
-}
-
-/// The anchor groups of an entry: what its pattern, its rule and its constraints require.
-fn entry_anchors(entry: &Entry) -> Vec<Vec<String>> {
-    let mut groups: Vec<Vec<String>> = Vec::new();
-    if let Some(pattern) = entry.pattern.as_deref() {
-        groups.extend(anchors(pattern).into_iter().map(|word| vec![word]));
-    }
+    let mut file = node.clone();
     if let Some(rule) = entry
         .rule
         .as_ref()
         .and_then(|rule| serde_json::to_value(rule).ok())
     {
-        rule_anchors(&rule, &mut groups);
+        rule_anchors(&rule, &mut file);
     }
-    let constraints = entry
-        .constraints
-        .as_ref()
-        .and_then(|constraints| serde_json::to_value(constraints).ok());
-    if let Some(serde_json::Value::Object(constraints)) = constraints {
-        for constraint in constraints.values() {
-            rule_anchors(constraint, &mut groups);
-        }
+    for constraint in file_only {
+        rule_anchors(constraint, &mut file);
     }
-    groups
+    (node, file)
 }
 
 /// Adds the anchor groups an ast-grep rule (as JSON) requires of any code it matches: its

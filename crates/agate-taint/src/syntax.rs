@@ -51,7 +51,8 @@ pub(crate) fn place_name(node: &AstNode<'_>) -> Option<String> {
     }
 }
 
-/// Whether a declared type holds a number or a boolean (never text an attacker controls).
+/// Whether a declared type holds a number or a boolean (never text an attacker controls)
+/// when the code runs: TypeScript's types are not checked then, so none is.
 pub(crate) fn is_scalar_type(family: Family, type_text: &str) -> bool {
     let name = type_text.rsplit('.').next().unwrap_or(type_text).trim();
     match family {
@@ -59,7 +60,7 @@ pub(crate) fn is_scalar_type(family: Family, type_text: &str) -> bool {
             name,
             "int" | "float" | "bool" | "complex" | "UUID" | "datetime" | "date"
         ),
-        Family::Js => matches!(name, "number" | "boolean" | "bigint"),
+        Family::Js => false,
         Family::Java => matches!(
             name,
             "int"
