@@ -52,6 +52,20 @@ pub(crate) struct Enabled {
     rules: Vec<bool>,
     /// Indexed like the checks: a taint entry whose anchors the file lacks is not tried.
     checks: Vec<bool>,
+    /// For each keyword pattern that is some entry's node word, where it starts in the
+    /// file, in order (empty for the others).
+    starts: Vec<Vec<u32>>,
+}
+
+impl Enabled {
+    /// Whether keyword pattern `pattern` (of `length` bytes) occurs within `span`.
+    fn occurs_in(&self, pattern: usize, length: u32, span: &Span) -> bool {
+        let starts = &self.starts[pattern];
+        let first = starts.partition_point(|&start| start < span.start);
+        starts
+            .get(first)
+            .is_some_and(|&start| start + length <= span.end)
+    }
 }
 
 /// One matcher of the combined walk: a pattern rule, or a taint entry that identical
@@ -77,6 +91,13 @@ pub(crate) struct LanguageRules<'r> {
     /// For each check, its entry's anchor groups as keyword patterns: a file must hold one
     /// pattern of every group for the check to be tried there.
     anchors: Vec<Vec<Vec<usize>>>,
+    /// For each check, how many of its anchor groups (the first ones) every node it matches
+    /// holds: a node without one of them is not tried.
+    node_groups: Vec<usize>,
+    /// For each keyword pattern, its length, and whether it is in some check's node groups
+    /// (where it occurs is then recorded).
+    pattern_lengths: Vec<u32>,
+    node_patterns: Vec<bool>,
     /// Indices of rules without keywords: they run on every file.
     unconditional: Vec<usize>,
     /// The taint rules, by bit.
@@ -128,6 +149,23 @@ impl<'r> LanguageRules<'r> {
             }
         }
         let mut anchors = anchor_patterns(&checks, &mut patterns_of_keywords, &mut enables);
+        let mut node_groups: Vec<usize> = checks
+            .iter()
+            .map(|check| match check {
+                Check::Taint(entry, _) => entry.node_groups,
+                Check::Pattern(..) => 0,
+            })
+            .collect();
+        let mut node_patterns = vec![false; patterns_of_keywords.len()];
+        for (groups, &count) in anchors.iter().zip(&node_groups) {
+            for &pattern in groups[..count].iter().flatten() {
+                node_patterns[pattern] = true;
+            }
+        }
+        let pattern_lengths = patterns_of_keywords
+            .iter()
+            .map(|pattern| u32::try_from(pattern.len()).unwrap_or(u32::MAX))
+            .collect();
         let keywords = (!patterns_of_keywords.is_empty())
             .then(|| {
                 // A DFA (see `agate_secrets`' keywords), else whatever builds.
@@ -147,6 +185,7 @@ impl<'r> LanguageRules<'r> {
             unconditional = (0..rules.len()).collect();
             needs_source = vec![false; rules.len()];
             anchors = vec![Vec::new(); checks.len()];
+            node_groups = vec![0; checks.len()];
         }
         let mut by_kind: Vec<Vec<usize>> = Vec::new();
         for (index, check) in checks.iter().enumerate() {
@@ -174,6 +213,9 @@ impl<'r> LanguageRules<'r> {
             unconditional,
             needs_source,
             anchors,
+            node_groups,
+            pattern_lengths,
+            node_patterns,
             taint: taint_rules,
         }
     }
@@ -184,6 +226,7 @@ impl<'r> LanguageRules<'r> {
         let mut rules = vec![false; self.rules.len()];
         let mut has_source = vec![false; self.rules.len()];
         let mut seen = vec![false; self.enables.len()];
+        let mut starts = vec![Vec::new(); self.enables.len()];
         for &index in &self.unconditional {
             rules[index] = true;
         }
@@ -191,6 +234,10 @@ impl<'r> LanguageRules<'r> {
             for found in keywords.find_overlapping_iter(text) {
                 let pattern = found.pattern().as_usize();
                 seen[pattern] = true;
+                if self.node_patterns[pattern] {
+                    // Overlapping matches come by end, so one pattern's come by start.
+                    starts[pattern].push(u32::try_from(found.start()).unwrap_or(u32::MAX));
+                }
                 for &(index, source) in &self.enables[pattern] {
                     if source {
                         has_source[index] = true;
@@ -218,7 +265,11 @@ impl<'r> LanguageRules<'r> {
                     .all(|group| group.iter().any(|&pattern| seen[pattern]))
             })
             .collect();
-        Some(Enabled { rules, checks })
+        Some(Enabled {
+            rules,
+            checks,
+            starts,
+        })
     }
 
     /// The taint rule of bit index `bit`.
@@ -261,11 +312,19 @@ impl<'r> LanguageRules<'r> {
                                 continue;
                             }
                             // Cheaper than a match attempt: a node without the names the
-                            // pattern spells out cannot match it.
-                            if !entry.node_words.is_empty() {
-                                let text = node.text();
-                                let holds = entry.node_words.iter().all(|group| {
-                                    group.iter().any(|word| text.contains(word.as_str()))
+                            // pattern spells out cannot match it (found by where the file's
+                            // one keyword pass saw them, not by reading the node's text).
+                            let groups = &self.anchors[index][..self.node_groups[index]];
+                            if !groups.is_empty() {
+                                let span = Span::of(node);
+                                let holds = groups.iter().all(|group| {
+                                    group.iter().any(|&pattern| {
+                                        enabled.occurs_in(
+                                            pattern,
+                                            self.pattern_lengths[pattern],
+                                            &span,
+                                        )
+                                    })
                                 });
                                 if !holds {
                                     continue;

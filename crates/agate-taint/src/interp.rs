@@ -287,6 +287,97 @@ fn ends_in_break(statement: &AstNode<'_>) -> bool {
     }
 }
 
+/// Where a finding can come from, sorted: the sinks, and the calls to the file's functions
+/// that hold one (whose summaries may report), directly or through the functions they call
+/// or define. A function or class that holds none of these reports nothing, so it is not
+/// analysed unless something calls it for its summary.
+///
+/// `call_sites` (callee name, start) and `defined` (name, span) come in document order.
+fn reporting(
+    mut sinks: Vec<u32>,
+    call_sites: &[(String, u32)],
+    defined: &[(String, Span)],
+) -> Vec<u32> {
+    sinks.sort_unstable();
+    let mut parents = Vec::with_capacity(defined.len());
+    let mut open: Vec<usize> = Vec::new();
+    for (index, (_, span)) in defined.iter().enumerate() {
+        while open
+            .last()
+            .is_some_and(|&outer| defined[outer].1.end <= span.start)
+        {
+            open.pop();
+        }
+        parents.push(open.last().copied());
+        open.push(index);
+    }
+    let callers = innermost(defined, call_sites.iter().map(|(_, start)| *start));
+    let mut callers_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    for ((name, _), caller) in call_sites.iter().zip(callers) {
+        if let Some(caller) = caller {
+            callers_of.entry(name.as_str()).or_default().push(caller);
+        }
+    }
+    // Holding a sink, a call to a function that holds one, or a function that holds one.
+    let mut holds = vec![false; defined.len()];
+    let mut held: HashSet<&str> = HashSet::new();
+    let mut pending: Vec<usize> = innermost(defined, sinks.iter().copied())
+        .into_iter()
+        .flatten()
+        .collect();
+    while let Some(function) = pending.pop() {
+        if std::mem::replace(&mut holds[function], true) {
+            continue;
+        }
+        pending.extend(parents[function]);
+        let name = defined[function].0.as_str();
+        if held.insert(name) {
+            pending.extend(callers_of.get(name).into_iter().flatten());
+        }
+    }
+    let mut reporting = sinks;
+    reporting.extend(
+        call_sites
+            .iter()
+            .filter(|(name, _)| held.contains(name.as_str()))
+            .map(|(_, start)| *start),
+    );
+    reporting.sort_unstable();
+    reporting
+}
+
+/// The innermost of the functions `defined` (in document order; they nest like the tree)
+/// around each of `positions` (in order).
+fn innermost(
+    defined: &[(String, Span)],
+    positions: impl Iterator<Item = u32>,
+) -> Vec<Option<usize>> {
+    let mut open: Vec<usize> = Vec::new();
+    let mut next = 0;
+    positions
+        .map(|position| {
+            while let Some((_, span)) = defined.get(next).filter(|(_, span)| span.start <= position)
+            {
+                while open
+                    .last()
+                    .is_some_and(|&outer| defined[outer].1.end <= span.start)
+                {
+                    open.pop();
+                }
+                open.push(next);
+                next += 1;
+            }
+            while open
+                .last()
+                .is_some_and(|&outer| defined[outer].1.end <= position)
+            {
+                open.pop();
+            }
+            open.last().copied()
+        })
+        .collect()
+}
+
 /// Bits set in `mask`, as indexes.
 fn bits(mask: u128) -> impl Iterator<Item = usize> {
     (0..128).filter(move |bit| mask & (1u128 << bit) != 0)
@@ -299,6 +390,8 @@ impl<'t, 'm> Interp<'t, 'm> {
         let mut classes = HashSet::new();
         let mut called = HashSet::new();
         let mut call_sites: Vec<(String, u32)> = Vec::new();
+        // The named functions, in document order: where they are, for `reporting`.
+        let mut defined: Vec<(String, Span)> = Vec::new();
         TreeWalk::bounded(MAX_RULE_DEPTH).run(root, |node, ancestors, _| {
             let kind = node.kind();
             // Names the file calls, or hands to a call (a callback): not entry points.
@@ -354,21 +447,14 @@ impl<'t, 'm> Interp<'t, 'm> {
                     is_class(&kind) || is_function(&kind)
                 })
                 .is_some_and(|ancestor| is_class(&ancestor.kind()));
+            let name = name.text().into_owned();
+            defined.push((name.clone(), Span::of(&node)));
             functions
-                .entry(name.text().into_owned())
+                .entry(name)
                 .or_default()
                 .push(Definition { node, method });
         });
-        // Where a finding can come from: a sink, or a call to a function of the file (whose
-        // summary may hold one). A definition that holds neither reports nothing.
-        let mut reporting: Vec<u32> = marks.sink_starts();
-        reporting.extend(
-            call_sites
-                .into_iter()
-                .filter(|(name, _)| functions.contains_key(name))
-                .map(|(_, start)| start),
-        );
-        reporting.sort_unstable();
+        let reporting = reporting(marks.sink_starts(), &call_sites, &defined);
         Interp {
             family,
             marks,

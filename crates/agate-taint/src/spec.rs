@@ -162,10 +162,10 @@ pub struct CompiledEntry {
     /// expression gives the group of the literals its matches begin with). A file without
     /// some group cannot match, so the entry is not tried there.
     pub anchors: Vec<Vec<String>>,
-    /// What every node the entry matches contains, as groups of which one word must appear
+    /// How many of the anchor groups, the first ones, every node the entry matches holds
     /// (the names its pattern spells out, the literals its constrained metavariables begin
-    /// with): a node whose text lacks a group is not tried.
-    pub node_words: Vec<Vec<String>>,
+    /// with; the others are the rest of its rule's): a node without one is not tried.
+    pub node_groups: usize,
 }
 
 impl std::fmt::Debug for CompiledEntry {
@@ -320,7 +320,7 @@ fn compile_entry(role: Role, entry: &Entry, language: Language) -> Result<Compil
         _ if entry.normalizes => Effect::Normalizes,
         _ => Effect::Value,
     };
-    let (node_words, anchors) = entry_anchors(entry);
+    let (node_groups, anchors) = entry_anchors(entry);
     Ok(CompiledEntry {
         role,
         matcher,
@@ -330,15 +330,15 @@ fn compile_entry(role: Role, entry: &Entry, language: Language) -> Result<Compil
         numbers_carry_data: false,
         untrusted_parameters: UntrustedParameters::No,
         anchors,
-        node_words,
+        node_groups,
     })
 }
 
-/// An entry's anchor groups: those every node it matches contains (its pattern's names, the
-/// literals of its case-sensitive constraints: the metavariables are inside the node), and
-/// those the file must contain (the same, and what its rule and other constraints require,
-/// ancestors and siblings included).
-fn entry_anchors(entry: &Entry) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+/// An entry's anchor groups, those the file must contain, and how many of them (the first
+/// ones) every node it matches contains: its pattern's names and the literals of its
+/// case-sensitive constraints (the metavariables are inside the node) come first, then what
+/// its rule and other constraints require, ancestors and siblings included.
+fn entry_anchors(entry: &Entry) -> (usize, Vec<Vec<String>>) {
     let constraints: Vec<serde_json::Value> = match entry
         .constraints
         .as_ref()
@@ -347,10 +347,10 @@ fn entry_anchors(entry: &Entry) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
         Some(serde_json::Value::Object(constraints)) => constraints.into_values().collect(),
         _ => Vec::new(),
     };
-    let mut node: Vec<Vec<String>> = Vec::new();
+    let mut groups: Vec<Vec<String>> = Vec::new();
     let mut file_only: Vec<&serde_json::Value> = Vec::new();
     if let Some(pattern) = entry.pattern.as_deref() {
-        node.extend(anchors(pattern).into_iter().map(|word| vec![word]));
+        groups.extend(anchors(pattern).into_iter().map(|word| vec![word]));
         for constraint in &constraints {
             let case_sensitive_regex = constraint
                 .as_object()
@@ -359,25 +359,25 @@ fn entry_anchors(entry: &Entry) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
                 .and_then(serde_json::Value::as_str)
                 .filter(|regex| !regex.contains("(?i"));
             match case_sensitive_regex.and_then(regex_prefixes) {
-                Some(group) => node.push(group),
+                Some(group) => groups.push(group),
                 None => file_only.push(constraint),
             }
         }
     } else {
         file_only.extend(&constraints);
     }
-    let mut file = node.clone();
+    let node_groups = groups.len();
     if let Some(rule) = entry
         .rule
         .as_ref()
         .and_then(|rule| serde_json::to_value(rule).ok())
     {
-        rule_anchors(&rule, &mut file);
+        rule_anchors(&rule, &mut groups);
     }
     for constraint in file_only {
-        rule_anchors(constraint, &mut file);
+        rule_anchors(constraint, &mut groups);
     }
-    (node, file)
+    (node_groups, groups)
 }
 
 /// Adds the anchor groups an ast-grep rule (as JSON) requires of any code it matches: its

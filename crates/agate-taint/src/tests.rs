@@ -117,6 +117,27 @@ def view(cursor):
     assert_eq!(flows(Language::Python, PY_SQL, safe), Vec::<usize>::new());
 }
 
+/// Only functions that hold a sink, or call (through any chain, or define) one that does,
+/// are analysed on their own: the chain must still be followed to the sink.
+#[test]
+fn a_sink_several_calls_away_is_reached() {
+    let source = r#"
+from flask import request
+def run(cursor, query):
+    cursor.execute(query)
+def middle(cursor, query):
+    return run(cursor, query)
+def unrelated(cursor):
+    return len(request.args["q"])
+class Views:
+    def outer(self, cursor):
+        def inner():
+            middle(cursor, request.args["q"])
+        inner()
+"#;
+    assert_eq!(flows(Language::Python, PY_SQL, source), [4]);
+}
+
 const JAVA_SQL: &str = r"
 sources:
   - model: servlet
