@@ -187,23 +187,7 @@ impl<'r> LanguageRules<'r> {
             anchors = vec![Vec::new(); checks.len()];
             node_groups = vec![0; checks.len()];
         }
-        let mut by_kind: Vec<Vec<usize>> = Vec::new();
-        for (index, check) in checks.iter().enumerate() {
-            // Loading rejects rules and entries without potential kinds: every one is indexed.
-            let kinds = match check {
-                Check::Pattern(_, config) => config.matcher.potential_kinds(),
-                Check::Taint(entry, _) => entry.matcher.potential_kinds(),
-            };
-            let Some(kinds) = kinds else {
-                continue;
-            };
-            for kind in &kinds {
-                if by_kind.len() <= kind {
-                    by_kind.resize_with(kind + 1, Vec::new);
-                }
-                by_kind[kind].push(index);
-            }
-        }
+        let by_kind = index_by_kind(&checks);
         LanguageRules {
             rules,
             checks,
@@ -357,6 +341,28 @@ impl<'r> LanguageRules<'r> {
             visited,
         }
     }
+}
+
+/// For each node kind id, the indices of the checks that can match it.
+fn index_by_kind(checks: &[Check<'_>]) -> Vec<Vec<usize>> {
+    let mut by_kind: Vec<Vec<usize>> = Vec::new();
+    for (index, check) in checks.iter().enumerate() {
+        // Loading rejects rules and entries without potential kinds: every one is indexed.
+        let kinds = match check {
+            Check::Pattern(_, config) => config.matcher.potential_kinds(),
+            Check::Taint(entry, _) => entry.matcher.potential_kinds(),
+        };
+        let Some(kinds) = kinds else {
+            continue;
+        };
+        for kind in &kinds {
+            if by_kind.len() <= kind {
+                by_kind.resize_with(kind + 1, Vec::new);
+            }
+            by_kind[kind].push(index);
+        }
+    }
+    by_kind
 }
 
 /// Each check's anchor groups as indices into the keyword patterns, adding the words not
