@@ -59,12 +59,12 @@ pub(crate) struct Enabled {
 
 impl Enabled {
     /// Whether keyword pattern `pattern` (of `length` bytes) occurs within `span`.
-    fn occurs_in(&self, pattern: usize, length: u32, span: &Span) -> bool {
+    fn occurs_in(&self, pattern: usize, length: usize, span: &Span) -> bool {
         let starts = &self.starts[pattern];
         let first = starts.partition_point(|&start| start < span.start);
         starts
             .get(first)
-            .is_some_and(|&start| start + length <= span.end)
+            .is_some_and(|&start| start as usize + length <= span.end as usize)
     }
 }
 
@@ -94,10 +94,9 @@ pub(crate) struct LanguageRules<'r> {
     /// For each check, how many of its anchor groups (the first ones) every node it matches
     /// holds: a node without one of them is not tried.
     node_groups: Vec<usize>,
-    /// For each keyword pattern, its length, and whether it is in some check's node groups
-    /// (where it occurs is then recorded).
-    pattern_lengths: Vec<u32>,
-    node_patterns: Vec<bool>,
+    /// For each keyword pattern in some check's node groups, its text (where it occurs,
+    /// in this case, is recorded); `None` for the others.
+    node_words: Vec<Option<&'r str>>,
     /// Indices of rules without keywords: they run on every file.
     unconditional: Vec<usize>,
     /// The taint rules, by bit.
@@ -156,16 +155,12 @@ impl<'r> LanguageRules<'r> {
                 Check::Pattern(..) => 0,
             })
             .collect();
-        let mut node_patterns = vec![false; patterns_of_keywords.len()];
+        let mut node_words = vec![None; patterns_of_keywords.len()];
         for (groups, &count) in anchors.iter().zip(&node_groups) {
             for &pattern in groups[..count].iter().flatten() {
-                node_patterns[pattern] = true;
+                node_words[pattern] = Some(patterns_of_keywords[pattern]);
             }
         }
-        let pattern_lengths = patterns_of_keywords
-            .iter()
-            .map(|pattern| u32::try_from(pattern.len()).unwrap_or(u32::MAX))
-            .collect();
         let keywords = (!patterns_of_keywords.is_empty())
             .then(|| {
                 // A DFA (see `agate_secrets`' keywords), else whatever builds.
@@ -198,8 +193,7 @@ impl<'r> LanguageRules<'r> {
             needs_source,
             anchors,
             node_groups,
-            pattern_lengths,
-            node_patterns,
+            node_words,
             taint: taint_rules,
         }
     }
@@ -218,7 +212,10 @@ impl<'r> LanguageRules<'r> {
             for found in keywords.find_overlapping_iter(text) {
                 let pattern = found.pattern().as_usize();
                 seen[pattern] = true;
-                if self.node_patterns[pattern] {
+                // Names in code are case-sensitive: a node word counts as written.
+                if self.node_words[pattern]
+                    .is_some_and(|word| text.get(found.range()) == Some(word))
+                {
                     // Overlapping matches come by end, so one pattern's come by start.
                     starts[pattern].push(u32::try_from(found.start()).unwrap_or(u32::MAX));
                 }
@@ -305,7 +302,7 @@ impl<'r> LanguageRules<'r> {
                                     group.iter().any(|&pattern| {
                                         enabled.occurs_in(
                                             pattern,
-                                            self.pattern_lengths[pattern],
+                                            self.node_words[pattern].map_or(0, str::len),
                                             &span,
                                         )
                                     })
