@@ -335,9 +335,10 @@ fn compile_entry(role: Role, entry: &Entry, language: Language) -> Result<Compil
 }
 
 /// An entry's anchor groups, those the file must contain, and how many of them (the first
-/// ones) every node it matches contains: its pattern's names and the literals of its
-/// case-sensitive constraints (the metavariables are inside the node) come first, then what
-/// its rule and other constraints require, ancestors and siblings included.
+/// ones) every node it matches contains: what its pattern or rule requires of the node itself
+/// and of what is inside it (names, the literals of case-sensitive regular expressions and
+/// of the constraints on its pattern's metavariables) comes first, then what it requires
+/// around the node (`inside`, `precedes`, `follows`) or case-insensitively.
 fn entry_anchors(entry: &Entry) -> (usize, Vec<Vec<String>>) {
     let constraints: Vec<serde_json::Value> = match entry
         .constraints
@@ -347,105 +348,137 @@ fn entry_anchors(entry: &Entry) -> (usize, Vec<Vec<String>>) {
         Some(serde_json::Value::Object(constraints)) => constraints.into_values().collect(),
         _ => Vec::new(),
     };
-    let mut groups: Vec<Vec<String>> = Vec::new();
-    let mut file_only: Vec<&serde_json::Value> = Vec::new();
+    let mut groups: Vec<Anchor> = Vec::new();
     if let Some(pattern) = entry.pattern.as_deref() {
-        groups.extend(anchors(pattern).into_iter().map(|word| vec![word]));
-        for constraint in &constraints {
-            let case_sensitive_regex = constraint
-                .as_object()
-                .filter(|fields| fields.len() == 1)
-                .and_then(|fields| fields.get("regex"))
-                .and_then(serde_json::Value::as_str)
-                .filter(|regex| !regex.contains("(?i"));
-            match case_sensitive_regex.and_then(regex_prefixes) {
-                Some(group) => groups.push(group),
-                None => file_only.push(constraint),
-            }
-        }
-    } else {
-        file_only.extend(&constraints);
+        groups.extend(anchors(pattern).into_iter().map(|words| Anchor {
+            words: vec![words],
+            in_node: true,
+        }));
     }
-    let node_groups = groups.len();
     if let Some(rule) = entry
         .rule
         .as_ref()
         .and_then(|rule| serde_json::to_value(rule).ok())
     {
-        rule_anchors(&rule, &mut groups);
+        rule_anchors(&rule, true, &mut groups);
     }
-    for constraint in file_only {
-        rule_anchors(constraint, &mut groups);
+    // A pattern's metavariables are inside the node; a rule's may be around it.
+    let constrained_in_node = entry.pattern.is_some();
+    for constraint in &constraints {
+        rule_anchors(constraint, constrained_in_node, &mut groups);
     }
-    (node_groups, groups)
+    // Stable: the node's groups first, each side in the order found.
+    groups.sort_by_key(|group| !group.in_node);
+    let node_groups = groups.iter().filter(|group| group.in_node).count();
+    (
+        node_groups,
+        groups.into_iter().map(|group| group.words).collect(),
+    )
+}
+
+/// Words of which one is in every match (or around it).
+#[derive(Debug, PartialEq)]
+struct Anchor {
+    words: Vec<String>,
+    /// In the matched node itself, as written (case-sensitive); else only in the file.
+    in_node: bool,
 }
 
 /// Adds the anchor groups an ast-grep rule (as JSON) requires of any code it matches: its
 /// pattern's names, its regular expressions' literals, those of the rules it requires
 /// (`all`, `has`, `inside`, …), and for `any` one group of every branch's first group.
-fn rule_anchors(rule: &serde_json::Value, groups: &mut Vec<Vec<String>>) {
+/// `in_node`: whether what the rule matches is the node (or inside it).
+fn rule_anchors(rule: &serde_json::Value, in_node: bool, groups: &mut Vec<Anchor>) {
     let Some(fields) = rule.as_object() else {
         return;
     };
     if let Some(pattern) = fields.get("pattern").and_then(serde_json::Value::as_str) {
-        groups.extend(anchors(pattern).into_iter().map(|word| vec![word]));
+        groups.extend(anchors(pattern).into_iter().map(|word| Anchor {
+            words: vec![word],
+            in_node,
+        }));
     }
-    if let Some(group) = fields
-        .get("regex")
-        .and_then(serde_json::Value::as_str)
-        .and_then(regex_prefixes)
+    if let Some(regex) = fields.get("regex").and_then(serde_json::Value::as_str)
+        && let Some(words) = regex_literals(regex)
     {
-        groups.push(group);
+        groups.push(Anchor {
+            words,
+            in_node: in_node && !regex.contains("(?i"),
+        });
     }
-    for relation in ["has", "inside", "precedes", "follows"] {
+    if let Some(related) = fields.get("has") {
+        rule_anchors(related, in_node, groups);
+    }
+    for relation in ["inside", "precedes", "follows"] {
         if let Some(related) = fields.get(relation) {
-            rule_anchors(related, groups);
+            rule_anchors(related, false, groups);
         }
     }
     if let Some(all) = fields.get("all").and_then(serde_json::Value::as_array) {
         for required in all {
-            rule_anchors(required, groups);
+            rule_anchors(required, in_node, groups);
         }
     }
     if let Some(any) = fields.get("any").and_then(serde_json::Value::as_array) {
-        let mut union = Vec::new();
+        let mut union = Anchor {
+            words: Vec::new(),
+            in_node,
+        };
         for branch in any {
             let mut branch_groups = Vec::new();
-            rule_anchors(branch, &mut branch_groups);
+            rule_anchors(branch, in_node, &mut branch_groups);
             match branch_groups.into_iter().next() {
-                Some(first) => union.extend(first),
+                Some(first) => {
+                    union.words.extend(first.words);
+                    union.in_node &= first.in_node;
+                }
                 // A branch that requires nothing: the `any` requires nothing either.
                 None => return,
             }
         }
-        if !union.is_empty() {
+        if !union.words.is_empty() {
             groups.push(union);
         }
     }
 }
 
-/// The literals every match of `regex` begins with, when they are few and each at least
-/// three characters long; `None` otherwise (no anchor).
-fn regex_prefixes(regex: &str) -> Option<Vec<String>> {
+/// The literals every match of `regex` begins with, or else those every match ends with:
+/// at most 64, each at least three characters long (a long list is cut to the literals'
+/// first or last bytes); `None` when there are none such (no anchor).
+fn regex_literals(regex: &str) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     // Keywords are found ASCII case-insensitively: a leading `(?i)` changes nothing for them
     // and would multiply the literals by their case variants.
     let regex = regex.strip_prefix("(?i)").unwrap_or(regex);
     let hir = regex_syntax::Parser::new().parse(regex).ok()?;
-    let mut extractor = Extractor::new();
-    extractor.kind(ExtractKind::Prefix);
-    let literals = extractor.extract(&hir);
-    let literals = literals.literals()?;
-    if literals.is_empty() || literals.len() > 64 {
-        return None;
-    }
-    literals
-        .iter()
-        .map(|literal| {
-            let text = std::str::from_utf8(literal.as_bytes()).ok()?;
-            (text.len() >= 3).then(|| text.to_owned())
+    [ExtractKind::Prefix, ExtractKind::Suffix]
+        .into_iter()
+        .find_map(|kind| {
+            let mut extractor = Extractor::new();
+            extractor.kind(kind.clone());
+            let extracted = extractor.extract(&hir);
+            [usize::MAX, 16, 12, 8, 6, 4, 3]
+                .into_iter()
+                .find_map(|length| {
+                    let mut literals = extracted.clone();
+                    match kind {
+                        ExtractKind::Suffix => literals.keep_last_bytes(length),
+                        _ => literals.keep_first_bytes(length),
+                    }
+                    literals.dedup();
+                    let literals = literals.literals()?;
+                    if literals.is_empty() || literals.len() > 64 {
+                        return None;
+                    }
+                    literals
+                        .iter()
+                        .map(|literal| {
+                            let text = std::str::from_utf8(literal.as_bytes()).ok()?;
+                            (text.len() >= 3).then(|| text.to_owned())
+                        })
+                        .collect()
+                })
         })
-        .collect()
 }
 
 /// The identifiers of at least three characters a pattern spells out (not its
@@ -523,11 +556,16 @@ mod tests {
 
     #[test]
     fn a_constrained_metavariable_anchors_on_the_literals_its_regex_begins_with() {
-        let mut prefixes = super::regex_prefixes("^(builtins\\.)?(eval|exec)$").unwrap();
+        let mut prefixes = super::regex_literals("^(builtins\\.)?(eval|exec)$").unwrap();
         prefixes.sort();
         assert_eq!(prefixes, ["builtins.eval", "builtins.exec", "eval", "exec"]);
-        assert_eq!(super::regex_prefixes("(?i)key|x"), None);
-        assert_eq!(super::regex_prefixes(".*"), None);
+        assert_eq!(super::regex_literals("(?i)key|x"), None);
+        assert_eq!(super::regex_literals(".*"), None);
+        // Too many (13 modules times 6 functions): their first bytes.
+        let many = "^(ET|ElementTree|etree|xml\\.etree\\.ElementTree|cElementTree|lxml\\.etree|minidom|xml\\.dom\\.minidom|pulldom|xml\\.dom\\.pulldom|sax|xml\\.sax|expatbuilder)\\.(fromstring|fromstringlist|parse|parseString|XML|iterparse)$";
+        let literals = super::regex_literals(many).unwrap();
+        assert!(literals.len() <= 64 && literals.contains(&"ET.fromstring".to_owned()));
+        assert!(literals.iter().all(|literal| literal.len() >= 3));
     }
 
     #[test]
@@ -537,20 +575,38 @@ mod tests {
             "has": { "field": "name", "regex": "^(system|instructions)$" },
             "inside": { "kind": "call", "has": { "field": "function", "regex": "messages\\.create$" } },
             "not": { "regex": "nothing" },
-            "any": [ { "pattern": "openai.chat($X)" }, { "regex": "anthropic" } ]
+            "any": [ { "pattern": "openai.chat($X)" }, { "regex": "(?i)anthropic" } ]
         });
         let mut groups = Vec::new();
-        super::rule_anchors(&rule, &mut groups);
-        for group in &mut groups {
-            group.sort();
-        }
+        super::rule_anchors(&rule, true, &mut groups);
+        let groups: Vec<(Vec<String>, bool)> = groups
+            .into_iter()
+            .map(|mut group| {
+                group.words.sort();
+                (group.words, group.in_node)
+            })
+            .collect();
+        let words = |words: &[&str]| words.iter().map(ToString::to_string).collect::<Vec<_>>();
         assert_eq!(
             groups,
             [
-                vec!["instructions".to_owned(), "system".to_owned()],
-                vec!["messages.create".to_owned()],
-                vec!["anthropic".to_owned(), "openai".to_owned()],
+                // What it has is in the node; what it is inside is not; an `any` with a
+                // case-insensitive branch is only in the file.
+                (words(&["instructions", "system"]), true),
+                (words(&["messages.create"]), false),
+                (words(&["anthropic", "openai"]), false),
             ]
         );
+    }
+
+    #[test]
+    fn an_entrys_node_groups_come_first() {
+        let entry: super::Entry = ast_grep_config::from_str(
+            "rule:\n  pattern: compile($CODE, $$$)\n  inside:\n    kind: call\n    has: { field: function, regex: '^(eval|exec)$' }\n",
+        )
+        .unwrap();
+        let (node_groups, groups) = super::entry_anchors(&entry);
+        assert_eq!(node_groups, 1);
+        assert_eq!(groups[0], ["compile"]);
     }
 }
