@@ -14,6 +14,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("agate-model", &[]),
     ("agate-lang", &["agate-model"]),
     ("agate-taint", &["agate-lang"]),
+    ("agate-schema", &[]),
     (
         "agate-rules",
         &["agate-model", "agate-lang", "agate-fs", "agate-taint"],
