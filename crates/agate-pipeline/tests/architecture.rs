@@ -15,6 +15,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("agate-lang", &["agate-model"]),
     ("agate-taint", &["agate-lang"]),
     ("agate-schema", &[]),
+    ("agate-load", &[]),
     (
         "agate-rules",
         &["agate-model", "agate-lang", "agate-fs", "agate-taint"],
