@@ -15,8 +15,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, FromArgMatches as _};
 
 use crate::args::{
-    Cli, Command, ConfigCommand, DbCommand, GateArgs, ProvenanceCommand, ReportCommand,
-    RulesCommand,
+    Cli, Command, ConfigCommand, DbCommand, GateArgs, LoadCommand, ProvenanceCommand,
+    ReportCommand, RulesCommand,
 };
 use crate::exit::ExitStatus;
 use agate_pipeline::Purpose;
@@ -51,6 +51,9 @@ fn main() -> ExitCode {
             }
         },
         Command::Init { force, ci } => commands::init::run(force, ci),
+        Command::Load {
+            command: LoadCommand::Run(args),
+        } => commands::load::run(&args),
         Command::Report { command } => match command {
             ReportCommand::Convert { report, to, output } => {
                 commands::report::convert(&report, to, output.as_deref())

@@ -14,6 +14,7 @@ mod external_limits;
 mod fix;
 mod gate;
 mod inputs;
+mod load;
 mod notify;
 mod policy;
 mod provenance;
