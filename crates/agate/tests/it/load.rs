@@ -48,8 +48,9 @@ impl Drop for Service {
 }
 
 fn express(dir: &Path) -> Service {
-    let modules = std::env::var("AGATE_TEST_NODE_MODULES")
-        .expect("AGATE_TEST_NODE_MODULES is not set: run `scripts/test`, which installs Express");
+    let modules = std::env::var("AGATE_TEST_NODE_MODULES").unwrap_or_else(|_| {
+        panic!("AGATE_TEST_NODE_MODULES is not set: run `scripts/test`, which installs Express")
+    });
     std::fs::write(
         dir.join("server.js"),
         "const express = require(\"express\");\n\
