@@ -84,4 +84,6 @@ sleep 0.5
 import json, sys
 total = json.load(sys.stdin)["total"]
 p50 = total["latency_ms"]["p50"]
-print(f"fixed 20 ms delay: p50 {p50:.2f} ms ({(p50 - 20) / 20 * 100:+.1f}%), p99 {total["latency_ms"]["p99"]:.2f} ms, {total["requests"]} requests")'
+p99 = total["latency_ms"]["p99"]
+requests = total["requests"]
+print(f"fixed 20 ms delay: p50 {p50:.2f} ms ({(p50 - 20) / 20 * 100:+.1f}%), p99 {p99:.2f} ms, {requests} requests")'
