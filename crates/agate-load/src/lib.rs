@@ -18,6 +18,7 @@
 //! for anything it was not meant for.
 
 mod engine;
+pub mod ingest;
 pub mod regression;
 mod stats;
 mod template;

@@ -56,6 +56,9 @@ pub struct Errors {
     /// Answered with another status the request does not expect (1xx, 2xx or 3xx not in
     /// its list).
     pub unexpected_status: u64,
+    /// Failed for a reason the tool that ran the test did not say (k6, Locust).
+    #[serde(default)]
+    pub other: u64,
 }
 
 impl Errors {
@@ -66,6 +69,7 @@ impl Errors {
             + self.status_4xx
             + self.status_5xx
             + self.unexpected_status
+            + self.other
     }
 
     fn add(&mut self, other: &Errors) {
@@ -75,6 +79,7 @@ impl Errors {
         self.status_4xx += other.status_4xx;
         self.status_5xx += other.status_5xx;
         self.unexpected_status += other.unexpected_status;
+        self.other += other.other;
     }
 }
 

@@ -175,6 +175,12 @@ impl Threshold {
                 (count, format!("{count} errors"))
             }
         };
+        if actual.is_nan() {
+            return Err(format!(
+                "`{}`: that measurement is not in these results (a k6 summary has only the percentiles its --summary-trend-stats names)",
+                self.text
+            ));
+        }
         let passed = match self.op {
             Op::Less => actual < self.value,
             Op::LessOrEqual => actual <= self.value,

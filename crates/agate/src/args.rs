@@ -75,7 +75,10 @@ pub(crate) enum Command {
 pub(crate) enum LoadCommand {
     /// Send load to a URL and check thresholds (exit 1 when one fails or p95 regressed,
     /// 2 on bad usage, 3 when nothing answers at the URL).
-    Run(LoadRunArgs),
+    Run(Box<LoadRunArgs>),
+    /// Check a result k6, JMeter or Locust wrote against the same thresholds and baseline
+    /// (exit 1 when one fails, 2 on an unreadable result).
+    Check(LoadCheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -120,6 +123,20 @@ pub(crate) struct LoadRunArgs {
     /// A status that counts as success (repeatable; default: any 2xx or 3xx).
     #[arg(long, value_name = "STATUS")]
     pub(crate) expect: Vec<u16>,
+    #[command(flatten)]
+    pub(crate) judge: LoadJudgeArgs,
+    /// Allow a target that is not this machine (a load test is a denial of service for
+    /// anything not meant for it).
+    #[arg(long)]
+    pub(crate) allow_remote: bool,
+    /// Seed of the templates' random values.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+}
+
+/// What a load result is checked against, and how it is shown.
+#[derive(Debug, Args)]
+pub(crate) struct LoadJudgeArgs {
     /// A threshold (repeatable): `p95 < 50ms`, `p99 < 0.2s`, `errors < 1%`, `rps > 300`.
     #[arg(long, value_name = "EXPR")]
     pub(crate) threshold: Vec<String>,
@@ -135,18 +152,30 @@ pub(crate) struct LoadRunArgs {
     /// Record this run as the baseline (after comparing with the old one).
     #[arg(long)]
     pub(crate) update_baseline: bool,
-    /// Allow a target that is not this machine (a load test is a denial of service for
-    /// anything not meant for it).
-    #[arg(long)]
-    pub(crate) allow_remote: bool,
-    /// Seed of the templates' random values.
-    #[arg(long, default_value_t = 1)]
-    pub(crate) seed: u64,
     #[arg(long, value_enum, default_value_t = LoadFormat::Terminal)]
     pub(crate) format: LoadFormat,
     /// Write the result here instead of standard output.
     #[arg(long, value_name = "PATH")]
     pub(crate) output: Option<PathBuf>,
+}
+
+/// `agate load check`: a result another tool wrote.
+#[derive(Debug, Args)]
+pub(crate) struct LoadCheckArgs {
+    /// The result file.
+    pub(crate) result: PathBuf,
+    /// Its format: k6's `--summary-export` JSON, a JMeter JTL (CSV), Locust's `*_stats.csv`.
+    #[arg(long, value_enum)]
+    pub(crate) from: LoadSource,
+    #[command(flatten)]
+    pub(crate) judge: LoadJudgeArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum LoadSource {
+    K6,
+    Jmeter,
+    Locust,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -51,9 +51,10 @@ fn main() -> ExitCode {
             }
         },
         Command::Init { force, ci } => commands::init::run(force, ci),
-        Command::Load {
-            command: LoadCommand::Run(args),
-        } => commands::load::run(&args),
+        Command::Load { command } => match command {
+            LoadCommand::Run(args) => commands::load::run(&args),
+            LoadCommand::Check(args) => commands::load::check(&args),
+        },
         Command::Report { command } => match command {
             ReportCommand::Convert { report, to, output } => {
                 commands::report::convert(&report, to, output.as_deref())

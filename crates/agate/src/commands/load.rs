@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use agate_load::regression::{self, Regression};
-use agate_load::threshold::{Checked, Threshold};
+use agate_load::threshold::Threshold;
 use agate_load::{Load, LoadReport, Plan, RequestSpec, Template};
 use serde::Serialize;
 
-use crate::args::{LoadFormat, LoadRunArgs};
+use crate::args::{LoadCheckArgs, LoadFormat, LoadJudgeArgs, LoadRunArgs, LoadSource};
 use crate::exit::{ExitStatus, Failure};
 use crate::output;
 
@@ -20,7 +20,9 @@ const MAX_RESULT_BYTES: u64 = 16 * 1024 * 1024;
 /// What `--format json` writes.
 #[derive(Serialize)]
 struct Output<'a> {
+    /// The URL loaded, or the result file read.
     url: &'a str,
+    /// `closed`, `open`, or the tool that ran the test (`k6`, `jmeter`, `locust`).
     model: &'static str,
     #[serde(flatten)]
     report: &'a LoadReport,
@@ -46,17 +48,10 @@ struct RegressionResult {
 }
 
 pub(crate) fn run(args: &LoadRunArgs) -> anyhow::Result<ExitStatus> {
-    let thresholds = args
-        .threshold
-        .iter()
-        .map(|text| Threshold::parse(text).map_err(Failure::usage))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let judge = &args.judge;
+    let thresholds = parse_thresholds(judge)?;
     let plan = plan(args)?;
-    let stored = stored_path(args)?;
-    let baseline = match &stored {
-        Some(path) if !args.update_baseline && path.exists() => Some(read_result(path)?),
-        _ => None,
-    };
+    let stored = stored_path(judge)?;
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let report = agate_load::run(&plan, &|progress| {
         if interactive {
@@ -79,54 +74,134 @@ pub(crate) fn run(args: &LoadRunArgs) -> anyhow::Result<ExitStatus> {
         ));
         return Ok(ExitStatus::Internal);
     }
-    let checked = thresholds
+    let model = match plan.load {
+        Load::Closed { .. } => "closed",
+        Load::Open { .. } => "open",
+    };
+    judge_report(
+        judge,
+        &args.url,
+        model,
+        &report,
+        &thresholds,
+        Vec::new(),
+        stored.as_deref(),
+    )
+}
+
+/// `agate load check`: a result k6, JMeter or Locust wrote.
+pub(crate) fn check(args: &LoadCheckArgs) -> anyhow::Result<ExitStatus> {
+    let judge = &args.judge;
+    let thresholds = parse_thresholds(judge)?;
+    let stored = stored_path(judge)?;
+    let text = agate_fs::read_to_string_bounded(&args.result, MAX_RESULT_BYTES)
+        .map_err(|error| Failure::usage(format!("cannot read the result: {error}")))?;
+    let unreadable = |error: String| Failure::usage(format!("{}: {error}", args.result.display()));
+    let (report, recorded) = match args.from {
+        LoadSource::K6 => {
+            let (report, evaluated) = agate_load::ingest::k6_summary(&text).map_err(unreadable)?;
+            // k6's own thresholds count as they were evaluated.
+            let recorded = evaluated
+                .into_iter()
+                .map(|threshold| ThresholdResult {
+                    threshold: format!("k6 {}", threshold.name),
+                    passed: !threshold.failed,
+                    actual: if threshold.failed {
+                        "failed in k6"
+                    } else {
+                        "passed in k6"
+                    }
+                    .to_owned(),
+                })
+                .collect();
+            (report, recorded)
+        }
+        LoadSource::Jmeter => (
+            agate_load::ingest::jmeter_jtl(&text).map_err(unreadable)?,
+            Vec::new(),
+        ),
+        LoadSource::Locust => (
+            agate_load::ingest::locust_stats(&text).map_err(unreadable)?,
+            Vec::new(),
+        ),
+    };
+    let source = args.result.display().to_string();
+    let model = match args.from {
+        LoadSource::K6 => "k6",
+        LoadSource::Jmeter => "jmeter",
+        LoadSource::Locust => "locust",
+    };
+    judge_report(
+        judge,
+        &source,
+        model,
+        &report,
+        &thresholds,
+        recorded,
+        stored.as_deref(),
+    )
+}
+
+fn parse_thresholds(judge: &LoadJudgeArgs) -> anyhow::Result<Vec<Threshold>> {
+    judge
+        .threshold
         .iter()
-        .map(|threshold| {
-            threshold
-                .check(&report)
-                .map(|checked| (threshold, checked))
-                .map_err(Failure::usage)
-        })
-        .collect::<anyhow::Result<Vec<(&Threshold, Checked)>>>()?;
+        .map(|text| Threshold::parse(text).map_err(Failure::usage))
+        .collect()
+}
+
+/// Checks `report` against the thresholds and the stored result, prints it, records it when
+/// asked; exit 1 when anything failed.
+fn judge_report(
+    judge: &LoadJudgeArgs,
+    url: &str,
+    model: &'static str,
+    report: &LoadReport,
+    thresholds: &[Threshold],
+    mut recorded: Vec<ThresholdResult>,
+    stored: Option<&Path>,
+) -> anyhow::Result<ExitStatus> {
+    let baseline = match stored {
+        Some(path) if path.exists() => Some(read_result(path)?),
+        _ => None,
+    };
+    for threshold in thresholds {
+        let checked = threshold.check(report).map_err(Failure::usage)?;
+        recorded.push(ThresholdResult {
+            threshold: threshold.to_string(),
+            passed: checked.passed,
+            actual: checked.actual,
+        });
+    }
     let regressions = baseline
         .as_ref()
-        .map(|baseline| regression::compare(&report, baseline, args.max_regression))
+        .map(|baseline| regression::compare(report, baseline, judge.max_regression))
         .unwrap_or_default();
-    let passed = checked.iter().all(|(_, checked)| checked.passed)
+    let passed = recorded.iter().all(|threshold| threshold.passed)
         && regressions.iter().all(|found| !found.regressed);
     let out = Output {
-        url: &args.url,
-        model: match plan.load {
-            Load::Closed { .. } => "closed",
-            Load::Open { .. } => "open",
-        },
-        report: &report,
-        thresholds: checked
-            .iter()
-            .map(|(threshold, checked)| ThresholdResult {
-                threshold: threshold.to_string(),
-                passed: checked.passed,
-                actual: checked.actual.clone(),
-            })
-            .collect(),
+        url,
+        model,
+        report,
+        thresholds: recorded,
         regressions: regressions.iter().map(regression_result).collect(),
         passed,
     };
-    output::emit(args.output.as_deref(), |writer| match args.format {
+    output::emit(judge.output.as_deref(), |writer| match judge.format {
         LoadFormat::Json => {
             serde_json::to_writer_pretty(&mut *writer, &out)?;
             writeln!(writer)
         }
         LoadFormat::Terminal => terminal(writer, &out, &regressions),
     })?;
-    if args.update_baseline
-        && let Some(path) = &stored
+    if judge.update_baseline
+        && let Some(path) = stored
     {
         if let Some(parent) = path.parent() {
             fs_err::create_dir_all(parent)?;
         }
         agate_fs::write_atomic(path, |file| {
-            serde_json::to_writer_pretty(&mut *file, &report)?;
+            serde_json::to_writer_pretty(&mut *file, report)?;
             writeln!(file)
         })?;
         output::note(&format!(
@@ -332,7 +407,7 @@ fn target(url: &str, allow_remote: bool) -> anyhow::Result<(String, SocketAddr, 
 }
 
 /// Where this run's result is kept: `--baseline PATH`, or `.agate/perf/NAME.json`.
-fn stored_path(args: &LoadRunArgs) -> anyhow::Result<Option<PathBuf>> {
+fn stored_path(args: &LoadJudgeArgs) -> anyhow::Result<Option<PathBuf>> {
     if let Some(path) = &args.baseline {
         return Ok(Some(path.clone()));
     }

@@ -238,3 +238,75 @@ fn issue_11_mistakes_and_unsafe_targets_are_refused() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("cannot name a result file"), "{stderr}");
 }
+
+#[test]
+fn issue_11_results_of_k6_jmeter_and_locust_meet_the_same_thresholds() {
+    let dir = tempfile::tempdir().unwrap();
+    // Shaped as k6's documentation shows `--summary-export` output.
+    std::fs::write(
+        dir.path().join("k6.json"),
+        r#"{"metrics": {
+            "http_req_duration": {"avg": 144.5, "min": 104.1, "med": 110.4, "max": 1140.2, "p(90)": 203.5, "p(95)": 215.9,
+                                  "thresholds": {"p(95)<500": false}},
+            "http_req_failed": {"passes": 0, "fails": 180, "value": 0},
+            "http_reqs": {"count": 180, "rate": 4.36}}}"#,
+    )
+    .unwrap();
+    let check = |file: &str, from: &str, threshold: &str| {
+        let output = agate(dir.path())
+            .args([
+                "load",
+                "check",
+                file,
+                "--from",
+                from,
+                "--format",
+                "json",
+                "--threshold",
+                threshold,
+            ])
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_default();
+        (
+            output.status.code(),
+            json,
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, report, stderr) = check("k6.json", "k6", "p95 < 300ms");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        report["thresholds"][0]["threshold"],
+        "k6 http_req_duration: p(95)<500"
+    );
+    assert_eq!(report["thresholds"][1]["passed"], true);
+    let (code, _, _) = check("k6.json", "k6", "p95 < 200ms");
+    assert_eq!(code, Some(1));
+    let (code, _, stderr) = check("k6.json", "k6", "p99 < 1s");
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("not in these results"), "{stderr}");
+    std::fs::write(
+        dir.path().join("results.jtl"),
+        "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n\
+         1700000000000,12,GET /items,200,OK,t 1-1,text,true,,10,10,1,1,http://localhost/items,12,0,1\n\
+         1700000000100,900,GET /items,503,Unavailable,t 1-1,text,false,,10,10,1,1,http://localhost/items,900,0,1\n",
+    )
+    .unwrap();
+    let (code, report, stderr) = check("results.jtl", "jmeter", "errors < 1%");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(report["total"]["errors"]["status_5xx"], 1);
+    std::fs::write(
+        dir.path().join("run_stats.csv"),
+        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%\n\
+         GET,/items,500,0,20,22,5,90,100,50.0,0.0,20,22,24,25,30,35,50,60,80,90,90\n\
+         ,Aggregated,500,0,20,22,5,90,100,50.0,0.0,20,22,24,25,30,35,50,60,80,90,90\n",
+    )
+    .unwrap();
+    let (code, report, stderr) = check("run_stats.csv", "locust", "p99{/items} < 100ms");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(report["model"], "locust");
+    let (code, _, stderr) = check("run_stats.csv", "k6", "p95 < 1s");
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("run_stats.csv"), "{stderr}");
+}
