@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::stats::{Outcome, Recorder};
-use crate::{Errors, Latency, LoadReport, Stats};
+use crate::{Errors, Latency, LoadReport, RequestStats, Stats};
 
 /// A k6 threshold and whether it failed, as the summary recorded it.
 #[derive(Debug, Clone, PartialEq)]
@@ -225,7 +225,7 @@ pub fn locust_stats(text: &str) -> Result<LoadReport, String> {
         if name == "Aggregated" {
             total = Some(stats);
         } else {
-            requests.push((name, stats));
+            requests.push(RequestStats { name, stats });
         }
     }
     let total = total.ok_or("no `Aggregated` row: give Locust's `*_stats.csv`")?;
@@ -310,11 +310,11 @@ mod tests {
         jtl.push_str("1700000001000,2001,checkout,\"Non HTTP response code: java.net.ConnectException\",\"Non HTTP response message: Connection refused\",Users 1-1,text,false,,0,0,1,1,http://localhost/checkout,0,0,2001\n");
         let report = jmeter_jtl(&jtl).unwrap();
         assert_eq!(report.total.requests, 101);
-        assert_eq!(report.requests[0].0, "GET /items");
-        assert_eq!(report.requests[0].1.errors.status_5xx, 10);
-        assert_eq!(report.requests[1].1.errors.connect, 1);
+        assert_eq!(report.requests[0].name, "GET /items");
+        assert_eq!(report.requests[0].stats.errors.status_5xx, 10);
+        assert_eq!(report.requests[1].stats.errors.connect, 1);
         assert!(
-            (report.requests[0].1.latency_ms.p50 - 59.0).abs() < 1.0,
+            (report.requests[0].stats.latency_ms.p50 - 59.0).abs() < 1.0,
             "{report:?}"
         );
         assert!(
@@ -331,7 +331,7 @@ GET,/items,1000,3,41,45.2,12,310,120,98.5,0.3,41,47,52,55,63,71,85,99,180,300,31
 ,Aggregated,1000,3,41,45.2,12,310,120,98.5,0.3,41,47,52,55,63,71,85,99,180,300,310\n";
         let report = locust_stats(csv).unwrap();
         assert_eq!(report.total.requests, 1000);
-        assert_eq!(report.requests[0].0, "/items");
+        assert_eq!(report.requests[0].name, "/items");
         assert!(
             Threshold::parse("p95 < 80ms")
                 .unwrap()

@@ -28,7 +28,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 pub use engine::run;
-pub use stats::{Errors, Latency, LoadReport, Stats};
+pub use stats::{Errors, Latency, LoadReport, RequestStats, Stats};
 pub use template::Template;
 
 /// One request of a scenario.

@@ -41,12 +41,16 @@ pub fn compare(
         current.total.latency_ms.p95,
         baseline.total.latency_ms.p95,
     );
-    for (name, stats) in &current.requests {
-        if let Some((_, before)) = baseline.requests.iter().find(|(known, _)| known == name) {
+    for request in &current.requests {
+        if let Some(before) = baseline
+            .requests
+            .iter()
+            .find(|known| known.name == request.name)
+        {
             one(
-                Some(name.clone()),
-                stats.latency_ms.p95,
-                before.latency_ms.p95,
+                Some(request.name.clone()),
+                request.stats.latency_ms.p95,
+                before.stats.latency_ms.p95,
             );
         }
     }
@@ -56,7 +60,7 @@ pub fn compare(
 #[cfg(test)]
 mod tests {
     use super::compare;
-    use crate::{Errors, Latency, LoadReport, Stats};
+    use crate::{Errors, Latency, LoadReport, RequestStats, Stats};
 
     fn run(p95: f64) -> LoadReport {
         let stats = Stats {
@@ -71,7 +75,10 @@ mod tests {
         LoadReport {
             measured_seconds: 2.0,
             total: stats.clone(),
-            requests: vec![("get".into(), stats)],
+            requests: vec![RequestStats {
+                name: "get".into(),
+                stats,
+            }],
         }
     }
 

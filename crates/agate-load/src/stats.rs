@@ -14,8 +14,16 @@ pub struct LoadReport {
     /// Seconds of measurement (the run's length less warm-up).
     pub measured_seconds: f64,
     pub total: Stats,
-    /// By request name, in the scenario's order.
-    pub requests: Vec<(String, Stats)>,
+    /// Each request of the scenario, in its order.
+    pub requests: Vec<RequestStats>,
+}
+
+/// One request's measurements.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestStats {
+    pub name: String,
+    #[serde(flatten)]
+    pub stats: Stats,
 }
 
 /// Measurements of a set of requests.
@@ -165,7 +173,10 @@ impl Recorder {
                 let _ = total.add(histogram);
             }
             total_errors.add(&errors);
-            requests.push((name.clone(), stats(histogram, errors, seconds)));
+            requests.push(RequestStats {
+                name: name.clone(),
+                stats: stats(histogram, errors, seconds),
+            });
         }
         let total = total_histogram.map_or_else(
             || Stats {

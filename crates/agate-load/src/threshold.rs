@@ -147,8 +147,8 @@ impl Threshold {
             Some(name) => report
                 .requests
                 .iter()
-                .find(|(known, _)| known == name)
-                .map(|(_, stats)| stats)
+                .find(|request| &request.name == name)
+                .map(|request| &request.stats)
                 .ok_or_else(|| format!("`{}` names no request of the scenario", self.text))?,
         };
         let (actual, shown) = match self.metric {
@@ -205,7 +205,7 @@ impl fmt::Display for Threshold {
 #[cfg(test)]
 mod tests {
     use super::Threshold;
-    use crate::{Errors, Latency, LoadReport, Stats};
+    use crate::{Errors, Latency, LoadReport, RequestStats, Stats};
 
     fn report() -> LoadReport {
         let stats = |p95: f64, errors: u64| Stats {
@@ -228,7 +228,10 @@ mod tests {
         LoadReport {
             measured_seconds: 2.5,
             total: stats(45.0, 12),
-            requests: vec![("checkout".into(), stats(80.0, 12))],
+            requests: vec![RequestStats {
+                name: "checkout".into(),
+                stats: stats(80.0, 12),
+            }],
         }
     }
 

@@ -121,9 +121,9 @@ fn a_closed_run_counts_answers_and_errors_by_kind_per_request() {
         &report
             .requests
             .iter()
-            .find(|(known, _)| known == name)
+            .find(|request| request.name == name)
             .unwrap()
-            .1
+            .stats
     };
     assert_eq!(by_name("ok").errors.total(), 0);
     // About half, a quarter and a quarter, by weight.

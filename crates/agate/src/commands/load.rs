@@ -251,7 +251,7 @@ fn terminal(
         report
             .requests
             .iter()
-            .map(|(name, stats)| (name.clone(), stats)),
+            .map(|request| (request.name.clone(), &request.stats)),
     );
     for (name, stats) in rows {
         let latency = &stats.latency_ms;
