@@ -391,32 +391,7 @@ impl Policy {
         let mut rows = Vec::new();
         let origin = |key: &str| self.origins.get(key).cloned().unwrap_or(Origin::BuiltIn);
         for gate in self.gates.values() {
-            let key = format!("gates.{}.enabled", gate.name);
-            rows.push((key.clone(), gate.enabled.to_string(), origin(&key)));
-            let key = format!("gates.{}.analyzers", gate.name);
-            rows.push((
-                key.clone(),
-                format!("[{}]", Analyzer::names(&gate.analyzers)),
-                origin(&key),
-            ));
-            if let Some(rego) = &gate.policy {
-                let key = format!("gates.{}.policy", gate.name);
-                rows.push((key.clone(), rego.display().to_string(), origin(&key)));
-            }
-            if let Some(contracts) = &gate.contracts {
-                let key = format!("gates.{}.contracts", gate.name);
-                let paths: Vec<String> = contracts
-                    .paths
-                    .iter()
-                    .map(|path| path.display().to_string())
-                    .collect();
-                rows.push((key.clone(), format!("[{}]", paths.join(", ")), origin(&key)));
-            }
-            if let Some(api) = &gate.api {
-                let key = format!("gates.{}.api", gate.name);
-                let value = format!("{} at {}", api.spec.display(), api.base_url);
-                rows.push((key.clone(), value, origin(&key)));
-            }
+            gate_rows(gate, &origin, &mut rows);
         }
         for environment in self.environments.values() {
             let key = format!("environments.{}.gates", environment.name);
@@ -947,6 +922,40 @@ fn merge_functional(
         origins.insert(format!("gates.{name}.api"), origin.clone());
     }
     Ok(())
+}
+
+/// `config explain`'s rows of one gate.
+fn gate_rows(
+    gate: &Gate,
+    origin: &impl Fn(&str) -> Origin,
+    rows: &mut Vec<(String, String, Origin)>,
+) {
+    let key = format!("gates.{}.enabled", gate.name);
+    rows.push((key.clone(), gate.enabled.to_string(), origin(&key)));
+    let key = format!("gates.{}.analyzers", gate.name);
+    rows.push((
+        key.clone(),
+        format!("[{}]", Analyzer::names(&gate.analyzers)),
+        origin(&key),
+    ));
+    if let Some(rego) = &gate.policy {
+        let key = format!("gates.{}.policy", gate.name);
+        rows.push((key.clone(), rego.display().to_string(), origin(&key)));
+    }
+    if let Some(contracts) = &gate.contracts {
+        let key = format!("gates.{}.contracts", gate.name);
+        let paths: Vec<String> = contracts
+            .paths
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
+        rows.push((key.clone(), format!("[{}]", paths.join(", ")), origin(&key)));
+    }
+    if let Some(api) = &gate.api {
+        let key = format!("gates.{}.api", gate.name);
+        let value = format!("{} at {}", api.spec.display(), api.base_url);
+        rows.push((key.clone(), value, origin(&key)));
+    }
 }
 
 /// Merges `environments:`; the gates they name must exist.
