@@ -124,30 +124,6 @@ impl Plan {
     }
 }
 
-/// Parses a duration as the command line and agate.yaml write it: `250ms`, `10s`, `2m`,
-/// `1h`, or a bare number of seconds.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    let (digits, scale) = if let Some(digits) = text.strip_suffix("ms") {
-        (digits, 0.001)
-    } else if let Some(digits) = text.strip_suffix('s') {
-        (digits, 1.0)
-    } else if let Some(digits) = text.strip_suffix('m') {
-        (digits, 60.0)
-    } else if let Some(digits) = text.strip_suffix('h') {
-        (digits, 3600.0)
-    } else {
-        (text, 1.0)
-    };
-    digits
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|value| value.is_finite() && *value >= 0.0)
-        .and_then(|value| Duration::try_from_secs_f64(value * scale).ok())
-        .ok_or_else(|| format!("`{text}` is not a duration (write e.g. `250ms`, `30s`, `2m`)"))
-}
-
 /// Parses a rate: `500`, `500/s`, `30000/m`.
 pub fn parse_rate(text: &str) -> Result<f64, String> {
     let text = text.trim();
@@ -172,21 +148,8 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     #[test]
-    fn durations_and_rates() {
-        assert_eq!(
-            super::parse_duration("250ms"),
-            Ok(Duration::from_millis(250))
-        );
-        assert_eq!(super::parse_duration("2m"), Ok(Duration::from_secs(120)));
-        assert_eq!(
-            super::parse_duration("1.5"),
-            Ok(Duration::from_millis(1500))
-        );
-        assert!(super::parse_duration("soon").is_err());
-        assert!(super::parse_duration("-1s").is_err());
+    fn rates() {
         assert_eq!(super::parse_rate("500/s"), Ok(500.0));
         assert_eq!(super::parse_rate("600/m"), Ok(10.0));
         assert!(super::parse_rate("0").is_err());

@@ -21,6 +21,7 @@
 
 mod analyzer;
 mod check;
+mod duration;
 mod finding;
 mod fingerprint;
 mod functional;
@@ -37,6 +38,7 @@ pub use check::{
     COVERAGE_RULES, Channel, CheckCommand, CheckRun, CheckSpec, CheckStatus, CoverageResult,
     CoverageSpec, FindingSource, LineRatio, NotifyTarget, ToolFormat,
 };
+pub use duration::parse_duration;
 pub use finding::{
     AiEvidence, CodeContext, Finding, Fix, Location, Position, RuleDescriptor, split_compliance,
 };

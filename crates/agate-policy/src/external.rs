@@ -78,7 +78,7 @@ pub(crate) fn check_spec(
     let timeout_secs = match &options.timeout {
         None => DEFAULT_TIMEOUT_SECS,
         Some(TimeoutValue::Seconds(seconds)) => *seconds,
-        Some(TimeoutValue::Text(text)) => parse_duration(text).ok_or_else(|| {
+        Some(TimeoutValue::Text(text)) => seconds(text).ok_or_else(|| {
             invalid(
                 format!("`timeout: {text}` is not a duration"),
                 "write seconds (600) or a number with s, m or h (90s, 10m, 1h)",
@@ -235,6 +235,11 @@ pub(crate) fn coverage_spec(
 }
 
 /// Whether a relative path stays below where it starts.
+/// A duration as whole seconds.
+pub(crate) fn seconds(text: &str) -> Option<u64> {
+    agate_model::parse_duration(text).map(|duration| duration.as_secs())
+}
+
 pub(crate) fn stays_inside(path: &Path) -> bool {
     let mut depth = 0_i32;
     for component in path.components() {
@@ -253,36 +258,9 @@ pub(crate) fn stays_inside(path: &Path) -> bool {
     true
 }
 
-/// `90`, `90s`, `10m`, `1h` in seconds.
-pub(crate) fn parse_duration(text: &str) -> Option<u64> {
-    let text = text.trim();
-    let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
-        Some((at, _)) => text.split_at(at),
-        None => (text, "s"),
-    };
-    let number: u64 = number.parse().ok()?;
-    let scale = match unit.trim() {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        _ => return None,
-    };
-    number.checked_mul(scale)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("90"), Some(90));
-        assert_eq!(parse_duration("90s"), Some(90));
-        assert_eq!(parse_duration("10m"), Some(600));
-        assert_eq!(parse_duration("1h"), Some(3600));
-        assert_eq!(parse_duration("1d"), None);
-        assert_eq!(parse_duration("m"), None);
-    }
 
     fn options(run: Option<CommandValue>, shell: Option<bool>) -> ExternalOptions {
         ExternalOptions {

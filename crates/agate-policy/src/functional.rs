@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use agate_model::{ApiSpec, ContractsSpec, ServiceSpec};
 
 use crate::error::{Place, PolicyError};
-use crate::external::{parse_duration, stays_inside};
+use crate::external::{seconds, stays_inside};
 use crate::options::{ApiOptions, ContractsValue, TimeoutValue};
 
 /// Where contracts are when `contracts:` names no path.
@@ -90,7 +90,7 @@ pub(crate) fn api_spec(
             let timeout_secs = match &start.timeout {
                 None => DEFAULT_READY_SECS,
                 Some(TimeoutValue::Seconds(seconds)) => *seconds,
-                Some(TimeoutValue::Text(text)) => parse_duration(text).ok_or_else(|| {
+                Some(TimeoutValue::Text(text)) => seconds(text).ok_or_else(|| {
                     invalid(
                         format!("`start.timeout: {text}` is not a duration"),
                         "write seconds (30) or a number with s, m or h (30s, 2m)",
@@ -150,9 +150,6 @@ fn inside(gate: &str, key: &str, path: &str, at: &Place) -> Result<(), PolicyErr
 
 /// `500ms`, `2s`, `1m`, or a number of seconds, in milliseconds.
 fn milliseconds(text: &str) -> Option<u64> {
-    let text = text.trim();
-    match text.strip_suffix("ms") {
-        Some(digits) => digits.trim().parse().ok(),
-        None => parse_duration(text)?.checked_mul(1000),
-    }
+    agate_model::parse_duration(text)
+        .map(|duration| u64::try_from(duration.as_millis()).unwrap_or(u64::MAX))
 }

@@ -304,7 +304,11 @@ fn plan(args: &LoadRunArgs) -> anyhow::Result<Plan> {
     let (host, target, path) = target(&args.url, args.allow_remote)?;
     let duration_of = |text: &Option<String>| -> anyhow::Result<Option<Duration>> {
         text.as_deref()
-            .map(agate_load::parse_duration)
+            .map(|text| {
+                agate_model::parse_duration(text).ok_or_else(|| {
+                    format!("`{text}` is not a duration (write e.g. `250ms`, `30s`, `2m`)")
+                })
+            })
             .transpose()
             .map_err(usage)
     };
