@@ -91,7 +91,8 @@ pub(crate) fn check(
             });
         }
     }
-    let mut first: BTreeMap<Kind, Violation> = BTreeMap::new();
+    // The first failure of each kind, apart for inputs inside and outside the schema.
+    let mut first: BTreeMap<(Kind, bool), Violation> = BTreeMap::new();
     let mut not_objects = 0;
     for case in contract.input.cases(contract.seed, contract.cases) {
         if !case.value.is_object() {
@@ -103,7 +104,7 @@ pub(crate) fn check(
         let Some((kind, detail)) = judge(contract, &case.value, case.inside, &reply) else {
             continue;
         };
-        if let Some(seen) = first.get_mut(&kind) {
+        if let Some(seen) = first.get_mut(&(kind.clone(), case.inside)) {
             seen.count += 1;
             continue;
         }
@@ -123,7 +124,7 @@ pub(crate) fn check(
         )?;
         calls += steps;
         first.insert(
-            kind.clone(),
+            (kind.clone(), case.inside),
             Violation {
                 kind,
                 input,
@@ -163,7 +164,7 @@ fn shrink(
             if !candidate.is_object() || candidate == input {
                 continue;
             }
-            let candidate_inside = contract.input.validate(&candidate).is_empty();
+            let candidate_inside = contract.input.is_valid(&candidate);
             let reply = harness.call(&candidate, contract.timeout)?;
             calls += 1;
             if let Some((found, found_detail)) =

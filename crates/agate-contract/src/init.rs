@@ -30,8 +30,8 @@ struct Entry {
 /// The text of a contract file for `function` (`python:module:function` or
 /// `node:./file.js#export`), from what its runtime says of its parameters.
 pub fn init(root: &Path, function: &str, options: &Options) -> Result<String, ContractError> {
-    let target = Target::parse(function).map_err(|message| ContractError::Start {
-        contract: function.to_owned(),
+    let target = Target::parse(function).map_err(|message| ContractError::File {
+        file: function.to_owned(),
         message,
     })?;
     let folder = tempfile::Builder::new()

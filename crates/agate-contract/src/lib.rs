@@ -411,7 +411,8 @@ fn finding(
         path,
         code: &code,
         scope: contract.target.function_name(),
-        occurrence: 0,
+        // A contract may have the same kind of failure inside and outside the schema.
+        occurrence: u32::from(!violation.inside),
     });
     let line = u32::try_from(line).unwrap_or(1);
     let location = Location {

@@ -54,14 +54,14 @@ function strictJson(value) {
 // parameter (`({ a, b })`) takes the arguments object whole.
 function parameters(fn) {
   const source = Function.prototype.toString.call(fn);
-  let match = source.match(/^[^(]*\(([^)]*)\)/s);
+  const match = source.match(/^[^(]*\(([^)]*)\)/s);
   if (!/^(async\s+)?(function|\()/.test(source)) {
     const bare = source.match(/^(async\s+)?([A-Za-z_$][\w$]*)\s*=>/);
-    if (bare) return { names: [bare[2]], whole: false };
+    if (bare) return { names: [bare[2]], optional: [], whole: false };
   }
-  if (!match) return { names: [], whole: true };
+  if (!match) return { names: [], optional: [], whole: true };
   const text = match[1].replace(/\/\*.*?\*\//gs, "").replace(/\/\/.*$/gm, "").trim();
-  if (text.startsWith("{")) return { names: [], whole: true };
+  if (text.startsWith("{")) return { names: [], optional: [], whole: true };
   const names = [];
   let depth = 0;
   let current = "";
@@ -78,6 +78,7 @@ function parameters(fn) {
   if (current.trim()) names.push(current);
   return {
     names: names.map((name) => name.split("=")[0].replace(/^\.\.\./, "").trim()),
+    optional: names.filter((name) => name.includes("=")).map((name) => name.split("=")[0].trim()),
     whole: false,
   };
 }
@@ -126,7 +127,7 @@ async function main() {
       input: {
         type: "object",
         properties,
-        required: shape.names,
+        required: shape.names.filter((name) => !shape.optional.includes(name)),
         additionalProperties: false,
       },
       output: {},
