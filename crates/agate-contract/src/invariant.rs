@@ -96,7 +96,7 @@ mod tests {
         let output = json!({ "total": 6, "names": ["a"] });
         assert_eq!(
             holds(
-                "output.total == 6 && size(output.names) == 1 && input.items.all(i, i > 0)",
+                "output.total == 6 && size(output.names) == 1 && input.items.all(i, i > 0) && output.names[0].contains('a')",
                 &input,
                 &output
             ),

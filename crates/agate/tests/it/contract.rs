@@ -227,6 +227,44 @@ contracts:
 }
 
 #[test]
+fn issue_10_contract_an_endless_node_loop_is_killed() {
+    let spin = "\
+export function settle(count) {
+  while (count === 7) {}
+  return count;
+}
+";
+    let contract = "\
+contracts:
+  - name: settle
+    function: node:./ledger.mjs#settle
+    input:
+      type: object
+      properties:
+        count: { type: integer, minimum: 7, maximum: 7 }
+      required: [count]
+    output: { type: integer }
+    examples:
+      - input: { count: 7 }
+        output: 7
+    cases: 3
+    timeout: 300ms
+";
+    let dir = project(&[("ledger.mjs", spin), ("contracts/ledger.yaml", contract)]);
+    let (code, report) = test_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let found = findings(&report);
+    let rules: Vec<&str> = found.iter().map(|(rule, ..)| rule.as_str()).collect();
+    assert!(rules.contains(&"contract.timeout"), "{found:#?}");
+    let timeout = found
+        .iter()
+        .find(|(rule, ..)| rule == "contract.timeout")
+        .unwrap();
+    assert!(timeout.1.contains(r#"{"count":7}"#), "{}", timeout.1);
+    assert_eq!((timeout.2.as_str(), timeout.3), ("ledger.mjs", 1));
+}
+
+#[test]
 fn issue_10_contract_a_crash_is_a_finding_and_the_harness_restarts() {
     let crashing = "\
 import os
