@@ -318,14 +318,24 @@ fn run_one(
     };
     let checked = check::check(contract, &mut harness, &limits)?;
     drop(harness);
-    let (path, line) = locate::definition(root, &contract.target)
-        .unwrap_or_else(|| (contract.file.clone(), contract.function_line));
-    let path = path.to_string_lossy().replace('\\', "/");
     let function = function_text(&contract.target);
+    let (path, line, code) = locate::definition(root, &contract.target).unwrap_or_else(|| {
+        (
+            contract.file.clone(),
+            contract.function_line,
+            format!("function: {function}"),
+        )
+    });
+    let path = path.to_string_lossy().replace('\\', "/");
+    let at = Definition {
+        path: &path,
+        line,
+        code: &code,
+    };
     for violation in &checked.violations {
         outcome
             .findings
-            .push(finding(contract, &function, violation, &path, line));
+            .push(finding(contract, &function, violation, &at));
     }
     if checked.not_objects > 0 {
         outcome.notices.push(Notice {
@@ -369,13 +379,25 @@ fn function_text(target: &Target) -> String {
     }
 }
 
+/// Where a finding points: the function's definition.
+struct Definition<'a> {
+    path: &'a str,
+    line: u64,
+    /// The text of its line, the finding's snippet.
+    code: &'a str,
+}
+
 fn finding(
     contract: &Contract,
     function: &str,
     violation: &Violation,
-    path: &str,
-    line: u64,
+    at: &Definition<'_>,
 ) -> Finding {
+    let Definition {
+        path,
+        line,
+        code: snippet,
+    } = *at;
     let input = check::compact(&violation.input);
     let origin = if let Some(example) = violation.example_line {
         format!("the example at {}:{example}", contract.file.display())
@@ -429,7 +451,7 @@ fn finding(
         location,
         fingerprint,
     );
-    finding.snippet.push_str(function);
+    finding.snippet.push_str(snippet);
     finding
 }
 

@@ -34,9 +34,8 @@ pub(crate) fn module_file(root: &Path, target: &Target) -> Option<PathBuf> {
     })
 }
 
-/// The 1-based line that defines `name` in `text`, for the runtime `runtime`; line 1
-/// when no definition is found.
-pub(crate) fn definition_line(text: &str, runtime: &str, name: &str) -> u64 {
+/// The 0-based index of the line that defines `name` (0 when none does).
+fn definition_index(text: &str, runtime: &str, name: &str) -> usize {
     let name = regex::escape(name);
     let patterns: Vec<String> = if runtime == "python" {
         vec![
@@ -62,44 +61,52 @@ pub(crate) fn definition_line(text: &str, runtime: &str, name: &str) -> u64 {
             continue;
         };
         if let Some(index) = text.lines().position(|line| regex.is_match(line)) {
-            return u64::try_from(index + 1).unwrap_or(1);
+            return index;
         }
     }
-    1
+    0
 }
 
-/// The definition of `target`'s function: its module file and line, when the file is
-/// under the root and readable.
-pub(crate) fn definition(root: &Path, target: &Target) -> Option<(PathBuf, u64)> {
+/// The definition of `target`'s function: its module file, line and that line's text,
+/// when the file is under the root and readable.
+pub(crate) fn definition(root: &Path, target: &Target) -> Option<(PathBuf, u64, String)> {
     let file = module_file(root, target)?;
     let text = agate_fs::read_to_string_bounded(&root.join(&file), MAX_MODULE_BYTES).ok()?;
-    let line = definition_line(&text, target.runtime(), target.function_name());
-    Some((file, line))
+    let index = definition_index(&text, target.runtime(), target.function_name());
+    let code = text
+        .lines()
+        .nth(index)
+        .unwrap_or_default()
+        .trim_end()
+        .to_owned();
+    Some((file, u64::try_from(index + 1).unwrap_or(1), code))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    // 0-based line indexes.
+
     #[test]
     fn python_definitions() {
         let text = "import math\n\nRATE = 2\n\nasync def apply(x):\n    pass\n";
-        assert_eq!(definition_line(text, "python", "apply"), 5);
-        assert_eq!(definition_line(text, "python", "RATE"), 3);
-        assert_eq!(definition_line(text, "python", "missing"), 1);
+        assert_eq!(definition_index(text, "python", "apply"), 4);
+        assert_eq!(definition_index(text, "python", "RATE"), 2);
+        assert_eq!(definition_index(text, "python", "missing"), 0);
     }
 
     #[test]
     fn javascript_definitions() {
         let text = "'use strict';\nconst helper = 1;\nexport function applyDiscount(a, b) {}\n";
-        assert_eq!(definition_line(text, "node", "applyDiscount"), 3);
+        assert_eq!(definition_index(text, "node", "applyDiscount"), 2);
         let common = "function other() {}\nexports.applyDiscount = (a, b) => a;\n";
-        assert_eq!(definition_line(common, "node", "applyDiscount"), 2);
+        assert_eq!(definition_index(common, "node", "applyDiscount"), 1);
         let arrow = "\n\nconst applyDiscount = (a) => a;\nmodule.exports = { applyDiscount };\n";
-        assert_eq!(definition_line(arrow, "node", "applyDiscount"), 3);
+        assert_eq!(definition_index(arrow, "node", "applyDiscount"), 2);
         assert_eq!(
-            definition_line("x\nexport default function () {}\n", "node", "default"),
-            2
+            definition_index("x\nexport default function () {}\n", "node", "default"),
+            1
         );
     }
 }

@@ -99,6 +99,7 @@ pub(crate) fn test(args: &ContractTestArgs) -> anyhow::Result<ExitStatus> {
         notices: outcome.notices,
         stats: ScanStats {
             files: u64::try_from(files.len()).unwrap_or(u64::MAX),
+            rules: u64::try_from(agate_contract::rules().len()).unwrap_or(u64::MAX),
             duration_ms: u64::try_from(started.elapsed().unwrap_or_default().as_millis())
                 .unwrap_or(u64::MAX),
             ..ScanStats::default()

@@ -145,6 +145,14 @@ fn issue_10_contract_a_violation_is_shrunk_and_reproduces_with_its_seed() {
     assert!(exception.1.contains("seed 7"), "{}", exception.1);
     // The function's definition line.
     assert_eq!((exception.2.as_str(), exception.3), ("pricing.py", 11));
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|finding| finding["snippet"] == "def buggy_discount(amount, percent):"),
+        "{report:#}"
+    );
     // The same seed gives the same findings.
     let (_, again) = test_json(dir.path(), &["contracts/pricing.yaml"]);
     assert_eq!(findings(&again), found);
