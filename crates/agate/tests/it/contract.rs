@@ -525,3 +525,39 @@ def quote(amount: float, currency: Literal[\"EUR\", \"USD\"], items: list[int], 
         serde_json::json!(["items"])
     );
 }
+
+#[test]
+fn issue_10_contract_the_harness_has_a_memory_limit() {
+    let hog = "\
+def reserve(gigabytes: int) -> int:
+    return len(bytearray(gigabytes * 1024 * 1024 * 1024))
+";
+    let contract = "\
+contracts:
+  - name: reserve
+    function: python:hog:reserve
+    input:
+      type: object
+      properties:
+        gigabytes: { type: integer, minimum: 0, maximum: 4 }
+      required: [gigabytes]
+    output: { type: integer, minimum: 0 }
+    cases: 10
+";
+    let dir = project(&[("hog.py", hog), ("contracts/hog.yaml", contract)]);
+    let (code, report) = test_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let found = findings(&report);
+    // A gigabyte and more cannot be had within the 1 GiB limit: a clean MemoryError, shrunk
+    // to the least that fails.
+    let exception = found
+        .iter()
+        .find(|(rule, ..)| rule == "contract.exception")
+        .unwrap();
+    assert!(exception.1.contains("MemoryError"), "{}", exception.1);
+    assert!(
+        exception.1.contains(r#"{"gigabytes":1}"#),
+        "{}",
+        exception.1
+    );
+}
