@@ -27,11 +27,14 @@ pub enum Analyzer {
     Rego,
     /// External tools and coverage reports, run by a gate's `external:` checks.
     External,
+    /// Function contracts: a function's outputs checked against the contract a person
+    /// wrote (schemas, invariants, examples).
+    Contracts,
 }
 
 impl Analyzer {
     /// Every analyzer, in the order reports list them.
-    pub const ALL: [Analyzer; 7] = [
+    pub const ALL: [Analyzer; 8] = [
         Analyzer::Sast,
         Analyzer::Secrets,
         Analyzer::Deps,
@@ -39,6 +42,7 @@ impl Analyzer {
         Analyzer::Policy,
         Analyzer::Rego,
         Analyzer::External,
+        Analyzer::Contracts,
     ];
 
     /// The analyzers a gate's `analyzers:` may list. Rego denials and external findings
@@ -70,6 +74,7 @@ impl Analyzer {
             Analyzer::Policy => "policy",
             Analyzer::Rego => "rego",
             Analyzer::External => "external",
+            Analyzer::Contracts => "contracts",
         }
     }
 

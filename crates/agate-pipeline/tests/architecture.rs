@@ -34,6 +34,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["agate-model", "agate-report", "agate-http"],
     ),
     (
+        "agate-contract",
+        &["agate-model", "agate-fs", "agate-schema"],
+    ),
+    (
         "agate-pipeline",
         &[
             "agate-model",

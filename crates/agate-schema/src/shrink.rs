@@ -66,7 +66,14 @@ fn numbers(number: &serde_json::Number, out: &mut Vec<Value>) {
             }
         }
     } else if let Some(float) = number.as_f64() {
-        for smaller in [0.0, float.trunc(), float / 2.0] {
+        // Halving stops at magnitude 1: below it the whole part (0) is the smaller value,
+        // and halving a fraction forever would never end a caller's loop.
+        let halved = if float.abs() >= 2.0 {
+            float / 2.0
+        } else {
+            float.trunc()
+        };
+        for smaller in [0.0, float.trunc(), halved] {
             // Exactly another value (a float compared as written, not within a margin).
             if smaller.to_bits() != float.to_bits()
                 && let Some(smaller) = serde_json::Number::from_f64(smaller)

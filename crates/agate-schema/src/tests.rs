@@ -169,6 +169,24 @@ fn shrinking_stays_on_its_side_and_gets_smaller() {
         current = next;
     }
     assert_eq!(current, json!({ "amount": 0.0, "percent": 51 }));
+    // A float that keeps failing (any negative amount) shrinks to an end, not towards 0
+    // by halves forever.
+    let mut current = json!({ "amount": -523.75, "percent": 5 });
+    let mut steps = 0;
+    while let Some(next) = any_schema().shrink(&current).into_iter().find(|candidate| {
+        candidate["amount"]
+            .as_f64()
+            .is_some_and(|amount| amount < 0.0)
+    }) {
+        current = next;
+        steps += 1;
+        assert!(steps < 100, "{current}");
+    }
+    assert_eq!(current["amount"], json!(-1.0));
+}
+
+fn any_schema() -> Schema {
+    Schema::new(&json!({})).unwrap()
 }
 
 #[test]

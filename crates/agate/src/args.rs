@@ -28,6 +28,13 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Check functions against the contracts people wrote for them (exit 1 on a violation,
+    /// 2 on a bad contract file, 3 when a runtime or module cannot be started), or write a
+    /// starting contract.
+    Contract {
+        #[command(subcommand)]
+        command: ContractCommand,
+    },
     /// Accept today's findings as legacy risk: create, update or prune `.agate/baseline.json`.
     Baseline {
         #[command(subcommand)]
@@ -486,6 +493,49 @@ pub(crate) struct GateArgs {
     /// Every tier blocks at this severity (a locked tier cannot be loosened).
     #[arg(long, value_parser = parse_severity)]
     pub(crate) block_at: Option<Severity>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ContractCommand {
+    /// Call each contract's function with its examples and with inputs generated from its
+    /// input schema; report outputs, errors, timeouts and crashes that break the contract.
+    Test(ContractTestArgs),
+    /// Write a starting contract for a function from its signature (and, for Python, its
+    /// type hints), to standard output or --output.
+    Init {
+        /// The function: `python:module:function` or `node:./path/to/file.js#export`.
+        function: String,
+        /// Write the contract to this file (atomically) instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        runtime: ContractRuntimeArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ContractTestArgs {
+    /// Contract files, or folders of them (`*.yaml`); default: `contracts/` under the root.
+    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) out: ReportArgs,
+    #[command(flatten)]
+    pub(crate) runtime: ContractRuntimeArgs,
+}
+
+/// Where the functions live and which interpreters run them.
+#[derive(Debug, Args)]
+pub(crate) struct ContractRuntimeArgs {
+    /// The project root: Python modules are imported from it, Node paths are relative to it
+    /// (default: the current directory).
+    #[arg(long)]
+    pub(crate) root: Option<PathBuf>,
+    /// The Python interpreter for contracts that name no `runtime:` (default: `python3`).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) python: Option<PathBuf>,
+    /// The Node interpreter for contracts that name no `runtime:` (default: `node`).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) node: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

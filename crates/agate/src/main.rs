@@ -15,8 +15,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, FromArgMatches as _};
 
 use crate::args::{
-    Cli, Command, ConfigCommand, DbCommand, GateArgs, LoadCommand, ProvenanceCommand,
-    ReportCommand, RulesCommand,
+    Cli, Command, ConfigCommand, ContractCommand, DbCommand, GateArgs, LoadCommand,
+    ProvenanceCommand, ReportCommand, RulesCommand,
 };
 use crate::exit::ExitStatus;
 use agate_pipeline::Purpose;
@@ -36,6 +36,14 @@ fn main() -> ExitCode {
         }
         Command::Fix(args) => commands::fix::run(&args),
         Command::Baseline { command } => commands::baseline::run(&command),
+        Command::Contract { command } => match command {
+            ContractCommand::Test(args) => commands::contract::test(&args),
+            ContractCommand::Init {
+                function,
+                output,
+                runtime,
+            } => commands::contract::init(&function, output.as_deref(), &runtime),
+        },
         Command::Config { command } => match command {
             ConfigCommand::Explain {
                 key,
@@ -94,6 +102,7 @@ fn main() -> ExitCode {
 fn on_interrupt_clean_up() {
     let installed = ctrlc::set_handler(|| {
         agate_external::interrupt();
+        agate_contract::interrupt();
         agate_fs::remove_unfinished();
         output::note("agate: interrupted; stopped the running checks and removed temporary files");
         #[expect(
@@ -117,6 +126,14 @@ fn pair_outputs(cli: &mut Cli, matches: &clap::ArgMatches) -> Result<(), String>
         Command::Gate(GateArgs { scan: args, .. }) => {
             (&mut args.out, matches.subcommand_matches("gate"))
         }
+        Command::Contract {
+            command: ContractCommand::Test(args),
+        } => (
+            &mut args.out,
+            matches
+                .subcommand_matches("contract")
+                .and_then(|contract| contract.subcommand_matches("test")),
+        ),
         Command::Report {
             command: ReportCommand::Merge(args),
         } => (

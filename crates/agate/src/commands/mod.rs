@@ -1,5 +1,6 @@
 pub(crate) mod baseline;
 pub(crate) mod config;
+pub(crate) mod contract;
 pub(crate) mod db;
 pub(crate) mod fix;
 pub(crate) mod init;

@@ -5,6 +5,7 @@ mod bounds;
 mod ci;
 mod ci_base;
 mod compliance;
+mod contract;
 mod corpus;
 mod coverage;
 mod deps;
