@@ -20,6 +20,17 @@ pub(crate) struct ExternalRun {
     pub(crate) failed: Vec<(String, String)>,
 }
 
+impl ExternalRun {
+    /// Adds what another run produced.
+    pub(crate) fn absorb(&mut self, other: ExternalRun) {
+        self.findings.extend(other.findings);
+        self.rules.extend(other.rules);
+        self.runs.extend(other.runs);
+        self.notices.extend(other.notices);
+        self.failed.extend(other.failed);
+    }
+}
+
 /// Runs every external check of the gates `environment` runs, all at once, telling
 /// `progress` as they start and end; their command, output and error are redacted with
 /// `redactor`, and the values of their own secret-named `env:` variables, before anything

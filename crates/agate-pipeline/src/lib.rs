@@ -26,6 +26,7 @@ mod decide;
 mod deps;
 mod error;
 mod external;
+mod functional;
 mod lines;
 mod parallel;
 mod request;
@@ -320,7 +321,8 @@ fn gate_inputs(
     // The checks run first: the tests they run write the coverage reports.
     let started = std::time::SystemTime::now();
     let sonar = request.ci.sonar.as_ref();
-    let external = external::run_checks(root, policy, environment, sonar, redactor, progress);
+    let mut external = external::run_checks(root, policy, environment, sonar, redactor, progress);
+    external.absorb(functional::run(root, policy, environment, &request.ci));
     let coverage = coverage::load(root, policy, environment, started);
     (external, coverage)
 }

@@ -165,6 +165,9 @@ pub struct CiFacts {
     pub secret_values: Vec<String>,
     /// The SonarQube server the `sonarqube` checks ask, when one is configured.
     pub sonar: Option<agate_external::SonarServer>,
+    /// The variables the interpreters of function contracts get (`PATH`, `HOME`, the
+    /// locale): nothing else of the caller's environment reaches the code under test.
+    pub runtime_env: Vec<(std::ffi::OsString, std::ffi::OsString)>,
 }
 
 /// The base revision a CI variable implies.

@@ -48,6 +48,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "agate-deps",
             "agate-provenance",
             "agate-external",
+            "agate-contract",
             "agate-policy",
         ],
     ),

@@ -279,10 +279,10 @@ fn place(context: &RunContext<'_>, gates: &[(&crate::Gate, Text)], finding: &mut
     tier
 }
 
-/// The gate a finding belongs to: an external check's is the gate that ran it, anything
-/// else the first gate that lists its analyzer.
+/// The gate a finding belongs to: an external check's or a contract's is the gate that ran
+/// it, anything else the first gate that lists its analyzer.
 fn gate_of(gates: &[(&crate::Gate, Text)], finding: &Finding) -> Option<Text> {
-    if finding.analyzer == Analyzer::External {
+    if matches!(finding.analyzer, Analyzer::External | Analyzer::Contracts) {
         let name = finding.gate.as_ref()?;
         gates
             .iter()

@@ -189,6 +189,26 @@ pub(crate) fn run_url() -> Option<String> {
     var("CI_JOB_URL")
 }
 
+/// The variables of agate's environment the interpreters of function contracts get;
+/// nothing else (tokens and other secrets stay with agate).
+const RUNTIME_VARIABLES: &[&str] = &[
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TMPDIR",
+    "SYSTEMROOT",
+];
+
+/// [`RUNTIME_VARIABLES`] that are set, with their values.
+pub(crate) fn runtime_env() -> Vec<(std::ffi::OsString, std::ffi::OsString)> {
+    RUNTIME_VARIABLES
+        .iter()
+        .filter_map(|name| std::env::var_os(name).map(|value| (name.into(), value)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,5 @@
 //! `agate contract test|init`: function contracts, run alone.
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -11,18 +10,6 @@ use anyhow::Context as _;
 use crate::args::{ContractRuntimeArgs, ContractTestArgs};
 use crate::exit::{ExitStatus, Failure};
 use crate::output;
-
-/// The variables of agate's environment the interpreters get; nothing else (tokens and
-/// other secrets stay with agate).
-const PASSED_VARIABLES: &[&str] = &[
-    "PATH",
-    "HOME",
-    "LANG",
-    "LC_ALL",
-    "LC_CTYPE",
-    "TMPDIR",
-    "SYSTEMROOT",
-];
 
 fn root_of(runtime: &ContractRuntimeArgs) -> anyhow::Result<PathBuf> {
     match &runtime.root {
@@ -39,10 +26,7 @@ fn options(runtime: &ContractRuntimeArgs) -> Options {
     if let Some(node) = &runtime.node {
         options.node.clone_from(node);
     }
-    options.env = PASSED_VARIABLES
-        .iter()
-        .filter_map(|name| std::env::var_os(name).map(|value| (OsString::from(name), value)))
-        .collect();
+    options.env = crate::ci::runtime_env();
     options
 }
 

@@ -99,6 +99,7 @@ fn ci_facts() -> CiFacts {
         target: crate::ci::target(),
         secret_values: crate::ci::secret_values(),
         sonar: crate::ci::sonar(),
+        runtime_env: crate::ci::runtime_env(),
     }
 }
 

@@ -561,3 +561,83 @@ contracts:
         exception.1
     );
 }
+
+/// Runs `agate gate --format json`: the exit code, the report and standard error.
+fn gate_json(dir: &Path) -> (i32, Value, String) {
+    let output = agate(dir)
+        .args(["gate", "--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let report = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+    (output.status.code().unwrap(), report, stderr)
+}
+
+#[test]
+fn issue_10_a_gates_contracts_block_it_pass_it_or_fail_it_closed() {
+    let config = "gates:\n  functional:\n    contracts: [contracts/]\n";
+    // The buggy function: the gate that lists the contracts blocks, with its findings.
+    let dir = project(&[
+        ("pricing.py", PRICING),
+        (
+            "contracts/pricing.yaml",
+            &contract("python:pricing:buggy_discount", ""),
+        ),
+        ("agate.yaml", config),
+    ]);
+    let (code, report, stderr) = gate_json(dir.path());
+    assert_eq!(code, 1, "{stderr}");
+    let findings: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["analyzer"] == "contracts")
+        .collect();
+    assert!(!findings.is_empty(), "{report}");
+    assert!(
+        findings
+            .iter()
+            .all(|finding| finding["gate"] == "functional")
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|finding| finding["location"]["path"] == "pricing.py")
+    );
+    let functional = report["verdict"]["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|gate| gate["name"] == "functional")
+        .unwrap();
+    assert_eq!(functional["status"], "fail", "{functional}");
+    // The correct function passes the same gate.
+    std::fs::write(
+        dir.path().join("contracts/pricing.yaml"),
+        contract("python:pricing:apply_discount", ""),
+    )
+    .unwrap();
+    let (_, report, stderr) = gate_json(dir.path());
+    let functional = report["verdict"]["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|gate| gate["name"] == "functional")
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert_eq!(functional["status"], "pass", "{functional}");
+    // A module that is not there: the gate fails closed (exit 3), never passes.
+    std::fs::write(
+        dir.path().join("contracts/pricing.yaml"),
+        contract("python:missing_module:apply_discount", ""),
+    )
+    .unwrap();
+    let (code, report, stderr) = gate_json(dir.path());
+    assert_eq!(code, 3, "{stderr}");
+    let functional = report["verdict"]["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|gate| gate["name"] == "functional")
+        .unwrap();
+    assert_eq!(functional["status"], "error", "{functional}");
+}
