@@ -27,11 +27,14 @@ pub enum Analyzer {
     Rego,
     /// External tools and coverage reports, run by a gate's `external:` checks.
     External,
+    /// What the change does to its tests: tests deleted, emptied or skipped, assertions
+    /// removed or loosened, coverage thresholds lowered, suppression comments added.
+    TestIntegrity,
 }
 
 impl Analyzer {
     /// Every analyzer, in the order reports list them.
-    pub const ALL: [Analyzer; 7] = [
+    pub const ALL: [Analyzer; 8] = [
         Analyzer::Sast,
         Analyzer::Secrets,
         Analyzer::Deps,
@@ -39,25 +42,28 @@ impl Analyzer {
         Analyzer::Policy,
         Analyzer::Rego,
         Analyzer::External,
+        Analyzer::TestIntegrity,
     ];
 
     /// The analyzers a gate's `analyzers:` may list. Rego denials and external findings
     /// belong to the gate whose policy or check made them.
-    pub const GATED: [Analyzer; 5] = [
+    pub const GATED: [Analyzer; 6] = [
         Analyzer::Sast,
         Analyzer::Secrets,
         Analyzer::Deps,
         Analyzer::AiPatterns,
         Analyzer::Policy,
+        Analyzer::TestIntegrity,
     ];
 
     /// The analyzers `--only` may select.
-    pub const SELECTABLE: [Analyzer; 5] = [
+    pub const SELECTABLE: [Analyzer; 6] = [
         Analyzer::Sast,
         Analyzer::Secrets,
         Analyzer::Deps,
         Analyzer::AiPatterns,
         Analyzer::External,
+        Analyzer::TestIntegrity,
     ];
 
     /// The name in reports and configuration, e.g. `ai-patterns`.
@@ -70,6 +76,7 @@ impl Analyzer {
             Analyzer::Policy => "policy",
             Analyzer::Rego => "rego",
             Analyzer::External => "external",
+            Analyzer::TestIntegrity => "test-integrity",
         }
     }
 
