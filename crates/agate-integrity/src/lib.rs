@@ -35,7 +35,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use agate_lang::Language;
 use agate_model::{
-    Analyzer, Confidence, Finding, Fingerprint, FingerprintInput, Location, Position, Severity,
+    Analyzer, Confidence, Finding, Fingerprint, FingerprintInput, Location, Position,
+    RuleDescriptor, Severity,
 };
 
 use crate::suite::{Strength, TestFn};
@@ -51,42 +52,84 @@ pub struct FileChange {
     pub after: Option<String>,
 }
 
-/// The rule ids this analyzer reports, with what each means.
-pub const RULES: &[(&str, &str)] = &[
+/// Each rule: id, severity, summary, and how to fix a finding.
+const RULES: &[(&str, Severity, &str, &str)] = &[
     (
         "test-integrity.test-file-deleted",
+        Severity::High,
         "a test file was deleted with its tests",
+        "Restore the file, or move its tests to another file of the change under the same names.",
     ),
-    ("test-integrity.test-deleted", "a test function was deleted"),
+    (
+        "test-integrity.test-deleted",
+        Severity::High,
+        "a test function was deleted",
+        "Restore the test; if the behaviour it checked is gone on purpose, say so in the review and baseline the finding with a reason.",
+    ),
     (
         "test-integrity.test-emptied",
+        Severity::High,
         "a test function's body now does nothing",
+        "Restore the test's body and fix the code it checks.",
     ),
     (
         "test-integrity.test-skipped",
+        Severity::High,
         "a skip or xfail marker was added to a test",
+        "Remove the marker and fix the code the test checks; a known failure belongs in an issue, not a silenced test.",
     ),
     (
         "test-integrity.test-focused",
+        Severity::High,
         "`.only` or `fit` was added: the other tests stop running",
+        "Remove `.only`/`fit`/`fdescribe`: they are for a local run, never for a commit.",
     ),
     (
         "test-integrity.assertion-removed",
+        Severity::High,
         "a test has fewer assertions than at the base",
+        "Restore the assertions; a test that checks less lets the code change behaviour unnoticed.",
     ),
     (
         "test-integrity.assertion-loosened",
+        Severity::High,
         "a test's assertions check less than at the base",
+        "Compare values again (`assertEqual`, `toBe`, `assertEquals`) instead of only truthiness or existence.",
     ),
     (
         "test-integrity.coverage-threshold-lowered",
+        Severity::High,
         "a coverage threshold was lowered or removed",
+        "Restore the threshold and add tests for the code that is not covered.",
     ),
     (
         "test-integrity.suppression-added",
+        Severity::Medium,
         "a comment that silences a checker was added",
+        "Fix what the checker reports instead; where the suppression is right, give it a reason the reviewer can judge.",
     ),
 ];
+
+/// The descriptors of the rules this analyzer reports, for reports and `rules:` settings.
+pub fn rules() -> Vec<RuleDescriptor> {
+    RULES
+        .iter()
+        .map(|&(id, severity, summary, fix)| RuleDescriptor {
+            id: id.to_owned(),
+            language: "any".to_owned(),
+            summary: summary.to_owned(),
+            help: format!(
+                "## Why it matters\n\nTests are the check a change cannot talk its way past; a change that weakens them, especially one an AI agent wrote to make the build green, removes that check.\n\n## How to fix\n\n{fix}\n"
+            ),
+            severity,
+            confidence: Confidence::High,
+            cwe: Vec::new(),
+            owasp: Vec::new(),
+            compliance: Vec::new(),
+            ai_pattern: false,
+        })
+        .collect()
+}
 
 /// Whether `path` is a test file by the usual conventions: `test_*.py`, `*_test.py`,
 /// `conftest.py`, `*.test.ts`, `*.spec.js`, files under `tests/`, `test/`, `__tests__/`,

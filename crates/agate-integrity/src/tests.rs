@@ -593,7 +593,17 @@ fn issue_10_severities_follow_the_issue() {
         &|_| false,
     );
     assert_eq!(findings[0].severity, Severity::High);
-    for (id, _) in RULES {
-        assert!(id.starts_with("test-integrity."));
+    let rules = super::rules();
+    for finding in &findings {
+        let rule = rules
+            .iter()
+            .find(|rule| rule.id == finding.rule_id.as_str())
+            .unwrap();
+        assert_eq!(rule.severity, finding.severity);
     }
+    assert!(
+        rules
+            .iter()
+            .all(|rule| rule.id.starts_with("test-integrity."))
+    );
 }

@@ -26,6 +26,7 @@ mod decide;
 mod deps;
 mod error;
 mod external;
+mod integrity;
 mod lines;
 mod parallel;
 mod request;
@@ -73,7 +74,7 @@ pub struct Outcome {
 pub fn run(request: &Request, progress: &(dyn Fn(Event<'_>) + Sync)) -> Result<Outcome> {
     analyze::check_request(request)?;
     let (setup, rules) = Setup::new(request, Rules::Compiled)?;
-    let Analysis { found, scanner } = analyze::analyze(
+    let Analysis { mut found, scanner } = analyze::analyze(
         request,
         &setup.policy,
         &setup.selection,
@@ -81,6 +82,11 @@ pub fn run(request: &Request, progress: &(dyn Fn(Event<'_>) + Sync)) -> Result<O
         &setup.secrets,
         &setup.scope,
     )?;
+    if setup.selection.integrity {
+        let integrity = integrity::scan(request, &setup.policy, &setup.repository);
+        found.findings.extend(integrity.findings);
+        found.notices.extend(integrity.notices);
+    }
     let descriptors = decide::descriptors(&scanner, &setup.secrets.0, &found.findings);
     finish(request, setup, found, descriptors, progress)
 }

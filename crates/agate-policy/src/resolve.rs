@@ -562,6 +562,7 @@ fn built_in() -> Policy {
     };
     Policy {
         gates: [
+            gate("functional", &[Analyzer::TestIntegrity]),
             gate("provenance-lint", &[Analyzer::AiPatterns, Analyzer::Policy]),
             gate(
                 "security",
