@@ -167,6 +167,25 @@ pub fn analyze(changes: &[FileChange], is_test: &dyn Fn(&str) -> bool) -> Vec<Fi
         thresholds_changed(change, &mut findings);
     }
     suppressions_added(changes, &mut findings);
+    // Each finding shows its line as it is now (none for a deleted file).
+    for finding in &mut findings {
+        let line = changes
+            .iter()
+            .find(|change| change.path == finding.location.path.as_str())
+            .and_then(|change| change.after.as_ref())
+            .and_then(|text| {
+                let index = usize::try_from(finding.location.start.line).ok()?;
+                text.lines().nth(index.checked_sub(1)?)
+            });
+        if let Some(line) = line {
+            line.clone_into(&mut finding.snippet);
+            // At the line's first character, past its indentation.
+            let indent = line.chars().take_while(|c| c.is_whitespace()).count();
+            let column = u32::try_from(indent + 1).unwrap_or(1);
+            finding.location.start.column = column;
+            finding.location.end.column = column;
+        }
+    }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }
@@ -496,7 +515,7 @@ fn suppressions_added(changes: &[FileChange], out: &mut Vec<Finding>) {
                     *count -= 1;
                     continue;
                 }
-                let mut found = finding(
+                out.push(finding(
                     "test-integrity.suppression-added",
                     Severity::Medium,
                     Confidence::High,
@@ -507,9 +526,7 @@ fn suppressions_added(changes: &[FileChange], out: &mut Vec<Finding>) {
                     &change.path,
                     u32::try_from(index + 1).unwrap_or(u32::MAX),
                     &suite::collapse(line),
-                );
-                line.trim().clone_into(&mut found.snippet);
-                out.push(found);
+                ));
             }
         }
     }

@@ -13,6 +13,9 @@ use crate::{Request, Source};
 pub(crate) struct IntegrityScan {
     pub(crate) findings: Vec<Finding>,
     pub(crate) notices: Vec<Notice>,
+    /// The files compared, and the bytes of their versions now.
+    pub(crate) files: u64,
+    pub(crate) bytes: u64,
 }
 
 /// Compares the change's files at the base with now: with `--base` (or any base the change
@@ -33,10 +36,10 @@ pub(crate) fn scan(request: &Request, policy: &Policy, known: &Known) -> Integri
         Ok(revisions) => revisions,
         Err(error) => {
             return IntegrityScan {
-                findings: Vec::new(),
                 notices: vec![Notice::error(format!(
                     "test integrity not checked: the change's files could not be read from git: {error}"
                 ))],
+                ..IntegrityScan::default()
             };
         }
     };
@@ -78,5 +81,15 @@ pub(crate) fn scan(request: &Request, policy: &Policy, known: &Known) -> Integri
     }
     let tests = policy.tests();
     let findings = agate_integrity::analyze(&changes, &|path| tests.is_test(path));
-    IntegrityScan { findings, notices }
+    let bytes = changes
+        .iter()
+        .filter_map(|change| change.after.as_ref())
+        .map(|text| text.len() as u64)
+        .sum();
+    IntegrityScan {
+        findings,
+        notices,
+        files: changes.len() as u64,
+        bytes,
+    }
 }

@@ -86,6 +86,12 @@ pub fn run(request: &Request, progress: &(dyn Fn(Event<'_>) + Sync)) -> Result<O
         let integrity = integrity::scan(request, &setup.policy, &setup.repository);
         found.findings.extend(integrity.findings);
         found.notices.extend(integrity.notices);
+        // The same files the other analyzers read, or the only ones (`--only test-integrity`);
+        // a shard counts only its own share, which the merge adds up.
+        if request.shard.is_none() {
+            found.stats.files = found.stats.files.max(integrity.files);
+            found.stats.bytes = found.stats.bytes.max(integrity.bytes);
+        }
     }
     let descriptors = decide::descriptors(&scanner, &setup.secrets.0, &found.findings);
     finish(request, setup, found, descriptors, progress)

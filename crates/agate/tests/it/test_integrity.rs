@@ -230,6 +230,18 @@ fn issue_10_test_integrity_reports_deleted_test_files_and_functions() {
             ),
         ]
     );
+    // Alone, it still judges the change's files: blocked, not "nothing scanned".
+    let (code, alone, report) = gate(root, &["--base", "main", "--only", "test-integrity"]);
+    assert_eq!(code, Some(1), "{report}");
+    assert_eq!(alone, findings);
+    assert!(
+        report["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|notice| notice["level"] != "error"),
+        "{report}"
+    );
 }
 
 #[test]
