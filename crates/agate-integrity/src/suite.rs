@@ -67,7 +67,7 @@ pub(crate) fn tests(language: Language, text: &str) -> Vec<TestFn> {
     let root = tree.root();
     let mut found = Vec::new();
     match language {
-        Language::Python => python_scope(&root, "", None, &mut found),
+        Language::Python => python_scope(&root, "", None, 0, &mut found),
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
             javascript(&root, &mut found);
         }
@@ -103,7 +103,20 @@ fn short(text: &str) -> String {
 // ---------------------------------------------------------------------------------------
 // Python: `test*` functions at module level and in classes (pytest and unittest).
 
-fn python_scope(scope: &AstNode<'_>, prefix: &str, skipped: Option<&str>, out: &mut Vec<TestFn>) {
+/// How deeply nested classes are read for test methods: real test classes nest a level or
+/// two; the bound keeps a hostile file's recursion short.
+const MAX_CLASS_DEPTH: usize = 32;
+
+fn python_scope(
+    scope: &AstNode<'_>,
+    prefix: &str,
+    skipped: Option<&str>,
+    depth: usize,
+    out: &mut Vec<TestFn>,
+) {
+    if depth > MAX_CLASS_DEPTH {
+        return;
+    }
     for child in scope.children() {
         let (decorators, definition) = if child.kind() == "decorated_definition" {
             let decorators: Vec<String> = child
@@ -132,7 +145,13 @@ fn python_scope(scope: &AstNode<'_>, prefix: &str, skipped: Option<&str>, out: &
         match definition.kind().as_ref() {
             "class_definition" => {
                 if let Some(body) = definition.field("body") {
-                    python_scope(&body, &format!("{prefix}{name}."), skip.as_deref(), out);
+                    python_scope(
+                        &body,
+                        &format!("{prefix}{name}."),
+                        skip.as_deref(),
+                        depth + 1,
+                        out,
+                    );
                 }
             }
             "function_definition" if name.starts_with("test") => {

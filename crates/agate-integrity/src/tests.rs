@@ -607,3 +607,19 @@ fn issue_10_severities_follow_the_issue() {
             .all(|rule| rule.id.starts_with("test-integrity."))
     );
 }
+
+#[test]
+fn issue_10_deeply_nested_classes_end_the_search_not_the_run() {
+    let mut text = String::new();
+    for depth in 0..2_000 {
+        text.push_str(&" ".repeat(depth));
+        text.push_str("class C:\n");
+    }
+    text.push_str(&" ".repeat(2_000));
+    text.push_str("def test_deep(self):\n");
+    text.push_str(&" ".repeat(2_001));
+    text.push_str("assert f() == 1\n");
+    let weaker = text.replace("assert f() == 1", "assert True");
+    // Below the nesting bound no test is read, so nothing is compared.
+    assert!(found(&[change("tests/test_deep.py", Some(&text), Some(&weaker))]).is_empty());
+}
