@@ -30,11 +30,14 @@ pub enum Analyzer {
     /// Function contracts: a function's outputs checked against the contract a person
     /// wrote (schemas, invariants, examples).
     Contracts,
+    /// What the change does to its tests: tests deleted, emptied or skipped, assertions
+    /// removed or loosened, coverage thresholds lowered, suppression comments added.
+    TestIntegrity,
 }
 
 impl Analyzer {
     /// Every analyzer, in the order reports list them.
-    pub const ALL: [Analyzer; 8] = [
+    pub const ALL: [Analyzer; 9] = [
         Analyzer::Sast,
         Analyzer::Secrets,
         Analyzer::Deps,
@@ -43,25 +46,28 @@ impl Analyzer {
         Analyzer::Rego,
         Analyzer::External,
         Analyzer::Contracts,
+        Analyzer::TestIntegrity,
     ];
 
     /// The analyzers a gate's `analyzers:` may list. Rego denials and external findings
     /// belong to the gate whose policy or check made them.
-    pub const GATED: [Analyzer; 5] = [
+    pub const GATED: [Analyzer; 6] = [
         Analyzer::Sast,
         Analyzer::Secrets,
         Analyzer::Deps,
         Analyzer::AiPatterns,
         Analyzer::Policy,
+        Analyzer::TestIntegrity,
     ];
 
     /// The analyzers `--only` may select.
-    pub const SELECTABLE: [Analyzer; 5] = [
+    pub const SELECTABLE: [Analyzer; 6] = [
         Analyzer::Sast,
         Analyzer::Secrets,
         Analyzer::Deps,
         Analyzer::AiPatterns,
         Analyzer::External,
+        Analyzer::TestIntegrity,
     ];
 
     /// The name in reports and configuration, e.g. `ai-patterns`.
@@ -75,6 +81,7 @@ impl Analyzer {
             Analyzer::Rego => "rego",
             Analyzer::External => "external",
             Analyzer::Contracts => "contracts",
+            Analyzer::TestIntegrity => "test-integrity",
         }
     }
 

@@ -213,6 +213,7 @@ pub(crate) fn rules_for(
         .into_iter()
         .chain(POLICY_RULES.iter().map(|&id| (*id).to_owned()))
         .chain(agate_deps::rules().into_iter().map(|rule| rule.id))
+        .chain(agate_integrity::rules().into_iter().map(|rule| rule.id))
         .collect();
     for dir in &policy.secrets().rule_dirs {
         known.extend(agate_secrets::rule_ids_in(dir));

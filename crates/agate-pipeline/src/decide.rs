@@ -112,8 +112,8 @@ fn gate_policy_denials(
     Ok(denied)
 }
 
-/// The descriptors of the rules the analyzers' findings reference — structural, secret and
-/// the dependency analyzer's.
+/// The descriptors of the rules the analyzers' findings reference — structural, secret,
+/// the dependency and the test-integrity analyzers'.
 pub(crate) fn descriptors(
     scanner: &Scanner,
     secrets: &agate_secrets::SecretScanner,
@@ -130,6 +130,7 @@ pub(crate) fn descriptors(
     descriptors.extend(
         agate_deps::rules()
             .into_iter()
+            .chain(agate_integrity::rules())
             .filter(|rule| referenced.contains(rule.id.as_str())),
     );
     descriptors

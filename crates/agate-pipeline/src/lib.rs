@@ -27,6 +27,7 @@ mod deps;
 mod error;
 mod external;
 mod functional;
+mod integrity;
 mod lines;
 mod parallel;
 mod request;
@@ -74,7 +75,7 @@ pub struct Outcome {
 pub fn run(request: &Request, progress: &(dyn Fn(Event<'_>) + Sync)) -> Result<Outcome> {
     analyze::check_request(request)?;
     let (setup, rules) = Setup::new(request, Rules::Compiled)?;
-    let Analysis { found, scanner } = analyze::analyze(
+    let Analysis { mut found, scanner } = analyze::analyze(
         request,
         &setup.policy,
         &setup.selection,
@@ -82,6 +83,17 @@ pub fn run(request: &Request, progress: &(dyn Fn(Event<'_>) + Sync)) -> Result<O
         &setup.secrets,
         &setup.scope,
     )?;
+    if setup.selection.integrity {
+        let integrity = integrity::scan(request, &setup.policy, &setup.repository);
+        found.findings.extend(integrity.findings);
+        found.notices.extend(integrity.notices);
+        // The same files the other analyzers read, or the only ones (`--only test-integrity`);
+        // a shard counts only its own share, which the merge adds up.
+        if request.shard.is_none() {
+            found.stats.files = found.stats.files.max(integrity.files);
+            found.stats.bytes = found.stats.bytes.max(integrity.bytes);
+        }
+    }
     let descriptors = decide::descriptors(&scanner, &setup.secrets.0, &found.findings);
     finish(request, setup, found, descriptors, progress)
 }

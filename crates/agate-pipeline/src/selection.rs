@@ -18,13 +18,16 @@ pub(crate) struct Selection {
     pub(crate) deps: bool,
     /// The gates' external checks (gating runs only).
     pub(crate) external: bool,
+    /// The test-integrity analyzer (the change's files at the base and now).
+    pub(crate) integrity: bool,
     /// Findings of other analyzers are dropped; `None` keeps all.
     pub(crate) keep: Option<BTreeSet<Analyzer>>,
 }
 
 impl Selection {
     /// From `only` and the source; an analyzer that cannot be selected, or one that cannot
-    /// read git's staged files or history, is an error.
+    /// read git's staged files or history, is an error. `--staged` runs the secrets and
+    /// test-integrity analyzers, `--history` the secrets analyzer only.
     pub(crate) fn new(request: &Request) -> Result<Selection, PipelineError> {
         let mut only: BTreeSet<Analyzer> = request.only.iter().copied().collect();
         if let Some(unknown) = only
@@ -37,10 +40,24 @@ impl Selection {
             )));
         }
         let git = request.source != Source::WorkingTree;
-        if git {
+        let staged = request.source == Source::Staged;
+        if staged {
+            if only
+                .iter()
+                .any(|&analyzer| !matches!(analyzer, Analyzer::Secrets | Analyzer::TestIntegrity))
+            {
+                return Err(PipelineError::Invalid(
+                    "--staged scans for secrets and test integrity only; drop the other analyzers from --only"
+                        .to_owned(),
+                ));
+            }
+            if only.is_empty() {
+                only.extend([Analyzer::Secrets, Analyzer::TestIntegrity]);
+            }
+        } else if git {
             if only.iter().any(|&analyzer| analyzer != Analyzer::Secrets) {
                 return Err(PipelineError::Invalid(
-                    "--staged and --history scan for secrets only; drop the other analyzers from --only"
+                    "--history scans for secrets only; drop the other analyzers from --only"
                         .to_owned(),
                 ));
             }
@@ -52,6 +69,7 @@ impl Selection {
                 secrets: true,
                 deps: true,
                 external: !git,
+                integrity: true,
                 keep: None,
             });
         }
@@ -61,6 +79,7 @@ impl Selection {
             secrets: any(&[Analyzer::Secrets, Analyzer::AiPatterns]),
             deps: any(&[Analyzer::Deps, Analyzer::AiPatterns]),
             external: only.contains(&Analyzer::External),
+            integrity: only.contains(&Analyzer::TestIntegrity),
             keep: Some(only),
         })
     }
@@ -92,6 +111,7 @@ impl Selection {
                 self.rules || self.secrets || self.deps,
             ),
             (Analyzer::Policy, true),
+            (Analyzer::TestIntegrity, self.integrity),
         ]
         .into_iter()
         .filter(|&(analyzer, runs)| {

@@ -560,6 +560,7 @@ fn built_in() -> Policy {
     };
     Policy {
         gates: [
+            gate("functional", &[Analyzer::TestIntegrity]),
             gate("provenance-lint", &[Analyzer::AiPatterns, Analyzer::Policy]),
             gate(
                 "security",

@@ -31,7 +31,7 @@ mod trailers;
 mod unchanged;
 
 pub use agent_trace::TRACE_FILE;
-pub use blobs::Blob;
+pub use blobs::{Blob, Content, Revision};
 pub use classify::{Classifier, Commit, Evidence, EvidenceSource};
 pub use history::{Attribution, Change, History, HistoryError, Origin, UnsignedCommit};
 pub use manifest::{

@@ -420,8 +420,8 @@ pub(crate) struct ScanArgs {
     /// Worker threads (0: one per core).
     #[arg(long, short = 'j', default_value_t = 0)]
     pub(crate) threads: usize,
-    /// Run only these analyzers: `sast`, `secrets`, `deps`, `ai-patterns`, `external`
-    /// (repeatable or comma-separated).
+    /// Run only these analyzers: `sast`, `secrets`, `deps`, `ai-patterns`, `external`,
+    /// `test-integrity` (repeatable or comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "ANALYZER", value_parser = parse_analyzer)]
     pub(crate) only: Vec<Analyzer>,
     /// Scan only shard K of N (`K/N`, K from 1): a share of the files fixed by each path, for
@@ -429,8 +429,8 @@ pub(crate) struct ScanArgs {
     /// JSON reports into one verdict.
     #[arg(long, value_name = "K/N", value_parser = parse_shard, conflicts_with_all = ["staged", "history"])]
     pub(crate) shard: Option<Shard>,
-    /// Scan the staged versions of changed files for secrets (a pre-commit hook); implies
-    /// `--only secrets`.
+    /// Scan the staged versions of changed files for secrets, and compare them with `HEAD`
+    /// for test integrity (a pre-commit hook); implies `--only secrets,test-integrity`.
     #[arg(long, conflicts_with = "history")]
     pub(crate) staged: bool,
     /// Scan git history for secrets, each file version once, reporting the commit that

@@ -107,8 +107,10 @@ tiers:
 
 # Gates group analyzers: sast (security rules), secrets, deps (vulnerable, unknown and
 # typosquatted packages), ai-patterns (AI anti-patterns), policy (problems with
-# suppressions). `gates.NAME: off` turns one off.
+# suppressions), test-integrity (tests the change deletes, skips or weakens).
+# `gates.NAME: off` turns one off.
 gates:
+  functional: { analyzers: [test-integrity] }
   security:
     analyzers: [sast, secrets, deps]
     # Tools you already run, read from SARIF or their JSON (docs/external.md):

@@ -28,6 +28,7 @@ mod secrets;
 mod shards;
 mod sonarqube;
 mod test_code;
+mod test_integrity;
 mod tools;
 
 use std::path::Path;
