@@ -24,7 +24,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["agate-model", "agate-lang", "agate-fs", "agate-http"],
     ),
     ("agate-provenance", &["agate-fs"]),
-    ("agate-external", &["agate-model", "agate-fs", "agate-http"]),
+    ("agate-process", &["agate-http"]),
+    (
+        "agate-external",
+        &["agate-model", "agate-fs", "agate-http", "agate-process"],
+    ),
+    ("agate-api", &["agate-model", "agate-fs", "agate-http"]),
     ("agate-policy", &["agate-model", "agate-fs", "agate-http"]),
     ("agate-report", &["agate-model"]),
     (
