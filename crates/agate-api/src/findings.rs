@@ -5,7 +5,8 @@
 use std::fmt::Write as _;
 
 use agate_model::{
-    Analyzer, Confidence, Finding, Fingerprint, FingerprintInput, Location, Position, Severity,
+    Analyzer, Confidence, Finding, Fingerprint, FingerprintInput, Location, Position,
+    RuleDescriptor, Severity,
 };
 
 use crate::spec::Operation;
@@ -41,6 +42,15 @@ pub(crate) enum Rule {
 }
 
 impl Rule {
+    const ALL: [Rule; 6] = [
+        Rule::UndocumentedStatus,
+        Rule::ResponseSchema,
+        Rule::ServerError,
+        Rule::AcceptedMalformed,
+        Rule::SlowResponse,
+        Rule::Unreachable,
+    ];
+
     pub(crate) fn id(self) -> &'static str {
         match self {
             Rule::UndocumentedStatus => "api.undocumented-status",
@@ -49,6 +59,44 @@ impl Rule {
             Rule::AcceptedMalformed => "api.accepted-malformed",
             Rule::SlowResponse => "api.slow-response",
             Rule::Unreachable => "api.unreachable",
+        }
+    }
+
+    fn summary(self) -> &'static str {
+        match self {
+            Rule::UndocumentedStatus => {
+                "the service answered with a status the operation does not document"
+            }
+            Rule::ResponseSchema => {
+                "the response's content type or body does not match the documented response"
+            }
+            Rule::ServerError => "the service answered with a server error (5xx)",
+            Rule::AcceptedMalformed => {
+                "the service accepted a malformed request instead of answering 4xx"
+            }
+            Rule::SlowResponse => "the service answered slower than the limit",
+            Rule::Unreachable => "the service did not answer a request",
+        }
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            Rule::UndocumentedStatus => {
+                "document the status under the operation's `responses` (or `default`), or stop returning it"
+            }
+            Rule::ResponseSchema => "return what the response schema says, or correct the schema",
+            Rule::ServerError => {
+                "validate the input and answer 4xx; a 5xx on bad input usually hides an unhandled error"
+            }
+            Rule::AcceptedMalformed => {
+                "validate the request against the document before acting on it"
+            }
+            Rule::SlowResponse => {
+                "find what makes the operation slow, or raise the limit (`--slow`)"
+            }
+            Rule::Unreachable => {
+                "check the service's logs in the report: it may have crashed on the request"
+            }
         }
     }
 
@@ -61,6 +109,25 @@ impl Rule {
             Rule::SlowResponse => Severity::Low,
         }
     }
+}
+
+/// The descriptors of the `api.*` rules, for a report's `rules`.
+pub fn rules() -> Vec<RuleDescriptor> {
+    Rule::ALL
+        .iter()
+        .map(|rule| RuleDescriptor {
+            id: rule.id().to_owned(),
+            language: "openapi".to_owned(),
+            summary: rule.summary().to_owned(),
+            help: rule.help().to_owned(),
+            severity: rule.severity(),
+            confidence: Confidence::High,
+            cwe: Vec::new(),
+            owasp: Vec::new(),
+            compliance: Vec::new(),
+            ai_pattern: false,
+        })
+        .collect()
 }
 
 /// A request as a finding shows it.

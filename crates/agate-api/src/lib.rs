@@ -33,6 +33,7 @@ use std::time::Duration;
 
 use agate_model::{Finding, Notice};
 
+pub use findings::rules;
 pub use target::Target;
 
 /// What a run may do.

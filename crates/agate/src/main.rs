@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, FromArgMatches as _};
 
 use crate::args::{
-    Cli, Command, ConfigCommand, DbCommand, GateArgs, ProvenanceCommand, ReportCommand,
+    ApiCommand, Cli, Command, ConfigCommand, DbCommand, GateArgs, ProvenanceCommand, ReportCommand,
     RulesCommand,
 };
 use crate::exit::ExitStatus;
@@ -51,6 +51,9 @@ fn main() -> ExitCode {
             }
         },
         Command::Init { force, ci } => commands::init::run(force, ci),
+        Command::Api {
+            command: ApiCommand::Test(args),
+        } => commands::api::test(&args),
         Command::Report { command } => match command {
             ReportCommand::Convert { report, to, output } => {
                 commands::report::convert(&report, to, output.as_deref())
@@ -120,6 +123,14 @@ fn pair_outputs(cli: &mut Cli, matches: &clap::ArgMatches) -> Result<(), String>
             matches
                 .subcommand_matches("report")
                 .and_then(|report| report.subcommand_matches("merge")),
+        ),
+        Command::Api {
+            command: ApiCommand::Test(args),
+        } => (
+            &mut args.out,
+            matches
+                .subcommand_matches("api")
+                .and_then(|api| api.subcommand_matches("test")),
         ),
         _ => return Ok(()),
     };
