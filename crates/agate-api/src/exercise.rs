@@ -172,7 +172,12 @@ fn requests(operation: &Operation, options: &Options) -> Result<Vec<Request>, St
         .iter()
         .zip(&checkers)
         .map(|(parameter, checker)| {
-            inside(&parameter.schema, parameter.example.as_ref(), Some(checker))
+            inside(
+                &parameter.schema,
+                parameter.example.as_ref(),
+                Some(checker),
+                options.seed,
+            )
         })
         .collect();
     let body_checker = operation
@@ -183,7 +188,14 @@ fn requests(operation: &Operation, options: &Options) -> Result<Vec<Request>, St
     let bodies: Vec<Value> = operation
         .body
         .as_ref()
-        .map(|body| inside(&body.schema, body.example.as_ref(), body_checker.as_ref()))
+        .map(|body| {
+            inside(
+                &body.schema,
+                body.example.as_ref(),
+                body_checker.as_ref(),
+                options.seed,
+            )
+        })
         .unwrap_or_default();
     // Rotate by the seed so another seed starts from other values.
     let pick = |values: &[Value], index: usize| -> Option<Value> {

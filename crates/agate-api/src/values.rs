@@ -15,62 +15,37 @@ pub(crate) const INJECTIONS: [&str; 4] = [
 /// How deep a generated value nests at most.
 const MAX_DEPTH: usize = 6;
 
-/// A compiled schema: OpenAPI 3.0's `nullable` read as a `null` type, validated as JSON
-/// Schema draft 2020-12.
+/// A compiled schema (agate-schema: JSON Schema draft 2020-12, OpenAPI 3.0's `nullable`
+/// read as a `null` type).
 pub(crate) struct Checker {
-    validator: jsonschema::Validator,
+    schema: agate_schema::Schema,
 }
+
+/// How many generated cases a schema adds to its examples and boundaries.
+const GENERATED_CASES: usize = 8;
 
 impl Checker {
     /// The checker of `schema`; an error says why it does not compile.
     pub(crate) fn new(schema: &Value) -> Result<Checker, String> {
-        let converted = openapi_to_json_schema(schema);
-        jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft202012)
-            .build(&converted)
-            .map(|validator| Checker { validator })
+        agate_schema::Schema::new(schema)
+            .map(|schema| Checker { schema })
             .map_err(|error| format!("a schema is not valid JSON Schema: {error}"))
     }
 
     /// What is wrong with `value`, one line per error with its JSON pointer (at most 5).
     pub(crate) fn errors(&self, value: &Value) -> Vec<String> {
-        self.validator
-            .iter_errors(value)
-            .take(5)
-            .map(|error| {
-                let pointer = error.instance_path().to_string();
-                let at = if pointer.is_empty() { "/" } else { &pointer };
-                format!("at `{at}`: {error}")
-            })
-            .collect()
+        let mut errors = self.schema.validate(value);
+        errors.truncate(5);
+        errors
     }
-}
 
-/// OpenAPI 3.0 → JSON Schema: `nullable: true` adds `null` to the type; `example` and the
-/// other OpenAPI-only keywords are annotations jsonschema ignores.
-fn openapi_to_json_schema(schema: &Value) -> Value {
-    match schema {
-        Value::Object(map) => {
-            let mut converted: Map<String, Value> = map
-                .iter()
-                .map(|(key, value)| (key.clone(), openapi_to_json_schema(value)))
-                .collect();
-            if map.get("nullable") == Some(&Value::Bool(true)) {
-                match converted.get("type").cloned() {
-                    Some(Value::String(kind)) => {
-                        converted.insert("type".to_owned(), json!([kind, "null"]));
-                    }
-                    Some(Value::Array(mut kinds)) => {
-                        kinds.push(json!("null"));
-                        converted.insert("type".to_owned(), Value::Array(kinds));
-                    }
-                    _ => {}
-                }
-            }
-            Value::Object(converted)
-        }
-        Value::Array(items) => Value::Array(items.iter().map(openapi_to_json_schema).collect()),
-        other => other.clone(),
+    /// Generated values inside the schema, deterministic for `seed`.
+    fn generated(&self, seed: u64) -> impl Iterator<Item = Value> {
+        self.schema
+            .cases(seed, GENERATED_CASES)
+            .into_iter()
+            .filter(|case| case.inside)
+            .map(|case| case.value)
     }
 }
 
@@ -88,15 +63,20 @@ fn kind(schema: &Value) -> Option<&str> {
 }
 
 /// Values inside `schema`, most telling first: its example, default and enum values, then
-/// boundaries and typical values of its type; each checked by `checker` when given.
+/// boundaries and typical values of its type, then the checker's generated cases for
+/// `seed`; each checked by `checker` when given.
 pub(crate) fn inside(
     schema: &Value,
     example: Option<&Value>,
     checker: Option<&Checker>,
+    seed: u64,
 ) -> Vec<Value> {
     let mut values = Vec::new();
     values.extend(example.cloned());
     values.extend(candidates(schema, 0));
+    if let Some(checker) = checker {
+        values.extend(checker.generated(seed));
+    }
     let mut kept: Vec<Value> = Vec::new();
     for value in values {
         if kept.contains(&value) {
@@ -311,8 +291,9 @@ mod tests {
     fn values_inside_start_with_the_example_and_pass_the_schema() {
         let schema = json!({"type": "integer", "minimum": 3, "maximum": 9});
         let checker = Checker::new(&schema).unwrap();
-        let values = inside(&schema, Some(&json!(5)), Some(&checker));
-        assert_eq!(values, [json!(5), json!(3), json!(9)]);
+        let values = inside(&schema, Some(&json!(5)), Some(&checker), 0);
+        assert_eq!(values[..3], [json!(5), json!(3), json!(9)]);
+        assert!(values.iter().all(|value| checker.errors(value).is_empty()));
     }
 
     #[test]
@@ -320,7 +301,7 @@ mod tests {
         let schema = json!({"type": "object", "required": ["name"],
             "properties": {"name": {"type": "string", "maxLength": 4}, "age": {"type": "integer", "nullable": true}}});
         let checker = Checker::new(&schema).unwrap();
-        let values = inside(&schema, None, Some(&checker));
+        let values = inside(&schema, None, Some(&checker), 0);
         assert_eq!(values[0], json!({"name": "a"}));
         assert_eq!(values[1], json!({"name": "a", "age": 1}));
         assert!(

@@ -23,6 +23,7 @@ mod analyzer;
 mod check;
 mod finding;
 mod fingerprint;
+mod functional;
 mod gate;
 mod redacted;
 mod redaction;
@@ -40,6 +41,7 @@ pub use finding::{
     AiEvidence, CodeContext, Finding, Fix, Location, Position, RuleDescriptor, split_compliance,
 };
 pub use fingerprint::{Fingerprint, FingerprintInput, normalize_code};
+pub use functional::{ApiSpec, ContractsSpec, ServiceSpec};
 pub use gate::{FindingStatus, GateCounts, GateMode, GateResult, GateStatus, Justification, Tier};
 pub use redacted::{Redacted, entropy};
 pub use redaction::Redactor;

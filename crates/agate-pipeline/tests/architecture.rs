@@ -14,6 +14,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("agate-model", &[]),
     ("agate-lang", &["agate-model"]),
     ("agate-taint", &["agate-lang"]),
+    ("agate-schema", &[]),
+    ("agate-load", &[]),
     (
         "agate-rules",
         &["agate-model", "agate-lang", "agate-fs", "agate-taint"],
@@ -29,7 +31,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "agate-external",
         &["agate-model", "agate-fs", "agate-http", "agate-process"],
     ),
-    ("agate-api", &["agate-model", "agate-fs", "agate-http"]),
+    (
+        "agate-api",
+        &["agate-model", "agate-fs", "agate-http", "agate-schema"],
+    ),
     ("agate-policy", &["agate-model", "agate-fs", "agate-http"]),
     ("agate-report", &["agate-model"]),
     (

@@ -235,7 +235,7 @@ pub(crate) fn coverage_spec(
 }
 
 /// Whether a relative path stays below where it starts.
-fn stays_inside(path: &Path) -> bool {
+pub(crate) fn stays_inside(path: &Path) -> bool {
     let mut depth = 0_i32;
     for component in path.components() {
         match component {
@@ -254,7 +254,7 @@ fn stays_inside(path: &Path) -> bool {
 }
 
 /// `90`, `90s`, `10m`, `1h` in seconds.
-fn parse_duration(text: &str) -> Option<u64> {
+pub(crate) fn parse_duration(text: &str) -> Option<u64> {
     let text = text.trim();
     let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
         Some((at, _)) => text.split_at(at),

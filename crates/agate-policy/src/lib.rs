@@ -29,6 +29,7 @@ mod baseline;
 mod date;
 mod error;
 mod external;
+mod functional;
 mod load;
 mod markers;
 mod merge;

@@ -152,6 +152,63 @@ pub(crate) struct GateOptions {
     pub(crate) external: Option<Vec<Spanned<ExternalOptions>>>,
     /// Minimum test coverage of new and AI-authored lines.
     pub(crate) coverage: Option<Spanned<CoverageOptions>>,
+    /// Function contracts to run: paths, or the paths with the interpreters.
+    pub(crate) contracts: Option<Spanned<ContractsValue>>,
+    /// An HTTP API contract test.
+    pub(crate) api: Option<Spanned<ApiOptions>>,
+}
+
+/// `contracts:` as a list of paths or as settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum ContractsValue {
+    Paths(Vec<String>),
+    Settings(ContractsOptions),
+}
+
+/// `contracts:` with settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ContractsOptions {
+    /// Contract files or folders, relative to the scan root (default `contracts/`).
+    pub(crate) paths: Option<Vec<String>>,
+    /// The Python interpreter, e.g. `.venv/bin/python`.
+    pub(crate) python: Option<String>,
+    /// The Node interpreter.
+    pub(crate) node: Option<String>,
+}
+
+/// `api:`: an OpenAPI document and the service it describes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ApiOptions {
+    /// The OpenAPI 3.0 or 3.1 document, relative to the scan root.
+    pub(crate) spec: String,
+    /// The service's base URL.
+    pub(crate) base_url: String,
+    /// The service to start first.
+    pub(crate) start: Option<ServiceOptions>,
+    pub(crate) allow_remote: Option<bool>,
+    pub(crate) allow_destructive: Option<bool>,
+    pub(crate) max_requests_per_operation: Option<usize>,
+    /// An answer slower than this is a finding: `2s`, `500ms`.
+    pub(crate) slow_response: Option<String>,
+    pub(crate) seed: Option<u64>,
+}
+
+/// A service to start: like an external check's `run`, with a readiness URL.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ServiceOptions {
+    /// The program and its arguments (no shell).
+    pub(crate) run: Vec<String>,
+    /// The URL polled until it answers.
+    pub(crate) ready: String,
+    /// Seconds, or `30s`, `2m`.
+    pub(crate) timeout: Option<TimeoutValue>,
+    pub(crate) env: Option<BTreeMap<String, String>>,
+    /// The working directory, relative to the scan root.
+    pub(crate) workdir: Option<String>,
 }
 
 /// A gate's coverage thresholds.

@@ -2,7 +2,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
 
-use agate_model::{Analyzer, CheckSpec, CoverageSpec, GateMode, NotifyTarget, Severity, Tier};
+use agate_model::{
+    Analyzer, ApiSpec, CheckSpec, ContractsSpec, CoverageSpec, GateMode, NotifyTarget, Severity,
+    Tier,
+};
 use globset::{Glob, GlobSet};
 
 use crate::error::{Place, PolicyError};
@@ -46,6 +49,10 @@ pub struct Gate {
     pub external: Vec<CheckSpec>,
     /// Minimum coverage of new and AI-authored lines.
     pub coverage: Option<CoverageSpec>,
+    /// Function contracts it runs.
+    pub contracts: Option<ContractsSpec>,
+    /// The HTTP API contract test it runs.
+    pub api: Option<ApiSpec>,
 }
 
 /// An environment: which gates run and whether they block.
@@ -384,18 +391,7 @@ impl Policy {
         let mut rows = Vec::new();
         let origin = |key: &str| self.origins.get(key).cloned().unwrap_or(Origin::BuiltIn);
         for gate in self.gates.values() {
-            let key = format!("gates.{}.enabled", gate.name);
-            rows.push((key.clone(), gate.enabled.to_string(), origin(&key)));
-            let key = format!("gates.{}.analyzers", gate.name);
-            rows.push((
-                key.clone(),
-                format!("[{}]", Analyzer::names(&gate.analyzers)),
-                origin(&key),
-            ));
-            if let Some(rego) = &gate.policy {
-                let key = format!("gates.{}.policy", gate.name);
-                rows.push((key.clone(), rego.display().to_string(), origin(&key)));
-            }
+            gate_rows(gate, &origin, &mut rows);
         }
         for environment in self.environments.values() {
             let key = format!("environments.{}.gates", environment.name);
@@ -547,6 +543,8 @@ fn built_in() -> Policy {
                 policy: None,
                 external: Vec::new(),
                 coverage: None,
+                contracts: None,
+                api: None,
             },
         )
     };
@@ -769,6 +767,8 @@ fn turn_gate_off(
         policy: None,
         external: Vec::new(),
         coverage: None,
+        contracts: None,
+        api: None,
     });
     gate.enabled = false;
     policy
@@ -824,6 +824,8 @@ fn merge_gate(
         policy: None,
         external: Vec::new(),
         coverage: None,
+        contracts: None,
+        api: None,
     });
     if let Some(rego) = &gate_options.policy {
         gate.policy = Some(layer.dir.join(rego));
@@ -872,7 +874,88 @@ fn merge_gate(
             .origins
             .insert(format!("gates.{name}.coverage"), origin.clone());
     }
+    if let Some(gate) = policy.gates.get_mut(name) {
+        merge_functional(
+            gate,
+            &mut policy.origins,
+            locks,
+            (file, name, origin),
+            gate_options,
+        )?;
+    }
     Ok(())
+}
+
+/// Merges a gate's `contracts:` and `api:`.
+fn merge_functional(
+    gate: &mut Gate,
+    origins: &mut BTreeMap<String, Origin>,
+    locks: &Locks,
+    (file, name, origin): (&str, &str, &Origin),
+    gate_options: &crate::options::GateOptions,
+) -> Result<(), PolicyError> {
+    if let Some(contracts) = &gate_options.contracts {
+        let at = Place::at(file, &contracts.referenced);
+        let spec = crate::functional::contracts_spec(name, &contracts.value, &at)?;
+        // A locked gate's contracts may gain paths, never lose one.
+        let drops = gate
+            .contracts
+            .as_ref()
+            .is_some_and(|old| old.paths.iter().any(|path| !spec.paths.contains(path)));
+        locks.check(&format!("gates.{name}"), drops, &at, || {
+            "it drops contract paths from the gate".to_owned()
+        })?;
+        gate.contracts = Some(spec);
+        origins.insert(format!("gates.{name}.contracts"), origin.clone());
+    }
+    if let Some(api) = &gate_options.api {
+        let at = Place::at(file, &api.referenced);
+        let spec = crate::functional::api_spec(name, &api.value, &at)?;
+        let replaces = gate.api.as_ref().is_some_and(|old| old.spec != spec.spec);
+        locks.check(&format!("gates.{name}"), replaces, &at, || {
+            format!(
+                "it replaces the gate's API document `{}`",
+                spec.spec.display()
+            )
+        })?;
+        gate.api = Some(spec);
+        origins.insert(format!("gates.{name}.api"), origin.clone());
+    }
+    Ok(())
+}
+
+/// `config explain`'s rows of one gate.
+fn gate_rows(
+    gate: &Gate,
+    origin: &impl Fn(&str) -> Origin,
+    rows: &mut Vec<(String, String, Origin)>,
+) {
+    let key = format!("gates.{}.enabled", gate.name);
+    rows.push((key.clone(), gate.enabled.to_string(), origin(&key)));
+    let key = format!("gates.{}.analyzers", gate.name);
+    rows.push((
+        key.clone(),
+        format!("[{}]", Analyzer::names(&gate.analyzers)),
+        origin(&key),
+    ));
+    if let Some(rego) = &gate.policy {
+        let key = format!("gates.{}.policy", gate.name);
+        rows.push((key.clone(), rego.display().to_string(), origin(&key)));
+    }
+    if let Some(contracts) = &gate.contracts {
+        let key = format!("gates.{}.contracts", gate.name);
+        let paths: Vec<String> = contracts
+            .paths
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
+        rows.push((key.clone(), format!("[{}]", paths.join(", ")), origin(&key)));
+    }
+    if let Some(api) = &gate.api {
+        let key = format!("gates.{}.api", gate.name);
+        let value = format!("{} at {}", api.spec.display(), api.base_url);
+        rows.push((key.clone(), value, origin(&key)));
+    }
 }
 
 /// Merges `environments:`; the gates they name must exist.

@@ -712,3 +712,100 @@ fn issue_9_tests_settings_replace_paths_raise_severity_and_respect_locks() {
         "tightening is allowed"
     );
 }
+
+/// The gate named `functional` of the default environment.
+fn functional(policy: &Policy) -> &agate_policy::Gate {
+    let environment = policy.environment(None).unwrap();
+    policy
+        .gates_of(&environment)
+        .into_iter()
+        .find(|gate| gate.name == "functional")
+        .unwrap()
+}
+
+#[test]
+fn issue_10_contracts_and_api_settings_resolve_and_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "agate.yaml",
+        "gates:\n  functional:\n    contracts: [contracts/pricing.yaml]\n    api:\n      spec: openapi.yaml\n      base_url: http://127.0.0.1:8000\n      slow_response: 500ms\n      start:\n        run: [python3, app.py]\n        ready: http://127.0.0.1:8000/health\n        timeout: 20s\n        env: { MODE: test }\n",
+    );
+    let policy = policy_from(dir.path(), "agate.yaml").unwrap();
+    let gate = functional(&policy);
+    let contracts = gate.contracts.as_ref().unwrap();
+    assert_eq!(contracts.paths, [Path::new("contracts/pricing.yaml")]);
+    let api = gate.api.as_ref().unwrap();
+    assert_eq!(api.slow_response_ms, Some(500));
+    let start = api.start.as_ref().unwrap();
+    assert_eq!(start.run, ["python3", "app.py"]);
+    assert_eq!(start.timeout_secs, 20);
+    assert_eq!(start.env, [("MODE".to_owned(), "test".to_owned())]);
+    // The settings form, with the default folder.
+    write(
+        dir.path(),
+        "settings.yaml",
+        "gates:\n  functional:\n    contracts: { python: .venv/bin/python }\n",
+    );
+    let policy = policy_from(dir.path(), "settings.yaml").unwrap();
+    let contracts = functional(&policy).contracts.as_ref().unwrap();
+    assert_eq!(contracts.paths, [Path::new("contracts")]);
+    assert_eq!(
+        contracts.python.as_deref(),
+        Some(Path::new(".venv/bin/python"))
+    );
+    for (yaml, expected) in [
+        (
+            "gates:\n  g:\n    contracts: [../outside]\n",
+            "leaves the scan root",
+        ),
+        ("gates:\n  g:\n    contracts: []\n", "no path"),
+        (
+            "gates:\n  g:\n    api: { spec: o.yaml, base_url: ftp://x }\n",
+            "is not an http:// or https:// URL",
+        ),
+        (
+            "gates:\n  g:\n    api: { spec: o.yaml, base_url: 'http://x', start: { run: [], ready: 'http://x' } }\n",
+            "`start.run` is empty",
+        ),
+        (
+            "gates:\n  g:\n    api: { spec: o.yaml, base_url: 'http://x', slow_response: soon }\n",
+            "not a duration",
+        ),
+    ] {
+        write(dir.path(), "bad.yaml", yaml);
+        let text = error_text(dir.path(), "bad.yaml");
+        assert!(text.contains(expected), "{yaml}: {text}");
+        assert!(text.starts_with("[DIR]/bad.yaml:3:"), "{text}");
+    }
+}
+
+#[test]
+fn issue_10_a_locked_gate_keeps_its_contracts() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "org/base.yaml",
+        "locked: [gates.functional]\ngates:\n  functional:\n    contracts: [contracts/billing.yaml]\n",
+    );
+    write(
+        dir.path(),
+        "agate.yaml",
+        "extends: [org/base.yaml]\ngates:\n  functional:\n    contracts: [contracts/other.yaml]\n",
+    );
+    let text = error_text(dir.path(), "agate.yaml");
+    assert!(
+        text.contains("it drops contract paths from the gate"),
+        "{text}"
+    );
+    write(
+        dir.path(),
+        "more.yaml",
+        "extends: [org/base.yaml]\ngates:\n  functional:\n    contracts: [contracts/billing.yaml, contracts/extra.yaml]\n",
+    );
+    let policy = policy_from(dir.path(), "more.yaml").unwrap();
+    assert_eq!(
+        functional(&policy).contracts.as_ref().unwrap().paths.len(),
+        2
+    );
+}

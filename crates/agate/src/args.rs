@@ -58,6 +58,11 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: ApiCommand,
     },
+    /// Load tests: send HTTP load to a service and check latency, throughput and errors.
+    Load {
+        #[command(subcommand)]
+        command: LoadCommand,
+    },
     /// Write a commented agate.yaml for the languages found here, or with --ci a pipeline
     /// that runs the gates (and agate.yaml when there is none).
     Init {
@@ -126,6 +131,119 @@ pub(crate) struct ApiTestArgs {
     pub(crate) root: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) out: ReportArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum LoadCommand {
+    /// Send load to a URL and check thresholds (exit 1 when one fails or p95 regressed,
+    /// 2 on bad usage, 3 when nothing answers at the URL).
+    Run(Box<LoadRunArgs>),
+    /// Check a result k6, JMeter or Locust wrote against the same thresholds and baseline
+    /// (exit 1 when one fails, 2 on an unreadable result).
+    Check(LoadCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LoadRunArgs {
+    /// The URL to load: `http://127.0.0.1:8080/items?q={{counter}}` (templated: `{{counter}}`,
+    /// `{{random}}`, `{{random 1 100}}`, `{{uuid}}`).
+    #[arg(long)]
+    pub(crate) url: String,
+    /// Open model: requests due at this rate (`500/s`, `30000/m`), latency measured from
+    /// when each was due. Without it, the closed model: every connection as fast as it goes.
+    #[arg(long, value_name = "RATE")]
+    pub(crate) rate: Option<String>,
+    /// Connections (the closed model's virtual users; the open model's pool).
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub(crate) connections: usize,
+    /// How long to send (`30s`, `2m`); 10s when neither this nor --requests is given.
+    #[arg(long, value_name = "DURATION")]
+    pub(crate) duration: Option<String>,
+    /// How many requests to send in all.
+    #[arg(long, value_name = "N")]
+    pub(crate) requests: Option<u64>,
+    /// Spread the start over this long (connections join one by one, or the rate climbs).
+    #[arg(long, value_name = "DURATION")]
+    pub(crate) ramp_up: Option<String>,
+    /// Leave the first part of the run out of the results.
+    #[arg(long, value_name = "DURATION")]
+    pub(crate) warm_up: Option<String>,
+    /// A request not answered in full within this long is an error of kind `timeout`.
+    #[arg(long, default_value = "10s", value_name = "DURATION")]
+    pub(crate) timeout: String,
+    /// Threads of the load generator (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub(crate) threads: Option<usize>,
+    #[arg(long, default_value = "GET")]
+    pub(crate) method: String,
+    /// A request header, `Name: value` (repeatable).
+    #[arg(long, value_name = "HEADER")]
+    pub(crate) header: Vec<String>,
+    /// The request body (templated like --url).
+    #[arg(long)]
+    pub(crate) body: Option<String>,
+    /// A status that counts as success (repeatable; default: any 2xx or 3xx).
+    #[arg(long, value_name = "STATUS")]
+    pub(crate) expect: Vec<u16>,
+    #[command(flatten)]
+    pub(crate) judge: LoadJudgeArgs,
+    /// Allow a target that is not this machine (a load test is a denial of service for
+    /// anything not meant for it).
+    #[arg(long)]
+    pub(crate) allow_remote: bool,
+    /// Seed of the templates' random values.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+}
+
+/// What a load result is checked against, and how it is shown.
+#[derive(Debug, Args)]
+pub(crate) struct LoadJudgeArgs {
+    /// A threshold (repeatable): `p95 < 50ms`, `p99 < 0.2s`, `errors < 1%`, `rps > 300`.
+    #[arg(long, value_name = "EXPR")]
+    pub(crate) threshold: Vec<String>,
+    /// Compare with (and with --update-baseline record to) `.agate/perf/NAME.json`.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) name: Option<String>,
+    /// Compare with (and with --update-baseline record to) this result file instead.
+    #[arg(long, value_name = "PATH", conflicts_with = "name")]
+    pub(crate) baseline: Option<PathBuf>,
+    /// Fail when p95 is worse than the baseline's by more than this many percent.
+    #[arg(long, default_value_t = 10.0, value_name = "PERCENT")]
+    pub(crate) max_regression: f64,
+    /// Record this run as the baseline (after comparing with the old one).
+    #[arg(long)]
+    pub(crate) update_baseline: bool,
+    #[arg(long, value_enum, default_value_t = LoadFormat::Terminal)]
+    pub(crate) format: LoadFormat,
+    /// Write the result here instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// `agate load check`: a result another tool wrote.
+#[derive(Debug, Args)]
+pub(crate) struct LoadCheckArgs {
+    /// The result file.
+    pub(crate) result: PathBuf,
+    /// Its format: k6's `--summary-export` JSON, a JMeter JTL (CSV), Locust's `*_stats.csv`.
+    #[arg(long, value_enum)]
+    pub(crate) from: LoadSource,
+    #[command(flatten)]
+    pub(crate) judge: LoadJudgeArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum LoadSource {
+    K6,
+    Jmeter,
+    Locust,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum LoadFormat {
+    Terminal,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

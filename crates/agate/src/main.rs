@@ -15,8 +15,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, FromArgMatches as _};
 
 use crate::args::{
-    ApiCommand, Cli, Command, ConfigCommand, DbCommand, GateArgs, ProvenanceCommand, ReportCommand,
-    RulesCommand,
+    ApiCommand, Cli, Command, ConfigCommand, DbCommand, GateArgs, LoadCommand, ProvenanceCommand,
+    ReportCommand, RulesCommand,
 };
 use crate::exit::ExitStatus;
 use agate_pipeline::Purpose;
@@ -54,6 +54,10 @@ fn main() -> ExitCode {
         Command::Api {
             command: ApiCommand::Test(args),
         } => commands::api::test(&args),
+        Command::Load { command } => match command {
+            LoadCommand::Run(args) => commands::load::run(&args),
+            LoadCommand::Check(args) => commands::load::check(&args),
+        },
         Command::Report { command } => match command {
             ReportCommand::Convert { report, to, output } => {
                 commands::report::convert(&report, to, output.as_deref())

@@ -49,6 +49,16 @@ pub(crate) fn note(message: &str) {
     eprintln!("{}", agate_report::escape_lines(message));
 }
 
+/// Rewrites the progress line on standard error (a terminal: the caller checks).
+pub(crate) fn progress(line: &str) {
+    eprint!("\r\x1b[2K{}", agate_report::escape_lines(line));
+}
+
+/// Ends the progress line.
+pub(crate) fn progress_done() {
+    eprint!("\r\x1b[2K");
+}
+
 /// Returns true when `error` is a closed pipe (`agate scan | head`), which is not a failure.
 pub(crate) fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {

@@ -4,6 +4,7 @@ pub(crate) mod config;
 pub(crate) mod db;
 pub(crate) mod fix;
 pub(crate) mod init;
+pub(crate) mod load;
 pub(crate) mod notify;
 pub(crate) mod provenance;
 pub(crate) mod report;

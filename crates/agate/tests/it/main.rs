@@ -15,6 +15,7 @@ mod external_limits;
 mod fix;
 mod gate;
 mod inputs;
+mod load;
 mod notify;
 mod policy;
 mod provenance;

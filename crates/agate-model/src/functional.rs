@@ -1,0 +1,56 @@
+//! What the functional gate is configured to run: function contracts and HTTP API contract
+//! tests, and the service a test starts. Plain data: agate-policy checks it, the pipeline
+//! runs it.
+
+use std::path::PathBuf;
+
+/// The function contracts a gate runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContractsSpec {
+    /// The gate whose verdict their findings count toward.
+    pub gate: String,
+    /// Contract files or folders, relative to the scan root.
+    pub paths: Vec<PathBuf>,
+    /// The Python interpreter (e.g. a virtualenv's), relative to the root or on `PATH`.
+    pub python: Option<PathBuf>,
+    /// The Node interpreter.
+    pub node: Option<PathBuf>,
+}
+
+/// An HTTP API contract test a gate runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiSpec {
+    /// The gate whose verdict its findings count toward.
+    pub gate: String,
+    /// The OpenAPI document, relative to the scan root.
+    pub spec: PathBuf,
+    /// The service's base URL, e.g. `http://127.0.0.1:8000`.
+    pub base_url: String,
+    /// The service to start first, if the pipeline does not run it already.
+    pub start: Option<ServiceSpec>,
+    /// Test a target that is not a loopback address.
+    pub allow_remote: bool,
+    /// Send POST, PUT, PATCH and DELETE to a target that is not a loopback address.
+    pub allow_destructive: bool,
+    /// The most requests sent for one operation.
+    pub max_requests_per_operation: Option<usize>,
+    /// An answer slower than this many milliseconds is a finding.
+    pub slow_response_ms: Option<u64>,
+    /// The seed of the generated requests.
+    pub seed: u64,
+}
+
+/// A service a gate starts for its tests, and stops (with its children) afterwards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceSpec {
+    /// The program and its arguments (no shell).
+    pub run: Vec<String>,
+    /// Variables added to its environment.
+    pub env: Vec<(String, String)>,
+    /// Its working directory, relative to the scan root (default: the root).
+    pub workdir: Option<PathBuf>,
+    /// The URL polled until it answers (any status below 500).
+    pub ready: String,
+    /// How long it may take to become ready.
+    pub timeout_secs: u64,
+}
