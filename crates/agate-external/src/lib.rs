@@ -24,7 +24,6 @@ mod checkov;
 pub mod coverage;
 mod gitleaks;
 mod junit;
-mod process;
 mod reported;
 mod run;
 mod sarif;
@@ -37,7 +36,7 @@ mod zap;
 
 use agate_model::ToolFormat;
 
-pub use process::interrupt;
+pub use agate_process::interrupt;
 pub use reported::{below_root, source_line};
 pub use run::{CheckOutcome, ReportFileError, RunOptions, read_report_file, run};
 pub use sonarqube::{SonarScope, SonarServer};

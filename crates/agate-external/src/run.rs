@@ -8,9 +8,9 @@ use agate_model::{
 };
 
 use crate::Parsed;
-use crate::process::{Exit, Finished, MAX_REPORT_BYTES, execute};
 use crate::reported::Context;
 use crate::sonarqube::SonarServer;
+use agate_process::{Exit, Finished, MAX_REPORT_BYTES, execute};
 
 /// Where checks run.
 #[derive(Debug, Clone, Copy)]
@@ -85,7 +85,7 @@ fn attempt(
             workdir.display()
         ));
     }
-    let scratch = crate::process::Scratch::new()
+    let scratch = agate_process::Scratch::new()
         .map_err(|error| format!("cannot create a temporary folder for the report: {error}"))?;
     let out = scratch.path().join(format!(
         "{}.{}",

@@ -57,6 +57,25 @@ pub fn agent(timeout: Duration, statuses: Statuses) -> ureq::Agent {
         .into()
 }
 
+/// Returns an agent for probing a server agate tests (a service's readiness URL, an API
+/// under test): the system's certificates, `timeout` for each whole call, agate's user
+/// agent, every status an `Ok` response and no redirect followed — a `3xx` is the answer,
+/// so a request never leaves the host it was meant for.
+pub fn agent_without_redirects(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .tls_config(
+            ureq::tls::TlsConfig::builder()
+                .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+                .build(),
+        )
+        .timeout_global(Some(timeout))
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .user_agent(USER_AGENT)
+        .build()
+        .into()
+}
+
 /// Reads a response body as UTF-8 text, failing once it grows past `limit` bytes.
 ///
 /// # Errors
@@ -137,6 +156,17 @@ mod tests {
             read_text(response.body_mut(), 1024).unwrap(),
             "no such package"
         );
+        server.join().unwrap();
+    }
+
+    #[test]
+    fn probes_get_redirects_as_answers() {
+        let (url, server) = serve_once("302 Found\r\nlocation: http://192.0.2.1/", "");
+        let response = agent_without_redirects(Duration::from_secs(10))
+            .get(&url)
+            .call()
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 302);
         server.join().unwrap();
     }
 

@@ -27,7 +27,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("agate-integrity", &["agate-model", "agate-lang"]),
     ("agate-provenance", &["agate-fs"]),
-    ("agate-external", &["agate-model", "agate-fs", "agate-http"]),
+    ("agate-process", &["agate-http"]),
+    (
+        "agate-external",
+        &["agate-model", "agate-fs", "agate-http", "agate-process"],
+    ),
+    (
+        "agate-api",
+        &["agate-model", "agate-fs", "agate-http", "agate-schema"],
+    ),
     ("agate-policy", &["agate-model", "agate-fs", "agate-http"]),
     ("agate-report", &["agate-model"]),
     (

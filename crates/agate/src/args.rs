@@ -60,6 +60,11 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: ReportCommand,
     },
+    /// Test a running HTTP service against its OpenAPI document.
+    Api {
+        #[command(subcommand)]
+        command: ApiCommand,
+    },
     /// Load tests: send HTTP load to a service and check latency, throughput and errors.
     Load {
         #[command(subcommand)]
@@ -76,6 +81,63 @@ pub(crate) enum Command {
         #[arg(long, value_enum, value_name = "SYSTEM")]
         ci: Option<CiSystem>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ApiCommand {
+    /// Send every operation of an OpenAPI 3.0/3.1 document valid, malformed and probing
+    /// requests, and report each answer that breaks the document: exit 1 on a finding, 2
+    /// on a bad document or target, 3 when the service cannot be started or reached.
+    Test(Box<ApiTestArgs>),
+}
+
+/// `agate api test`.
+#[derive(Debug, Args)]
+pub(crate) struct ApiTestArgs {
+    /// The OpenAPI 3.0 or 3.1 document (YAML or JSON), under the root.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) spec: PathBuf,
+    /// The service's base URL; each operation's path is appended to it.
+    #[arg(long, value_name = "URL")]
+    pub(crate) base_url: String,
+    /// Start the service first: the program and its arguments, no shell. End the command
+    /// with `--` when another option follows it.
+    #[arg(long, num_args = 1.., allow_hyphen_values = true, value_terminator = "--", value_name = "CMD")]
+    pub(crate) start: Option<Vec<String>>,
+    /// A variable for the started service (repeatable).
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub(crate) env: Vec<String>,
+    /// The URL that tells the started service is ready: any answer below 500 (default:
+    /// the base URL).
+    #[arg(long, value_name = "URL")]
+    pub(crate) ready: Option<String>,
+    /// How long the started service may take to become ready.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = crate::commands::api::parse_duration)]
+    pub(crate) ready_timeout: std::time::Duration,
+    /// Test a service that is not on a loopback address.
+    #[arg(long)]
+    pub(crate) allow_remote: bool,
+    /// Send POST, PUT, PATCH and DELETE to a service that is not on a loopback address.
+    #[arg(long)]
+    pub(crate) allow_destructive: bool,
+    /// The most requests sent for one operation.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub(crate) max_requests_per_operation: usize,
+    /// The most requests sent in the whole run.
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    pub(crate) max_requests: usize,
+    /// An answer slower than this is an `api.slow-response` finding.
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = crate::commands::api::parse_duration)]
+    pub(crate) slow: std::time::Duration,
+    /// The seed of the generated values: the same seed sends the same requests.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) seed: u64,
+    /// The folder the document's path is relative to, and the started service's working
+    /// directory (default: the current directory).
+    #[arg(long)]
+    pub(crate) root: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) out: ReportArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, FromArgMatches as _};
 
 use crate::args::{
-    Cli, Command, ConfigCommand, ContractCommand, DbCommand, GateArgs, LoadCommand,
+    ApiCommand, Cli, Command, ConfigCommand, ContractCommand, DbCommand, GateArgs, LoadCommand,
     ProvenanceCommand, ReportCommand, RulesCommand,
 };
 use crate::exit::ExitStatus;
@@ -59,6 +59,9 @@ fn main() -> ExitCode {
             }
         },
         Command::Init { force, ci } => commands::init::run(force, ci),
+        Command::Api {
+            command: ApiCommand::Test(args),
+        } => commands::api::test(&args),
         Command::Load { command } => match command {
             LoadCommand::Run(args) => commands::load::run(&args),
             LoadCommand::Check(args) => commands::load::check(&args),
@@ -141,6 +144,14 @@ fn pair_outputs(cli: &mut Cli, matches: &clap::ArgMatches) -> Result<(), String>
             matches
                 .subcommand_matches("report")
                 .and_then(|report| report.subcommand_matches("merge")),
+        ),
+        Command::Api {
+            command: ApiCommand::Test(args),
+        } => (
+            &mut args.out,
+            matches
+                .subcommand_matches("api")
+                .and_then(|api| api.subcommand_matches("test")),
         ),
         _ => return Ok(()),
     };

@@ -1,3 +1,4 @@
+pub(crate) mod api;
 pub(crate) mod baseline;
 pub(crate) mod config;
 pub(crate) mod contract;

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `agate` binary: one test binary, a module per command.
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
+mod api;
 mod bounds;
 mod ci;
 mod ci_base;

@@ -1,5 +1,5 @@
-//! Running a check's command: no shell unless asked, a deadline, bounded capture of its
-//! output, and its whole process group killed when it overruns or leaves children behind.
+//! Running a command to its end: no shell, a deadline, bounded capture of its output, and
+//! its whole process group killed when it overruns or leaves children behind.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -11,11 +11,11 @@ use std::time::{Duration, Instant};
 /// What an interrupted run must clean up: the process groups of the checks running now and
 /// their scratch folders. A check runs in its own process group, so a Ctrl-C at the
 /// terminal does not reach it; [`interrupt`] kills it.
-struct Running {
-    groups: Vec<u32>,
+pub(crate) struct Running {
+    pub(crate) groups: Vec<u32>,
     scratch: Vec<PathBuf>,
     /// Set by [`interrupt`]: no check starts after it.
-    stopping: bool,
+    pub(crate) stopping: bool,
 }
 
 static RUNNING: Mutex<Running> = Mutex::new(Running {
@@ -24,11 +24,11 @@ static RUNNING: Mutex<Running> = Mutex::new(Running {
     stopping: false,
 });
 
-fn running() -> MutexGuard<'static, Running> {
+pub(crate) fn running() -> MutexGuard<'static, Running> {
     RUNNING.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Kills the process group of every check still running and removes their scratch
+/// Kills the process group of every check and service still running and removes their scratch
 /// folders (where `{out}` reports are written); no check starts afterwards. For a signal
 /// handler, just before the process exits (destructors will not run then).
 pub fn interrupt() {
@@ -44,10 +44,11 @@ pub fn interrupt() {
 
 /// A check's temporary folder (`agate-check-*` in the system's temporary folder), removed
 /// when dropped or, when the run is interrupted, by [`interrupt`].
-pub(crate) struct Scratch(tempfile::TempDir);
+pub struct Scratch(tempfile::TempDir);
 
 impl Scratch {
-    pub(crate) fn new() -> std::io::Result<Scratch> {
+    /// Makes the folder; fails once [`interrupt`] ran (agate is stopping).
+    pub fn new() -> std::io::Result<Scratch> {
         let mut running = running();
         if running.stopping {
             return Err(std::io::Error::other("agate is stopping"));
@@ -57,7 +58,8 @@ impl Scratch {
         Ok(Scratch(folder))
     }
 
-    pub(crate) fn path(&self) -> &Path {
+    /// Where the folder is.
+    pub fn path(&self) -> &Path {
         self.0.path()
     }
 }
@@ -69,14 +71,14 @@ impl Drop for Scratch {
 }
 
 /// How much of each stream is kept for the report.
-pub(crate) const TAIL_BYTES: usize = 8 * 1024;
+pub const TAIL_BYTES: usize = 8 * 1024;
 
 /// The most a report read from standard output may hold.
-pub(crate) const MAX_REPORT_BYTES: usize = 256 * 1024 * 1024;
+pub const MAX_REPORT_BYTES: usize = 256 * 1024 * 1024;
 
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Exit {
+pub enum Exit {
     /// It exited with this code.
     Code(i32),
     /// A signal ended it.
@@ -87,24 +89,27 @@ pub(crate) enum Exit {
 
 /// What a finished command left behind.
 #[derive(Debug)]
-pub(crate) struct Finished {
-    pub(crate) exit: Exit,
-    pub(crate) stdout: Captured,
-    pub(crate) stderr: Captured,
+pub struct Finished {
+    /// How it ended.
+    pub exit: Exit,
+    /// Its standard output.
+    pub stdout: Captured,
+    /// Its standard error.
+    pub stderr: Captured,
 }
 
 /// One output stream: all of it (up to a cap) when it is the report, else its last bytes.
 #[derive(Debug, Default)]
-pub(crate) struct Captured {
+pub struct Captured {
     /// The bytes kept.
-    pub(crate) bytes: Vec<u8>,
+    pub bytes: Vec<u8>,
     /// True when more was written than kept.
-    pub(crate) truncated: bool,
+    pub truncated: bool,
 }
 
 impl Captured {
     /// The last [`TAIL_BYTES`] as text, starting at a line boundary when one is near.
-    pub(crate) fn tail(&self) -> String {
+    pub fn tail(&self) -> String {
         let start = self.bytes.len().saturating_sub(TAIL_BYTES);
         let tail = &self.bytes[start..];
         let tail = match tail.iter().position(|&byte| byte == b'\n') {
@@ -117,7 +122,7 @@ impl Captured {
 
 /// Runs `argv` in `workdir` with `env` added, until it exits or `timeout` passes.
 /// `keep_stdout` keeps all of standard output (up to [`MAX_REPORT_BYTES`]).
-pub(crate) fn execute(
+pub fn execute(
     argv: &[String],
     workdir: &Path,
     env: &[(String, String)],
@@ -236,7 +241,7 @@ fn wait(child: &mut Child, timeout: Duration) -> std::io::Result<Exit> {
     }
 }
 
-fn exit_of(status: std::process::ExitStatus) -> Exit {
+pub(crate) fn exit_of(status: std::process::ExitStatus) -> Exit {
     if let Some(code) = status.code() {
         return Exit::Code(code);
     }
@@ -261,7 +266,7 @@ fn kill_group(child: &mut Child) {
 }
 
 /// Kills the process group `group` (a check's: its leader's process id).
-fn kill_group_id(group: u32) {
+pub(crate) fn kill_group_id(group: u32) {
     #[cfg(unix)]
     {
         use nix::sys::signal::{Signal, killpg};
