@@ -1,10 +1,12 @@
-//! The functional gate's own runs (issue [10]): the function contracts of the environment's
-//! gates. Their findings belong to the gate that lists them; a contract run that cannot
-//! start puts its gate in `error` (the gate fails closed), never passes it.
+//! The functional gate's own runs (issue [10]): the function contracts and HTTP API contract
+//! tests of the environment's gates. Their findings belong to the gate that lists them; a
+//! run that cannot start (a runtime, a module, the service) puts its gate in `error` (the
+//! gate fails closed), never passes it.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use agate_model::ContractsSpec;
+use agate_model::{ApiSpec, ContractsSpec, Notice, NoticeLevel};
 use agate_policy::Policy;
 
 use crate::external::ExternalRun;
@@ -24,6 +26,9 @@ pub(crate) fn run(
     for gate in policy.gates_of(&environment) {
         if let Some(spec) = &gate.contracts {
             contracts(root, spec, ci, &mut run);
+        }
+        if let Some(spec) = &gate.api {
+            api(root, spec, &mut run);
         }
     }
     run
@@ -56,6 +61,86 @@ fn contracts(root: &Path, spec: &ContractsSpec, ci: &CiFacts, run: &mut External
         Err(error) => run.failed.push((
             spec.gate.clone(),
             format!("contracts could not run: {error}"),
+        )),
+    }
+}
+
+/// How long a started service has to exit after TERM before its process group is killed.
+const SERVICE_GRACE: Duration = Duration::from_secs(5);
+
+/// One gate's API contract test: the service started first when the gate says how, and
+/// stopped (with its children) afterwards whatever happened; what it wrote is a warning
+/// notice (redacted with the rest of the report).
+fn api(root: &Path, spec: &ApiSpec, run: &mut ExternalRun) {
+    let service = match &spec.start {
+        None => None,
+        Some(start) => {
+            let workdir = match &start.workdir {
+                Some(dir) => agate_fs::resolve_under(root, dir),
+                None => Ok(root.to_path_buf()),
+            };
+            let started = workdir
+                .map_err(|error| error.to_string())
+                .and_then(|workdir| {
+                    agate_process::Service::start(&agate_process::ServiceSpec {
+                        argv: start.run.clone(),
+                        env: start.env.clone(),
+                        workdir,
+                        ready: start.ready.clone(),
+                        ready_timeout: Duration::from_secs(start.timeout_secs),
+                        grace: SERVICE_GRACE,
+                    })
+                    .map_err(|error| error.to_string())
+                });
+            match started {
+                Ok(service) => Some(service),
+                Err(error) => {
+                    run.failed.push((
+                        spec.gate.clone(),
+                        format!("the service for the API test did not start: {error}"),
+                    ));
+                    return;
+                }
+            }
+        }
+    };
+    let mut options = agate_api::Options::new(&spec.base_url);
+    options.allow_remote = spec.allow_remote;
+    options.allow_destructive = spec.allow_destructive;
+    options.seed = spec.seed;
+    if let Some(most) = spec.max_requests_per_operation {
+        options.max_requests_per_operation = most;
+    }
+    if let Some(millis) = spec.slow_response_ms {
+        options.slow_response = Duration::from_millis(millis);
+    }
+    let outcome = agate_api::run(&spec.spec, root, &options);
+    if let Some(service) = service {
+        let logs = service.stop_and_collect();
+        if !logs.trim().is_empty() {
+            run.notices.push(Notice {
+                level: NoticeLevel::Warning,
+                path: None,
+                message: format!(
+                    "the service of gate `{}`'s API test wrote:\n{logs}",
+                    spec.gate
+                ),
+            });
+        }
+    }
+    match outcome {
+        Ok(outcome) => {
+            run.notices.extend(outcome.notices);
+            run.findings
+                .extend(outcome.findings.into_iter().map(|mut finding| {
+                    finding.gate = Some(spec.gate.as_str().into());
+                    finding
+                }));
+            run.rules.extend(agate_api::rules());
+        }
+        Err(error) => run.failed.push((
+            spec.gate.clone(),
+            format!("the API test could not run: {error}"),
         )),
     }
 }

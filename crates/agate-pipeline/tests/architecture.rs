@@ -59,6 +59,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "agate-external",
             "agate-contract",
             "agate-integrity",
+            "agate-api",
+            "agate-process",
             "agate-policy",
         ],
     ),

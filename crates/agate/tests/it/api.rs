@@ -250,3 +250,72 @@ fn issue_10_api_a_service_that_exits_early_is_reported_with_its_logs() {
     assert!(stderr.contains("exited (exit code 1)"), "{stderr}");
     assert!(stderr.contains("address already in use"), "{stderr}");
 }
+
+/// Runs `agate gate` on a copy of the fixtures whose agate.yaml has the functional gate
+/// start the Express app in `mode` (or `program` when given) and test it.
+fn gate_with_api(mode: &str, program: &str) -> (i32, Value, String) {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["openapi.yaml", "app.js"] {
+        std::fs::copy(fixtures().join(file), dir.path().join(file)).unwrap();
+    }
+    let port = free_port();
+    std::fs::write(
+        dir.path().join("agate.yaml"),
+        format!(
+            "gates:\n  functional:\n    api:\n      spec: openapi.yaml\n      base_url: http://127.0.0.1:{port}\n      start:\n        run: [{program}, app.js, \"{port}\", {mode}]\n        ready: http://127.0.0.1:{port}/health\n        timeout: 20s\n        env: {{ NODE_PATH: \"{}\" }}\n",
+            node_modules()
+        ),
+    )
+    .unwrap();
+    let output = agate(dir.path())
+        .args(["gate", "--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let report = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+    (output.status.code().unwrap(), report, stderr)
+}
+
+fn functional_gate(report: &Value) -> &Value {
+    report["verdict"]["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|gate| gate["name"] == "functional")
+        .unwrap_or_else(|| panic!("no functional gate: {report:#}"))
+}
+
+#[test]
+#[ignore = "needs Node.js with Express: scripts/test installs it and runs this"]
+fn issue_10_api_the_functional_gate_starts_the_service_tests_it_and_stops_it() {
+    let (code, report, stderr) = gate_with_api("broken", "node");
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(functional_gate(&report)["status"], "fail");
+    let api: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["rule_id"].as_str().unwrap().starts_with("api."))
+        .collect();
+    assert!(api.len() >= 3, "{report:#}");
+    assert!(api.iter().all(|finding| finding["gate"] == "functional"));
+    assert!(
+        api.iter()
+            .all(|finding| finding["location"]["path"] == "openapi.yaml")
+    );
+    let (code, report, stderr) = gate_with_api("fixed", "node");
+    assert_eq!(functional_gate(&report)["status"], "pass", "{stderr}");
+    assert_eq!(code, 0, "{stderr}");
+    // A service that cannot start fails the gate closed.
+    let (code, report, stderr) = gate_with_api("fixed", "agate-no-such-program");
+    assert_eq!(code, 3, "{stderr}");
+    let gate = functional_gate(&report);
+    assert_eq!(gate["status"], "error");
+    assert!(
+        gate["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("did not start"),
+        "{gate}"
+    );
+}
