@@ -611,6 +611,26 @@ fn issue_10_a_gates_contracts_block_it_pass_it_or_fail_it_closed() {
         .find(|gate| gate["name"] == "functional")
         .unwrap();
     assert_eq!(functional["status"], "fail", "{functional}");
+    assert!(findings.iter().all(|finding| finding["tier"] == "new"));
+    // An AI-written function's broken contract is an `ai` finding.
+    let marked = PRICING.replace(
+        "def buggy_discount",
+        "# agate: ai-begin\ndef buggy_discount",
+    ) + "# agate: ai-end\n";
+    std::fs::write(dir.path().join("pricing.py"), marked).unwrap();
+    let (code, report, stderr) = gate_json(dir.path());
+    assert_eq!(code, 1, "{stderr}");
+    let tiers: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["analyzer"] == "contracts")
+        .map(|finding| &finding["tier"])
+        .collect();
+    assert!(
+        !tiers.is_empty() && tiers.iter().all(|tier| *tier == "ai"),
+        "{tiers:?}"
+    );
     // The correct function passes the same gate.
     std::fs::write(
         dir.path().join("contracts/pricing.yaml"),
