@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use agate_model::{ApiSpec, ContractsSpec, Notice, NoticeLevel};
+use agate_model::{ApiSpec, ContractsSpec, Finding, Notice, NoticeLevel, RuleDescriptor};
 use agate_policy::Policy;
 
 use crate::external::ExternalRun;
@@ -48,21 +48,9 @@ fn contracts(root: &Path, spec: &ContractsSpec, ci: &CiFacts, run: &mut External
     }
     let outcome = agate_contract::contract_files(root, &spec.paths)
         .and_then(|files| agate_contract::run(root, &files, &options));
-    match outcome {
-        Ok(outcome) => {
-            run.notices.extend(outcome.notices);
-            run.findings
-                .extend(outcome.findings.into_iter().map(|mut finding| {
-                    finding.gate = Some(spec.gate.as_str().into());
-                    finding
-                }));
-            run.rules.extend(agate_contract::rules());
-        }
-        Err(error) => run.failed.push((
-            spec.gate.clone(),
-            format!("contracts could not run: {error}"),
-        )),
-    }
+    let outcome =
+        outcome.map(|outcome| (outcome.findings, outcome.notices, agate_contract::rules()));
+    run.take(&spec.gate, "contracts could not run", outcome);
 }
 
 /// How long a started service has to exit after TERM before its process group is killed.
@@ -128,20 +116,36 @@ fn api(root: &Path, spec: &ApiSpec, run: &mut ExternalRun) {
             });
         }
     }
-    match outcome {
-        Ok(outcome) => {
-            run.notices.extend(outcome.notices);
-            run.findings
-                .extend(outcome.findings.into_iter().map(|mut finding| {
-                    finding.gate = Some(spec.gate.as_str().into());
-                    finding
-                }));
-            run.rules.extend(agate_api::rules());
+    let outcome = outcome.map(|outcome| (outcome.findings, outcome.notices, agate_api::rules()));
+    run.take(&spec.gate, "the API test could not run", outcome);
+}
+
+/// What a gate's contracts or API test produced: findings, notices and rule descriptors.
+type Produced = (Vec<Finding>, Vec<Notice>, Vec<RuleDescriptor>);
+
+impl ExternalRun {
+    /// Takes a gate's run: its findings (in that gate), notices and rules, or why it could
+    /// not run (the gate fails closed).
+    fn take(
+        &mut self,
+        gate: &str,
+        failure: &str,
+        outcome: Result<Produced, impl std::fmt::Display>,
+    ) {
+        match outcome {
+            Ok((findings, notices, rules)) => {
+                self.notices.extend(notices);
+                self.findings
+                    .extend(findings.into_iter().map(|mut finding| {
+                        finding.gate = Some(gate.into());
+                        finding
+                    }));
+                self.rules.extend(rules);
+            }
+            Err(error) => self
+                .failed
+                .push((gate.to_owned(), format!("{failure}: {error}"))),
         }
-        Err(error) => run.failed.push((
-            spec.gate.clone(),
-            format!("the API test could not run: {error}"),
-        )),
     }
 }
 

@@ -562,6 +562,14 @@ contracts:
     );
 }
 
+/// The `functional` gate's result in a report.
+fn functional_gate(report: &Value) -> &Value {
+    report["verdict"]["gates"]
+        .as_array()
+        .and_then(|gates| gates.iter().find(|gate| gate["name"] == "functional"))
+        .unwrap_or_else(|| panic!("no functional gate: {report:#}"))
+}
+
 /// Runs `agate gate --format json`: the exit code, the report and standard error.
 fn gate_json(dir: &Path) -> (i32, Value, String) {
     let output = agate(dir)
@@ -604,12 +612,7 @@ fn issue_10_a_gates_contracts_block_it_pass_it_or_fail_it_closed() {
             .iter()
             .all(|finding| finding["location"]["path"] == "pricing.py")
     );
-    let functional = report["verdict"]["gates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|gate| gate["name"] == "functional")
-        .unwrap();
+    let functional = functional_gate(&report);
     assert_eq!(functional["status"], "fail", "{functional}");
     assert!(findings.iter().all(|finding| finding["tier"] == "new"));
     // An AI-written function's broken contract is an `ai` finding.
@@ -638,12 +641,7 @@ fn issue_10_a_gates_contracts_block_it_pass_it_or_fail_it_closed() {
     )
     .unwrap();
     let (_, report, stderr) = gate_json(dir.path());
-    let functional = report["verdict"]["gates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|gate| gate["name"] == "functional")
-        .unwrap_or_else(|| panic!("{stderr}"));
+    let functional = functional_gate(&report);
     assert_eq!(functional["status"], "pass", "{functional}");
     // A module that is not there: the gate fails closed (exit 3), never passes.
     std::fs::write(
@@ -653,11 +651,6 @@ fn issue_10_a_gates_contracts_block_it_pass_it_or_fail_it_closed() {
     .unwrap();
     let (code, report, stderr) = gate_json(dir.path());
     assert_eq!(code, 3, "{stderr}");
-    let functional = report["verdict"]["gates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|gate| gate["name"] == "functional")
-        .unwrap();
+    let functional = functional_gate(&report);
     assert_eq!(functional["status"], "error", "{functional}");
 }
