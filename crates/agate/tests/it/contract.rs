@@ -640,9 +640,10 @@ fn issue_10_a_gates_contracts_block_it_pass_it_or_fail_it_closed() {
         contract("python:pricing:apply_discount", ""),
     )
     .unwrap();
-    let (_, report, stderr) = gate_json(dir.path());
+    let (code, report, stderr) = gate_json(dir.path());
     let functional = functional_gate(&report);
     assert_eq!(functional["status"], "pass", "{functional}");
+    assert_eq!(code, 0, "{stderr}");
     // A module that is not there: the gate fails closed (exit 3), never passes.
     std::fs::write(
         dir.path().join("contracts/pricing.yaml"),
