@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::stats::{Outcome, Recorder};
-use crate::{Errors, Latency, LoadReport, RequestStats, Stats};
+use crate::{Latency, LoadErrors, LoadReport, LoadStats, RequestStats};
 
 /// A k6 threshold and whether it failed, as the summary recorded it.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,7 +68,7 @@ pub fn k6_summary(text: &str) -> Result<(LoadReport, Vec<K6Threshold>), String> 
             }
         }
     }
-    let stats = Stats {
+    let stats = LoadStats {
         requests: count(requests),
         rps,
         latency_ms: Latency {
@@ -80,9 +80,9 @@ pub fn k6_summary(text: &str) -> Result<(LoadReport, Vec<K6Threshold>), String> 
             max: stat("max"),
             mean: stat("avg"),
         },
-        errors: Errors {
+        errors: LoadErrors {
             other: count(failed),
-            ..Errors::default()
+            ..LoadErrors::default()
         },
     };
     let seconds = if rps > 0.0 { requests / rps } else { 0.0 };
@@ -204,7 +204,7 @@ pub fn locust_stats(text: &str) -> Result<LoadReport, String> {
             text.parse::<f64>()
                 .map_err(|_| format!("line {}: `{text}` is not a number", line + 2))
         };
-        let stats = Stats {
+        let stats = LoadStats {
             requests: count(number(1)?),
             rps: number(10)?,
             latency_ms: Latency {
@@ -216,9 +216,9 @@ pub fn locust_stats(text: &str) -> Result<LoadReport, String> {
                 max: number(8)?,
                 mean: number(9)?,
             },
-            errors: Errors {
+            errors: LoadErrors {
                 other: count(number(2)?),
-                ..Errors::default()
+                ..LoadErrors::default()
             },
         };
         let name = record.get(columns[0]).unwrap_or("").to_owned();

@@ -24,11 +24,11 @@ mod stats;
 mod template;
 pub mod threshold;
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::time::Duration;
 
+pub use agate_model::{Latency, LoadErrors, LoadReport, LoadStats, RequestStats};
 pub use engine::run;
-pub use stats::{Errors, Latency, LoadReport, RequestStats, Stats};
 pub use template::Template;
 
 /// One request of a scenario.
@@ -124,35 +124,71 @@ impl Plan {
     }
 }
 
-/// Parses a rate: `500`, `500/s`, `30000/m`.
-pub fn parse_rate(text: &str) -> Result<f64, String> {
-    let text = text.trim();
-    let (digits, per) = match text.split_once('/') {
-        Some((digits, "s")) => (digits, 1.0),
-        Some((digits, "m")) => (digits, 60.0),
-        Some(_) => {
-            return Err(format!(
-                "`{text}`: a rate is per second (`/s`) or per minute (`/m`)"
-            ));
-        }
-        None => (text, 1.0),
+/// `http://host[:port][/path]` → the `Host` header, the address and the path with its
+/// query. Loopback addresses only (every address the host resolves to), unless
+/// `allow_remote`.
+pub fn target(url: &str, allow_remote: bool) -> Result<(String, SocketAddr, String), String> {
+    let rest = url.strip_prefix("http://").ok_or_else(|| {
+        format!(
+            "`{url}`: give an http:// URL (load tests speak plain HTTP/1.1 to a service on this machine)"
+        )
+    })?;
+    let (authority, path) = match rest.find(['/', '?']) {
+        Some(at) => (&rest[..at], rest[at..].to_owned()),
+        None => (rest, "/".to_owned()),
     };
-    digits
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|value| value.is_finite() && *value > 0.0)
-        .map(|value| value / per)
-        .ok_or_else(|| format!("`{text}` is not a rate (write e.g. `500/s`)"))
+    let path = if path.starts_with('?') {
+        format!("/{path}")
+    } else {
+        path
+    };
+    let with_port = if authority
+        .rsplit_once(':')
+        .is_some_and(|(_, port)| port.parse::<u16>().is_ok())
+    {
+        authority.to_owned()
+    } else {
+        format!("{authority}:80")
+    };
+    let addresses: Vec<SocketAddr> = with_port
+        .to_socket_addrs()
+        .map_err(|error| format!("cannot resolve `{authority}`: {error}"))?
+        .collect();
+    let Some(first) = addresses.first().copied() else {
+        return Err(format!("`{authority}` resolves to no address"));
+    };
+    if !allow_remote && !addresses.iter().all(|address| address.ip().is_loopback()) {
+        return Err(format!(
+            "`{authority}` is not this machine: agate sends load only to loopback addresses unless --allow-remote says the target is meant for it"
+        ));
+    }
+    Ok((authority.to_owned(), first, path))
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn rates() {
-        assert_eq!(super::parse_rate("500/s"), Ok(500.0));
-        assert_eq!(super::parse_rate("600/m"), Ok(10.0));
-        assert!(super::parse_rate("0").is_err());
-        assert!(super::parse_rate("5/h").is_err());
-    }
+/// The descriptors of the performance gate's rules, for a report's `rules`.
+pub fn rules() -> Vec<agate_model::RuleDescriptor> {
+    let rule = |id: &str, summary: &str, help: &str| agate_model::RuleDescriptor {
+        id: id.to_owned(),
+        language: "http".to_owned(),
+        summary: summary.to_owned(),
+        help: help.to_owned(),
+        severity: agate_model::Severity::High,
+        confidence: agate_model::Confidence::High,
+        cwe: Vec::new(),
+        owasp: Vec::new(),
+        compliance: Vec::new(),
+        ai_pattern: false,
+    };
+    vec![
+        rule(
+            "load.threshold",
+            "a load test breached a threshold",
+            "The service is slower, less available or handles less than the gate allows under this load. Profile the requests the finding names; if the limit is wrong for this environment, set it in `environments.NAME.load`.",
+        ),
+        rule(
+            "load.regression",
+            "a load test's p95 latency regressed against its baseline",
+            "p95 is worse than the stored result (.agate/perf/NAME.json) by more than the gate's `regression` percentage. Find what the change made slower; record a new baseline with `agate load run --name NAME --update-baseline` only when the slowdown is accepted.",
+        ),
+    ]
 }

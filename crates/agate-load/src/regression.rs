@@ -60,17 +60,17 @@ pub fn compare(
 #[cfg(test)]
 mod tests {
     use super::compare;
-    use crate::{Errors, Latency, LoadReport, RequestStats, Stats};
+    use crate::{Latency, LoadErrors, LoadReport, LoadStats, RequestStats};
 
     fn run(p95: f64) -> LoadReport {
-        let stats = Stats {
+        let stats = LoadStats {
             requests: 10,
             rps: 5.0,
             latency_ms: Latency {
                 p95,
                 ..Latency::default()
             },
-            errors: Errors::default(),
+            errors: LoadErrors::default(),
         };
         LoadReport {
             measured_seconds: 2.0,

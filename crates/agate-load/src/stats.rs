@@ -2,105 +2,11 @@
 
 use std::time::Duration;
 
+use agate_model::{Latency, LoadErrors, LoadReport, LoadStats, RequestStats};
 use hdrhistogram::Histogram;
-use serde::{Deserialize, Serialize};
 
 /// Latencies are recorded in microseconds, from 1 µs to an hour, to 3 significant digits.
 const HIGHEST_MICROS: u64 = 3_600_000_000;
-
-/// The results of a run: the whole, and each request of the scenario.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LoadReport {
-    /// Seconds of measurement (the run's length less warm-up).
-    pub measured_seconds: f64,
-    pub total: Stats,
-    /// Each request of the scenario, in its order.
-    pub requests: Vec<RequestStats>,
-}
-
-/// One request's measurements.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RequestStats {
-    pub name: String,
-    #[serde(flatten)]
-    pub stats: Stats,
-}
-
-/// Measurements of a set of requests.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Stats {
-    /// Responses and errors recorded.
-    pub requests: u64,
-    /// Recorded per second of measurement.
-    pub rps: f64,
-    pub latency_ms: Latency,
-    pub errors: Errors,
-}
-
-/// Latency percentiles of the answered requests, in milliseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub struct Latency {
-    pub p50: f64,
-    pub p90: f64,
-    pub p95: f64,
-    pub p99: f64,
-    pub p999: f64,
-    pub max: f64,
-    pub mean: f64,
-}
-
-/// Failed requests by kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Errors {
-    /// No connection could be made (refused, reset during connect).
-    pub connect: u64,
-    /// No full answer within the timeout.
-    pub timeout: u64,
-    /// The connection failed mid-request or the answer was not HTTP.
-    pub io: u64,
-    /// Answered with a 4xx or 5xx status the request does not expect.
-    pub status_4xx: u64,
-    pub status_5xx: u64,
-    /// Answered with another status the request does not expect (1xx, 2xx or 3xx not in
-    /// its list).
-    pub unexpected_status: u64,
-    /// Failed for a reason the tool that ran the test did not say (k6, Locust).
-    #[serde(default)]
-    pub other: u64,
-}
-
-impl Errors {
-    pub fn total(&self) -> u64 {
-        self.connect
-            + self.timeout
-            + self.io
-            + self.status_4xx
-            + self.status_5xx
-            + self.unexpected_status
-            + self.other
-    }
-
-    fn add(&mut self, other: &Errors) {
-        self.connect += other.connect;
-        self.timeout += other.timeout;
-        self.io += other.io;
-        self.status_4xx += other.status_4xx;
-        self.status_5xx += other.status_5xx;
-        self.unexpected_status += other.unexpected_status;
-        self.other += other.other;
-    }
-}
-
-impl Stats {
-    /// The share of recorded requests that failed, in percent.
-    pub fn error_rate(&self) -> f64 {
-        if self.requests == 0 {
-            0.0
-        } else {
-            self.errors.total() as f64 * 100.0 / self.requests as f64
-        }
-    }
-}
 
 /// How one request ended.
 #[derive(Debug, Clone, Copy)]
@@ -114,7 +20,7 @@ pub(crate) enum Outcome {
 /// One connection's (or the whole run's) measurements, per request of the scenario.
 pub(crate) struct Recorder {
     histograms: Vec<Histogram<u64>>,
-    errors: Vec<Errors>,
+    errors: Vec<LoadErrors>,
 }
 
 impl Recorder {
@@ -123,7 +29,7 @@ impl Recorder {
             histograms: (0..requests)
                 .map(|_| Histogram::new_with_bounds(1, HIGHEST_MICROS, 3))
                 .collect::<Result<_, _>>()?,
-            errors: vec![Errors::default(); requests],
+            errors: vec![LoadErrors::default(); requests],
         })
     }
 
@@ -162,7 +68,7 @@ impl Recorder {
     pub(crate) fn report(&self, names: &[String], measured: Duration) -> LoadReport {
         let seconds = measured.as_secs_f64().max(f64::EPSILON);
         let mut total_histogram = self.histograms.first().cloned();
-        let mut total_errors = Errors::default();
+        let mut total_errors = LoadErrors::default();
         let mut requests = Vec::new();
         for (index, name) in names.iter().enumerate() {
             let histogram = &self.histograms[index];
@@ -179,11 +85,11 @@ impl Recorder {
             });
         }
         let total = total_histogram.map_or_else(
-            || Stats {
+            || LoadStats {
                 requests: 0,
                 rps: 0.0,
                 latency_ms: Latency::default(),
-                errors: Errors::default(),
+                errors: LoadErrors::default(),
             },
             |histogram| stats(&histogram, total_errors, seconds),
         );
@@ -195,9 +101,9 @@ impl Recorder {
     }
 }
 
-fn stats(histogram: &Histogram<u64>, errors: Errors, seconds: f64) -> Stats {
+fn stats(histogram: &Histogram<u64>, errors: LoadErrors, seconds: f64) -> LoadStats {
     let answered = histogram.len();
-    // Errors without an answer have no latency but count as requests.
+    // LoadErrors without an answer have no latency but count as requests.
     let unanswered = errors.connect + errors.timeout + errors.io;
     let requests = answered + unanswered;
     let millis = |micros: u64| micros as f64 / 1000.0;
@@ -214,7 +120,7 @@ fn stats(histogram: &Histogram<u64>, errors: Errors, seconds: f64) -> Stats {
             mean: histogram.mean() / 1000.0,
         }
     };
-    Stats {
+    LoadStats {
         requests,
         rps: requests as f64 / seconds,
         latency_ms,

@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::{LoadReport, Stats};
+use crate::{LoadReport, LoadStats};
 
 /// A parsed threshold.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,7 +142,7 @@ impl Threshold {
     /// Checks the threshold against `report`; an error when it names a request the
     /// scenario does not have.
     pub fn check(&self, report: &LoadReport) -> Result<Checked, String> {
-        let stats: &Stats = match &self.request {
+        let stats: &LoadStats = match &self.request {
             None => &report.total,
             Some(name) => report
                 .requests
@@ -205,10 +205,10 @@ impl fmt::Display for Threshold {
 #[cfg(test)]
 mod tests {
     use super::Threshold;
-    use crate::{Errors, Latency, LoadReport, RequestStats, Stats};
+    use crate::{Latency, LoadErrors, LoadReport, LoadStats, RequestStats};
 
     fn report() -> LoadReport {
-        let stats = |p95: f64, errors: u64| Stats {
+        let stats = |p95: f64, errors: u64| LoadStats {
             requests: 1000,
             rps: 400.0,
             latency_ms: Latency {
@@ -220,9 +220,9 @@ mod tests {
                 max: 200.0,
                 mean: 12.0,
             },
-            errors: Errors {
+            errors: LoadErrors {
                 status_5xx: errors,
-                ..Errors::default()
+                ..LoadErrors::default()
             },
         };
         LoadReport {

@@ -1,4 +1,4 @@
-//! Durations as agate.yaml and the command line write them.
+//! Durations and rates as agate.yaml and the command line write them.
 
 use std::time::Duration;
 
@@ -25,6 +25,28 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
     Duration::try_from_secs_f64(value * scale).ok()
 }
 
+/// Parses a rate: `500`, `500/s`, `30000/m`.
+pub fn parse_rate(text: &str) -> Result<f64, String> {
+    let text = text.trim();
+    let (digits, per) = match text.split_once('/') {
+        Some((digits, "s")) => (digits, 1.0),
+        Some((digits, "m")) => (digits, 60.0),
+        Some(_) => {
+            return Err(format!(
+                "`{text}`: a rate is per second (`/s`) or per minute (`/m`)"
+            ));
+        }
+        None => (text, 1.0),
+    };
+    digits
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|value| value.is_finite() && *value > 0.0)
+        .map(|value| value / per)
+        .ok_or_else(|| format!("`{text}` is not a rate (write e.g. `500/s`)"))
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -42,5 +64,13 @@ mod tests {
         for bad in ["1d", "m", "", "-1s", "soon", "1e3", "inf"] {
             assert_eq!(parse_duration(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn rates() {
+        assert_eq!(super::parse_rate("500/s"), Ok(500.0));
+        assert_eq!(super::parse_rate("600/m"), Ok(10.0));
+        assert!(super::parse_rate("0").is_err());
+        assert!(super::parse_rate("5/h").is_err());
     }
 }

@@ -26,6 +26,7 @@ mod finding;
 mod fingerprint;
 mod functional;
 mod gate;
+mod load;
 mod redacted;
 mod redaction;
 mod report;
@@ -38,13 +39,17 @@ pub use check::{
     COVERAGE_RULES, Channel, CheckCommand, CheckRun, CheckSpec, CheckStatus, CoverageResult,
     CoverageSpec, FindingSource, LineRatio, NotifyTarget, ToolFormat,
 };
-pub use duration::parse_duration;
+pub use duration::{parse_duration, parse_rate};
 pub use finding::{
     AiEvidence, CodeContext, Finding, Fix, Location, Position, RuleDescriptor, split_compliance,
 };
 pub use fingerprint::{Fingerprint, FingerprintInput, normalize_code};
 pub use functional::{ApiSpec, ContractsSpec, ServiceSpec};
 pub use gate::{FindingStatus, GateCounts, GateMode, GateResult, GateStatus, Justification, Tier};
+pub use load::{
+    Latency, LoadErrors, LoadReport, LoadRun, LoadSpec, LoadStats, RegressionOutcome, RequestStats,
+    ThresholdOutcome,
+};
 pub use redacted::{Redacted, entropy};
 pub use redaction::Redactor;
 pub use report::{

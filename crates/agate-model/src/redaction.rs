@@ -111,8 +111,8 @@ impl Report {
     /// message, location (as tool output when it is a URL, which may carry a token in its
     /// query), snippet, CWE and OWASP tags, sources' rule ids, justification and AI
     /// evidence (a fix whose replacement shows a secret is dropped), each rule descriptor's id, summary, help, CWE, OWASP and compliance tags, each notice and its path,
-    /// each gate's reasons, and each external check's command, error and output (as tool
-    /// output). A rule id or path many findings share is scanned once.
+    /// each gate's reasons, each external check's command, error and output (as tool
+    /// output), and each load test's URL and request names. A rule id or path many findings share is scanned once.
     pub fn redact(&mut self, redactor: &impl Redactor) {
         let Report {
             schema_version: _,
@@ -123,6 +123,7 @@ impl Report {
             stats: _,
             checks,
             coverage: _,
+            load,
             verdict,
         } = self;
         let mut memo = Memo::default();
@@ -150,6 +151,13 @@ impl Report {
         }
         for check in checks {
             check.redact(redactor);
+        }
+        // A load test's URL and request names may carry a token in a query.
+        for run in load {
+            apply(&mut run.url, redactor, Kind::ToolOutput);
+            for request in &mut run.result.requests {
+                apply(&mut request.name, redactor, Kind::ToolOutput);
+            }
         }
         for gate in verdict.iter_mut().flat_map(|verdict| &mut verdict.gates) {
             for reason in &mut gate.reasons {
@@ -340,6 +348,7 @@ mod tests {
                 stderr: "SECRET".to_owned(),
             }],
             coverage: Vec::new(),
+            load: Vec::new(),
             verdict: Some(Verdict {
                 status: VerdictStatus::Error,
                 environment: "default".to_owned(),

@@ -27,6 +27,9 @@ pub struct Report {
     /// Diff coverage per gate that sets coverage thresholds.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coverage: Vec<CoverageResult>,
+    /// The load tests of the environment's gates, with what they measured.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub load: Vec<crate::LoadRun>,
     /// The gate decision; absent for `agate scan`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Verdict>,

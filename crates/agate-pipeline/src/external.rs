@@ -18,6 +18,8 @@ pub(crate) struct ExternalRun {
     pub(crate) notices: Vec<Notice>,
     /// Gate name and why, for each check in error.
     pub(crate) failed: Vec<(String, String)>,
+    /// The load tests' results.
+    pub(crate) load: Vec<agate_model::LoadRun>,
 }
 
 impl ExternalRun {
@@ -28,6 +30,7 @@ impl ExternalRun {
         self.runs.extend(other.runs);
         self.notices.extend(other.notices);
         self.failed.extend(other.failed);
+        self.load.extend(other.load);
     }
 }
 

@@ -6,7 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use agate_model::{ApiSpec, ContractsSpec, Finding, Notice, NoticeLevel, RuleDescriptor};
+use agate_model::{
+    ApiSpec, ContractsSpec, Finding, Notice, NoticeLevel, RuleDescriptor, ServiceSpec,
+};
 use agate_policy::Policy;
 
 use crate::external::ExternalRun;
@@ -60,36 +62,19 @@ const SERVICE_GRACE: Duration = Duration::from_secs(5);
 /// stopped (with its children) afterwards whatever happened; what it wrote is a warning
 /// notice (redacted with the rest of the report).
 fn api(root: &Path, spec: &ApiSpec, run: &mut ExternalRun) {
-    let service = match &spec.start {
-        None => None,
-        Some(start) => {
-            let workdir = match &start.workdir {
-                Some(dir) => agate_fs::resolve_under(root, dir),
-                None => Ok(root.to_path_buf()),
-            };
-            let started = workdir
-                .map_err(|error| error.to_string())
-                .and_then(|workdir| {
-                    agate_process::Service::start(&agate_process::ServiceSpec {
-                        argv: start.run.clone(),
-                        env: start.env.clone(),
-                        workdir,
-                        ready: start.ready.clone(),
-                        ready_timeout: Duration::from_secs(start.timeout_secs),
-                        grace: SERVICE_GRACE,
-                    })
-                    .map_err(|error| error.to_string())
-                });
-            match started {
-                Ok(service) => Some(service),
-                Err(error) => {
-                    run.failed.push((
-                        spec.gate.clone(),
-                        format!("the service for the API test did not start: {error}"),
-                    ));
-                    return;
-                }
-            }
+    let service = match spec
+        .start
+        .as_ref()
+        .map(|start| start_service(root, start))
+        .transpose()
+    {
+        Ok(service) => service,
+        Err(error) => {
+            run.failed.push((
+                spec.gate.clone(),
+                format!("the service for the API test did not start: {error}"),
+            ));
+            return;
         }
     };
     let mut options = agate_api::Options::new(&spec.base_url);
@@ -104,29 +89,19 @@ fn api(root: &Path, spec: &ApiSpec, run: &mut ExternalRun) {
     }
     let outcome = agate_api::run(&spec.spec, root, &options);
     if let Some(service) = service {
-        let logs = service.stop_and_collect();
-        if !logs.trim().is_empty() {
-            run.notices.push(Notice {
-                level: NoticeLevel::Warning,
-                path: None,
-                message: format!(
-                    "the service of gate `{}`'s API test wrote:\n{logs}",
-                    spec.gate
-                ),
-            });
-        }
+        stop_service(service, &format!("gate `{}`'s API test", spec.gate), run);
     }
     let outcome = outcome.map(|outcome| (outcome.findings, outcome.notices, agate_api::rules()));
     run.take(&spec.gate, "the API test could not run", outcome);
 }
 
 /// What a gate's contracts or API test produced: findings, notices and rule descriptors.
-type Produced = (Vec<Finding>, Vec<Notice>, Vec<RuleDescriptor>);
+pub(crate) type Produced = (Vec<Finding>, Vec<Notice>, Vec<RuleDescriptor>);
 
 impl ExternalRun {
     /// Takes a gate's run: its findings (in that gate), notices and rules, or why it could
     /// not run (the gate fails closed).
-    fn take(
+    pub(crate) fn take(
         &mut self,
         gate: &str,
         failure: &str,
@@ -146,6 +121,39 @@ impl ExternalRun {
                 .failed
                 .push((gate.to_owned(), format!("{failure}: {error}"))),
         }
+    }
+}
+
+/// Starts the service a gate's test needs, in its working directory under the root.
+pub(crate) fn start_service(
+    root: &Path,
+    start: &ServiceSpec,
+) -> Result<agate_process::Service, String> {
+    let workdir = match &start.workdir {
+        Some(dir) => agate_fs::resolve_under(root, dir).map_err(|error| error.to_string())?,
+        None => root.to_path_buf(),
+    };
+    agate_process::Service::start(&agate_process::ServiceSpec {
+        argv: start.run.clone(),
+        env: start.env.clone(),
+        workdir,
+        ready: start.ready.clone(),
+        ready_timeout: Duration::from_secs(start.timeout_secs),
+        grace: SERVICE_GRACE,
+    })
+    .map_err(|error| error.to_string())
+}
+
+/// Stops a started service (with its children); what it wrote becomes a warning notice
+/// (redacted with the rest of the report).
+pub(crate) fn stop_service(service: agate_process::Service, whose: &str, run: &mut ExternalRun) {
+    let logs = service.stop_and_collect();
+    if !logs.trim().is_empty() {
+        run.notices.push(Notice {
+            level: NoticeLevel::Warning,
+            path: None,
+            message: format!("the service of {whose} wrote:\n{logs}"),
+        });
     }
 }
 

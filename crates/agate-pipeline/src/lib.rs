@@ -30,6 +30,7 @@ mod functional;
 mod integrity;
 mod lines;
 mod parallel;
+mod performance;
 mod request;
 mod secrets;
 mod selection;
@@ -286,6 +287,7 @@ fn finish(
         stats,
         checks: external.runs,
         coverage: coverage_results,
+        load: external.load,
         verdict: gating.then_some(verdict),
     };
     // One place for every format: no excerpt, message or tool output shows a secret.
@@ -335,6 +337,7 @@ fn gate_inputs(
     let sonar = request.ci.sonar.as_ref();
     let mut external = external::run_checks(root, policy, environment, sonar, redactor, progress);
     external.absorb(functional::run(root, policy, environment, &request.ci));
+    external.absorb(performance::run(root, policy, environment));
     let coverage = coverage::load(root, policy, environment, started);
     (external, coverage)
 }

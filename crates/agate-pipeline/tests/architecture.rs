@@ -15,7 +15,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("agate-lang", &["agate-model"]),
     ("agate-taint", &["agate-lang"]),
     ("agate-schema", &[]),
-    ("agate-load", &[]),
+    ("agate-load", &["agate-model"]),
     (
         "agate-rules",
         &["agate-model", "agate-lang", "agate-fs", "agate-taint"],
@@ -61,6 +61,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "agate-integrity",
             "agate-api",
             "agate-process",
+            "agate-load",
             "agate-policy",
         ],
     ),

@@ -3,11 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use agate_model::{ApiSpec, ContractsSpec, ServiceSpec};
+use agate_model::{ApiSpec, ContractsSpec, LoadSpec, ServiceSpec};
 
 use crate::error::{Place, PolicyError};
 use crate::external::{seconds, stays_inside};
-use crate::options::{ApiOptions, ContractsValue, TimeoutValue};
+use crate::options::{
+    ApiOptions, ContractsValue, LoadLimits, LoadOptions, ServiceOptions, TimeoutValue,
+};
 
 /// Where contracts are when `contracts:` names no path.
 const DEFAULT_CONTRACTS: &str = "contracts";
@@ -75,44 +77,7 @@ pub(crate) fn api_spec(
     url("base_url", &options.base_url)?;
     let start = match &options.start {
         None => None,
-        Some(start) => {
-            if start
-                .run
-                .first()
-                .is_none_or(|program| program.trim().is_empty())
-            {
-                return Err(invalid(
-                    "`start.run` is empty".to_owned(),
-                    "give the program and its arguments, e.g. [\"node\", \"server.js\"]",
-                ));
-            }
-            url("start.ready", &start.ready)?;
-            let timeout_secs = match &start.timeout {
-                None => DEFAULT_READY_SECS,
-                Some(TimeoutValue::Seconds(seconds)) => *seconds,
-                Some(TimeoutValue::Text(text)) => seconds(text).ok_or_else(|| {
-                    invalid(
-                        format!("`start.timeout: {text}` is not a duration"),
-                        "write seconds (30) or a number with s, m or h (30s, 2m)",
-                    )
-                })?,
-            };
-            if let Some(workdir) = &start.workdir {
-                inside(gate, "api.start.workdir", workdir, at)?;
-            }
-            Some(ServiceSpec {
-                run: start.run.clone(),
-                env: start
-                    .env
-                    .iter()
-                    .flatten()
-                    .map(|(key, value)| (key.clone(), value.clone()))
-                    .collect(),
-                workdir: start.workdir.as_ref().map(PathBuf::from),
-                ready: start.ready.clone(),
-                timeout_secs: timeout_secs.max(1),
-            })
-        }
+        Some(start) => Some(service_spec(gate, start, at)?),
     };
     let slow_response_ms = match &options.slow_response {
         None => None,
@@ -136,6 +101,63 @@ pub(crate) fn api_spec(
     })
 }
 
+/// Checks a service to start: a command and an http(s) readiness URL.
+fn service_spec(
+    gate: &str,
+    start: &ServiceOptions,
+    at: &Place,
+) -> Result<ServiceSpec, PolicyError> {
+    let invalid = |message: String, help: &str| PolicyError::Invalid {
+        at: at.clone(),
+        message: format!("gates.{gate}: {message}"),
+        help: help.to_owned(),
+    };
+    if start
+        .run
+        .first()
+        .is_none_or(|program| program.trim().is_empty())
+    {
+        return Err(invalid(
+            "`start.run` is empty".to_owned(),
+            "give the program and its arguments, e.g. [\"node\", \"server.js\"]",
+        ));
+    }
+    if !(start.ready.starts_with("http://") || start.ready.starts_with("https://")) {
+        return Err(invalid(
+            format!(
+                "`start.ready: {}` is not an http:// or https:// URL",
+                start.ready
+            ),
+            "write the URL that answers once the service is up, e.g. http://127.0.0.1:8000/health",
+        ));
+    }
+    let timeout_secs = match &start.timeout {
+        None => DEFAULT_READY_SECS,
+        Some(TimeoutValue::Seconds(seconds)) => *seconds,
+        Some(TimeoutValue::Text(text)) => seconds(text).ok_or_else(|| {
+            invalid(
+                format!("`start.timeout: {text}` is not a duration"),
+                "write seconds (30) or a number with s, m or h (30s, 2m)",
+            )
+        })?,
+    };
+    if let Some(workdir) = &start.workdir {
+        inside(gate, "start.workdir", workdir, at)?;
+    }
+    Ok(ServiceSpec {
+        run: start.run.clone(),
+        env: start
+            .env
+            .iter()
+            .flatten()
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect(),
+        workdir: start.workdir.as_ref().map(PathBuf::from),
+        ready: start.ready.clone(),
+        timeout_secs: timeout_secs.max(1),
+    })
+}
+
 fn inside(gate: &str, key: &str, path: &str, at: &Place) -> Result<(), PolicyError> {
     if stays_inside(Path::new(path)) {
         Ok(())
@@ -152,4 +174,182 @@ fn inside(gate: &str, key: &str, path: &str, at: &Place) -> Result<(), PolicyErr
 fn milliseconds(text: &str) -> Option<u64> {
     agate_model::parse_duration(text)
         .map(|duration| u64::try_from(duration.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// What an environment changes of a gate's load test, checked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Limits {
+    rate: Option<f64>,
+    connections: Option<usize>,
+    duration: Option<std::time::Duration>,
+    requests: Option<u64>,
+    thresholds: Option<Vec<String>>,
+    regression: Option<f64>,
+}
+
+impl Limits {
+    /// `spec` with these limits in place of its own.
+    pub(crate) fn apply(&self, spec: &LoadSpec) -> LoadSpec {
+        let mut spec = spec.clone();
+        if let Some(rate) = self.rate {
+            spec.rate = Some(rate);
+        }
+        if let Some(connections) = self.connections {
+            spec.connections = connections;
+        }
+        if self.duration.is_some() || self.requests.is_some() {
+            spec.duration = self.duration;
+            spec.requests = self.requests;
+        }
+        if let Some(thresholds) = &self.thresholds {
+            spec.thresholds.clone_from(thresholds);
+        }
+        if let Some(regression) = self.regression {
+            spec.max_regression = Some(regression);
+        }
+        spec
+    }
+}
+
+/// Checks `environments.ENV.load.TEST`.
+pub(crate) fn load_limits(
+    key: &str,
+    options: &LoadLimits,
+    at: &Place,
+) -> Result<Limits, PolicyError> {
+    let invalid = |message: String, help: &str| PolicyError::Invalid {
+        at: at.clone(),
+        message: format!("{key}: {message}"),
+        help: help.to_owned(),
+    };
+    let rate = options
+        .rate
+        .as_deref()
+        .map(agate_model::parse_rate)
+        .transpose()
+        .map_err(|error| invalid(error, "write e.g. 500/s"))?;
+    let duration = options
+        .duration
+        .as_deref()
+        .map(|text| {
+            agate_model::parse_duration(text).ok_or_else(|| {
+                invalid(
+                    format!("`duration: {text}` is not a duration"),
+                    "write e.g. 30s or 2m",
+                )
+            })
+        })
+        .transpose()?;
+    if options.connections == Some(0) {
+        return Err(invalid(
+            "`connections: 0`".to_owned(),
+            "give at least one connection",
+        ));
+    }
+    if let Some(regression) = options.regression
+        && !(regression.is_finite() && regression >= 0.0)
+    {
+        return Err(invalid(
+            format!("`regression: {regression}` is not a percentage"),
+            "write how many percent p95 may worsen, e.g. 10",
+        ));
+    }
+    Ok(Limits {
+        rate,
+        connections: options.connections,
+        duration,
+        requests: options.requests,
+        thresholds: options.thresholds.clone(),
+        regression: options.regression,
+    })
+}
+
+/// Checks a gate's `load` entry: a plain name, an http:// URL, durations, a service.
+pub(crate) fn load_spec(
+    gate: &str,
+    options: &LoadOptions,
+    (file, line): (&str, u64),
+    at: &Place,
+) -> Result<LoadSpec, PolicyError> {
+    let key = format!("gates.{gate}.load `{}`", options.name);
+    let invalid = |message: String, help: &str| PolicyError::Invalid {
+        at: at.clone(),
+        message: format!("{key}: {message}"),
+        help: help.to_owned(),
+    };
+    let plain = !options.name.is_empty()
+        && !options.name.starts_with('.')
+        && options
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !plain {
+        return Err(invalid(
+            "the name may hold only letters, digits, `-`, `_` and `.`".to_owned(),
+            "it names the baseline file .agate/perf/NAME.json",
+        ));
+    }
+    if !options.url.starts_with("http://") {
+        return Err(invalid(
+            format!("`url: {}` is not an http:// URL", options.url),
+            "load tests speak plain HTTP/1.1 to a service on this machine, e.g. http://127.0.0.1:8000/",
+        ));
+    }
+    let limits = load_limits(
+        &key,
+        &LoadLimits {
+            rate: options.rate.clone(),
+            connections: options.connections,
+            duration: options.duration.clone(),
+            requests: options.requests,
+            thresholds: options.thresholds.clone(),
+            regression: options.regression,
+        },
+        at,
+    )?;
+    let duration_of = |value: &Option<String>, name: &str, default: std::time::Duration| {
+        value.as_deref().map_or(Ok(default), |text| {
+            agate_model::parse_duration(text).ok_or_else(|| {
+                invalid(
+                    format!("`{name}: {text}` is not a duration"),
+                    "write e.g. 500ms or 5s",
+                )
+            })
+        })
+    };
+    let start = match &options.start {
+        None => None,
+        Some(start) => Some(service_spec(gate, start, at)?),
+    };
+    let spec = LoadSpec {
+        gate: gate.to_owned(),
+        name: options.name.clone(),
+        url: options.url.clone(),
+        rate: None,
+        connections: 10,
+        duration: Some(std::time::Duration::from_secs(10)),
+        requests: None,
+        ramp_up: duration_of(&options.ramp_up, "ramp_up", std::time::Duration::ZERO)?,
+        warm_up: duration_of(&options.warm_up, "warm_up", std::time::Duration::ZERO)?,
+        timeout: duration_of(
+            &options.timeout,
+            "timeout",
+            std::time::Duration::from_secs(10),
+        )?,
+        method: options.method.clone().unwrap_or_else(|| "GET".to_owned()),
+        headers: options
+            .headers
+            .iter()
+            .flatten()
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect(),
+        body: options.body.clone(),
+        expect: options.expect.clone().unwrap_or_default(),
+        thresholds: Vec::new(),
+        max_regression: None,
+        start,
+        defined_in: PathBuf::from(file),
+        line,
+    };
+    Ok(limits.apply(&spec))
 }

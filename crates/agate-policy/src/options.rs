@@ -156,6 +156,48 @@ pub(crate) struct GateOptions {
     pub(crate) contracts: Option<Spanned<ContractsValue>>,
     /// An HTTP API contract test.
     pub(crate) api: Option<Spanned<ApiOptions>>,
+    /// Load tests.
+    pub(crate) load: Option<Vec<Spanned<LoadOptions>>>,
+}
+
+/// A load test of a gate.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LoadOptions {
+    /// Unique in its gate; the baseline is `.agate/perf/NAME.json`.
+    pub(crate) name: String,
+    /// `http://host:port/path`, templated.
+    pub(crate) url: String,
+    pub(crate) method: Option<String>,
+    pub(crate) headers: Option<BTreeMap<String, String>>,
+    pub(crate) body: Option<String>,
+    pub(crate) expect: Option<Vec<u16>>,
+    pub(crate) ramp_up: Option<String>,
+    pub(crate) warm_up: Option<String>,
+    pub(crate) timeout: Option<String>,
+    /// The service to start first.
+    pub(crate) start: Option<ServiceOptions>,
+    /// Requests per second due (`500/s`): the open model.
+    pub(crate) rate: Option<String>,
+    pub(crate) connections: Option<usize>,
+    pub(crate) duration: Option<String>,
+    pub(crate) requests: Option<u64>,
+    /// `p95 < 50ms`, `errors < 1%`, `rps > 300`.
+    pub(crate) thresholds: Option<Vec<String>>,
+    /// Percent p95 may worsen against the baseline.
+    pub(crate) regression: Option<f64>,
+}
+
+/// What an environment may change of a gate's load test (`environments.NAME.load.TEST`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LoadLimits {
+    pub(crate) rate: Option<String>,
+    pub(crate) connections: Option<usize>,
+    pub(crate) duration: Option<String>,
+    pub(crate) requests: Option<u64>,
+    pub(crate) thresholds: Option<Vec<String>>,
+    pub(crate) regression: Option<f64>,
 }
 
 /// `contracts:` as a list of paths or as settings.
@@ -277,6 +319,8 @@ pub(crate) struct EnvironmentOptions {
     pub(crate) gates: Option<GateSelection>,
     /// `block` (default) or `warn`.
     pub(crate) mode: Option<GateMode>,
+    /// The environment's own limits for the gates' load tests, by test name.
+    pub(crate) load: Option<BTreeMap<String, Spanned<LoadLimits>>>,
 }
 
 /// The three tiers.

@@ -3,8 +3,8 @@ use std::fmt;
 use std::path::PathBuf;
 
 use agate_model::{
-    Analyzer, ApiSpec, CheckSpec, ContractsSpec, CoverageSpec, GateMode, NotifyTarget, Severity,
-    Tier,
+    Analyzer, ApiSpec, CheckSpec, ContractsSpec, CoverageSpec, GateMode, LoadSpec, NotifyTarget,
+    Severity, Tier,
 };
 use globset::{Glob, GlobSet};
 
@@ -53,6 +53,8 @@ pub struct Gate {
     pub contracts: Option<ContractsSpec>,
     /// The HTTP API contract test it runs.
     pub api: Option<ApiSpec>,
+    /// The load tests it runs.
+    pub load: Vec<LoadSpec>,
 }
 
 /// An environment: which gates run and whether they block.
@@ -136,6 +138,8 @@ pub struct Policy {
     secrets: SecretsSettings,
     deps: DepsSettings,
     notify_on_block: Vec<NotifyTarget>,
+    /// Each environment's limits for the gates' load tests, by test name.
+    load_limits: BTreeMap<String, BTreeMap<String, crate::functional::Limits>>,
     origins: BTreeMap<String, Origin>,
 }
 
@@ -305,6 +309,21 @@ impl Policy {
     /// Returns the names of the configured environments.
     pub fn environment_names(&self) -> impl Iterator<Item = &str> {
         self.environments.keys().map(String::as_str)
+    }
+
+    /// The load tests of the gates `environment` runs, with the environment's limits.
+    pub fn load_tests(&self, environment: &Environment) -> Vec<LoadSpec> {
+        let limits = self.load_limits.get(&environment.name);
+        self.gates_of(environment)
+            .into_iter()
+            .flat_map(|gate| &gate.load)
+            .map(
+                |spec| match limits.and_then(|limits| limits.get(&spec.name)) {
+                    Some(limits) => limits.apply(spec),
+                    None => spec.clone(),
+                },
+            )
+            .collect()
     }
 
     /// Returns the enabled gates an environment runs, in name order.
@@ -545,6 +564,7 @@ fn built_in() -> Policy {
                 coverage: None,
                 contracts: None,
                 api: None,
+                load: Vec::new(),
             },
         )
     };
@@ -607,6 +627,7 @@ fn built_in() -> Policy {
         deps: DepsSettings::default(),
         notify_on_block: Vec::new(),
         ai_identities: Vec::new(),
+        load_limits: BTreeMap::new(),
         origins: BTreeMap::new(),
     }
 }
@@ -770,6 +791,7 @@ fn turn_gate_off(
         coverage: None,
         contracts: None,
         api: None,
+        load: Vec::new(),
     });
     gate.enabled = false;
     policy
@@ -827,6 +849,7 @@ fn merge_gate(
         coverage: None,
         contracts: None,
         api: None,
+        load: Vec::new(),
     });
     if let Some(rego) = &gate_options.policy {
         gate.policy = Some(layer.dir.join(rego));
@@ -922,6 +945,20 @@ fn merge_functional(
         gate.api = Some(spec);
         origins.insert(format!("gates.{name}.api"), origin.clone());
     }
+    for test in gate_options.load.iter().flatten() {
+        let at = Place::at(file, &test.referenced);
+        let line = test.referenced.line();
+        let spec = crate::functional::load_spec(name, &test.value, (file, line), &at)?;
+        let replaced = gate.load.iter().position(|old| old.name == spec.name);
+        locks.check(&format!("gates.{name}"), replaced.is_some(), &at, || {
+            format!("it replaces the gate's load test `{}`", spec.name)
+        })?;
+        match replaced {
+            Some(index) => gate.load[index] = spec,
+            None => gate.load.push(spec),
+        }
+        origins.insert(format!("gates.{name}.load"), origin.clone());
+    }
     Ok(())
 }
 
@@ -1015,6 +1052,30 @@ fn merge_environments(
             policy
                 .origins
                 .insert(format!("environments.{name}.mode"), origin.clone());
+        }
+        for (test, limits) in environment_options.load.iter().flatten() {
+            let at = Place::at(file, &limits.referenced);
+            let key = format!("environments.{name}.load.{test}");
+            let tests: Vec<String> = policy
+                .gates
+                .values()
+                .flat_map(|gate| gate.load.iter().map(|spec| spec.name.clone()))
+                .collect();
+            if !tests.contains(test) {
+                return Err(PolicyError::Invalid {
+                    at,
+                    message: format!("unknown load test `{test}` in `environments.{name}.load`"),
+                    help: crate::error::suggestion(test, &tests),
+                });
+            }
+            let limits = crate::functional::load_limits(&key, &limits.value, &at)?;
+            let known = policy.load_limits.entry(name.clone()).or_default();
+            let changes = known.get(test).is_some_and(|old| *old != limits);
+            locks.check(&format!("environments.{name}"), changes, &at, || {
+                format!("it changes the load limits of `{test}` in environment `{name}`")
+            })?;
+            known.insert(test.clone(), limits);
+            policy.origins.insert(key, origin.clone());
         }
     }
 

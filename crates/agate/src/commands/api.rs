@@ -90,6 +90,7 @@ pub(crate) fn test(args: &ApiTestArgs) -> anyhow::Result<ExitStatus> {
         stats: ScanStats::default(),
         checks: Vec::new(),
         coverage: Vec::new(),
+        load: Vec::new(),
         verdict: None,
     };
     let secrets = output::bundled_secrets()

@@ -1,7 +1,6 @@
 //! `agate load run`: an HTTP load test with thresholds and a regression check.
 
 use std::io::Write;
-use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -301,7 +300,7 @@ fn terminal(
 /// The plan the flags describe.
 fn plan(args: &LoadRunArgs) -> anyhow::Result<Plan> {
     let usage = |message: String| Failure::usage(message);
-    let (host, target, path) = target(&args.url, args.allow_remote)?;
+    let (host, target, path) = agate_load::target(&args.url, args.allow_remote).map_err(usage)?;
     let duration_of = |text: &Option<String>| -> anyhow::Result<Option<Duration>> {
         text.as_deref()
             .map(|text| {
@@ -314,7 +313,7 @@ fn plan(args: &LoadRunArgs) -> anyhow::Result<Plan> {
     };
     let load = match &args.rate {
         Some(rate) => Load::Open {
-            rate: agate_load::parse_rate(rate).map_err(usage)?,
+            rate: agate_model::parse_rate(rate).map_err(usage)?,
             connections: args.connections,
         },
         None => Load::Closed {
@@ -366,48 +365,6 @@ fn plan(args: &LoadRunArgs) -> anyhow::Result<Plan> {
         }),
         seed: args.seed,
     })
-}
-
-/// `http://host[:port][/path]` → the `Host` header, the address, the path and query.
-/// Loopback addresses only, unless `allow_remote`.
-fn target(url: &str, allow_remote: bool) -> anyhow::Result<(String, SocketAddr, String)> {
-    let rest = url.strip_prefix("http://").ok_or_else(|| {
-        Failure::usage(format!(
-            "`{url}`: give an http:// URL (load tests speak plain HTTP/1.1 to a service on this machine)"
-        ))
-    })?;
-    let (authority, path) = match rest.find(['/', '?']) {
-        Some(at) => (&rest[..at], rest[at..].to_owned()),
-        None => (rest, "/".to_owned()),
-    };
-    let path = if path.starts_with('?') {
-        format!("/{path}")
-    } else {
-        path
-    };
-    let with_port = if authority
-        .rsplit_once(':')
-        .is_some_and(|(_, port)| port.parse::<u16>().is_ok())
-    {
-        authority.to_owned()
-    } else {
-        format!("{authority}:80")
-    };
-    let addresses: Vec<SocketAddr> = with_port
-        .to_socket_addrs()
-        .map_err(|error| Failure::usage(format!("cannot resolve `{authority}`: {error}")))?
-        .collect();
-    let Some(first) = addresses.first().copied() else {
-        return Err(Failure::usage(format!(
-            "`{authority}` resolves to no address"
-        )));
-    };
-    if !allow_remote && !addresses.iter().all(|address| address.ip().is_loopback()) {
-        return Err(Failure::usage(format!(
-            "`{authority}` is not this machine: agate sends load only to loopback addresses unless --allow-remote says the target is meant for it"
-        )));
-    }
-    Ok((authority.to_owned(), first, path))
 }
 
 /// Where this run's result is kept: `--baseline PATH`, or `.agate/perf/NAME.json`.

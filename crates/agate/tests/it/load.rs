@@ -66,7 +66,8 @@ fn express(dir: &Path) -> Service {
     Service::start(command)
 }
 
-fn python(dir: &Path) -> Service {
+/// Writes the Python service: `/broken…` answers 500, anything else 200.
+fn write_python(dir: &Path) {
     std::fs::write(
         dir.join("server.py"),
         "import os\n\
@@ -86,6 +87,10 @@ fn python(dir: &Path) -> Service {
          ThreadingHTTPServer((\"127.0.0.1\", int(os.environ[\"PORT\"])), Handler).serve_forever()\n",
     )
     .unwrap();
+}
+
+fn python(dir: &Path) -> Service {
+    write_python(dir);
     let mut command = Command::new("python3");
     command.arg(dir.join("server.py"));
     Service::start(command)
@@ -309,4 +314,148 @@ fn issue_11_results_of_k6_jmeter_and_locust_meet_the_same_thresholds() {
     let (code, _, stderr) = check("run_stats.csv", "k6", "p95 < 1s");
     assert_eq!(code, Some(2));
     assert!(stderr.contains("run_stats.csv"), "{stderr}");
+}
+
+/// Writes the Python service of [`python`] into `dir` and an agate.yaml whose gate
+/// `performance` starts it on a free port and loads `/health`, with `extra` appended.
+fn gate_project(dir: &Path, thresholds: &str, extra: &str) -> u16 {
+    write_python(dir);
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    std::fs::write(
+        dir.join("agate.yaml"),
+        format!(
+            "gates:\n  performance:\n    load:\n      - name: health\n        url: http://127.0.0.1:{port}/health\n        requests: 200\n        connections: 4\n        thresholds: [{thresholds}]\n        regression: 50\n        start:\n          run: [python3, server.py]\n          ready: http://127.0.0.1:{port}/health\n          env: {{ PORT: \"{port}\" }}\n{extra}"
+        ),
+    )
+    .unwrap();
+    port
+}
+
+fn gate(dir: &Path, env: Option<&str>) -> (i32, serde_json::Value, String) {
+    let mut command = agate(dir);
+    command.args(["gate", "--format", "json"]);
+    if let Some(env) = env {
+        command.args(["--env", env]);
+    }
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let json = serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
+    (output.status.code().unwrap(), json, stderr)
+}
+
+fn performance(report: &serde_json::Value) -> &serde_json::Value {
+    report["verdict"]["gates"]
+        .as_array()
+        .and_then(|gates| gates.iter().find(|gate| gate["name"] == "performance"))
+        .unwrap_or_else(|| panic!("no performance gate: {report:#}"))
+}
+
+#[test]
+fn issue_11_a_gate_runs_its_load_test_with_the_environments_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    gate_project(
+        dir.path(),
+        "\"errors < 1%\", \"p95 < 10s\"",
+        "environments:\n  dev:\n    gates: [performance]\n  staging:\n    gates: [performance]\n    load:\n      health: { thresholds: [\"p95 < 0.001ms\"] }\n",
+    );
+    let (code, report, stderr) = gate(dir.path(), Some("dev"));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(performance(&report)["status"], "pass");
+    let run = &report["load"][0];
+    assert_eq!(run["name"], "health");
+    assert_eq!(run["result"]["total"]["requests"], 200);
+    assert!(
+        run["result"]["total"]["latency_ms"]["p95"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    assert_eq!(run["thresholds"][0]["passed"], true);
+    // Staging's own limit: breached, a finding at the test's line in agate.yaml.
+    let (code, report, stderr) = gate(dir.path(), Some("staging"));
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(performance(&report)["status"], "fail");
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| finding["rule_id"] == "load.threshold")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert_eq!(finding["gate"], "performance");
+    assert_eq!(finding["location"]["path"], "agate.yaml");
+    assert_eq!(finding["location"]["start"]["line"], 4);
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("`p95 < 0.001ms` failed")
+    );
+}
+
+#[test]
+fn issue_11_a_gate_blocks_on_a_regression_and_fails_closed_when_it_cannot_run() {
+    let dir = tempfile::tempdir().unwrap();
+    gate_project(dir.path(), "\"errors < 1%\"", "");
+    // A baseline far faster than anything real: this run's p95 regressed.
+    let baseline = r#"{"measured_seconds": 1.0, "total": {"requests": 100, "rps": 100.0, "latency_ms": {"p50": 0.001, "p90": 0.001, "p95": 0.001, "p99": 0.001, "p999": 0.001, "max": 0.001, "mean": 0.001}, "errors": {"connect": 0, "timeout": 0, "io": 0, "status_4xx": 0, "status_5xx": 0, "unexpected_status": 0}}, "requests": []}"#;
+    std::fs::create_dir_all(dir.path().join(".agate/perf")).unwrap();
+    std::fs::write(dir.path().join(".agate/perf/health.json"), baseline).unwrap();
+    let (code, report, stderr) = gate(dir.path(), None);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|finding| finding["rule_id"] == "load.regression"),
+        "{report:#}"
+    );
+    assert_eq!(report["load"][0]["regressions"][0]["regressed"], true);
+    // A threshold that does not parse: the gate is in error, never passed.
+    gate_project(dir.path(), "\"p97 < 5ms\"", "");
+    let (code, report, _) = gate(dir.path(), None);
+    assert_eq!(code, 3);
+    let gate = performance(&report);
+    assert_eq!(gate["status"], "error");
+    let reason = gate["reasons"][0].as_str().unwrap();
+    assert!(
+        reason.contains("unknown metric `p97`") && reason.contains("agate.yaml:4"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn issue_11_load_settings_are_checked_with_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for (yaml, expected) in [
+        (
+            "gates:\n  p:\n    load:\n      - { name: a, url: 'https://x/' }\n",
+            "is not an http:// URL",
+        ),
+        (
+            "gates:\n  p:\n    load:\n      - { name: ../a, url: 'http://127.0.0.1/' }\n",
+            "the name may hold only",
+        ),
+        (
+            "gates:\n  p:\n    load:\n      - { name: a, url: 'http://127.0.0.1/', rate: fast }\n",
+            "is not a rate",
+        ),
+        (
+            "gates:\n  p:\n    load:\n      - { name: a, url: 'http://127.0.0.1/' }\nenvironments:\n  s:\n    load:\n      b: { rate: 5/s }\n",
+            "unknown load test `b`",
+        ),
+    ] {
+        std::fs::write(dir.path().join("agate.yaml"), yaml).unwrap();
+        let output = agate(dir.path()).args(["gate"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{yaml}: {stderr}");
+        assert!(
+            stderr.contains(expected) && stderr.contains("agate.yaml:"),
+            "{yaml}: {stderr}"
+        );
+    }
 }

@@ -1,0 +1,233 @@
+//! The performance gate's load tests (issue [11]): each runs against its service (started
+//! first when the gate says how), its thresholds and its p95 baseline are checked, and a
+//! breach is a finding at the test's line in agate.yaml. A test that cannot run (a
+//! threshold that does not parse, a target that is not allowed, a service that does not
+//! start, nothing answering) puts its gate in `error`.
+
+use std::path::Path;
+
+use agate_load::regression;
+use agate_load::threshold::Threshold;
+use agate_model::{
+    Confidence, Finding, Fingerprint, FingerprintInput, LoadReport, LoadRun, LoadSpec, Location,
+    Position, RegressionOutcome, Severity, ThresholdOutcome,
+};
+use agate_policy::Policy;
+
+use crate::external::ExternalRun;
+use crate::functional::{start_service, stop_service};
+
+/// The most a stored result may weigh.
+const MAX_RESULT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Runs the load tests of the gates `environment` runs, one after another (load tests
+/// side by side would measure each other).
+pub(crate) fn run(root: &Path, policy: &Policy, environment: Option<&str>) -> ExternalRun {
+    let mut run = ExternalRun::default();
+    let Some(environment) = policy.environment(environment) else {
+        return run;
+    };
+    let tests = policy.load_tests(&environment);
+    if !tests.is_empty() {
+        run.rules.extend(agate_load::rules());
+    }
+    for spec in &tests {
+        if let Err(error) = load(root, spec, &mut run) {
+            let at = format!("{}:{}", spec.defined_in.display(), spec.line);
+            run.failed.push((
+                spec.gate.clone(),
+                format!("load test `{}` ({at}) could not run: {error}", spec.name),
+            ));
+        }
+    }
+    run
+}
+
+fn load(root: &Path, spec: &LoadSpec, run: &mut ExternalRun) -> Result<(), String> {
+    let thresholds = spec
+        .thresholds
+        .iter()
+        .map(|text| Threshold::parse(text))
+        .collect::<Result<Vec<_>, _>>()?;
+    let plan = plan(spec)?;
+    let service = spec
+        .start
+        .as_ref()
+        .map(|start| start_service(root, start))
+        .transpose()
+        .map_err(|error| format!("the service did not start: {error}"))?;
+    let result = agate_load::run(&plan, &|_| {});
+    if let Some(service) = service {
+        stop_service(service, &format!("load test `{}`", spec.name), run);
+    }
+    let report = result.map_err(|error| error.to_string())?;
+    if report.total.requests > 0 && report.total.errors.connect == report.total.requests {
+        return Err(format!("nothing answered at `{}`", spec.url));
+    }
+    judge(root, spec, report, &thresholds, run)
+}
+
+/// The generator's plan for `spec` (a loopback target only).
+fn plan(spec: &LoadSpec) -> Result<agate_load::Plan, String> {
+    let (host, target, path) = agate_load::target(&spec.url, false)?;
+    Ok(agate_load::Plan {
+        target,
+        host,
+        requests: vec![agate_load::RequestSpec {
+            name: format!("{} {path}", spec.method),
+            method: spec.method.clone(),
+            path: agate_load::Template::parse(&path)?,
+            headers: spec.headers.clone(),
+            body: spec
+                .body
+                .as_deref()
+                .map(agate_load::Template::parse)
+                .transpose()?,
+            weight: 1,
+            expect: spec.expect.clone(),
+        }],
+        load: match spec.rate {
+            Some(rate) => agate_load::Load::Open {
+                rate,
+                connections: spec.connections,
+            },
+            None => agate_load::Load::Closed {
+                connections: spec.connections,
+            },
+        },
+        duration: spec.duration,
+        count: spec.requests,
+        ramp_up: spec.ramp_up,
+        warm_up: spec.warm_up,
+        timeout: spec.timeout,
+        threads: 2,
+        seed: 1,
+    })
+}
+
+/// Checks a run against the test's thresholds and baseline: findings for each breach, and
+/// the run's results for the report.
+fn judge(
+    root: &Path,
+    spec: &LoadSpec,
+    report: LoadReport,
+    thresholds: &[Threshold],
+    run: &mut ExternalRun,
+) -> Result<(), String> {
+    let mut outcomes = Vec::new();
+    for threshold in thresholds {
+        let checked = threshold.check(&report)?;
+        if !checked.passed {
+            let message = format!(
+                "load test `{}`: `{threshold}` failed: measured {} over {} requests",
+                spec.name, checked.actual, report.total.requests
+            );
+            run.findings.push(finding(
+                root,
+                spec,
+                "load.threshold",
+                &threshold.to_string(),
+                message,
+            ));
+        }
+        outcomes.push(ThresholdOutcome {
+            threshold: threshold.to_string(),
+            passed: checked.passed,
+            actual: checked.actual,
+        });
+    }
+    let regressions = match (spec.max_regression, baseline(root, &spec.name)?) {
+        (Some(allowed), Some(baseline)) => regression::compare(&report, &baseline, allowed),
+        _ => Vec::new(),
+    };
+    for found in regressions.iter().filter(|found| found.regressed) {
+        let of = found
+            .request
+            .as_ref()
+            .map_or_else(String::new, |request| format!(" of `{request}`"));
+        let message = format!(
+            "load test `{}`: p95{of} is {:.2} ms against {:.2} ms in its baseline ({:+.1}%, more than the {}% allowed)",
+            spec.name,
+            found.p95_ms,
+            found.baseline_p95_ms,
+            found.worse_by_percent,
+            spec.max_regression.unwrap_or_default()
+        );
+        let key = found.request.clone().unwrap_or_default();
+        run.findings
+            .push(finding(root, spec, "load.regression", &key, message));
+    }
+    run.load.push(LoadRun {
+        gate: spec.gate.clone(),
+        name: spec.name.clone(),
+        url: spec.url.clone(),
+        model: if spec.rate.is_some() {
+            "open"
+        } else {
+            "closed"
+        }
+        .to_owned(),
+        result: report,
+        thresholds: outcomes,
+        regressions: regressions
+            .into_iter()
+            .map(|found| RegressionOutcome {
+                request: found.request,
+                baseline_p95_ms: found.baseline_p95_ms,
+                p95_ms: found.p95_ms,
+                worse_by_percent: found.worse_by_percent,
+                regressed: found.regressed,
+            })
+            .collect(),
+    });
+    Ok(())
+}
+
+/// The stored result `.agate/perf/NAME.json` under the root, if there is one.
+fn baseline(root: &Path, name: &str) -> Result<Option<LoadReport>, String> {
+    let path = root.join(".agate/perf").join(format!("{name}.json"));
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = agate_fs::read_to_string_bounded(&path, MAX_RESULT_BYTES)
+        .map_err(|error| error.to_string())?;
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|error| format!(".agate/perf/{name}.json is not a load result: {error}"))
+}
+
+/// A finding at the test's line in agate.yaml (shown relative to the root).
+fn finding(root: &Path, spec: &LoadSpec, rule: &str, key: &str, message: String) -> Finding {
+    let path = spec
+        .defined_in
+        .strip_prefix(root)
+        .unwrap_or(&spec.defined_in)
+        .to_string_lossy()
+        .replace('\\', "/");
+    let start = Position {
+        line: u32::try_from(spec.line).unwrap_or(u32::MAX).max(1),
+        column: 1,
+    };
+    let fingerprint = Fingerprint::compute(&FingerprintInput {
+        rule_id: rule,
+        path: &path,
+        code: key,
+        scope: &spec.name,
+        occurrence: 0,
+    });
+    let mut finding = Finding::new(
+        rule,
+        agate_model::Analyzer::External,
+        Severity::High,
+        Confidence::High,
+        message,
+        Location {
+            path: path.as_str().into(),
+            start,
+            end: start,
+        },
+        fingerprint,
+    );
+    finding.gate = Some(spec.gate.as_str().into());
+    finding
+}
