@@ -61,11 +61,67 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         page.push_str("</ul>");
     }
+    load(report, &mut page);
     findings(report, &mut page, out)?;
     rules(report, &mut page);
     notices(report, &mut page);
     let _ = writeln!(page, "<script>{SCRIPT}</script></body></html>");
     out.write_all(page.as_bytes())
+}
+
+/// Each load test: its line, and its latency percentiles as an inline SVG plot (no
+/// external assets).
+fn load(report: &Report, page: &mut String) {
+    if report.load.is_empty() {
+        return;
+    }
+    page.push_str("<h2>Load tests</h2>");
+    for run in &report.load {
+        let latency = &run.result.total.latency_ms;
+        let points = [
+            ("p50", latency.p50),
+            ("p90", latency.p90),
+            ("p95", latency.p95),
+            ("p99", latency.p99),
+            ("p99.9", latency.p999),
+            ("max", latency.max),
+        ];
+        let top = points
+            .iter()
+            .map(|(_, value)| *value)
+            .filter(|value| value.is_finite())
+            .fold(0.0_f64, f64::max)
+            .max(f64::EPSILON);
+        let _ = write!(page, "<p>{}</p>", escape(&crate::load_line(run)));
+        let (width, height, left, bottom) = (480.0, 160.0, 50.0, 24.0);
+        let step = (width - left - 20.0) / (points.len() - 1) as f64;
+        let mut svg = format!(
+            "<svg role=\"img\" aria-label=\"latency percentiles of {}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\"><line x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#888\"/>",
+            escape(&run.name),
+            height - bottom,
+            width - 10.0,
+            height - bottom
+        );
+        let mut line = String::new();
+        for (index, (label, value)) in points.iter().enumerate() {
+            let value = if value.is_finite() { *value } else { 0.0 };
+            let x = left + step * index as f64;
+            let y = (height - bottom) - (value / top) * (height - bottom - 20.0);
+            let _ = write!(line, "{x:.1},{y:.1} ");
+            let _ = write!(
+                svg,
+                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3\" fill=\"#36c\"/><text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{label}</text><text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{value:.1}</text>",
+                height - 8.0,
+                y - 6.0
+            );
+        }
+        let _ = write!(
+            svg,
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"#36c\"/><text x=\"4\" y=\"14\" font-size=\"11\">ms</text></svg>",
+            line.trim_end()
+        );
+        page.push_str(&svg);
+    }
 }
 
 /// How much of the page is built before it is written out: the findings table of a million

@@ -22,6 +22,7 @@
 //!     stats: ScanStats::default(),
 //!     checks: vec![],
 //!     coverage: vec![],
+//!     load: vec![],
 //!     verdict: None,
 //! };
 //! let mut out = Vec::new();
@@ -42,6 +43,7 @@ pub mod rank;
 pub mod sarif;
 pub mod terminal;
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use agate_model::Report;
@@ -110,6 +112,44 @@ pub fn render(
     }
 }
 
+/// One line about a load test: `search (gate performance, open model): 6,000 requests,
+/// 200.0 rps, p50 3.1 ms, p95 7.9 ms, p99 14.2 ms, max 52.3 ms, 0 errors; p95 < 50ms pass
+/// (7.9ms)`.
+pub fn load_line(run: &agate_model::LoadRun) -> String {
+    let total = &run.result.total;
+    let latency = &total.latency_ms;
+    let mut line = format!(
+        "{} (gate {}, {} model): {} requests, {:.1} rps, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms, {} errors",
+        run.name,
+        run.gate,
+        run.model,
+        total.requests,
+        total.rps,
+        latency.p50,
+        latency.p95,
+        latency.p99,
+        latency.max,
+        total.errors.total()
+    );
+    for threshold in &run.thresholds {
+        let outcome = if threshold.passed { "pass" } else { "FAIL" };
+        let _ = write!(
+            line,
+            "; {} {outcome} ({})",
+            threshold.threshold, threshold.actual
+        );
+    }
+    for found in &run.regressions {
+        let outcome = if found.regressed { "FAIL" } else { "pass" };
+        let _ = write!(
+            line,
+            "; p95 against baseline {outcome} ({:+.1}%)",
+            found.worse_by_percent
+        );
+    }
+    line
+}
+
 /// One line about a gate's diff coverage: `new lines 60.0% (3 of 5, minimum 50%); AI lines …`.
 pub fn coverage_line(result: &agate_model::CoverageResult) -> String {
     let part = |what: &str, ratio: agate_model::LineRatio, minimum: Option<f64>| {
@@ -134,3 +174,84 @@ pub fn coverage_line(result: &agate_model::CoverageResult) -> String {
 
 #[cfg(test)]
 mod test_support;
+
+#[cfg(test)]
+mod load_tests {
+    use agate_model::{
+        Latency, LoadErrors, LoadReport, LoadRun, LoadStats, RegressionOutcome, ThresholdOutcome,
+    };
+
+    use crate::{Format, RenderOptions, render};
+
+    fn with_load() -> agate_model::Report {
+        let mut report = crate::test_support::sample_report();
+        report.load.push(LoadRun {
+            gate: "performance".into(),
+            name: "search<x>".into(),
+            url: "http://127.0.0.1:8000/search".into(),
+            model: "open".into(),
+            result: LoadReport {
+                measured_seconds: 10.0,
+                total: LoadStats {
+                    requests: 2000,
+                    rps: 200.0,
+                    latency_ms: Latency {
+                        p50: 3.1,
+                        p90: 6.0,
+                        p95: 7.9,
+                        p99: 14.2,
+                        p999: 31.0,
+                        max: 52.3,
+                        mean: 3.8,
+                    },
+                    errors: LoadErrors {
+                        status_5xx: 3,
+                        ..LoadErrors::default()
+                    },
+                },
+                requests: Vec::new(),
+            },
+            thresholds: vec![ThresholdOutcome {
+                threshold: "p95 < 5ms".into(),
+                passed: false,
+                actual: "7.9ms".into(),
+            }],
+            regressions: vec![RegressionOutcome {
+                request: None,
+                baseline_p95_ms: 7.0,
+                p95_ms: 7.9,
+                worse_by_percent: 12.9,
+                regressed: true,
+            }],
+        });
+        report
+    }
+
+    fn rendered(format: Format) -> String {
+        let mut out = Vec::new();
+        render(&with_load(), format, &RenderOptions::default(), &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn load_results_show_in_the_terminal_markdown_and_html() {
+        let terminal = rendered(Format::Terminal);
+        assert!(
+            terminal.contains("load test search<x> (gate performance, open model): 2000 requests, 200.0 rps, p50 3.10 ms, p95 7.90 ms")
+                && terminal.contains("p95 < 5ms FAIL (7.9ms)")
+                && terminal.contains("p95 against baseline FAIL (+12.9%)"),
+            "{terminal}"
+        );
+        let summary = rendered(Format::Summary);
+        assert!(summary.contains("### Load tests"), "{summary}");
+        assert!(summary.contains("| 2000 | 200.0 | 3.10 ms | 6.00 ms | 7.90 ms | 14.20 ms | 31.00 ms | 52.30 ms | 3 |"), "{summary}");
+        assert!(summary.contains("❌ `p95 &lt; 5ms` (7.9ms)"), "{summary}");
+        let html = rendered(Format::Html);
+        assert!(
+            html.contains("<h2>Load tests</h2>") && html.contains("<svg role=\"img\""),
+            "{html}"
+        );
+        assert!(html.contains("search&lt;x&gt;") && !html.contains("search<x>"));
+        assert_eq!(html.matches("<circle").count(), 6);
+    }
+}

@@ -38,6 +38,7 @@ pub fn summary(report: &Report, options: &RenderOptions, out: &mut dyn Write) ->
     }
     checks(report, &mut text);
     coverage(report, &mut text);
+    load(report, &mut text);
     notices(report, &mut text);
     out.write_all(text.as_bytes())
 }
@@ -69,6 +70,7 @@ pub fn comment(report: &Report, options: &RenderOptions, out: &mut dyn Write) ->
     }
     checks(report, &mut text);
     coverage(report, &mut text);
+    load(report, &mut text);
     if !report.notices.is_empty() {
         // Folded: a comment stays short, but what was not scanned is one click away.
         let count = report.notices.len();
@@ -245,6 +247,45 @@ fn coverage(report: &Report, text: &mut String) {
             "- **{}**: {}",
             cell(&result.gate),
             cell(&crate::coverage_line(result))
+        );
+    }
+}
+
+fn load(report: &Report, text: &mut String) {
+    if report.load.is_empty() {
+        return;
+    }
+    text.push_str("\n### Load tests\n\n| Test | Gate | Requests | rps | p50 | p90 | p95 | p99 | p99.9 | max | Errors | Checks |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for run in &report.load {
+        let total = &run.result.total;
+        let latency = &total.latency_ms;
+        let checks: Vec<String> = run
+            .thresholds
+            .iter()
+            .map(|threshold| {
+                let mark = if threshold.passed { "✅" } else { "❌" };
+                format!("{mark} `{}` ({})", threshold.threshold, threshold.actual)
+            })
+            .chain(run.regressions.iter().map(|found| {
+                let mark = if found.regressed { "❌" } else { "✅" };
+                format!("{mark} p95 vs baseline {:+.1}%", found.worse_by_percent)
+            }))
+            .collect();
+        let _ = writeln!(
+            text,
+            "| {} | {} | {} | {:.1} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {} | {} |",
+            cell(&run.name),
+            cell(&run.gate),
+            total.requests,
+            total.rps,
+            latency.p50,
+            latency.p90,
+            latency.p95,
+            latency.p99,
+            latency.p999,
+            latency.max,
+            total.errors.total(),
+            cell(&checks.join("; "))
         );
     }
 }

@@ -58,6 +58,9 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
             crate::coverage_line(result)
         )?;
     }
+    for run in &report.load {
+        writeln!(out, "load test {}", escape_line(&crate::load_line(run)))?;
+    }
     Ok(())
 }
 
