@@ -47,8 +47,8 @@ pub use fingerprint::{Fingerprint, FingerprintInput, normalize_code};
 pub use functional::{ApiSpec, ContractsSpec, ServiceSpec};
 pub use gate::{FindingStatus, GateCounts, GateMode, GateResult, GateStatus, Justification, Tier};
 pub use load::{
-    Latency, LoadErrors, LoadReport, LoadRun, LoadSpec, LoadStats, RegressionOutcome, RequestStats,
-    ThresholdOutcome,
+    Latency, LoadErrors, LoadReport, LoadResultFile, LoadRun, LoadSource, LoadSpec, LoadStats,
+    RegressionOutcome, RequestStats, ScenarioRequest, ThresholdOutcome,
 };
 pub use redacted::{Redacted, entropy};
 pub use redaction::Redactor;

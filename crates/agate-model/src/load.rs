@@ -120,8 +120,13 @@ pub struct LoadSpec {
     pub gate: String,
     /// Unique in the gate; its baseline is `.agate/perf/NAME.json`.
     pub name: String,
-    /// The URL loaded, templated (`http://127.0.0.1:8000/items/{{counter}}`).
+    /// The URL loaded, templated (`http://127.0.0.1:8000/items/{{counter}}`); with a
+    /// scenario, the base its requests' paths are appended to; empty for a result file.
     pub url: String,
+    /// Several requests, each with its weight; empty: the one request `url` names.
+    pub scenario: Vec<ScenarioRequest>,
+    /// A result another tool wrote, judged instead of generating load.
+    pub result: Option<LoadResultFile>,
     /// Requests per second due (the open model); `None` for the closed model.
     pub rate: Option<f64>,
     /// Connections.
@@ -154,6 +159,45 @@ pub struct LoadSpec {
     pub defined_in: std::path::PathBuf,
     /// The 1-based line.
     pub line: u64,
+}
+
+/// One request of a load test's scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioRequest {
+    /// How results and thresholds (`p95{NAME}`) name it.
+    pub name: String,
+    /// The HTTP method.
+    pub method: String,
+    /// The path and query after the test's URL, templated.
+    pub path: String,
+    /// Request headers.
+    pub headers: Vec<(String, String)>,
+    /// The body, templated.
+    pub body: Option<String>,
+    /// Its share of the requests.
+    pub weight: u32,
+    /// Statuses that count as success (empty: any 2xx or 3xx).
+    pub expect: Vec<u16>,
+}
+
+/// A load test result another tool wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadResultFile {
+    /// Which tool's format.
+    pub from: LoadSource,
+    /// The file, relative to the scan root.
+    pub path: std::path::PathBuf,
+}
+
+/// The tools whose load test results agate reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadSource {
+    /// k6's `--summary-export` JSON.
+    K6,
+    /// A JMeter JTL in CSV.
+    Jmeter,
+    /// Locust's `*_stats.csv`.
+    Locust,
 }
 
 /// A load test's results, as a report carries them.

@@ -9,8 +9,8 @@ use std::path::Path;
 use agate_load::regression;
 use agate_load::threshold::Threshold;
 use agate_model::{
-    Confidence, Finding, Fingerprint, FingerprintInput, LoadReport, LoadRun, LoadSpec, Location,
-    Position, RegressionOutcome, Severity, ThresholdOutcome,
+    Confidence, Finding, Fingerprint, FingerprintInput, LoadReport, LoadResultFile, LoadRun,
+    LoadSource, LoadSpec, Location, Position, RegressionOutcome, Severity, ThresholdOutcome,
 };
 use agate_policy::Policy;
 
@@ -49,6 +49,9 @@ fn load(root: &Path, spec: &LoadSpec, run: &mut ExternalRun) -> Result<(), Strin
         .iter()
         .map(|text| Threshold::parse(text))
         .collect::<Result<Vec<_>, _>>()?;
+    if let Some(file) = &spec.result {
+        return read_result(root, spec, file, &thresholds, run);
+    }
     let plan = plan(spec)?;
     let service = spec
         .start
@@ -67,25 +70,48 @@ fn load(root: &Path, spec: &LoadSpec, run: &mut ExternalRun) -> Result<(), Strin
     judge(root, spec, report, &thresholds, run)
 }
 
+/// The scenario's requests, their paths after the URL's; or the one request the URL names.
+fn requests(spec: &LoadSpec, base: &str) -> Result<Vec<agate_load::RequestSpec>, String> {
+    let template = |text: &str| agate_load::Template::parse(text);
+    let body = |body: &Option<String>| body.as_deref().map(template).transpose();
+    if spec.scenario.is_empty() {
+        return Ok(vec![agate_load::RequestSpec {
+            name: format!("{} {base}", spec.method),
+            method: spec.method.clone(),
+            path: template(base)?,
+            headers: spec.headers.clone(),
+            body: body(&spec.body)?,
+            weight: 1,
+            expect: spec.expect.clone(),
+        }]);
+    }
+    let base = base.trim_end_matches('/');
+    spec.scenario
+        .iter()
+        .map(|request| {
+            let path = format!("{base}/{}", request.path.trim_start_matches('/'));
+            let mut headers = spec.headers.clone();
+            headers.extend(request.headers.iter().cloned());
+            Ok(agate_load::RequestSpec {
+                name: request.name.clone(),
+                method: request.method.clone(),
+                path: template(&path)?,
+                headers,
+                body: body(&request.body)?,
+                weight: request.weight,
+                expect: request.expect.clone(),
+            })
+        })
+        .collect()
+}
+
 /// The generator's plan for `spec` (a loopback target only).
 fn plan(spec: &LoadSpec) -> Result<agate_load::Plan, String> {
     let (host, target, path) = agate_load::target(&spec.url, false)?;
     Ok(agate_load::Plan {
         target,
         host,
-        requests: vec![agate_load::RequestSpec {
-            name: format!("{} {path}", spec.method),
-            method: spec.method.clone(),
-            path: agate_load::Template::parse(&path)?,
-            headers: spec.headers.clone(),
-            body: spec
-                .body
-                .as_deref()
-                .map(agate_load::Template::parse)
-                .transpose()?,
-            weight: 1,
-            expect: spec.expect.clone(),
-        }],
+        requests: requests(spec, &path)?,
         load: match spec.rate {
             Some(rate) => agate_load::Load::Open {
                 rate,
@@ -180,6 +206,69 @@ fn judge(
             })
             .collect(),
     });
+    Ok(())
+}
+
+/// Judges a result another tool wrote; a k6 summary's own thresholds count as k6 evaluated
+/// them.
+fn read_result(
+    root: &Path,
+    spec: &LoadSpec,
+    file: &LoadResultFile,
+    thresholds: &[Threshold],
+    run: &mut ExternalRun,
+) -> Result<(), String> {
+    let path = agate_fs::resolve_under(root, &file.path).map_err(|error| error.to_string())?;
+    let text = agate_fs::read_to_string_bounded(&path, MAX_RESULT_BYTES)
+        .map_err(|error| error.to_string())?;
+    let shown = file.path.display();
+    let (report, evaluated) = match file.from {
+        LoadSource::K6 => agate_load::ingest::k6_summary(&text),
+        LoadSource::Jmeter => {
+            agate_load::ingest::jmeter_jtl(&text).map(|report| (report, Vec::new()))
+        }
+        LoadSource::Locust => {
+            agate_load::ingest::locust_stats(&text).map(|report| (report, Vec::new()))
+        }
+    }
+    .map_err(|error| format!("{shown}: {error}"))?;
+    for threshold in evaluated.iter().filter(|threshold| threshold.failed) {
+        let message = format!(
+            "load test `{}`: k6's threshold `{}` failed in {shown}",
+            spec.name, threshold.name
+        );
+        run.findings.push(finding(
+            root,
+            spec,
+            "load.threshold",
+            &threshold.name,
+            message,
+        ));
+    }
+    let before = run.load.len();
+    judge(root, spec, report, thresholds, run)?;
+    if let Some(load) = run.load.get_mut(before) {
+        match file.from {
+            LoadSource::K6 => "k6",
+            LoadSource::Jmeter => "jmeter",
+            LoadSource::Locust => "locust",
+        }
+        .clone_into(&mut load.model);
+        load.url = shown.to_string();
+        load.thresholds.splice(
+            0..0,
+            evaluated.into_iter().map(|threshold| ThresholdOutcome {
+                threshold: format!("k6 {}", threshold.name),
+                passed: !threshold.failed,
+                actual: if threshold.failed {
+                    "failed in k6"
+                } else {
+                    "passed in k6"
+                }
+                .to_owned(),
+            }),
+        );
+    }
     Ok(())
 }
 

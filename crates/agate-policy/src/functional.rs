@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use agate_model::{ApiSpec, ContractsSpec, LoadSpec, ServiceSpec};
+use agate_model::{
+    ApiSpec, ContractsSpec, LoadResultFile, LoadSource, LoadSpec, ScenarioRequest, ServiceSpec,
+};
 
 use crate::error::{Place, PolicyError};
 use crate::external::{seconds, stays_inside};
@@ -264,6 +266,96 @@ pub(crate) fn load_limits(
     })
 }
 
+/// A load test's `url` or `result`: exactly one; a result file in a known format inside the
+/// root.
+fn result_file(
+    gate: &str,
+    options: &LoadOptions,
+    invalid: &impl Fn(String, &str) -> PolicyError,
+    at: &Place,
+) -> Result<Option<LoadResultFile>, PolicyError> {
+    Ok(match (&options.url, &options.result) {
+        (Some(_), Some(_)) | (None, None) => {
+            return Err(invalid(
+                "give either `url` (agate sends the load) or `result` (a result another tool wrote)".to_owned(),
+                "e.g. url: http://127.0.0.1:8000/ or result: { from: k6, path: summary.json }",
+            ));
+        }
+        (Some(url), None) => {
+            if !url.starts_with("http://") {
+                return Err(invalid(
+                    format!("`url: {url}` is not an http:// URL"),
+                    "load tests speak plain HTTP/1.1 to a service on this machine, e.g. http://127.0.0.1:8000/",
+                ));
+            }
+            None
+        }
+        (None, Some(result)) => {
+            let from = match result.from.as_str() {
+                "k6" => LoadSource::K6,
+                "jmeter" => LoadSource::Jmeter,
+                "locust" => LoadSource::Locust,
+                other => {
+                    return Err(invalid(
+                        format!("`result.from: {other}` is not a known format"),
+                        "write k6 (a --summary-export JSON), jmeter (a JTL in CSV) or locust (a *_stats.csv)",
+                    ));
+                }
+            };
+            inside(gate, "load.result.path", &result.path, at)?;
+            if options.scenario.is_some() || options.start.is_some() {
+                return Err(invalid(
+                    "`result` is read, not run: `scenario` and `start` do not apply".to_owned(),
+                    "drop them, or give `url` to have agate send the load",
+                ));
+            }
+            Some(LoadResultFile {
+                from,
+                path: PathBuf::from(&result.path),
+            })
+        }
+    })
+}
+
+/// A load test's scenario: its requests, at least one with a weight when given.
+fn scenario(
+    options: &LoadOptions,
+    invalid: &impl Fn(String, &str) -> PolicyError,
+) -> Result<Vec<ScenarioRequest>, PolicyError> {
+    let scenario: Vec<ScenarioRequest> = options
+        .scenario
+        .iter()
+        .flatten()
+        .map(|request| {
+            let method = request.method.clone().unwrap_or_else(|| "GET".to_owned());
+            ScenarioRequest {
+                name: request
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| format!("{method} {}", request.path)),
+                method,
+                path: request.path.clone(),
+                headers: request
+                    .headers
+                    .iter()
+                    .flatten()
+                    .map(|(name, value)| (name.clone(), value.clone()))
+                    .collect(),
+                body: request.body.clone(),
+                weight: request.weight.unwrap_or(1),
+                expect: request.expect.clone().unwrap_or_default(),
+            }
+        })
+        .collect();
+    if options.scenario.is_some() && scenario.iter().all(|request| request.weight == 0) {
+        return Err(invalid(
+            "the scenario has no request with a weight".to_owned(),
+            "list requests with `path` (and `weight` above 0)",
+        ));
+    }
+    Ok(scenario)
+}
+
 /// Checks a gate's `load` entry: a plain name, an http:// URL, durations, a service.
 pub(crate) fn load_spec(
     gate: &str,
@@ -289,12 +381,8 @@ pub(crate) fn load_spec(
             "it names the baseline file .agate/perf/NAME.json",
         ));
     }
-    if !options.url.starts_with("http://") {
-        return Err(invalid(
-            format!("`url: {}` is not an http:// URL", options.url),
-            "load tests speak plain HTTP/1.1 to a service on this machine, e.g. http://127.0.0.1:8000/",
-        ));
-    }
+    let result = result_file(gate, options, &invalid, at)?;
+    let scenario = scenario(options, &invalid)?;
     let limits = load_limits(
         &key,
         &LoadLimits {
@@ -324,7 +412,9 @@ pub(crate) fn load_spec(
     let spec = LoadSpec {
         gate: gate.to_owned(),
         name: options.name.clone(),
-        url: options.url.clone(),
+        url: options.url.clone().unwrap_or_default(),
+        scenario,
+        result,
         rate: None,
         connections: 10,
         duration: Some(std::time::Duration::from_secs(10)),

@@ -166,8 +166,12 @@ pub(crate) struct GateOptions {
 pub(crate) struct LoadOptions {
     /// Unique in its gate; the baseline is `.agate/perf/NAME.json`.
     pub(crate) name: String,
-    /// `http://host:port/path`, templated.
-    pub(crate) url: String,
+    /// `http://host:port/path`, templated; with `scenario`, the base URL.
+    pub(crate) url: Option<String>,
+    /// Several weighted requests instead of one.
+    pub(crate) scenario: Option<Vec<ScenarioOptions>>,
+    /// Judge a result another tool wrote instead of generating load.
+    pub(crate) result: Option<ResultOptions>,
     pub(crate) method: Option<String>,
     pub(crate) headers: Option<BTreeMap<String, String>>,
     pub(crate) body: Option<String>,
@@ -186,6 +190,30 @@ pub(crate) struct LoadOptions {
     pub(crate) thresholds: Option<Vec<String>>,
     /// Percent p95 may worsen against the baseline.
     pub(crate) regression: Option<f64>,
+}
+
+/// One request of a load test's scenario.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ScenarioOptions {
+    pub(crate) name: Option<String>,
+    pub(crate) method: Option<String>,
+    /// Appended to the test's URL, templated.
+    pub(crate) path: String,
+    pub(crate) headers: Option<BTreeMap<String, String>>,
+    pub(crate) body: Option<String>,
+    pub(crate) weight: Option<u32>,
+    pub(crate) expect: Option<Vec<u16>>,
+}
+
+/// A load test result another tool wrote.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ResultOptions {
+    /// `k6`, `jmeter` or `locust`.
+    pub(crate) from: String,
+    /// The file, relative to the scan root.
+    pub(crate) path: String,
 }
 
 /// What an environment may change of a gate's load test (`environments.NAME.load.TEST`).

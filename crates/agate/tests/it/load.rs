@@ -459,3 +459,66 @@ fn issue_11_load_settings_are_checked_with_their_line() {
         );
     }
 }
+
+#[test]
+fn issue_11_a_gates_scenario_and_a_k6_result_are_judged_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    write_python(dir.path());
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    std::fs::write(
+        dir.path().join("agate.yaml"),
+        format!(
+            "gates:\n  performance:\n    load:\n      - name: mixed\n        url: http://127.0.0.1:{port}\n        requests: 200\n        scenario:\n          - {{ name: ok, path: /health, weight: 3 }}\n          - {{ name: broken, path: /broken, weight: 1 }}\n        thresholds: [\"errors{{ok}} == 0\", \"errors < 1%\"]\n        start:\n          run: [python3, server.py]\n          ready: http://127.0.0.1:{port}/health\n          env: {{ PORT: \"{port}\" }}\n      - name: nightly\n        result: {{ from: k6, path: k6.json }}\n        thresholds: [\"p95 < 1s\"]\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("k6.json"),
+        r#"{"metrics": {"http_req_duration": {"avg": 144.5, "min": 104.1, "med": 110.4, "max": 1140.2, "p(90)": 203.5, "p(95)": 215.9, "thresholds": {"p(95)<200": true}}, "http_reqs": {"count": 180, "rate": 4.36}}}"#,
+    )
+    .unwrap();
+    let (code, report, stderr) = gate(dir.path(), None);
+    assert_eq!(code, 1, "{stderr}");
+    let runs = report["load"].as_array().unwrap();
+    let mixed = &runs[0];
+    let names: Vec<&str> = mixed["result"]["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|request| request["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ok", "broken"]);
+    assert_eq!(mixed["thresholds"][0]["passed"], true, "{mixed:#}");
+    assert_eq!(mixed["thresholds"][1]["passed"], false);
+    let nightly = &runs[1];
+    assert_eq!(nightly["model"], "k6");
+    assert_eq!(
+        nightly["thresholds"][0]["threshold"],
+        "k6 http_req_duration: p(95)<200"
+    );
+    assert_eq!(nightly["thresholds"][0]["passed"], false);
+    assert_eq!(nightly["thresholds"][1]["passed"], true);
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["rule_id"] == "load.threshold")
+        .map(|finding| finding["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|message| message.contains("`errors < 1%` failed")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|message| message.contains("k6's threshold")),
+        "{messages:?}"
+    );
+}
