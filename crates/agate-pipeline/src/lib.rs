@@ -337,7 +337,7 @@ fn gate_inputs(
     let sonar = request.ci.sonar.as_ref();
     let mut external = external::run_checks(root, policy, environment, sonar, redactor, progress);
     external.absorb(functional::run(root, policy, environment, &request.ci));
-    external.absorb(performance::run(root, policy, environment));
+    external.absorb(performance::run(root, policy, environment, progress));
     let coverage = coverage::load(root, policy, environment, started);
     (external, coverage)
 }

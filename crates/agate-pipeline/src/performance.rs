@@ -14,6 +14,7 @@ use agate_model::{
 };
 use agate_policy::Policy;
 
+use crate::Event;
 use crate::external::ExternalRun;
 use crate::functional::{start_service, stop_service};
 
@@ -22,7 +23,12 @@ const MAX_RESULT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Runs the load tests of the gates `environment` runs, one after another (load tests
 /// side by side would measure each other).
-pub(crate) fn run(root: &Path, policy: &Policy, environment: Option<&str>) -> ExternalRun {
+pub(crate) fn run(
+    root: &Path,
+    policy: &Policy,
+    environment: Option<&str>,
+    progress: &(dyn Fn(Event<'_>) + Sync),
+) -> ExternalRun {
     let mut run = ExternalRun::default();
     let Some(environment) = policy.environment(environment) else {
         return run;
@@ -32,7 +38,13 @@ pub(crate) fn run(root: &Path, policy: &Policy, environment: Option<&str>) -> Ex
         run.rules.extend(agate_load::rules());
     }
     for spec in &tests {
-        if let Err(error) = load(root, spec, &mut run) {
+        progress(Event::LoadStarted(spec));
+        let before = run.load.len();
+        let outcome = load(root, spec, &mut run);
+        if let Some(finished) = run.load.get(before) {
+            progress(Event::LoadFinished(finished));
+        }
+        if let Err(error) = outcome {
             let at = format!("{}:{}", spec.defined_in.display(), spec.line);
             run.failed.push((
                 spec.gate.clone(),

@@ -196,4 +196,8 @@ pub enum Event<'a> {
     ChecksStarted(&'a [&'a str]),
     /// One external check ended (its command and output already redacted).
     CheckFinished(&'a CheckRun),
+    /// A load test is starting (they run one after another).
+    LoadStarted(&'a agate_model::LoadSpec),
+    /// A load test ended, with what it measured.
+    LoadFinished(&'a agate_model::LoadRun),
 }

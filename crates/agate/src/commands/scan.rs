@@ -155,6 +155,22 @@ fn show_progress(event: Event<'_>) {
             names.join(", ")
         )),
         Event::CheckFinished(run) => output::note(&progress_line(run)),
+        Event::LoadStarted(spec) => output::note(&format!(
+            "agate: load test `{}` (gate {}) against {}",
+            spec.name,
+            spec.gate,
+            if spec.url.is_empty() {
+                "a result file"
+            } else {
+                spec.url.as_str()
+            }
+        )),
+        Event::LoadFinished(run) => {
+            output::note(&format!(
+                "agate: load test {}",
+                agate_report::load_line(run)
+            ));
+        }
     }
 }
 
