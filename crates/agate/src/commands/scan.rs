@@ -155,15 +155,10 @@ fn show_progress(event: Event<'_>) {
             names.join(", ")
         )),
         Event::CheckFinished(run) => output::note(&progress_line(run)),
+        // Not the URL: its query may carry a token (the report shows it redacted).
         Event::LoadStarted(spec) => output::note(&format!(
-            "agate: load test `{}` (gate {}) against {}",
-            spec.name,
-            spec.gate,
-            if spec.url.is_empty() {
-                "a result file"
-            } else {
-                spec.url.as_str()
-            }
+            "agate: load test `{}` (gate {}) running",
+            spec.name, spec.gate
         )),
         Event::LoadFinished(run) => {
             output::note(&format!(
