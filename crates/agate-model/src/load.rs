@@ -153,6 +153,8 @@ pub struct LoadSpec {
     pub thresholds: Vec<String>,
     /// Fail when p95 is worse than the baseline's by more than this many percent.
     pub max_regression: Option<f64>,
+    /// The baseline, relative to the scan root (`.agate/perf/NAME.json` by default).
+    pub baseline: std::path::PathBuf,
     /// The service to start first.
     pub start: Option<crate::ServiceSpec>,
     /// The agate.yaml that defines it and the line, for its findings.

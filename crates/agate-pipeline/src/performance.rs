@@ -174,7 +174,7 @@ fn judge(
             actual: checked.actual,
         });
     }
-    let regressions = match (spec.max_regression, baseline(root, &spec.name)?) {
+    let regressions = match (spec.max_regression, baseline(root, &spec.baseline)?) {
         (Some(allowed), Some(baseline)) => regression::compare(&report, &baseline, allowed),
         _ => Vec::new(),
     };
@@ -284,17 +284,19 @@ fn read_result(
     Ok(())
 }
 
-/// The stored result `.agate/perf/NAME.json` under the root, if there is one.
-fn baseline(root: &Path, name: &str) -> Result<Option<LoadReport>, String> {
-    let path = root.join(".agate/perf").join(format!("{name}.json"));
+/// The stored result (`.agate/perf/NAME.json`, or the test's `baseline`) under the root, if any.
+fn baseline(root: &Path, stored: &Path) -> Result<Option<LoadReport>, String> {
+    let path = root.join(stored);
     if !path.exists() {
         return Ok(None);
     }
+    let path = agate_fs::resolve_under(root, stored).map_err(|error| error.to_string())?;
+    let name = stored.display();
     let text = agate_fs::read_to_string_bounded(&path, MAX_RESULT_BYTES)
         .map_err(|error| error.to_string())?;
     serde_json::from_str(&text)
         .map(Some)
-        .map_err(|error| format!(".agate/perf/{name}.json is not a load result: {error}"))
+        .map_err(|error| format!("{name} is not a load result: {error}"))
 }
 
 /// A finding at the test's line in agate.yaml (shown relative to the root).

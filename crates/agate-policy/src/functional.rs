@@ -437,6 +437,13 @@ pub(crate) fn load_spec(
         expect: options.expect.clone().unwrap_or_default(),
         thresholds: Vec::new(),
         max_regression: None,
+        baseline: match &options.baseline {
+            Some(path) => {
+                inside(gate, "load.baseline", path, at)?;
+                PathBuf::from(path)
+            }
+            None => PathBuf::from(".agate/perf").join(format!("{}.json", options.name)),
+        },
         start,
         defined_in: PathBuf::from(file),
         line,

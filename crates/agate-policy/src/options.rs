@@ -190,6 +190,8 @@ pub(crate) struct LoadOptions {
     pub(crate) thresholds: Option<Vec<String>>,
     /// Percent p95 may worsen against the baseline.
     pub(crate) regression: Option<f64>,
+    /// The baseline file, relative to the scan root (default `.agate/perf/NAME.json`).
+    pub(crate) baseline: Option<String>,
 }
 
 /// One request of a load test's scenario.
