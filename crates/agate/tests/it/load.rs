@@ -445,6 +445,18 @@ fn issue_11_load_settings_are_checked_with_their_line() {
             "is not a rate",
         ),
         (
+            "gates:\n  p:\n    load:\n      - { name: a, url: 'http://127.0.0.1/', baseline: ../x.json }\n",
+            "leaves the scan root",
+        ),
+        (
+            "gates:\n  p:\n    load:\n      - { name: a }\n",
+            "give either `url`",
+        ),
+        (
+            "gates:\n  p:\n    load:\n      - { name: a, result: { from: gatling, path: r.json } }\n",
+            "not a known format",
+        ),
+        (
             "gates:\n  p:\n    load:\n      - { name: a, url: 'http://127.0.0.1/' }\nenvironments:\n  s:\n    load:\n      b: { rate: 5/s }\n",
             "unknown load test `b`",
         ),
