@@ -168,6 +168,8 @@ pub struct LoadSpec {
 pub struct ScenarioRequest {
     /// How results and thresholds (`p95{NAME}`) name it.
     pub name: String,
+    /// Its line in the agate.yaml that defines it, for its findings.
+    pub line: u64,
     /// The HTTP method.
     pub method: String,
     /// The path and query after the test's URL, templated.

@@ -160,13 +160,9 @@ fn judge(
                 "load test `{}`: `{threshold}` failed: measured {} over {} requests",
                 spec.name, checked.actual, report.total.requests
             );
-            run.findings.push(finding(
-                root,
-                spec,
-                "load.threshold",
-                &threshold.to_string(),
-                message,
-            ));
+            let at = (threshold.to_string(), checked.request.clone());
+            run.findings
+                .push(finding(root, spec, "load.threshold", &at, message));
         }
         outcomes.push(ThresholdOutcome {
             threshold: threshold.to_string(),
@@ -191,9 +187,9 @@ fn judge(
             found.worse_by_percent,
             spec.max_regression.unwrap_or_default()
         );
-        let key = found.request.clone().unwrap_or_default();
+        let at = (String::new(), found.request.clone());
         run.findings
-            .push(finding(root, spec, "load.regression", &key, message));
+            .push(finding(root, spec, "load.regression", &at, message));
     }
     run.load.push(LoadRun {
         gate: spec.gate.clone(),
@@ -249,13 +245,9 @@ fn read_result(
             "load test `{}`: k6's threshold `{}` failed in {shown}",
             spec.name, threshold.name
         );
-        run.findings.push(finding(
-            root,
-            spec,
-            "load.threshold",
-            &threshold.name,
-            message,
-        ));
+        let at = (threshold.name.clone(), None);
+        run.findings
+            .push(finding(root, spec, "load.threshold", &at, message));
     }
     let before = run.load.len();
     judge(root, spec, report, thresholds, run)?;
@@ -299,8 +291,20 @@ fn baseline(root: &Path, stored: &Path) -> Result<Option<LoadReport>, String> {
         .map_err(|error| format!("{name} is not a load result: {error}"))
 }
 
-/// A finding at the test's line in agate.yaml (shown relative to the root).
-fn finding(root: &Path, spec: &LoadSpec, rule: &str, key: &str, message: String) -> Finding {
+/// A finding at the test's line in agate.yaml (shown relative to the root), or at its
+/// scenario request's line when it is about one request. `(key, request)`: what tells the
+/// finding apart within the test, and the request it is about.
+fn finding(
+    root: &Path,
+    spec: &LoadSpec,
+    rule: &str,
+    (key, request): &(String, Option<String>),
+    message: String,
+) -> Finding {
+    let line = request
+        .as_ref()
+        .and_then(|name| spec.scenario.iter().find(|entry| entry.name == *name))
+        .map_or(spec.line, |entry| entry.line);
     let path = spec
         .defined_in
         .strip_prefix(root)
@@ -308,13 +312,13 @@ fn finding(root: &Path, spec: &LoadSpec, rule: &str, key: &str, message: String)
         .to_string_lossy()
         .replace('\\', "/");
     let start = Position {
-        line: u32::try_from(spec.line).unwrap_or(u32::MAX).max(1),
+        line: u32::try_from(line).unwrap_or(u32::MAX).max(1),
         column: 1,
     };
     let fingerprint = Fingerprint::compute(&FingerprintInput {
         rule_id: rule,
         path: &path,
-        code: key,
+        code: &format!("{key}{}", request.as_deref().unwrap_or_default()),
         scope: &spec.name,
         occurrence: 0,
     });

@@ -326,9 +326,11 @@ fn scenario(
         .scenario
         .iter()
         .flatten()
-        .map(|request| {
+        .map(|spanned| {
+            let request = &spanned.value;
             let method = request.method.clone().unwrap_or_else(|| "GET".to_owned());
             ScenarioRequest {
+                line: spanned.referenced.line(),
                 name: request
                     .name
                     .clone()

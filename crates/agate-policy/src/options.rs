@@ -169,7 +169,7 @@ pub(crate) struct LoadOptions {
     /// `http://host:port/path`, templated; with `scenario`, the base URL.
     pub(crate) url: Option<String>,
     /// Several weighted requests instead of one.
-    pub(crate) scenario: Option<Vec<ScenarioOptions>>,
+    pub(crate) scenario: Option<Vec<Spanned<ScenarioOptions>>>,
     /// Judge a result another tool wrote instead of generating load.
     pub(crate) result: Option<ResultOptions>,
     pub(crate) method: Option<String>,

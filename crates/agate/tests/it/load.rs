@@ -533,4 +533,29 @@ fn issue_11_a_gates_scenario_and_a_k6_result_are_judged_alike() {
             .any(|message| message.contains("k6's threshold")),
         "{messages:?}"
     );
+    // A threshold on one request of the scenario points at that request's line.
+    std::fs::write(
+        dir.path().join("agate.yaml"),
+        std::fs::read_to_string(dir.path().join("agate.yaml"))
+            .unwrap()
+            .replace(
+                "\"errors{ok} == 0\", \"errors < 1%\"",
+                "\"errors{broken} == 0\"",
+            ),
+    )
+    .unwrap();
+    let (code, report, stderr) = gate(dir.path(), None);
+    assert_eq!(code, 1, "{stderr}");
+    let on_broken = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| {
+            finding["message"]
+                .as_str()
+                .unwrap()
+                .contains("`errors{broken} == 0` failed")
+        })
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert_eq!(on_broken["location"]["start"]["line"], 9);
 }
