@@ -15,6 +15,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("agate-lang", &["agate-model"]),
     ("agate-taint", &["agate-lang"]),
     ("agate-schema", &[]),
+    ("agate-attest", &[]),
     ("agate-load", &["agate-model"]),
     (
         "agate-rules",
