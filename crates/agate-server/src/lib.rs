@@ -1,0 +1,3 @@
+//! agate's central server.
+mod store;
+pub use store::{Backend, Caller, Store, StoreError};
