@@ -30,6 +30,7 @@ mod load;
 mod redacted;
 mod redaction;
 mod report;
+mod run;
 mod severity;
 mod shard;
 mod text;
@@ -55,6 +56,7 @@ pub use redaction::Redactor;
 pub use report::{
     Notice, NoticeLevel, REPORT_SCHEMA_VERSION, Report, ScanStats, Tool, Verdict, VerdictStatus,
 };
+pub use run::{LineShare, PolicyLayer, RunInfo};
 pub use severity::{Confidence, ParseLevelError, Severity};
 pub use shard::Shard;
 pub use text::Text;

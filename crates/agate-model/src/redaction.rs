@@ -112,11 +112,12 @@ impl Report {
     /// query), snippet, CWE and OWASP tags, sources' rule ids, justification and AI
     /// evidence (a fix whose replacement shows a secret is dropped), each rule descriptor's id, summary, help, CWE, OWASP and compliance tags, each notice and its path,
     /// each gate's reasons, each external check's command, error and output (as tool
-    /// output), and each load test's URL and request names. A rule id or path many findings share is scanned once.
+    /// output), and each load test's URL and request names, and the run's repository, run id and policy sources. A rule id or path many findings share is scanned once.
     pub fn redact(&mut self, redactor: &impl Redactor) {
         let Report {
             schema_version: _,
             tool: _,
+            run,
             findings,
             rules,
             notices,
@@ -157,6 +158,14 @@ impl Report {
             apply(&mut run.url, redactor, Kind::ToolOutput);
             for request in &mut run.result.requests {
                 apply(&mut request.name, redactor, Kind::ToolOutput);
+            }
+        }
+        // The repository and the policy's sources may be URLs with credentials in them.
+        if let Some(run) = run {
+            apply(&mut run.repository, redactor, Kind::ToolOutput);
+            apply(&mut run.run_id, redactor, Kind::ToolOutput);
+            for layer in &mut run.policy_layers {
+                apply(&mut layer.source, redactor, Kind::ToolOutput);
             }
         }
         for gate in verdict.iter_mut().flat_map(|verdict| &mut verdict.gates) {
@@ -310,6 +319,7 @@ mod tests {
         };
         Report {
             schema_version: crate::REPORT_SCHEMA_VERSION,
+            run: None,
             tool: Tool {
                 name: "agate".to_owned(),
                 version: "0".to_owned(),

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use crate::{CheckRun, CoverageResult, Finding, GateResult, RuleDescriptor, Severity};
 
 /// The version of the report JSON; bumped on any incompatible change.
-pub const REPORT_SCHEMA_VERSION: u32 = 1;
+pub const REPORT_SCHEMA_VERSION: u32 = 2;
 
 /// The result of one agate run: findings, notices, statistics and, for `agate gate`, a verdict.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -13,6 +13,10 @@ pub struct Report {
     pub schema_version: u32,
     /// The program that wrote the report.
     pub tool: Tool,
+    /// The repository, commit, CI run and policy of `agate gate`'s run; absent for `agate
+    /// scan` and for commands that check one thing (`api test`, `contract test`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<crate::RunInfo>,
     /// Findings, ordered by path, line, column and rule id.
     pub findings: Vec<Finding>,
     /// Descriptors of the rules referenced by `findings`, ordered by id.

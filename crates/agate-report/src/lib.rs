@@ -15,6 +15,7 @@
 //!
 //! let report = Report {
 //!     schema_version: REPORT_SCHEMA_VERSION,
+//!     run: None,
 //!     tool: Tool { name: "agate".into(), version: "0.1.0".into() },
 //!     findings: vec![],
 //!     rules: vec![],

@@ -78,6 +78,7 @@ pub(crate) fn sample_report() -> Report {
         };
     let mut report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
+        run: None,
         tool: Tool {
             name: "agate".into(),
             version: "0.1.0".into(),

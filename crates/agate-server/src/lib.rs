@@ -1,3 +1,13 @@
-//! agate's central server.
+//! agate's central server: teams and their tokens, the runs their pipelines upload (in
+//! SQLite or PostgreSQL), a JSON API and a dashboard over them.
+//!
+//! Handlers hold no state besides the store and a per-instance upload rate limit, so
+//! several servers can share one PostgreSQL database. Nothing here prints: log lines and
+//! the redaction of uploaded reports are hooks the caller provides.
+
+mod app;
+mod limit;
 mod store;
-pub use store::{Backend, Caller, Store, StoreError};
+
+pub use app::{Hooks, LogLine, ServerOptions, router};
+pub use store::{Backend, Caller, Store, StoreError, Upload, Uploaded};

@@ -5,6 +5,7 @@
 use std::str::FromStr as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use agate_model::{Finding, Report};
 use sha2::{Digest as _, Sha256};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -28,6 +29,39 @@ pub enum StoreError {
     /// The system's random source failed.
     #[error("cannot make a token: the system's random source failed: {0}")]
     Random(String),
+    /// The repository belongs to another team.
+    #[error("repository `{repository}` belongs to team `{owner}`")]
+    NotYours {
+        /// The repository uploaded.
+        repository: String,
+        /// Its team.
+        owner: String,
+    },
+}
+
+/// What an upload did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Uploaded {
+    /// The run's id in the store.
+    pub id: i64,
+    /// False when the same repository, commit, environment and run id was stored before:
+    /// an upload is idempotent.
+    pub created: bool,
+}
+
+/// The parts of a report an upload needs, checked.
+#[derive(Debug)]
+pub struct Upload<'a> {
+    /// The report, as the client sent it (already redacted by the server).
+    pub report: &'a Report,
+    /// `report.run`.
+    pub run: &'a agate_model::RunInfo,
+    /// `report.verdict`.
+    pub verdict: &'a agate_model::Verdict,
+    /// The report's JSON, as stored.
+    pub json: &'a str,
+    /// Whether the policy extends the organisation's (its digest is among the layers).
+    pub org_policy: bool,
 }
 
 /// Which database the store talks to.
@@ -111,6 +145,12 @@ impl Store {
         Ok(store)
     }
 
+    /// Checks the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Which database this is.
     pub fn backend(&self) -> Backend {
         self.backend
@@ -182,6 +222,164 @@ impl Store {
             team: row.get(1),
             admin: row.get::<i64, _>(2) != 0,
         }))
+    }
+}
+
+impl Store {
+    /// Stores an uploaded run for `caller`: its repository is created for the caller's
+    /// team on first upload, and another team's repository is refused (only an admin may
+    /// upload to any). Idempotent per repository, commit, environment and run id.
+    pub async fn upload(
+        &self,
+        caller: &Caller,
+        upload: &Upload<'_>,
+    ) -> Result<Uploaded, StoreError> {
+        let now = now();
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO repositories (name, team_id, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(&upload.run.repository)
+        .bind(caller.team_id)
+        .bind(now)
+        .execute(&mut *transaction)
+        .await?;
+        let row = sqlx::query(
+            "SELECT repositories.id, repositories.team_id, teams.name FROM repositories \
+             JOIN teams ON teams.id = repositories.team_id WHERE repositories.name = $1",
+        )
+        .bind(&upload.run.repository)
+        .fetch_one(&mut *transaction)
+        .await?;
+        let (repository_id, owner_id, owner): (i64, i64, String) =
+            (row.get(0), row.get(1), row.get(2));
+        if owner_id != caller.team_id && !caller.admin {
+            return Err(StoreError::NotYours {
+                repository: upload.run.repository.clone(),
+                owner,
+            });
+        }
+        let findings = &upload.report.findings;
+        let ai_findings = findings
+            .iter()
+            .filter(|finding| finding.ai_evidence.is_some())
+            .count();
+        let lines = upload
+            .run
+            .lines
+            .unwrap_or(agate_model::LineShare { changed: 0, ai: 0 });
+        let inserted = sqlx::query(
+            "INSERT INTO runs (repository_id, commit_sha, environment, run_key, uploaded_at, \
+             verdict, policy_digest, org_policy, lines_total, lines_ai, findings_total, \
+             findings_ai, report) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+             ON CONFLICT (repository_id, commit_sha, environment, run_key) DO NOTHING",
+        )
+        .bind(repository_id)
+        .bind(upload.run.commit.as_deref().unwrap_or(""))
+        .bind(&upload.verdict.environment)
+        .bind(&upload.run.run_id)
+        .bind(now)
+        .bind(json_name(&upload.verdict.status))
+        .bind(&upload.run.policy_digest)
+        .bind(i64::from(upload.org_policy))
+        .bind(count(lines.changed))
+        .bind(count(lines.ai))
+        .bind(count(findings.len() as u64))
+        .bind(count(ai_findings as u64))
+        .bind(upload.json)
+        .execute(&mut *transaction)
+        .await?
+        .rows_affected();
+        let id: i64 = sqlx::query(
+            "SELECT id FROM runs WHERE repository_id = $1 AND commit_sha = $2 \
+             AND environment = $3 AND run_key = $4",
+        )
+        .bind(repository_id)
+        .bind(upload.run.commit.as_deref().unwrap_or(""))
+        .bind(&upload.verdict.environment)
+        .bind(&upload.run.run_id)
+        .fetch_one(&mut *transaction)
+        .await?
+        .get(0);
+        if inserted == 0 {
+            transaction.commit().await?;
+            return Ok(Uploaded { id, created: false });
+        }
+        for gate in &upload.verdict.gates {
+            sqlx::query(
+                "INSERT INTO gate_results (run_id, name, mode, status) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(&gate.name)
+            .bind(json_name(&gate.mode))
+            .bind(json_name(&gate.status))
+            .execute(&mut *transaction)
+            .await?;
+        }
+        for (ordinal, finding) in findings.iter().enumerate() {
+            insert_finding(&mut transaction, id, ordinal, finding).await?;
+        }
+        transaction.commit().await?;
+        Ok(Uploaded { id, created: true })
+    }
+}
+
+async fn insert_finding(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
+    run: i64,
+    ordinal: usize,
+    finding: &Finding,
+) -> Result<(), StoreError> {
+    let evidence = finding.ai_evidence.as_deref();
+    let justification = finding.justification.as_deref();
+    sqlx::query(
+        "INSERT INTO findings (run_id, ordinal, rule_id, severity, status, decision, \
+         decision_until, tier, gate, path, line, message, fingerprint, ai_tool, ai_model) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(run)
+    .bind(count(ordinal as u64))
+    .bind(finding.rule_id.as_str())
+    .bind(finding.severity.as_str())
+    .bind(json_name(&finding.status))
+    .bind(justification.map_or("", |justification| justification.source.as_str()))
+    .bind(
+        justification
+            .and_then(|justification| justification.until.as_deref())
+            .unwrap_or(""),
+    )
+    .bind(finding.tier.map_or("", agate_model::Tier::as_str))
+    .bind(finding.gate.as_deref().unwrap_or(""))
+    .bind(finding.location.path.as_str())
+    .bind(i64::from(finding.location.start.line))
+    .bind(finding.message.as_str())
+    .bind(finding.fingerprint.as_str())
+    .bind(
+        evidence
+            .and_then(|evidence| evidence.tool.as_deref())
+            .unwrap_or(""),
+    )
+    .bind(
+        evidence
+            .and_then(|evidence| evidence.model.as_deref())
+            .unwrap_or(""),
+    )
+    .execute(&mut **transaction)
+    .await?;
+    Ok(())
+}
+
+/// A count as the database's integer.
+fn count(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+/// A unit enum's name as its JSON spells it (`pass`, `block`, `triaged`).
+fn json_name(value: &impl serde::Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => String::new(),
     }
 }
 

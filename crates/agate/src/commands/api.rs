@@ -80,6 +80,7 @@ pub(crate) fn test(args: &ApiTestArgs) -> anyhow::Result<ExitStatus> {
         .collect();
     let mut report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
+        run: None,
         tool: Tool {
             name: "agate".to_owned(),
             version: env!("CARGO_PKG_VERSION").to_owned(),

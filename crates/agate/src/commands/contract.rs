@@ -74,6 +74,7 @@ pub(crate) fn test(args: &ContractTestArgs) -> anyhow::Result<ExitStatus> {
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     let mut report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
+        run: None,
         tool: Tool {
             name: "agate".to_owned(),
             version: env!("CARGO_PKG_VERSION").to_owned(),

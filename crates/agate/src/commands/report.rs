@@ -75,7 +75,7 @@ pub(crate) fn read(path: &Path) -> anyhow::Result<Report> {
         .map_err(|error| Failure::usage(error.to_string()))?;
     // A good report is parsed once; only a bad one is looked at again, to say what it is.
     let parsed = match serde_json::from_str::<Report>(&text) {
-        Ok(report) if report.schema_version == REPORT_SCHEMA_VERSION => return Ok(report),
+        Ok(report) if readable(report.schema_version) => return Ok(report),
         parsed => parsed,
     };
     let version = serde_json::from_str::<serde_json::Value>(&text)
@@ -89,9 +89,12 @@ pub(crate) fn read(path: &Path) -> anyhow::Result<Report> {
         })?
         .get("schema_version")
         .and_then(serde_json::Value::as_u64);
-    if version != Some(u64::from(REPORT_SCHEMA_VERSION)) {
+    if !version
+        .and_then(|version| u32::try_from(version).ok())
+        .is_some_and(readable)
+    {
         return Err(Failure::usage(format!(
-            "{} is not an agate report of schema version {REPORT_SCHEMA_VERSION} (write one with `--format json`)",
+            "{} is not an agate report of schema version 1 to {REPORT_SCHEMA_VERSION} (write one with `--format json`)",
             path.display()
         )));
     }
@@ -103,6 +106,12 @@ pub(crate) fn read(path: &Path) -> anyhow::Result<Report> {
             error.column()
         ))
     })
+}
+
+/// Whether this build reads reports of `version`: version 1 lacks only `run`, which is
+/// optional.
+fn readable(version: u32) -> bool {
+    (1..=REPORT_SCHEMA_VERSION).contains(&version)
 }
 
 /// `agate report convert`: reads a JSON report and renders it as `to`, redacted.

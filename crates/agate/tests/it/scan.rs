@@ -50,7 +50,7 @@ fn json_report_follows_the_published_schema() {
         serde_json::from_str(include_str!("../../../../docs/report.schema.json")).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     assert!(validator.is_valid(&report));
-    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["schema_version"], 2);
     assert_eq!(report["findings"][0]["location"]["start"]["line"], 5);
 }
 

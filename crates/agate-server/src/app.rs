@@ -1,0 +1,265 @@
+//! The HTTP API: authentication by token, uploads, and what a caller may read.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use agate_model::{REPORT_SCHEMA_VERSION, Report};
+use axum::Json;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::json;
+
+use crate::limit::RateLimiter;
+use crate::store::{Caller, Store, StoreError, Upload};
+
+/// How the server treats uploads.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    /// The largest report accepted, in bytes (larger: 413).
+    pub max_upload_bytes: usize,
+    /// Uploads per token per minute, per server instance (more: 429).
+    pub uploads_per_minute: u32,
+    /// Digests of the organisation's policy: an upload whose policy layers hold none of
+    /// them is flagged (empty: nothing is required).
+    pub org_policy_digests: Vec<String>,
+}
+
+impl Default for ServerOptions {
+    fn default() -> ServerOptions {
+        ServerOptions {
+            max_upload_bytes: 32 * 1024 * 1024,
+            uploads_per_minute: 60,
+            org_policy_digests: Vec::new(),
+        }
+    }
+}
+
+/// Something the server says about a request: the CLI writes it as one JSON line.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LogLine {
+    /// `info`, `warn` or `error`.
+    pub level: &'static str,
+    /// What happened, e.g. `upload`.
+    pub event: &'static str,
+    /// The team of the caller, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Details, e.g. the repository and the run.
+    pub message: String,
+}
+
+/// Passes every uploaded report through the secret scanner's redaction before it is
+/// stored, and writes log lines: both are the caller's (the CLI's) to provide.
+pub struct Hooks {
+    /// Hides secrets in a report's texts.
+    pub redact: Box<dyn Fn(&mut Report) + Send + Sync>,
+    /// Writes one log line.
+    pub log: Box<dyn Fn(&LogLine) + Send + Sync>,
+}
+
+#[derive(Clone)]
+struct AppState {
+    store: Store,
+    options: Arc<ServerOptions>,
+    limiter: Arc<RateLimiter>,
+    hooks: Arc<Hooks>,
+}
+
+/// The server's routes over `store`.
+pub fn router(store: Store, options: ServerOptions, hooks: Hooks) -> Router {
+    let limit = options.max_upload_bytes;
+    let state = AppState {
+        store,
+        limiter: Arc::new(RateLimiter::new(options.uploads_per_minute)),
+        options: Arc::new(options),
+        hooks: Arc::new(hooks),
+    };
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/v1/runs", post(upload))
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))).into_response(),
+        Err(error) => {
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response()
+        }
+    }
+}
+
+/// An error answer: `{"error": …, "help": …}` with its status.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    status: StatusCode,
+    error: String,
+    help: Option<&'static str>,
+    retry_after: Option<u64>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, error: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            error: error.into(),
+            help: None,
+            retry_after: None,
+        }
+    }
+
+    fn help(mut self, help: &'static str) -> ApiError {
+        self.help = Some(help);
+        self
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (
+            self.status,
+            Json(json!({ "error": self.error, "help": self.help })),
+        )
+            .into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> ApiError {
+        match error {
+            StoreError::NotYours { .. } => ApiError::new(StatusCode::FORBIDDEN, error.to_string())
+                .help("an admin assigns repositories to teams"),
+            error => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()),
+        }
+    }
+}
+
+/// The caller of a request, from `Authorization: Bearer TOKEN`, with the token's hash.
+struct Authenticated {
+    caller: Caller,
+    token: String,
+}
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let unauthorized = || {
+            ApiError::new(StatusCode::UNAUTHORIZED, "a valid token is required")
+                .help("send `Authorization: Bearer TOKEN`; `agate server token create` makes one")
+        };
+        let token = bearer(&parts.headers).ok_or_else(unauthorized)?;
+        let caller = state.store.caller(&token).await?.ok_or_else(unauthorized)?;
+        Ok(Authenticated { caller, token })
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ")?.trim();
+    (!token.is_empty()).then(|| token.to_owned())
+}
+
+/// `POST /api/v1/runs`: stores a gate's JSON report.
+async fn upload(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    if let Err(wait) = state.limiter.take(&auth.token, Instant::now()) {
+        let mut error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "more than {} uploads a minute",
+                state.options.uploads_per_minute
+            ),
+        );
+        error.retry_after = Some(wait.as_secs().max(1));
+        return Err(error);
+    }
+    let unprocessable = |message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message);
+    let version = serde_json::from_slice::<serde_json::Value>(&body)
+        .map_err(|error| ApiError::new(StatusCode::BAD_REQUEST, format!("not JSON: {error}")))?
+        .get("schema_version")
+        .and_then(serde_json::Value::as_u64);
+    if version != Some(u64::from(REPORT_SCHEMA_VERSION)) {
+        return Err(unprocessable(format!(
+            "not an agate report of schema version {REPORT_SCHEMA_VERSION}"
+        ))
+        .help(
+            "upload the report of `agate gate --format json` from an agate of the server's version",
+        ));
+    }
+    let mut report: Report = serde_json::from_slice(&body)
+        .map_err(|error| unprocessable(format!("not an agate report: {error}")))?;
+    (state.hooks.redact)(&mut report);
+    let run = report.run.clone().ok_or_else(|| {
+        unprocessable("the report has no `run`: upload a report of `agate gate`".to_owned())
+    })?;
+    let verdict = report.verdict.clone().ok_or_else(|| {
+        unprocessable("the report has no verdict: upload a report of `agate gate`".to_owned())
+    })?;
+    let json = serde_json::to_string(&report)
+        .map_err(|error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?;
+    let org_policy = state.options.org_policy_digests.is_empty()
+        || run
+            .policy_layers
+            .iter()
+            .any(|layer| state.options.org_policy_digests.contains(&layer.digest));
+    let uploaded = state
+        .store
+        .upload(
+            &auth.caller,
+            &Upload {
+                report: &report,
+                run: &run,
+                verdict: &verdict,
+                json: &json,
+                org_policy,
+            },
+        )
+        .await?;
+    (state.hooks.log)(&LogLine {
+        level: if org_policy { "info" } else { "warn" },
+        event: "upload",
+        team: Some(auth.caller.team.clone()),
+        message: format!(
+            "run {} of `{}` at {} ({}){}{}",
+            uploaded.id,
+            run.repository,
+            run.commit.as_deref().unwrap_or("no commit"),
+            verdict.environment,
+            if uploaded.created {
+                ""
+            } else {
+                ", already stored"
+            },
+            if org_policy {
+                ""
+            } else {
+                ", does not extend the organisation's policy"
+            },
+        ),
+    });
+    let status = if uploaded.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        Json(json!({ "id": uploaded.id, "created": uploaded.created, "org_policy": org_policy })),
+    )
+        .into_response())
+}
