@@ -6,15 +6,15 @@ use std::time::Instant;
 use agate_model::{REPORT_SCHEMA_VERSION, Report};
 use axum::Json;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use serde_json::json;
 
 use crate::limit::RateLimiter;
-use crate::store::{Caller, Store, StoreError, Upload};
+use crate::store::{Caller, FindingFilter, RunFilter, Store, StoreError, Upload};
 
 /// How the server treats uploads.
 #[derive(Debug, Clone)]
@@ -80,7 +80,10 @@ pub fn router(store: Store, options: ServerOptions, hooks: Hooks) -> Router {
     };
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/api/v1/runs", post(upload))
+        .route("/api/v1/runs", post(upload).get(runs))
+        .route("/api/v1/runs/{id}", get(run_report))
+        .route("/api/v1/findings", get(findings))
+        .route("/api/v1/repositories/{name}", put(assign))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
 }
@@ -175,8 +178,21 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 async fn upload(
     State(state): State<AppState>,
     auth: Authenticated,
-    body: axum::body::Bytes,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|rejection| {
+        let status = rejection.status();
+        let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            format!(
+                "the report is larger than the server's limit of {} bytes",
+                state.options.max_upload_bytes
+            )
+        } else {
+            rejection.body_text()
+        };
+        ApiError::new(status, message)
+            .help("upload the JSON report of one run; an operator raises the limit with `agate server --max-upload`")
+    })?;
     if let Err(wait) = state.limiter.take(&auth.token, Instant::now()) {
         let mut error = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -262,4 +278,81 @@ async fn upload(
         Json(json!({ "id": uploaded.id, "created": uploaded.created, "org_policy": org_policy })),
     )
         .into_response())
+}
+
+/// `GET /api/v1/runs`: the caller's runs (an admin's: everyone's), newest first.
+async fn runs(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(filter): Query<RunFilter>,
+) -> Result<Response, ApiError> {
+    let runs = state.store.runs(&auth.caller, &filter).await?;
+    Ok(Json(json!({ "runs": runs })).into_response())
+}
+
+/// `GET /api/v1/runs/{id}`: one run's report, as stored.
+async fn run_report(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let report = state
+        .store
+        .report(&auth.caller, id)
+        .await?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no run {id}")))?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        report,
+    )
+        .into_response())
+}
+
+/// `GET /api/v1/findings`: findings of the caller's runs, filtered.
+async fn findings(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(filter): Query<FindingFilter>,
+) -> Result<Response, ApiError> {
+    let findings = state.store.findings(&auth.caller, &filter).await?;
+    Ok(Json(json!({ "findings": findings })).into_response())
+}
+
+/// The body of `PUT /api/v1/repositories/{name}`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Assignment {
+    team: String,
+}
+
+/// `PUT /api/v1/repositories/{name}`: an admin assigns a repository to a team.
+async fn assign(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(name): Path<String>,
+    Json(assignment): Json<Assignment>,
+) -> Result<Response, ApiError> {
+    if !auth.caller.admin {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "only an admin token assigns repositories",
+        ));
+    }
+    if !state.store.assign(&name, &assignment.team).await? {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no team `{}`", assignment.team),
+        )
+        .help("`agate server token create --team NAME` creates a team"));
+    }
+    (state.hooks.log)(&LogLine {
+        level: "info",
+        event: "assign",
+        team: Some(auth.caller.team.clone()),
+        message: format!("repository `{name}` assigned to team `{}`", assignment.team),
+    });
+    Ok(Json(json!({ "repository": name, "team": assignment.team })).into_response())
 }

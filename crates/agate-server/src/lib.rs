@@ -10,4 +10,7 @@ mod limit;
 mod store;
 
 pub use app::{Hooks, LogLine, ServerOptions, router};
-pub use store::{Backend, Caller, Store, StoreError, Upload, Uploaded};
+pub use store::{
+    Backend, Caller, FindingFilter, RunFilter, RunSummary, Store, StoreError, StoredFinding,
+    Upload, Uploaded,
+};

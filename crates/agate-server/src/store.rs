@@ -325,6 +325,251 @@ impl Store {
     }
 }
 
+/// Which runs a listing shows; empty strings match everything.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunFilter {
+    /// Only this repository.
+    pub repository: String,
+    /// Only this environment.
+    pub environment: String,
+    /// Only this team (admins; a team sees only its own anyway).
+    pub team: String,
+    /// At most this many, newest first (default and cap 500).
+    pub limit: Option<u32>,
+}
+
+/// One stored run, as listings show it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RunSummary {
+    /// The run's id in the store.
+    pub id: i64,
+    /// Its repository.
+    pub repository: String,
+    /// The repository's team.
+    pub team: String,
+    /// The commit checked.
+    pub commit: String,
+    /// The environment the gates ran for.
+    pub environment: String,
+    /// The CI run.
+    pub run_id: String,
+    /// When it was uploaded, Unix seconds.
+    pub uploaded_at: i64,
+    /// `pass`, `blocked` or `error`.
+    pub verdict: String,
+    /// The policy's digest.
+    pub policy_digest: String,
+    /// Whether the policy extends the organisation's.
+    pub org_policy: bool,
+    /// Lines of the change, and AI-authored ones.
+    pub lines_changed: i64,
+    /// AI-authored lines of the change.
+    pub lines_ai: i64,
+    /// Findings, and findings on AI-authored lines.
+    pub findings: i64,
+    /// Findings on AI-authored lines.
+    pub findings_ai: i64,
+}
+
+/// Which findings a listing shows; empty strings match everything.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FindingFilter {
+    /// Only this run.
+    pub run: Option<i64>,
+    /// Only this repository.
+    pub repository: String,
+    /// Only this rule.
+    pub rule: String,
+    /// Only this severity.
+    pub severity: String,
+    /// Only this status (`open`, `baselined`, `suppressed`, `triaged`).
+    pub status: String,
+    /// Only this tier (`ai`, `new`, `legacy`).
+    pub tier: String,
+    /// At most this many (default and cap 1000).
+    pub limit: Option<u32>,
+}
+
+/// One stored finding.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StoredFinding {
+    /// The run that reported it.
+    pub run: i64,
+    /// Its repository.
+    pub repository: String,
+    /// The rule.
+    pub rule_id: String,
+    /// Its severity.
+    pub severity: String,
+    /// Open, baselined, suppressed or triaged.
+    pub status: String,
+    /// The tier of its line.
+    pub tier: String,
+    /// The gate it counts for.
+    pub gate: String,
+    /// The file.
+    pub path: String,
+    /// The line.
+    pub line: i64,
+    /// What is wrong (redacted).
+    pub message: String,
+    /// Its fingerprint.
+    pub fingerprint: String,
+    /// The AI tool of its line, when known.
+    pub ai_tool: String,
+    /// The model, when known.
+    pub ai_model: String,
+}
+
+/// The access condition every read shares: `$1` is 1 for an admin, `$2` the caller's team.
+const VISIBLE: &str = "($1 = 1 OR repositories.team_id = $2)";
+
+impl Store {
+    /// The runs `caller` may see that match `filter`, newest first.
+    pub async fn runs(
+        &self,
+        caller: &Caller,
+        filter: &RunFilter,
+    ) -> Result<Vec<RunSummary>, StoreError> {
+        let sql = format!(
+            "SELECT runs.id, repositories.name, teams.name, runs.commit_sha, runs.environment, \
+             runs.run_key, runs.uploaded_at, runs.verdict, runs.policy_digest, runs.org_policy, \
+             runs.lines_total, runs.lines_ai, runs.findings_total, runs.findings_ai \
+             FROM runs JOIN repositories ON repositories.id = runs.repository_id \
+             JOIN teams ON teams.id = repositories.team_id \
+             WHERE {VISIBLE} AND ($3 = '' OR repositories.name = $3) \
+             AND ($4 = '' OR runs.environment = $4) AND ($5 = '' OR teams.name = $5) \
+             ORDER BY runs.uploaded_at DESC, runs.id DESC LIMIT $6"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(i64::from(caller.admin))
+            .bind(caller.team_id)
+            .bind(&filter.repository)
+            .bind(&filter.environment)
+            .bind(&filter.team)
+            .bind(i64::from(filter.limit.unwrap_or(500).min(500)))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|row| RunSummary {
+                id: row.get(0),
+                repository: row.get(1),
+                team: row.get(2),
+                commit: row.get(3),
+                environment: row.get(4),
+                run_id: row.get(5),
+                uploaded_at: row.get(6),
+                verdict: row.get(7),
+                policy_digest: row.get(8),
+                org_policy: row.get::<i64, _>(9) != 0,
+                lines_changed: row.get(10),
+                lines_ai: row.get(11),
+                findings: row.get(12),
+                findings_ai: row.get(13),
+            })
+            .collect())
+    }
+
+    /// One run's stored report, when `caller` may see it: `Ok(None)` when there is no such
+    /// run, `Err(NotYours)` when it is another team's.
+    pub async fn report(&self, caller: &Caller, id: i64) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query(
+            "SELECT runs.report, repositories.team_id, teams.name, repositories.name FROM runs \
+             JOIN repositories ON repositories.id = runs.repository_id \
+             JOIN teams ON teams.id = repositories.team_id WHERE runs.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        if !caller.admin && row.get::<i64, _>(1) != caller.team_id {
+            return Err(StoreError::NotYours {
+                repository: row.get(3),
+                owner: row.get(2),
+            });
+        }
+        Ok(Some(row.get(0)))
+    }
+
+    /// The findings `caller` may see that match `filter`, newest run first.
+    pub async fn findings(
+        &self,
+        caller: &Caller,
+        filter: &FindingFilter,
+    ) -> Result<Vec<StoredFinding>, StoreError> {
+        let sql = format!(
+            "SELECT findings.run_id, repositories.name, findings.rule_id, findings.severity, \
+             findings.status, findings.tier, findings.gate, findings.path, findings.line, \
+             findings.message, findings.fingerprint, findings.ai_tool, findings.ai_model \
+             FROM findings JOIN runs ON runs.id = findings.run_id \
+             JOIN repositories ON repositories.id = runs.repository_id \
+             WHERE {VISIBLE} AND ($3 = 0 OR findings.run_id = $3) \
+             AND ($4 = '' OR repositories.name = $4) AND ($5 = '' OR findings.rule_id = $5) \
+             AND ($6 = '' OR findings.severity = $6) AND ($7 = '' OR findings.status = $7) \
+             AND ($8 = '' OR findings.tier = $8) \
+             ORDER BY findings.run_id DESC, findings.ordinal LIMIT $9"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(i64::from(caller.admin))
+            .bind(caller.team_id)
+            .bind(filter.run.unwrap_or(0))
+            .bind(&filter.repository)
+            .bind(&filter.rule)
+            .bind(&filter.severity)
+            .bind(&filter.status)
+            .bind(&filter.tier)
+            .bind(i64::from(filter.limit.unwrap_or(1000).min(1000)))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|row| StoredFinding {
+                run: row.get(0),
+                repository: row.get(1),
+                rule_id: row.get(2),
+                severity: row.get(3),
+                status: row.get(4),
+                tier: row.get(5),
+                gate: row.get(6),
+                path: row.get(7),
+                line: row.get(8),
+                message: row.get(9),
+                fingerprint: row.get(10),
+                ai_tool: row.get(11),
+                ai_model: row.get(12),
+            })
+            .collect())
+    }
+
+    /// Assigns `repository` (created when new) to `team`; admins only.
+    pub async fn assign(&self, repository: &str, team: &str) -> Result<bool, StoreError> {
+        let now = now();
+        let mut transaction = self.pool.begin().await?;
+        let team_id: Option<i64> = sqlx::query("SELECT id FROM teams WHERE name = $1")
+            .bind(team)
+            .fetch_optional(&mut *transaction)
+            .await?
+            .map(|row| row.get(0));
+        let Some(team_id) = team_id else {
+            return Ok(false);
+        };
+        sqlx::query(
+            "INSERT INTO repositories (name, team_id, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO UPDATE SET team_id = $2",
+        )
+        .bind(repository)
+        .bind(team_id)
+        .bind(now)
+        .execute(&mut *transaction)
+        .await?;
+        transaction.commit().await?;
+        Ok(true)
+    }
+}
+
 async fn insert_finding(
     transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
     run: i64,
