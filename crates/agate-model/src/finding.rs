@@ -128,14 +128,20 @@ pub struct Fix {
 impl Fix {
     /// The digest [`Fix::digest`] holds for a file's text.
     pub fn digest_of(text: &str) -> String {
-        use sha2::{Digest as _, Sha256};
-        use std::fmt::Write as _;
-        let mut hex = String::with_capacity(64);
-        for byte in Sha256::digest(text.as_bytes()) {
-            let _ = write!(hex, "{byte:02x}");
-        }
-        hex
+        sha256_hex(text.as_bytes())
     }
+}
+
+/// The SHA-256 of `bytes`, as lowercase hex: how agate names a file's content (a fix's
+/// file, a policy layer).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest as _, Sha256};
+    use std::fmt::Write as _;
+    let mut hex = String::with_capacity(64);
+    for byte in Sha256::digest(bytes) {
+        let _ = write!(hex, "{byte:02x}");
+    }
+    hex
 }
 
 /// What kind of code a finding is in, when it is not the code the project ships.

@@ -42,7 +42,8 @@ pub use check::{
 };
 pub use duration::{parse_duration, parse_rate};
 pub use finding::{
-    AiEvidence, CodeContext, Finding, Fix, Location, Position, RuleDescriptor, split_compliance,
+    AiEvidence, CodeContext, Finding, Fix, Location, Position, RuleDescriptor, sha256_hex,
+    split_compliance,
 };
 pub use fingerprint::{Fingerprint, FingerprintInput, normalize_code};
 pub use functional::{ApiSpec, ContractsSpec, ServiceSpec};

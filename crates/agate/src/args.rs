@@ -70,6 +70,17 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: LoadCommand,
     },
+    /// Run agate's central server (results of many teams, a dashboard), or manage its
+    /// tokens.
+    Server(ServerArgs),
+    /// Send a gate's JSON report to an agate server (token from `AGATE_TOKEN`).
+    Upload {
+        /// The report (`agate gate --format json --output FILE`).
+        report: PathBuf,
+        /// The server's URL, e.g. `https://agate.bank.example`.
+        #[arg(long, value_name = "URL")]
+        server: String,
+    },
     /// Write a commented agate.yaml for the languages found here, or with --ci a pipeline
     /// that runs the gates (and agate.yaml when there is none).
     Init {
@@ -677,4 +688,63 @@ fn parse_severity(value: &str) -> Result<Severity, String> {
     value
         .parse()
         .map_err(|error: agate_model::ParseLevelError| error.to_string())
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub(crate) struct ServerArgs {
+    #[command(subcommand)]
+    pub(crate) command: Option<ServerCommand>,
+    #[command(flatten)]
+    pub(crate) serve: ServeArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// The database: `sqlite:PATH` (one file, created when missing) or
+    /// `postgres://USER@HOST/DB` (several servers may share it).
+    #[arg(long, value_name = "URL", default_value = "sqlite:agate-server.db")]
+    pub(crate) db: String,
+    /// The address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8470")]
+    pub(crate) listen: String,
+    /// The largest report accepted, in bytes (larger: 413).
+    #[arg(long, value_name = "BYTES", default_value_t = 32 * 1024 * 1024)]
+    pub(crate) max_upload: usize,
+    /// Uploads per token per minute, per server instance (more: 429).
+    #[arg(long, value_name = "N", default_value_t = 60)]
+    pub(crate) uploads_per_minute: u32,
+    /// The organisation's policy file(s): uploads whose policy does not extend one of them
+    /// are flagged.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) org_policy: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ServerCommand {
+    /// Manage the server's tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TokenCommand {
+    /// Create a token for a team (created when new) and print it: the only time it is
+    /// shown, since the server keeps only its hash.
+    Create {
+        /// The database, as for `agate server --db`.
+        #[arg(long, value_name = "URL", default_value = "sqlite:agate-server.db")]
+        db: String,
+        /// The team the token uploads for and reads.
+        #[arg(long)]
+        team: String,
+        /// An admin token reads every team's runs and assigns repositories.
+        #[arg(long)]
+        admin: bool,
+        /// What the token is for, e.g. `github-actions`.
+        #[arg(long, default_value = "")]
+        label: String,
+    },
 }

@@ -22,9 +22,12 @@ use crate::exit::ExitStatus;
 use agate_pipeline::Purpose;
 
 fn main() -> ExitCode {
-    on_interrupt_clean_up();
     let matches = Cli::command().get_matches();
     let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
+    // The server stops on its own signals: it finishes the requests in flight.
+    if !matches!(cli.command, Command::Server(_)) {
+        on_interrupt_clean_up();
+    }
     if let Err(message) = pair_outputs(&mut cli, &matches) {
         output::error(&message);
         return ExitStatus::Usage.into();
@@ -59,6 +62,8 @@ fn main() -> ExitCode {
             }
         },
         Command::Init { force, ci } => commands::init::run(force, ci),
+        Command::Server(args) => commands::server::run(args.command.as_ref(), &args.serve),
+        Command::Upload { report, server } => commands::server::upload(&report, &server),
         Command::Api {
             command: ApiCommand::Test(args),
         } => commands::api::test(&args),

@@ -1,0 +1,212 @@
+//! `agate server`, `agate server token create` and `agate upload`.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::time::Duration;
+
+use agate_server::{Hooks, LogLine, ServerOptions, Store};
+
+use crate::args::{ServeArgs, ServerCommand, TokenCommand};
+use crate::exit::{ExitStatus, Failure};
+use crate::output;
+
+/// The largest policy file `--org-policy` reads.
+const MAX_POLICY_BYTES: u64 = 1024 * 1024;
+
+/// The largest report `agate upload` sends; the server has its own limit.
+const MAX_REPORT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// How long an upload may take.
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(120);
+
+pub(crate) fn run(
+    command: Option<&ServerCommand>,
+    serve: &ServeArgs,
+) -> anyhow::Result<ExitStatus> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    match command {
+        Some(ServerCommand::Token {
+            command:
+                TokenCommand::Create {
+                    db,
+                    team,
+                    admin,
+                    label,
+                },
+        }) => {
+            if team.trim().is_empty() {
+                return Err(Failure::usage(
+                    "--team is empty\n  help: name the team, e.g. `--team payments`",
+                ));
+            }
+            let token = runtime.block_on(async {
+                let store = open(db).await?;
+                store
+                    .create_token(team, *admin, label)
+                    .await
+                    .map_err(|error| anyhow::anyhow!("{}", error.to_string()))
+            })?;
+            output::note(&format!(
+                "token for team `{team}`{} (shown once; the server keeps only its hash):",
+                if *admin { ", admin" } else { "" }
+            ));
+            let mut stdout = std::io::stdout().lock();
+            writeln!(stdout, "{token}")?;
+            Ok(ExitStatus::Pass)
+        }
+        None => runtime.block_on(serve_until_stopped(serve)),
+    }
+}
+
+async fn open(db: &str) -> anyhow::Result<Store> {
+    Store::open(db).await.map_err(|error| {
+        // A PostgreSQL URL may hold a password: the error names the database redacted.
+        anyhow::anyhow!("{}", output::redact(&error.to_string()).into_owned())
+    })
+}
+
+async fn serve_until_stopped(args: &ServeArgs) -> anyhow::Result<ExitStatus> {
+    let org_policy_digests = args
+        .org_policy
+        .iter()
+        .map(|path| policy_digest(path))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let store = open(&args.db).await?;
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .map_err(|error| {
+            anyhow::anyhow!(
+                "{}",
+                format!(
+                    "cannot listen on `{}`: {error}\n  help: pick a free address with --listen",
+                    args.listen
+                )
+            )
+        })?;
+    let options = ServerOptions {
+        max_upload_bytes: args.max_upload,
+        uploads_per_minute: args.uploads_per_minute,
+        org_policy_digests,
+    };
+    let hooks = Hooks {
+        redact: Box::new(|report| {
+            if let Some(secrets) = output::bundled_secrets() {
+                report.redact(secrets);
+            }
+        }),
+        log: Box::new(log),
+    };
+    let address = listener.local_addr()?;
+    log(&LogLine {
+        level: "info",
+        event: "start",
+        team: None,
+        message: format!("listening on http://{address} ({:?})", store.backend()),
+    });
+    let app = agate_server::router(store, options, hooks);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(stopped())
+        .await?;
+    log(&LogLine {
+        level: "info",
+        event: "stop",
+        team: None,
+        message: "stopped after the requests in flight finished".to_owned(),
+    });
+    Ok(ExitStatus::Pass)
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn stopped() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => return interrupt.await.unwrap_or(()),
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}
+
+/// One structured log line on standard error.
+fn log(line: &LogLine) {
+    if let Ok(json) = serde_json::to_string(line) {
+        output::note(&json);
+    }
+}
+
+/// The SHA-256 of a policy file, as reports list their policy layers.
+fn policy_digest(path: &Path) -> anyhow::Result<String> {
+    let bytes = agate_fs::read_bounded(path, MAX_POLICY_BYTES)
+        .map_err(|error| Failure::usage(format!("--org-policy: {error}")))?;
+    Ok(agate_model::sha256_hex(&bytes))
+}
+
+/// `agate upload REPORT --server URL`.
+pub(crate) fn upload(report: &Path, server: &str) -> anyhow::Result<ExitStatus> {
+    let token = std::env::var("AGATE_TOKEN")
+        .ok()
+        .filter(|token| !token.trim().is_empty())
+        .ok_or_else(|| {
+            Failure::usage("no token: set `AGATE_TOKEN`\n  help: an admin makes one with `agate server token create --team NAME`")
+        })?;
+    let body = agate_fs::read_to_string_bounded(report, MAX_REPORT_BYTES)
+        .map_err(|error| Failure::usage(error.to_string()))?;
+    send(&body, server, &token)
+}
+
+/// Posts a report to `server`, and says what the server answered.
+pub(crate) fn send(body: &str, server: &str, token: &str) -> anyhow::Result<ExitStatus> {
+    let url = format!("{}/api/v1/runs", server.trim_end_matches('/'));
+    let agent = agate_http::agent(UPLOAD_TIMEOUT, agate_http::Statuses::AsResponses);
+    let response = agent
+        .post(&url)
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Content-Type", "application/json")
+        .send(body)
+        .map_err(|error| {
+            anyhow::anyhow!(
+                "{}",
+                format!("cannot upload to `{}`: {error}", output::redact(&url))
+            )
+        })?;
+    let status = response.status().as_u16();
+    let mut body = response.into_body();
+    let answer = agate_http::read_text(&mut body, 64 * 1024).unwrap_or_default();
+    let answer: serde_json::Value = serde_json::from_str(&answer).unwrap_or_default();
+    match status {
+        200 | 201 => {
+            output::note(&format!(
+                "uploaded: run {} on {}{}",
+                answer["id"],
+                output::redact(server),
+                if status == 200 {
+                    " (already there)"
+                } else {
+                    ""
+                }
+            ));
+            Ok(ExitStatus::Pass)
+        }
+        _ => Err(anyhow::anyhow!(
+            "{}",
+            format!(
+                "the server refused the upload ({status}): {}{}",
+                answer["error"].as_str().unwrap_or("no reason given"),
+                answer["help"]
+                    .as_str()
+                    .map(|help| format!("\n  help: {help}"))
+                    .unwrap_or_default()
+            )
+        )),
+    }
+}
