@@ -74,3 +74,9 @@ CREATE TABLE attestations (
     uploaded_at BIGINT NOT NULL,
     UNIQUE (repository_id, commit_sha, environment)
 );
+CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL REFERENCES tokens (hash),
+    csrf TEXT NOT NULL,
+    expires_at BIGINT NOT NULL
+);

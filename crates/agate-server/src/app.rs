@@ -62,8 +62,8 @@ pub struct Hooks {
 }
 
 #[derive(Clone)]
-struct AppState {
-    store: Store,
+pub(crate) struct AppState {
+    pub(crate) store: Store,
     options: Arc<ServerOptions>,
     limiter: Arc<RateLimiter>,
     hooks: Arc<Hooks>,
@@ -80,6 +80,13 @@ pub fn router(store: Store, options: ServerOptions, hooks: Hooks) -> Router {
     };
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/", get(crate::dashboard::overview))
+        .route("/runs/{id}", get(crate::dashboard::run_page))
+        .route(
+            "/login",
+            get(crate::dashboard::login_form).post(crate::dashboard::login),
+        )
+        .route("/logout", post(crate::dashboard::logout))
         .route("/api/v1/runs", post(upload).get(runs))
         .route("/api/v1/runs/{id}", get(run_report))
         .route("/api/v1/findings", get(findings))
@@ -168,7 +175,7 @@ impl FromRequestParts<AppState> for Authenticated {
     }
 }
 
-fn bearer(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let token = value.strip_prefix("Bearer ")?.trim();
     (!token.is_empty()).then(|| token.to_owned())

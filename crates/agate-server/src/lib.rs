@@ -6,10 +6,13 @@
 //! the redaction of uploaded reports are hooks the caller provides.
 
 mod app;
+mod dashboard;
 mod limit;
+mod stats;
 mod store;
 
 pub use app::{Hooks, LogLine, ServerOptions, router};
+pub use stats::{AiShare, Expiring, ModelFindings, PassRate, RuleNoise, Scope};
 pub use store::{
     Backend, Caller, FindingFilter, RunFilter, RunSummary, Store, StoreError, StoredFinding,
     Upload, Uploaded,

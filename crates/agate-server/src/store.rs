@@ -87,7 +87,7 @@ pub struct Caller {
 /// The runs' database.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: AnyPool,
+    pub(crate) pool: AnyPool,
     backend: Backend,
 }
 
@@ -181,9 +181,7 @@ impl Store {
         admin: bool,
         label: &str,
     ) -> Result<String, StoreError> {
-        let mut bytes = [0_u8; 24];
-        getrandom::fill(&mut bytes).map_err(|error| StoreError::Random(error.to_string()))?;
-        let token = format!("agate_{}", hex(&bytes));
+        let token = format!("agate_{}", random_hex()?);
         let now = now();
         let mut transaction = self.pool.begin().await?;
         sqlx::query(
@@ -206,6 +204,69 @@ impl Store {
         .await?;
         transaction.commit().await?;
         Ok(token)
+    }
+
+    /// Opens a dashboard session for a valid `token`: returns the session id (the cookie)
+    /// and its CSRF secret, or `None` when the token is unknown. Only the id's hash is
+    /// stored.
+    pub async fn open_session(
+        &self,
+        token: &str,
+        lifetime_seconds: i64,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        if self.caller(token).await?.is_none() {
+            return Ok(None);
+        }
+        let id = random_hex()?;
+        let csrf = random_hex()?;
+        let now = now();
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, token_hash, csrf, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash(&id))
+        .bind(token_hash(token))
+        .bind(&csrf)
+        .bind(now.saturating_add(lifetime_seconds))
+        .execute(&self.pool)
+        .await?;
+        Ok(Some((id, csrf)))
+    }
+
+    /// The caller of a live session, with its CSRF secret.
+    pub async fn session(&self, id: &str) -> Result<Option<(Caller, String)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT teams.id, teams.name, tokens.admin, sessions.csrf FROM sessions \
+             JOIN tokens ON tokens.hash = sessions.token_hash \
+             JOIN teams ON teams.id = tokens.team_id \
+             WHERE sessions.id_hash = $1 AND sessions.expires_at >= $2",
+        )
+        .bind(token_hash(id))
+        .bind(now())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| {
+            (
+                Caller {
+                    team_id: row.get(0),
+                    team: row.get(1),
+                    admin: row.get::<i64, _>(2) != 0,
+                },
+                row.get(3),
+            )
+        }))
+    }
+
+    /// Ends a session.
+    pub async fn close_session(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(token_hash(id))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// The caller a token belongs to; `None` for a token the store does not know.
@@ -424,7 +485,7 @@ pub struct StoredFinding {
 }
 
 /// The access condition every read shares: `$1` is 1 for an admin, `$2` the caller's team.
-const VISIBLE: &str = "($1 = 1 OR repositories.team_id = $2)";
+pub(crate) const VISIBLE: &str = "($1 = 1 OR repositories.team_id = $2)";
 
 impl Store {
     /// The runs `caller` may see that match `filter`, newest first.
@@ -634,6 +695,13 @@ fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
+/// 192 random bits, hex: tokens, session ids, CSRF secrets.
+pub(crate) fn random_hex() -> Result<String, StoreError> {
+    let mut bytes = [0_u8; 24];
+    getrandom::fill(&mut bytes).map_err(|error| StoreError::Random(error.to_string()))?;
+    Ok(hex(&bytes))
+}
+
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut text = String::with_capacity(bytes.len() * 2);
@@ -645,7 +713,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Now, in Unix seconds.
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| {
