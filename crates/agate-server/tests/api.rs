@@ -3,126 +3,24 @@
 
 #![expect(clippy::unwrap_used, reason = "a test fails loudly")]
 
+mod support;
+
 use std::time::Duration;
 
-use agate_server::{Hooks, ServerOptions, Store};
-use serde_json::{Value, json};
+use agate_server::ServerOptions;
+use serde_json::json;
+use support::{Db, report, server_on};
 
-struct Server {
-    base: String,
-    store: Store,
-    runtime: tokio::runtime::Runtime,
-    _dir: tempfile::TempDir,
-}
+on_both_databases!(
+    a_team_uploads_and_reads_its_own_runs_only,
+    an_admin_assigns_repositories_to_teams,
+    no_token_or_an_unknown_one_is_401_on_every_endpoint,
+    bad_uploads_get_a_clear_4xx_and_store_nothing,
+    uploads_past_the_rate_limit_get_429_with_retry_after,
+);
 
-fn server(options: ServerOptions) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite:{}", dir.path().join("agate.db").display());
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let (store, listener) = runtime.block_on(async {
-        let store = Store::open(&url).await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        (store, listener)
-    });
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let hooks = Hooks {
-        redact: Box::new(|report| {
-            for finding in &mut report.findings {
-                finding.snippet = finding.snippet.replace("hunter2", "[REDACTED]");
-            }
-        }),
-        log: Box::new(|_| {}),
-    };
-    let app = agate_server::router(store.clone(), options, hooks);
-    runtime.spawn(async move { axum::serve(listener, app).await });
-    Server {
-        base,
-        store,
-        runtime,
-        _dir: dir,
-    }
-}
-
-impl Server {
-    fn token(&self, team: &str, admin: bool) -> String {
-        self.runtime
-            .block_on(self.store.create_token(team, admin, "test"))
-            .unwrap()
-    }
-
-    fn call(
-        &self,
-        method: &str,
-        path: &str,
-        token: Option<&str>,
-        body: Option<String>,
-    ) -> (u16, Value) {
-        let agent = agate_http::agent_without_redirects(Duration::from_secs(10));
-        let url = format!("{}{path}", self.base);
-        let mut request = ureq::http::Request::builder().method(method).uri(url);
-        if let Some(token) = token {
-            request = request.header("Authorization", format!("Bearer {token}"));
-        }
-        let response = match body {
-            Some(body) => agent
-                .run(
-                    request
-                        .header("Content-Type", "application/json")
-                        .body(body)
-                        .unwrap(),
-                )
-                .unwrap(),
-            None => agent.run(request.body(()).unwrap()).unwrap(),
-        };
-        let status = response.status().as_u16();
-        let text = response.into_body().read_to_string().unwrap_or_default();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
-    }
-}
-
-fn report(repository: &str, commit: &str, run: &str) -> String {
-    json!({
-        "schema_version": 2,
-        "tool": { "name": "agate", "version": "0.1.0" },
-        "run": {
-            "repository": repository,
-            "commit": commit,
-            "run_id": run,
-            "started_at": "2026-12-07T10:00:00Z",
-            "policy_digest": "d1",
-            "policy_layers": [{ "source": "agate.yaml", "digest": "d1" }],
-            "lines": { "changed": 10, "ai": 4 }
-        },
-        "findings": [{
-            "rule_id": "py.sql-injection", "analyzer": "sast", "severity": "high",
-            "confidence": "high", "message": "SQL built from request data",
-            "location": { "path": "app.py", "start": { "line": 3, "column": 1 }, "end": { "line": 3, "column": 9 } },
-            "snippet": "password = 'hunter2'", "fingerprint": "f1", "tier": "ai",
-            "ai_evidence": { "source": "trailer", "tool": "Claude", "model": "claude-opus-4-7" },
-            "status": "open", "blocking": true, "gate": "security"
-        }],
-        "rules": [],
-        "notices": [],
-        "stats": { "files": 1, "bytes": 10, "rules": 1, "duration_ms": 1 },
-        "verdict": { "status": "blocked", "environment": "staging", "gates": [
-            { "name": "security", "mode": "block", "status": "fail", "counts": {
-                "blocking": 1, "below_threshold": 0, "baselined": 0, "suppressed": 0,
-                "blocking_ai": 1, "blocking_new": 0, "blocking_legacy": 0 } }
-        ] }
-    })
-    .to_string()
-}
-
-#[test]
-fn a_team_uploads_and_reads_its_own_runs_only() {
-    let server = server(ServerOptions::default());
+fn a_team_uploads_and_reads_its_own_runs_only(db: Db) {
+    let server = server_on(db, ServerOptions::default());
     let payments = server.token("payments", false);
     let lending = server.token("lending", false);
     let admin = server.token("platform", true);
@@ -198,9 +96,8 @@ fn a_team_uploads_and_reads_its_own_runs_only() {
     );
 }
 
-#[test]
-fn an_admin_assigns_repositories_to_teams() {
-    let server = server(ServerOptions::default());
+fn an_admin_assigns_repositories_to_teams(db: Db) {
+    let server = server_on(db, ServerOptions::default());
     let payments = server.token("payments", false);
     let lending = server.token("lending", false);
     let admin = server.token("platform", true);
@@ -262,9 +159,8 @@ fn an_admin_assigns_repositories_to_teams() {
     assert_eq!(status, 404, "{body}");
 }
 
-#[test]
-fn no_token_or_an_unknown_one_is_401_on_every_endpoint() {
-    let server = server(ServerOptions::default());
+fn no_token_or_an_unknown_one_is_401_on_every_endpoint(db: Db) {
+    let server = server_on(db, ServerOptions::default());
     for (method, path) in [
         ("GET", "/api/v1/runs"),
         ("POST", "/api/v1/runs"),
@@ -290,13 +186,15 @@ fn no_token_or_an_unknown_one_is_401_on_every_endpoint() {
     );
 }
 
-#[test]
-fn bad_uploads_get_a_clear_4xx_and_store_nothing() {
-    let server = server(ServerOptions {
-        max_upload_bytes: 64 * 1024,
-        uploads_per_minute: 5,
-        ..ServerOptions::default()
-    });
+fn bad_uploads_get_a_clear_4xx_and_store_nothing(db: Db) {
+    let server = server_on(
+        db,
+        ServerOptions {
+            max_upload_bytes: 64 * 1024,
+            uploads_per_minute: 5,
+            ..ServerOptions::default()
+        },
+    );
     let token = server.token("payments", false);
     let cases = [
         ("not json".to_owned(), 400, "not JSON"),
@@ -330,12 +228,14 @@ fn bad_uploads_get_a_clear_4xx_and_store_nothing() {
     assert_eq!(listed["runs"], json!([]));
 }
 
-#[test]
-fn uploads_past_the_rate_limit_get_429_with_retry_after() {
-    let server = server(ServerOptions {
-        uploads_per_minute: 2,
-        ..ServerOptions::default()
-    });
+fn uploads_past_the_rate_limit_get_429_with_retry_after(db: Db) {
+    let server = server_on(
+        db,
+        ServerOptions {
+            uploads_per_minute: 2,
+            ..ServerOptions::default()
+        },
+    );
     let token = server.token("payments", false);
     for run in ["r1", "r2"] {
         assert_eq!(
