@@ -1,6 +1,12 @@
 //! A server on a real listener over a fresh database, and reports to upload.
 
 #![allow(dead_code, reason = "each test binary uses part of it")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::disallowed_methods,
+    reason = "a test reads where its PostgreSQL server is, and fails loudly"
+)]
 
 use std::time::Duration;
 
