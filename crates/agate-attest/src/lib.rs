@@ -13,10 +13,15 @@
 
 mod dsse;
 mod error;
+mod gate;
 mod keys;
 mod statement;
 
 pub use dsse::{Envelope, EnvelopeSignature, pae};
 pub use error::AttestError;
+pub use gate::{
+    AttestedGate, AttestedTool, GATE_PREDICATE_TYPE, GatePredicate, IN_TOTO_PAYLOAD_TYPE,
+    Unattestable, commit_of, gate_statement, open, sign,
+};
 pub use keys::{PrivateKey, PublicKey};
 pub use statement::{STATEMENT_TYPE, Statement, Subject};

@@ -16,9 +16,9 @@ pub struct RunInfo {
     pub run_id: String,
     /// When the run started, RFC 3339 in UTC.
     pub started_at: String,
-    /// SHA-256 of the policy's layers in order: the digest a server compares with the
-    /// organisation's.
-    pub policy_digest: String,
+    /// SHA-256 over the policy's layers in order (absent for the built-in policy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_digest: Option<String>,
     /// Each configuration file the policy was loaded from, in order, with its digest.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policy_layers: Vec<PolicyLayer>,

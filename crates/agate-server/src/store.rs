@@ -342,7 +342,7 @@ impl Store {
         .bind(&upload.run.run_id)
         .bind(now)
         .bind(json_name(&upload.verdict.status))
-        .bind(&upload.run.policy_digest)
+        .bind(upload.run.policy_digest.as_deref().unwrap_or(""))
         .bind(i64::from(upload.org_policy))
         .bind(count(lines.changed))
         .bind(count(lines.ai))
