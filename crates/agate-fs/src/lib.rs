@@ -34,7 +34,7 @@ mod write;
 
 pub use read::{read_bounded, read_to_string_bounded, with_bounded_read};
 pub use root::resolve_under;
-pub use write::{remove_unfinished, write_atomic};
+pub use write::{create_private, remove_unfinished, write_atomic};
 
 use std::path::PathBuf;
 

@@ -279,3 +279,58 @@ mod tests {
         );
     }
 }
+
+/// Creates `path` readable by its owner only (`0600` on Unix) and writes `bytes` into it:
+/// for a private key. An existing file or link is never replaced (`AlreadyExists`); a
+/// partly written file is removed.
+pub fn create_private(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .map_err(|error| FsError::io("create", path, error))?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    if let Err(error) = written {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(FsError::io("write", path, error));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod private_tests {
+    use super::*;
+
+    #[test]
+    fn a_private_file_is_the_owners_alone_and_never_replaces_another() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key");
+        create_private(&path, b"secret").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"secret");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let again = create_private(&path, b"other").unwrap_err();
+        assert!(again.to_string().contains("key"), "{again}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"secret");
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link");
+            std::os::unix::fs::symlink(dir.path().join("elsewhere"), &link).unwrap();
+            assert!(
+                create_private(&link, b"x").is_err(),
+                "a dangling link is not followed"
+            );
+            assert!(!dir.path().join("elsewhere").exists());
+        }
+    }
+}

@@ -39,6 +39,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("agate-policy", &["agate-model", "agate-fs", "agate-http"]),
     ("agate-report", &["agate-model"]),
+    ("agate-server", &["agate-model", "agate-attest"]),
     (
         "agate-notify",
         &["agate-model", "agate-report", "agate-http"],

@@ -14,7 +14,8 @@ use axum::routing::{get, post, put};
 use serde_json::json;
 
 use crate::limit::RateLimiter;
-use crate::store::{Caller, FindingFilter, RunFilter, Store, StoreError, Upload};
+use crate::store::{Caller, FindingFilter, RunFilter, Store, StoreError, Upload, json_name};
+use agate_attest::{Envelope, GatePredicate, Statement};
 
 /// How the server treats uploads.
 #[derive(Debug, Clone)]
@@ -90,6 +91,10 @@ pub fn router(store: Store, options: ServerOptions, hooks: Hooks) -> Router {
         .route("/api/v1/runs", post(upload).get(runs))
         .route("/api/v1/runs/{id}", get(run_report))
         .route("/api/v1/findings", get(findings))
+        .route(
+            "/api/v1/attestations",
+            post(put_attestation).get(attestations),
+        )
         .route("/api/v1/repositories/{name}", put(assign))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
@@ -362,4 +367,85 @@ async fn assign(
         message: format!("repository `{name}` assigned to team `{}`", assignment.team),
     });
     Ok(Json(json!({ "repository": name, "team": assignment.team })).into_response())
+}
+
+/// `POST /api/v1/attestations`: stores a signed gate attestation (a DSSE envelope). The
+/// server keeps it as uploaded; whoever relies on it verifies the signature with the
+/// public key (`agate attest verify`), so the server need not be trusted.
+async fn put_attestation(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Json(envelope): Json<Envelope>,
+) -> Result<Response, ApiError> {
+    use base64::Engine as _;
+    let unprocessable = |message: String| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+            .help("upload the file `agate gate --attest` wrote")
+    };
+    let payload = base64::engine::general_purpose::STANDARD
+        .decode(&envelope.payload)
+        .map_err(|error| unprocessable(format!("payload is not base64: {error}")))?;
+    let statement: Statement<GatePredicate> = serde_json::from_slice(&payload)
+        .map_err(|error| unprocessable(format!("not a gate attestation: {error}")))?;
+    let commit = agate_attest::commit_of(&statement)
+        .ok_or_else(|| unprocessable("the statement names no commit".to_owned()))?
+        .to_owned();
+    let json = serde_json::to_string(&envelope)
+        .map_err(|error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?;
+    let predicate = &statement.predicate;
+    state
+        .store
+        .put_attestation(
+            &auth.caller,
+            &predicate.repository,
+            &commit,
+            &predicate.environment,
+            &json,
+        )
+        .await?;
+    (state.hooks.log)(&LogLine {
+        level: "info",
+        event: "attestation",
+        team: Some(auth.caller.team.clone()),
+        message: format!(
+            "`{}` at {commit} in {}: {}",
+            predicate.repository,
+            predicate.environment,
+            json_name(&predicate.verdict)
+        ),
+    });
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "commit": commit, "environment": predicate.environment })),
+    )
+        .into_response())
+}
+
+/// Which attestations `GET /api/v1/attestations` returns.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AttestationQuery {
+    commit: String,
+    #[serde(default)]
+    repository: String,
+    #[serde(default)]
+    environment: String,
+}
+
+/// `GET /api/v1/attestations?commit=…`: the envelopes of a commit.
+async fn attestations(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(query): Query<AttestationQuery>,
+) -> Result<Response, ApiError> {
+    let found = state
+        .store
+        .attestations(
+            &auth.caller,
+            &query.commit,
+            &query.repository,
+            &query.environment,
+        )
+        .await?;
+    Ok(Json(json!({ "attestations": found })).into_response())
 }

@@ -12,7 +12,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::app::AppState;
 use crate::stats::Scope;
-use crate::store::{Caller, FindingFilter, RunFilter, random_hex};
+use crate::store::{Caller, FindingFilter, RunFilter, json_name, random_hex};
 
 /// The session cookie.
 const SESSION: &str = "agate_session";
@@ -455,13 +455,6 @@ pub(crate) async fn run_page(
         StatusCode::OK,
         layout(&format!("run {id}"), Some(&viewer), &body),
     )
-}
-
-fn json_name(value: &impl serde::Serialize) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(name)) => name,
-        _ => String::new(),
-    }
 }
 
 fn percent(part: i64, whole: i64) -> String {

@@ -14,6 +14,6 @@ mod store;
 pub use app::{Hooks, LogLine, ServerOptions, router};
 pub use stats::{AiShare, Expiring, ModelFindings, PassRate, RuleNoise, Scope};
 pub use store::{
-    Backend, Caller, FindingFilter, RunFilter, RunSummary, Store, StoreError, StoredFinding,
-    Upload, Uploaded,
+    Backend, Caller, FindingFilter, RunFilter, RunSummary, Store, StoreError, StoredAttestation,
+    StoredFinding, Upload, Uploaded,
 };

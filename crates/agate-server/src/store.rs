@@ -297,30 +297,8 @@ impl Store {
     ) -> Result<Uploaded, StoreError> {
         let now = now();
         let mut transaction = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO repositories (name, team_id, created_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(&upload.run.repository)
-        .bind(caller.team_id)
-        .bind(now)
-        .execute(&mut *transaction)
-        .await?;
-        let row = sqlx::query(
-            "SELECT repositories.id, repositories.team_id, teams.name FROM repositories \
-             JOIN teams ON teams.id = repositories.team_id WHERE repositories.name = $1",
-        )
-        .bind(&upload.run.repository)
-        .fetch_one(&mut *transaction)
-        .await?;
-        let (repository_id, owner_id, owner): (i64, i64, String) =
-            (row.get(0), row.get(1), row.get(2));
-        if owner_id != caller.team_id && !caller.admin {
-            return Err(StoreError::NotYours {
-                repository: upload.run.repository.clone(),
-                owner,
-            });
-        }
+        let repository_id =
+            owned_repository(&mut transaction, caller, &upload.run.repository, now).await?;
         let findings = &upload.report.findings;
         let ai_findings = findings
             .iter()
@@ -631,6 +609,119 @@ impl Store {
     }
 }
 
+/// An attestation as stored: who it is about, and the signed envelope (JSON).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StoredAttestation {
+    /// The repository.
+    pub repository: String,
+    /// The commit attested.
+    pub commit: String,
+    /// The environment whose gates ran.
+    pub environment: String,
+    /// The DSSE envelope, as uploaded.
+    pub envelope: serde_json::Value,
+}
+
+impl Store {
+    /// Stores the attestation of `repository`'s `commit` in `environment` (replacing an
+    /// earlier one of the same three), for the repository's team or an admin.
+    pub async fn put_attestation(
+        &self,
+        caller: &Caller,
+        repository: &str,
+        commit: &str,
+        environment: &str,
+        envelope: &str,
+    ) -> Result<(), StoreError> {
+        let now = now();
+        let mut transaction = self.pool.begin().await?;
+        let repository_id = owned_repository(&mut transaction, caller, repository, now).await?;
+        sqlx::query(
+            "INSERT INTO attestations (repository_id, commit_sha, environment, envelope, uploaded_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (repository_id, commit_sha, environment) \
+             DO UPDATE SET envelope = $4, uploaded_at = $5",
+        )
+        .bind(repository_id)
+        .bind(commit)
+        .bind(environment)
+        .bind(envelope)
+        .bind(now)
+        .execute(&mut *transaction)
+        .await?;
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    /// The attestations of `commit` the caller may see, optionally of one repository and
+    /// environment.
+    pub async fn attestations(
+        &self,
+        caller: &Caller,
+        commit: &str,
+        repository: &str,
+        environment: &str,
+    ) -> Result<Vec<StoredAttestation>, StoreError> {
+        let sql = format!(
+            "SELECT repositories.name, attestations.commit_sha, attestations.environment, \
+             attestations.envelope FROM attestations \
+             JOIN repositories ON repositories.id = attestations.repository_id \
+             WHERE {VISIBLE} AND attestations.commit_sha = $3 \
+             AND ($4 = '' OR repositories.name = $4) AND ($5 = '' OR attestations.environment = $5) \
+             ORDER BY attestations.uploaded_at LIMIT 100"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(i64::from(caller.admin))
+            .bind(caller.team_id)
+            .bind(commit)
+            .bind(repository)
+            .bind(environment)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|row| StoredAttestation {
+                repository: row.get(0),
+                commit: row.get(1),
+                environment: row.get(2),
+                envelope: serde_json::from_str(&row.get::<String, _>(3)).unwrap_or_default(),
+            })
+            .collect())
+    }
+}
+
+/// The id of `repository`, created for the caller's team when new; another team's
+/// repository is refused unless the caller is an admin.
+async fn owned_repository(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
+    caller: &Caller,
+    repository: &str,
+    now: i64,
+) -> Result<i64, StoreError> {
+    sqlx::query(
+        "INSERT INTO repositories (name, team_id, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(repository)
+    .bind(caller.team_id)
+    .bind(now)
+    .execute(&mut **transaction)
+    .await?;
+    let row = sqlx::query(
+        "SELECT repositories.id, repositories.team_id, teams.name FROM repositories \
+         JOIN teams ON teams.id = repositories.team_id WHERE repositories.name = $1",
+    )
+    .bind(repository)
+    .fetch_one(&mut **transaction)
+    .await?;
+    if row.get::<i64, _>(1) != caller.team_id && !caller.admin {
+        return Err(StoreError::NotYours {
+            repository: repository.to_owned(),
+            owner: row.get(2),
+        });
+    }
+    Ok(row.get(0))
+}
+
 async fn insert_finding(
     transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
     run: i64,
@@ -682,7 +773,7 @@ fn count(value: u64) -> i64 {
 }
 
 /// A unit enum's name as its JSON spells it (`pass`, `block`, `triaged`).
-fn json_name(value: &impl serde::Serialize) -> String {
+pub(crate) fn json_name(value: &impl serde::Serialize) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(name)) => name,
         _ => String::new(),
