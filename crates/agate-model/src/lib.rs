@@ -42,7 +42,7 @@ pub use check::{
 };
 pub use duration::{parse_duration, parse_rate};
 pub use finding::{
-    AiEvidence, CodeContext, Finding, Fix, Location, Position, RuleDescriptor, sha256_hex,
+    AiEvidence, CodeContext, Finding, Fix, Location, Position, RuleDescriptor, hex, sha256_hex,
     split_compliance,
 };
 pub use fingerprint::{Fingerprint, FingerprintInput, normalize_code};

@@ -70,6 +70,16 @@ pub struct Tool {
     pub version: String,
 }
 
+impl Tool {
+    /// agate itself, at `version`.
+    pub fn agate(version: &str) -> Tool {
+        Tool {
+            name: "agate".to_owned(),
+            version: version.to_owned(),
+        }
+    }
+}
+
 /// Something the user should know that is not a finding: a file skipped or only partly
 /// scanned, or an analyzer that could not run.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]

@@ -278,10 +278,7 @@ fn finish(
     let mut report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
         run: None,
-        tool: Tool {
-            name: "agate".to_owned(),
-            version: env!("CARGO_PKG_VERSION").to_owned(),
-        },
+        tool: Tool::agate(env!("CARGO_PKG_VERSION")),
         rules: decide::referenced(descriptors, &findings),
         findings,
         notices,

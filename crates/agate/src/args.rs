@@ -73,6 +73,12 @@ pub(crate) enum Command {
     /// Run agate's central server (results of many teams, a dashboard), or manage its
     /// tokens.
     Server(ServerArgs),
+    /// Signed attestations of gate verdicts: make a key pair, sign a gate's report, verify
+    /// that a commit passed an environment (and the ones required before it).
+    Attest {
+        #[command(subcommand)]
+        command: AttestCommand,
+    },
     /// Send a gate's JSON report to an agate server (token from `AGATE_TOKEN`).
     Upload {
         /// The report (`agate gate --format json --output FILE`).
@@ -747,4 +753,75 @@ pub(crate) enum TokenCommand {
         #[arg(long, default_value = "")]
         label: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AttestCommand {
+    /// Write a new ed25519 key pair: PREFIX.key (PKCS#8 PEM, readable by you only) and
+    /// PREFIX.pub (SubjectPublicKeyInfo PEM). Existing files are never replaced.
+    Keygen {
+        /// Where to write, e.g. `keys/agate` for keys/agate.key and keys/agate.pub.
+        #[arg(long, value_name = "PREFIX")]
+        out: PathBuf,
+    },
+    /// Sign a saved gate report (`agate gate --format json`) into an attestation.
+    Sign(AttestSignArgs),
+    /// Check that a commit passed an environment's gates, signed by KEY, and that the
+    /// environments it requires passed before it (exit 1 when not).
+    Verify(AttestVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AttestSignArgs {
+    /// The gate's JSON report.
+    pub(crate) report: PathBuf,
+    #[command(flatten)]
+    pub(crate) attest: AttestArgs,
+}
+
+/// How a gate run is attested; shared by `agate gate` and `agate attest sign`.
+#[derive(Debug, Args, Default)]
+pub(crate) struct AttestArgs {
+    /// Sign the verdict with this private key (PEM); without a file, the key is read from
+    /// the `AGATE_ATTEST_KEY` environment variable.
+    #[arg(long, value_name = "KEY", num_args = 0..=1)]
+    #[expect(
+        clippy::option_option,
+        reason = "clap's form of a flag with an optional value"
+    )]
+    pub(crate) attest: Option<Option<PathBuf>>,
+    /// An artifact the attestation also names by its SHA-256 (repeatable).
+    #[arg(long, value_name = "FILE", requires = "attest")]
+    pub(crate) artifact: Vec<PathBuf>,
+    /// Where attestations are written (one file per commit and environment).
+    #[arg(long, value_name = "DIR", default_value = ".agate/attestations")]
+    pub(crate) attest_dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AttestVerifyArgs {
+    /// The commit (full hex id).
+    #[arg(long)]
+    pub(crate) commit: String,
+    /// The environment that must have passed.
+    #[arg(long)]
+    pub(crate) env: String,
+    /// The public key attestations must be signed with (PEM).
+    #[arg(long, value_name = "PUB")]
+    pub(crate) key: PathBuf,
+    /// An environment that must have passed, before `--env`, for the same commit
+    /// (repeatable).
+    #[arg(long, value_name = "ENV")]
+    pub(crate) require: Vec<String>,
+    /// Where the attestations are.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = ".agate/attestations",
+        conflicts_with = "server"
+    )]
+    pub(crate) dir: PathBuf,
+    /// Read the attestations from an agate server instead (token from `AGATE_TOKEN`).
+    #[arg(long, value_name = "URL")]
+    pub(crate) server: Option<String>,
 }

@@ -15,8 +15,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, FromArgMatches as _};
 
 use crate::args::{
-    ApiCommand, Cli, Command, ConfigCommand, ContractCommand, DbCommand, GateArgs, LoadCommand,
-    ProvenanceCommand, ReportCommand, RulesCommand,
+    ApiCommand, AttestCommand, Cli, Command, ConfigCommand, ContractCommand, DbCommand, GateArgs,
+    LoadCommand, ProvenanceCommand, ReportCommand, RulesCommand,
 };
 use crate::exit::ExitStatus;
 use agate_pipeline::Purpose;
@@ -64,6 +64,11 @@ fn main() -> ExitCode {
         Command::Init { force, ci } => commands::init::run(force, ci),
         Command::Server(args) => commands::server::run(args.command.as_ref(), &args.serve),
         Command::Upload { report, server } => commands::server::upload(&report, &server),
+        Command::Attest { command } => match command {
+            AttestCommand::Keygen { out } => commands::attest::keygen(&out),
+            AttestCommand::Sign(args) => commands::attest::sign(&args),
+            AttestCommand::Verify(args) => commands::attest::verify(&args),
+        },
         Command::Api {
             command: ApiCommand::Test(args),
         } => commands::api::test(&args),

@@ -1,4 +1,5 @@
 pub(crate) mod api;
+pub(crate) mod attest;
 pub(crate) mod baseline;
 pub(crate) mod config;
 pub(crate) mod contract;

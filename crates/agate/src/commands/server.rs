@@ -46,7 +46,7 @@ pub(crate) fn run(
                 store
                     .create_token(team, *admin, label)
                     .await
-                    .map_err(|error| anyhow::anyhow!("{}", error.to_string()))
+                    .map_err(|error| anyhow::anyhow!("{error}"))
             })?;
             output::note(&format!(
                 "token for team `{team}`{} (shown once; the server keeps only its hash):",
@@ -78,11 +78,8 @@ async fn serve_until_stopped(args: &ServeArgs) -> anyhow::Result<ExitStatus> {
         .await
         .map_err(|error| {
             anyhow::anyhow!(
-                "{}",
-                format!(
-                    "cannot listen on `{}`: {error}\n  help: pick a free address with --listen",
-                    args.listen
-                )
+                "cannot listen on `{}`: {error}\n  help: pick a free address with --listen",
+                args.listen
             )
         })?;
     let options = ServerOptions {
@@ -123,11 +120,11 @@ async fn stopped() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut terminate =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(signal) => signal,
-                Err(_) => return interrupt.await.unwrap_or(()),
-            };
+        let Ok(mut terminate) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        else {
+            return interrupt.await.unwrap_or(());
+        };
         tokio::select! {
             _ = interrupt => {}
             _ = terminate.recv() => {}
@@ -153,15 +150,20 @@ fn policy_digest(path: &Path) -> anyhow::Result<String> {
 
 /// `agate upload REPORT --server URL`.
 pub(crate) fn upload(report: &Path, server: &str) -> anyhow::Result<ExitStatus> {
-    let token = std::env::var("AGATE_TOKEN")
+    let token = token()?;
+    let body = agate_fs::read_to_string_bounded(report, MAX_REPORT_BYTES)
+        .map_err(|error| Failure::usage(error.to_string()))?;
+    send(&body, server, &token)
+}
+
+/// The server token, from `AGATE_TOKEN`.
+pub(crate) fn token() -> anyhow::Result<String> {
+    std::env::var("AGATE_TOKEN")
         .ok()
         .filter(|token| !token.trim().is_empty())
         .ok_or_else(|| {
             Failure::usage("no token: set `AGATE_TOKEN`\n  help: an admin makes one with `agate server token create --team NAME`")
-        })?;
-    let body = agate_fs::read_to_string_bounded(report, MAX_REPORT_BYTES)
-        .map_err(|error| Failure::usage(error.to_string()))?;
-    send(&body, server, &token)
+        })
 }
 
 /// Posts a report to `server`, and says what the server answered.
@@ -173,12 +175,7 @@ pub(crate) fn send(body: &str, server: &str, token: &str) -> anyhow::Result<Exit
         .header("Authorization", &format!("Bearer {token}"))
         .header("Content-Type", "application/json")
         .send(body)
-        .map_err(|error| {
-            anyhow::anyhow!(
-                "{}",
-                format!("cannot upload to `{}`: {error}", output::redact(&url))
-            )
-        })?;
+        .map_err(|error| anyhow::anyhow!("cannot upload to `{}`: {error}", output::redact(&url)))?;
     let status = response.status().as_u16();
     let mut body = response.into_body();
     let answer = agate_http::read_text(&mut body, 64 * 1024).unwrap_or_default();
@@ -198,15 +195,12 @@ pub(crate) fn send(body: &str, server: &str, token: &str) -> anyhow::Result<Exit
             Ok(ExitStatus::Pass)
         }
         _ => Err(anyhow::anyhow!(
-            "{}",
-            format!(
-                "the server refused the upload ({status}): {}{}",
-                answer["error"].as_str().unwrap_or("no reason given"),
-                answer["help"]
-                    .as_str()
-                    .map(|help| format!("\n  help: {help}"))
-                    .unwrap_or_default()
-            )
+            "the server refused the upload ({status}): {}{}",
+            answer["error"].as_str().unwrap_or("no reason given"),
+            answer["help"]
+                .as_str()
+                .map(|help| format!("\n  help: {help}"))
+                .unwrap_or_default()
         )),
     }
 }
