@@ -21,6 +21,7 @@
 
 mod analyzer;
 mod check;
+mod compliance;
 mod duration;
 mod finding;
 mod fingerprint;
@@ -38,6 +39,10 @@ pub use analyzer::{Analyzer, UnknownAnalyzer};
 pub use check::{
     COVERAGE_RULES, Channel, CheckCommand, CheckRun, CheckSpec, CheckStatus, CoverageResult,
     CoverageSpec, FindingSource, LineRatio, NotifyTarget, ToolFormat,
+};
+pub use compliance::{
+    ComplianceMatrix, ComplianceRun, ControlResult, ControlStatus, ControlSummary, Evidence,
+    FindingEvidence, ToolVersion,
 };
 pub use duration::{parse_duration, parse_rate};
 pub use finding::{

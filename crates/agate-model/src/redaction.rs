@@ -112,7 +112,7 @@ impl Report {
     /// query), snippet, CWE and OWASP tags, sources' rule ids, justification and AI
     /// evidence (a fix whose replacement shows a secret is dropped), each rule descriptor's id, summary, help, CWE, OWASP and compliance tags, each notice and its path,
     /// each gate's reasons, each external check's command, error and output (as tool
-    /// output), and each load test's URL and request names. A rule id or path many findings share is scanned once.
+    /// output), and each load test's URL and request names, and each compliance matrix's (ComplianceMatrix::redact). A rule id or path many findings share is scanned once.
     pub fn redact(&mut self, redactor: &impl Redactor) {
         let Report {
             schema_version: _,
@@ -124,6 +124,7 @@ impl Report {
             checks,
             coverage: _,
             load,
+            compliance,
             verdict,
         } = self;
         let mut memo = Memo::default();
@@ -162,6 +163,38 @@ impl Report {
         for gate in verdict.iter_mut().flat_map(|verdict| &mut verdict.gates) {
             for reason in &mut gate.reasons {
                 apply(reason, redactor, Kind::ToolOutput);
+            }
+        }
+        for matrix in compliance {
+            matrix.redact(redactor);
+        }
+    }
+}
+
+impl crate::ComplianceMatrix {
+    /// Passes every text of the matrix that comes from the repository or a tool through
+    /// `redactor`: the gates' reasons, each finding's path and justification, and each
+    /// reason evidence is missing.
+    pub fn redact(&mut self, redactor: &impl Redactor) {
+        for reason in self.run.gates.iter_mut().flat_map(|gate| &mut gate.reasons) {
+            apply(reason, redactor, Kind::ToolOutput);
+        }
+        for evidence in self
+            .controls
+            .iter_mut()
+            .flat_map(|control| &mut control.evidence)
+        {
+            match evidence {
+                crate::Evidence::Finding(finding) => {
+                    apply(&mut finding.path, redactor, Kind::Text);
+                    if let Some(reason) = &mut finding.justification {
+                        apply(reason, redactor, Kind::Text);
+                    }
+                }
+                crate::Evidence::Missing { reason } => apply(reason, redactor, Kind::ToolOutput),
+                crate::Evidence::Rules { .. }
+                | crate::Evidence::Analyzer { .. }
+                | crate::Evidence::Gate { .. } => {}
             }
         }
     }
@@ -349,6 +382,7 @@ mod tests {
             }],
             coverage: Vec::new(),
             load: Vec::new(),
+            compliance: Vec::new(),
             verdict: Some(Verdict {
                 status: VerdictStatus::Error,
                 environment: "default".to_owned(),

@@ -21,6 +21,7 @@
 
 mod analyze;
 mod change;
+mod compliance;
 mod coverage;
 mod decide;
 mod deps;
@@ -48,6 +49,7 @@ use agate_policy::{Date, Overrides, Policy, RunContext};
 pub use agate_model::Shard;
 pub use analyze::load_rules;
 pub use change::classifier;
+pub use compliance::{catalogue, now_rfc3339, packs};
 pub use decide::DEFAULT_BASELINE;
 pub use error::{PipelineError, Result};
 pub use lines::BLAME_CACHE;
@@ -152,6 +154,7 @@ impl Setup {
             &request.ai_paths,
         )?;
         let selection = Selection::new(request)?;
+        compliance::check_policy(root, &policy)?;
         let compile = rules == Rules::Compiled && selection.rules;
         let (rules, known) = analyze::rules_for(request, &policy, compile)?;
         // Built even when the secrets analyzer does not run: it redacts every report.
@@ -179,6 +182,10 @@ enum Rules {
 /// Everything after the analyzers: the gates' checks, line provenance, the policy, the
 /// report. A shard's run does only the per-file part and keeps only its own files' findings
 /// and notices.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the steps after the analyzers, in order, each a call"
+)]
 fn finish(
     request: &Request,
     setup: Setup,
@@ -188,7 +195,8 @@ fn finish(
 ) -> Result<Outcome> {
     let root = request.root.as_path();
     let mut stats = found.stats;
-    shard_stats(request, &mut stats, setup.head());
+    let head = setup.head();
+    shard_stats(request, &mut stats, head.clone());
     let Setup {
         policy,
         selection,
@@ -271,6 +279,7 @@ fn finish(
         &findings,
     ));
     once_each(&mut notices);
+    let external_rules = external.rules.clone();
     descriptors.extend(external.rules);
     if let Some(shard) = request.shard {
         keep_own(shard, &mut findings, &mut notices);
@@ -288,10 +297,24 @@ fn finish(
         checks: external.runs,
         coverage: coverage_results,
         load: external.load,
+        compliance: Vec::new(),
         verdict: gating.then_some(verdict),
     };
     // One place for every format: no excerpt, message or tool output shows a secret.
     report.redact(&redactor);
+    // The control matrices are made of the redacted findings.
+    if gating && whole {
+        let ran = selection.analyzers();
+        let inputs = compliance::Inputs {
+            request,
+            policy: &policy,
+            ran: &ran,
+            secrets: secrets.rules(),
+            external: &external_rules,
+            commit: head,
+        };
+        compliance::apply(&mut report, &inputs)?;
+    }
     Ok(Outcome {
         report,
         notify: policy.notify_on_block().to_vec(),

@@ -48,6 +48,9 @@ pub struct Request {
     pub ci: CiFacts,
     /// Where the dependency analyzer finds advisories and registries.
     pub deps: DepsSources,
+    /// Compliance frameworks (pack ids) whose control matrix a gating run's report carries
+    /// beyond those its gates require (`agate compliance report --framework`).
+    pub frameworks: Vec<String>,
 }
 
 impl Request {
@@ -72,6 +75,7 @@ impl Request {
             shard: None,
             ci: CiFacts::default(),
             deps: DepsSources::default(),
+            frameworks: Vec::new(),
         }
     }
 }

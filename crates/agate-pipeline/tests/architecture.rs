@@ -38,6 +38,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("agate-policy", &["agate-model", "agate-fs", "agate-http"]),
     ("agate-report", &["agate-model"]),
+    ("agate-compliance", &["agate-model"]),
     (
         "agate-notify",
         &["agate-model", "agate-report", "agate-http"],
@@ -63,6 +64,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "agate-process",
             "agate-load",
             "agate-policy",
+            "agate-compliance",
         ],
     ),
 ];

@@ -52,7 +52,7 @@ pub use patterns::MAX_PATTERNS;
 pub use rego::deny_messages;
 pub use remote::RemoteOptions;
 pub use resolve::{
-    DEFAULT_TEST_PATHS, DepsSettings, Environment, Gate, Origin, Overrides, Policy, RulePolicy,
-    SecretsSettings, TestsSettings, TierPolicy, resolve,
+    ComplianceRequirement, DEFAULT_TEST_PATHS, DepsSettings, Environment, Gate, Origin, Overrides,
+    Policy, RulePolicy, SecretsSettings, TestsSettings, TierPolicy, resolve,
 };
 pub use suppress::{Suppression, parse_suppressions};

@@ -55,6 +55,44 @@ pub struct Gate {
     pub api: Option<ApiSpec>,
     /// The load tests it runs.
     pub load: Vec<LoadSpec>,
+    /// The compliance frameworks whose controls it requires.
+    pub compliance: Option<ComplianceRequirement>,
+}
+
+/// What a gate requires of compliance frameworks (`gates.NAME.frameworks` and `require`).
+/// The ids are checked against the packs by the pipeline, which knows them; each keeps the
+/// place that names it (`agate.yaml:12:5`) for its error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComplianceRequirement {
+    /// Framework (pack) ids with their places.
+    pub frameworks: Vec<(String, String)>,
+    /// `None`: every control of the frameworks (`require: [all]`, the default); else the
+    /// control ids with their places.
+    pub controls: Option<Vec<(String, String)>>,
+}
+
+impl ComplianceRequirement {
+    /// Whether `self` requires less than `old`: a framework dropped, or a control no longer
+    /// required.
+    fn loosens(&self, old: &ComplianceRequirement) -> bool {
+        let ids = |list: &[(String, String)]| -> BTreeSet<String> {
+            list.iter().map(|(id, _)| id.clone()).collect()
+        };
+        let frameworks = ids(&self.frameworks);
+        let dropped_framework = old
+            .frameworks
+            .iter()
+            .any(|(id, _)| !frameworks.contains(id));
+        let dropped_control = match (&self.controls, &old.controls) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(new), Some(old)) => {
+                let new = ids(new);
+                old.iter().any(|(id, _)| !new.contains(id))
+            }
+        };
+        dropped_framework || dropped_control
+    }
 }
 
 /// An environment: which gates run and whether they block.
@@ -138,6 +176,10 @@ pub struct Policy {
     secrets: SecretsSettings,
     deps: DepsSettings,
     notify_on_block: Vec<NotifyTarget>,
+    /// The team's compliance pack files, each with the place that names it.
+    compliance_packs: Vec<(PathBuf, String)>,
+    /// SHA-256 over the configuration files, in load order.
+    digest: Option<String>,
     /// Each environment's limits for the gates' load tests, by test name.
     load_limits: BTreeMap<String, BTreeMap<String, crate::functional::Limits>>,
     origins: BTreeMap<String, Origin>,
@@ -245,6 +287,19 @@ impl Policy {
     /// The secrets analyzer's settings (lists accumulate across files).
     pub fn secrets(&self) -> &SecretsSettings {
         &self.secrets
+    }
+
+    /// The team's compliance pack files (`compliance.packs`), resolved against the files that
+    /// named them, each with the place that names it.
+    pub fn compliance_packs(&self) -> &[(PathBuf, String)] {
+        &self.compliance_packs
+    }
+
+    /// SHA-256 (hex) over the configuration files the policy was loaded from, in load
+    /// order: the SHA-256 of each file's SHA-256 in hex, one per line. `None` for the
+    /// built-in policy.
+    pub fn digest(&self) -> Option<&str> {
+        self.digest.as_deref()
     }
 
     /// Returns who is told when a change is blocked.
@@ -565,6 +620,7 @@ fn built_in() -> Policy {
                 contracts: None,
                 api: None,
                 load: Vec::new(),
+                compliance: None,
             },
         )
     };
@@ -626,6 +682,8 @@ fn built_in() -> Policy {
         secrets: SecretsSettings::default(),
         deps: DepsSettings::default(),
         notify_on_block: Vec::new(),
+        compliance_packs: Vec::new(),
+        digest: None,
         ai_identities: Vec::new(),
         load_limits: BTreeMap::new(),
         origins: BTreeMap::new(),
@@ -669,6 +727,15 @@ pub fn resolve(layers: &[Layer], overrides: &Overrides) -> Result<Policy, Policy
     let mut locks = Locks(BTreeMap::new());
     for layer in layers {
         merge_layer(&mut policy, &mut locks, layer)?;
+    }
+    if !layers.is_empty() {
+        use sha2::{Digest as _, Sha256};
+        let mut hasher = Sha256::new();
+        for layer in layers {
+            hasher.update(layer.sha256.as_bytes());
+            hasher.update(b"\n");
+        }
+        policy.digest = Some(crate::load::hex(&hasher.finalize()));
     }
     let command_line = Place::file("the command line");
     if let Some(block_at) = overrides.block_at {
@@ -744,6 +811,7 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
     merge_secrets(policy, layer, origin)?;
     merge_deps(policy, layer, origin);
     merge_notify(policy, layer, origin)?;
+    merge_compliance_packs(policy, layer, origin);
     merge_provenance(policy, locks, layer, origin)?;
     merge_unscannable(policy, locks, layer, origin)?;
     merge_tests(policy, locks, layer, origin)?;
@@ -792,6 +860,7 @@ fn turn_gate_off(
         contracts: None,
         api: None,
         load: Vec::new(),
+        compliance: None,
     });
     gate.enabled = false;
     policy
@@ -850,6 +919,7 @@ fn merge_gate(
         contracts: None,
         api: None,
         load: Vec::new(),
+        compliance: None,
     });
     if let Some(rego) = &gate_options.policy {
         gate.policy = Some(layer.dir.join(rego));
@@ -903,21 +973,90 @@ fn merge_gate(
             gate,
             &mut policy.origins,
             locks,
-            (file, name, origin),
+            (file, name, origin, at),
             gate_options,
         )?;
     }
     Ok(())
 }
 
-/// Merges a gate's `contracts:` and `api:`.
-fn merge_functional(
+/// Merges a gate's `frameworks:` and `require:`; a locked gate may require more, never less.
+fn merge_gate_compliance(
     gate: &mut Gate,
     origins: &mut BTreeMap<String, Origin>,
     locks: &Locks,
     (file, name, origin): (&str, &str, &Origin),
     gate_options: &crate::options::GateOptions,
+    at: &Place,
 ) -> Result<(), PolicyError> {
+    if gate_options.frameworks.is_none() && gate_options.require.is_none() {
+        return Ok(());
+    }
+    let placed = |list: &[serde_saphyr::Spanned<String>]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|item| {
+                (
+                    item.value.trim().to_owned(),
+                    Place::at(file, &item.referenced).to_string(),
+                )
+            })
+            .collect()
+    };
+    let old = gate.compliance.clone();
+    let frameworks = match &gate_options.frameworks {
+        Some(list) => placed(list),
+        None => old
+            .as_ref()
+            .map(|old| old.frameworks.clone())
+            .unwrap_or_default(),
+    };
+    if frameworks.is_empty() {
+        return Err(PolicyError::Invalid {
+            at: at.clone(),
+            message: format!("gate `{name}` has `require` but no `frameworks`"),
+            help: "name the frameworks whose controls it requires, e.g. `frameworks: [pci-dss-4]` (`agate compliance report --help` lists them)".to_owned(),
+        });
+    }
+    let controls = match &gate_options.require {
+        Some(list) => {
+            if list.is_empty() {
+                return Err(PolicyError::Invalid {
+                    at: at.clone(),
+                    message: format!("`gates.{name}.require` is empty"),
+                    help: "write `require: [all]` or the control ids, e.g. `require: [\"6.2.4\"]`"
+                        .to_owned(),
+                });
+            }
+            if list.iter().any(|item| item.value.trim() == "all") {
+                None
+            } else {
+                Some(placed(list))
+            }
+        }
+        None => old.as_ref().and_then(|old| old.controls.clone()),
+    };
+    let new = ComplianceRequirement {
+        frameworks,
+        controls,
+    };
+    let loosens = old.as_ref().is_some_and(|old| new.loosens(old));
+    locks.check(&format!("gates.{name}"), loosens, at, || {
+        "it drops a framework or a required control from the gate".to_owned()
+    })?;
+    gate.compliance = Some(new);
+    origins.insert(format!("gates.{name}.frameworks"), origin.clone());
+    Ok(())
+}
+
+/// Merges a gate's `frameworks:`/`require:`, `contracts:`, `api:` and `load:`.
+fn merge_functional(
+    gate: &mut Gate,
+    origins: &mut BTreeMap<String, Origin>,
+    locks: &Locks,
+    (file, name, origin, at): (&str, &str, &Origin, &Place),
+    gate_options: &crate::options::GateOptions,
+) -> Result<(), PolicyError> {
+    merge_gate_compliance(gate, origins, locks, (file, name, origin), gate_options, at)?;
     if let Some(contracts) = &gate_options.contracts {
         let at = Place::at(file, &contracts.referenced);
         let spec = crate::functional::contracts_spec(name, &contracts.value, &at)?;
@@ -979,6 +1118,21 @@ fn gate_rows(
     if let Some(rego) = &gate.policy {
         let key = format!("gates.{}.policy", gate.name);
         rows.push((key.clone(), rego.display().to_string(), origin(&key)));
+    }
+    if let Some(compliance) = &gate.compliance {
+        let key = format!("gates.{}.frameworks", gate.name);
+        let ids = |list: &[(String, String)]| {
+            list.iter()
+                .map(|(id, _)| id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let required = compliance
+            .controls
+            .as_deref()
+            .map_or_else(|| "all".to_owned(), ids);
+        let value = format!("[{}], require [{required}]", ids(&compliance.frameworks));
+        rows.push((key.clone(), value, origin(&key)));
     }
     if let Some(contracts) = &gate.contracts {
         let key = format!("gates.{}.contracts", gate.name);
@@ -1206,6 +1360,27 @@ fn merge_rule_dirs(policy: &mut Policy, layer: &Layer, origin: &Origin) {
     policy
         .origins
         .insert("rule_dirs".to_owned(), origin.clone());
+}
+
+/// Adds `compliance.packs:` files, resolved against the layer's folder.
+fn merge_compliance_packs(policy: &mut Policy, layer: &Layer, origin: &Origin) {
+    let Some(packs) = layer
+        .options
+        .compliance
+        .as_ref()
+        .and_then(|compliance| compliance.packs.as_ref())
+    else {
+        return;
+    };
+    for pack in packs {
+        let at = Place::at(&layer.file, &pack.referenced).to_string();
+        policy
+            .compliance_packs
+            .push((layer.dir.join(&pack.value), at));
+    }
+    policy
+        .origins
+        .insert("compliance.packs".to_owned(), origin.clone());
 }
 
 /// Adds `ignore:` patterns (gitignore syntax), each checked.

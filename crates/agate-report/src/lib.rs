@@ -23,6 +23,7 @@
 //!     checks: vec![],
 //!     coverage: vec![],
 //!     load: vec![],
+//!     compliance: vec![],
 //!     verdict: None,
 //! };
 //! let mut out = Vec::new();

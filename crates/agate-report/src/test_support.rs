@@ -147,6 +147,7 @@ pub(crate) fn sample_report() -> Report {
         checks: Vec::new(),
         coverage: Vec::new(),
         load: Vec::new(),
+        compliance: Vec::new(),
         verdict: None,
     };
     report.verdict = Some(Verdict {
