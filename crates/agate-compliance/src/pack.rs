@@ -292,12 +292,15 @@ impl Pack {
             .collect()
     }
 
-    /// The controls a rule maps to: by its id, CWE, OWASP tags, or its own `compliance:`
-    /// metadata naming `TAG ID`.
+    /// The controls a rule is evidence for: by its id, CWE, OWASP tags, its own
+    /// `compliance:` metadata naming `TAG ID`, or its analyzer.
     pub fn controls_of<'p>(&'p self, rule: &crate::CatalogueRule) -> Vec<&'p Control> {
         self.controls
             .iter()
-            .filter(|control| crate::evaluate::maps(self, control, rule))
+            .filter(|control| {
+                crate::evaluate::maps(self, control, rule)
+                    || control.evidence.analyzers.contains(&rule.analyzer)
+            })
             .collect()
     }
 }

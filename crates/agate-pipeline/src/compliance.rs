@@ -186,21 +186,51 @@ pub(crate) fn apply(report: &mut Report, inputs: &Inputs<'_>) -> Result<()> {
             packs.ids().join(", ")
         )));
     }
-    let (rules, analyzers) = run_rules(inputs, &gates)?;
-    let tools = tools(report);
+    let Some(verdict) = report.verdict.as_ref() else {
+        return Ok(());
+    };
+    let mut matrices = evaluate_all(
+        inputs,
+        &environment.name,
+        &gates,
+        report,
+        &verdict.gates,
+        &wanted,
+        &packs,
+    )?;
     let Some(verdict) = report.verdict.as_mut() else {
         return Ok(());
     };
+    judge_gates(verdict, &gates, &matrices);
+    for matrix in &mut matrices {
+        matrix.run.gates.clone_from(&verdict.gates);
+    }
+    report.compliance = matrices;
+    Ok(())
+}
+
+/// The matrix of each framework of `wanted`, judged against the run `report` describes.
+fn evaluate_all(
+    inputs: &Inputs<'_>,
+    environment: &str,
+    gates: &[&agate_policy::Gate],
+    report: &Report,
+    results: &[agate_model::GateResult],
+    wanted: &[String],
+    packs: &Packs,
+) -> Result<Vec<ComplianceMatrix>> {
+    let (rules, analyzers) = run_rules(inputs, gates)?;
+    let tools = tools(report);
     let run = Run {
-        environment: &environment.name,
+        environment,
         rules: &rules,
         analyzers: &analyzers,
-        gates: &verdict.gates,
+        gates: results,
         findings: &report.findings,
         files: report.stats.files,
     };
     let time = now_rfc3339();
-    let mut matrices: Vec<ComplianceMatrix> = wanted
+    Ok(wanted
         .iter()
         .filter_map(|id| packs.get(id))
         .map(|pack| {
@@ -212,21 +242,90 @@ pub(crate) fn apply(report: &mut Report, inputs: &Inputs<'_>) -> Result<()> {
                     commit: inputs.commit.clone(),
                     time: time.clone(),
                     policy_digest: inputs.policy.digest().map(str::to_owned),
-                    environment: environment.name.clone(),
-                    gates: Vec::new(),
+                    environment: environment.to_owned(),
+                    gates: results.to_vec(),
                     tools: tools.clone(),
                 },
                 summary: ControlSummary::of(&controls),
                 controls,
             }
         })
+        .collect())
+}
+
+/// The matrix of `framework` for a saved gate report (`agate compliance report --report`):
+/// the policy is read again from the request's root; the analyzers that ran are those the
+/// policy's gates of the report's environment judge, and those of its findings; the
+/// catalogue is agate's rules and the report's external ones. The commit is not known.
+pub fn report_matrix(
+    request: &crate::Request,
+    report: &Report,
+    framework: &str,
+) -> Result<ComplianceMatrix> {
+    let root = request.root.as_path();
+    let verdict = report.verdict.as_ref().ok_or_else(|| {
+        PipelineError::Invalid(
+            "the report has no verdict: it was made by `agate scan`\n  help: make it with `agate gate --format json`".to_owned(),
+        )
+    })?;
+    let policy = crate::load_policy(root, request.config.as_deref(), request.offline, None, &[])?;
+    let named = (verdict.environment != "default").then_some(verdict.environment.as_str());
+    let environment = policy.environment(named).ok_or_else(|| {
+        PipelineError::Invalid(format!(
+            "the report's environment `{}` is not in the policy\n  help: pass the `--config` the report was made with",
+            verdict.environment
+        ))
+    })?;
+    let gates: Vec<&agate_policy::Gate> = policy
+        .gates_of(&environment)
+        .into_iter()
+        .filter(|gate| verdict.gates.iter().any(|result| result.name == gate.name))
         .collect();
-    judge_gates(verdict, &gates, &matrices);
-    for matrix in &mut matrices {
-        matrix.run.gates.clone_from(&verdict.gates);
+    let mut ran: Vec<Analyzer> = Vec::new();
+    for analyzer in gates
+        .iter()
+        .flat_map(|gate| gate.analyzers.iter().copied())
+        .chain(report.findings.iter().map(|finding| finding.analyzer))
+    {
+        if !ran.contains(&analyzer) && analyzer != Analyzer::External {
+            ran.push(analyzer);
+        }
     }
-    report.compliance = matrices;
-    Ok(())
+    let packs = packs(root, &policy)?;
+    if packs.get(framework).is_none() {
+        return Err(PipelineError::Invalid(format!(
+            "unknown compliance framework `{framework}`\n  help: known frameworks: {}",
+            packs.ids().join(", ")
+        )));
+    }
+    let (secrets, _) = crate::secrets::scanner(root, &policy)?;
+    let external: Vec<RuleDescriptor> = report
+        .rules
+        .iter()
+        .filter(|rule| rule.id.contains('/'))
+        .cloned()
+        .collect();
+    let inputs = Inputs {
+        request,
+        policy: &policy,
+        ran: &ran,
+        secrets: secrets.rules(),
+        external: &external,
+        commit: None,
+    };
+    let wanted = [framework.to_owned()];
+    let mut matrices = evaluate_all(
+        &inputs,
+        &environment.name,
+        &gates,
+        report,
+        &verdict.gates,
+        &wanted,
+        &packs,
+    )?;
+    matrices
+        .pop()
+        .ok_or_else(|| PipelineError::Failed(format!("no matrix for `{framework}`")))
 }
 
 /// The rules active in the run, each with the gate that judges it, and the analyzers that

@@ -49,7 +49,7 @@ use agate_policy::{Date, Overrides, Policy, RunContext};
 pub use agate_model::Shard;
 pub use analyze::load_rules;
 pub use change::classifier;
-pub use compliance::{catalogue, now_rfc3339, packs};
+pub use compliance::{catalogue, now_rfc3339, packs, report_matrix};
 pub use decide::DEFAULT_BASELINE;
 pub use error::{PipelineError, Result};
 pub use lines::BLAME_CACHE;

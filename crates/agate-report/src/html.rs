@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use agate_model::{CheckStatus, Finding, GateStatus, Report, Severity, Tier, VerdictStatus};
 
-const STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1f2328}\
+pub(crate) const STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1f2328}\
 h1{font-size:1.5rem}table{border-collapse:collapse;width:100%;margin:1rem 0}\
 th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}\
 th{background:#f6f8fa}pre{margin:.25rem 0 0;white-space:pre-wrap;background:#f6f8fa;padding:.35rem}\
@@ -359,7 +359,7 @@ fn rank(severity: Severity) -> u8 {
 }
 
 /// Escapes text for HTML element content and quoted attribute values.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for character in text.chars() {
         match character {

@@ -32,6 +32,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod compliance;
 mod escape;
 pub mod github;
 pub mod gitlab;

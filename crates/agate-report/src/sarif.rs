@@ -15,8 +15,8 @@ use std::io::{self, Write};
 use agate_model::{Finding, NoticeLevel, Report, RuleDescriptor, Severity, split_compliance};
 use serde::Serialize;
 
-const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-const INFORMATION_URI: &str = "https://github.com/agate-dev/agate";
+pub(crate) const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub(crate) const INFORMATION_URI: &str = "https://github.com/agate-dev/agate";
 
 /// Writes `report` as a SARIF 2.1.0 log with one run.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {

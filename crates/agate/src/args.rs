@@ -35,6 +35,12 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: ContractCommand,
     },
+    /// Compliance: the control matrix of a framework (PCI DSS, OWASP, CWE Top 25) with the
+    /// run's evidence.
+    Compliance {
+        #[command(subcommand)]
+        command: ComplianceCommand,
+    },
     /// Accept today's findings as legacy risk: create, update or prune `.agate/baseline.json`.
     Baseline {
         #[command(subcommand)]
@@ -410,6 +416,74 @@ fn parse_line_range(value: &str) -> Result<(u32, u32), String> {
 }
 
 #[derive(Debug, Subcommand)]
+pub(crate) enum ComplianceCommand {
+    /// Run the environment's gates and show each control of a framework as pass, fail,
+    /// error or not-covered, with its evidence (exit 0 unless --require is given).
+    Report(Box<ComplianceReportArgs>),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ComplianceReportArgs {
+    /// Files or folders to scan.
+    #[arg(default_value = ".")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// The framework: `pci-dss-4`, `owasp-top10-2021`, `cwe-top25-2024`,
+    /// `owasp-llm-top10-2025`, or the id of a pack in `compliance.packs`.
+    #[arg(long, value_name = "ID")]
+    pub(crate) framework: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ComplianceFormatArg::Summary)]
+    pub(crate) format: ComplianceFormatArg,
+    /// Write the matrix to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// The environment whose gates run.
+    #[arg(long)]
+    pub(crate) env: Option<String>,
+    /// Build the matrix from a saved `agate gate --format json` report instead of running
+    /// the gates (the policy is read again from the root).
+    #[arg(long, value_name = "REPORT")]
+    pub(crate) report: Option<PathBuf>,
+    /// Exit 1 when one of these controls (`all`: any) fails or is not covered, 3 when one
+    /// is in error (repeatable or comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "all|ID")]
+    pub(crate) require: Vec<String>,
+    #[command(flatten)]
+    pub(crate) context: ContextArgs,
+    /// Run only these analyzers (as `agate gate --only`).
+    #[arg(long, value_delimiter = ',', value_name = "ANALYZER", value_parser = parse_analyzer)]
+    pub(crate) only: Vec<Analyzer>,
+    /// Run only the rules given with --rules, not the bundled ones.
+    #[arg(long)]
+    pub(crate) no_bundled_rules: bool,
+    /// Do not honour .gitignore, .ignore or .agateignore files.
+    #[arg(long)]
+    pub(crate) no_ignore: bool,
+    /// Also scan vendored and generated trees.
+    #[arg(long)]
+    pub(crate) include_vendored: bool,
+    /// Skip files larger than this many bytes.
+    #[arg(long, default_value_t = 2 * 1024 * 1024, value_name = "BYTES")]
+    pub(crate) max_file_size: u64,
+    /// Worker threads (0: one per core).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub(crate) threads: usize,
+}
+
+/// A format of `agate compliance report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ComplianceFormatArg {
+    /// A table for the terminal.
+    Summary,
+    /// The matrix as JSON.
+    Json,
+    /// One self-contained HTML page.
+    Html,
+    /// SARIF 2.1.0 with the framework as taxonomy.
+    Sarif,
+}
+
+#[derive(Debug, Subcommand)]
 pub(crate) enum BaselineCommand {
     /// Write a baseline of every current finding; an existing baseline is replaced only
     /// with --force.
@@ -621,6 +695,10 @@ pub(crate) struct ListArgs {
     /// Only rules for this language.
     #[arg(long)]
     pub(crate) language: Option<String>,
+    /// Only rules mapped to this compliance framework (e.g. `pci-dss-4`), with their
+    /// controls.
+    #[arg(long, value_name = "FRAMEWORK")]
+    pub(crate) compliance: Option<String>,
     /// Also list the rules in this folder.
     #[arg(long = "rules", value_name = "DIR")]
     pub(crate) rule_dirs: Vec<PathBuf>,

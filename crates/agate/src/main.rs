@@ -15,8 +15,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, FromArgMatches as _};
 
 use crate::args::{
-    ApiCommand, Cli, Command, ConfigCommand, ContractCommand, DbCommand, GateArgs, LoadCommand,
-    ProvenanceCommand, ReportCommand, RulesCommand,
+    ApiCommand, Cli, Command, ComplianceCommand, ConfigCommand, ContractCommand, DbCommand,
+    GateArgs, LoadCommand, ProvenanceCommand, ReportCommand, RulesCommand,
 };
 use crate::exit::ExitStatus;
 use agate_pipeline::Purpose;
@@ -36,6 +36,9 @@ fn main() -> ExitCode {
         }
         Command::Fix(args) => commands::fix::run(&args),
         Command::Baseline { command } => commands::baseline::run(&command),
+        Command::Compliance {
+            command: ComplianceCommand::Report(args),
+        } => commands::compliance::report(&args),
         Command::Contract { command } => match command {
             ContractCommand::Test(args) => commands::contract::test(&args),
             ContractCommand::Init {

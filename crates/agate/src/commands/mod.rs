@@ -1,5 +1,6 @@
 pub(crate) mod api;
 pub(crate) mod baseline;
+pub(crate) mod compliance;
 pub(crate) mod config;
 pub(crate) mod contract;
 pub(crate) mod db;

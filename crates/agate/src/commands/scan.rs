@@ -112,7 +112,7 @@ fn deps_sources() -> DepsSources {
 }
 
 /// The pipeline's errors as the CLI's: a bad request or configuration exits 2.
-fn pipeline_error(error: PipelineError) -> anyhow::Error {
+pub(crate) fn pipeline_error(error: PipelineError) -> anyhow::Error {
     match error {
         PipelineError::Invalid(message) => Failure::usage(message),
         PipelineError::Failed(message) => anyhow::anyhow!(message),
