@@ -809,3 +809,88 @@ fn issue_10_a_locked_gate_keeps_its_contracts() {
         2
     );
 }
+
+#[test]
+fn issue_12_a_locked_compliance_gate_may_require_more_never_less() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "org/base.yaml",
+        "gates:\n  compliance:\n    frameworks: [pci-dss-4, owasp-top10-2021]\n    require: [\"6.2.4\", \"8.6.2\"]\nlocked: [gates.compliance]\n",
+    );
+    // More controls, or all of them: tighter.
+    for tighter in [
+        "require: [\"6.2.4\", \"8.6.2\", \"3.5.1\"]",
+        "require: [all]",
+    ] {
+        write(
+            dir.path(),
+            "agate.yaml",
+            &format!("extends: [org/base.yaml]\ngates:\n  compliance:\n    {tighter}\n"),
+        );
+        let policy = policy_from(dir.path(), "agate.yaml").unwrap();
+        let environment = policy.environment(None).unwrap();
+        let gate = policy
+            .gates_of(&environment)
+            .into_iter()
+            .find(|gate| gate.name == "compliance")
+            .unwrap();
+        let requirement = gate.compliance.as_ref().unwrap();
+        assert_eq!(requirement.frameworks.len(), 2, "frameworks kept");
+        assert!(
+            gate.analyzers.is_empty(),
+            "a gate of controls alone is valid"
+        );
+    }
+    // Fewer controls, or a framework dropped: looser.
+    for looser in ["require: [\"6.2.4\"]", "frameworks: [pci-dss-4]"] {
+        write(
+            dir.path(),
+            "agate.yaml",
+            &format!("extends: [org/base.yaml]\ngates:\n  compliance:\n    {looser}\n"),
+        );
+        let text = error_text(dir.path(), "agate.yaml");
+        assert!(
+            text.contains("`gates.compliance` is locked by [DIR]/org/base.yaml")
+                && text.contains("drops a framework or a required control"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn issue_12_require_needs_frameworks_and_the_digest_covers_every_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "agate.yaml",
+        "gates:\n  compliance:\n    require: [all]\n",
+    );
+    let text = error_text(dir.path(), "agate.yaml");
+    assert!(text.contains("has `require` but no `frameworks`"), "{text}");
+
+    write(dir.path(), "org/base.yaml", "version: 1\n");
+    write(dir.path(), "agate.yaml", "extends: [org/base.yaml]\n");
+    let first = policy_from(dir.path(), "agate.yaml").unwrap();
+    let digest = first.digest().unwrap().to_owned();
+    assert_eq!(digest.len(), 64);
+    // A change to the parent changes the digest; the same files give the same one.
+    assert_eq!(
+        policy_from(dir.path(), "agate.yaml").unwrap().digest(),
+        Some(digest.as_str())
+    );
+    write(
+        dir.path(),
+        "org/base.yaml",
+        "version: 1\nai_paths: [gen/**]\n",
+    );
+    assert_ne!(
+        policy_from(dir.path(), "agate.yaml").unwrap().digest(),
+        Some(digest.as_str())
+    );
+    assert_eq!(
+        resolve(&[], &Overrides::default()).unwrap().digest(),
+        None,
+        "the built-in policy has no files"
+    );
+}
