@@ -105,10 +105,28 @@ fn write_verdict(verdict: &Verdict, out: &mut dyn Write) -> io::Result<()> {
     let environment = escape_line(&verdict.environment);
     let line = match verdict.status {
         VerdictStatus::Pass => format!("\nenvironment `{environment}`: passed"),
-        VerdictStatus::Blocked => format!(
-            "\nenvironment `{environment}`: blocked by {}",
-            failed.join(", ")
-        ),
+        VerdictStatus::Blocked => {
+            let mut line = format!(
+                "\nenvironment `{environment}`: blocked by {}",
+                failed.join(", ")
+            );
+            // A gate failed by what it requires (compliance controls), not by findings.
+            for gate in verdict
+                .gates
+                .iter()
+                .filter(|gate| gate.status == GateStatus::Fail && gate.counts.blocking == 0)
+            {
+                for reason in &gate.reasons {
+                    let _ = write!(
+                        line,
+                        "\n  {}: {}",
+                        escape_line(&gate.name),
+                        escape_line(reason)
+                    );
+                }
+            }
+            line
+        }
         VerdictStatus::Error => {
             let why: Vec<String> = verdict
                 .gates

@@ -279,6 +279,13 @@ fn issue_12_the_compliance_gate_blocks_on_required_controls() {
         "{gate}"
     );
     assert_eq!(report["compliance"][0]["framework"], "pci-dss-4");
+    // The terminal names the controls, since no finding blocks.
+    let output = agate(clean.path()).args(["gate"]).output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("environment `default`: blocked by compliance\n  compliance: control `3.3.1` of `pci-dss-4` is not covered"),
+        "{text}"
+    );
 
     // Only 6.2.4 required: clean code passes.
     std::fs::write(
