@@ -143,12 +143,50 @@ pub(crate) fn check_policy(root: &Path, policy: &Policy) -> Result<()> {
     Ok(())
 }
 
+/// Which engines ran: a rule is active only when its engine ran and its analyzer's findings
+/// were kept (an `ai-patterns` structural rule did not run under `--only secrets`).
+#[derive(Debug, Clone, Copy)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "one flag per engine, as the selection has"
+)]
+pub(crate) struct Engines {
+    pub(crate) rules: bool,
+    pub(crate) secrets: bool,
+    pub(crate) deps: bool,
+    pub(crate) integrity: bool,
+}
+
+impl Engines {
+    /// The engines of a run's selection.
+    pub(crate) fn of(selection: &crate::selection::Selection) -> Engines {
+        Engines {
+            rules: selection.rules,
+            secrets: selection.secrets,
+            deps: selection.deps,
+            integrity: selection.integrity,
+        }
+    }
+
+    /// The engines whose own analyzers ran, for a saved report.
+    fn judged(ran: &[Analyzer]) -> Engines {
+        Engines {
+            rules: ran.contains(&Analyzer::Sast),
+            secrets: ran.contains(&Analyzer::Secrets),
+            deps: ran.contains(&Analyzer::Deps),
+            integrity: ran.contains(&Analyzer::TestIntegrity),
+        }
+    }
+}
+
 /// What the run knows that the matrices are made of.
 pub(crate) struct Inputs<'a> {
     pub(crate) request: &'a crate::Request,
     pub(crate) policy: &'a Policy,
     /// The analyzers that ran.
     pub(crate) ran: &'a [Analyzer],
+    /// The engines that ran.
+    pub(crate) engines: Engines,
     pub(crate) secrets: &'a [agate_secrets::SecretRule],
     /// The external checks' rules.
     pub(crate) external: &'a [RuleDescriptor],
@@ -309,6 +347,7 @@ pub fn report_matrix(
         request,
         policy: &policy,
         ran: &ran,
+        engines: Engines::judged(&ran),
         secrets: secrets.rules(),
         external: &external,
         commit: None,
@@ -344,10 +383,23 @@ fn run_rules(
     let mut rule_dirs = inputs.policy.rule_dirs().to_vec();
     rule_dirs.extend(inputs.request.rules.dirs.iter().cloned());
     let structural = crate::analyze::load_rules(&rule_dirs, inputs.request.rules.bundled)?;
+    let engines = inputs.engines;
+    let engine_ran = |id: &str| {
+        if structural.get(id).is_some() {
+            engines.rules
+        } else if inputs.secrets.iter().any(|rule| rule.id() == id) {
+            engines.secrets
+        } else if id.starts_with("deps.") {
+            engines.deps
+        } else {
+            engines.integrity
+        }
+    };
     let mut rules: Vec<CatalogueRule> = catalogue(&structural, inputs.secrets)
         .into_iter()
         .filter(|(rule, analyzer)| {
             inputs.ran.contains(analyzer)
+                && engine_ran(&rule.id)
                 && !inputs
                     .policy
                     .rule(&rule.id)

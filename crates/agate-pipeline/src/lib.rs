@@ -309,6 +309,7 @@ fn finish(
             request,
             policy: &policy,
             ran: &ran,
+            engines: compliance::Engines::of(&selection),
             secrets: secrets.rules(),
             external: &external_rules,
             commit: head,

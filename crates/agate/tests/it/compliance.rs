@@ -196,6 +196,20 @@ fn issue_12_sql_built_from_input_fails_6_2_4_and_unmapped_controls_are_not_cover
     assert_eq!(rules["findings"], 0);
     assert_eq!(rules["files"], 1);
 
+    // Rules that did not run are no evidence: with only the secrets analyzer, the SQL rule
+    // is not checked, and no structural rule counts for 3.5.1.
+    let secrets_only = self::matrix(
+        dir.path(),
+        &["--framework", "pci-dss-4", "--only", "secrets"],
+    );
+    assert_eq!(control(&secrets_only, "6.2.4")["status"], "not-covered");
+    let stored = control(&secrets_only, "3.5.1");
+    assert_eq!(stored["status"], "pass");
+    assert_eq!(
+        stored["evidence"][0]["ids"],
+        serde_json::json!(["secret.payment-card-number"])
+    );
+
     // The same run seen through the other frameworks.
     let owasp = self::matrix(dir.path(), &["--framework", "owasp-top10-2021"]);
     assert_eq!(control(&owasp, "A03:2021")["status"], "fail");
