@@ -501,3 +501,58 @@ fn issue_12_rules_list_and_show_the_mappings() {
         "{text}"
     );
 }
+
+#[test]
+fn issue_12_a_team_pack_is_checked_and_stays_under_the_root() {
+    let dir = tree(&[
+        ("app.py", "x = 1\n"),
+        ("agate.yaml", "compliance:\n  packs: [ours.yaml]\n"),
+        (
+            "ours.yaml",
+            "id: ours\ntag: OURS\ntitle: t\ncontrols:\n  - id: A\n    title: a\n    evidence:\n      rulez: [x]\n",
+        ),
+    ]);
+    let (code, _, stderr) = report(dir.path(), &["--framework", "ours"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("ours.yaml:8: unknown key `rulez`"),
+        "{stderr}"
+    );
+
+    let outside = tree(&[("pack.yaml", "id: x\ntag: X\ntitle: x\ncontrols: []\n")]);
+    let escape = format!(
+        "compliance:\n  packs: [{}]\n",
+        outside.path().join("pack.yaml").display()
+    );
+    std::fs::write(dir.path().join("agate.yaml"), escape).unwrap();
+    let (code, _, stderr) = report(dir.path(), &["--framework", "pci-dss-4"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("agate.yaml:2:") && stderr.contains("cannot use compliance pack"),
+        "{stderr}"
+    );
+
+    // A pack of a bundled framework's id extends it with the team's rule.
+    std::fs::write(
+        dir.path().join("agate.yaml"),
+        "compliance:\n  packs: [ours.yaml]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("ours.yaml"),
+        "id: pci-dss-4\ntag: PCI-DSS-4\ntitle: ours\ncontrols:\n  - id: \"3.3.1\"\n    title: SAD\n    evidence:\n      rules: [\"py.hardcoded-credential\"]\n",
+    )
+    .unwrap();
+    let matrix = matrix(dir.path(), &["--framework", "pci-dss-4"]);
+    assert_eq!(control(&matrix, "3.3.1")["status"], "pass");
+    let output = agate(dir.path())
+        .args(["rules", "list", "--compliance", "pci-dss-4"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.lines()
+            .any(|line| line.starts_with("py.hardcoded-credential ") && line.contains("3.3.1")),
+        "{text}"
+    );
+}
