@@ -124,8 +124,9 @@ pub fn catalogue(
     rules
 }
 
-/// Checks the frameworks and controls the policy's gates require, when any gate does.
-pub(crate) fn check_policy(root: &Path, policy: &Policy) -> Result<()> {
+/// Checks the frameworks and controls the policy's gates require, when any gate does, and
+/// the frameworks the request asks for (`frameworks`), before anything is scanned.
+pub(crate) fn check_policy(root: &Path, policy: &Policy, frameworks: &[String]) -> Result<()> {
     let requires = policy
         .environment_names()
         .map(|name| policy.environment(Some(name)))
@@ -137,10 +138,17 @@ pub(crate) fn check_policy(root: &Path, policy: &Policy) -> Result<()> {
                 .iter()
                 .any(|gate| gate.compliance.is_some())
         });
-    if requires {
-        check_requirements(policy, &packs(root, policy)?)?;
+    if !requires && frameworks.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let packs = packs(root, policy)?;
+    if let Some(id) = frameworks.iter().find(|id| packs.get(id).is_none()) {
+        return Err(PipelineError::Invalid(format!(
+            "unknown compliance framework `{id}`\n  help: known frameworks: {} (a team adds its own with `compliance.packs`)",
+            packs.ids().join(", ")
+        )));
+    }
+    check_requirements(policy, &packs)
 }
 
 /// Which engines ran: a rule is active only when its engine ran and its analyzer's findings
@@ -217,13 +225,8 @@ pub(crate) fn apply(report: &mut Report, inputs: &Inputs<'_>) -> Result<()> {
     if wanted.is_empty() {
         return Ok(());
     }
+    // Every id was checked before the scan (check_policy).
     let packs = packs(&request.root, inputs.policy)?;
-    if let Some(id) = request.frameworks.iter().find(|id| packs.get(id).is_none()) {
-        return Err(PipelineError::Invalid(format!(
-            "unknown compliance framework `{id}`\n  help: known frameworks: {} (a team adds its own with `compliance.packs`)",
-            packs.ids().join(", ")
-        )));
-    }
     let Some(verdict) = report.verdict.as_ref() else {
         return Ok(());
     };

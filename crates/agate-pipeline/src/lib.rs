@@ -154,7 +154,7 @@ impl Setup {
             &request.ai_paths,
         )?;
         let selection = Selection::new(request)?;
-        compliance::check_policy(root, &policy)?;
+        compliance::check_policy(root, &policy, &request.frameworks)?;
         let compile = rules == Rules::Compiled && selection.rules;
         let (rules, known) = analyze::rules_for(request, &policy, compile)?;
         // Built even when the secrets analyzer does not run: it redacts every report.
