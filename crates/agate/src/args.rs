@@ -440,6 +440,9 @@ pub(crate) struct ComplianceReportArgs {
     /// The environment whose gates run.
     #[arg(long)]
     pub(crate) env: Option<String>,
+    /// Every tier blocks at this severity (as `agate gate --block-at`).
+    #[arg(long, value_parser = parse_severity)]
+    pub(crate) block_at: Option<Severity>,
     /// Build the matrix from a saved `agate gate --format json` report instead of running
     /// the gates (the policy is read again from the root).
     #[arg(long, value_name = "REPORT")]

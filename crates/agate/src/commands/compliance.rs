@@ -11,7 +11,11 @@ use crate::exit::{ExitStatus, Failure};
 use crate::output;
 
 pub(crate) fn report(args: &ComplianceReportArgs) -> anyhow::Result<ExitStatus> {
-    let mut request = judged_in(&args.context, Purpose::Gate(args.env.clone()), None)?;
+    let mut request = judged_in(
+        &args.context,
+        Purpose::Gate(args.env.clone()),
+        args.block_at,
+    )?;
     let matrix = if let Some(path) = &args.report {
         let saved = crate::commands::report::read(path)?;
         agate_pipeline::report_matrix(&request, &saved, &args.framework).map_err(pipeline_error)?

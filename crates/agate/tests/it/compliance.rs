@@ -556,3 +556,15 @@ fn issue_12_a_team_pack_is_checked_and_stays_under_the_root() {
         "{text}"
     );
 }
+
+#[test]
+fn issue_12_a_prompt_built_from_request_input_fails_llm01() {
+    let source = "from flask import Flask, request\nfrom openai import OpenAI\n\napp = Flask(__name__)\nclient = OpenAI()\n\n\n@app.post(\"/support\")\ndef support():\n    persona = request.json[\"persona\"]\n    return client.chat.completions.create(\n        model=\"gpt-4o\",\n        messages=[\n            {\"role\": \"system\", \"content\": f\"You are {persona}.\"},\n        ],\n    )\n";
+    let dir = tree(&[("bot.py", source)]);
+    let matrix = matrix(dir.path(), &["--framework", "owasp-llm-top10-2025"]);
+    let injection = control(&matrix, "LLM01:2025");
+    assert_eq!(injection["status"], "fail", "{injection}");
+    assert_eq!(injection["evidence"][0]["rule"], "py.llm-prompt-injection");
+    assert_eq!(control(&matrix, "LLM10:2025")["status"], "pass");
+    assert_eq!(control(&matrix, "LLM06:2025")["status"], "not-covered");
+}
