@@ -700,7 +700,7 @@ pub(crate) struct ListArgs {
     pub(crate) language: Option<String>,
     /// Only rules mapped to this compliance framework (e.g. `pci-dss-4`), with their
     /// controls.
-    #[arg(long, value_name = "FRAMEWORK")]
+    #[arg(long, value_name = "FRAMEWORK", conflicts_with = "language")]
     pub(crate) compliance: Option<String>,
     /// Also list the rules in this folder.
     #[arg(long = "rules", value_name = "DIR")]
