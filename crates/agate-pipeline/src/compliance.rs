@@ -260,7 +260,12 @@ fn evaluate_all(
     wanted: &[String],
     packs: &Packs,
 ) -> Result<Vec<ComplianceMatrix>> {
-    let (rules, analyzers) = run_rules(inputs, gates)?;
+    // Without advisories, dependencies were not checked for known vulnerabilities.
+    let advisories = !report
+        .notices
+        .iter()
+        .any(|notice| notice.message == crate::deps::NO_ADVISORIES);
+    let (rules, analyzers) = run_rules(inputs, gates, advisories)?;
     let tools = tools(report);
     let run = Run {
         environment,
@@ -376,6 +381,7 @@ pub fn report_matrix(
 fn run_rules(
     inputs: &Inputs<'_>,
     gates: &[&agate_policy::Gate],
+    advisories: bool,
 ) -> Result<(Vec<CatalogueRule>, Vec<(Analyzer, Option<String>)>)> {
     let judge = |analyzer: Analyzer| {
         gates
@@ -392,6 +398,8 @@ fn run_rules(
             engines.rules
         } else if inputs.secrets.iter().any(|rule| rule.id() == id) {
             engines.secrets
+        } else if id == agate_deps::VULNERABLE_RULE {
+            engines.deps && advisories
         } else if id.starts_with("deps.") {
             engines.deps
         } else {

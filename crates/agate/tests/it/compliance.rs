@@ -568,3 +568,16 @@ fn issue_12_a_prompt_built_from_request_input_fails_llm01() {
     assert_eq!(control(&matrix, "LLM10:2025")["status"], "pass");
     assert_eq!(control(&matrix, "LLM06:2025")["status"], "not-covered");
 }
+
+#[test]
+fn issue_12_dependencies_unchecked_for_advisories_are_no_evidence() {
+    // Dependencies, and no advisories imported (the tests' cache is empty): nothing checked
+    // them for known vulnerabilities, so the patching control cannot pass.
+    let dir = tree(&[
+        ("requirements.txt", "flask==3.1.3\n"),
+        ("app.py", "import flask\n"),
+    ]);
+    let matrix = matrix(dir.path(), &["--framework", "pci-dss-4"]);
+    let patched = control(&matrix, "6.3.3");
+    assert_eq!(patched["status"], "not-covered", "{patched}");
+}
