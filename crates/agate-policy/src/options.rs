@@ -45,6 +45,18 @@ pub(crate) struct PolicyOptions {
     pub(crate) deps: Option<DepsOptions>,
     /// Who hears about a blocked change.
     pub(crate) notify: Option<NotifyOptions>,
+    /// Who approves triage decisions, and for which tiers.
+    pub(crate) triage: Option<TriageOptions>,
+}
+
+/// Triage settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TriageOptions {
+    /// Whose commits approve a decision: globs over the git author's email.
+    pub(crate) approvers: Option<Spanned<Vec<String>>>,
+    /// The tiers whose decisions need an approver (default `[ai]` once approvers are set).
+    pub(crate) require_approval: Option<Spanned<Vec<agate_model::Tier>>>,
 }
 
 /// Notification settings.
