@@ -41,6 +41,7 @@ mod remote;
 mod resolve;
 mod suppress;
 mod triage;
+mod triage_stats;
 
 pub use apply::{RunContext, SIGNOFF_RULE, TierMap, apply, deny_finding, signoff_finding};
 pub use baseline::{Baseline, BaselineEntry};
@@ -58,3 +59,7 @@ pub use resolve::{
 };
 pub use suppress::{Suppression, parse_suppressions};
 pub use triage::{Decision, MAX_TRIAGE_BYTES, Standing, TRIAGE_FILE, Triage, is_fingerprint};
+pub use triage_stats::{
+    ExportDecision, ExportRow, GroupStats, MIN_DECISIONS_FOR_SUGGESTION, StatsBy, export_rows,
+    stats,
+};

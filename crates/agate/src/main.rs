@@ -36,6 +36,7 @@ fn main() -> ExitCode {
         }
         Command::Fix(args) => commands::fix::run(&args),
         Command::Baseline { command } => commands::baseline::run(&command),
+        Command::Triage { command, source } => commands::triage::run(command, &source),
         Command::Contract { command } => match command {
             ContractCommand::Test(args) => commands::contract::test(&args),
             ContractCommand::Init {

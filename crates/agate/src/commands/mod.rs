@@ -11,3 +11,4 @@ pub(crate) mod provenance;
 pub(crate) mod report;
 pub(crate) mod rules;
 pub(crate) mod scan;
+pub(crate) mod triage;
