@@ -639,3 +639,31 @@ fn issue_12_bad_triage_files_are_refused_with_their_place() {
     assert_eq!(code, 2);
     assert!(stderr.contains("triage.yaml"), "{stderr}");
 }
+
+#[test]
+fn issue_12_fix_leaves_triaged_findings_alone() {
+    let source = "import yaml\n\nsafe = yaml.load(a)\n";
+    let dir = tree(&[("app.py", source)]);
+    let (_, report) = gate_json(dir.path(), Some("r.json"));
+    let fingerprint = fingerprint(&report, "py.yaml-unsafe-load");
+    let (code, _, stderr) = triage(
+        dir.path(),
+        &[
+            "mark",
+            &fingerprint,
+            "--false-positive",
+            "--reason",
+            "a is a constant string",
+            "--report",
+            "r.json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let output = agate(dir.path()).args(["fix", "--apply"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("agate: 1 triaged finding not fixed"),
+        "{stderr}"
+    );
+    assert_eq!(read(dir.path(), "app.py"), source);
+}
