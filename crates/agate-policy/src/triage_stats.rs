@@ -13,7 +13,8 @@ use crate::{Date, Decision, Triage};
 pub enum StatsBy {
     /// By rule id.
     Rule,
-    /// By the external tool that reported the finding (external checks' findings only).
+    /// By the external tool that reported the finding (external checks' findings only;
+    /// `agate` itself is not a group).
     Tool,
     /// By AI tool and model, for findings on AI-authored lines.
     Model,
@@ -95,9 +96,12 @@ fn finding_keys(finding: &Finding, by: StatsBy) -> Vec<String> {
     match by {
         StatsBy::Rule => vec![finding.rule_id.to_string()],
         StatsBy::Tool => {
+            // agate's own findings have no sources; one that agrees with a tool lists
+            // `agate` beside it and counts for the tool.
             let tools: BTreeSet<String> = finding
                 .sources
                 .iter()
+                .filter(|source| source.tool != "agate")
                 .map(|source| source.tool.clone())
                 .collect();
             tools.into_iter().collect()
@@ -328,10 +332,16 @@ mod tests {
         }));
         ai.snippet = "query(f\"…{name}\")".to_owned();
         let mut external = finding("semgrep.x", "02");
-        external.sources = vec![FindingSource {
-            tool: "semgrep".to_owned(),
-            rule_id: "x".to_owned(),
-        }];
+        external.sources = vec![
+            FindingSource {
+                tool: "agate".to_owned(),
+                rule_id: "py.x".to_owned(),
+            },
+            FindingSource {
+                tool: "semgrep".to_owned(),
+                rule_id: "x".to_owned(),
+            },
+        ];
         let mut triage = Triage::empty();
         triage.mark(decided(
             "py.a",
