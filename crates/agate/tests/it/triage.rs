@@ -581,6 +581,31 @@ fn issue_12_hostile_inputs_are_refused_or_redacted() {
     );
     assert_eq!(code, 2);
     assert!(stderr.contains("agate triage list"), "{stderr}");
+    // Two findings whose fingerprints share a prefix: the prefix names neither.
+    let mut saved: serde_json::Value = serde_json::from_str(&read(dir.path(), "r.json")).unwrap();
+    let mut twin = saved["findings"][0].clone();
+    twin["fingerprint"] = format!("{}{}", &fingerprint[..8], "0".repeat(24)).into();
+    saved["findings"].as_array_mut().unwrap().push(twin);
+    std::fs::write(dir.path().join("twins.json"), saved.to_string()).unwrap();
+    let (code, _, stderr) = triage(
+        dir.path(),
+        &[
+            "mark",
+            &fingerprint[..8],
+            "--false-positive",
+            "--reason",
+            "x",
+            "--report",
+            "twins.json",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(&format!("`{}` starts 2 fingerprints", &fingerprint[..8]))
+            && stderr.contains(&fingerprint)
+            && stderr.contains("give more digits"),
+        "{stderr}"
+    );
     let (code, _, stderr) = triage(
         dir.path(),
         &[
