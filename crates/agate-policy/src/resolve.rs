@@ -1615,6 +1615,7 @@ fn merge_locked(locks: &mut Locks, layer: &Layer) -> Result<(), PolicyError> {
             "provenance",
             "unscannable",
             "tests",
+            "triage",
         ]
         .iter()
         .any(|root| lock.value == *root || lock.value.starts_with(&format!("{root}.")));
@@ -1622,7 +1623,7 @@ fn merge_locked(locks: &mut Locks, layer: &Layer) -> Result<(), PolicyError> {
             return Err(PolicyError::Invalid {
                 at,
                 message: format!("cannot lock `{}`", lock.value),
-                help: "lock `gates.NAME`, `environments.NAME`, `tiers.ai|new|legacy`, `rules.ID`, `unscannable`, `tests`, or a whole section (`gates`, `tiers`, …)".to_owned(),
+                help: "lock `gates.NAME`, `environments.NAME`, `tiers.ai|new|legacy`, `rules.ID`, `unscannable`, `tests`, `triage.approvers`, or a whole section (`gates`, `tiers`, …)".to_owned(),
             });
         }
         locks.0.entry(lock.value.clone()).or_insert(at);

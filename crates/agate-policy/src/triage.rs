@@ -681,4 +681,33 @@ mod tests {
         assert!(error.contains("invalid approver pattern"), "{error}");
         assert!(!policy("version: 1\n").triage_needs_approval(Tier::Ai));
     }
+
+    #[test]
+    fn issue_12_a_locked_triage_section_may_only_tighten() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("org.yaml"),
+            "locked: [triage]\ntriage:\n  approvers: ['*@sec.bank.example']\n",
+        )
+        .unwrap();
+        let path = dir.path().join("agate.yaml");
+        let resolved = |child: &str| {
+            std::fs::write(&path, format!("extends: [org.yaml]\ntriage:\n{child}")).unwrap();
+            crate::load(&path).and_then(|layers| resolve(&layers, &Overrides::default()))
+        };
+        let tighter =
+            resolved("  approvers: [sam@sec.bank.example]\n  require_approval: [ai, new]\n")
+                .unwrap();
+        assert!(tighter.approves_triage("sam@sec.bank.example"));
+        assert!(!tighter.approves_triage("bo@sec.bank.example"));
+        assert!(tighter.triage_needs_approval(Tier::New));
+        for looser in [
+            "  approvers: ['*@bank.example']\n",
+            "  approvers: []\n",
+            "  require_approval: [new]\n",
+        ] {
+            let error = resolved(looser).unwrap_err().to_string();
+            assert!(error.contains("is locked by"), "{looser}: {error}");
+        }
+    }
 }
