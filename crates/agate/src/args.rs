@@ -43,6 +43,7 @@ pub(crate) enum Command {
     /// Triage findings: record that one is a false positive, an accepted risk or won't be
     /// fixed, in `.agate/triage.yaml`. Without a subcommand, on a terminal: walk the open
     /// findings and decide each.
+    #[command(args_conflicts_with_subcommands = true)]
     Triage {
         #[command(subcommand)]
         command: Option<TriageCommand>,

@@ -511,6 +511,9 @@ sys.exit(process.returncode)
         stderr.contains("needs a terminal") && stderr.contains("agate triage list"),
         "{stderr}"
     );
+    // The walk's options before a subcommand would be ignored by it: refused.
+    let (code, _, stderr) = triage(dir.path(), &["--report", "r.json", "list"]);
+    assert_eq!(code, 2, "{stderr}");
 }
 
 #[test]
