@@ -460,6 +460,7 @@ pub(crate) enum TriageCommand {
         /// Also findings already triaged, baselined or suppressed.
         #[arg(long)]
         all: bool,
+        /// Text for people, JSON for scripts.
         #[arg(long, value_enum, default_value_t = TriageFormat::Text)]
         format: TriageFormat,
         #[command(flatten)]
@@ -468,6 +469,7 @@ pub(crate) enum TriageCommand {
     /// Noise per rule (or tool, or AI model): findings, decisions, false-positive and
     /// acceptance rates, median age of decisions, and what to do about noisy rules.
     Stats {
+        /// Text for people, JSON for scripts.
         #[arg(long, value_enum, default_value_t = TriageFormat::Text)]
         format: TriageFormat,
         /// Group by rule, by the external tool that reported, or by AI tool and model.
@@ -479,6 +481,7 @@ pub(crate) enum TriageCommand {
     /// The findings on AI-authored lines with tool, model, excerpt, fix and decision, one
     /// JSON object per line.
     Export {
+        /// One JSON object per line (the only format).
         #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
         format: ExportFormat,
         /// Write to this file (atomically) instead of standard output.
@@ -524,9 +527,11 @@ pub(crate) struct TriageSource {
     /// running the gates: faster, and it holds the external checks' findings.
     #[arg(long, value_name = "REPORT.json")]
     pub(crate) report: Option<PathBuf>,
-    /// The environment whose gates run.
-    #[arg(long)]
+    /// The environment whose gates run (not with --report, whose run is done).
+    #[arg(long, conflicts_with = "report")]
     pub(crate) env: Option<String>,
+    /// The root (where `.agate/triage.yaml` is), and for a gate run what it judges by;
+    /// with --report only --root counts.
     #[command(flatten)]
     pub(crate) context: ContextArgs,
 }
