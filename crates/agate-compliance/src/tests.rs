@@ -181,11 +181,10 @@ fn issue_12_each_status_rests_on_its_evidence() {
     ];
     let mut accepted = finding("py.command-injection", "tool.py", 4);
     accepted.status = FindingStatus::Baselined;
-    accepted.justification = Some(Box::new(Justification {
-        source: "baseline".to_owned(),
-        reason: "reviewed: argv is constant".to_owned(),
-        until: None,
-    }));
+    accepted.justification = Some(Box::new(Justification::new(
+        "baseline",
+        "reviewed: argv is constant",
+    )));
     let findings = [finding("py.sql-injection", "app.py", 3), accepted];
     let analyzers = [
         (Analyzer::Sast, Some("security".to_owned())),

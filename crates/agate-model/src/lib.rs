@@ -50,7 +50,10 @@ pub use finding::{
 };
 pub use fingerprint::{Fingerprint, FingerprintInput, normalize_code};
 pub use functional::{ApiSpec, ContractsSpec, ServiceSpec};
-pub use gate::{FindingStatus, GateCounts, GateMode, GateResult, GateStatus, Justification, Tier};
+pub use gate::{
+    FindingStatus, GateCounts, GateMode, GateResult, GateStatus, Justification, Tier,
+    TriageDecision,
+};
 pub use load::{
     Latency, LoadErrors, LoadReport, LoadResultFile, LoadRun, LoadSource, LoadSpec, LoadStats,
     RegressionOutcome, RequestStats, ScenarioRequest, ThresholdOutcome,

@@ -233,6 +233,9 @@ fn redact_finding(finding: &mut Finding, redactor: &impl Redactor, memo: &mut Me
     }
     if let Some(justification) = &mut finding.justification {
         apply(&mut justification.reason, redactor, Kind::Text);
+        if let Some(owner) = &mut justification.owner {
+            apply(owner, redactor, Kind::Text);
+        }
     }
     // An edit is applied to the code as it is: a redacted one would write the redaction
     // into the file. One that shows a secret is dropped, never shown or applied.
@@ -333,9 +336,8 @@ mod tests {
             commit: Some("0123456789abcdef0123456789abcdef01234567".to_owned()),
             status: FindingStatus::Suppressed,
             justification: Some(Box::new(Justification {
-                source: "inline".to_owned(),
-                reason: "was SECRET".to_owned(),
-                until: None,
+                owner: Some("SECRET".to_owned()),
+                ..Justification::new("inline", "was SECRET")
             })),
             blocking: false,
             sources: Vec::new(),

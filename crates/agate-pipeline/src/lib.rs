@@ -200,9 +200,9 @@ fn finish(
     let Setup {
         policy,
         selection,
-        known,
+        mut known,
         secrets: (secrets, _),
-        repository,
+        mut repository,
         ..
     } = setup;
     // The secrets in the caller's environment, which checks inherit, are hidden wherever
@@ -241,6 +241,7 @@ fn finish(
         gating,
         whole,
     };
+    let (baseline, triage) = decide::records(request, &policy, &mut repository, &mut notices)?;
     let LineProvenance {
         tiers,
         suppressions,
@@ -251,15 +252,14 @@ fn finish(
     findings.extend(provenance_findings);
     let (coverage_findings, coverage_results) = coverage::judge(root, &coverage, &tiers);
     findings.extend(coverage_findings);
-    let baseline = decide::load_baseline(request)?;
     // The external checks' rules exist now that they ran; suppressions may name them.
-    let mut known = known;
     known.extend(external.rules.iter().map(|rule| rule.id.clone()));
     known.extend(agate_model::COVERAGE_RULES.map(str::to_owned));
     let context = RunContext {
         environment,
         tiers: &tiers,
         baseline: &baseline,
+        triage: &triage,
         suppressions: &suppressions,
         known_rules: &known,
         today: Date::today(),
@@ -268,10 +268,10 @@ fn finish(
             .any(|notice| notice.level == NoticeLevel::Error),
         failed_checks: &failed_checks,
     };
-    // A gate's Rego policy judges the whole repository's findings: not a shard's.
-    let rego = whole;
+    // A gate's Rego policy judges the whole repository's findings (`whole`): not a shard's.
     let (mut findings, verdict) =
-        decide::decide(root, &policy, &context, findings, &notices, rego)?;
+        decide::decide(root, &policy, &context, findings, &notices, whole)?;
+    notices.extend(triage.notices(&policy, &findings, context.today));
     notices.extend(ungated(
         &policy,
         environment,

@@ -44,6 +44,26 @@ impl Date {
     }
 }
 
+impl Date {
+    /// Days from the Unix epoch to this day (negative before it).
+    fn days(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let month = i64::from(self.month);
+        let year = i64::from(self.year) - i64::from(month <= 2);
+        let era = year.div_euclid(400);
+        let yoe = year - era * 400;
+        let mp = (month + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// Days from `earlier` to this day (negative when `earlier` is later).
+    pub fn days_since(self, earlier: Date) -> i64 {
+        self.days() - earlier.days()
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -97,6 +117,19 @@ mod tests {
         assert_eq!(
             Date::from_unix_seconds(1_795_651_200).to_string(),
             "2026-11-26"
+        );
+    }
+
+    #[test]
+    fn issue_12_days_between_dates() {
+        let day = |text: &str| text.parse::<Date>().unwrap();
+        assert_eq!(day("2026-12-07").days_since(day("2026-12-07")), 0);
+        assert_eq!(day("2027-03-01").days_since(day("2026-12-07")), 84);
+        assert_eq!(day("2024-03-01").days_since(day("2024-02-28")), 2);
+        assert_eq!(day("1970-01-01").days(), 0);
+        assert_eq!(
+            Date::from_unix_seconds(1_795_651_200).days() * 86_400,
+            1_795_651_200
         );
     }
 

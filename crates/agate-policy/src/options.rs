@@ -47,6 +47,8 @@ pub(crate) struct PolicyOptions {
     pub(crate) notify: Option<NotifyOptions>,
     /// The team's own compliance packs.
     pub(crate) compliance: Option<ComplianceOptions>,
+    /// Who approves triage decisions, and for which tiers.
+    pub(crate) triage: Option<TriageOptions>,
 }
 
 /// `compliance:` settings.
@@ -55,6 +57,16 @@ pub(crate) struct PolicyOptions {
 pub(crate) struct ComplianceOptions {
     /// Pack files (YAML), relative to this file; they must be under the scan root.
     pub(crate) packs: Option<Vec<Spanned<String>>>,
+}
+
+/// Triage settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TriageOptions {
+    /// Whose commits approve a decision: globs over the git author's email.
+    pub(crate) approvers: Option<Spanned<Vec<String>>>,
+    /// The tiers whose decisions need an approver (default `[ai]` once approvers are set).
+    pub(crate) require_approval: Option<Spanned<Vec<agate_model::Tier>>>,
 }
 
 /// Notification settings.

@@ -171,6 +171,8 @@ pub struct Policy {
     ai_identities: Vec<(String, String)>,
     require_signoff: bool,
     approvers: Vec<String>,
+    triage_approvers: Vec<String>,
+    triage_require_approval: Option<Vec<Tier>>,
     unscannable: crate::Unscannable,
     tests: TestsSettings,
     secrets: SecretsSettings,
@@ -335,13 +337,31 @@ impl Policy {
     /// Whether a sign-off by `email` counts: any email when no approvers are configured,
     /// else one matching an approver glob (case-insensitive).
     pub fn approves(&self, email: &str) -> bool {
-        self.approvers.is_empty()
-            || self.approvers.iter().any(|pattern| {
-                globset::GlobBuilder::new(pattern)
-                    .case_insensitive(true)
-                    .build()
-                    .is_ok_and(|glob| glob.compile_matcher().is_match(email))
-            })
+        self.approvers.is_empty() || matches_any(&self.approvers, email)
+    }
+
+    /// Globs over the email of whoever may approve triage decisions (`triage.approvers`);
+    /// empty: no decision needs approval.
+    pub fn triage_approvers(&self) -> &[String] {
+        &self.triage_approvers
+    }
+
+    /// Whether a triage decision on a finding of `tier` counts only once an approver
+    /// committed it: approvers are set and `triage.require_approval` (default `[ai]`)
+    /// lists the tier.
+    pub fn triage_needs_approval(&self, tier: Tier) -> bool {
+        !self.triage_approvers.is_empty()
+            && self
+                .triage_require_approval
+                .as_deref()
+                .unwrap_or(&[Tier::Ai])
+                .contains(&tier)
+    }
+
+    /// Whether a commit by `email` approves triage decisions (an approver glob matches it,
+    /// case-insensitive).
+    pub fn approves_triage(&self, email: &str) -> bool {
+        matches_any(&self.triage_approvers, email)
     }
 
     /// Returns a tier's settings.
@@ -581,6 +601,23 @@ impl Policy {
                 origin("provenance.ai_identities"),
             ));
         }
+        if !self.triage_approvers.is_empty() {
+            rows.push((
+                "triage.approvers".to_owned(),
+                format!("[{}]", self.triage_approvers.join(", ")),
+                origin("triage.approvers"),
+            ));
+            let tiers: Vec<&str> = Tier::ALL
+                .into_iter()
+                .filter(|&tier| self.triage_needs_approval(tier))
+                .map(Tier::as_str)
+                .collect();
+            rows.push((
+                "triage.require_approval".to_owned(),
+                format!("[{}]", tiers.join(", ")),
+                origin("triage.require_approval"),
+            ));
+        }
         rows
     }
 }
@@ -677,6 +714,8 @@ fn built_in() -> Policy {
         base: None,
         require_signoff: false,
         approvers: Vec::new(),
+        triage_approvers: Vec::new(),
+        triage_require_approval: None,
         unscannable: crate::Unscannable::Error,
         tests: TestsSettings::default(),
         secrets: SecretsSettings::default(),
@@ -688,6 +727,16 @@ fn built_in() -> Policy {
         load_limits: BTreeMap::new(),
         origins: BTreeMap::new(),
     }
+}
+
+/// Whether an email glob of `patterns` matches `email` (case-insensitive).
+fn matches_any(patterns: &[String], email: &str) -> bool {
+    patterns.iter().any(|pattern| {
+        globset::GlobBuilder::new(pattern)
+            .case_insensitive(true)
+            .build()
+            .is_ok_and(|glob| glob.compile_matcher().is_match(email))
+    })
 }
 
 /// Locks seen so far: key → where it was locked.
@@ -813,6 +862,7 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
     merge_notify(policy, layer, origin)?;
     merge_compliance_packs(policy, layer, origin);
     merge_provenance(policy, locks, layer, origin)?;
+    merge_triage(policy, locks, layer, origin)?;
     merge_unscannable(policy, locks, layer, origin)?;
     merge_tests(policy, locks, layer, origin)?;
     merge_locked(locks, layer)
@@ -1554,22 +1604,7 @@ fn merge_provenance(
     if let Some(approvers) = &provenance.approvers {
         let key = "provenance.approvers";
         let at = Place::at(file, &approvers.referenced);
-        patterns::check_list(
-            &at,
-            key,
-            Kind::Glob,
-            approvers.value.iter().map(String::as_str),
-        )?;
-        for pattern in &approvers.value {
-            if let Err(error) = globset::Glob::new(pattern) {
-                return Err(PolicyError::Invalid {
-                    at: at.clone(),
-                    message: format!("invalid approver pattern `{pattern}`: {error}"),
-                    help: "an approver is an email or a glob over emails, e.g. `*@bank.example`"
-                        .to_owned(),
-                });
-            }
-        }
+        check_approvers(&at, key, &approvers.value)?;
         // No approvers means anyone; otherwise each new pattern must be one the old
         // patterns already accept.
         let widens = !policy.approvers.is_empty()
@@ -1604,6 +1639,67 @@ fn merge_provenance(
         policy
             .origins
             .insert("provenance.ai_identities".to_owned(), origin.clone());
+    }
+    Ok(())
+}
+
+/// Checks a list of approver globs (`provenance.approvers`, `triage.approvers`).
+fn check_approvers(at: &Place, key: &str, approvers: &[String]) -> Result<(), PolicyError> {
+    patterns::check_list(at, key, Kind::Glob, approvers.iter().map(String::as_str))?;
+    for pattern in approvers {
+        if let Err(error) = globset::Glob::new(pattern) {
+            return Err(PolicyError::Invalid {
+                at: at.clone(),
+                message: format!("invalid approver pattern `{pattern}`: {error}"),
+                help: "an approver is an email or a glob over emails, e.g. `*@bank.example`"
+                    .to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Merges `triage:`: who approves decisions, and for which tiers. A locked key may gain
+/// tiers to approve and lose approvers, never the reverse.
+fn merge_triage(
+    policy: &mut Policy,
+    locks: &Locks,
+    layer: &Layer,
+    origin: &Origin,
+) -> Result<(), PolicyError> {
+    let file = layer.file.as_str();
+    let Some(triage) = &layer.options.triage else {
+        return Ok(());
+    };
+    if let Some(approvers) = &triage.approvers {
+        let key = "triage.approvers";
+        let at = Place::at(file, &approvers.referenced);
+        check_approvers(&at, key, &approvers.value)?;
+        let widens = !policy.triage_approvers.is_empty()
+            && (approvers.value.is_empty()
+                || approvers
+                    .value
+                    .iter()
+                    .any(|pattern| !policy.approves_triage(pattern)));
+        locks.check(key, widens, &at, || {
+            "it lets more people approve triage decisions, or none".to_owned()
+        })?;
+        policy.triage_approvers.clone_from(&approvers.value);
+        policy.origins.insert(key.to_owned(), origin.clone());
+    }
+    if let Some(tiers) = &triage.require_approval {
+        let key = "triage.require_approval";
+        let at = Place::at(file, &tiers.referenced);
+        let before = policy
+            .triage_require_approval
+            .clone()
+            .unwrap_or_else(|| vec![Tier::Ai]);
+        let drops = before.iter().any(|tier| !tiers.value.contains(tier));
+        locks.check(key, drops, &at, || {
+            "it stops requiring approval for a tier".to_owned()
+        })?;
+        policy.triage_require_approval = Some(tiers.value.clone());
+        policy.origins.insert(key.to_owned(), origin.clone());
     }
     Ok(())
 }
@@ -1694,6 +1790,7 @@ fn merge_locked(locks: &mut Locks, layer: &Layer) -> Result<(), PolicyError> {
             "provenance",
             "unscannable",
             "tests",
+            "triage",
         ]
         .iter()
         .any(|root| lock.value == *root || lock.value.starts_with(&format!("{root}.")));
@@ -1701,7 +1798,7 @@ fn merge_locked(locks: &mut Locks, layer: &Layer) -> Result<(), PolicyError> {
             return Err(PolicyError::Invalid {
                 at,
                 message: format!("cannot lock `{}`", lock.value),
-                help: "lock `gates.NAME`, `environments.NAME`, `tiers.ai|new|legacy`, `rules.ID`, `unscannable`, `tests`, or a whole section (`gates`, `tiers`, …)".to_owned(),
+                help: "lock `gates.NAME`, `environments.NAME`, `tiers.ai|new|legacy`, `rules.ID`, `unscannable`, `tests`, `triage.approvers`, or a whole section (`gates`, `tiers`, …)".to_owned(),
             });
         }
         locks.0.entry(lock.value.clone()).or_insert(at);

@@ -313,6 +313,7 @@ fn finding(path: &str, line: u32, rule: &str, severity: Severity, fingerprint: &
 struct Run {
     tiers: TierMap,
     baseline: Baseline,
+    triage: agate_policy::Triage,
     suppressions: HashMap<String, Vec<agate_policy::Suppression>>,
     known: BTreeSet<String>,
 }
@@ -322,6 +323,7 @@ impl Run {
         Run {
             tiers: TierMap::new(&[]),
             baseline: Baseline::default(),
+            triage: agate_policy::Triage::empty(),
             suppressions: HashMap::new(),
             known: ["py.code-injection".to_owned(), "py.bare-except".to_owned()].into(),
         }
@@ -333,6 +335,7 @@ impl Run {
             environment: None,
             tiers: &self.tiers,
             baseline: &self.baseline,
+            triage: &self.triage,
             suppressions: &self.suppressions,
             known_rules: &self.known,
             today: today.parse::<Date>().unwrap(),
@@ -427,6 +430,53 @@ fn baseline_excuses_legacy_but_not_ai_findings() {
 }
 
 #[test]
+fn issue_12_inline_suppressions_come_first_then_triage_then_the_baseline() {
+    let mut run = Run::new();
+    let flagged = || finding("app.py", 2, "py.code-injection", Severity::Critical, "dd");
+    run.baseline
+        .add(&[flagged()], "ana", "2026-11-01", "legacy");
+    run.triage = agate_policy::Triage::parse(
+        "t.yaml",
+        "version: 1\ndecisions:\n  - fingerprint: \"dd\"\n    rule: py.code-injection\n    path: app.py\n    decision: wont-fix\n    reason: \"sandboxed\"\n    by: \"Bo <bo@x.example>\"\n    on: 2026-12-01\n    until: 2026-12-31\n    owner: ops\n",
+    )
+    .unwrap();
+    let (findings, verdict) = run.decide(vec![flagged()], "2026-12-31");
+    assert_eq!(
+        (findings[0].status, verdict.status),
+        (FindingStatus::Triaged, VerdictStatus::Pass)
+    );
+    let justification = findings[0].justification.as_deref().unwrap();
+    assert_eq!(justification.source, "triage");
+    assert_eq!(
+        justification.decision,
+        Some(agate_model::TriageDecision::WontFix)
+    );
+    assert_eq!(justification.by.as_deref(), Some("Bo <bo@x.example>"));
+    assert_eq!(justification.owner.as_deref(), Some("ops"));
+    assert_eq!(justification.until.as_deref(), Some("2026-12-31"));
+    let security = verdict
+        .gates
+        .iter()
+        .find(|gate| gate.name == "security")
+        .unwrap();
+    assert_eq!(security.counts.triaged, 1);
+    let (findings, _) = run.decide(vec![flagged()], "2027-01-01");
+    assert_eq!(
+        findings[0].status,
+        FindingStatus::Baselined,
+        "an expired decision leaves the baseline"
+    );
+    run.suppressions.insert(
+        "app.py".to_owned(),
+        parse_suppressions(
+            "x = 1\neval(y)  # agate: ignore[py.code-injection] reason=\"inline\"\n",
+        ),
+    );
+    let (findings, _) = run.decide(vec![flagged()], "2026-12-31");
+    assert_eq!(findings[0].status, FindingStatus::Suppressed);
+}
+
+#[test]
 fn suppressions_need_a_reason_and_expire() {
     let mut run = Run::new();
     let text =
@@ -501,6 +551,7 @@ fn warn_environments_never_block() {
         environment: Some("dev"),
         tiers: &run.tiers,
         baseline: &run.baseline,
+        triage: &agate_policy::Triage::empty(),
         suppressions: &run.suppressions,
         known_rules: &run.known,
         today: "2026-11-26".parse().unwrap(),

@@ -140,7 +140,7 @@ fn gates(report: &Report, page: &mut String) {
     let Some(verdict) = &report.verdict else {
         return;
     };
-    page.push_str("<h2>Gates</h2><table><thead><tr><th>Gate</th><th>Status</th><th>Blocking</th><th>Below threshold</th><th>Baselined</th><th>Suppressed</th><th>Why</th></tr></thead><tbody>");
+    page.push_str("<h2>Gates</h2><table><thead><tr><th>Gate</th><th>Status</th><th>Blocking</th><th>Below threshold</th><th>Baselined</th><th>Suppressed</th><th>Triaged</th><th>Why</th></tr></thead><tbody>");
     for gate in &verdict.gates {
         let (class, word) = match gate.status {
             GateStatus::Pass => ("pass", "pass"),
@@ -150,12 +150,13 @@ fn gates(report: &Report, page: &mut String) {
         };
         let _ = write!(
             page,
-            "<tr><td>{}</td><td class=\"{class}\">{word}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td class=\"{class}\">{word}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&gate.name),
             gate.counts.blocking,
             gate.counts.below_threshold,
             gate.counts.baselined,
             gate.counts.suppressed,
+            gate.counts.triaged,
             gate.reasons
                 .iter()
                 .map(|reason| escape(reason))
@@ -288,7 +289,10 @@ fn row(finding: &Finding, page: &mut String) {
         let _ = write!(
             message,
             "<br><small>{}: {}</small>",
-            escape(&justification.source),
+            escape(&justification.decision.map_or_else(
+                || justification.source.clone(),
+                |decision| format!("{} ({decision})", justification.source)
+            )),
             escape(&justification.reason)
         );
     }

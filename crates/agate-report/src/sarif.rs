@@ -289,7 +289,10 @@ fn result<'r>(report: &'r Report, finding: &'r Finding) -> SarifResult<'r> {
                     "external"
                 },
                 status: "accepted",
-                justification: justification.reason.clone(),
+                justification: match justification.decision {
+                    Some(decision) => format!("{decision}: {}", justification.reason),
+                    None => justification.reason.clone(),
+                },
             })
             .collect(),
         properties: ResultProperties {
@@ -543,7 +546,8 @@ struct Replacement {
     inserted_content: Message,
 }
 
-/// Why a baselined (`external`) or inline-suppressed (`inSource`) result does not count.
+/// Why a baselined or triaged (`external`) or inline-suppressed (`inSource`) result does
+/// not count.
 #[derive(Serialize)]
 struct SarifSuppression {
     kind: &'static str,

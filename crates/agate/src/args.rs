@@ -46,6 +46,16 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: BaselineCommand,
     },
+    /// Triage findings: record that one is a false positive, an accepted risk or won't be
+    /// fixed, in `.agate/triage.yaml`. Without a subcommand, on a terminal: walk the open
+    /// findings and decide each.
+    #[command(args_conflicts_with_subcommands = true)]
+    Triage {
+        #[command(subcommand)]
+        command: Option<TriageCommand>,
+        #[command(flatten)]
+        source: TriageSource,
+    },
     /// Inspect the resolved configuration.
     Config {
         #[command(subcommand)]
@@ -514,6 +524,111 @@ pub(crate) struct BaselineArgs {
     /// Who accepts them (default: $AGATE_USER, $GIT_AUTHOR_NAME or $USER).
     #[arg(long)]
     pub(crate) who: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TriageCommand {
+    /// Record a decision about findings, by fingerprint or a unique prefix of one (at
+    /// least 6 hex digits); marking a finding again replaces its decision.
+    Mark(TriageMarkArgs),
+    /// List the open findings (with --all, every finding and its decision), numbered, with
+    /// a fingerprint prefix to mark them by.
+    List {
+        /// Also findings already triaged, baselined or suppressed.
+        #[arg(long)]
+        all: bool,
+        /// Text for people, JSON for scripts.
+        #[arg(long, value_enum, default_value_t = TriageFormat::Text)]
+        format: TriageFormat,
+        #[command(flatten)]
+        source: TriageSource,
+    },
+    /// Noise per rule (or tool, or AI model): findings, decisions, false-positive and
+    /// acceptance rates, median age of decisions, and what to do about noisy rules.
+    Stats {
+        /// Text for people, JSON for scripts.
+        #[arg(long, value_enum, default_value_t = TriageFormat::Text)]
+        format: TriageFormat,
+        /// Group by rule, by the external tool that reported, or by AI tool and model.
+        #[arg(long, value_enum, default_value_t = StatsByArg::Rule)]
+        by: StatsByArg,
+        #[command(flatten)]
+        source: TriageSource,
+    },
+    /// The findings on AI-authored lines with tool, model, excerpt, fix and decision, one
+    /// JSON object per line.
+    Export {
+        /// One JSON object per line (the only format).
+        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+        format: ExportFormat,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        source: TriageSource,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("decision").required(true).args(["false_positive", "accepted_risk", "wont_fix"])))]
+pub(crate) struct TriageMarkArgs {
+    /// Fingerprints, or unique prefixes of at least 6 hex digits.
+    #[arg(required = true, value_name = "FINGERPRINT")]
+    pub(crate) fingerprints: Vec<String>,
+    /// The rule is wrong here.
+    #[arg(long)]
+    pub(crate) false_positive: bool,
+    /// The flaw is real and its risk is accepted (give --until).
+    #[arg(long)]
+    pub(crate) accepted_risk: bool,
+    /// The flaw is real and will not be fixed.
+    #[arg(long)]
+    pub(crate) wont_fix: bool,
+    /// Why (required; stored redacted).
+    #[arg(long)]
+    pub(crate) reason: String,
+    /// The last day the decision holds (YYYY-MM-DD); after it the finding is open again.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub(crate) until: Option<String>,
+    /// Who answers for the decision (a team or a person).
+    #[arg(long)]
+    pub(crate) owner: Option<String>,
+    #[command(flatten)]
+    pub(crate) source: TriageSource,
+}
+
+/// Where triage finds the findings: a saved JSON report, or a gate run like `agate gate`.
+#[derive(Debug, Args)]
+pub(crate) struct TriageSource {
+    /// Read the findings from this JSON report (`agate gate --format json`) instead of
+    /// running the gates: faster, and it holds the external checks' findings.
+    #[arg(long, value_name = "REPORT.json")]
+    pub(crate) report: Option<PathBuf>,
+    /// The environment whose gates run (not with --report, whose run is done).
+    #[arg(long, conflicts_with = "report")]
+    pub(crate) env: Option<String>,
+    /// The root (where `.agate/triage.yaml` is), and for a gate run what it judges by;
+    /// with --report only --root counts.
+    #[command(flatten)]
+    pub(crate) context: ContextArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TriageFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum StatsByArg {
+    Rule,
+    Tool,
+    Model,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExportFormat {
+    Jsonl,
 }
 
 #[derive(Debug, Subcommand)]

@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Command::Compliance {
             command: ComplianceCommand::Report(args),
         } => commands::compliance::report(&args),
+        Command::Triage { command, source } => commands::triage::run(command, &source),
         Command::Contract { command } => match command {
             ContractCommand::Test(args) => commands::contract::test(&args),
             ContractCommand::Init {

@@ -12,3 +12,4 @@ pub(crate) mod provenance;
 pub(crate) mod report;
 pub(crate) mod rules;
 pub(crate) mod scan;
+pub(crate) mod triage;
