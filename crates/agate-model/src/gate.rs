@@ -61,6 +61,9 @@ pub enum FindingStatus {
     Baselined,
     /// Silenced by an inline suppression with a reason: reported, never blocks.
     Suppressed,
+    /// Decided by a person in `.agate/triage.yaml` (a false positive, an accepted risk, a
+    /// finding that will not be fixed): reported, never blocks.
+    Triaged,
 }
 
 impl FindingStatus {
@@ -73,13 +76,75 @@ impl FindingStatus {
 /// Why a finding is not open: the reason someone gave, and until when it holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Justification {
-    /// `inline` (a suppression comment) or `baseline` (an entry in the baseline file).
+    /// `inline` (a suppression comment), `baseline` (an entry in the baseline file) or
+    /// `triage` (a decision in `.agate/triage.yaml`).
     pub source: String,
     /// The reason given.
     pub reason: String,
     /// The last day it holds (`YYYY-MM-DD`), if it expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<String>,
+    /// The triage decision, for source `triage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<TriageDecision>,
+    /// Who answers for the decision (a team or a person), for source `triage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Who marked it (`Name <email>`), for source `triage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+}
+
+impl Justification {
+    /// A justification with only a source and a reason.
+    pub fn new(source: &str, reason: impl Into<String>) -> Justification {
+        Justification {
+            source: source.to_owned(),
+            reason: reason.into(),
+            until: None,
+            decision: None,
+            owner: None,
+            by: None,
+        }
+    }
+}
+
+/// What a person decided about a finding in triage.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum TriageDecision {
+    /// The rule is wrong here: the code is not the flaw it reports.
+    FalsePositive,
+    /// The flaw is real and the risk is accepted (usually until a date).
+    AcceptedRisk,
+    /// The flaw is real and will not be fixed.
+    WontFix,
+}
+
+impl TriageDecision {
+    /// Every decision, in the order they are shown.
+    pub const ALL: [TriageDecision; 3] = [
+        TriageDecision::FalsePositive,
+        TriageDecision::AcceptedRisk,
+        TriageDecision::WontFix,
+    ];
+
+    /// The name used in files and reports: `false-positive`, `accepted-risk`, `wont-fix`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TriageDecision::FalsePositive => "false-positive",
+            TriageDecision::AcceptedRisk => "accepted-risk",
+            TriageDecision::WontFix => "wont-fix",
+        }
+    }
+}
+
+impl std::fmt::Display for TriageDecision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Whether a failing gate stops the pipeline.
@@ -117,6 +182,9 @@ pub struct GateCounts {
     pub baselined: u64,
     /// Findings silenced inline.
     pub suppressed: u64,
+    /// Findings decided in triage (`.agate/triage.yaml`).
+    #[serde(default)]
+    pub triaged: u64,
     /// Blocking findings in the `ai` tier.
     pub blocking_ai: u64,
     /// Blocking findings in the `new` tier.

@@ -21,6 +21,8 @@
 
 mod analyzer;
 mod check;
+mod compliance;
+mod date;
 mod duration;
 mod finding;
 mod fingerprint;
@@ -40,6 +42,11 @@ pub use check::{
     COVERAGE_RULES, Channel, CheckCommand, CheckRun, CheckSpec, CheckStatus, CoverageResult,
     CoverageSpec, FindingSource, LineRatio, NotifyTarget, ToolFormat,
 };
+pub use compliance::{
+    ComplianceMatrix, ComplianceRun, ControlResult, ControlStatus, ControlSummary, Evidence,
+    FindingEvidence, ToolVersion,
+};
+pub use date::Date;
 pub use duration::{parse_duration, parse_rate};
 pub use finding::{
     AiEvidence, CodeContext, Finding, Fix, Location, Position, RuleDescriptor, hex, sha256_hex,
@@ -47,7 +54,10 @@ pub use finding::{
 };
 pub use fingerprint::{Fingerprint, FingerprintInput, normalize_code};
 pub use functional::{ApiSpec, ContractsSpec, ServiceSpec};
-pub use gate::{FindingStatus, GateCounts, GateMode, GateResult, GateStatus, Justification, Tier};
+pub use gate::{
+    FindingStatus, GateCounts, GateMode, GateResult, GateStatus, Justification, Tier,
+    TriageDecision,
+};
 pub use load::{
     Latency, LoadErrors, LoadReport, LoadResultFile, LoadRun, LoadSource, LoadSpec, LoadStats,
     RegressionOutcome, RequestStats, ScenarioRequest, ThresholdOutcome,

@@ -112,7 +112,9 @@ impl Report {
     /// query), snippet, CWE and OWASP tags, sources' rule ids, justification and AI
     /// evidence (a fix whose replacement shows a secret is dropped), each rule descriptor's id, summary, help, CWE, OWASP and compliance tags, each notice and its path,
     /// each gate's reasons, each external check's command, error and output (as tool
-    /// output), and each load test's URL and request names, and the run's repository, run id and policy sources. A rule id or path many findings share is scanned once.
+    /// output), and each load test's URL and request names, each compliance matrix's
+    /// (ComplianceMatrix::redact), and the run's repository, run id and policy sources. A
+    /// rule id or path many findings share is scanned once.
     pub fn redact(&mut self, redactor: &impl Redactor) {
         let Report {
             schema_version: _,
@@ -125,6 +127,7 @@ impl Report {
             checks,
             coverage: _,
             load,
+            compliance,
             verdict,
         } = self;
         let mut memo = Memo::default();
@@ -173,6 +176,38 @@ impl Report {
                 apply(reason, redactor, Kind::ToolOutput);
             }
         }
+        for matrix in compliance {
+            matrix.redact(redactor);
+        }
+    }
+}
+
+impl crate::ComplianceMatrix {
+    /// Passes every text of the matrix that comes from the repository or a tool through
+    /// `redactor`: the gates' reasons, each finding's path and justification, and each
+    /// reason evidence is missing.
+    pub fn redact(&mut self, redactor: &impl Redactor) {
+        for reason in self.run.gates.iter_mut().flat_map(|gate| &mut gate.reasons) {
+            apply(reason, redactor, Kind::ToolOutput);
+        }
+        for evidence in self
+            .controls
+            .iter_mut()
+            .flat_map(|control| &mut control.evidence)
+        {
+            match evidence {
+                crate::Evidence::Finding(finding) => {
+                    apply(&mut finding.path, redactor, Kind::Text);
+                    if let Some(reason) = &mut finding.justification {
+                        apply(reason, redactor, Kind::Text);
+                    }
+                }
+                crate::Evidence::Missing { reason } => apply(reason, redactor, Kind::ToolOutput),
+                crate::Evidence::Rules { .. }
+                | crate::Evidence::Analyzer { .. }
+                | crate::Evidence::Gate { .. } => {}
+            }
+        }
     }
 }
 
@@ -209,6 +244,9 @@ fn redact_finding(finding: &mut Finding, redactor: &impl Redactor, memo: &mut Me
     }
     if let Some(justification) = &mut finding.justification {
         apply(&mut justification.reason, redactor, Kind::Text);
+        if let Some(owner) = &mut justification.owner {
+            apply(owner, redactor, Kind::Text);
+        }
     }
     // An edit is applied to the code as it is: a redacted one would write the redaction
     // into the file. One that shows a secret is dropped, never shown or applied.
@@ -309,9 +347,8 @@ mod tests {
             commit: Some("0123456789abcdef0123456789abcdef01234567".to_owned()),
             status: FindingStatus::Suppressed,
             justification: Some(Box::new(Justification {
-                source: "inline".to_owned(),
-                reason: "was SECRET".to_owned(),
-                until: None,
+                owner: Some("SECRET".to_owned()),
+                ..Justification::new("inline", "was SECRET")
             })),
             blocking: false,
             sources: Vec::new(),
@@ -359,6 +396,7 @@ mod tests {
             }],
             coverage: Vec::new(),
             load: Vec::new(),
+            compliance: Vec::new(),
             verdict: Some(Verdict {
                 status: VerdictStatus::Error,
                 environment: "default".to_owned(),

@@ -34,6 +34,9 @@ pub struct Report {
     /// The load tests of the environment's gates, with what they measured.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub load: Vec<crate::LoadRun>,
+    /// The control matrices of the compliance frameworks the environment's gates require.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<crate::ComplianceMatrix>,
     /// The gate decision; absent for `agate scan`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Verdict>,

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use agate_model::{Finding, Notice, RuleDescriptor, Verdict};
-use agate_policy::{Baseline, Policy, RunContext};
+use agate_policy::{Baseline, Policy, RunContext, Triage};
 use agate_rules::Scanner;
 
 use crate::{PipelineError, Request, Result};
@@ -15,12 +15,44 @@ pub const DEFAULT_BASELINE: &str = ".agate/baseline.json";
 
 /// The request's baseline, else `.agate/baseline.json` in the root; a corrupt file is an
 /// error.
-pub(crate) fn load_baseline(request: &Request) -> Result<Baseline> {
+fn load_baseline(request: &Request) -> Result<Baseline> {
     let path = request
         .baseline
         .clone()
         .unwrap_or_else(|| request.root.join(DEFAULT_BASELINE));
     Baseline::load(&path).map_err(PipelineError::invalid)
+}
+
+/// The baseline (see [`load_baseline`]) and the triage decisions: `.agate/triage.yaml` in
+/// the root (none: no decisions; a bad file is an error). When decisions may need an
+/// approver, the file is blamed so each line's author is known; a blame that fails leaves
+/// every line unapproved and says why.
+pub(crate) fn records(
+    request: &Request,
+    policy: &Policy,
+    repository: &mut crate::change::Known,
+    notices: &mut Vec<Notice>,
+) -> Result<(Baseline, Triage)> {
+    let baseline = load_baseline(request)?;
+    let path = request.root.join(agate_policy::TRIAGE_FILE);
+    let mut triage = Triage::load(&path).map_err(PipelineError::invalid)?;
+    if policy.triage_approvers().is_empty() || triage.decisions.is_empty() {
+        return Ok((baseline, triage));
+    }
+    if let Some(history) = repository.history.as_mut() {
+        match history.line_author_emails(&path) {
+            Ok(authors) => triage.set_line_authors(authors),
+            Err(error) => notices.push(Notice {
+                level: agate_model::NoticeLevel::Warning,
+                path: None,
+                message: format!(
+                    "cannot read who committed `{}` ({error}): triage decisions that need an approver do not count",
+                    agate_policy::TRIAGE_FILE
+                ),
+            }),
+        }
+    }
+    Ok((baseline, triage))
 }
 
 /// Applies the policy, then the gates' Rego policies over the result; a deny adds findings

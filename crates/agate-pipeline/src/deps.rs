@@ -80,7 +80,7 @@ pub(crate) fn scan(
             notices.push(Notice {
                 level: NoticeLevel::Warning,
                 path: None,
-                message: "no vulnerability advisories imported, so dependencies were not checked for known vulnerabilities (`agate db import PATH`)".to_owned(),
+                message: NO_ADVISORIES.to_owned(),
             });
         } else {
             scan.findings.extend(
@@ -92,6 +92,10 @@ pub(crate) fn scan(
     scan.notices = notices;
     Ok(scan)
 }
+
+/// The notice of a run that had dependencies to check and no advisories to check them
+/// against: `deps.known-vulnerability` did not run, whatever the selection says.
+pub(crate) const NO_ADVISORIES: &str = "no vulnerability advisories imported, so dependencies were not checked for known vulnerabilities (`agate db import PATH`)";
 
 /// The manifests and lockfiles among `walked`, as (relative, absolute) paths.
 fn manifests(walked: &[AnyFile]) -> Vec<(String, PathBuf)> {

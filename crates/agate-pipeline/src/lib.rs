@@ -21,6 +21,7 @@
 
 mod analyze;
 mod change;
+mod compliance;
 mod coverage;
 mod decide;
 mod deps;
@@ -32,6 +33,7 @@ mod lines;
 mod parallel;
 mod performance;
 mod request;
+mod run;
 mod secrets;
 mod selection;
 mod shards;
@@ -48,6 +50,7 @@ use agate_policy::{Date, Overrides, Policy, RunContext};
 pub use agate_model::Shard;
 pub use analyze::load_rules;
 pub use change::classifier;
+pub use compliance::{catalogue, now_rfc3339, packs, report_matrix};
 pub use decide::DEFAULT_BASELINE;
 pub use error::{PipelineError, Result};
 pub use lines::BLAME_CACHE;
@@ -129,6 +132,8 @@ struct Setup {
     secrets: (agate_secrets::SecretScanner, Vec<Notice>),
     repository: change::Known,
     scope: change::InChange,
+    /// When the run began.
+    started: std::time::SystemTime,
 }
 
 impl Setup {
@@ -152,6 +157,7 @@ impl Setup {
             &request.ai_paths,
         )?;
         let selection = Selection::new(request)?;
+        compliance::check_policy(root, &policy, &request.frameworks)?;
         let compile = rules == Rules::Compiled && selection.rules;
         let (rules, known) = analyze::rules_for(request, &policy, compile)?;
         // Built even when the secrets analyzer does not run: it redacts every report.
@@ -164,6 +170,7 @@ impl Setup {
             secrets,
             repository,
             scope,
+            started: std::time::SystemTime::now(),
         };
         Ok((setup, rules))
     }
@@ -179,6 +186,10 @@ enum Rules {
 /// Everything after the analyzers: the gates' checks, line provenance, the policy, the
 /// report. A shard's run does only the per-file part and keeps only its own files' findings
 /// and notices.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the steps after the analyzers, in order, each a call"
+)]
 fn finish(
     request: &Request,
     setup: Setup,
@@ -188,13 +199,15 @@ fn finish(
 ) -> Result<Outcome> {
     let root = request.root.as_path();
     let mut stats = found.stats;
-    shard_stats(request, &mut stats, setup.head());
+    let head = setup.head();
+    shard_stats(request, &mut stats, head.clone());
     let Setup {
         policy,
         selection,
-        known,
+        mut known,
         secrets: (secrets, _),
-        repository,
+        mut repository,
+        started,
         ..
     } = setup;
     // The secrets in the caller's environment, which checks inherit, are hidden wherever
@@ -233,6 +246,7 @@ fn finish(
         gating,
         whole,
     };
+    let (baseline, triage) = decide::records(request, &policy, &mut repository, &mut notices)?;
     let LineProvenance {
         tiers,
         suppressions,
@@ -243,15 +257,14 @@ fn finish(
     findings.extend(provenance_findings);
     let (coverage_findings, coverage_results) = coverage::judge(root, &coverage, &tiers);
     findings.extend(coverage_findings);
-    let baseline = decide::load_baseline(request)?;
     // The external checks' rules exist now that they ran; suppressions may name them.
-    let mut known = known;
     known.extend(external.rules.iter().map(|rule| rule.id.clone()));
     known.extend(agate_model::COVERAGE_RULES.map(str::to_owned));
     let context = RunContext {
         environment,
         tiers: &tiers,
         baseline: &baseline,
+        triage: &triage,
         suppressions: &suppressions,
         known_rules: &known,
         today: Date::today(),
@@ -260,10 +273,10 @@ fn finish(
             .any(|notice| notice.level == NoticeLevel::Error),
         failed_checks: &failed_checks,
     };
-    // A gate's Rego policy judges the whole repository's findings: not a shard's.
-    let rego = whole;
+    // A gate's Rego policy judges the whole repository's findings (`whole`): not a shard's.
     let (mut findings, verdict) =
-        decide::decide(root, &policy, &context, findings, &notices, rego)?;
+        decide::decide(root, &policy, &context, findings, &notices, whole)?;
+    notices.extend(triage.notices(&policy, &findings, context.today));
     notices.extend(ungated(
         &policy,
         environment,
@@ -271,13 +284,14 @@ fn finish(
         &findings,
     ));
     once_each(&mut notices);
+    let external_rules = external.rules.clone();
     descriptors.extend(external.rules);
     if let Some(shard) = request.shard {
         keep_own(shard, &mut findings, &mut notices);
     }
     let mut report = Report {
         schema_version: REPORT_SCHEMA_VERSION,
-        run: None,
+        run: gating.then(|| run::info(request, &policy, head.clone(), &tiers, started)),
         tool: Tool::agate(env!("CARGO_PKG_VERSION")),
         rules: decide::referenced(descriptors, &findings),
         findings,
@@ -286,10 +300,25 @@ fn finish(
         checks: external.runs,
         coverage: coverage_results,
         load: external.load,
+        compliance: Vec::new(),
         verdict: gating.then_some(verdict),
     };
     // One place for every format: no excerpt, message or tool output shows a secret.
     report.redact(&redactor);
+    // The control matrices are made of the redacted findings.
+    if gating && whole {
+        let ran = selection.analyzers();
+        let inputs = compliance::Inputs {
+            request,
+            policy: &policy,
+            ran: &ran,
+            engines: compliance::Engines::of(&selection),
+            secrets: secrets.rules(),
+            external: &external_rules,
+            commit: head,
+        };
+        compliance::apply(&mut report, &inputs)?;
+    }
     Ok(Outcome {
         report,
         notify: policy.notify_on_block().to_vec(),

@@ -48,6 +48,9 @@ pub struct Request {
     pub ci: CiFacts,
     /// Where the dependency analyzer finds advisories and registries.
     pub deps: DepsSources,
+    /// Compliance frameworks (pack ids) whose control matrix a gating run's report carries
+    /// beyond those its gates require (`agate compliance report --framework`).
+    pub frameworks: Vec<String>,
 }
 
 impl Request {
@@ -72,6 +75,7 @@ impl Request {
             shard: None,
             ci: CiFacts::default(),
             deps: DepsSources::default(),
+            frameworks: Vec::new(),
         }
     }
 }
@@ -157,6 +161,10 @@ impl Default for WalkLimits {
 /// environment variables itself.
 #[derive(Debug, Clone, Default)]
 pub struct CiFacts {
+    /// The repository as the CI names it (`owner/name`); else the root folder's name.
+    pub repository: Option<String>,
+    /// The CI's run (and attempt); else an id made from the start time.
+    pub run_id: Option<String>,
     /// The base revision the CI implies (the pull or merge request's target branch, as
     /// `origin/<branch>`), with the variable that said so.
     pub target: Option<CiTarget>,

@@ -40,6 +40,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("agate-policy", &["agate-model", "agate-fs", "agate-http"]),
     ("agate-report", &["agate-model"]),
     ("agate-server", &["agate-model", "agate-attest"]),
+    ("agate-compliance", &["agate-model"]),
     (
         "agate-notify",
         &["agate-model", "agate-report", "agate-http"],
@@ -65,6 +66,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "agate-process",
             "agate-load",
             "agate-policy",
+            "agate-compliance",
         ],
     ),
 ];

@@ -11,7 +11,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::error::{Place, PolicyError};
 use crate::options::{Baselining, Suppressing};
-use crate::{Baseline, Date, Policy, Suppression};
+use crate::{Baseline, Date, Policy, Standing, Suppression, Triage};
 
 /// Which lines are AI-authored and which changed since the base revision.
 #[derive(Debug, Default)]
@@ -105,6 +105,22 @@ impl TierMap {
         files
     }
 
+    /// The lines changed since the base revision, and how many of them are AI-authored;
+    /// `None` without a base revision.
+    pub fn change_size(&self) -> Option<(u64, u64)> {
+        let changed = self.changed.as_ref()?;
+        let (mut lines, mut ai) = (0, 0);
+        for (path, ranges) in changed {
+            for &(start, end) in ranges {
+                lines += u64::from(end.saturating_sub(start)) + 1;
+                ai += (start..=end)
+                    .filter(|&line| self.ai_evidence(path, line).is_some())
+                    .count() as u64;
+            }
+        }
+        Some((lines, ai))
+    }
+
     /// Returns the tier of `line` in `path`: `ai` beats `new` beats `legacy`.
     pub fn tier(&self, path: &str, line: u32) -> Tier {
         let within = |ranges: Option<&Vec<(u32, u32)>>| {
@@ -138,6 +154,8 @@ pub struct RunContext<'a> {
     pub tiers: &'a TierMap,
     /// Accepted findings.
     pub baseline: &'a Baseline,
+    /// Decisions about single findings (`.agate/triage.yaml`), with who committed them.
+    pub triage: &'a Triage,
     /// Suppression comments, by file path.
     pub suppressions: &'a HashMap<String, Vec<Suppression>>,
     /// Ids of the rules that exist, to flag suppressions naming others.
@@ -210,9 +228,12 @@ pub fn apply(
     crate::merge::merge_sources(&mut kept, |finding| gate_of(&gates, finding));
 
     let mut used: BTreeSet<(Text, u32)> = BTreeSet::new();
-    let baseline = context.baseline.by_fingerprint();
+    let known = Known {
+        baseline: context.baseline.by_fingerprint(),
+        triage: context.triage.by_fingerprint(),
+    };
     for finding in &mut kept {
-        decide_finding(policy, context, &baseline, &gates, finding, &mut used);
+        decide_finding(policy, context, &known, &gates, finding, &mut used);
     }
 
     let mut problems = suppression_problems(context, &used);
@@ -296,11 +317,18 @@ fn gate_of(gates: &[(&crate::Gate, Text)], finding: &Finding) -> Option<Text> {
     }
 }
 
-/// Sets one finding's tier, gate, status and `blocking`, recording the suppression it used.
+/// The baseline and the triage decisions, indexed by fingerprint.
+struct Known<'a> {
+    baseline: HashMap<&'a str, &'a crate::BaselineEntry>,
+    triage: HashMap<&'a str, &'a crate::Decision>,
+}
+
+/// Sets one finding's tier, gate, status and `blocking`, recording the suppression it used:
+/// a valid inline suppression first, then a triage decision that holds, then the baseline.
 fn decide_finding(
     policy: &Policy,
     context: &RunContext<'_>,
-    baseline: &HashMap<&str, &crate::BaselineEntry>,
+    known: &Known<'_>,
     gates: &[(&crate::Gate, Text)],
     finding: &mut Finding,
     used: &mut BTreeSet<(Text, u32)>,
@@ -338,23 +366,39 @@ fn decide_finding(
                 Some(Err(_)) => false,
             }
     });
+    let triaged = known
+        .triage
+        .get(finding.fingerprint.as_str())
+        .filter(|decision| {
+            context
+                .triage
+                .standing(policy, decision, finding.tier, context.today)
+                == Standing::Holds
+        });
     if let (Some(suppression), Suppressing::Allowed) = (valid_suppression, tier_policy.suppress) {
         finding.status = FindingStatus::Suppressed;
         finding.justification = Some(Box::new(Justification {
-            source: "inline".to_owned(),
-            reason: suppression.reason.clone().unwrap_or_default(),
             until: suppression.until.clone(),
+            ..Justification::new("inline", suppression.reason.clone().unwrap_or_default())
+        }));
+    } else if let Some(decision) = triaged {
+        finding.status = FindingStatus::Triaged;
+        finding.justification = Some(Box::new(Justification {
+            until: decision.until.map(|until| until.to_string()),
+            decision: Some(decision.decision),
+            owner: decision.owner.clone(),
+            by: Some(decision.by.clone()),
+            ..Justification::new("triage", decision.reason.clone())
         }));
     } else if let (Some(entry), Baselining::Allowed) = (
-        baseline.get(finding.fingerprint.as_str()),
+        known.baseline.get(finding.fingerprint.as_str()),
         tier_policy.baseline,
     ) {
         finding.status = FindingStatus::Baselined;
-        finding.justification = Some(Box::new(Justification {
-            source: "baseline".to_owned(),
-            reason: entry.reason.clone(),
-            until: None,
-        }));
+        finding.justification = Some(Box::new(Justification::new(
+            "baseline",
+            entry.reason.clone(),
+        )));
     }
     finding.blocking = finding.status.is_open()
         && finding.gate.is_some()
@@ -376,6 +420,7 @@ fn gate_result(
         match finding.status {
             FindingStatus::Baselined => counts.baselined += 1,
             FindingStatus::Suppressed => counts.suppressed += 1,
+            FindingStatus::Triaged => counts.triaged += 1,
             FindingStatus::Open if finding.blocking => {
                 counts.blocking += 1;
                 match finding.tier {

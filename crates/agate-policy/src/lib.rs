@@ -8,8 +8,8 @@
 //!
 //! [`apply`] then decides a run: it assigns each finding its gate, its [`Tier`] (`ai`, `new`,
 //! `legacy`), its context (`test` for findings in test code, reported at most at
-//! `tests.severity`) and its status (open, baselined, suppressed), and returns each gate's
-//! result and the verdict. The [`Baseline`] file and inline suppressions live here too.
+//! `tests.severity`) and its status (open, suppressed, triaged, baselined), and returns each gate's
+//! result and the verdict. The [`Baseline`] file, the [`Triage`] decisions and inline suppressions live here too.
 //!
 //! This crate reads the configuration and baseline files it is given, and nothing else: no
 //! environment variables, no current directory, no clock (today's date is an argument).
@@ -26,7 +26,6 @@
 
 mod apply;
 mod baseline;
-mod date;
 mod error;
 mod external;
 mod functional;
@@ -40,10 +39,12 @@ mod rego;
 mod remote;
 mod resolve;
 mod suppress;
+mod triage;
+mod triage_stats;
 
+pub use agate_model::Date;
 pub use apply::{RunContext, SIGNOFF_RULE, TierMap, apply, deny_finding, signoff_finding};
 pub use baseline::{Baseline, BaselineEntry};
-pub use date::Date;
 pub use error::PolicyError;
 pub use load::{Layer, MAX_CONFIG_BYTES, load, load_with};
 pub use markers::{ai_lines, is_generated};
@@ -52,7 +53,12 @@ pub use patterns::MAX_PATTERNS;
 pub use rego::deny_messages;
 pub use remote::RemoteOptions;
 pub use resolve::{
-    DEFAULT_TEST_PATHS, DepsSettings, Environment, Gate, Origin, Overrides, Policy, RulePolicy,
-    SecretsSettings, TestsSettings, TierPolicy, resolve,
+    ComplianceRequirement, DEFAULT_TEST_PATHS, DepsSettings, Environment, Gate, Origin, Overrides,
+    Policy, RulePolicy, SecretsSettings, TestsSettings, TierPolicy, resolve,
 };
 pub use suppress::{Suppression, parse_suppressions};
+pub use triage::{Decision, MAX_TRIAGE_BYTES, Standing, TRIAGE_FILE, Triage, is_fingerprint};
+pub use triage_stats::{
+    ExportDecision, ExportRow, GroupStats, MIN_DECISIONS_FOR_SUGGESTION, StatsBy, export_rows,
+    stats,
+};

@@ -17,6 +17,8 @@ pub struct Layer {
     pub dir: PathBuf,
     /// The canonical path or URL, to notice a file reached twice.
     identity: String,
+    /// SHA-256 of the file's text (hex): the policy digest is made of these.
+    pub sha256: String,
     pub(crate) options: PolicyOptions,
 }
 
@@ -121,10 +123,10 @@ fn load_into(
             help: "this agate reads `version: 1`".to_owned(),
         });
     }
-    if dir.is_none() && (options.rule_dirs.is_some() || options.gates.iter().flatten().any(|(_, gate)| matches!(&gate.value, crate::options::Switch::On(g) if g.policy.is_some()))) {
+    if dir.is_none() && names_local_files(&options) {
         return Err(PolicyError::Invalid {
             at: Place::file(&display),
-            message: "a policy fetched from a URL cannot name local files (`rule_dirs`, gate `policy`)".to_owned(),
+            message: "a policy fetched from a URL cannot name local files (`rule_dirs`, `compliance.packs`, gate `policy`)".to_owned(),
             help: "keep rule folders and Rego files in the repository's own agate.yaml".to_owned(),
         });
     }
@@ -151,8 +153,21 @@ fn load_into(
     layers.push(Layer {
         file: display,
         identity,
+        sha256: agate_model::sha256_hex(text.as_bytes()),
         dir: dir.unwrap_or_default(),
         options,
     });
     Ok(())
+}
+
+/// Whether a layer names files of its own folder (which a fetched one has not).
+fn names_local_files(options: &PolicyOptions) -> bool {
+    options.rule_dirs.is_some()
+        || options
+            .compliance
+            .as_ref()
+            .is_some_and(|compliance| compliance.packs.is_some())
+        || options.gates.iter().flatten().any(
+            |(_, gate)| matches!(&gate.value, crate::options::Switch::On(g) if g.policy.is_some()),
+        )
 }

@@ -45,6 +45,28 @@ pub(crate) struct PolicyOptions {
     pub(crate) deps: Option<DepsOptions>,
     /// Who hears about a blocked change.
     pub(crate) notify: Option<NotifyOptions>,
+    /// The team's own compliance packs.
+    pub(crate) compliance: Option<ComplianceOptions>,
+    /// Who approves triage decisions, and for which tiers.
+    pub(crate) triage: Option<TriageOptions>,
+}
+
+/// `compliance:` settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ComplianceOptions {
+    /// Pack files (YAML), relative to this file; they must be under the scan root.
+    pub(crate) packs: Option<Vec<Spanned<String>>>,
+}
+
+/// Triage settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TriageOptions {
+    /// Whose commits approve a decision: globs over the git author's email.
+    pub(crate) approvers: Option<Spanned<Vec<String>>>,
+    /// The tiers whose decisions need an approver (default `[ai]` once approvers are set).
+    pub(crate) require_approval: Option<Spanned<Vec<agate_model::Tier>>>,
 }
 
 /// Notification settings.
@@ -158,6 +180,10 @@ pub(crate) struct GateOptions {
     pub(crate) api: Option<Spanned<ApiOptions>>,
     /// Load tests.
     pub(crate) load: Option<Vec<Spanned<LoadOptions>>>,
+    /// Compliance frameworks whose controls this gate requires, by pack id.
+    pub(crate) frameworks: Option<Vec<Spanned<String>>>,
+    /// The controls required: `all`, or control ids (default `all`).
+    pub(crate) require: Option<Vec<Spanned<String>>>,
 }
 
 /// A load test of a gate.

@@ -11,8 +11,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
-
 use crate::load::MAX_CONFIG_BYTES;
 
 /// How remote parents are fetched.
@@ -131,9 +129,9 @@ pub(crate) fn fetch(reference: &str, options: &RemoteOptions) -> Result<String, 
         .map(|dir| cache_path(dir, &parts.without_userinfo()));
     let verify = |text: &str| -> Result<(), String> {
         match &pin {
-            Some(pin) if sha256_hex(text.as_bytes()) != *pin => Err(format!(
+            Some(pin) if agate_model::sha256_hex(text.as_bytes()) != *pin => Err(format!(
                 "`{shown}` does not match its pin: sha256 is {}, expected {pin}",
-                sha256_hex(text.as_bytes())
+                agate_model::sha256_hex(text.as_bytes())
             )),
             _ => Ok(()),
         }
@@ -182,18 +180,10 @@ fn mask_in(message: &str, url: &str, parts: &Parts<'_>) -> String {
 }
 
 fn cache_path(dir: &Path, url: &str) -> PathBuf {
-    dir.join("extends")
-        .join(format!("{}.yaml", &sha256_hex(url.as_bytes())[..32]))
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, byte| {
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
+    dir.join("extends").join(format!(
+        "{}.yaml",
+        &agate_model::sha256_hex(url.as_bytes())[..32]
+    ))
 }
 
 /// Writes the cache atomically; a cache that cannot be written only costs a later fetch.

@@ -55,6 +55,44 @@ pub struct Gate {
     pub api: Option<ApiSpec>,
     /// The load tests it runs.
     pub load: Vec<LoadSpec>,
+    /// The compliance frameworks whose controls it requires.
+    pub compliance: Option<ComplianceRequirement>,
+}
+
+/// What a gate requires of compliance frameworks (`gates.NAME.frameworks` and `require`).
+/// The ids are checked against the packs by the pipeline, which knows them; each keeps the
+/// place that names it (`agate.yaml:12:5`) for its error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComplianceRequirement {
+    /// Framework (pack) ids with their places.
+    pub frameworks: Vec<(String, String)>,
+    /// `None`: every control of the frameworks (`require: [all]`, the default); else the
+    /// control ids with their places.
+    pub controls: Option<Vec<(String, String)>>,
+}
+
+impl ComplianceRequirement {
+    /// Whether `self` requires less than `old`: a framework dropped, or a control no longer
+    /// required.
+    fn loosens(&self, old: &ComplianceRequirement) -> bool {
+        let ids = |list: &[(String, String)]| -> BTreeSet<String> {
+            list.iter().map(|(id, _)| id.clone()).collect()
+        };
+        let frameworks = ids(&self.frameworks);
+        let dropped_framework = old
+            .frameworks
+            .iter()
+            .any(|(id, _)| !frameworks.contains(id));
+        let dropped_control = match (&self.controls, &old.controls) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(new), Some(old)) => {
+                let new = ids(new);
+                old.iter().any(|(id, _)| !new.contains(id))
+            }
+        };
+        dropped_framework || dropped_control
+    }
 }
 
 /// An environment: which gates run and whether they block.
@@ -133,11 +171,19 @@ pub struct Policy {
     ai_identities: Vec<(String, String)>,
     require_signoff: bool,
     approvers: Vec<String>,
+    triage_approvers: Vec<String>,
+    triage_require_approval: Option<Vec<Tier>>,
     unscannable: crate::Unscannable,
     tests: TestsSettings,
     secrets: SecretsSettings,
     deps: DepsSettings,
     notify_on_block: Vec<NotifyTarget>,
+    /// The team's compliance pack files, each with the place that names it.
+    compliance_packs: Vec<(PathBuf, String)>,
+    /// The configuration files, in load order, each with its SHA-256.
+    layers: Vec<agate_model::PolicyLayer>,
+    /// SHA-256 over the layers' digests, in load order.
+    digest: Option<String>,
     /// Each environment's limits for the gates' load tests, by test name.
     load_limits: BTreeMap<String, BTreeMap<String, crate::functional::Limits>>,
     origins: BTreeMap<String, Origin>,
@@ -247,6 +293,25 @@ impl Policy {
         &self.secrets
     }
 
+    /// The team's compliance pack files (`compliance.packs`), resolved against the files that
+    /// named them, each with the place that names it.
+    pub fn compliance_packs(&self) -> &[(PathBuf, String)] {
+        &self.compliance_packs
+    }
+
+    /// SHA-256 (hex) over the configuration files the policy was loaded from, in load
+    /// order: the SHA-256 of each file's SHA-256 in hex, one per line. `None` for the
+    /// built-in policy.
+    pub fn digest(&self) -> Option<&str> {
+        self.digest.as_deref()
+    }
+
+    /// The configuration files the policy was loaded from, in load order, with their
+    /// digests.
+    pub fn layers(&self) -> &[agate_model::PolicyLayer] {
+        &self.layers
+    }
+
     /// Returns who is told when a change is blocked.
     pub fn notify_on_block(&self) -> &[NotifyTarget] {
         &self.notify_on_block
@@ -280,13 +345,31 @@ impl Policy {
     /// Whether a sign-off by `email` counts: any email when no approvers are configured,
     /// else one matching an approver glob (case-insensitive).
     pub fn approves(&self, email: &str) -> bool {
-        self.approvers.is_empty()
-            || self.approvers.iter().any(|pattern| {
-                globset::GlobBuilder::new(pattern)
-                    .case_insensitive(true)
-                    .build()
-                    .is_ok_and(|glob| glob.compile_matcher().is_match(email))
-            })
+        self.approvers.is_empty() || matches_any(&self.approvers, email)
+    }
+
+    /// Globs over the email of whoever may approve triage decisions (`triage.approvers`);
+    /// empty: no decision needs approval.
+    pub fn triage_approvers(&self) -> &[String] {
+        &self.triage_approvers
+    }
+
+    /// Whether a triage decision on a finding of `tier` counts only once an approver
+    /// committed it: approvers are set and `triage.require_approval` (default `[ai]`)
+    /// lists the tier.
+    pub fn triage_needs_approval(&self, tier: Tier) -> bool {
+        !self.triage_approvers.is_empty()
+            && self
+                .triage_require_approval
+                .as_deref()
+                .unwrap_or(&[Tier::Ai])
+                .contains(&tier)
+    }
+
+    /// Whether a commit by `email` approves triage decisions (an approver glob matches it,
+    /// case-insensitive).
+    pub fn approves_triage(&self, email: &str) -> bool {
+        matches_any(&self.triage_approvers, email)
     }
 
     /// Returns a tier's settings.
@@ -526,6 +609,23 @@ impl Policy {
                 origin("provenance.ai_identities"),
             ));
         }
+        if !self.triage_approvers.is_empty() {
+            rows.push((
+                "triage.approvers".to_owned(),
+                format!("[{}]", self.triage_approvers.join(", ")),
+                origin("triage.approvers"),
+            ));
+            let tiers: Vec<&str> = Tier::ALL
+                .into_iter()
+                .filter(|&tier| self.triage_needs_approval(tier))
+                .map(Tier::as_str)
+                .collect();
+            rows.push((
+                "triage.require_approval".to_owned(),
+                format!("[{}]", tiers.join(", ")),
+                origin("triage.require_approval"),
+            ));
+        }
         rows
     }
 }
@@ -565,6 +665,7 @@ fn built_in() -> Policy {
                 contracts: None,
                 api: None,
                 load: Vec::new(),
+                compliance: None,
             },
         )
     };
@@ -621,15 +722,30 @@ fn built_in() -> Policy {
         base: None,
         require_signoff: false,
         approvers: Vec::new(),
+        triage_approvers: Vec::new(),
+        triage_require_approval: None,
         unscannable: crate::Unscannable::Error,
         tests: TestsSettings::default(),
         secrets: SecretsSettings::default(),
         deps: DepsSettings::default(),
         notify_on_block: Vec::new(),
+        compliance_packs: Vec::new(),
+        layers: Vec::new(),
+        digest: None,
         ai_identities: Vec::new(),
         load_limits: BTreeMap::new(),
         origins: BTreeMap::new(),
     }
+}
+
+/// Whether an email glob of `patterns` matches `email` (case-insensitive).
+fn matches_any(patterns: &[String], email: &str) -> bool {
+    patterns.iter().any(|pattern| {
+        globset::GlobBuilder::new(pattern)
+            .case_insensitive(true)
+            .build()
+            .is_ok_and(|glob| glob.compile_matcher().is_match(email))
+    })
 }
 
 /// Locks seen so far: key → where it was locked.
@@ -669,6 +785,21 @@ pub fn resolve(layers: &[Layer], overrides: &Overrides) -> Result<Policy, Policy
     let mut locks = Locks(BTreeMap::new());
     for layer in layers {
         merge_layer(&mut policy, &mut locks, layer)?;
+    }
+    policy.layers = layers
+        .iter()
+        .map(|layer| agate_model::PolicyLayer {
+            source: layer.file.clone(),
+            digest: layer.sha256.clone(),
+        })
+        .collect();
+    if !layers.is_empty() {
+        let mut digests = String::new();
+        for layer in layers {
+            digests.push_str(&layer.sha256);
+            digests.push('\n');
+        }
+        policy.digest = Some(agate_model::sha256_hex(digests.as_bytes()));
     }
     let command_line = Place::file("the command line");
     if let Some(block_at) = overrides.block_at {
@@ -744,7 +875,9 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
     merge_secrets(policy, layer, origin)?;
     merge_deps(policy, layer, origin);
     merge_notify(policy, layer, origin)?;
+    merge_compliance_packs(policy, layer, origin);
     merge_provenance(policy, locks, layer, origin)?;
+    merge_triage(policy, locks, layer, origin)?;
     merge_unscannable(policy, locks, layer, origin)?;
     merge_tests(policy, locks, layer, origin)?;
     merge_locked(locks, layer)
@@ -792,6 +925,7 @@ fn turn_gate_off(
         contracts: None,
         api: None,
         load: Vec::new(),
+        compliance: None,
     });
     gate.enabled = false;
     policy
@@ -850,6 +984,7 @@ fn merge_gate(
         contracts: None,
         api: None,
         load: Vec::new(),
+        compliance: None,
     });
     if let Some(rego) = &gate_options.policy {
         gate.policy = Some(layer.dir.join(rego));
@@ -903,21 +1038,90 @@ fn merge_gate(
             gate,
             &mut policy.origins,
             locks,
-            (file, name, origin),
+            (file, name, origin, at),
             gate_options,
         )?;
     }
     Ok(())
 }
 
-/// Merges a gate's `contracts:` and `api:`.
-fn merge_functional(
+/// Merges a gate's `frameworks:` and `require:`; a locked gate may require more, never less.
+fn merge_gate_compliance(
     gate: &mut Gate,
     origins: &mut BTreeMap<String, Origin>,
     locks: &Locks,
     (file, name, origin): (&str, &str, &Origin),
     gate_options: &crate::options::GateOptions,
+    at: &Place,
 ) -> Result<(), PolicyError> {
+    if gate_options.frameworks.is_none() && gate_options.require.is_none() {
+        return Ok(());
+    }
+    let placed = |list: &[serde_saphyr::Spanned<String>]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|item| {
+                (
+                    item.value.trim().to_owned(),
+                    Place::at(file, &item.referenced).to_string(),
+                )
+            })
+            .collect()
+    };
+    let old = gate.compliance.clone();
+    let frameworks = match &gate_options.frameworks {
+        Some(list) => placed(list),
+        None => old
+            .as_ref()
+            .map(|old| old.frameworks.clone())
+            .unwrap_or_default(),
+    };
+    if frameworks.is_empty() {
+        return Err(PolicyError::Invalid {
+            at: at.clone(),
+            message: format!("gate `{name}` has `require` but no `frameworks`"),
+            help: "name the frameworks whose controls it requires, e.g. `frameworks: [pci-dss-4]` (`agate compliance report --help` lists them)".to_owned(),
+        });
+    }
+    let controls = match &gate_options.require {
+        Some(list) => {
+            if list.is_empty() {
+                return Err(PolicyError::Invalid {
+                    at: at.clone(),
+                    message: format!("`gates.{name}.require` is empty"),
+                    help: "write `require: [all]` or the control ids, e.g. `require: [\"6.2.4\"]`"
+                        .to_owned(),
+                });
+            }
+            if list.iter().any(|item| item.value.trim() == "all") {
+                None
+            } else {
+                Some(placed(list))
+            }
+        }
+        None => old.as_ref().and_then(|old| old.controls.clone()),
+    };
+    let new = ComplianceRequirement {
+        frameworks,
+        controls,
+    };
+    let loosens = old.as_ref().is_some_and(|old| new.loosens(old));
+    locks.check(&format!("gates.{name}"), loosens, at, || {
+        "it drops a framework or a required control from the gate".to_owned()
+    })?;
+    gate.compliance = Some(new);
+    origins.insert(format!("gates.{name}.frameworks"), origin.clone());
+    Ok(())
+}
+
+/// Merges a gate's `frameworks:`/`require:`, `contracts:`, `api:` and `load:`.
+fn merge_functional(
+    gate: &mut Gate,
+    origins: &mut BTreeMap<String, Origin>,
+    locks: &Locks,
+    (file, name, origin, at): (&str, &str, &Origin, &Place),
+    gate_options: &crate::options::GateOptions,
+) -> Result<(), PolicyError> {
+    merge_gate_compliance(gate, origins, locks, (file, name, origin), gate_options, at)?;
     if let Some(contracts) = &gate_options.contracts {
         let at = Place::at(file, &contracts.referenced);
         let spec = crate::functional::contracts_spec(name, &contracts.value, &at)?;
@@ -979,6 +1183,21 @@ fn gate_rows(
     if let Some(rego) = &gate.policy {
         let key = format!("gates.{}.policy", gate.name);
         rows.push((key.clone(), rego.display().to_string(), origin(&key)));
+    }
+    if let Some(compliance) = &gate.compliance {
+        let key = format!("gates.{}.frameworks", gate.name);
+        let ids = |list: &[(String, String)]| {
+            list.iter()
+                .map(|(id, _)| id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let required = compliance
+            .controls
+            .as_deref()
+            .map_or_else(|| "all".to_owned(), ids);
+        let value = format!("[{}], require [{required}]", ids(&compliance.frameworks));
+        rows.push((key.clone(), value, origin(&key)));
     }
     if let Some(contracts) = &gate.contracts {
         let key = format!("gates.{}.contracts", gate.name);
@@ -1208,6 +1427,27 @@ fn merge_rule_dirs(policy: &mut Policy, layer: &Layer, origin: &Origin) {
         .insert("rule_dirs".to_owned(), origin.clone());
 }
 
+/// Adds `compliance.packs:` files, resolved against the layer's folder.
+fn merge_compliance_packs(policy: &mut Policy, layer: &Layer, origin: &Origin) {
+    let Some(packs) = layer
+        .options
+        .compliance
+        .as_ref()
+        .and_then(|compliance| compliance.packs.as_ref())
+    else {
+        return;
+    };
+    for pack in packs {
+        let at = Place::at(&layer.file, &pack.referenced).to_string();
+        policy
+            .compliance_packs
+            .push((layer.dir.join(&pack.value), at));
+    }
+    policy
+        .origins
+        .insert("compliance.packs".to_owned(), origin.clone());
+}
+
 /// Adds `ignore:` patterns (gitignore syntax), each checked.
 fn merge_ignore(policy: &mut Policy, layer: &Layer, origin: &Origin) -> Result<(), PolicyError> {
     let file = layer.file.as_str();
@@ -1379,22 +1619,7 @@ fn merge_provenance(
     if let Some(approvers) = &provenance.approvers {
         let key = "provenance.approvers";
         let at = Place::at(file, &approvers.referenced);
-        patterns::check_list(
-            &at,
-            key,
-            Kind::Glob,
-            approvers.value.iter().map(String::as_str),
-        )?;
-        for pattern in &approvers.value {
-            if let Err(error) = globset::Glob::new(pattern) {
-                return Err(PolicyError::Invalid {
-                    at: at.clone(),
-                    message: format!("invalid approver pattern `{pattern}`: {error}"),
-                    help: "an approver is an email or a glob over emails, e.g. `*@bank.example`"
-                        .to_owned(),
-                });
-            }
-        }
+        check_approvers(&at, key, &approvers.value)?;
         // No approvers means anyone; otherwise each new pattern must be one the old
         // patterns already accept.
         let widens = !policy.approvers.is_empty()
@@ -1429,6 +1654,67 @@ fn merge_provenance(
         policy
             .origins
             .insert("provenance.ai_identities".to_owned(), origin.clone());
+    }
+    Ok(())
+}
+
+/// Checks a list of approver globs (`provenance.approvers`, `triage.approvers`).
+fn check_approvers(at: &Place, key: &str, approvers: &[String]) -> Result<(), PolicyError> {
+    patterns::check_list(at, key, Kind::Glob, approvers.iter().map(String::as_str))?;
+    for pattern in approvers {
+        if let Err(error) = globset::Glob::new(pattern) {
+            return Err(PolicyError::Invalid {
+                at: at.clone(),
+                message: format!("invalid approver pattern `{pattern}`: {error}"),
+                help: "an approver is an email or a glob over emails, e.g. `*@bank.example`"
+                    .to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Merges `triage:`: who approves decisions, and for which tiers. A locked key may gain
+/// tiers to approve and lose approvers, never the reverse.
+fn merge_triage(
+    policy: &mut Policy,
+    locks: &Locks,
+    layer: &Layer,
+    origin: &Origin,
+) -> Result<(), PolicyError> {
+    let file = layer.file.as_str();
+    let Some(triage) = &layer.options.triage else {
+        return Ok(());
+    };
+    if let Some(approvers) = &triage.approvers {
+        let key = "triage.approvers";
+        let at = Place::at(file, &approvers.referenced);
+        check_approvers(&at, key, &approvers.value)?;
+        let widens = !policy.triage_approvers.is_empty()
+            && (approvers.value.is_empty()
+                || approvers
+                    .value
+                    .iter()
+                    .any(|pattern| !policy.approves_triage(pattern)));
+        locks.check(key, widens, &at, || {
+            "it lets more people approve triage decisions, or none".to_owned()
+        })?;
+        policy.triage_approvers.clone_from(&approvers.value);
+        policy.origins.insert(key.to_owned(), origin.clone());
+    }
+    if let Some(tiers) = &triage.require_approval {
+        let key = "triage.require_approval";
+        let at = Place::at(file, &tiers.referenced);
+        let before = policy
+            .triage_require_approval
+            .clone()
+            .unwrap_or_else(|| vec![Tier::Ai]);
+        let drops = before.iter().any(|tier| !tiers.value.contains(tier));
+        locks.check(key, drops, &at, || {
+            "it stops requiring approval for a tier".to_owned()
+        })?;
+        policy.triage_require_approval = Some(tiers.value.clone());
+        policy.origins.insert(key.to_owned(), origin.clone());
     }
     Ok(())
 }
@@ -1519,6 +1805,7 @@ fn merge_locked(locks: &mut Locks, layer: &Layer) -> Result<(), PolicyError> {
             "provenance",
             "unscannable",
             "tests",
+            "triage",
         ]
         .iter()
         .any(|root| lock.value == *root || lock.value.starts_with(&format!("{root}.")));
@@ -1526,7 +1813,7 @@ fn merge_locked(locks: &mut Locks, layer: &Layer) -> Result<(), PolicyError> {
             return Err(PolicyError::Invalid {
                 at,
                 message: format!("cannot lock `{}`", lock.value),
-                help: "lock `gates.NAME`, `environments.NAME`, `tiers.ai|new|legacy`, `rules.ID`, `unscannable`, `tests`, or a whole section (`gates`, `tiers`, …)".to_owned(),
+                help: "lock `gates.NAME`, `environments.NAME`, `tiers.ai|new|legacy`, `rules.ID`, `unscannable`, `tests`, `triage.approvers`, or a whole section (`gates`, `tiers`, …)".to_owned(),
             });
         }
         locks.0.entry(lock.value.clone()).or_insert(at);

@@ -41,7 +41,9 @@ fn every_key_is_documented() {
         "environments:\n  e:\n    load:\n      t:\n        zz_unknown: 1\n",
         "notify:\n  zz_unknown: 1\n",
         "tests:\n  zz_unknown: 1\n",
+        "triage:\n  zz_unknown: 1\n",
         "notify:\n  on_block:\n    - zz_unknown: 1\n",
+        "compliance:\n  zz_unknown: 1\n",
     ];
     let mut missing = Vec::new();
     for yaml in levels {

@@ -313,6 +313,7 @@ fn finding(path: &str, line: u32, rule: &str, severity: Severity, fingerprint: &
 struct Run {
     tiers: TierMap,
     baseline: Baseline,
+    triage: agate_policy::Triage,
     suppressions: HashMap<String, Vec<agate_policy::Suppression>>,
     known: BTreeSet<String>,
 }
@@ -322,6 +323,7 @@ impl Run {
         Run {
             tiers: TierMap::new(&[]),
             baseline: Baseline::default(),
+            triage: agate_policy::Triage::empty(),
             suppressions: HashMap::new(),
             known: ["py.code-injection".to_owned(), "py.bare-except".to_owned()].into(),
         }
@@ -333,6 +335,7 @@ impl Run {
             environment: None,
             tiers: &self.tiers,
             baseline: &self.baseline,
+            triage: &self.triage,
             suppressions: &self.suppressions,
             known_rules: &self.known,
             today: today.parse::<Date>().unwrap(),
@@ -427,6 +430,53 @@ fn baseline_excuses_legacy_but_not_ai_findings() {
 }
 
 #[test]
+fn issue_12_inline_suppressions_come_first_then_triage_then_the_baseline() {
+    let mut run = Run::new();
+    let flagged = || finding("app.py", 2, "py.code-injection", Severity::Critical, "dd");
+    run.baseline
+        .add(&[flagged()], "ana", "2026-11-01", "legacy");
+    run.triage = agate_policy::Triage::parse(
+        "t.yaml",
+        "version: 1\ndecisions:\n  - fingerprint: \"dd\"\n    rule: py.code-injection\n    path: app.py\n    decision: wont-fix\n    reason: \"sandboxed\"\n    by: \"Bo <bo@x.example>\"\n    on: 2026-12-01\n    until: 2026-12-31\n    owner: ops\n",
+    )
+    .unwrap();
+    let (findings, verdict) = run.decide(vec![flagged()], "2026-12-31");
+    assert_eq!(
+        (findings[0].status, verdict.status),
+        (FindingStatus::Triaged, VerdictStatus::Pass)
+    );
+    let justification = findings[0].justification.as_deref().unwrap();
+    assert_eq!(justification.source, "triage");
+    assert_eq!(
+        justification.decision,
+        Some(agate_model::TriageDecision::WontFix)
+    );
+    assert_eq!(justification.by.as_deref(), Some("Bo <bo@x.example>"));
+    assert_eq!(justification.owner.as_deref(), Some("ops"));
+    assert_eq!(justification.until.as_deref(), Some("2026-12-31"));
+    let security = verdict
+        .gates
+        .iter()
+        .find(|gate| gate.name == "security")
+        .unwrap();
+    assert_eq!(security.counts.triaged, 1);
+    let (findings, _) = run.decide(vec![flagged()], "2027-01-01");
+    assert_eq!(
+        findings[0].status,
+        FindingStatus::Baselined,
+        "an expired decision leaves the baseline"
+    );
+    run.suppressions.insert(
+        "app.py".to_owned(),
+        parse_suppressions(
+            "x = 1\neval(y)  # agate: ignore[py.code-injection] reason=\"inline\"\n",
+        ),
+    );
+    let (findings, _) = run.decide(vec![flagged()], "2026-12-31");
+    assert_eq!(findings[0].status, FindingStatus::Suppressed);
+}
+
+#[test]
 fn suppressions_need_a_reason_and_expire() {
     let mut run = Run::new();
     let text =
@@ -501,6 +551,7 @@ fn warn_environments_never_block() {
         environment: Some("dev"),
         tiers: &run.tiers,
         baseline: &run.baseline,
+        triage: &agate_policy::Triage::empty(),
         suppressions: &run.suppressions,
         known_rules: &run.known,
         today: "2026-11-26".parse().unwrap(),
@@ -807,5 +858,90 @@ fn issue_10_a_locked_gate_keeps_its_contracts() {
     assert_eq!(
         functional(&policy).contracts.as_ref().unwrap().paths.len(),
         2
+    );
+}
+
+#[test]
+fn issue_12_a_locked_compliance_gate_may_require_more_never_less() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "org/base.yaml",
+        "gates:\n  compliance:\n    frameworks: [pci-dss-4, owasp-top10-2021]\n    require: [\"6.2.4\", \"8.6.2\"]\nlocked: [gates.compliance]\n",
+    );
+    // More controls, or all of them: tighter.
+    for tighter in [
+        "require: [\"6.2.4\", \"8.6.2\", \"3.5.1\"]",
+        "require: [all]",
+    ] {
+        write(
+            dir.path(),
+            "agate.yaml",
+            &format!("extends: [org/base.yaml]\ngates:\n  compliance:\n    {tighter}\n"),
+        );
+        let policy = policy_from(dir.path(), "agate.yaml").unwrap();
+        let environment = policy.environment(None).unwrap();
+        let gate = policy
+            .gates_of(&environment)
+            .into_iter()
+            .find(|gate| gate.name == "compliance")
+            .unwrap();
+        let requirement = gate.compliance.as_ref().unwrap();
+        assert_eq!(requirement.frameworks.len(), 2, "frameworks kept");
+        assert!(
+            gate.analyzers.is_empty(),
+            "a gate of controls alone is valid"
+        );
+    }
+    // Fewer controls, or a framework dropped: looser.
+    for looser in ["require: [\"6.2.4\"]", "frameworks: [pci-dss-4]"] {
+        write(
+            dir.path(),
+            "agate.yaml",
+            &format!("extends: [org/base.yaml]\ngates:\n  compliance:\n    {looser}\n"),
+        );
+        let text = error_text(dir.path(), "agate.yaml");
+        assert!(
+            text.contains("`gates.compliance` is locked by [DIR]/org/base.yaml")
+                && text.contains("drops a framework or a required control"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn issue_12_require_needs_frameworks_and_the_digest_covers_every_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "agate.yaml",
+        "gates:\n  compliance:\n    require: [all]\n",
+    );
+    let text = error_text(dir.path(), "agate.yaml");
+    assert!(text.contains("has `require` but no `frameworks`"), "{text}");
+
+    write(dir.path(), "org/base.yaml", "version: 1\n");
+    write(dir.path(), "agate.yaml", "extends: [org/base.yaml]\n");
+    let first = policy_from(dir.path(), "agate.yaml").unwrap();
+    let digest = first.digest().unwrap().to_owned();
+    assert_eq!(digest.len(), 64);
+    // A change to the parent changes the digest; the same files give the same one.
+    assert_eq!(
+        policy_from(dir.path(), "agate.yaml").unwrap().digest(),
+        Some(digest.as_str())
+    );
+    write(
+        dir.path(),
+        "org/base.yaml",
+        "version: 1\nai_paths: [gen/**]\n",
+    );
+    assert_ne!(
+        policy_from(dir.path(), "agate.yaml").unwrap().digest(),
+        Some(digest.as_str())
+    );
+    assert_eq!(
+        resolve(&[], &Overrides::default()).unwrap().digest(),
+        None,
+        "the built-in policy has no files"
     );
 }

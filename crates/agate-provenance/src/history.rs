@@ -174,6 +174,8 @@ struct Hunk {
 struct CommitInfo {
     evidence: Vec<Evidence>,
     author: String,
+    /// The author's email.
+    email: String,
     parents: Vec<ObjectId>,
 }
 
@@ -484,6 +486,33 @@ impl History {
             .collect())
     }
 
+    /// The author email of the commit that introduced each line of the working-tree file
+    /// at `path` (index 0 is line 1): `None` for a line not committed, and for every line
+    /// of a file that is not tracked. Triage approvals read it.
+    pub fn line_author_emails(&mut self, path: &Path) -> Result<Vec<Option<String>>, HistoryError> {
+        let absolute = fs_canonical(path);
+        let contents =
+            agate_fs::read_bounded(&absolute, crate::MAX_SOURCE_BYTES).map_err(git_error)?;
+        let mut emails = vec![None; usize::try_from(count_lines(&contents)).unwrap_or(0)];
+        let Ok(relative) = absolute.strip_prefix(&self.workdir) else {
+            return Ok(emails);
+        };
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        let Some(hunks) = self.blame(&relative, &contents, None)? else {
+            return Ok(emails);
+        };
+        for hunk in hunks.into_iter().filter(|hunk| !hunk.commit.is_null()) {
+            let email = self.commit_info(hunk.commit)?.email;
+            for offset in 0..hunk.len {
+                let index = usize::try_from(hunk.start + offset).unwrap_or(usize::MAX);
+                if let Some(slot) = emails.get_mut(index) {
+                    *slot = Some(email.clone());
+                }
+            }
+        }
+        Ok(emails)
+    }
+
     /// Returns the AI-authored line ranges of the file at `path`.
     pub fn ai_ranges(&mut self, path: &Path) -> Result<Vec<Attribution>, HistoryError> {
         let mut ranges = self.attribute(path)?;
@@ -756,6 +785,7 @@ impl History {
             .into_owned();
         let author = commit.author().map_err(git_error)?;
         let author_name = author.name.to_str_lossy().into_owned();
+        let email = author.email.to_str_lossy().into_owned();
         let author = format!("{} <{}>", author.name, author.email);
         let committer = commit.committer().map_err(git_error)?;
         let committer = format!("{} <{}>", committer.name, committer.email);
@@ -767,6 +797,7 @@ impl History {
         let info = CommitInfo {
             evidence,
             author: author_name,
+            email,
             parents: commit.parent_ids().map(gix::Id::detach).collect(),
         };
         self.commits.insert(id, info.clone());

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use agate_model::{CheckStatus, Finding, GateStatus, Report, Severity, Tier, VerdictStatus};
 
-const STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1f2328}\
+pub(crate) const STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1f2328}\
 h1{font-size:1.5rem}table{border-collapse:collapse;width:100%;margin:1rem 0}\
 th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}\
 th{background:#f6f8fa}pre{margin:.25rem 0 0;white-space:pre-wrap;background:#f6f8fa;padding:.35rem}\
@@ -140,7 +140,7 @@ fn gates(report: &Report, page: &mut String) {
     let Some(verdict) = &report.verdict else {
         return;
     };
-    page.push_str("<h2>Gates</h2><table><thead><tr><th>Gate</th><th>Status</th><th>Blocking</th><th>Below threshold</th><th>Baselined</th><th>Suppressed</th><th>Why</th></tr></thead><tbody>");
+    page.push_str("<h2>Gates</h2><table><thead><tr><th>Gate</th><th>Status</th><th>Blocking</th><th>Below threshold</th><th>Baselined</th><th>Suppressed</th><th>Triaged</th><th>Why</th></tr></thead><tbody>");
     for gate in &verdict.gates {
         let (class, word) = match gate.status {
             GateStatus::Pass => ("pass", "pass"),
@@ -150,12 +150,13 @@ fn gates(report: &Report, page: &mut String) {
         };
         let _ = write!(
             page,
-            "<tr><td>{}</td><td class=\"{class}\">{word}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td class=\"{class}\">{word}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&gate.name),
             gate.counts.blocking,
             gate.counts.below_threshold,
             gate.counts.baselined,
             gate.counts.suppressed,
+            gate.counts.triaged,
             gate.reasons
                 .iter()
                 .map(|reason| escape(reason))
@@ -288,7 +289,10 @@ fn row(finding: &Finding, page: &mut String) {
         let _ = write!(
             message,
             "<br><small>{}: {}</small>",
-            escape(&justification.source),
+            escape(&justification.decision.map_or_else(
+                || justification.source.clone(),
+                |decision| format!("{} ({decision})", justification.source)
+            )),
             escape(&justification.reason)
         );
     }
@@ -359,7 +363,7 @@ fn rank(severity: Severity) -> u8 {
 }
 
 /// Escapes text for HTML element content and quoted attribute values.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for character in text.chars() {
         match character {

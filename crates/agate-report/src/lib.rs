@@ -24,6 +24,7 @@
 //!     checks: vec![],
 //!     coverage: vec![],
 //!     load: vec![],
+//!     compliance: vec![],
 //!     verdict: None,
 //! };
 //! let mut out = Vec::new();
@@ -32,6 +33,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod compliance;
 mod escape;
 pub mod github;
 pub mod gitlab;

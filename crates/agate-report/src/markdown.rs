@@ -139,7 +139,7 @@ fn gates(report: &Report, text: &mut String) {
     let Some(verdict) = &report.verdict else {
         return;
     };
-    text.push_str("\n| Gate | Mode | Status | Blocking (ai / new / legacy) | Below threshold | Baselined | Suppressed |\n|---|---|---|---|---|---|---|\n");
+    text.push_str("\n| Gate | Mode | Status | Blocking (ai / new / legacy) | Below threshold | Baselined | Suppressed | Triaged |\n|---|---|---|---|---|---|---|---|\n");
     for gate in &verdict.gates {
         let status = match gate.status {
             GateStatus::Pass => "✅ pass",
@@ -150,7 +150,7 @@ fn gates(report: &Report, text: &mut String) {
         let counts = &gate.counts;
         let _ = writeln!(
             text,
-            "| {} | {} | {status} | {} ({} / {} / {}) | {} | {} | {} |",
+            "| {} | {} | {status} | {} ({} / {} / {}) | {} | {} | {} | {} |",
             cell(&gate.name),
             match gate.mode {
                 agate_model::GateMode::Block => "block",
@@ -162,7 +162,8 @@ fn gates(report: &Report, text: &mut String) {
             counts.blocking_legacy,
             counts.below_threshold,
             counts.baselined,
-            counts.suppressed
+            counts.suppressed,
+            counts.triaged
         );
     }
     for gate in verdict

@@ -15,8 +15,8 @@ use std::io::{self, Write};
 use agate_model::{Finding, NoticeLevel, Report, RuleDescriptor, Severity, split_compliance};
 use serde::Serialize;
 
-const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-const INFORMATION_URI: &str = "https://github.com/agate-dev/agate";
+pub(crate) const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub(crate) const INFORMATION_URI: &str = "https://github.com/agate-dev/agate";
 
 /// Writes `report` as a SARIF 2.1.0 log with one run.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -289,7 +289,10 @@ fn result<'r>(report: &'r Report, finding: &'r Finding) -> SarifResult<'r> {
                     "external"
                 },
                 status: "accepted",
-                justification: justification.reason.clone(),
+                justification: match justification.decision {
+                    Some(decision) => format!("{decision}: {}", justification.reason),
+                    None => justification.reason.clone(),
+                },
             })
             .collect(),
         properties: ResultProperties {
@@ -543,7 +546,8 @@ struct Replacement {
     inserted_content: Message,
 }
 
-/// Why a baselined (`external`) or inline-suppressed (`inSource`) result does not count.
+/// Why a baselined or triaged (`external`) or inline-suppressed (`inSource`) result does
+/// not count.
 #[derive(Serialize)]
 struct SarifSuppression {
     kind: &'static str,

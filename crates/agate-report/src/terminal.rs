@@ -22,7 +22,8 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
         Renderer::plain()
     }
     .decor_style(DecorStyle::Ascii);
-    // Baselined and suppressed findings are counted in the gate table, not shown in full.
+    // Baselined, suppressed and triaged findings are counted in the gate table, not shown in
+    // full.
     for finding in report
         .findings
         .iter()
@@ -68,14 +69,14 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
 fn write_verdict(verdict: &Verdict, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "\n{:<18} {:<6} {:<6} {:>8} {:>6} {:>9} {:>10}  blocking ai/new/legacy",
-        "gate", "mode", "status", "blocking", "below", "baselined", "suppressed"
+        "\n{:<18} {:<6} {:<6} {:>8} {:>6} {:>9} {:>10} {:>7}  blocking ai/new/legacy",
+        "gate", "mode", "status", "blocking", "below", "baselined", "suppressed", "triaged"
     )?;
     for gate in &verdict.gates {
         let counts = &gate.counts;
         writeln!(
             out,
-            "{:<18} {:<6} {:<6} {:>8} {:>6} {:>9} {:>10}  {}/{}/{}",
+            "{:<18} {:<6} {:<6} {:>8} {:>6} {:>9} {:>10} {:>7}  {}/{}/{}",
             escape_line(&gate.name),
             match gate.mode {
                 GateMode::Block => "block",
@@ -91,6 +92,7 @@ fn write_verdict(verdict: &Verdict, out: &mut dyn Write) -> io::Result<()> {
             counts.below_threshold,
             counts.baselined,
             counts.suppressed,
+            counts.triaged,
             counts.blocking_ai,
             counts.blocking_new,
             counts.blocking_legacy
@@ -105,10 +107,28 @@ fn write_verdict(verdict: &Verdict, out: &mut dyn Write) -> io::Result<()> {
     let environment = escape_line(&verdict.environment);
     let line = match verdict.status {
         VerdictStatus::Pass => format!("\nenvironment `{environment}`: passed"),
-        VerdictStatus::Blocked => format!(
-            "\nenvironment `{environment}`: blocked by {}",
-            failed.join(", ")
-        ),
+        VerdictStatus::Blocked => {
+            let mut line = format!(
+                "\nenvironment `{environment}`: blocked by {}",
+                failed.join(", ")
+            );
+            // A gate failed by what it requires (compliance controls), not by findings.
+            for gate in verdict
+                .gates
+                .iter()
+                .filter(|gate| gate.status == GateStatus::Fail && gate.counts.blocking == 0)
+            {
+                for reason in &gate.reasons {
+                    let _ = write!(
+                        line,
+                        "\n  {}: {}",
+                        escape_line(&gate.name),
+                        escape_line(reason)
+                    );
+                }
+            }
+            line
+        }
         VerdictStatus::Error => {
             let why: Vec<String> = verdict
                 .gates
@@ -281,11 +301,14 @@ pub fn summary(report: &Report) -> String {
             .filter(|finding| finding.status == status)
             .count()
     };
-    let (baselined, suppressed) = (
+    let (baselined, suppressed, triaged) = (
         excused(FindingStatus::Baselined),
         excused(FindingStatus::Suppressed),
+        excused(FindingStatus::Triaged),
     );
-    let excused = if baselined + suppressed > 0 {
+    let excused = if triaged > 0 {
+        format!("; {baselined} baselined, {suppressed} suppressed, {triaged} triaged")
+    } else if baselined + suppressed > 0 {
         format!("; {baselined} baselined, {suppressed} suppressed")
     } else {
         String::new()

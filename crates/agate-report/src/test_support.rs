@@ -64,13 +64,8 @@ pub(crate) fn sample_report() -> Report {
                 } else {
                     FindingStatus::Baselined
                 },
-                justification: (!rule_id.contains("except")).then(|| {
-                    Box::new(Justification {
-                        source: "baseline".into(),
-                        reason: "accepted legacy risk".into(),
-                        until: None,
-                    })
-                }),
+                justification: (!rule_id.contains("except"))
+                    .then(|| Box::new(Justification::new("baseline", "accepted legacy risk"))),
                 blocking: rule_id.contains("except"),
                 sources: Vec::new(),
                 fix: None,
@@ -148,6 +143,7 @@ pub(crate) fn sample_report() -> Report {
         checks: Vec::new(),
         coverage: Vec::new(),
         load: Vec::new(),
+        compliance: Vec::new(),
         verdict: None,
     };
     report.verdict = Some(Verdict {

@@ -3,6 +3,8 @@
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row as _};
 
+use agate_model::Date;
+
 use crate::store::{Caller, Store, StoreError, VISIBLE, now};
 
 /// Which runs the dashboard aggregates; empty strings match everything.
@@ -115,7 +117,7 @@ impl Store {
         Ok(rows
             .iter()
             .map(|row| PassRate {
-                key: day(row.get::<i64, _>(0)),
+                key: Date::from_unix_seconds(row.get::<i64, _>(0) * 86_400).to_string(),
                 runs: row.get(1),
                 passed: row.get(2),
             })
@@ -226,8 +228,8 @@ impl Store {
         scope: &Scope,
         days: i64,
     ) -> Result<Vec<Expiring>, StoreError> {
-        let today = day(now() / 86_400);
-        let last = day(now() / 86_400 + days);
+        let today = Date::from_unix_seconds(now()).to_string();
+        let last = Date::from_unix_seconds(now() + days * 86_400).to_string();
         let sql = format!(
             "SELECT DISTINCT repositories.name, findings.rule_id, findings.path, \
              findings.decision_until, findings.fingerprint \
@@ -265,30 +267,4 @@ fn scoped<'q>(
         .bind(scope.team.as_str())
         .bind(scope.repository.as_str())
         .bind(scope.environment.as_str())
-}
-
-/// A day number since the Unix epoch as `YYYY-MM-DD` (proleptic Gregorian).
-pub(crate) fn day(days: i64) -> String {
-    // Howard Hinnant's days-from-civil, inverted.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn days_since_the_epoch_are_calendar_dates() {
-        assert_eq!(super::day(0), "1970-01-01");
-        assert_eq!(super::day(20_429), "2025-12-07");
-        assert_eq!(super::day(11_016), "2000-02-29");
-        assert_eq!(super::day(-1), "1969-12-31");
-    }
 }

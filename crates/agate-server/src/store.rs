@@ -740,7 +740,11 @@ async fn insert_finding(
     .bind(finding.rule_id.as_str())
     .bind(finding.severity.as_str())
     .bind(json_name(&finding.status))
-    .bind(justification.map_or("", |justification| justification.source.as_str()))
+    .bind(justification.map_or("", |justification| {
+        justification
+            .decision
+            .map_or(justification.source.as_str(), |decision| decision.as_str())
+    }))
     .bind(
         justification
             .and_then(|justification| justification.until.as_deref())

@@ -35,10 +35,26 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: ContractCommand,
     },
+    /// Compliance: the control matrix of a framework (PCI DSS, OWASP, CWE Top 25) with the
+    /// run's evidence.
+    Compliance {
+        #[command(subcommand)]
+        command: ComplianceCommand,
+    },
     /// Accept today's findings as legacy risk: create, update or prune `.agate/baseline.json`.
     Baseline {
         #[command(subcommand)]
         command: BaselineCommand,
+    },
+    /// Triage findings: record that one is a false positive, an accepted risk or won't be
+    /// fixed, in `.agate/triage.yaml`. Without a subcommand, on a terminal: walk the open
+    /// findings and decide each.
+    #[command(args_conflicts_with_subcommands = true)]
+    Triage {
+        #[command(subcommand)]
+        command: Option<TriageCommand>,
+        #[command(flatten)]
+        source: TriageSource,
     },
     /// Inspect the resolved configuration.
     Config {
@@ -427,6 +443,77 @@ fn parse_line_range(value: &str) -> Result<(u32, u32), String> {
 }
 
 #[derive(Debug, Subcommand)]
+pub(crate) enum ComplianceCommand {
+    /// Run the environment's gates and show each control of a framework as pass, fail,
+    /// error or not-covered, with its evidence (exit 0 unless --require is given).
+    Report(Box<ComplianceReportArgs>),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ComplianceReportArgs {
+    /// Files or folders to scan.
+    #[arg(default_value = ".")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// The framework: `pci-dss-4`, `owasp-top10-2021`, `cwe-top25-2024`,
+    /// `owasp-llm-top10-2025`, or the id of a pack in `compliance.packs`.
+    #[arg(long, value_name = "ID")]
+    pub(crate) framework: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ComplianceFormatArg::Summary)]
+    pub(crate) format: ComplianceFormatArg,
+    /// Write the matrix to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// The environment whose gates run.
+    #[arg(long)]
+    pub(crate) env: Option<String>,
+    /// Every tier blocks at this severity (as `agate gate --block-at`).
+    #[arg(long, value_parser = parse_severity)]
+    pub(crate) block_at: Option<Severity>,
+    /// Build the matrix from a saved `agate gate --format json` report instead of running
+    /// the gates (the policy is read again from the root).
+    #[arg(long, value_name = "REPORT")]
+    pub(crate) report: Option<PathBuf>,
+    /// Exit 1 when one of these controls (`all`: any) fails or is not covered, 3 when one
+    /// is in error (repeatable or comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "all|ID")]
+    pub(crate) require: Vec<String>,
+    #[command(flatten)]
+    pub(crate) context: ContextArgs,
+    /// Run only these analyzers (as `agate gate --only`).
+    #[arg(long, value_delimiter = ',', value_name = "ANALYZER", value_parser = parse_analyzer)]
+    pub(crate) only: Vec<Analyzer>,
+    /// Run only the rules given with --rules, not the bundled ones.
+    #[arg(long)]
+    pub(crate) no_bundled_rules: bool,
+    /// Do not honour .gitignore, .ignore or .agateignore files.
+    #[arg(long)]
+    pub(crate) no_ignore: bool,
+    /// Also scan vendored and generated trees.
+    #[arg(long)]
+    pub(crate) include_vendored: bool,
+    /// Skip files larger than this many bytes.
+    #[arg(long, default_value_t = 2 * 1024 * 1024, value_name = "BYTES")]
+    pub(crate) max_file_size: u64,
+    /// Worker threads (0: one per core).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub(crate) threads: usize,
+}
+
+/// A format of `agate compliance report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ComplianceFormatArg {
+    /// A table for the terminal.
+    Summary,
+    /// The matrix as JSON.
+    Json,
+    /// One self-contained HTML page.
+    Html,
+    /// SARIF 2.1.0 with the framework as taxonomy.
+    Sarif,
+}
+
+#[derive(Debug, Subcommand)]
 pub(crate) enum BaselineCommand {
     /// Write a baseline of every current finding; an existing baseline is replaced only
     /// with --force.
@@ -454,6 +541,111 @@ pub(crate) struct BaselineArgs {
     /// Who accepts them (default: $AGATE_USER, $GIT_AUTHOR_NAME or $USER).
     #[arg(long)]
     pub(crate) who: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TriageCommand {
+    /// Record a decision about findings, by fingerprint or a unique prefix of one (at
+    /// least 6 hex digits); marking a finding again replaces its decision.
+    Mark(TriageMarkArgs),
+    /// List the open findings (with --all, every finding and its decision), numbered, with
+    /// a fingerprint prefix to mark them by.
+    List {
+        /// Also findings already triaged, baselined or suppressed.
+        #[arg(long)]
+        all: bool,
+        /// Text for people, JSON for scripts.
+        #[arg(long, value_enum, default_value_t = TriageFormat::Text)]
+        format: TriageFormat,
+        #[command(flatten)]
+        source: TriageSource,
+    },
+    /// Noise per rule (or tool, or AI model): findings, decisions, false-positive and
+    /// acceptance rates, median age of decisions, and what to do about noisy rules.
+    Stats {
+        /// Text for people, JSON for scripts.
+        #[arg(long, value_enum, default_value_t = TriageFormat::Text)]
+        format: TriageFormat,
+        /// Group by rule, by the external tool that reported, or by AI tool and model.
+        #[arg(long, value_enum, default_value_t = StatsByArg::Rule)]
+        by: StatsByArg,
+        #[command(flatten)]
+        source: TriageSource,
+    },
+    /// The findings on AI-authored lines with tool, model, excerpt, fix and decision, one
+    /// JSON object per line.
+    Export {
+        /// One JSON object per line (the only format).
+        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+        format: ExportFormat,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        source: TriageSource,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("decision").required(true).args(["false_positive", "accepted_risk", "wont_fix"])))]
+pub(crate) struct TriageMarkArgs {
+    /// Fingerprints, or unique prefixes of at least 6 hex digits.
+    #[arg(required = true, value_name = "FINGERPRINT")]
+    pub(crate) fingerprints: Vec<String>,
+    /// The rule is wrong here.
+    #[arg(long)]
+    pub(crate) false_positive: bool,
+    /// The flaw is real and its risk is accepted (give --until).
+    #[arg(long)]
+    pub(crate) accepted_risk: bool,
+    /// The flaw is real and will not be fixed.
+    #[arg(long)]
+    pub(crate) wont_fix: bool,
+    /// Why (required; stored redacted).
+    #[arg(long)]
+    pub(crate) reason: String,
+    /// The last day the decision holds (YYYY-MM-DD); after it the finding is open again.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub(crate) until: Option<String>,
+    /// Who answers for the decision (a team or a person).
+    #[arg(long)]
+    pub(crate) owner: Option<String>,
+    #[command(flatten)]
+    pub(crate) source: TriageSource,
+}
+
+/// Where triage finds the findings: a saved JSON report, or a gate run like `agate gate`.
+#[derive(Debug, Args)]
+pub(crate) struct TriageSource {
+    /// Read the findings from this JSON report (`agate gate --format json`) instead of
+    /// running the gates: faster, and it holds the external checks' findings.
+    #[arg(long, value_name = "REPORT.json")]
+    pub(crate) report: Option<PathBuf>,
+    /// The environment whose gates run (not with --report, whose run is done).
+    #[arg(long, conflicts_with = "report")]
+    pub(crate) env: Option<String>,
+    /// The root (where `.agate/triage.yaml` is), and for a gate run what it judges by;
+    /// with --report only --root counts.
+    #[command(flatten)]
+    pub(crate) context: ContextArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TriageFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum StatsByArg {
+    Rule,
+    Tool,
+    Model,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExportFormat {
+    Jsonl,
 }
 
 #[derive(Debug, Subcommand)]
@@ -572,6 +764,12 @@ pub(crate) struct GateArgs {
     /// Every tier blocks at this severity (a locked tier cannot be loosened).
     #[arg(long, value_parser = parse_severity)]
     pub(crate) block_at: Option<Severity>,
+    #[command(flatten)]
+    pub(crate) attest: AttestArgs,
+    /// Upload the report (and the attestation, with --attest) to this agate server; the
+    /// token comes from `AGATE_TOKEN`. A failed upload exits 3.
+    #[arg(long, value_name = "URL")]
+    pub(crate) upload: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -638,6 +836,10 @@ pub(crate) struct ListArgs {
     /// Only rules for this language.
     #[arg(long)]
     pub(crate) language: Option<String>,
+    /// Only rules mapped to this compliance framework (e.g. `pci-dss-4`), with their
+    /// controls.
+    #[arg(long, value_name = "FRAMEWORK", conflicts_with = "language")]
+    pub(crate) compliance: Option<String>,
     /// Also list the rules in this folder.
     #[arg(long = "rules", value_name = "DIR")]
     pub(crate) rule_dirs: Vec<PathBuf>,

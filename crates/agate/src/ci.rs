@@ -26,6 +26,43 @@ pub(crate) fn target() -> Option<agate_pipeline::CiTarget> {
     })
 }
 
+/// The repository as the CI system names it: GitHub's `owner/name`, GitLab's project path,
+/// Bitbucket's full name, Azure's repository name, Jenkins' job name.
+pub(crate) fn repository() -> Option<String> {
+    [
+        "GITHUB_REPOSITORY",
+        "CI_PROJECT_PATH",
+        "BITBUCKET_REPO_FULL_NAME",
+        "BUILD_REPOSITORY_NAME",
+        "JOB_NAME",
+    ]
+    .iter()
+    .find_map(|name| var(name))
+    .map(|value| value.trim().to_owned())
+    .filter(|value| !value.is_empty())
+}
+
+/// The CI run, so a retried upload of the same run is the same run: GitHub's run id and
+/// attempt, GitLab's pipeline and job, Jenkins' build tag, Bitbucket's build number,
+/// Azure's build id.
+pub(crate) fn run_id() -> Option<String> {
+    if let Some(run) = var("GITHUB_RUN_ID") {
+        let attempt = var("GITHUB_RUN_ATTEMPT").unwrap_or_else(|| "1".to_owned());
+        return Some(format!("github-{}-{}", run.trim(), attempt.trim()));
+    }
+    if let Some(pipeline) = var("CI_PIPELINE_ID") {
+        let job = var("CI_JOB_ID").unwrap_or_default();
+        return Some(format!("gitlab-{}-{}", pipeline.trim(), job.trim()));
+    }
+    [
+        ("BUILD_TAG", "jenkins"),
+        ("BITBUCKET_BUILD_NUMBER", "bitbucket"),
+        ("BUILD_BUILDID", "azure"),
+    ]
+    .iter()
+    .find_map(|(name, system)| var(name).map(|value| format!("{system}-{}", value.trim())))
+}
+
 /// The SonarQube server `sonarqube` checks ask: `SONAR_HOST_URL`, with `SONAR_TOKEN`, for
 /// this run's branch or pull request.
 pub(crate) fn sonar() -> Option<agate_external::SonarServer> {

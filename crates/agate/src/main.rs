@@ -15,8 +15,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, FromArgMatches as _};
 
 use crate::args::{
-    ApiCommand, AttestCommand, Cli, Command, ConfigCommand, ContractCommand, DbCommand, GateArgs,
-    LoadCommand, ProvenanceCommand, ReportCommand, RulesCommand,
+    ApiCommand, AttestCommand, Cli, Command, ComplianceCommand, ConfigCommand, ContractCommand,
+    DbCommand, GateArgs, LoadCommand, ProvenanceCommand, ReportCommand, RulesCommand,
 };
 use crate::exit::ExitStatus;
 use agate_pipeline::Purpose;
@@ -34,11 +34,13 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Command::Scan(args) => commands::scan::run(&args, Purpose::Scan, None),
-        Command::Gate(args) => {
-            commands::scan::run(&args.scan, Purpose::Gate(args.env), args.block_at)
-        }
+        Command::Gate(args) => commands::scan::gate(&args),
         Command::Fix(args) => commands::fix::run(&args),
         Command::Baseline { command } => commands::baseline::run(&command),
+        Command::Compliance {
+            command: ComplianceCommand::Report(args),
+        } => commands::compliance::report(&args),
+        Command::Triage { command, source } => commands::triage::run(command, &source),
         Command::Contract { command } => match command {
             ContractCommand::Test(args) => commands::contract::test(&args),
             ContractCommand::Init {

@@ -92,6 +92,7 @@ pub(crate) fn test(args: &ApiTestArgs) -> anyhow::Result<ExitStatus> {
         checks: Vec::new(),
         coverage: Vec::new(),
         load: Vec::new(),
+        compliance: Vec::new(),
         verdict: None,
     };
     let secrets = output::bundled_secrets()

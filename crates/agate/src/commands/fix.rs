@@ -104,15 +104,28 @@ fn selected<'r>(report: &'r Report, args: &FixArgs) -> Vec<&'r Finding> {
             output::note(&format!("agate: no finding of rule `{id}` has a fix here"));
         }
     }
-    let (suppressed, open): (Vec<&Finding>, Vec<&Finding>) = fixable
-        .into_iter()
-        .partition(|finding| finding.status == FindingStatus::Suppressed);
-    if !suppressed.is_empty() {
-        output::note(&format!(
-            "agate: {} suppressed finding{} not fixed",
-            suppressed.len(),
-            plural(suppressed.len())
-        ));
+    // A suppression or a triage decision says the code stays as it is.
+    let (excused, open): (Vec<&Finding>, Vec<&Finding>) =
+        fixable.into_iter().partition(|finding| {
+            matches!(
+                finding.status,
+                FindingStatus::Suppressed | FindingStatus::Triaged
+            )
+        });
+    for (status, word) in [
+        (FindingStatus::Suppressed, "suppressed"),
+        (FindingStatus::Triaged, "triaged"),
+    ] {
+        let count = excused
+            .iter()
+            .filter(|finding| finding.status == status)
+            .count();
+        if count > 0 {
+            output::note(&format!(
+                "agate: {count} {word} finding{} not fixed",
+                plural(count)
+            ));
+        }
     }
     open
 }

@@ -1,6 +1,7 @@
 pub(crate) mod api;
 pub(crate) mod attest;
 pub(crate) mod baseline;
+pub(crate) mod compliance;
 pub(crate) mod config;
 pub(crate) mod contract;
 pub(crate) mod db;
@@ -13,3 +14,4 @@ pub(crate) mod report;
 pub(crate) mod rules;
 pub(crate) mod scan;
 pub(crate) mod server;
+pub(crate) mod triage;

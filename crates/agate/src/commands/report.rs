@@ -22,8 +22,8 @@ pub(crate) fn write_all(
     let finished = SystemTime::now();
     let mut options = RenderOptions {
         color: false,
-        started: utc_timestamp(started),
-        finished: utc_timestamp(finished),
+        started: agate_model::Date::timestamp(agate_model::Date::unix_seconds(started)),
+        finished: agate_model::Date::timestamp(agate_model::Date::unix_seconds(finished)),
         source_url: crate::ci::source_url(),
         report_url: crate::ci::run_url(),
     };
@@ -134,30 +134,4 @@ pub(crate) fn convert(
     };
     write_all(&report, &[target], ColorArg::Auto, modified)?;
     Ok(ExitStatus::Pass)
-}
-
-/// `YYYY-MM-DDThh:mm:ss` in UTC.
-fn utc_timestamp(time: SystemTime) -> String {
-    let seconds = agate_policy::Date::unix_seconds(time);
-    let day = agate_policy::Date::from_unix_seconds(seconds);
-    let of_day = seconds.rem_euclid(86_400);
-    format!(
-        "{day}T{:02}:{:02}:{:02}",
-        of_day / 3600,
-        of_day % 3600 / 60,
-        of_day % 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::UNIX_EPOCH;
-
-    use super::*;
-
-    #[test]
-    fn timestamps_are_utc() {
-        let time = UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
-        assert_eq!(utc_timestamp(time), "2023-11-14T22:13:20");
-    }
 }

@@ -16,7 +16,103 @@ fn load_rules(dirs: &[PathBuf], bundled: bool) -> anyhow::Result<RuleSet> {
     agate_pipeline::load_rules(dirs, bundled).map_err(|error| Failure::usage(error.to_string()))
 }
 
+/// Each rule of the catalogue with the controls of `pack` it is evidence for.
+fn mapped<'p>(
+    pack: &'p agate_compliance::Pack,
+    rules: &[(agate_model::RuleDescriptor, agate_model::Analyzer)],
+) -> Vec<(String, Vec<&'p str>)> {
+    rules
+        .iter()
+        .filter_map(|(rule, analyzer)| {
+            let controls: Vec<&str> = pack
+                .controls_of(&catalogue_rule(rule, *analyzer))
+                .into_iter()
+                .map(|control| control.id.as_str())
+                .collect();
+            (!controls.is_empty()).then(|| (rule.id.clone(), controls))
+        })
+        .collect()
+}
+
+fn catalogue_rule(
+    rule: &agate_model::RuleDescriptor,
+    analyzer: agate_model::Analyzer,
+) -> agate_compliance::CatalogueRule {
+    agate_compliance::CatalogueRule {
+        id: rule.id.clone(),
+        analyzer,
+        cwe: rule.cwe.clone(),
+        owasp: rule.owasp.clone(),
+        compliance: rule.compliance.clone(),
+        gate: None,
+    }
+}
+
+/// `agate rules list --compliance FRAMEWORK`: the rules mapped to a framework (bundled, or
+/// a pack of the current folder's agate.yaml), each with its controls.
+fn list_compliance(args: &ListArgs, framework: &str) -> anyhow::Result<ExitStatus> {
+    let root = std::env::current_dir().context("cannot read the current directory")?;
+    let usage = |error: agate_pipeline::PipelineError| Failure::usage(error.to_string());
+    let policy = agate_pipeline::load_policy(&root, None, false, None, &[]).map_err(usage)?;
+    let packs = agate_pipeline::packs(&root, &policy).map_err(usage)?;
+    let Some(pack) = packs.get(framework) else {
+        return Err(Failure::usage(format!(
+            "unknown compliance framework `{framework}`\n  help: known frameworks: {}",
+            packs.ids().join(", ")
+        )));
+    };
+    let rules = load_rules(&args.rule_dirs, true)?;
+    let secret_rules =
+        agate_secrets::bundled_rules().context("the bundled secret rules are broken")?;
+    let mapped = mapped(pack, &agate_pipeline::catalogue(&rules, &secret_rules));
+    output::emit(None, |out| match args.format {
+        ListFormat::Json => {
+            let rows: Vec<_> = mapped
+                .iter()
+                .map(|(id, controls)| serde_json::json!({ "id": id, "controls": controls }))
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &rows)?;
+            writeln!(out)
+        }
+        ListFormat::Terminal => {
+            for (id, controls) in &mapped {
+                writeln!(out, "{id:<36} {}", controls.join(", "))?;
+            }
+            writeln!(
+                out,
+                "\n{} rules mapped to {} ({})",
+                mapped.len(),
+                pack.title,
+                pack.id
+            )
+        }
+    })?;
+    Ok(ExitStatus::Pass)
+}
+
+/// The controls of every bundled framework a rule is evidence for, as `TAG ID`.
+fn controls_line(
+    rule: &agate_model::RuleDescriptor,
+    analyzer: agate_model::Analyzer,
+) -> anyhow::Result<Option<String>> {
+    let packs =
+        agate_compliance::Packs::bundled().context("the bundled compliance packs are broken")?;
+    let rule = catalogue_rule(rule, analyzer);
+    let controls: Vec<String> = packs
+        .iter()
+        .flat_map(|pack| {
+            pack.controls_of(&rule)
+                .into_iter()
+                .map(|control| format!("{} {}", pack.tag, control.id))
+        })
+        .collect();
+    Ok((!controls.is_empty()).then(|| controls.join(", ")))
+}
+
 pub(crate) fn list(args: &ListArgs) -> anyhow::Result<ExitStatus> {
+    if let Some(framework) = &args.compliance {
+        return list_compliance(args, framework);
+    }
     let mut rules = load_rules(&args.rule_dirs, true)?;
     let secrets_only = args.language.as_deref() == Some("secrets");
     match &args.language {
@@ -92,6 +188,13 @@ pub(crate) fn list(args: &ListArgs) -> anyhow::Result<ExitStatus> {
 /// `agate rules show` for a secret rule.
 fn show_secret(rule: &agate_secrets::SecretRule) -> anyhow::Result<ExitStatus> {
     let file = rule.file();
+    let descriptor = rule.descriptor();
+    let analyzer = if descriptor.ai_pattern {
+        agate_model::Analyzer::AiPatterns
+    } else {
+        agate_model::Analyzer::Secrets
+    };
+    let controls = controls_line(&descriptor, analyzer)?;
     output::emit(None, |out| {
         writeln!(out, "{}  (secrets, bundled)", file.id)?;
         writeln!(out, "{}\n", file.title)?;
@@ -104,6 +207,9 @@ fn show_secret(rule: &agate_secrets::SecretRule) -> anyhow::Result<ExitStatus> {
         }
         if !file.compliance.is_empty() {
             writeln!(out, "compliance: {}", file.compliance.join(", "))?;
+        }
+        if let Some(controls) = &controls {
+            writeln!(out, "controls:   {controls}")?;
         }
         if !file.keywords.is_empty() {
             writeln!(out, "keywords:   {}", file.keywords.join(", "))?;
@@ -143,6 +249,12 @@ pub(crate) fn show(id: &str) -> anyhow::Result<ExitStatus> {
         return Err(Failure::usage(format!("no rule `{id}`\n  help: {hint}")));
     };
     let metadata = rule.metadata();
+    let analyzer = if metadata.ai_pattern {
+        agate_model::Analyzer::AiPatterns
+    } else {
+        agate_model::Analyzer::Sast
+    };
+    let controls = controls_line(&rule.descriptor(), analyzer)?;
     output::emit(None, |out| {
         writeln!(
             out,
@@ -162,6 +274,9 @@ pub(crate) fn show(id: &str) -> anyhow::Result<ExitStatus> {
         }
         if !metadata.compliance.is_empty() {
             writeln!(out, "compliance: {}", metadata.compliance.join(", "))?;
+        }
+        if let Some(controls) = &controls {
+            writeln!(out, "controls:   {controls}")?;
         }
         if metadata.ai_pattern {
             writeln!(out, "AI anti-pattern: yes")?;

@@ -10,7 +10,7 @@ use agate_pipeline::{
 };
 use anyhow::Context as _;
 
-use crate::args::{ContextArgs, MergeArgs, ScanArgs};
+use crate::args::{ContextArgs, GateArgs, MergeArgs, ScanArgs};
 use crate::exit::{ExitStatus, Failure};
 use crate::output;
 
@@ -96,6 +96,8 @@ pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<ExitStatus> {
 /// What agate's environment says about the CI run.
 fn ci_facts() -> CiFacts {
     CiFacts {
+        repository: crate::ci::repository(),
+        run_id: crate::ci::run_id(),
         target: crate::ci::target(),
         secret_values: crate::ci::secret_values(),
         sonar: crate::ci::sonar(),
@@ -112,7 +114,7 @@ fn deps_sources() -> DepsSources {
 }
 
 /// The pipeline's errors as the CLI's: a bad request or configuration exits 2.
-fn pipeline_error(error: PipelineError) -> anyhow::Error {
+pub(crate) fn pipeline_error(error: PipelineError) -> anyhow::Error {
     match error {
         PipelineError::Invalid(message) => Failure::usage(message),
         PipelineError::Failed(message) => anyhow::anyhow!(message),
@@ -134,6 +136,37 @@ pub(crate) fn run(
     let Outcome { mut report, notify } = evaluate(&request(args, purpose, block_at)?)?;
     crate::commands::notify::on_block(&notify, &mut report);
     crate::commands::report::write_all(&report, &args.out.targets, args.out.color, started)?;
+    Ok(exit_status(report.verdict.as_ref()))
+}
+
+/// `agate gate`: scans, renders, signs the verdict (--attest), uploads (--upload), and
+/// decides the exit status.
+pub(crate) fn gate(args: &GateArgs) -> anyhow::Result<ExitStatus> {
+    let started = SystemTime::now();
+    let purpose = Purpose::Gate(args.env.clone());
+    let Outcome { mut report, notify } = evaluate(&request(&args.scan, purpose, args.block_at)?)?;
+    crate::commands::notify::on_block(&notify, &mut report);
+    crate::commands::report::write_all(
+        &report,
+        &args.scan.out.targets,
+        args.scan.out.color,
+        started,
+    )?;
+    let attestation = match args.attest.attest {
+        Some(_) => {
+            let (file, envelope) = crate::commands::attest::attest(&report, &args.attest)?;
+            output::note(&format!("agate: attestation written to {}", file.display()));
+            Some(envelope)
+        }
+        None => None,
+    };
+    if let Some(server) = &args.upload {
+        let token = crate::commands::server::token()?;
+        crate::commands::server::send(&serde_json::to_string(&report)?, server, &token)?;
+        if let Some(envelope) = attestation {
+            crate::commands::server::send_attestation(&envelope, server, &token)?;
+        }
+    }
     Ok(exit_status(report.verdict.as_ref()))
 }
 

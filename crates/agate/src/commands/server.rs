@@ -166,9 +166,37 @@ pub(crate) fn token() -> anyhow::Result<String> {
         })
 }
 
-/// Posts a report to `server`, and says what the server answered.
-pub(crate) fn send(body: &str, server: &str, token: &str) -> anyhow::Result<ExitStatus> {
-    let url = format!("{}/api/v1/runs", server.trim_end_matches('/'));
+/// Posts a signed attestation to `server`.
+pub(crate) fn send_attestation(
+    envelope: &agate_attest::Envelope,
+    server: &str,
+    token: &str,
+) -> anyhow::Result<ExitStatus> {
+    let (status, answer) = post(
+        server,
+        "/api/v1/attestations",
+        &serde_json::to_string(envelope)?,
+        token,
+    )?;
+    if status == 201 {
+        output::note(&format!(
+            "uploaded: the attestation, to {}",
+            output::redact(server)
+        ));
+        Ok(ExitStatus::Pass)
+    } else {
+        Err(refused("the attestation", status, &answer))
+    }
+}
+
+/// Posts `body` to `path` of `server`; the status and the JSON answer.
+fn post(
+    server: &str,
+    path: &str,
+    body: &str,
+    token: &str,
+) -> anyhow::Result<(u16, serde_json::Value)> {
+    let url = format!("{}{path}", server.trim_end_matches('/'));
     let agent = agate_http::agent(UPLOAD_TIMEOUT, agate_http::Statuses::AsResponses);
     let response = agent
         .post(&url)
@@ -179,7 +207,24 @@ pub(crate) fn send(body: &str, server: &str, token: &str) -> anyhow::Result<Exit
     let status = response.status().as_u16();
     let mut body = response.into_body();
     let answer = agate_http::read_text(&mut body, 64 * 1024).unwrap_or_default();
-    let answer: serde_json::Value = serde_json::from_str(&answer).unwrap_or_default();
+    Ok((status, serde_json::from_str(&answer).unwrap_or_default()))
+}
+
+/// Why the server refused an upload of `what`.
+fn refused(what: &str, status: u16, answer: &serde_json::Value) -> anyhow::Error {
+    anyhow::anyhow!(
+        "the server refused {what} ({status}): {}{}",
+        answer["error"].as_str().unwrap_or("no reason given"),
+        answer["help"]
+            .as_str()
+            .map(|help| format!("\n  help: {help}"))
+            .unwrap_or_default()
+    )
+}
+
+/// Posts a report to `server`, and says what the server answered.
+pub(crate) fn send(body: &str, server: &str, token: &str) -> anyhow::Result<ExitStatus> {
+    let (status, answer) = post(server, "/api/v1/runs", body, token)?;
     match status {
         200 | 201 => {
             output::note(&format!(
@@ -194,13 +239,6 @@ pub(crate) fn send(body: &str, server: &str, token: &str) -> anyhow::Result<Exit
             ));
             Ok(ExitStatus::Pass)
         }
-        _ => Err(anyhow::anyhow!(
-            "the server refused the upload ({status}): {}{}",
-            answer["error"].as_str().unwrap_or("no reason given"),
-            answer["help"]
-                .as_str()
-                .map(|help| format!("\n  help: {help}"))
-                .unwrap_or_default()
-        )),
+        _ => Err(refused("the upload", status, &answer)),
     }
 }

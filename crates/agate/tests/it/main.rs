@@ -31,6 +31,7 @@ mod sonarqube;
 mod test_code;
 mod test_integrity;
 mod tools;
+mod triage;
 
 use std::path::Path;
 

@@ -44,6 +44,43 @@ impl Date {
     }
 }
 
+impl Date {
+    /// Days from the Unix epoch to this day (negative before it).
+    fn days(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let month = i64::from(self.month);
+        let year = i64::from(self.year) - i64::from(month <= 2);
+        let era = year.div_euclid(400);
+        let yoe = year - era * 400;
+        let mp = (month + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// `YYYY-MM-DDThh:mm:ss`, UTC, for `seconds` since the Unix epoch.
+    pub fn timestamp(seconds: i64) -> String {
+        let of_day = seconds.rem_euclid(86_400);
+        format!(
+            "{}T{:02}:{:02}:{:02}",
+            Date::from_unix_seconds(seconds),
+            of_day / 3_600,
+            of_day % 3_600 / 60,
+            of_day % 60
+        )
+    }
+
+    /// RFC 3339 in UTC (`2026-12-07T13:06:28Z`) for `seconds` since the Unix epoch.
+    pub fn rfc3339(seconds: i64) -> String {
+        format!("{}Z", Date::timestamp(seconds))
+    }
+
+    /// Days from `earlier` to this day (negative when `earlier` is later).
+    pub fn days_since(self, earlier: Date) -> i64 {
+        self.days() - earlier.days()
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -97,6 +134,26 @@ mod tests {
         assert_eq!(
             Date::from_unix_seconds(1_795_651_200).to_string(),
             "2026-11-26"
+        );
+    }
+
+    #[test]
+    fn timestamps_are_utc() {
+        assert_eq!(Date::timestamp(1_700_000_000), "2023-11-14T22:13:20");
+        assert_eq!(Date::rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(Date::rfc3339(-1), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn issue_12_days_between_dates() {
+        let day = |text: &str| text.parse::<Date>().unwrap();
+        assert_eq!(day("2026-12-07").days_since(day("2026-12-07")), 0);
+        assert_eq!(day("2027-03-01").days_since(day("2026-12-07")), 84);
+        assert_eq!(day("2024-03-01").days_since(day("2024-02-28")), 2);
+        assert_eq!(day("1970-01-01").days(), 0);
+        assert_eq!(
+            Date::from_unix_seconds(1_795_651_200).days() * 86_400,
+            1_795_651_200
         );
     }
 
