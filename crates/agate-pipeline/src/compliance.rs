@@ -314,7 +314,14 @@ pub fn report_matrix(
             "the report has no verdict: it was made by `agate scan`\n  help: make it with `agate gate --format json`".to_owned(),
         )
     })?;
-    let policy = crate::load_policy(root, request.config.as_deref(), request.offline, None, &[])?;
+    let policy = crate::load_policy(
+        root,
+        request.config.as_deref(),
+        request.offline,
+        request.server_token.as_deref(),
+        None,
+        &[],
+    )?;
     let named = (verdict.environment != "default").then_some(verdict.environment.as_str());
     let environment = policy.environment(named).ok_or_else(|| {
         PipelineError::Invalid(format!(

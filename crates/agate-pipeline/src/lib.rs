@@ -153,6 +153,7 @@ impl Setup {
             root,
             request.config.as_deref(),
             request.offline,
+            request.server_token.as_deref(),
             request.block_at,
             &request.ai_paths,
         )?;
@@ -413,11 +414,13 @@ fn ungated(
 }
 
 /// Loads `config`, or `agate.yaml` in the root when present, or the built-in policy. URL
-/// parents are cached in `.agate/cache` under the root.
+/// parents are cached in `.agate/cache` under the root; `server_token` goes with the
+/// fetches of `agate+https://` parents (an agate server's published policies) only.
 pub fn load_policy(
     root: &Path,
     config: Option<&Path>,
     offline: bool,
+    server_token: Option<&str>,
     block_at: Option<Severity>,
     ai_paths: &[String],
 ) -> Result<Policy> {
@@ -429,6 +432,7 @@ pub fn load_policy(
     let remote = agate_policy::RemoteOptions {
         cache_dir: Some(root.join(".agate/cache")),
         offline,
+        server_token: server_token.map(str::to_owned),
         ..agate_policy::RemoteOptions::default()
     };
     let layers = match &path {

@@ -51,6 +51,9 @@ pub struct Request {
     /// Compliance frameworks (pack ids) whose control matrix a gating run's report carries
     /// beyond those its gates require (`agate compliance report --framework`).
     pub frameworks: Vec<String>,
+    /// The agate server token (`AGATE_TOKEN`), sent with the fetches of `agate+https://`
+    /// policy parents and nowhere else.
+    pub server_token: Option<String>,
 }
 
 impl Request {
@@ -76,6 +79,7 @@ impl Request {
             ci: CiFacts::default(),
             deps: DepsSources::default(),
             frameworks: Vec::new(),
+            server_token: None,
         }
     }
 }

@@ -4,6 +4,11 @@
 //! differs is refused, fetched or cached. Plain `http://` is accepted only for loopback hosts
 //! (`localhost`, `127.0.0.0/8`, `[::1]`: tests, local mirrors); anything else must be https.
 //!
+//! `agate+https://SERVER/ORG/NAME@VERSION` names a policy an agate server publishes
+//! (`agate server policy publish`): fetched from `https://SERVER/api/v1/policies/ORG/NAME/VERSION`
+//! with the server token, which no other URL ever gets. A published version never changes,
+//! and the report lists each layer with its digest.
+//!
 //! A URL may carry credentials (`https://user:password@host/…`). They are used for the fetch
 //! and nowhere else: every message, origin and cycle shows [`display`]'s masked form
 //! (`https://user:***@host/…`), and the cache file is named after the URL without them.
@@ -22,6 +27,8 @@ pub struct RemoteOptions {
     pub offline: bool,
     /// Give up on a fetch after this long.
     pub timeout: Duration,
+    /// The agate server token, sent with `agate+https://` fetches only.
+    pub server_token: Option<String>,
 }
 
 impl Default for RemoteOptions {
@@ -30,13 +37,43 @@ impl Default for RemoteOptions {
             cache_dir: None,
             offline: false,
             timeout: Duration::from_secs(10),
+            server_token: None,
         }
     }
 }
 
 /// Returns true for the URLs `extends` may name.
 pub(crate) fn is_url(reference: &str) -> bool {
-    reference.starts_with("https://") || reference.starts_with("http://")
+    let url = reference.strip_prefix("agate+").unwrap_or(reference);
+    url.starts_with("https://") || url.starts_with("http://")
+}
+
+/// For `agate+SCHEME://SERVER/ORG/NAME@VERSION`: the API URL the server publishes it at.
+/// `Ok(None)` for any other URL.
+fn server_policy_url(reference: &str) -> Result<Option<String>, String> {
+    let Some(url) = reference.strip_prefix("agate+") else {
+        return Ok(None);
+    };
+    let plain = |part: &str| {
+        !part.is_empty()
+            && !part.starts_with('.')
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    let (scheme, after) = url.split_at(url.find("://").map_or(0, |index| index + 3));
+    let parsed = after.split_once('/').and_then(|(server, path)| {
+        let (name, version) = path.split_once('@')?;
+        let (org, name) = name.split_once('/')?;
+        (plain(org) && plain(name) && plain(version) && !server.is_empty())
+            .then(|| format!("{scheme}{server}/api/v1/policies/{org}/{name}/{version}"))
+    });
+    parsed.map(Some).ok_or_else(|| {
+        format!(
+            "`{}` is not agate+https://SERVER/ORG/NAME@VERSION (e.g. agate+https://agate.bank.example/bank/base@v3)",
+            display(reference)
+        )
+    })
 }
 
 /// The parts of an `extends` URL agate looks at.
@@ -116,8 +153,11 @@ pub(crate) fn fetch(reference: &str, options: &RemoteOptions) -> Result<String, 
         Some((url, pin)) => (url, Some(pin.to_ascii_lowercase())),
         None => (reference, None),
     };
-    let parts = Parts::of(url);
     let shown = display(url);
+    let server = server_policy_url(url)?;
+    let token = server.as_ref().and(options.server_token.as_deref());
+    let url = server.as_deref().unwrap_or(url);
+    let parts = Parts::of(url);
     if parts.scheme == "http://" && !parts.is_loopback() {
         return Err(format!(
             "`{shown}` is plain http; use https (http is only allowed for loopback hosts: localhost, 127.0.0.0/8, [::1])"
@@ -149,7 +189,7 @@ pub(crate) fn fetch(reference: &str, options: &RemoteOptions) -> Result<String, 
         verify(&text)?;
         return Ok(text);
     }
-    match download(url, options.timeout) {
+    match download(url, options.timeout, token) {
         Ok(text) => {
             verify(&text)?;
             if let Some(path) = &cached {
@@ -201,14 +241,18 @@ fn store(path: &Path, text: &str) {
 }
 
 #[cfg(feature = "https")]
-fn download(url: &str, timeout: Duration) -> Result<String, String> {
+fn download(url: &str, timeout: Duration, token: Option<&str>) -> Result<String, String> {
     let agent = agate_http::agent(timeout, agate_http::Statuses::AsErrors);
-    let mut response = agent.get(url).call().map_err(|error| error.to_string())?;
+    let mut request = agent.get(url);
+    if let Some(token) = token {
+        request = request.header("Authorization", &format!("Bearer {token}"));
+    }
+    let mut response = request.call().map_err(|error| error.to_string())?;
     agate_http::read_text(response.body_mut(), MAX_CONFIG_BYTES).map_err(|error| error.to_string())
 }
 
 #[cfg(not(feature = "https"))]
-fn download(_url: &str, _timeout: Duration) -> Result<String, String> {
+fn download(_url: &str, _timeout: Duration, _token: Option<&str>) -> Result<String, String> {
     Err("this agate was built without the `https` feature".to_owned())
 }
 

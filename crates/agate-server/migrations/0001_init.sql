@@ -80,3 +80,11 @@ CREATE TABLE sessions (
     csrf TEXT NOT NULL,
     expires_at BIGINT NOT NULL
 );
+CREATE TABLE policies (
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    text TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (name, version)
+);

@@ -24,9 +24,6 @@ pub struct ServerOptions {
     pub max_upload_bytes: usize,
     /// Uploads per token per minute, per server instance (more: 429).
     pub uploads_per_minute: u32,
-    /// Digests of the organisation's policy: an upload whose policy layers hold none of
-    /// them is flagged (empty: nothing is required).
-    pub org_policy_digests: Vec<String>,
 }
 
 impl Default for ServerOptions {
@@ -34,7 +31,6 @@ impl Default for ServerOptions {
         ServerOptions {
             max_upload_bytes: 32 * 1024 * 1024,
             uploads_per_minute: 60,
-            org_policy_digests: Vec::new(),
         }
     }
 }
@@ -96,6 +92,7 @@ pub fn router(store: Store, options: ServerOptions, hooks: Hooks) -> Router {
             post(put_attestation).get(attestations),
         )
         .route("/api/v1/repositories/{name}", put(assign))
+        .route("/api/v1/policies/{org}/{name}/{version}", get(policy))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
 }
@@ -153,6 +150,9 @@ impl IntoResponse for ApiError {
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> ApiError {
         match error {
+            StoreError::PolicyExists { .. } => {
+                ApiError::new(StatusCode::CONFLICT, error.to_string())
+            }
             StoreError::NotYours { .. } => ApiError::new(StatusCode::FORBIDDEN, error.to_string())
                 .help("an admin assigns repositories to teams"),
             error => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()),
@@ -216,22 +216,9 @@ async fn upload(
         error.retry_after = Some(wait.as_secs().max(1));
         return Err(error);
     }
-    let unprocessable = |message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message);
-    let version = serde_json::from_slice::<serde_json::Value>(&body)
-        .map_err(|error| ApiError::new(StatusCode::BAD_REQUEST, format!("not JSON: {error}")))?
-        .get("schema_version")
-        .and_then(serde_json::Value::as_u64);
-    if version != Some(u64::from(REPORT_SCHEMA_VERSION)) {
-        return Err(unprocessable(format!(
-            "not an agate report of schema version {REPORT_SCHEMA_VERSION}"
-        ))
-        .help(
-            "upload the report of `agate gate --format json` from an agate of the server's version",
-        ));
-    }
-    let mut report: Report = serde_json::from_slice(&body)
-        .map_err(|error| unprocessable(format!("not an agate report: {error}")))?;
+    let mut report = parse_report(&body)?;
     (state.hooks.redact)(&mut report);
+    let unprocessable = |message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message);
     let run = report.run.clone().ok_or_else(|| {
         unprocessable("the report has no `run`: upload a report of `agate gate`".to_owned())
     })?;
@@ -240,11 +227,13 @@ async fn upload(
     })?;
     let json = serde_json::to_string(&report)
         .map_err(|error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?;
-    let org_policy = state.options.org_policy_digests.is_empty()
+    // Once the organisation publishes its policy, a run must extend one of its versions.
+    let published = state.store.policy_digests().await?;
+    let org_policy = published.is_empty()
         || run
             .policy_layers
             .iter()
-            .any(|layer| state.options.org_policy_digests.contains(&layer.digest));
+            .any(|layer| published.contains(&layer.digest));
     let uploaded = state
         .store
         .upload(
@@ -290,6 +279,25 @@ async fn upload(
         Json(json!({ "id": uploaded.id, "created": uploaded.created, "org_policy": org_policy })),
     )
         .into_response())
+}
+
+/// An uploaded body as a report of this schema version; what else it is, in a 400 or 422.
+fn parse_report(body: &[u8]) -> Result<Report, ApiError> {
+    let unprocessable = |message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message);
+    let version = serde_json::from_slice::<serde_json::Value>(body)
+        .map_err(|error| ApiError::new(StatusCode::BAD_REQUEST, format!("not JSON: {error}")))?
+        .get("schema_version")
+        .and_then(serde_json::Value::as_u64);
+    if version != Some(u64::from(REPORT_SCHEMA_VERSION)) {
+        return Err(unprocessable(format!(
+            "not an agate report of schema version {REPORT_SCHEMA_VERSION}"
+        ))
+        .help(
+            "upload the report of `agate gate --format json` from an agate of the server's version",
+        ));
+    }
+    serde_json::from_slice(body)
+        .map_err(|error| unprocessable(format!("not an agate report: {error}")))
 }
 
 /// `GET /api/v1/runs`: the caller's runs (an admin's: everyone's), newest first.
@@ -448,4 +456,36 @@ async fn attestations(
         )
         .await?;
     Ok(Json(json!({ "attestations": found })).into_response())
+}
+
+/// `GET /api/v1/policies/{org}/{name}/{version}`: a published policy's YAML, for
+/// `extends: agate+https://SERVER/ORG/NAME@VERSION`; any team's token reads it.
+async fn policy(
+    State(state): State<AppState>,
+    _auth: Authenticated,
+    Path((org, name, version)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    let full = format!("{org}/{name}");
+    let (text, digest) = state.store.policy(&full, &version).await?.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no policy `{full}@{version}`"),
+        )
+        .help("an operator publishes one with `agate server policy publish`")
+    })?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/yaml"),
+            ),
+            (
+                header::ETAG,
+                HeaderValue::from_str(&format!("\"{digest}\""))
+                    .unwrap_or(HeaderValue::from_static("")),
+            ),
+        ],
+        text,
+    )
+        .into_response())
 }

@@ -29,6 +29,16 @@ pub enum StoreError {
     /// The system's random source failed.
     #[error("cannot make a token: the system's random source failed: {0}")]
     Random(String),
+    /// A published policy version never changes.
+    #[error(
+        "policy `{name}@{version}` is already published with other content; publish a new version"
+    )]
+    PolicyExists {
+        /// The policy's name.
+        name: String,
+        /// Its version.
+        version: String,
+    },
     /// The repository belongs to another team.
     #[error("repository `{repository}` belongs to team `{owner}`")]
     NotYours {
@@ -686,6 +696,60 @@ impl Store {
                 envelope: serde_json::from_str(&row.get::<String, _>(3)).unwrap_or_default(),
             })
             .collect())
+    }
+}
+
+impl Store {
+    /// Publishes `text` as policy `name` at `version` and returns its SHA-256. Publishing
+    /// the same text again is a no-op; other text under a published version is refused.
+    pub async fn publish_policy(
+        &self,
+        name: &str,
+        version: &str,
+        text: &str,
+    ) -> Result<String, StoreError> {
+        let digest = agate_model::sha256_hex(text.as_bytes());
+        sqlx::query(
+            "INSERT INTO policies (name, version, text, digest, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name, version) DO NOTHING",
+        )
+        .bind(name)
+        .bind(version)
+        .bind(text)
+        .bind(&digest)
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
+        match self.policy(name, version).await? {
+            Some((_, stored)) if stored == digest => Ok(digest),
+            _ => Err(StoreError::PolicyExists {
+                name: name.to_owned(),
+                version: version.to_owned(),
+            }),
+        }
+    }
+
+    /// A published policy's text and digest.
+    pub async fn policy(
+        &self,
+        name: &str,
+        version: &str,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let row = sqlx::query("SELECT text, digest FROM policies WHERE name = $1 AND version = $2")
+            .bind(name)
+            .bind(version)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|row| (row.get(0), row.get(1))))
+    }
+
+    /// The digests of every published policy version: an upload whose policy layers hold
+    /// none of them does not extend the organisation's policy.
+    pub async fn policy_digests(&self) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT digest FROM policies")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(|row| row.get(0)).collect())
     }
 }
 

@@ -17,6 +17,8 @@ on_both_databases!(
     no_token_or_an_unknown_one_is_401_on_every_endpoint,
     bad_uploads_get_a_clear_4xx_and_store_nothing,
     uploads_past_the_rate_limit_get_429_with_retry_after,
+    published_policies_are_served_and_flag_uploads_that_do_not_extend_them,
+    attestations_are_stored_for_the_repositorys_team,
 );
 
 fn a_team_uploads_and_reads_its_own_runs_only(db: Db) {
@@ -192,7 +194,6 @@ fn bad_uploads_get_a_clear_4xx_and_store_nothing(db: Db) {
         ServerOptions {
             max_upload_bytes: 64 * 1024,
             uploads_per_minute: 5,
-            ..ServerOptions::default()
         },
     );
     let token = server.token("payments", false);
@@ -263,4 +264,121 @@ fn uploads_past_the_rate_limit_get_429_with_retry_after(db: Db) {
         .parse()
         .unwrap();
     assert!((1..=30).contains(&retry), "{retry}");
+}
+
+fn published_policies_are_served_and_flag_uploads_that_do_not_extend_them(db: Db) {
+    let server = server_on(db, ServerOptions::default());
+    let token = server.token("payments", false);
+    // Before any policy is published, nothing is required.
+    let (_, first) = server.call(
+        "POST",
+        "/api/v1/runs",
+        Some(&token),
+        Some(report("a/b", "c1", "r1")),
+    );
+    assert_eq!(first["org_policy"], true);
+
+    let text = "version: 1\ntiers:\n  ai: { block_at: low }\n";
+    let digest = server
+        .runtime
+        .block_on(server.store.publish_policy("bank/base", "v3", text))
+        .unwrap();
+    let again = server.runtime.block_on(server.store.publish_policy(
+        "bank/base",
+        "v3",
+        "version: 1\n",
+    ));
+    assert!(again.is_err(), "a published version never changes");
+
+    let (status, served) = server.call("GET", "/api/v1/policies/bank/base/v3", Some(&token), None);
+    assert_eq!(
+        (status, served),
+        (200, serde_json::Value::String(text.to_owned()))
+    );
+    assert_eq!(
+        server
+            .call("GET", "/api/v1/policies/bank/base/v3", None, None)
+            .0,
+        401
+    );
+    assert_eq!(
+        server
+            .call("GET", "/api/v1/policies/bank/base/v4", Some(&token), None)
+            .0,
+        404
+    );
+
+    // The report's layers: `d1` only — it does not extend the published policy.
+    let (_, flagged) = server.call(
+        "POST",
+        "/api/v1/runs",
+        Some(&token),
+        Some(report("a/b", "c2", "r2")),
+    );
+    assert_eq!(flagged["org_policy"], false);
+    let mut extending: serde_json::Value =
+        serde_json::from_str(&report("a/b", "c3", "r3")).unwrap();
+    extending["run"]["policy_layers"] =
+        json!([{ "source": "agate+https://s/bank/base@v3", "digest": digest }]);
+    let extending = extending.to_string();
+    let (_, extended) = server.call("POST", "/api/v1/runs", Some(&token), Some(extending));
+    assert_eq!(extended["org_policy"], true, "{extended}");
+}
+
+fn attestations_are_stored_for_the_repositorys_team(db: Db) {
+    let server = server_on(db, ServerOptions::default());
+    let payments = server.token("payments", false);
+    let lending = server.token("lending", false);
+    let key = agate_attest::PrivateKey::generate().unwrap();
+    let report: agate_model::Report =
+        serde_json::from_str(&report("bank/pay", "0123abcd", "r1")).unwrap();
+    let statement = agate_attest::gate_statement(&report, &[]).unwrap();
+    let envelope = serde_json::to_string(&agate_attest::sign(&statement, &key).unwrap()).unwrap();
+
+    let (status, body) = server.call(
+        "POST",
+        "/api/v1/attestations",
+        Some(&payments),
+        Some(envelope.clone()),
+    );
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["environment"], "staging");
+    // Another team cannot attest (or overwrite) the repository's commits.
+    assert_eq!(
+        server
+            .call(
+                "POST",
+                "/api/v1/attestations",
+                Some(&lending),
+                Some(envelope)
+            )
+            .0,
+        403
+    );
+    let (_, listed) = server.call(
+        "GET",
+        "/api/v1/attestations?commit=0123abcd",
+        Some(&payments),
+        None,
+    );
+    let stored: agate_attest::Envelope =
+        serde_json::from_value(listed["attestations"][0]["envelope"].clone()).unwrap();
+    assert_eq!(
+        agate_attest::open(&stored, &key.public()).unwrap(),
+        statement
+    );
+    let (_, hidden) = server.call(
+        "GET",
+        "/api/v1/attestations?commit=0123abcd",
+        Some(&lending),
+        None,
+    );
+    assert_eq!(hidden["attestations"], json!([]));
+    let (status, _) = server.call(
+        "POST",
+        "/api/v1/attestations",
+        Some(&payments),
+        Some("{\"payload\": \"%%\", \"payloadType\": \"x\", \"signatures\": []}".to_owned()),
+    );
+    assert_eq!(status, 422);
 }

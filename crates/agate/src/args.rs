@@ -922,10 +922,6 @@ pub(crate) struct ServeArgs {
     /// Uploads per token per minute, per server instance (more: 429).
     #[arg(long, value_name = "N", default_value_t = 60)]
     pub(crate) uploads_per_minute: u32,
-    /// The organisation's policy file(s): uploads whose policy does not extend one of them
-    /// are flagged.
-    #[arg(long, value_name = "FILE")]
-    pub(crate) org_policy: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -934,6 +930,27 @@ pub(crate) enum ServerCommand {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Manage the organisation's policies, which repositories extend with
+    /// `extends: agate+https://SERVER/ORG/NAME@VERSION`.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PolicyCommand {
+    /// Publish an agate.yaml as ORG/NAME@VERSION. A published version never changes;
+    /// once one is published, uploads whose policy extends none are flagged.
+    Publish {
+        /// The database, as for `agate server --db`.
+        #[arg(long, value_name = "URL", default_value = "sqlite:agate-server.db")]
+        db: String,
+        /// `ORG/NAME@VERSION`, e.g. `bank/base@v3`.
+        name: String,
+        /// The policy file.
+        file: PathBuf,
     },
 }
 

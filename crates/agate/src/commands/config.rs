@@ -9,8 +9,15 @@ pub(crate) fn explain(
     offline: bool,
 ) -> anyhow::Result<ExitStatus> {
     let root = std::env::current_dir()?;
-    let policy = agate_pipeline::load_policy(&root, config, offline, None, &[])
-        .map_err(|error| crate::exit::Failure::usage(error.to_string()))?;
+    let policy = agate_pipeline::load_policy(
+        &root,
+        config,
+        offline,
+        crate::commands::server::token_if_set().as_deref(),
+        None,
+        &[],
+    )
+    .map_err(|error| crate::exit::Failure::usage(error.to_string()))?;
     let rows: Vec<_> = policy
         .explain()
         .into_iter()

@@ -64,6 +64,7 @@ pub(crate) fn judged_in(
     request.baseline.clone_from(&context.baseline);
     request.rules.dirs.clone_from(&context.rule_dirs);
     request.ci = ci_facts();
+    request.server_token = crate::commands::server::token_if_set();
     request.deps = deps_sources();
     Ok(request)
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use agate_server::{Hooks, LogLine, ServerOptions, Store};
 
-use crate::args::{ServeArgs, ServerCommand, TokenCommand};
+use crate::args::{PolicyCommand, ServeArgs, ServerCommand, TokenCommand};
 use crate::exit::{ExitStatus, Failure};
 use crate::output;
 
@@ -56,6 +56,24 @@ pub(crate) fn run(
             writeln!(stdout, "{token}")?;
             Ok(ExitStatus::Pass)
         }
+        Some(ServerCommand::Policy {
+            command: PolicyCommand::Publish { db, name, file },
+        }) => {
+            let (name, version) = policy_name(name)?;
+            let text = agate_fs::read_to_string_bounded(file, MAX_POLICY_BYTES)
+                .map_err(|error| Failure::usage(error.to_string()))?;
+            let digest = runtime.block_on(async {
+                let store = open(db).await?;
+                store
+                    .publish_policy(name, version, &text)
+                    .await
+                    .map_err(|error| Failure::usage(error.to_string()))
+            })?;
+            output::note(&format!(
+                "published `{name}@{version}` (sha256 {digest}); repositories extend it with `extends: agate+https://SERVER/{name}@{version}`"
+            ));
+            Ok(ExitStatus::Pass)
+        }
         None => runtime.block_on(serve_until_stopped(serve)),
     }
 }
@@ -68,11 +86,6 @@ async fn open(db: &str) -> anyhow::Result<Store> {
 }
 
 async fn serve_until_stopped(args: &ServeArgs) -> anyhow::Result<ExitStatus> {
-    let org_policy_digests = args
-        .org_policy
-        .iter()
-        .map(|path| policy_digest(path))
-        .collect::<anyhow::Result<Vec<_>>>()?;
     let store = open(&args.db).await?;
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
@@ -85,7 +98,6 @@ async fn serve_until_stopped(args: &ServeArgs) -> anyhow::Result<ExitStatus> {
     let options = ServerOptions {
         max_upload_bytes: args.max_upload,
         uploads_per_minute: args.uploads_per_minute,
-        org_policy_digests,
     };
     let hooks = Hooks {
         redact: Box::new(|report| {
@@ -141,11 +153,29 @@ fn log(line: &LogLine) {
     }
 }
 
-/// The SHA-256 of a policy file, as reports list their policy layers.
-fn policy_digest(path: &Path) -> anyhow::Result<String> {
-    let bytes = agate_fs::read_bounded(path, MAX_POLICY_BYTES)
-        .map_err(|error| Failure::usage(format!("--org-policy: {error}")))?;
-    Ok(agate_model::sha256_hex(&bytes))
+/// `ORG/NAME@VERSION`, each part a plain name.
+fn policy_name(text: &str) -> anyhow::Result<(&str, &str)> {
+    let plain = |part: &str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && !part.starts_with('.')
+    };
+    match text.split_once('@') {
+        Some((name, version))
+            if plain(version)
+                && name
+                    .split_once('/')
+                    .is_some_and(|(org, rest)| plain(org) && plain(rest)) =>
+        {
+            Ok((name, version))
+        }
+        _ => Err(Failure::usage(format!(
+            "`{text}` is not ORG/NAME@VERSION
+  help: e.g. `bank/base@v3` (letters, digits, `-`, `_`, `.`)"
+        ))),
+    }
 }
 
 /// `agate upload REPORT --server URL`.
@@ -156,12 +186,17 @@ pub(crate) fn upload(report: &Path, server: &str) -> anyhow::Result<ExitStatus> 
     send(&body, server, &token)
 }
 
-/// The server token, from `AGATE_TOKEN`.
-pub(crate) fn token() -> anyhow::Result<String> {
+/// The server token in `AGATE_TOKEN`, when it is set.
+pub(crate) fn token_if_set() -> Option<String> {
     std::env::var("AGATE_TOKEN")
         .ok()
-        .filter(|token| !token.trim().is_empty())
-        .ok_or_else(|| {
+        .map(|token| token.trim().to_owned())
+        .filter(|token| !token.is_empty())
+}
+
+/// The server token, from `AGATE_TOKEN`.
+pub(crate) fn token() -> anyhow::Result<String> {
+    token_if_set().ok_or_else(|| {
             Failure::usage("no token: set `AGATE_TOKEN`\n  help: an admin makes one with `agate server token create --team NAME`")
         })
 }
