@@ -290,9 +290,9 @@ fn published_policies_are_served_and_flag_uploads_that_do_not_extend_them(db: Db
     ));
     assert!(again.is_err(), "a published version never changes");
 
-    let (status, served) = server.call("GET", "/api/v1/policies/bank/base/v3", Some(&token), None);
+    let (status, yaml) = server.call("GET", "/api/v1/policies/bank/base/v3", Some(&token), None);
     assert_eq!(
-        (status, served),
+        (status, yaml),
         (200, serde_json::Value::String(text.to_owned()))
     );
     assert_eq!(
