@@ -26,6 +26,7 @@ mod rules;
 mod scan;
 mod scenario;
 mod secrets;
+mod server;
 mod shards;
 mod sonarqube;
 mod test_code;
@@ -63,6 +64,18 @@ pub(crate) fn agate_process(dir: &Path) -> std::process::Command {
         .env_remove("GITHUB_REPOSITORY")
         .env_remove("GITHUB_SHA")
         .env_remove("GITHUB_RUN_ID")
+        .env_remove("GITHUB_RUN_ATTEMPT")
+        .env_remove("CI_PROJECT_PATH")
+        .env_remove("CI_PIPELINE_ID")
+        .env_remove("CI_JOB_ID")
+        .env_remove("BITBUCKET_REPO_FULL_NAME")
+        .env_remove("BITBUCKET_BUILD_NUMBER")
+        .env_remove("BUILD_REPOSITORY_NAME")
+        .env_remove("BUILD_BUILDID")
+        .env_remove("BUILD_TAG")
+        .env_remove("JOB_NAME")
+        .env_remove("AGATE_TOKEN")
+        .env_remove("AGATE_ATTEST_KEY")
         .env_remove("CI_PROJECT_URL")
         .env_remove("CI_COMMIT_SHA")
         .env_remove("CI_JOB_URL")
