@@ -6,6 +6,7 @@ use std::time::Instant;
 use agate_model::{REPORT_SCHEMA_VERSION, Report};
 use axum::Json;
 use axum::Router;
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -87,6 +88,7 @@ pub fn router(store: Store, options: ServerOptions, hooks: Hooks) -> Router {
         .route("/api/v1/runs", post(upload).get(runs))
         .route("/api/v1/runs/{id}", get(run_report))
         .route("/api/v1/findings", get(findings))
+        .route("/api/v1/gates", get(gates))
         .route(
             "/api/v1/attestations",
             post(put_attestation).get(attestations),
@@ -281,6 +283,12 @@ async fn upload(
         .into_response())
 }
 
+/// A JSON body, or a JSON error that says what is wrong with it (400 or 422).
+fn json_body<T>(body: Result<Json<T>, JsonRejection>, help: &'static str) -> Result<T, ApiError> {
+    body.map(|Json(value)| value)
+        .map_err(|rejection| ApiError::new(rejection.status(), rejection.body_text()).help(help))
+}
+
 /// An uploaded body as a report of this schema version; what else it is, in a 400 or 422.
 fn parse_report(body: &[u8]) -> Result<Report, ApiError> {
     let unprocessable = |message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message);
@@ -341,6 +349,16 @@ async fn findings(
     Ok(Json(json!({ "findings": findings })).into_response())
 }
 
+/// `GET /api/v1/gates`: each gate's outcome per run, newest first: gates over time.
+async fn gates(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(filter): Query<RunFilter>,
+) -> Result<Response, ApiError> {
+    let gates = state.store.gates(&auth.caller, &filter).await?;
+    Ok(Json(json!({ "gates": gates })).into_response())
+}
+
 /// The body of `PUT /api/v1/repositories/{name}`.
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -353,8 +371,9 @@ async fn assign(
     State(state): State<AppState>,
     auth: Authenticated,
     Path(name): Path<String>,
-    Json(assignment): Json<Assignment>,
+    assignment: Result<Json<Assignment>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    let assignment = json_body(assignment, "send `{\"team\": \"NAME\"}`")?;
     if !auth.caller.admin {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -383,8 +402,9 @@ async fn assign(
 async fn put_attestation(
     State(state): State<AppState>,
     auth: Authenticated,
-    Json(envelope): Json<Envelope>,
+    envelope: Result<Json<Envelope>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    let envelope = json_body(envelope, "upload the file `agate gate --attest` wrote")?;
     use base64::Engine as _;
     let unprocessable = |message: String| {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)

@@ -619,6 +619,63 @@ impl Store {
     }
 }
 
+/// One gate's outcome in one run, for gates over time.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GateOutcome {
+    /// The run.
+    pub run: i64,
+    /// When it was uploaded, Unix seconds.
+    pub uploaded_at: i64,
+    /// The repository.
+    pub repository: String,
+    /// The environment.
+    pub environment: String,
+    /// The gate.
+    pub gate: String,
+    /// Pass, warn, fail or error.
+    pub status: String,
+}
+
+impl Store {
+    /// Gate outcomes of the caller's runs, newest first, filtered like runs.
+    pub async fn gates(
+        &self,
+        caller: &Caller,
+        filter: &RunFilter,
+    ) -> Result<Vec<GateOutcome>, StoreError> {
+        let sql = format!(
+            "SELECT runs.id, runs.uploaded_at, repositories.name, runs.environment, \
+             gate_results.name, gate_results.status FROM gate_results \
+             JOIN runs ON runs.id = gate_results.run_id \
+             JOIN repositories ON repositories.id = runs.repository_id \
+             JOIN teams ON teams.id = repositories.team_id \
+             WHERE {VISIBLE} AND ($3 = '' OR repositories.name = $3) \
+             AND ($4 = '' OR runs.environment = $4) AND ($5 = '' OR teams.name = $5) \
+             ORDER BY runs.uploaded_at DESC, runs.id DESC, gate_results.name LIMIT $6"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(i64::from(caller.admin))
+            .bind(caller.team_id)
+            .bind(&filter.repository)
+            .bind(&filter.environment)
+            .bind(&filter.team)
+            .bind(i64::from(filter.limit.unwrap_or(1000).min(1000)))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|row| GateOutcome {
+                run: row.get(0),
+                uploaded_at: row.get(1),
+                repository: row.get(2),
+                environment: row.get(3),
+                gate: row.get(4),
+                status: row.get(5),
+            })
+            .collect())
+    }
+}
+
 /// An attestation as stored: who it is about, and the signed envelope (JSON).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct StoredAttestation {

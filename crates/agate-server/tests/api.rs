@@ -85,6 +85,16 @@ fn a_team_uploads_and_reads_its_own_runs_only(db: Db) {
         stored["findings"][0]["snippet"], "password = '[REDACTED]'",
         "stored redacted"
     );
+    let (_, gates) = server.call(
+        "GET",
+        "/api/v1/gates?environment=staging",
+        Some(&payments),
+        None,
+    );
+    assert_eq!(gates["gates"][0]["gate"], "security");
+    assert_eq!(gates["gates"][0]["status"], "fail");
+    let (_, none) = server.call("GET", "/api/v1/gates", Some(&lending), None);
+    assert_eq!(none["gates"], json!([]));
     let (_, found) = server.call(
         "GET",
         "/api/v1/findings?tier=ai&rule=py.sql-injection",
@@ -168,6 +178,10 @@ fn no_token_or_an_unknown_one_is_401_on_every_endpoint(db: Db) {
         ("POST", "/api/v1/runs"),
         ("GET", "/api/v1/runs/1"),
         ("GET", "/api/v1/findings"),
+        ("GET", "/api/v1/gates"),
+        ("GET", "/api/v1/attestations?commit=x"),
+        ("POST", "/api/v1/attestations"),
+        ("GET", "/api/v1/policies/a/b/c"),
         ("PUT", "/api/v1/repositories/x"),
     ] {
         let body = (method != "GET").then(|| "{}".to_owned());
@@ -381,4 +395,41 @@ fn attestations_are_stored_for_the_repositorys_team(db: Db) {
         Some("{\"payload\": \"%%\", \"payloadType\": \"x\", \"signatures\": []}".to_owned()),
     );
     assert_eq!(status, 422);
+}
+
+/// Every operation docs/server-api.yaml documents exists, and answers a call with one of
+/// the statuses the document lists for it.
+#[test]
+fn the_openapi_document_matches_the_routes() {
+    let server = server_on(Db::Sqlite, ServerOptions::default());
+    let admin = server.token("platform", true);
+    let document = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/server-api.yaml"),
+    )
+    .unwrap();
+    let document: serde_json::Value = serde_saphyr::from_str(&document).unwrap();
+    let mut operations = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let url = path
+                .replace("{id}", "1")
+                .replace("{org}", "bank")
+                .replace("{name}", "base")
+                .replace("{version}", "v1");
+            let url = if url == "/api/v1/attestations" && method == "get" {
+                format!("{url}?commit=0123")
+            } else {
+                url
+            };
+            let body = (method != "get").then(|| "{}".to_owned());
+            let (status, answer) = server.call(&method.to_uppercase(), &url, Some(&admin), body);
+            let documented = operation["responses"].as_object().unwrap();
+            assert!(
+                documented.contains_key(&status.to_string()),
+                "{method} {path}: {status} is not documented ({answer})"
+            );
+            operations += 1;
+        }
+    }
+    assert_eq!(operations, 10);
 }
