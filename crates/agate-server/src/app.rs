@@ -404,8 +404,8 @@ async fn put_attestation(
     auth: Authenticated,
     envelope: Result<Json<Envelope>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let envelope = json_body(envelope, "upload the file `agate gate --attest` wrote")?;
     use base64::Engine as _;
+    let envelope = json_body(envelope, "upload the file `agate gate --attest` wrote")?;
     let unprocessable = |message: String| {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
             .help("upload the file `agate gate --attest` wrote")
