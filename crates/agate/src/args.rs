@@ -861,6 +861,9 @@ pub(crate) enum CiSystem {
     Tekton,
     /// Argo Workflows: .argo/agate.yaml (a WorkflowTemplate).
     Argo,
+    /// Argo CD: .argocd/agate-presync.yaml (a PreSync hook Job that verifies the synced
+    /// revision's attestations, with its ConfigMap and Secret).
+    Argocd,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

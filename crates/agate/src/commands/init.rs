@@ -23,9 +23,15 @@ pub(crate) fn run(force: bool, ci: Option<CiSystem>) -> anyhow::Result<ExitStatu
         fs_err::create_dir_all(parent)?;
     }
     crate::output::emit(Some(&path), |out| out.write_all(text.as_bytes()))?;
-    output::note(&format!(
-        "wrote {file}: dev on every push, staging on pull/merge requests to main, production on release tags"
-    ));
+    output::note(&if system == CiSystem::Argocd {
+        format!(
+            "wrote {file}: a PreSync hook that verifies the synced revision's attestations; fill in its ConfigMap and Secret (docs/attestations.md)"
+        )
+    } else {
+        format!(
+            "wrote {file}: dev on every push, staging on pull/merge requests to main, production on release tags"
+        )
+    });
     if root.join("agate.yaml").exists() {
         Ok(ExitStatus::Pass)
     } else {
@@ -55,6 +61,10 @@ pub(crate) fn pipeline(system: CiSystem) -> (&'static str, &'static str) {
         CiSystem::Argo => (
             ".argo/agate.yaml",
             include_str!("../../../../templates/argo/agate.yaml"),
+        ),
+        CiSystem::Argocd => (
+            ".argocd/agate-presync.yaml",
+            include_str!("../../../../templates/argocd/agate-presync.yaml"),
         ),
     }
 }

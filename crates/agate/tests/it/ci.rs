@@ -255,3 +255,75 @@ fn github_workflows_pass_actionlint() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+#[ignore = "needs kubernetes-validate: scripts/test installs it"]
+fn issue_13_argocd_presync_hook_validates_against_the_kubernetes_api_schemas() {
+    let dir = init("argocd");
+    let file = dir.path().join(".argocd/agate-presync.yaml");
+    // Kubernetes' own API schemas (kubernetes-validate bundles them), strict: no unknown
+    // field passes. There is no cluster.
+    let output = std::process::Command::new("kubernetes-validate")
+        .args(["--strict", "--kubernetes-version", "1.33"])
+        .arg(&file)
+        .env("PATH", crate::tools::tools_path())
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for resource in [
+        "configmap/agate-verify",
+        "secret/agate-token",
+        "job/agate-verify",
+    ] {
+        assert!(
+            report.contains(&format!("passed for resource {resource}")),
+            "{report}"
+        );
+    }
+    let text = std::fs::read_to_string(&file).unwrap();
+    let documents: Vec<Value> = text
+        .split("\n---\n")
+        .map(|document| serde_saphyr::from_str(document).unwrap())
+        .collect();
+    let job = &documents[2];
+    assert_eq!(
+        job["metadata"]["annotations"]["argocd.argoproj.io/hook"],
+        "PreSync"
+    );
+    let script = job["spec"]["template"]["spec"]["containers"][0]["args"][0]
+        .as_str()
+        .unwrap();
+    assert!(
+        script.contains("agate attest verify --server \"$AGATE_SERVER\" --commit \"$REVISION\" --env \"$AGATE_ENV\" --key /keys/agate.pub"),
+        "{script}"
+    );
+    // The command the Job runs is one agate accepts.
+    let help = agate(dir.path())
+        .args([
+            "attest",
+            "verify",
+            "--commit",
+            "0123",
+            "--env",
+            "production",
+            "--key",
+            "missing.pub",
+            "--require",
+            "staging",
+            "--server",
+            "http://127.0.0.1:9",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        help.status.code(),
+        Some(2),
+        "a missing key is a usage error, not an unknown flag"
+    );
+    assert!(String::from_utf8_lossy(&help.stderr).contains("missing.pub"));
+}
