@@ -35,7 +35,8 @@ pub use blobs::{Blob, Content, Revision};
 pub use classify::{Classifier, Commit, Evidence, EvidenceSource};
 pub use history::{Attribution, Change, History, HistoryError, Origin, UnsignedCommit};
 pub use manifest::{
-    MANIFEST_PATH, MAX_SOURCE_BYTES, Manifest, ManifestEntry, ManifestError, block_hash, record,
+    EntrySignature, MANIFEST_PATH, MAX_SOURCE_BYTES, Manifest, ManifestEntry, ManifestError,
+    PROVENANCE_PAYLOAD_TYPE, block_hash, record,
 };
 pub use trailers::{Trailer, trailers};
 pub use unchanged::Unchanged;

@@ -40,6 +40,35 @@ pub struct ManifestEntry {
     /// When (RFC 3339 or a date), as given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
+    /// A signature over the entry's other fields ([`ManifestEntry::signed_bytes`]), so the
+    /// claim that these lines are generated can be verified (`agate provenance verify`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<EntrySignature>,
+}
+
+/// The signature of a manifest entry: DSSE's encoding of [`PROVENANCE_PAYLOAD_TYPE`] and the
+/// entry's signed bytes, signed with ed25519.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntrySignature {
+    /// The signing key's id (`SHA256:` and hex).
+    pub keyid: String,
+    /// The signature, base64.
+    pub sig: String,
+}
+
+/// What a manifest entry's signature says the signed bytes are.
+pub const PROVENANCE_PAYLOAD_TYPE: &str = "application/vnd.agate.provenance+json";
+
+impl ManifestEntry {
+    /// The bytes a signature covers: the entry as JSON without its signature, fields in
+    /// declaration order.
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        let unsigned = ManifestEntry {
+            signature: None,
+            ..self.clone()
+        };
+        serde_json::to_vec(&unsigned).unwrap_or_default()
+    }
 }
 
 /// The largest manifest read: an entry is about 250 bytes, so this holds a quarter of a
@@ -156,11 +185,13 @@ impl Manifest {
 }
 
 /// Records lines `start..=end` of the file at `file` (shown as `path`) in the manifest at
-/// `manifest`, appending one line in a single write.
+/// `manifest`, appending one line in a single write; `sign` signs the completed entry's
+/// [`ManifestEntry::signed_bytes`] when the caller has a key.
 pub fn record(
     manifest: &Path,
     file: &Path,
     mut entry: ManifestEntry,
+    sign: impl FnOnce(&[u8]) -> Option<EntrySignature>,
 ) -> Result<ManifestEntry, ManifestError> {
     let io = |path: &Path| {
         let shown = path.display().to_string();
@@ -181,6 +212,7 @@ pub fn record(
         });
     }
     entry.content_sha256 = block_hash(&lines[start as usize - 1..end as usize]);
+    entry.signature = sign(&entry.signed_bytes());
     if let Some(folder) = manifest
         .parent()
         .filter(|folder| !folder.as_os_str().is_empty())
@@ -223,6 +255,7 @@ mod tests {
             model: Some("m-1".to_owned()),
             prompt_id: None,
             time: None,
+            signature: None,
         }
     }
 
@@ -232,7 +265,7 @@ mod tests {
         let file = dir.path().join("app.py");
         std::fs::write(&file, "a\nb\nc\nd\n").unwrap();
         let manifest = dir.path().join(".agate/provenance.jsonl");
-        record(&manifest, &file, entry("app.py", 2, 3)).unwrap();
+        record(&manifest, &file, entry("app.py", 2, 3), |_| None).unwrap();
         let loaded = Manifest::load(&manifest).unwrap();
         let at = |text: &str| -> Vec<(u32, u32)> {
             loaded
@@ -259,7 +292,7 @@ mod tests {
         let file = dir.path().join("app.py");
         std::fs::write(&file, "a\n").unwrap();
         let manifest = dir.path().join("p.jsonl");
-        assert!(record(&manifest, &file, entry("app.py", 1, 5)).is_err());
+        assert!(record(&manifest, &file, entry("app.py", 1, 5), |_| None).is_err());
         std::fs::write(&manifest, "{\"path\": 1}\n").unwrap();
         let error = Manifest::load(&manifest).unwrap_err().to_string();
         assert!(

@@ -408,6 +408,16 @@ pub(crate) enum ProvenanceCommand {
     },
     /// Record generated lines in .agate/provenance.jsonl (for code generation pipelines).
     Record(RecordArgs),
+    /// Check the signatures of `.agate/provenance.jsonl`'s entries with a public key (exit 1
+    /// when one does not verify, or, with --require-signed, when one is unsigned).
+    Verify {
+        /// The public key (PEM) the entries must be signed with.
+        #[arg(long, value_name = "PUB")]
+        key: PathBuf,
+        /// Unsigned entries fail too.
+        #[arg(long)]
+        require_signed: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -429,6 +439,14 @@ pub(crate) struct RecordArgs {
     /// When it was generated (default: today).
     #[arg(long)]
     pub(crate) time: Option<String>,
+    /// Sign the entry with this private key (PEM), so the claim can be verified; without a
+    /// file, the key is read from `AGATE_ATTEST_KEY`.
+    #[arg(long, value_name = "KEY", num_args = 0..=1)]
+    #[expect(
+        clippy::option_option,
+        reason = "clap's form of a flag with an optional value"
+    )]
+    pub(crate) sign: Option<Option<PathBuf>>,
 }
 
 fn parse_line_range(value: &str) -> Result<(u32, u32), String> {

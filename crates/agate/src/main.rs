@@ -59,6 +59,10 @@ fn main() -> ExitCode {
         Command::Provenance { command } => match command {
             ProvenanceCommand::Show { paths, format } => commands::provenance::show(&paths, format),
             ProvenanceCommand::Record(args) => commands::provenance::record(&args),
+            ProvenanceCommand::Verify {
+                key,
+                require_signed,
+            } => commands::provenance::verify(&key, require_signed),
             ProvenanceCommand::Stats { paths, format } => {
                 commands::provenance::stats(&paths, format)
             }

@@ -46,6 +46,14 @@ pub(crate) fn keygen(prefix: &Path) -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Pass)
 }
 
+/// The public key in the PEM file at `path`.
+pub(crate) fn public_key(path: &Path) -> anyhow::Result<PublicKey> {
+    let text = agate_fs::read_to_string_bounded(path, MAX_KEY_BYTES)
+        .map_err(|error| Failure::usage(error.to_string()))?;
+    PublicKey::from_pem(&text)
+        .map_err(|error| Failure::usage(format!("{}: {error}", path.display())))
+}
+
 /// `PREFIX.extension`, keeping any dots already in the prefix.
 fn with_extension(prefix: &Path, extension: &str) -> PathBuf {
     let mut name = prefix.as_os_str().to_owned();
@@ -55,7 +63,7 @@ fn with_extension(prefix: &Path, extension: &str) -> PathBuf {
 }
 
 /// The private key `--attest` names, or the one in `AGATE_ATTEST_KEY`.
-fn private_key(path: Option<&Path>) -> anyhow::Result<PrivateKey> {
+pub(crate) fn private_key(path: Option<&Path>) -> anyhow::Result<PrivateKey> {
     let text = if let Some(path) = path {
         agate_fs::read_to_string_bounded(path, MAX_KEY_BYTES)
             .map_err(|error| Failure::usage(error.to_string()))?
@@ -152,10 +160,7 @@ struct Found {
 
 /// `agate attest verify --commit SHA --env ENV --key PUB [--require ENV]...`.
 pub(crate) fn verify(args: &AttestVerifyArgs) -> anyhow::Result<ExitStatus> {
-    let key_text = agate_fs::read_to_string_bounded(&args.key, MAX_KEY_BYTES)
-        .map_err(|error| Failure::usage(error.to_string()))?;
-    let key = PublicKey::from_pem(&key_text)
-        .map_err(|error| Failure::usage(format!("{}: {error}", args.key.display())))?;
+    let key = public_key(&args.key)?;
     let envelopes = match &args.server {
         Some(server) => from_server(server, &args.commit)?,
         None => from_dir(

@@ -1,6 +1,7 @@
 //! `agate provenance show`.
 
-use std::path::PathBuf;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 
 use agate_lang::{WalkOptions, walk};
 use agate_provenance::{Attribution, EvidenceSource, History, Manifest, ManifestEntry, Origin};
@@ -271,9 +272,29 @@ pub(crate) fn record(args: &RecordArgs) -> anyhow::Result<ExitStatus> {
                 .clone()
                 .unwrap_or_else(|| agate_policy::Date::today().to_string()),
         ),
+        signature: None,
     };
-    let entry = agate_provenance::record(&root.join(agate_provenance::MANIFEST_PATH), &file, entry)
-        .map_err(|error| crate::exit::Failure::usage(error.to_string()))?;
+    let key = match &args.sign {
+        Some(path) => Some(crate::commands::attest::private_key(path.as_deref())?),
+        None => None,
+    };
+    let sign = |bytes: &[u8]| {
+        let key = key.as_ref()?;
+        let envelope =
+            agate_attest::Envelope::sign(agate_provenance::PROVENANCE_PAYLOAD_TYPE, bytes, key);
+        let signature = envelope.signatures.into_iter().next()?;
+        Some(agate_provenance::EntrySignature {
+            keyid: signature.keyid,
+            sig: signature.sig,
+        })
+    };
+    let entry = agate_provenance::record(
+        &root.join(agate_provenance::MANIFEST_PATH),
+        &file,
+        entry,
+        sign,
+    )
+    .map_err(|error| crate::exit::Failure::usage(error.to_string()))?;
     output::note(&format!(
         "recorded {}:{}-{} ({}) in {}",
         entry.path,
@@ -283,6 +304,64 @@ pub(crate) fn record(args: &RecordArgs) -> anyhow::Result<ExitStatus> {
         agate_provenance::MANIFEST_PATH
     ));
     Ok(ExitStatus::Pass)
+}
+
+/// `agate provenance verify --key PUB`: each signed entry's signature, with the key.
+pub(crate) fn verify(key: &Path, require_signed: bool) -> anyhow::Result<ExitStatus> {
+    use base64::Engine as _;
+    let root = std::env::current_dir()?;
+    let public = crate::commands::attest::public_key(key)?;
+    let manifest = agate_provenance::Manifest::load(&root.join(agate_provenance::MANIFEST_PATH))
+        .map_err(|error| crate::exit::Failure::usage(error.to_string()))?;
+    let mut out = std::io::stdout().lock();
+    let (mut good, mut failed) = (0, 0);
+    for (index, entry) in manifest.entries.iter().enumerate() {
+        let place = format!(
+            "{}:{} {}:{}-{}",
+            agate_provenance::MANIFEST_PATH,
+            index + 1,
+            entry.path,
+            entry.start_line,
+            entry.end_line
+        );
+        let verdict = match &entry.signature {
+            None if require_signed => Some("unsigned"),
+            None => None,
+            Some(signature) => {
+                let envelope = agate_attest::Envelope {
+                    payload: base64::engine::general_purpose::STANDARD.encode(entry.signed_bytes()),
+                    payload_type: agate_provenance::PROVENANCE_PAYLOAD_TYPE.to_owned(),
+                    signatures: vec![agate_attest::EnvelopeSignature {
+                        keyid: signature.keyid.clone(),
+                        sig: signature.sig.clone(),
+                    }],
+                };
+                if envelope.verify(&public).is_ok() {
+                    good += 1;
+                    None
+                } else {
+                    Some(
+                        "signature does not verify with the key (edited, or signed with another key)",
+                    )
+                }
+            }
+        };
+        if let Some(problem) = verdict {
+            failed += 1;
+            writeln!(out, "FAIL  {place}: {}", output::redact(problem))?;
+        }
+    }
+    writeln!(
+        out,
+        "{good} signed entr{} verified, {failed} failed, {} in all",
+        if good == 1 { "y" } else { "ies" },
+        manifest.entries.len()
+    )?;
+    Ok(if failed > 0 {
+        ExitStatus::Blocked
+    } else {
+        ExitStatus::Pass
+    })
 }
 
 /// Marks inline-marked lines `ai`, splitting the ranges they fall in.

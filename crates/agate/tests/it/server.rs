@@ -335,3 +335,90 @@ fn issue_13_a_repository_extends_the_published_org_policy() {
     let runs = get(&format!("{}/api/v1/runs", server.url), &token);
     assert_eq!(runs["runs"][0]["org_policy"], true);
 }
+
+#[test]
+fn issue_13_signed_provenance_records_verify_and_edits_do_not() {
+    let dir = tree(&[("gen.py", "def add(a, b):\n    return a + b\n")]);
+    let keys = tempfile::tempdir().unwrap();
+    let keygen = agate(dir.path())
+        .args(["attest", "keygen", "--out"])
+        .arg(keys.path().join("k"))
+        .output()
+        .unwrap();
+    assert_eq!(keygen.status.code(), Some(0));
+    let record = agate(dir.path())
+        .args([
+            "provenance",
+            "record",
+            "gen.py",
+            "--lines",
+            "1-2",
+            "--tool",
+            "codegen",
+            "--model",
+            "m-1",
+            "--sign",
+        ])
+        .env(
+            "AGATE_ATTEST_KEY",
+            std::fs::read_to_string(keys.path().join("k.key")).unwrap(),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(
+        record.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&record.stderr)
+    );
+    let verify = |extra: &[&str]| {
+        let output = agate(dir.path())
+            .args(["provenance", "verify", "--key"])
+            .arg(keys.path().join("k.pub"))
+            .args(extra)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    let (code, text) = verify(&[]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("1 signed entry verified, 0 failed"), "{text}");
+
+    // An unsigned claim passes only without --require-signed.
+    let unsigned = agate(dir.path())
+        .args([
+            "provenance",
+            "record",
+            "gen.py",
+            "--lines",
+            "2-2",
+            "--tool",
+            "codegen",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(unsigned.status.code(), Some(0));
+    assert_eq!(verify(&[]).0, Some(0));
+    let (code, text) = verify(&["--require-signed"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        text.contains("FAIL  .agate/provenance.jsonl:2 gen.py:2-2: unsigned"),
+        "{text}"
+    );
+
+    // Claiming another model for the signed block breaks its signature.
+    let manifest = dir.path().join(".agate/provenance.jsonl");
+    let edited = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .replacen("m-1", "m-2", 1);
+    std::fs::write(&manifest, edited).unwrap();
+    let (code, text) = verify(&[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        text.contains("FAIL  .agate/provenance.jsonl:1 gen.py:1-2: signature does not verify"),
+        "{text}"
+    );
+}
