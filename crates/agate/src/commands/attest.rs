@@ -175,18 +175,31 @@ pub(crate) fn verify(args: &AttestVerifyArgs) -> anyhow::Result<ExitStatus> {
         .chain([&args.env])
         .map(|environment| best(&envelopes, &key, &args.commit, environment))
         .collect();
-    // Each required environment passed before the one verified.
-    let time_of = |found: &Found| found.statement.as_ref().map(|s| s.predicate.time.clone());
-    if let Some(last) = found.last().and_then(time_of) {
+    // Each required environment passed before the one verified, under the same policy.
+    if let Some(last) = found.last().and_then(|item| item.statement.clone()) {
         let count = found.len();
         for earlier in found.iter_mut().take(count - 1) {
-            if let Some(time) = time_of(earlier)
-                && time > last
-                && earlier.problem.is_none()
-            {
+            let Some(statement) = &earlier.statement else {
+                continue;
+            };
+            let (time, digest) = (
+                &statement.predicate.time,
+                &statement.predicate.policy_digest,
+            );
+            if *time > last.predicate.time {
                 earlier.problem = Some(format!(
-                    "passed at {time}, after `{}` ({last}): it must pass first",
-                    args.env
+                    "passed at {time}, after `{}` ({}): it must pass first",
+                    args.env, last.predicate.time
+                ));
+            } else if *digest != last.predicate.policy_digest {
+                earlier.problem = Some(format!(
+                    "passed under another policy (digest {}) than `{}` ({})",
+                    digest.as_deref().unwrap_or("built-in"),
+                    args.env,
+                    last.predicate
+                        .policy_digest
+                        .as_deref()
+                        .unwrap_or("built-in")
                 ));
             }
         }

@@ -107,6 +107,7 @@ async fn serve_until_stopped(args: &ServeArgs) -> anyhow::Result<ExitStatus> {
         }),
         log: Box::new(log),
     };
+    let stop = stopped()?;
     let address = listener.local_addr()?;
     log(&LogLine {
         level: "info",
@@ -116,7 +117,7 @@ async fn serve_until_stopped(args: &ServeArgs) -> anyhow::Result<ExitStatus> {
     });
     let app = agate_server::router(store, options, hooks);
     axum::serve(listener, app)
-        .with_graceful_shutdown(stopped())
+        .with_graceful_shutdown(stop)
         .await?;
     log(&LogLine {
         level: "info",
@@ -127,23 +128,27 @@ async fn serve_until_stopped(args: &ServeArgs) -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Pass)
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn stopped() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let Ok(mut terminate) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        else {
-            return interrupt.await.unwrap_or(());
-        };
+/// A future that resolves on SIGINT or SIGTERM; the handlers are installed now, before the
+/// server says it listens, so no early signal kills it outright.
+#[cfg(unix)]
+fn stopped() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
         tokio::select! {
-            _ = interrupt => {}
+            _ = interrupt.recv() => {}
             _ = terminate.recv() => {}
         }
-    }
-    #[cfg(not(unix))]
-    let _ = interrupt.await;
+    })
+}
+
+/// A future that resolves on Ctrl-C.
+#[cfg(not(unix))]
+fn stopped() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 /// One structured log line on standard error.

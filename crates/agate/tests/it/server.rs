@@ -269,12 +269,34 @@ fn issue_13_environments_are_attested_and_verified_in_order() {
         .join(format!(".agate/attestations/{commit}.staging.json"));
     let mut envelope: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
-    let payload = envelope["payload"].as_str().unwrap().replace('A', "B");
-    envelope["payload"] = payload.into();
+    let mut payload: Vec<char> = envelope["payload"].as_str().unwrap().chars().collect();
+    payload[10] = if payload[10] == 'A' { 'B' } else { 'A' };
+    envelope["payload"] = payload.into_iter().collect::<String>().into();
     std::fs::write(&file, envelope.to_string()).unwrap();
     let (code, text) = verify("production", &["staging"], false);
     assert_eq!(code, Some(1));
     assert!(text.contains("FAIL  staging"), "{text}");
+
+    // Staging signed again; production then gated under another policy: staging's pass
+    // does not count for it.
+    let gate = |env: &str| {
+        agate(repo.path())
+            .args(["gate", "--env", env, "--attest"])
+            .arg(&key)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(gate("staging"), Some(0));
+    std::fs::write(repo.path().join("agate.yaml"), "version: 1\n").unwrap();
+    assert_eq!(gate("production"), Some(0));
+    let (code, text) = verify("production", &["staging"], false);
+    assert_eq!(code, Some(1));
+    assert!(
+        text.contains("FAIL  staging: passed under another policy"),
+        "{text}"
+    );
 }
 
 #[test]
