@@ -1,11 +1,11 @@
 //! What the dashboard shows: aggregates over the runs a caller may see.
 
 use serde::Serialize;
-use sqlx::{AssertSqlSafe, Row as _};
+use sqlx::Row as _;
 
 use agate_model::Date;
 
-use crate::store::{Caller, Store, StoreError, VISIBLE, now};
+use crate::store::{Caller, SCOPED, Store, StoreError, VISIBLE, now, scoped};
 
 /// Which runs the dashboard aggregates; empty strings match everything.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -82,10 +82,6 @@ pub struct Expiring {
     pub fingerprint: String,
 }
 
-/// The scope's condition over `repositories`, `teams` and `runs`, binding `$3`..`$5`.
-const SCOPED: &str = "($3 = '' OR teams.name = $3) AND ($4 = '' OR repositories.name = $4) \
-     AND ($5 = '' OR runs.environment = $5)";
-
 /// The joins every aggregate of runs shares.
 const RUNS: &str = "runs JOIN repositories ON repositories.id = runs.repository_id \
      JOIN teams ON teams.id = repositories.team_id";
@@ -110,10 +106,16 @@ impl Store {
              GROUP BY runs.uploaded_at / 86400 ORDER BY 1"
         );
         let since = now() - days * 86_400;
-        let rows = scoped(&sql, caller, scope)
-            .bind(since)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = scoped(
+            &sql,
+            caller,
+            &scope.team,
+            &scope.repository,
+            &scope.environment,
+        )
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .iter()
             .map(|row| PassRate {
@@ -137,7 +139,15 @@ impl Store {
              GROUP BY teams.name, repositories.name, runs.environment \
              ORDER BY 4 DESC, 1, 2, 3 LIMIT 200"
         );
-        let rows = scoped(&sql, caller, scope).fetch_all(&self.pool).await?;
+        let rows = scoped(
+            &sql,
+            caller,
+            &scope.team,
+            &scope.repository,
+            &scope.environment,
+        )
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .iter()
             .map(|row| {
@@ -162,7 +172,15 @@ impl Store {
              CAST(COALESCE(SUM(runs.findings_ai), 0) AS BIGINT) FROM {RUNS} \
              WHERE {VISIBLE} AND {SCOPED}"
         );
-        let row = scoped(&sql, caller, scope).fetch_one(&self.pool).await?;
+        let row = scoped(
+            &sql,
+            caller,
+            &scope.team,
+            &scope.repository,
+            &scope.environment,
+        )
+        .fetch_one(&self.pool)
+        .await?;
         Ok(AiShare {
             lines: row.get(0),
             lines_ai: row.get(1),
@@ -184,7 +202,15 @@ impl Store {
              WHERE {VISIBLE} AND {SCOPED} AND findings.ai_tool <> '' \
              GROUP BY findings.ai_tool, findings.ai_model ORDER BY 3 DESC, 1, 2 LIMIT 50"
         );
-        let rows = scoped(&sql, caller, scope).fetch_all(&self.pool).await?;
+        let rows = scoped(
+            &sql,
+            caller,
+            &scope.team,
+            &scope.repository,
+            &scope.environment,
+        )
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .iter()
             .map(|row| ModelFindings {
@@ -210,7 +236,15 @@ impl Store {
              HAVING SUM(CASE WHEN findings.decision = 'false-positive' THEN 1 ELSE 0 END) > 0 \
              ORDER BY 3 DESC, 2 DESC, 1 LIMIT 20"
         );
-        let rows = scoped(&sql, caller, scope).fetch_all(&self.pool).await?;
+        let rows = scoped(
+            &sql,
+            caller,
+            &scope.team,
+            &scope.repository,
+            &scope.environment,
+        )
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .iter()
             .map(|row| RuleNoise {
@@ -237,11 +271,17 @@ impl Store {
              WHERE {VISIBLE} AND {SCOPED} AND findings.decision_until >= $6 \
              AND findings.decision_until <= $7 ORDER BY 4, 1, 2, 3 LIMIT 50"
         );
-        let rows = scoped(&sql, caller, scope)
-            .bind(today)
-            .bind(last)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = scoped(
+            &sql,
+            caller,
+            &scope.team,
+            &scope.repository,
+            &scope.environment,
+        )
+        .bind(today)
+        .bind(last)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .iter()
             .map(|row| Expiring {
@@ -253,18 +293,4 @@ impl Store {
             })
             .collect())
     }
-}
-
-/// A query with the caller's access (`$1`, `$2`) and the scope (`$3`..`$5`) bound.
-fn scoped<'q>(
-    sql: &str,
-    caller: &Caller,
-    scope: &'q Scope,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
-    sqlx::query(AssertSqlSafe(sql.to_owned()))
-        .bind(i64::from(caller.admin))
-        .bind(caller.team_id)
-        .bind(scope.team.as_str())
-        .bind(scope.repository.as_str())
-        .bind(scope.environment.as_str())
 }

@@ -388,6 +388,16 @@ pub struct RunFilter {
     pub limit: Option<u32>,
 }
 
+impl RunFilter {
+    fn scoped<'q>(
+        &'q self,
+        sql: &str,
+        caller: &Caller,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+        scoped(sql, caller, &self.team, &self.repository, &self.environment)
+    }
+}
+
 /// One stored run, as listings show it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RunSummary {
@@ -472,6 +482,27 @@ pub struct StoredFinding {
     pub ai_model: String,
 }
 
+/// The scope's condition over `repositories`, `teams` and `runs`, binding `$3`..`$5`.
+pub(crate) const SCOPED: &str = "($3 = '' OR teams.name = $3) AND ($4 = '' OR repositories.name = $4) \
+     AND ($5 = '' OR runs.environment = $5)";
+
+/// A query with the caller's access (`$1`, `$2`) and the scope (`$3` team, `$4`
+/// repository, `$5` environment; empty matches all) bound.
+pub(crate) fn scoped<'q>(
+    sql: &str,
+    caller: &Caller,
+    team: &'q str,
+    repository: &'q str,
+    environment: &'q str,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    sqlx::query(AssertSqlSafe(sql.to_owned()))
+        .bind(i64::from(caller.admin))
+        .bind(caller.team_id)
+        .bind(team)
+        .bind(repository)
+        .bind(environment)
+}
+
 /// The access condition every read shares: `$1` is 1 for an admin, `$2` the caller's team.
 pub(crate) const VISIBLE: &str = "($1 = 1 OR repositories.team_id = $2)";
 
@@ -488,16 +519,11 @@ impl Store {
              runs.lines_total, runs.lines_ai, runs.findings_total, runs.findings_ai \
              FROM runs JOIN repositories ON repositories.id = runs.repository_id \
              JOIN teams ON teams.id = repositories.team_id \
-             WHERE {VISIBLE} AND ($3 = '' OR repositories.name = $3) \
-             AND ($4 = '' OR runs.environment = $4) AND ($5 = '' OR teams.name = $5) \
+             WHERE {VISIBLE} AND {SCOPED} \
              ORDER BY runs.uploaded_at DESC, runs.id DESC LIMIT $6"
         );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(i64::from(caller.admin))
-            .bind(caller.team_id)
-            .bind(&filter.repository)
-            .bind(&filter.environment)
-            .bind(&filter.team)
+        let rows = filter
+            .scoped(&sql, caller)
             .bind(i64::from(filter.limit.unwrap_or(500).min(500)))
             .fetch_all(&self.pool)
             .await?;
@@ -649,16 +675,11 @@ impl Store {
              JOIN runs ON runs.id = gate_results.run_id \
              JOIN repositories ON repositories.id = runs.repository_id \
              JOIN teams ON teams.id = repositories.team_id \
-             WHERE {VISIBLE} AND ($3 = '' OR repositories.name = $3) \
-             AND ($4 = '' OR runs.environment = $4) AND ($5 = '' OR teams.name = $5) \
+             WHERE {VISIBLE} AND {SCOPED} \
              ORDER BY runs.uploaded_at DESC, runs.id DESC, gate_results.name LIMIT $6"
         );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(i64::from(caller.admin))
-            .bind(caller.team_id)
-            .bind(&filter.repository)
-            .bind(&filter.environment)
-            .bind(&filter.team)
+        let rows = filter
+            .scoped(&sql, caller)
             .bind(i64::from(filter.limit.unwrap_or(1000).min(1000)))
             .fetch_all(&self.pool)
             .await?;
