@@ -65,3 +65,18 @@ fn ungated(policy: &agate_policy::Policy) -> Vec<String> {
         })
         .collect()
 }
+
+/// The policy of `root` (its agate.yaml, or the built-in one), as commands that only read it
+/// load it: online, no overrides.
+pub(crate) fn policy_of(
+    root: &std::path::Path,
+) -> Result<agate_policy::Policy, agate_pipeline::PipelineError> {
+    agate_pipeline::load_policy(
+        root,
+        None,
+        false,
+        crate::commands::server::token_if_set().as_deref(),
+        None,
+        &[],
+    )
+}

@@ -35,14 +35,7 @@ fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<FileAttribution>> {
             files.push((given.to_string_lossy().replace('\\', "/"), path.clone()));
         }
     }
-    let policy = agate_pipeline::load_policy(
-        &root,
-        None,
-        false,
-        crate::commands::server::token_if_set().as_deref(),
-        None,
-        &[],
-    )?;
+    let policy = crate::commands::config::policy_of(&root)?;
     let mut history = History::open(&root, agate_pipeline::classifier(&policy)?)
         .map(|history| history.with_cache(root.join(agate_pipeline::BLAME_CACHE)))
         .ok();

@@ -53,15 +53,7 @@ fn catalogue_rule(
 fn list_compliance(args: &ListArgs, framework: &str) -> anyhow::Result<ExitStatus> {
     let root = std::env::current_dir().context("cannot read the current directory")?;
     let usage = |error: agate_pipeline::PipelineError| Failure::usage(error.to_string());
-    let policy = agate_pipeline::load_policy(
-        &root,
-        None,
-        false,
-        crate::commands::server::token_if_set().as_deref(),
-        None,
-        &[],
-    )
-    .map_err(usage)?;
+    let policy = crate::commands::config::policy_of(&root).map_err(usage)?;
     let packs = agate_pipeline::packs(&root, &policy).map_err(usage)?;
     let Some(pack) = packs.get(framework) else {
         return Err(Failure::usage(format!(
