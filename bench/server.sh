@@ -38,7 +38,7 @@ for _ in $(seq 50); do curl -fs "$url/healthz" > /dev/null && break; sleep 0.2; 
 python3 - "$work/report.json" > "$work/body.json" << 'PY'
 import json, sys
 report = json.load(open(sys.argv[1]))
-report["run"]["run_id"] = "bench-{{counter}}"
+report["run"]["run_id"] = "bench-{{uuid}}"
 report["run"]["lines"] = {"changed": 120, "ai": 48}
 print(json.dumps(report))
 PY

@@ -35,10 +35,13 @@ CREATE TABLE runs (
     lines_ai BIGINT NOT NULL,
     findings_total BIGINT NOT NULL,
     findings_ai BIGINT NOT NULL,
+    latest BIGINT NOT NULL DEFAULT 0,
     report TEXT NOT NULL,
     UNIQUE (repository_id, commit_sha, environment, run_key)
 );
 CREATE INDEX runs_by_time ON runs (uploaded_at);
+-- The newest run of each repository and environment: what the dashboard's findings reflect.
+CREATE INDEX runs_latest ON runs (latest, repository_id);
 CREATE TABLE gate_results (
     run_id BIGINT NOT NULL REFERENCES runs (id),
     name TEXT NOT NULL,

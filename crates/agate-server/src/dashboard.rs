@@ -253,8 +253,8 @@ pub(crate) async fn overview(
     let loaded = async {
         Ok::<_, crate::StoreError>((
             store.pass_rate_by_day(caller, &scope, 30).await?,
-            store.pass_rate_by_group(caller, &scope).await?,
-            store.ai_share(caller, &scope).await?,
+            store.pass_rate_by_group(caller, &scope, 30).await?,
+            store.ai_share(caller, &scope, 30).await?,
             store.findings_by_model(caller, &scope).await?,
             store.noisiest_rules(caller, &scope).await?,
             store.expiring(caller, &scope, 30).await?,
@@ -316,7 +316,7 @@ fn pass_rates(
 fn ai_code(share: &crate::stats::AiShare, models: &[crate::stats::ModelFindings]) -> Markup {
     html! {
         section {
-            h2 { "AI-authored code" }
+            h2 { "AI-authored code, last 30 days" }
             p {
                 "AI-authored lines: " strong { (percent(share.lines_ai, share.lines)) }
                 " of " (share.lines) " changed lines; findings on AI-authored lines: "
@@ -336,6 +336,7 @@ fn noise(noisy: &[crate::stats::RuleNoise], expiring: &[crate::stats::Expiring])
     html! {
         section {
             h2 { "Noisiest rules" }
+            p { "Findings of each repository's latest run per environment, and how many were triaged as false positives." }
             table {
                 tr { th { "Rule" } th { "Findings" } th { "False positives" } th { "Rate" } }
                 @for rule in noisy {

@@ -86,8 +86,10 @@ pub struct Expiring {
 const RUNS: &str = "runs JOIN repositories ON repositories.id = runs.repository_id \
      JOIN teams ON teams.id = repositories.team_id";
 
-/// The joins every aggregate of findings shares.
-const FINDINGS: &str = "findings JOIN runs ON runs.id = findings.run_id \
+/// The joins every aggregate of findings shares: the findings of each repository's and
+/// environment's latest run, its current state (a repository gated a thousand times
+/// counts once).
+const FINDINGS: &str = "findings JOIN runs ON runs.id = findings.run_id AND runs.latest = 1 \
      JOIN repositories ON repositories.id = runs.repository_id \
      JOIN teams ON teams.id = repositories.team_id";
 
@@ -126,16 +128,18 @@ impl Store {
             .collect())
     }
 
-    /// Pass rate per team, repository and environment, by most runs.
+    /// Pass rate per team, repository and environment over the last `days` days, by most
+    /// runs.
     pub async fn pass_rate_by_group(
         &self,
         caller: &Caller,
         scope: &Scope,
+        days: i64,
     ) -> Result<Vec<(String, String, String, PassRate)>, StoreError> {
         let sql = format!(
             "SELECT teams.name, repositories.name, runs.environment, COUNT(*), \
              SUM(CASE WHEN runs.verdict = 'pass' THEN 1 ELSE 0 END) FROM {RUNS} \
-             WHERE {VISIBLE} AND {SCOPED} \
+             WHERE {VISIBLE} AND {SCOPED} AND runs.uploaded_at >= $6 \
              GROUP BY teams.name, repositories.name, runs.environment \
              ORDER BY 4 DESC, 1, 2, 3 LIMIT 200"
         );
@@ -146,6 +150,7 @@ impl Store {
             &scope.repository,
             &scope.environment,
         )
+        .bind(now() - days * 86_400)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
@@ -163,14 +168,20 @@ impl Store {
             .collect())
     }
 
-    /// AI-authored share of the uploaded changes' lines and findings.
-    pub async fn ai_share(&self, caller: &Caller, scope: &Scope) -> Result<AiShare, StoreError> {
+    /// AI-authored share of the lines and findings of the changes uploaded over the last
+    /// `days` days.
+    pub async fn ai_share(
+        &self,
+        caller: &Caller,
+        scope: &Scope,
+        days: i64,
+    ) -> Result<AiShare, StoreError> {
         let sql = format!(
             "SELECT CAST(COALESCE(SUM(runs.lines_total), 0) AS BIGINT), \
              CAST(COALESCE(SUM(runs.lines_ai), 0) AS BIGINT), \
              CAST(COALESCE(SUM(runs.findings_total), 0) AS BIGINT), \
              CAST(COALESCE(SUM(runs.findings_ai), 0) AS BIGINT) FROM {RUNS} \
-             WHERE {VISIBLE} AND {SCOPED}"
+             WHERE {VISIBLE} AND {SCOPED} AND runs.uploaded_at >= $6"
         );
         let row = scoped(
             &sql,
@@ -179,6 +190,7 @@ impl Store {
             &scope.repository,
             &scope.environment,
         )
+        .bind(now() - days * 86_400)
         .fetch_one(&self.pool)
         .await?;
         Ok(AiShare {

@@ -369,6 +369,16 @@ impl Store {
         for (ordinal, finding) in findings.iter().enumerate() {
             insert_finding(&mut transaction, id, ordinal, finding).await?;
         }
+        // The newest upload is the repository's current state in this environment.
+        sqlx::query(
+            "UPDATE runs SET latest = CASE WHEN id = $1 THEN 1 ELSE 0 END \
+             WHERE repository_id = $2 AND environment = $3 AND (latest = 1 OR id = $1)",
+        )
+        .bind(id)
+        .bind(repository_id)
+        .bind(&upload.verdict.environment)
+        .execute(&mut *transaction)
+        .await?;
         transaction.commit().await?;
         Ok(Uploaded { id, created: true })
     }
@@ -861,7 +871,14 @@ async fn owned_repository(
             owner: row.get(2),
         });
     }
-    Ok(row.get(0))
+    // A write to the repository's row holds it until the commit: concurrent uploads of one
+    // repository (PostgreSQL) take turns, so exactly one run of it is the latest.
+    let id: i64 = row.get(0);
+    sqlx::query("UPDATE repositories SET team_id = team_id WHERE id = $1")
+        .bind(id)
+        .execute(&mut **transaction)
+        .await?;
+    Ok(id)
 }
 
 async fn insert_finding(
