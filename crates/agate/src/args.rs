@@ -1064,4 +1064,7 @@ pub(crate) struct AttestVerifyArgs {
     /// Read the attestations from an agate server instead (token from `AGATE_TOKEN`).
     #[arg(long, value_name = "URL")]
     pub(crate) server: Option<String>,
+    /// Only attestations of this repository (`owner/name`, as `agate gate` names it) count.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) repository: Option<String>,
 }

@@ -444,3 +444,101 @@ fn issue_13_signed_provenance_records_verify_and_edits_do_not() {
         "{text}"
     );
 }
+
+#[test]
+fn issue_13_a_pass_of_another_repository_does_not_verify_a_blocked_commit() {
+    let home = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", home.path().join("agate.db").display());
+    let token = token(home.path(), &db, "payments");
+    let server = start(home.path(), &db);
+    // The key's folder does not exist yet: keygen creates it.
+    let keys = tempfile::tempdir().unwrap();
+    let keygen = agate(keys.path())
+        .args(["attest", "keygen", "--out", "ci/agate"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        keygen.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&keygen.stderr)
+    );
+    let (key, public) = (
+        keys.path().join("ci/agate.key"),
+        keys.path().join("ci/agate.pub"),
+    );
+    // The same commit, blocked in `bank/app`, passes in a clone under a lax policy.
+    let app = repository();
+    let commit = head(app.path());
+    let fork_home = tempfile::tempdir().unwrap();
+    let fork = fork_home.path().join("fork");
+    git(
+        fork_home.path(),
+        &["clone", "-q", &app.path().display().to_string(), "fork"],
+    );
+    std::fs::write(
+        fork.join("agate.yaml"),
+        "version: 1\nenvironments:\n  production: { gates: all, mode: warn }\n",
+    )
+    .unwrap();
+    for (dir, name, code) in [
+        (app.path(), "bank/app", 1),
+        (fork.as_path(), "bank/app-fork", 0),
+    ] {
+        let gate = agate(dir)
+            .args(["gate", "--env", "production", "--attest"])
+            .arg(&key)
+            .args(["--upload", &server.url])
+            .env("AGATE_TOKEN", &token)
+            .env("GITHUB_REPOSITORY", name)
+            .output()
+            .unwrap();
+        assert_eq!(
+            gate.status.code(),
+            Some(code),
+            "{name}: {}",
+            String::from_utf8_lossy(&gate.stderr)
+        );
+    }
+    let verify = |repository: Option<&str>| {
+        let mut command = agate(home.path());
+        command
+            .args([
+                "attest",
+                "verify",
+                "--commit",
+                &commit,
+                "--env",
+                "production",
+            ])
+            .arg("--key")
+            .arg(&public)
+            .args(["--server", &server.url])
+            .env("AGATE_TOKEN", &token);
+        if let Some(name) = repository {
+            command.args(["--repository", name]);
+        }
+        let output = command.output().unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    let (code, text) = verify(None);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains(
+            "FAIL  production: attestations of several repositories (`bank/app`, `bank/app-fork`)"
+        ),
+        "{text}"
+    );
+    let (code, text) = verify(Some("bank/app"));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("FAIL  production: the gates did not pass: verdict \"blocked\""),
+        "{text}"
+    );
+    let (code, text) = verify(Some("bank/app-fork"));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("of `bank/app-fork`"), "{text}");
+}
