@@ -199,6 +199,20 @@ pub(crate) fn token_if_set() -> Option<String> {
         .filter(|token| !token.is_empty())
 }
 
+/// The token for `agate+https://` policy parents: `AGATE_TOKEN`, for the server `upload`
+/// names (`agate gate --upload URL`) or else `AGATE_SERVER`; without a server, no parent
+/// gets it.
+pub(crate) fn policy_token(upload: Option<&str>) -> Option<agate_policy::ServerToken> {
+    let server = upload
+        .map(str::to_owned)
+        .or_else(|| std::env::var("AGATE_SERVER").ok())
+        .filter(|server| !server.trim().is_empty())?;
+    Some(agate_policy::ServerToken {
+        server: server.trim().to_owned(),
+        token: token_if_set()?,
+    })
+}
+
 /// The server token, from `AGATE_TOKEN`.
 pub(crate) fn token() -> anyhow::Result<String> {
     token_if_set().ok_or_else(|| {

@@ -356,6 +356,21 @@ fn issue_13_a_repository_extends_the_published_org_policy() {
     );
     let runs = get(&format!("{}/api/v1/runs", server.url), &token);
     assert_eq!(runs["runs"][0]["org_policy"], true);
+
+    // Without --upload, AGATE_SERVER says which server the token belongs to.
+    std::fs::remove_dir_all(repo.path().join(".agate/cache")).unwrap();
+    let scan = agate(repo.path())
+        .args(["config", "explain"])
+        .env("AGATE_TOKEN", &token)
+        .env("AGATE_SERVER", &server.url)
+        .output()
+        .unwrap();
+    assert_eq!(
+        scan.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&scan.stderr)
+    );
 }
 
 #[test]
@@ -541,4 +556,59 @@ fn issue_13_a_pass_of_another_repository_does_not_verify_a_blocked_commit() {
     let (code, text) = verify(Some("bank/app-fork"));
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("of `bank/app-fork`"), "{text}");
+}
+
+#[test]
+fn issue_13_the_token_never_goes_to_a_policy_server_other_than_its_own() {
+    use std::io::{Read as _, Write as _};
+    // A hostile server a change under review names in `extends`: it records what it gets.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let hostile = listener.local_addr().unwrap();
+    let seen = std::thread::spawn(move || {
+        let mut requests = Vec::new();
+        for _ in 0..2 {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut buffer = [0u8; 8192];
+            let read = stream.read(&mut buffer).unwrap();
+            requests.push(String::from_utf8_lossy(&buffer[..read]).into_owned());
+            let _ = stream.write_all(
+                b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+            );
+        }
+        requests
+    });
+    let repo = repository();
+    std::fs::write(
+        repo.path().join("agate.yaml"),
+        format!("version: 1\nextends: [\"agate+http://{hostile}/bank/base@v3\"]\n"),
+    )
+    .unwrap();
+    let secret = format!("agate_{}", "ab".repeat(24));
+    // The token's own server, from --upload and from AGATE_SERVER: neither is the hostile one.
+    let upload = agate(repo.path())
+        .args(["gate", "--upload", "http://127.0.0.1:9"])
+        .env("AGATE_TOKEN", &secret)
+        .output()
+        .unwrap();
+    assert_eq!(upload.status.code(), Some(2));
+    let scan = agate(repo.path())
+        .args(["scan"])
+        .env("AGATE_TOKEN", &secret)
+        .env("AGATE_SERVER", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert_eq!(scan.status.code(), Some(2));
+    let requests = seen.join().unwrap();
+    assert_eq!(requests.len(), 2);
+    for request in requests {
+        assert!(
+            request.starts_with("GET /api/v1/policies/bank/base/v3 "),
+            "{request}"
+        );
+        assert!(!request.contains(&secret), "{request}");
+        assert!(
+            !request.to_ascii_lowercase().contains("authorization"),
+            "{request}"
+        );
+    }
 }
