@@ -289,13 +289,30 @@ fn json_body<T>(body: Result<Json<T>, JsonRejection>, help: &'static str) -> Res
         .map_err(|rejection| ApiError::new(rejection.status(), rejection.body_text()).help(help))
 }
 
+/// Only an upload's version: the rest of the body is checked, not kept (a report of 32 MiB
+/// as a `serde_json::Value` would take ten times that again).
+#[derive(serde::Deserialize)]
+struct Versioned {
+    schema_version: Option<serde_json::Value>,
+}
+
 /// An uploaded body as a report of this schema version; what else it is, in a 400 or 422.
 fn parse_report(body: &[u8]) -> Result<Report, ApiError> {
     let unprocessable = |message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message);
-    let version = serde_json::from_slice::<serde_json::Value>(body)
-        .map_err(|error| ApiError::new(StatusCode::BAD_REQUEST, format!("not JSON: {error}")))?
-        .get("schema_version")
-        .and_then(serde_json::Value::as_u64);
+    let version = match serde_json::from_slice::<Versioned>(body) {
+        Ok(versioned) => versioned
+            .schema_version
+            .as_ref()
+            .and_then(serde_json::Value::as_u64),
+        // JSON, but not an object with a version.
+        Err(error) if error.is_data() => None,
+        Err(error) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("not JSON: {error}"),
+            ));
+        }
+    };
     if version != Some(u64::from(REPORT_SCHEMA_VERSION)) {
         return Err(unprocessable(format!(
             "not an agate report of schema version {REPORT_SCHEMA_VERSION}"

@@ -207,12 +207,14 @@ fn bad_uploads_get_a_clear_4xx_and_store_nothing(db: Db) {
         db,
         ServerOptions {
             max_upload_bytes: 64 * 1024,
-            uploads_per_minute: 5,
+            uploads_per_minute: 10,
         },
     );
     let token = server.token("payments", false);
     let cases = [
         ("not json".to_owned(), 400, "not JSON"),
+        ("[2]".to_owned(), 422, "not an agate report"),
+        ("\"text\"".to_owned(), 422, "schema version 2"),
         (
             json!({ "schema_version": 1 }).to_string(),
             422,
