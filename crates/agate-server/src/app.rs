@@ -6,7 +6,7 @@ use std::time::Instant;
 use agate_model::{REPORT_SCHEMA_VERSION, Report};
 use axum::Json;
 use axum::Router;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -296,6 +296,14 @@ struct Versioned {
     schema_version: Option<serde_json::Value>,
 }
 
+/// A query string, or a JSON 400 that says which parameter is wrong.
+fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    query.map(|Query(value)| value).map_err(|rejection| {
+        ApiError::new(rejection.status(), rejection.body_text())
+            .help("the parameters this endpoint takes are in docs/server-api.yaml")
+    })
+}
+
 /// An uploaded body as a report of this schema version; what else it is, in a 400 or 422.
 fn parse_report(body: &[u8]) -> Result<Report, ApiError> {
     let unprocessable = |message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message);
@@ -329,8 +337,9 @@ fn parse_report(body: &[u8]) -> Result<Report, ApiError> {
 async fn runs(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(filter): Query<RunFilter>,
+    filter: Result<Query<RunFilter>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let filter = query(filter)?;
     let runs = state.store.runs(&auth.caller, &filter).await?;
     Ok(Json(json!({ "runs": runs })).into_response())
 }
@@ -339,8 +348,12 @@ async fn runs(
 async fn run_report(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<i64>,
+    id: Result<Path<i64>, PathRejection>,
 ) -> Result<Response, ApiError> {
+    let Path(id) = id.map_err(|rejection| {
+        ApiError::new(rejection.status(), rejection.body_text())
+            .help("a run's id is the number the upload answered")
+    })?;
     let report = state
         .store
         .report(&auth.caller, id)
@@ -360,8 +373,9 @@ async fn run_report(
 async fn findings(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(filter): Query<FindingFilter>,
+    filter: Result<Query<FindingFilter>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let filter = query(filter)?;
     let findings = state.store.findings(&auth.caller, &filter).await?;
     Ok(Json(json!({ "findings": findings })).into_response())
 }
@@ -370,8 +384,9 @@ async fn findings(
 async fn gates(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(filter): Query<RunFilter>,
+    filter: Result<Query<RunFilter>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let filter = query(filter)?;
     let gates = state.store.gates(&auth.caller, &filter).await?;
     Ok(Json(json!({ "gates": gates })).into_response())
 }
@@ -481,8 +496,9 @@ struct AttestationQuery {
 async fn attestations(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(query): Query<AttestationQuery>,
+    attestation_query: Result<Query<AttestationQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let query = query(attestation_query)?;
     let found = state
         .store
         .attestations(

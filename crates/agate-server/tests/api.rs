@@ -243,6 +243,21 @@ fn bad_uploads_get_a_clear_4xx_and_store_nothing(db: Db) {
     }
     let (_, listed) = server.call("GET", "/api/v1/runs", Some(&token), None);
     assert_eq!(listed["runs"], json!([]));
+    // A bad parameter is a JSON error too, naming it.
+    for (path, message) in [
+        ("/api/v1/runs?limit=-1", "limit"),
+        ("/api/v1/findings?severity=x&nope=1", "nope"),
+        ("/api/v1/gates?limit=x", "limit"),
+        ("/api/v1/attestations", "commit"),
+        ("/api/v1/runs/abc", "abc"),
+    ] {
+        let (got, answer) = server.call("GET", path, Some(&token), None);
+        assert_eq!(got, 400, "{path}: {answer}");
+        assert!(
+            answer["error"].as_str().unwrap().contains(message),
+            "{path}: {answer}"
+        );
+    }
 }
 
 fn uploads_past_the_rate_limit_get_429_with_retry_after(db: Db) {
