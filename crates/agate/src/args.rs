@@ -993,6 +993,13 @@ pub(crate) enum TokenCommand {
         #[arg(long, default_value = "")]
         label: String,
     },
+    /// Revoke the token read from standard input (a leaked one): it no longer
+    /// authenticates, and the dashboard sessions it opened end.
+    Revoke {
+        /// The database, as for `agate server --db`.
+        #[arg(long, value_name = "URL", default_value = "sqlite:agate-server.db")]
+        db: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,6 @@
 //! `agate server`, `agate server token create` and `agate upload`.
 
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 use std::path::Path;
 use std::time::Duration;
 
@@ -55,6 +55,39 @@ pub(crate) fn run(
             let mut stdout = std::io::stdout().lock();
             writeln!(stdout, "{token}")?;
             Ok(ExitStatus::Pass)
+        }
+        Some(ServerCommand::Token {
+            command: TokenCommand::Revoke { db },
+        }) => {
+            // From standard input, not an argument: arguments end up in shell history and
+            // process listings.
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .take(1024)
+                .read_to_string(&mut line)?;
+            let token = line.trim();
+            if token.is_empty() {
+                return Err(Failure::usage(
+                    "no token on standard input\n  help: `agate server token revoke --db URL < leaked-token.txt`",
+                ));
+            }
+            let team = runtime.block_on(async {
+                let store = open(db).await?;
+                store
+                    .revoke_token(token)
+                    .await
+                    .map_err(|error| anyhow::anyhow!("{error}"))
+            })?;
+            match team {
+                Some(team) => {
+                    output::note(&format!("revoked a token of team `{team}`"));
+                    Ok(ExitStatus::Pass)
+                }
+                None => Err(Failure::usage(
+                    "the server knows no such token (revoked already, or of another database)",
+                )),
+            }
         }
         Some(ServerCommand::Policy {
             command: PolicyCommand::Publish { db, name, file },

@@ -612,3 +612,54 @@ fn issue_13_the_token_never_goes_to_a_policy_server_other_than_its_own() {
         );
     }
 }
+
+#[test]
+fn issue_13_a_revoked_token_no_longer_authenticates() {
+    let home = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", home.path().join("agate.db").display());
+    let token = token(home.path(), &db, "payments");
+    let server = start(home.path(), &db);
+    assert_eq!(
+        get(&format!("{}/api/v1/runs", server.url), &token)["runs"],
+        serde_json::json!([])
+    );
+    // A revoked token no longer authenticates; revoking it again says so.
+    let revoke = |input: &str| {
+        use std::io::Write as _;
+        let mut child = agate_process(home.path())
+            .args(["server", "token", "revoke", "--db", &db])
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, text) = revoke(&format!("{token}\n"));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("revoked a token of team `payments`"),
+        "{text}"
+    );
+    let (code, text) = revoke(&token);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("no such token"), "{text}");
+    let refused = agate_http::agent(
+        std::time::Duration::from_secs(10),
+        agate_http::Statuses::AsResponses,
+    )
+    .get(&format!("{}/api/v1/runs", server.url))
+    .header("Authorization", &format!("Bearer {token}"))
+    .call()
+    .unwrap();
+    assert_eq!(refused.status().as_u16(), 401);
+}
