@@ -173,8 +173,9 @@ impl FromRequestParts<AppState> for Authenticated {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let unauthorized = || {
-            ApiError::new(StatusCode::UNAUTHORIZED, "a valid token is required")
-                .help("send `Authorization: Bearer TOKEN`; `agate server token create` makes one")
+            ApiError::new(StatusCode::UNAUTHORIZED, "a valid token is required").help(
+                "send `Authorization: Bearer` and the token; `agate server token create` makes one",
+            )
         };
         let token = bearer(&parts.headers).ok_or_else(unauthorized)?;
         let caller = state.store.caller(&token).await?.ok_or_else(unauthorized)?;
@@ -224,6 +225,7 @@ async fn upload(
     let run = report.run.clone().ok_or_else(|| {
         unprocessable("the report has no `run`: upload a report of `agate gate`".to_owned())
     })?;
+    check_repository(&run.repository)?;
     let verdict = report.verdict.clone().ok_or_else(|| {
         unprocessable("the report has no verdict: upload a report of `agate gate`".to_owned())
     })?;
@@ -294,6 +296,34 @@ fn json_body<T>(body: Result<Json<T>, JsonRejection>, help: &'static str) -> Res
 #[derive(serde::Deserialize)]
 struct Versioned {
     schema_version: Option<serde_json::Value>,
+}
+
+/// The longest repository name stored (GitHub's `owner/name` is at most 140 characters;
+/// GitLab's nested groups go further).
+const MAX_REPOSITORY_CHARS: usize = 512;
+
+/// A repository name the server stores and shows: not blank, no surrounding spaces (which
+/// would make `app ` a look-alike of `app`), no control characters, bounded.
+fn check_repository(name: &str) -> Result<(), ApiError> {
+    let problem = if name.trim().is_empty() {
+        Some("is empty")
+    } else if name.trim() != name {
+        Some("has spaces around it")
+    } else if name.chars().any(char::is_control) {
+        Some("holds a control character")
+    } else if name.chars().count() > MAX_REPOSITORY_CHARS {
+        Some("is longer than 512 characters")
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(()),
+        Some(problem) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("the repository name {problem}"),
+        )
+        .help("the repository is the CI's `owner/name` (`run.repository` in the report)")),
+    }
 }
 
 /// A query string, or a JSON 400 that says which parameter is wrong.
@@ -406,6 +436,7 @@ async fn assign(
     assignment: Result<Json<Assignment>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let assignment = json_body(assignment, "send `{\"team\": \"NAME\"}`")?;
+    check_repository(&name)?;
     if !auth.caller.admin {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -453,6 +484,7 @@ async fn put_attestation(
     let json = serde_json::to_string(&envelope)
         .map_err(|error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?;
     let predicate = &statement.predicate;
+    check_repository(&predicate.repository)?;
     state
         .store
         .put_attestation(

@@ -207,13 +207,28 @@ fn bad_uploads_get_a_clear_4xx_and_store_nothing(db: Db) {
         db,
         ServerOptions {
             max_upload_bytes: 64 * 1024,
-            uploads_per_minute: 10,
+            uploads_per_minute: 20,
         },
     );
     let token = server.token("payments", false);
     let cases = [
         ("not json".to_owned(), 400, "not JSON"),
         ("[2]".to_owned(), 422, "not an agate report"),
+        (
+            report("bank/pay", "c1", "r1").replace("\"bank/pay\"", "\" \""),
+            422,
+            "the repository name is empty",
+        ),
+        (
+            report("bank/pay", "c1", "r1").replace("\"bank/pay\"", "\"bank/pay \""),
+            422,
+            "has spaces around it",
+        ),
+        (
+            report("bank/pay", "c1", "r1").replace("\"bank/pay\"", "\"bank\\npay\""),
+            422,
+            "control character",
+        ),
         ("\"text\"".to_owned(), 422, "schema version 2"),
         (
             json!({ "schema_version": 1 }).to_string(),
