@@ -208,17 +208,7 @@ async fn upload(
         ApiError::new(status, message)
             .help("upload the JSON report of one run; an operator raises the limit with `agate server --max-upload`")
     })?;
-    if let Err(wait) = state.limiter.take(&auth.token, Instant::now()) {
-        let mut error = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "more than {} uploads a minute",
-                state.options.uploads_per_minute
-            ),
-        );
-        error.retry_after = Some(wait.as_secs().max(1));
-        return Err(error);
-    }
+    rate_limit(&state, &auth)?;
     let mut report = parse_report(&body)?;
     (state.hooks.redact)(&mut report);
     let unprocessable = |message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message);
@@ -283,6 +273,25 @@ async fn upload(
         Json(json!({ "id": uploaded.id, "created": uploaded.created, "org_policy": org_policy })),
     )
         .into_response())
+}
+
+/// A 429 with `Retry-After` once `auth`'s token has uploaded (reports and attestations
+/// alike) more than `--uploads-per-minute`.
+fn rate_limit(state: &AppState, auth: &Authenticated) -> Result<(), ApiError> {
+    state
+        .limiter
+        .take(&auth.token, Instant::now())
+        .map_err(|wait| {
+            let mut error = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "more than {} uploads a minute",
+                    state.options.uploads_per_minute
+                ),
+            );
+            error.retry_after = Some(wait.as_secs().max(1));
+            error
+        })
 }
 
 /// A JSON body, or a JSON error that says what is wrong with it (400 or 422).
@@ -468,6 +477,7 @@ async fn put_attestation(
     envelope: Result<Json<Envelope>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     use base64::Engine as _;
+    rate_limit(&state, &auth)?;
     let envelope = json_body(envelope, "upload the file `agate gate --attest` wrote")?;
     let unprocessable = |message: String| {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)

@@ -310,6 +310,14 @@ fn uploads_past_the_rate_limit_get_429_with_retry_after(db: Db) {
         .parse()
         .unwrap();
     assert!((1..=30).contains(&retry), "{retry}");
+    // Attestations count against the same limit: a token cannot fill the store with them.
+    let (status, answer) = server.call(
+        "POST",
+        "/api/v1/attestations",
+        Some(&token),
+        Some("{}".to_owned()),
+    );
+    assert_eq!(status, 429, "{answer}");
 }
 
 fn published_policies_are_served_and_flag_uploads_that_do_not_extend_them(db: Db) {
