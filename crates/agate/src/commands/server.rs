@@ -95,6 +95,17 @@ pub(crate) fn run(
             let (name, version) = policy_name(name)?;
             let text = agate_fs::read_to_string_bounded(file, MAX_POLICY_BYTES)
                 .map_err(|error| Failure::usage(error.to_string()))?;
+            // A published version never changes: a policy every repository would then fail
+            // to load is refused before, with the error at its line.
+            agate_policy::load(file)
+                .and_then(|layers| {
+                    agate_policy::resolve(&layers, &agate_policy::Overrides::default())
+                })
+                .map_err(|error| {
+                    Failure::usage(format!(
+                        "{error}\n  help: nothing was published; fix the policy and publish again"
+                    ))
+                })?;
             let digest = runtime.block_on(async {
                 let store = open(db).await?;
                 store

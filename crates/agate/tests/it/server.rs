@@ -327,6 +327,30 @@ fn issue_13_a_repository_extends_the_published_org_policy() {
         "{}",
         String::from_utf8_lossy(&publish.stderr)
     );
+    // A policy with a mistake is refused before it is published for good.
+    std::fs::write(
+        home.path().join("typo.yaml"),
+        "version: 1\ntier:\n  legacy: {}\n",
+    )
+    .unwrap();
+    let typo = agate(home.path())
+        .args([
+            "server",
+            "policy",
+            "publish",
+            "--db",
+            &db,
+            "bank/base@v2",
+            "typo.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&typo.stderr).contains("typo.yaml:2"),
+        "{}",
+        String::from_utf8_lossy(&typo.stderr)
+    );
     let server = start(home.path(), &db);
     let host = server.url.trim_start_matches("http://");
     let repo = repository();
