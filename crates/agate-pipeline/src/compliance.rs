@@ -318,7 +318,7 @@ pub fn report_matrix(
         root,
         request.config.as_deref(),
         request.offline,
-        request.server_token.as_deref(),
+        request.server_token.as_ref(),
         None,
         &[],
     )?;

@@ -153,7 +153,7 @@ impl Setup {
             root,
             request.config.as_deref(),
             request.offline,
-            request.server_token.as_deref(),
+            request.server_token.as_ref(),
             request.block_at,
             &request.ai_paths,
         )?;
@@ -415,12 +415,12 @@ fn ungated(
 
 /// Loads `config`, or `agate.yaml` in the root when present, or the built-in policy. URL
 /// parents are cached in `.agate/cache` under the root; `server_token` goes with the
-/// fetches of `agate+https://` parents (an agate server's published policies) only.
+/// fetches of its server's `agate+https://` parents (published policies) only.
 pub fn load_policy(
     root: &Path,
     config: Option<&Path>,
     offline: bool,
-    server_token: Option<&str>,
+    server_token: Option<&agate_policy::ServerToken>,
     block_at: Option<Severity>,
     ai_paths: &[String],
 ) -> Result<Policy> {
@@ -432,7 +432,7 @@ pub fn load_policy(
     let remote = agate_policy::RemoteOptions {
         cache_dir: Some(root.join(".agate/cache")),
         offline,
-        server_token: server_token.map(str::to_owned),
+        server_token: server_token.cloned(),
         ..agate_policy::RemoteOptions::default()
     };
     let layers = match &path {

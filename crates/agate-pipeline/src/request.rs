@@ -51,9 +51,9 @@ pub struct Request {
     /// Compliance frameworks (pack ids) whose control matrix a gating run's report carries
     /// beyond those its gates require (`agate compliance report --framework`).
     pub frameworks: Vec<String>,
-    /// The agate server token (`AGATE_TOKEN`), sent with the fetches of `agate+https://`
-    /// policy parents and nowhere else.
-    pub server_token: Option<String>,
+    /// The agate server token (`AGATE_TOKEN`) and its server, sent with the fetches of
+    /// that server's `agate+https://` policy parents and nowhere else.
+    pub server_token: Option<agate_policy::ServerToken>,
 }
 
 impl Request {

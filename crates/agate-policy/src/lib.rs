@@ -51,7 +51,7 @@ pub use markers::{ai_lines, is_generated};
 pub use options::{Baselining, GateSelection, IdentityOptions, Suppressing, Unscannable};
 pub use patterns::MAX_PATTERNS;
 pub use rego::deny_messages;
-pub use remote::RemoteOptions;
+pub use remote::{RemoteOptions, ServerToken};
 pub use resolve::{
     ComplianceRequirement, DEFAULT_TEST_PATHS, DepsSettings, Environment, Gate, Origin, Overrides,
     Policy, RulePolicy, SecretsSettings, TestsSettings, TierPolicy, resolve,

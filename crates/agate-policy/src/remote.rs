@@ -6,7 +6,8 @@
 //!
 //! `agate+https://SERVER/ORG/NAME@VERSION` names a policy an agate server publishes
 //! (`agate server policy publish`): fetched from `https://SERVER/api/v1/policies/ORG/NAME/VERSION`
-//! with the server token, which no other URL ever gets. A published version never changes,
+//! with the server token — only when SERVER is the server the token belongs to
+//! ([`ServerToken`]): a policy that names another server never gets it. A published version never changes,
 //! and the report lists each layer with its digest.
 //!
 //! A URL may carry credentials (`https://user:password@host/…`). They are used for the fetch
@@ -27,8 +28,30 @@ pub struct RemoteOptions {
     pub offline: bool,
     /// Give up on a fetch after this long.
     pub timeout: Duration,
-    /// The agate server token, sent with `agate+https://` fetches only.
-    pub server_token: Option<String>,
+    /// The agate server token, sent with `agate+https://` fetches of its own server only.
+    pub server_token: Option<ServerToken>,
+}
+
+/// An agate server token and the server it belongs to. It goes with the fetches of
+/// `agate+https://` parents on that server (same scheme, host and port) and nowhere else:
+/// a configuration — which a change under review may edit — naming another server cannot
+/// make agate send it there.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ServerToken {
+    /// The server's URL, e.g. `https://agate.bank.example`.
+    pub server: String,
+    /// The token.
+    pub token: String,
+}
+
+impl std::fmt::Debug for ServerToken {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("ServerToken")
+            .field("server", &display(&self.server))
+            .field("token", &"***")
+            .finish()
+    }
 }
 
 impl Default for RemoteOptions {
@@ -125,6 +148,12 @@ impl<'a> Parts<'a> {
                 .is_ok_and(|address| address.is_loopback())
     }
 
+    /// Scheme, host and port, lowercase: whom a request goes to.
+    fn origin(&self) -> String {
+        let end = self.rest.find(['/', '?', '#']).unwrap_or(self.rest.len());
+        format!("{}{}", self.scheme, &self.rest[..end]).to_ascii_lowercase()
+    }
+
     /// The URL without its user information, to name the cache file after.
     fn without_userinfo(&self) -> String {
         format!("{}{}", self.scheme, self.rest)
@@ -155,9 +184,13 @@ pub(crate) fn fetch(reference: &str, options: &RemoteOptions) -> Result<String, 
     };
     let shown = display(url);
     let server = server_policy_url(url)?;
-    let token = server.as_ref().and(options.server_token.as_deref());
     let url = server.as_deref().unwrap_or(url);
     let parts = Parts::of(url);
+    let token = options
+        .server_token
+        .as_ref()
+        .filter(|owned| server.is_some() && Parts::of(&owned.server).origin() == parts.origin())
+        .map(|owned| owned.token.as_str());
     if parts.scheme == "http://" && !parts.is_loopback() {
         return Err(format!(
             "`{shown}` is plain http; use https (http is only allowed for loopback hosts: localhost, 127.0.0.0/8, [::1])"

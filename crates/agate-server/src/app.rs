@@ -6,7 +6,7 @@ use std::time::Instant;
 use agate_model::{REPORT_SCHEMA_VERSION, Report};
 use axum::Json;
 use axum::Router;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -173,8 +173,9 @@ impl FromRequestParts<AppState> for Authenticated {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let unauthorized = || {
-            ApiError::new(StatusCode::UNAUTHORIZED, "a valid token is required")
-                .help("send `Authorization: Bearer TOKEN`; `agate server token create` makes one")
+            ApiError::new(StatusCode::UNAUTHORIZED, "a valid token is required").help(
+                "send `Authorization: Bearer` and the token; `agate server token create` makes one",
+            )
         };
         let token = bearer(&parts.headers).ok_or_else(unauthorized)?;
         let caller = state.store.caller(&token).await?.ok_or_else(unauthorized)?;
@@ -207,23 +208,14 @@ async fn upload(
         ApiError::new(status, message)
             .help("upload the JSON report of one run; an operator raises the limit with `agate server --max-upload`")
     })?;
-    if let Err(wait) = state.limiter.take(&auth.token, Instant::now()) {
-        let mut error = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "more than {} uploads a minute",
-                state.options.uploads_per_minute
-            ),
-        );
-        error.retry_after = Some(wait.as_secs().max(1));
-        return Err(error);
-    }
+    rate_limit(&state, &auth)?;
     let mut report = parse_report(&body)?;
     (state.hooks.redact)(&mut report);
     let unprocessable = |message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message);
     let run = report.run.clone().ok_or_else(|| {
         unprocessable("the report has no `run`: upload a report of `agate gate`".to_owned())
     })?;
+    check_repository(&run.repository)?;
     let verdict = report.verdict.clone().ok_or_else(|| {
         unprocessable("the report has no verdict: upload a report of `agate gate`".to_owned())
     })?;
@@ -283,19 +275,91 @@ async fn upload(
         .into_response())
 }
 
+/// A 429 with `Retry-After` once `auth`'s token has uploaded (reports and attestations
+/// alike) more than `--uploads-per-minute`.
+fn rate_limit(state: &AppState, auth: &Authenticated) -> Result<(), ApiError> {
+    state
+        .limiter
+        .take(&auth.token, Instant::now())
+        .map_err(|wait| {
+            let mut error = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "more than {} uploads a minute",
+                    state.options.uploads_per_minute
+                ),
+            );
+            error.retry_after = Some(wait.as_secs().max(1));
+            error
+        })
+}
+
 /// A JSON body, or a JSON error that says what is wrong with it (400 or 422).
 fn json_body<T>(body: Result<Json<T>, JsonRejection>, help: &'static str) -> Result<T, ApiError> {
     body.map(|Json(value)| value)
         .map_err(|rejection| ApiError::new(rejection.status(), rejection.body_text()).help(help))
 }
 
+/// Only an upload's version: the rest of the body is checked, not kept (a report of 32 MiB
+/// as a `serde_json::Value` would take ten times that again).
+#[derive(serde::Deserialize)]
+struct Versioned {
+    schema_version: Option<serde_json::Value>,
+}
+
+/// The longest repository name stored (GitHub's `owner/name` is at most 140 characters;
+/// GitLab's nested groups go further).
+const MAX_REPOSITORY_CHARS: usize = 512;
+
+/// A repository name the server stores and shows: not blank, no surrounding spaces (which
+/// would make `app ` a look-alike of `app`), no control characters, bounded.
+fn check_repository(name: &str) -> Result<(), ApiError> {
+    let problem = if name.trim().is_empty() {
+        Some("is empty")
+    } else if name.trim() != name {
+        Some("has spaces around it")
+    } else if name.chars().any(char::is_control) {
+        Some("holds a control character")
+    } else if name.chars().count() > MAX_REPOSITORY_CHARS {
+        Some("is longer than 512 characters")
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(()),
+        Some(problem) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("the repository name {problem}"),
+        )
+        .help("the repository is the CI's `owner/name` (`run.repository` in the report)")),
+    }
+}
+
+/// A query string, or a JSON 400 that says which parameter is wrong.
+fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    query.map(|Query(value)| value).map_err(|rejection| {
+        ApiError::new(rejection.status(), rejection.body_text())
+            .help("the parameters this endpoint takes are in docs/server-api.yaml")
+    })
+}
+
 /// An uploaded body as a report of this schema version; what else it is, in a 400 or 422.
 fn parse_report(body: &[u8]) -> Result<Report, ApiError> {
     let unprocessable = |message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message);
-    let version = serde_json::from_slice::<serde_json::Value>(body)
-        .map_err(|error| ApiError::new(StatusCode::BAD_REQUEST, format!("not JSON: {error}")))?
-        .get("schema_version")
-        .and_then(serde_json::Value::as_u64);
+    let version = match serde_json::from_slice::<Versioned>(body) {
+        Ok(versioned) => versioned
+            .schema_version
+            .as_ref()
+            .and_then(serde_json::Value::as_u64),
+        // JSON, but not an object with a version.
+        Err(error) if error.is_data() => None,
+        Err(error) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("not JSON: {error}"),
+            ));
+        }
+    };
     if version != Some(u64::from(REPORT_SCHEMA_VERSION)) {
         return Err(unprocessable(format!(
             "not an agate report of schema version {REPORT_SCHEMA_VERSION}"
@@ -312,8 +376,9 @@ fn parse_report(body: &[u8]) -> Result<Report, ApiError> {
 async fn runs(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(filter): Query<RunFilter>,
+    filter: Result<Query<RunFilter>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let filter = query(filter)?;
     let runs = state.store.runs(&auth.caller, &filter).await?;
     Ok(Json(json!({ "runs": runs })).into_response())
 }
@@ -322,8 +387,12 @@ async fn runs(
 async fn run_report(
     State(state): State<AppState>,
     auth: Authenticated,
-    Path(id): Path<i64>,
+    id: Result<Path<i64>, PathRejection>,
 ) -> Result<Response, ApiError> {
+    let Path(id) = id.map_err(|rejection| {
+        ApiError::new(rejection.status(), rejection.body_text())
+            .help("a run's id is the number the upload answered")
+    })?;
     let report = state
         .store
         .report(&auth.caller, id)
@@ -343,8 +412,9 @@ async fn run_report(
 async fn findings(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(filter): Query<FindingFilter>,
+    filter: Result<Query<FindingFilter>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let filter = query(filter)?;
     let findings = state.store.findings(&auth.caller, &filter).await?;
     Ok(Json(json!({ "findings": findings })).into_response())
 }
@@ -353,8 +423,9 @@ async fn findings(
 async fn gates(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(filter): Query<RunFilter>,
+    filter: Result<Query<RunFilter>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let filter = query(filter)?;
     let gates = state.store.gates(&auth.caller, &filter).await?;
     Ok(Json(json!({ "gates": gates })).into_response())
 }
@@ -374,6 +445,7 @@ async fn assign(
     assignment: Result<Json<Assignment>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let assignment = json_body(assignment, "send `{\"team\": \"NAME\"}`")?;
+    check_repository(&name)?;
     if !auth.caller.admin {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -405,6 +477,7 @@ async fn put_attestation(
     envelope: Result<Json<Envelope>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     use base64::Engine as _;
+    rate_limit(&state, &auth)?;
     let envelope = json_body(envelope, "upload the file `agate gate --attest` wrote")?;
     let unprocessable = |message: String| {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
@@ -421,6 +494,7 @@ async fn put_attestation(
     let json = serde_json::to_string(&envelope)
         .map_err(|error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?;
     let predicate = &statement.predicate;
+    check_repository(&predicate.repository)?;
     state
         .store
         .put_attestation(
@@ -464,8 +538,9 @@ struct AttestationQuery {
 async fn attestations(
     State(state): State<AppState>,
     auth: Authenticated,
-    Query(query): Query<AttestationQuery>,
+    attestation_query: Result<Query<AttestationQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let query = query(attestation_query)?;
     let found = state
         .store
         .attestations(

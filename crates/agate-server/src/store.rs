@@ -216,6 +216,31 @@ impl Store {
         Ok(token)
     }
 
+    /// Deletes `token` and the dashboard sessions it opened; returns its team, or `None`
+    /// when no such token exists.
+    pub async fn revoke_token(&self, token: &str) -> Result<Option<String>, StoreError> {
+        let hash = token_hash(token);
+        let mut transaction = self.pool.begin().await?;
+        let team: Option<String> = sqlx::query(
+            "SELECT teams.name FROM tokens JOIN teams ON teams.id = tokens.team_id \
+             WHERE tokens.hash = $1",
+        )
+        .bind(&hash)
+        .fetch_optional(&mut *transaction)
+        .await?
+        .map(|row| row.get(0));
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(&hash)
+            .execute(&mut *transaction)
+            .await?;
+        sqlx::query("DELETE FROM tokens WHERE hash = $1")
+            .bind(&hash)
+            .execute(&mut *transaction)
+            .await?;
+        transaction.commit().await?;
+        Ok(team)
+    }
+
     /// Opens a dashboard session for a valid `token`: returns the session id (the cookie)
     /// and its CSRF secret, or `None` when the token is unknown. Only the id's hash is
     /// stored.
@@ -1012,6 +1037,17 @@ mod tests {
                 store.caller(&token).await.unwrap().unwrap().team,
                 "payments"
             );
+            // A revoked token, and the sessions it opened, no longer authenticate.
+            let (session, _) = store.open_session(&token, 3600).await.unwrap().unwrap();
+            assert!(store.session(&session).await.unwrap().is_some());
+            assert_eq!(
+                store.revoke_token(&token).await.unwrap().as_deref(),
+                Some("payments")
+            );
+            assert_eq!(store.caller(&token).await.unwrap(), None);
+            assert!(store.session(&session).await.unwrap().is_none());
+            assert_eq!(store.revoke_token(&token).await.unwrap(), None);
+            assert!(store.caller(&admin).await.unwrap().is_some());
         });
         for file in ["agate.db", "agate.db-wal"] {
             let bytes = std::fs::read(dir.path().join(file)).unwrap_or_default();

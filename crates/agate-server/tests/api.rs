@@ -207,12 +207,29 @@ fn bad_uploads_get_a_clear_4xx_and_store_nothing(db: Db) {
         db,
         ServerOptions {
             max_upload_bytes: 64 * 1024,
-            uploads_per_minute: 5,
+            uploads_per_minute: 20,
         },
     );
     let token = server.token("payments", false);
     let cases = [
         ("not json".to_owned(), 400, "not JSON"),
+        ("[2]".to_owned(), 422, "not an agate report"),
+        (
+            report("bank/pay", "c1", "r1").replace("\"bank/pay\"", "\" \""),
+            422,
+            "the repository name is empty",
+        ),
+        (
+            report("bank/pay", "c1", "r1").replace("\"bank/pay\"", "\"bank/pay \""),
+            422,
+            "has spaces around it",
+        ),
+        (
+            report("bank/pay", "c1", "r1").replace("\"bank/pay\"", "\"bank\\npay\""),
+            422,
+            "control character",
+        ),
+        ("\"text\"".to_owned(), 422, "schema version 2"),
         (
             json!({ "schema_version": 1 }).to_string(),
             422,
@@ -241,6 +258,21 @@ fn bad_uploads_get_a_clear_4xx_and_store_nothing(db: Db) {
     }
     let (_, listed) = server.call("GET", "/api/v1/runs", Some(&token), None);
     assert_eq!(listed["runs"], json!([]));
+    // A bad parameter is a JSON error too, naming it.
+    for (path, message) in [
+        ("/api/v1/runs?limit=-1", "limit"),
+        ("/api/v1/findings?severity=x&nope=1", "nope"),
+        ("/api/v1/gates?limit=x", "limit"),
+        ("/api/v1/attestations", "commit"),
+        ("/api/v1/runs/abc", "abc"),
+    ] {
+        let (got, answer) = server.call("GET", path, Some(&token), None);
+        assert_eq!(got, 400, "{path}: {answer}");
+        assert!(
+            answer["error"].as_str().unwrap().contains(message),
+            "{path}: {answer}"
+        );
+    }
 }
 
 fn uploads_past_the_rate_limit_get_429_with_retry_after(db: Db) {
@@ -278,6 +310,14 @@ fn uploads_past_the_rate_limit_get_429_with_retry_after(db: Db) {
         .parse()
         .unwrap();
     assert!((1..=30).contains(&retry), "{retry}");
+    // Attestations count against the same limit: a token cannot fill the store with them.
+    let (status, answer) = server.call(
+        "POST",
+        "/api/v1/attestations",
+        Some(&token),
+        Some("{}".to_owned()),
+    );
+    assert_eq!(status, 429, "{answer}");
 }
 
 fn published_policies_are_served_and_flag_uploads_that_do_not_extend_them(db: Db) {

@@ -993,6 +993,13 @@ pub(crate) enum TokenCommand {
         #[arg(long, default_value = "")]
         label: String,
     },
+    /// Revoke the token read from standard input (a leaked one): it no longer
+    /// authenticates, and the dashboard sessions it opened end.
+    Revoke {
+        /// The database, as for `agate server --db`.
+        #[arg(long, value_name = "URL", default_value = "sqlite:agate-server.db")]
+        db: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -1064,4 +1071,7 @@ pub(crate) struct AttestVerifyArgs {
     /// Read the attestations from an agate server instead (token from `AGATE_TOKEN`).
     #[arg(long, value_name = "URL")]
     pub(crate) server: Option<String>,
+    /// Only attestations of this repository (`owner/name`, as `agate gate` names it) count.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) repository: Option<String>,
 }

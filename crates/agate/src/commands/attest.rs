@@ -24,17 +24,24 @@ const KEY_VARIABLE: &str = "AGATE_ATTEST_KEY";
 pub(crate) fn keygen(prefix: &Path) -> anyhow::Result<ExitStatus> {
     let key = PrivateKey::generate()?;
     let (private, public) = (with_extension(prefix, "key"), with_extension(prefix, "pub"));
-    if std::fs::symlink_metadata(&public).is_ok() {
-        return Err(Failure::usage(format!(
-            "`{}` already exists\n  help: keys are never replaced; pick another --out",
-            public.display()
-        )));
+    for path in [&private, &public] {
+        if std::fs::symlink_metadata(path).is_ok() {
+            return Err(Failure::usage(format!(
+                "`{}` already exists\n  help: keys are never replaced; pick another --out",
+                path.display()
+            )));
+        }
     }
-    agate_fs::create_private(&private, key.to_pem()?.as_bytes()).map_err(|error| {
-        Failure::usage(format!(
-            "{error}\n  help: keys are never replaced; pick another --out"
-        ))
-    })?;
+    if let Some(folder) = private
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(folder).map_err(|error| {
+            Failure::usage(format!("cannot create `{}`: {error}", folder.display()))
+        })?;
+    }
+    agate_fs::create_private(&private, key.to_pem()?.as_bytes())
+        .map_err(|error| Failure::usage(error.to_string()))?;
     let public_pem = key.public().to_pem()?;
     agate_fs::write_atomic(&public, |out| out.write_all(public_pem.as_bytes()))?;
     output::note(&format!(
@@ -162,7 +169,7 @@ struct Found {
 pub(crate) fn verify(args: &AttestVerifyArgs) -> anyhow::Result<ExitStatus> {
     let key = public_key(&args.key)?;
     let envelopes = match &args.server {
-        Some(server) => from_server(server, &args.commit)?,
+        Some(server) => from_server(server, &args.commit, args.repository.as_deref())?,
         None => from_dir(
             &args.dir,
             &args.commit,
@@ -173,7 +180,15 @@ pub(crate) fn verify(args: &AttestVerifyArgs) -> anyhow::Result<ExitStatus> {
         .require
         .iter()
         .chain([&args.env])
-        .map(|environment| best(&envelopes, &key, &args.commit, environment))
+        .map(|environment| {
+            best(
+                &envelopes,
+                &key,
+                &args.commit,
+                args.repository.as_deref(),
+                environment,
+            )
+        })
         .collect();
     // Each required environment passed before the one verified, under the same policy.
     if let Some(last) = found.last().and_then(|item| item.statement.clone()) {
@@ -235,16 +250,21 @@ pub(crate) fn verify(args: &AttestVerifyArgs) -> anyhow::Result<ExitStatus> {
     })
 }
 
-/// The attestation of `environment` that verifies with `key`, names `commit` and passed;
-/// else what is wrong with the best there is.
+/// The newest attestation of `environment` that verifies with `key` and names `commit`
+/// (and `repository`, when given), if it passed; else what is wrong. A newer blocked
+/// verdict wins over an older pass, and attestations of several repositories are refused
+/// unless `--repository` picks one: a pass elsewhere (a fork, a clone under a laxer
+/// policy) proves nothing about this repository.
 fn best(
     envelopes: &[(String, Envelope)],
     key: &PublicKey,
     commit: &str,
+    repository: Option<&str>,
     environment: &str,
 ) -> Found {
     let mut problem = format!("no attestation of commit {commit}");
-    let mut statement = None;
+    let mut newest: Option<Statement<GatePredicate>> = None;
+    let mut repositories: Vec<String> = Vec::new();
     for (_, envelope) in envelopes.iter().filter(|(env, _)| env == environment) {
         match agate_attest::open(envelope, key) {
             Err(error) => problem = error.to_string(),
@@ -257,30 +277,49 @@ fn best(
                     opened.predicate.environment
                 );
             }
-            Ok(opened) if opened.predicate.verdict != VerdictStatus::Pass => {
+            Ok(opened) if repository.is_some_and(|name| opened.predicate.repository != name) => {
                 problem = format!(
-                    "the gates did not pass: verdict {} in run {}",
-                    serde_json::to_value(opened.predicate.verdict).unwrap_or_default(),
-                    opened.predicate.run_id
+                    "the attestation is of repository `{}`",
+                    opened.predicate.repository
                 );
             }
             Ok(opened) => {
-                let newer = statement
+                if !repositories.contains(&opened.predicate.repository) {
+                    repositories.push(opened.predicate.repository.clone());
+                }
+                if newest
                     .as_ref()
-                    .is_none_or(|seen: &Statement<GatePredicate>| {
-                        opened.predicate.time > seen.predicate.time
-                    });
-                if newer {
-                    statement = Some(opened);
+                    .is_none_or(|seen| opened.predicate.time > seen.predicate.time)
+                {
+                    newest = Some(opened);
                 }
             }
         }
     }
-    Found {
+    let mut found = Found {
         environment: environment.to_owned(),
-        problem: statement.is_none().then_some(problem),
-        statement,
+        problem: None,
+        statement: None,
+    };
+    match newest {
+        None => found.problem = Some(problem),
+        Some(_) if repositories.len() > 1 => {
+            repositories.sort();
+            found.problem = Some(format!(
+                "attestations of several repositories (`{}`): name one with --repository",
+                repositories.join("`, `")
+            ));
+        }
+        Some(statement) if statement.predicate.verdict != VerdictStatus::Pass => {
+            found.problem = Some(format!(
+                "the gates did not pass: verdict {} in run {}",
+                serde_json::to_value(statement.predicate.verdict).unwrap_or_default(),
+                statement.predicate.run_id
+            ));
+        }
+        Some(statement) => found.statement = Some(statement),
     }
+    found
 }
 
 /// The envelopes of `commit` in `dir`, by environment.
@@ -324,12 +363,21 @@ struct Stored {
 }
 
 /// The envelopes of `commit` an agate server holds, by environment.
-fn from_server(server: &str, commit: &str) -> anyhow::Result<Vec<(String, Envelope)>> {
+fn from_server(
+    server: &str,
+    commit: &str,
+    repository: Option<&str>,
+) -> anyhow::Result<Vec<(String, Envelope)>> {
     let token = crate::commands::server::token()?;
-    let url = format!(
-        "{}/api/v1/attestations?commit={commit}",
-        server.trim_end_matches('/')
+    let mut url = format!(
+        "{}/api/v1/attestations?commit={}",
+        server.trim_end_matches('/'),
+        percent_encode(commit)
     );
+    if let Some(name) = repository {
+        url.push_str("&repository=");
+        url.push_str(&percent_encode(name));
+    }
     let agent = agate_http::agent(Duration::from_secs(60), agate_http::Statuses::AsResponses);
     let response = agent
         .get(&url)
@@ -351,4 +399,20 @@ fn from_server(server: &str, commit: &str) -> anyhow::Result<Vec<(String, Envelo
         .into_iter()
         .map(|stored| (stored.environment, stored.envelope))
         .collect())
+}
+
+/// `text` as a URL query value: unreserved characters kept, every other byte `%XX`.
+fn percent_encode(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            encoded.push('%');
+            encoded.push(char::from(HEX[usize::from(byte >> 4)]));
+            encoded.push(char::from(HEX[usize::from(byte & 0xf)]));
+        }
+    }
+    encoded
 }

@@ -13,7 +13,7 @@ pub(crate) fn explain(
         &root,
         config,
         offline,
-        crate::commands::server::token_if_set().as_deref(),
+        crate::commands::server::policy_token(None).as_ref(),
         None,
         &[],
     )
@@ -75,7 +75,7 @@ pub(crate) fn policy_of(
         root,
         None,
         false,
-        crate::commands::server::token_if_set().as_deref(),
+        crate::commands::server::policy_token(None).as_ref(),
         None,
         &[],
     )

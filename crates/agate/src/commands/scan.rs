@@ -64,7 +64,7 @@ pub(crate) fn judged_in(
     request.baseline.clone_from(&context.baseline);
     request.rules.dirs.clone_from(&context.rule_dirs);
     request.ci = ci_facts();
-    request.server_token = crate::commands::server::token_if_set();
+    request.server_token = crate::commands::server::policy_token(None);
     request.deps = deps_sources();
     Ok(request)
 }
@@ -145,7 +145,11 @@ pub(crate) fn run(
 pub(crate) fn gate(args: &GateArgs) -> anyhow::Result<ExitStatus> {
     let started = SystemTime::now();
     let purpose = Purpose::Gate(args.env.clone());
-    let Outcome { mut report, notify } = evaluate(&request(&args.scan, purpose, args.block_at)?)?;
+    let mut request = request(&args.scan, purpose, args.block_at)?;
+    if args.upload.is_some() {
+        request.server_token = crate::commands::server::policy_token(args.upload.as_deref());
+    }
+    let Outcome { mut report, notify } = evaluate(&request)?;
     crate::commands::notify::on_block(&notify, &mut report);
     crate::commands::report::write_all(
         &report,

@@ -1,6 +1,6 @@
 //! `agate server`, `agate server token create` and `agate upload`.
 
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 use std::path::Path;
 use std::time::Duration;
 
@@ -56,12 +56,56 @@ pub(crate) fn run(
             writeln!(stdout, "{token}")?;
             Ok(ExitStatus::Pass)
         }
+        Some(ServerCommand::Token {
+            command: TokenCommand::Revoke { db },
+        }) => {
+            // From standard input, not an argument: arguments end up in shell history and
+            // process listings.
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .take(1024)
+                .read_to_string(&mut line)?;
+            let token = line.trim();
+            if token.is_empty() {
+                return Err(Failure::usage(
+                    "no token on standard input\n  help: `agate server token revoke --db URL < leaked-token.txt`",
+                ));
+            }
+            let team = runtime.block_on(async {
+                let store = open(db).await?;
+                store
+                    .revoke_token(token)
+                    .await
+                    .map_err(|error| anyhow::anyhow!("{error}"))
+            })?;
+            match team {
+                Some(team) => {
+                    output::note(&format!("revoked a token of team `{team}`"));
+                    Ok(ExitStatus::Pass)
+                }
+                None => Err(Failure::usage(
+                    "the server knows no such token (revoked already, or of another database)",
+                )),
+            }
+        }
         Some(ServerCommand::Policy {
             command: PolicyCommand::Publish { db, name, file },
         }) => {
             let (name, version) = policy_name(name)?;
             let text = agate_fs::read_to_string_bounded(file, MAX_POLICY_BYTES)
                 .map_err(|error| Failure::usage(error.to_string()))?;
+            // A published version never changes: a policy every repository would then fail
+            // to load is refused before, with the error at its line.
+            agate_policy::load(file)
+                .and_then(|layers| {
+                    agate_policy::resolve(&layers, &agate_policy::Overrides::default())
+                })
+                .map_err(|error| {
+                    Failure::usage(format!(
+                        "{error}\n  help: nothing was published; fix the policy and publish again"
+                    ))
+                })?;
             let digest = runtime.block_on(async {
                 let store = open(db).await?;
                 store
@@ -197,6 +241,20 @@ pub(crate) fn token_if_set() -> Option<String> {
         .ok()
         .map(|token| token.trim().to_owned())
         .filter(|token| !token.is_empty())
+}
+
+/// The token for `agate+https://` policy parents: `AGATE_TOKEN`, for the server `upload`
+/// names (`agate gate --upload URL`) or else `AGATE_SERVER`; without a server, no parent
+/// gets it.
+pub(crate) fn policy_token(upload: Option<&str>) -> Option<agate_policy::ServerToken> {
+    let server = upload
+        .map(str::to_owned)
+        .or_else(|| std::env::var("AGATE_SERVER").ok())
+        .filter(|server| !server.trim().is_empty())?;
+    Some(agate_policy::ServerToken {
+        server: server.trim().to_owned(),
+        token: token_if_set()?,
+    })
 }
 
 /// The server token, from `AGATE_TOKEN`.

@@ -299,7 +299,7 @@ fn issue_13_argocd_presync_hook_validates_against_the_kubernetes_api_schemas() {
         .as_str()
         .unwrap();
     assert!(
-        script.contains("agate attest verify --server \"$AGATE_SERVER\" --commit \"$REVISION\" --env \"$AGATE_ENV\" --key /keys/agate.pub"),
+        script.contains("agate attest verify --server \"$AGATE_SERVER\" --repository \"$AGATE_REPOSITORY\" --commit \"$REVISION\" --env \"$AGATE_ENV\" --key /keys/agate.pub"),
         "{script}"
     );
     // The command the Job runs is one agate accepts.
@@ -317,6 +317,8 @@ fn issue_13_argocd_presync_hook_validates_against_the_kubernetes_api_schemas() {
             "staging",
             "--server",
             "http://127.0.0.1:9",
+            "--repository",
+            "bank/payments",
         ])
         .output()
         .unwrap();

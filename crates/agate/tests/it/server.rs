@@ -327,6 +327,30 @@ fn issue_13_a_repository_extends_the_published_org_policy() {
         "{}",
         String::from_utf8_lossy(&publish.stderr)
     );
+    // A policy with a mistake is refused before it is published for good.
+    std::fs::write(
+        home.path().join("typo.yaml"),
+        "version: 1\ntier:\n  legacy: {}\n",
+    )
+    .unwrap();
+    let typo = agate(home.path())
+        .args([
+            "server",
+            "policy",
+            "publish",
+            "--db",
+            &db,
+            "bank/base@v2",
+            "typo.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&typo.stderr).contains("typo.yaml:2"),
+        "{}",
+        String::from_utf8_lossy(&typo.stderr)
+    );
     let server = start(home.path(), &db);
     let host = server.url.trim_start_matches("http://");
     let repo = repository();
@@ -356,6 +380,21 @@ fn issue_13_a_repository_extends_the_published_org_policy() {
     );
     let runs = get(&format!("{}/api/v1/runs", server.url), &token);
     assert_eq!(runs["runs"][0]["org_policy"], true);
+
+    // Without --upload, AGATE_SERVER says which server the token belongs to.
+    std::fs::remove_dir_all(repo.path().join(".agate/cache")).unwrap();
+    let scan = agate(repo.path())
+        .args(["config", "explain"])
+        .env("AGATE_TOKEN", &token)
+        .env("AGATE_SERVER", &server.url)
+        .output()
+        .unwrap();
+    assert_eq!(
+        scan.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&scan.stderr)
+    );
 }
 
 #[test]
@@ -443,4 +482,208 @@ fn issue_13_signed_provenance_records_verify_and_edits_do_not() {
         text.contains("FAIL  .agate/provenance.jsonl:1 gen.py:1-2: signature does not verify"),
         "{text}"
     );
+}
+
+#[test]
+fn issue_13_a_pass_of_another_repository_does_not_verify_a_blocked_commit() {
+    let home = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", home.path().join("agate.db").display());
+    let token = token(home.path(), &db, "payments");
+    let server = start(home.path(), &db);
+    // The key's folder does not exist yet: keygen creates it.
+    let keys = tempfile::tempdir().unwrap();
+    let keygen = agate(keys.path())
+        .args(["attest", "keygen", "--out", "ci/agate"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        keygen.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&keygen.stderr)
+    );
+    let (key, public) = (
+        keys.path().join("ci/agate.key"),
+        keys.path().join("ci/agate.pub"),
+    );
+    // The same commit, blocked in `bank/app`, passes in a clone under a lax policy.
+    let app = repository();
+    let commit = head(app.path());
+    let fork_home = tempfile::tempdir().unwrap();
+    let fork = fork_home.path().join("fork");
+    git(
+        fork_home.path(),
+        &["clone", "-q", &app.path().display().to_string(), "fork"],
+    );
+    std::fs::write(
+        fork.join("agate.yaml"),
+        "version: 1\nenvironments:\n  production: { gates: all, mode: warn }\n",
+    )
+    .unwrap();
+    for (dir, name, code) in [
+        (app.path(), "bank/app", 1),
+        (fork.as_path(), "bank/app-fork", 0),
+    ] {
+        let gate = agate(dir)
+            .args(["gate", "--env", "production", "--attest"])
+            .arg(&key)
+            .args(["--upload", &server.url])
+            .env("AGATE_TOKEN", &token)
+            .env("GITHUB_REPOSITORY", name)
+            .output()
+            .unwrap();
+        assert_eq!(
+            gate.status.code(),
+            Some(code),
+            "{name}: {}",
+            String::from_utf8_lossy(&gate.stderr)
+        );
+    }
+    let verify = |repository: Option<&str>| {
+        let mut command = agate(home.path());
+        command
+            .args([
+                "attest",
+                "verify",
+                "--commit",
+                &commit,
+                "--env",
+                "production",
+            ])
+            .arg("--key")
+            .arg(&public)
+            .args(["--server", &server.url])
+            .env("AGATE_TOKEN", &token);
+        if let Some(name) = repository {
+            command.args(["--repository", name]);
+        }
+        let output = command.output().unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    let (code, text) = verify(None);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains(
+            "FAIL  production: attestations of several repositories (`bank/app`, `bank/app-fork`)"
+        ),
+        "{text}"
+    );
+    let (code, text) = verify(Some("bank/app"));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("FAIL  production: the gates did not pass: verdict \"blocked\""),
+        "{text}"
+    );
+    let (code, text) = verify(Some("bank/app-fork"));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("of `bank/app-fork`"), "{text}");
+}
+
+#[test]
+fn issue_13_the_token_never_goes_to_a_policy_server_other_than_its_own() {
+    use std::io::{Read as _, Write as _};
+    // A hostile server a change under review names in `extends`: it records what it gets.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let hostile = listener.local_addr().unwrap();
+    let seen = std::thread::spawn(move || {
+        let mut requests = Vec::new();
+        for _ in 0..2 {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut buffer = [0u8; 8192];
+            let read = stream.read(&mut buffer).unwrap();
+            requests.push(String::from_utf8_lossy(&buffer[..read]).into_owned());
+            let _ = stream.write_all(
+                b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+            );
+        }
+        requests
+    });
+    let repo = repository();
+    std::fs::write(
+        repo.path().join("agate.yaml"),
+        format!("version: 1\nextends: [\"agate+http://{hostile}/bank/base@v3\"]\n"),
+    )
+    .unwrap();
+    let secret = format!("agate_{}", "ab".repeat(24));
+    // The token's own server, from --upload and from AGATE_SERVER: neither is the hostile one.
+    let upload = agate(repo.path())
+        .args(["gate", "--upload", "http://127.0.0.1:9"])
+        .env("AGATE_TOKEN", &secret)
+        .output()
+        .unwrap();
+    assert_eq!(upload.status.code(), Some(2));
+    let scan = agate(repo.path())
+        .args(["scan"])
+        .env("AGATE_TOKEN", &secret)
+        .env("AGATE_SERVER", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert_eq!(scan.status.code(), Some(2));
+    let requests = seen.join().unwrap();
+    assert_eq!(requests.len(), 2);
+    for request in requests {
+        assert!(
+            request.starts_with("GET /api/v1/policies/bank/base/v3 "),
+            "{request}"
+        );
+        assert!(!request.contains(&secret), "{request}");
+        assert!(
+            !request.to_ascii_lowercase().contains("authorization"),
+            "{request}"
+        );
+    }
+}
+
+#[test]
+fn issue_13_a_revoked_token_no_longer_authenticates() {
+    let home = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", home.path().join("agate.db").display());
+    let token = token(home.path(), &db, "payments");
+    let server = start(home.path(), &db);
+    assert_eq!(
+        get(&format!("{}/api/v1/runs", server.url), &token)["runs"],
+        serde_json::json!([])
+    );
+    // A revoked token no longer authenticates; revoking it again says so.
+    let revoke = |input: &str| {
+        use std::io::Write as _;
+        let mut child = agate_process(home.path())
+            .args(["server", "token", "revoke", "--db", &db])
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, text) = revoke(&format!("{token}\n"));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("revoked a token of team `payments`"),
+        "{text}"
+    );
+    let (code, text) = revoke(&token);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("no such token"), "{text}");
+    let refused = agate_http::agent(
+        std::time::Duration::from_secs(10),
+        agate_http::Statuses::AsResponses,
+    )
+    .get(&format!("{}/api/v1/runs", server.url))
+    .header("Authorization", &format!("Bearer {token}"))
+    .call()
+    .unwrap();
+    assert_eq!(refused.status().as_u16(), 401);
 }
