@@ -402,7 +402,8 @@ fn issue_12_stats_and_export_from_a_known_set() {
     assert_eq!(row["decided"], 3);
     assert_eq!(row["false_positive"], 2);
     assert_eq!(row["accepted_risk"], 1);
-    assert_eq!(row["acceptance_rate"], 1.0 / 3.0);
+    assert_eq!(row["false_positive_rate"], 0.5, "2 of 4 findings");
+    assert_eq!(row["acceptance_rate"], 0.25);
     assert_eq!(row["suggestion"], "demote to warn");
     assert!(row["median_age_days"].as_f64().unwrap() > 0.0);
     let (_, text, _) = triage(dir.path(), &["stats", "--report", "r.json"]);
