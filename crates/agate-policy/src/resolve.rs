@@ -561,6 +561,18 @@ impl Policy {
             format!("[{}]", self.tests.paths.join(", ")),
             origin("tests.paths"),
         ));
+        if !self.compliance_packs.is_empty() {
+            let packs: Vec<String> = self
+                .compliance_packs
+                .iter()
+                .map(|(path, _)| path.display().to_string())
+                .collect();
+            rows.push((
+                "compliance.packs".to_owned(),
+                format!("[{}]", packs.join(", ")),
+                origin("compliance.packs"),
+            ));
+        }
         rows.extend(self.explain_provenance());
         rows.sort_by(|a, b| a.0.cmp(&b.0));
         rows
