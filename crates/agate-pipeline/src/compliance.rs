@@ -124,8 +124,9 @@ pub fn catalogue(
     rules
 }
 
-/// Checks the frameworks and controls the policy's gates require, when any gate does, and
-/// the frameworks the request asks for (`frameworks`), before anything is scanned.
+/// Checks the team's packs (`compliance.packs`), the frameworks and controls the policy's
+/// gates require, and the frameworks the request asks for (`frameworks`), before anything is
+/// scanned: a pack that cannot be read is an error even when no gate requires it yet.
 pub(crate) fn check_policy(root: &Path, policy: &Policy, frameworks: &[String]) -> Result<()> {
     let requires = policy
         .environment_names()
@@ -138,7 +139,7 @@ pub(crate) fn check_policy(root: &Path, policy: &Policy, frameworks: &[String]) 
                 .iter()
                 .any(|gate| gate.compliance.is_some())
         });
-    if !requires && frameworks.is_empty() {
+    if !requires && frameworks.is_empty() && policy.compliance_packs().is_empty() {
         return Ok(());
     }
     let packs = packs(root, policy)?;

@@ -581,3 +581,33 @@ fn issue_12_dependencies_unchecked_for_advisories_are_no_evidence() {
     let patched = control(&matrix, "6.3.3");
     assert_eq!(patched["status"], "not-covered", "{patched}");
 }
+
+#[test]
+fn issue_12_a_pack_no_gate_requires_is_still_checked_by_gate() {
+    let dir = tree(&[
+        ("app.py", "x = 1\n"),
+        ("agate.yaml", "compliance:\n  packs: [packs/ours.yaml]\n"),
+    ]);
+    let output = agate(dir.path()).arg("gate").output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("agate.yaml:2:")
+            && stderr.contains("cannot use compliance pack `packs/ours.yaml`"),
+        "{stderr}"
+    );
+
+    std::fs::create_dir(dir.path().join("packs")).unwrap();
+    std::fs::write(
+        dir.path().join("packs/ours.yaml"),
+        "id: ours\ntag: OURS\ntitle: t\ncontrols: []\n",
+    )
+    .unwrap();
+    let output = agate(dir.path()).arg("gate").output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
