@@ -1,6 +1,7 @@
 //! `agate triage [mark|list|stats|export]`: decisions about single findings in
 //! `.agate/triage.yaml`, over a saved JSON report or a gate run.
 
+use std::collections::HashMap;
 use std::io::{self, BufRead as _, IsTerminal as _, Write};
 use std::path::PathBuf;
 
@@ -281,13 +282,37 @@ fn status_name(status: FindingStatus) -> &'static str {
     }
 }
 
+/// The decision `.agate/triage.yaml` holds for an open finding, unless it expired: one
+/// recorded after the saved report was made, or one waiting for an approver's commit.
+fn pending<'d>(
+    finding: &Finding,
+    decisions: &HashMap<&str, &'d Decision>,
+    today: Date,
+) -> Option<&'d Decision> {
+    if !finding.status.is_open() {
+        return None;
+    }
+    decisions
+        .get(finding.fingerprint.as_str())
+        .copied()
+        .filter(|decision| decision.until.is_none_or(|until| until >= today))
+}
+
+/// Whether an open finding still needs a decision: none in `.agate/triage.yaml`, or an
+/// expired one.
+fn undecided(finding: &Finding, decisions: &HashMap<&str, &Decision>, today: Date) -> bool {
+    finding.status.is_open() && pending(finding, decisions, today).is_none()
+}
+
 /// `agate triage list`.
 fn list(all: bool, format: TriageFormat, source: &TriageSource) -> anyhow::Result<ExitStatus> {
-    let Workspace { report, .. } = open(source)?;
+    let Workspace { triage, report, .. } = open(source)?;
+    let decisions = triage.by_fingerprint();
+    let today = Date::today();
     let shown: Vec<&Finding> = report
         .findings
         .iter()
-        .filter(|finding| all || finding.status.is_open())
+        .filter(|finding| all || undecided(finding, &decisions, today))
         .collect();
     output::emit(None, |out| match format {
         TriageFormat::Json => {
@@ -304,8 +329,8 @@ fn list(all: bool, format: TriageFormat, source: &TriageSource) -> anyhow::Resul
                         "severity": finding.severity,
                         "tier": finding.tier,
                         "status": status_name(finding.status),
-                        "decision": finding.justification.as_ref().and_then(|justification| justification.decision),
-                        "reason": finding.justification.as_ref().map(|justification| output::redact(&justification.reason).into_owned()),
+                        "decision": finding.justification.as_ref().and_then(|justification| justification.decision).or_else(|| pending(finding, &decisions, today).map(|decision| decision.decision)),
+                        "reason": finding.justification.as_ref().map(|justification| justification.reason.as_str()).or_else(|| pending(finding, &decisions, today).map(|decision| decision.reason.as_str())).map(|reason| output::redact(reason).into_owned()),
                         "excerpt": output::redact(finding.snippet.lines().next().unwrap_or_default()).into_owned(),
                     })
                 })
@@ -318,7 +343,7 @@ fn list(all: bool, format: TriageFormat, source: &TriageSource) -> anyhow::Resul
                 return writeln!(out, "no {}findings", if all { "" } else { "open " });
             }
             for (index, finding) in shown.iter().enumerate() {
-                write_finding(out, index + 1, finding)?;
+                write_finding(out, index + 1, finding, pending(finding, &decisions, today))?;
             }
             writeln!(
                 out,
@@ -331,9 +356,16 @@ fn list(all: bool, format: TriageFormat, source: &TriageSource) -> anyhow::Resul
 
 /// One finding of `list` and of the interactive walk: number, fingerprint prefix, rule,
 /// place, severity, tier, status (and decision), then the first excerpt line.
-fn write_finding(out: &mut dyn Write, number: usize, finding: &Finding) -> io::Result<()> {
+fn write_finding(
+    out: &mut dyn Write,
+    number: usize,
+    finding: &Finding,
+    pending: Option<&Decision>,
+) -> io::Result<()> {
     let status = match (&finding.justification, finding.status) {
-        (_, FindingStatus::Open) => String::new(),
+        (_, FindingStatus::Open) => pending.map_or_else(String::new, |decision| {
+            format!("  [open, decided: {}]", decision.decision)
+        }),
         (Some(justification), status) => format!(
             "  [{}{}]",
             status_name(status),
@@ -460,11 +492,15 @@ fn walk(source: &TriageSource) -> anyhow::Result<ExitStatus> {
         mut triage,
         report,
     } = open(source)?;
-    let open: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|finding| finding.status.is_open())
-        .collect();
+    let today = Date::today();
+    let open: Vec<&Finding> = {
+        let decisions = triage.by_fingerprint();
+        report
+            .findings
+            .iter()
+            .filter(|finding| undecided(finding, &decisions, today))
+            .collect()
+    };
     let mut input = io::stdin().lock();
     let mut out = io::stdout().lock();
     if open.is_empty() {
@@ -480,7 +516,7 @@ fn walk(source: &TriageSource) -> anyhow::Result<ExitStatus> {
             open.len(),
             agate_report::escape_line(&finding.message)
         )?;
-        write_finding(&mut out, index + 1, finding)?;
+        write_finding(&mut out, index + 1, finding, None)?;
         for line in finding.snippet.lines().skip(1).take(4) {
             writeln!(
                 out,
@@ -492,12 +528,17 @@ fn walk(source: &TriageSource) -> anyhow::Result<ExitStatus> {
             Step::Skip => {}
             Step::Quit => break,
             Step::Decided(kind, reason, until) => {
-                triage.mark(decide(finding, kind, &reason, until, None));
+                let earlier = triage.mark(decide(finding, kind, &reason, until, None));
                 save(&triage, &path)?;
                 recorded += 1;
                 writeln!(
                     out,
-                    "recorded: {kind} for {} → `{}`",
+                    "{}: {kind} for {} → `{}`",
+                    if earlier.is_some() {
+                        "replaced"
+                    } else {
+                        "recorded"
+                    },
                     short(finding),
                     path.display()
                 )?;

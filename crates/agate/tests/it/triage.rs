@@ -696,3 +696,61 @@ fn issue_12_fix_leaves_triaged_findings_alone() {
     );
     assert_eq!(read(dir.path(), "app.py"), source);
 }
+
+#[test]
+fn issue_12_list_over_a_saved_report_leaves_out_what_was_decided_since() {
+    let dir = tree(&[("app.py", VULNERABLE_PY)]);
+    let (code, report) = gate_json(dir.path(), Some("r.json"));
+    assert_eq!(code, 1);
+    let print = fingerprint(&report, RULE);
+    let (code, stdout, _) = triage(dir.path(), &["list", "--report", "r.json"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains(&print[..12]), "{stdout}");
+
+    let (code, _, stderr) = triage(
+        dir.path(),
+        &[
+            "mark",
+            &print,
+            "--false-positive",
+            "--reason",
+            "a fixed allowlist",
+            "--report",
+            "r.json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    // The saved report still says open; the decision taken since is not asked for again.
+    let (code, stdout, _) = triage(dir.path(), &["list", "--report", "r.json"]);
+    assert_eq!(code, 0);
+    assert!(!stdout.contains(&print[..12]), "{stdout}");
+    let (_, stdout, _) = triage(dir.path(), &["list", "--report", "r.json", "--all"]);
+    assert!(
+        stdout.contains(&format!("{}  {RULE}", &print[..12]))
+            && stdout.contains("[open, decided: false-positive]"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = triage(
+        dir.path(),
+        &["list", "--report", "r.json", "--all", "--format", "json"],
+    );
+    let rows: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["fingerprint"] == print.as_str())
+        .unwrap();
+    assert_eq!(row["status"], "open");
+    assert_eq!(row["decision"], "false-positive");
+    assert_eq!(row["reason"], "a fixed allowlist");
+
+    // An expired decision asks again.
+    let file = read(dir.path(), ".agate/triage.yaml");
+    let expired = file.replace("    tier:", "    until: 2001-01-31\n    tier:");
+    assert_ne!(file, expired);
+    std::fs::write(dir.path().join(".agate/triage.yaml"), expired).unwrap();
+    let (code, stdout, stderr) = triage(dir.path(), &["list", "--report", "r.json"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains(&print[..12]), "{stdout}");
+}
