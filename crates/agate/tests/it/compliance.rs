@@ -249,11 +249,16 @@ fn issue_12_a_control_whose_gate_is_not_in_the_environment_is_an_error() {
         &["--framework", "ours", "--env", "ci", "--require", "T-1"],
     );
     assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("required controls of `ours` not met: `T-1` error"),
+        "{stderr}"
+    );
     let (code, _, stderr) = report(
         dir.path(),
         &["--framework", "ours", "--env", "ci", "--require", "T-2"],
     );
     assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("not met"), "{stderr}");
     let (code, _, stderr) = report(
         dir.path(),
         &["--framework", "ours", "--env", "ci", "--require", "T-9"],
