@@ -44,7 +44,7 @@ pub struct GroupStats {
     /// The median age of the decisions in days; `None` with no decision.
     pub median_age_days: Option<f64>,
     /// `demote to warn` (false-positive rate of at least 50 % over 3 or more decisions),
-    /// `tune` (at least 25 %), else `None`.
+    /// `tune` (at least 25 %), else `None`; always `None` by model.
     pub suggestion: Option<&'static str>,
 }
 
@@ -88,7 +88,12 @@ pub fn stats(triage: &Triage, findings: &[Finding], by: StatsBy, today: Date) ->
     seen.into_iter()
         .map(|(key, fingerprints)| {
             let decisions = decided.remove(&key).unwrap_or_default();
-            group(key, fingerprints.len(), &decisions, today)
+            let mut row = group(key, fingerprints.len(), &decisions, today);
+            if by == StatsBy::Model {
+                // A model is not demoted or tuned: `--by rule` says which rules misjudge it.
+                row.suggestion = None;
+            }
+            row
         })
         .collect()
 }
@@ -361,6 +366,26 @@ mod tests {
         assert_eq!(by_model.len(), 1);
         assert_eq!(by_model[0].key, "Claude / opus");
         assert_eq!(by_model[0].false_positive, 1);
+
+        // Three false positives of one model: no suggestion (a model is not a rule).
+        let mut many = Vec::new();
+        let mut noisy = Triage::empty();
+        for fingerprint in ["11", "12", "13"] {
+            let mut finding = run[0].clone();
+            finding.fingerprint = Fingerprint::from_hex(fingerprint);
+            many.push(finding);
+            noisy.mark(decided(
+                "py.a",
+                fingerprint,
+                TriageDecision::FalsePositive,
+                "2026-12-07",
+            ));
+        }
+        let by_model = stats(&noisy, &many, StatsBy::Model, today);
+        assert_eq!(by_model[0].false_positive_rate, Some(1.0));
+        assert_eq!(by_model[0].suggestion, None);
+        let by_rule = stats(&noisy, &many, StatsBy::Rule, today);
+        assert_eq!(by_rule[0].suggestion, Some("demote to warn"));
         let by_tool = stats(&triage, &run, StatsBy::Tool, today);
         assert_eq!(by_tool.len(), 1);
         assert_eq!(
