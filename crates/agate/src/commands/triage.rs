@@ -90,7 +90,11 @@ fn mark(args: &TriageMarkArgs) -> anyhow::Result<ExitStatus> {
         .map(|wanted| prefix(wanted))
         .collect::<anyhow::Result<Vec<String>>>()?;
     let reason = required_reason(&args.reason)?;
-    let until = args.until.as_deref().map(until).transpose()?;
+    let until = args
+        .until
+        .as_deref()
+        .map(|text| until(text, true))
+        .transpose()?;
     let Workspace {
         path,
         mut triage,
@@ -175,16 +179,21 @@ fn required_reason(reason: &str) -> anyhow::Result<String> {
     Ok(output::redact(reason).into_owned())
 }
 
-/// `--until`: a day that is not past.
-fn until(text: &str) -> anyhow::Result<Date> {
+/// `--until` (`flag`) or the walk's answer: a day that is not past.
+fn until(text: &str, flag: bool) -> anyhow::Result<Date> {
     let date: Date = text
         .trim()
         .parse()
         .map_err(|message: String| Failure::usage(output::redact(&message).into_owned()))?;
     let today = Date::today();
     if date < today {
+        let shown = if flag {
+            format!("--until {date}")
+        } else {
+            date.to_string()
+        };
         return Err(Failure::usage(format!(
-            "`--until {date}` is in the past (today is {today})\n  help: give the last day the decision should hold"
+            "`{shown}` is in the past (today is {today})\n  help: give the last day the decision should hold: today or later"
         )));
     }
     Ok(date)
@@ -595,7 +604,7 @@ fn ask_decision(input: &mut dyn io::BufRead, out: &mut dyn Write) -> anyhow::Res
         match ask(input, out, "last day it holds, YYYY-MM-DD (empty: none): ")? {
             None => return Ok(Step::Quit),
             Some(text) if text.trim().is_empty() => break None,
-            Some(text) => match until(&text) {
+            Some(text) => match until(&text, false) {
                 Ok(date) => break Some(date),
                 Err(error) => writeln!(out, "{error}")?,
             },

@@ -496,6 +496,11 @@ sys.exit(process.returncode)
         transcript.contains("[1/1]") && transcript.contains("py.command-injection"),
         "{transcript}"
     );
+    // The prompt's own words: no flag the person did not type.
+    assert!(
+        transcript.contains("`2001-01-01` is in the past") && !transcript.contains("--until"),
+        "{transcript}"
+    );
     let file = read(dir.path(), ".agate/triage.yaml");
     assert!(
         file.contains("    decision: false-positive\n")
