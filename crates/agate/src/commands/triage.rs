@@ -458,7 +458,17 @@ fn stats(
                 )?;
             }
             if rows.is_empty() {
-                writeln!(out, "no findings and no decisions")?;
+                writeln!(
+                    out,
+                    "{}",
+                    match by {
+                        StatsBy::Rule => "no findings and no decisions",
+                        StatsBy::Tool =>
+                            "no findings of external checks (`gates.NAME.external`) and no decisions that name a tool",
+                        StatsBy::Model =>
+                            "no findings on AI-authored lines (docs/provenance.md) in this run",
+                    }
+                )?;
             }
             Ok(())
         }

@@ -759,3 +759,25 @@ fn issue_12_list_over_a_saved_report_leaves_out_what_was_decided_since() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains(&print[..12]), "{stdout}");
 }
+
+#[test]
+fn issue_12_empty_stats_say_what_the_grouping_needs() {
+    let dir = tree(&[("app.py", VULNERABLE_PY)]);
+    let (code, _) = gate_json(dir.path(), Some("r.json"));
+    assert_eq!(code, 1);
+    let (code, stdout, _) = triage(dir.path(), &["stats", "--by", "tool", "--report", "r.json"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("no findings of external checks (`gates.NAME.external`)"),
+        "{stdout}"
+    );
+    let (code, stdout, _) = triage(
+        dir.path(),
+        &["stats", "--by", "model", "--report", "r.json"],
+    );
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("no findings on AI-authored lines"),
+        "{stdout}"
+    );
+}
