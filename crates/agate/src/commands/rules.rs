@@ -80,8 +80,9 @@ fn list_compliance(args: &ListArgs, framework: &str) -> anyhow::Result<ExitStatu
             }
             writeln!(
                 out,
-                "\n{} rules mapped to {} ({})",
+                "\n{} rule{} mapped to {} ({})",
                 mapped.len(),
+                if mapped.len() == 1 { "" } else { "s" },
                 pack.title,
                 pack.id
             )

@@ -616,3 +616,22 @@ fn issue_12_a_pack_no_gate_requires_is_still_checked_by_gate() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn issue_12_rules_list_counts_a_team_packs_rules() {
+    let dir = tree(&[
+        ("agate.yaml", "compliance:\n  packs: [ours.yaml]\n"),
+        (
+            "ours.yaml",
+            "id: ours\ntag: OURS\ntitle: Ours\ncontrols:\n  - id: A\n    title: a\n    evidence:\n      rules: [py.sql-injection]\n",
+        ),
+    ]);
+    let output = agate(dir.path())
+        .args(["rules", "list", "--compliance", "ours"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.starts_with("py.sql-injection "), "{text}");
+    assert!(text.contains("\n1 rule mapped to Ours (ours)"), "{text}");
+}
