@@ -172,6 +172,8 @@ impl Triage {
             .iter()
             .map(|entry| line_of(&entry.referenced))
             .collect();
+        // Split once: an entry's last line is looked up in it for every entry.
+        let lines: Vec<&str> = text.lines().collect();
         let mut seen = BTreeSet::new();
         let mut decisions = Vec::with_capacity(entries.len());
         for (index, entry) in entries.into_iter().enumerate() {
@@ -211,7 +213,7 @@ impl Triage {
             let first = starts[index];
             let last = match starts.get(index + 1) {
                 Some(next) => next.saturating_sub(1),
-                None => u32::try_from(text.lines().count()).unwrap_or(u32::MAX),
+                None => u32::try_from(lines.len()).unwrap_or(u32::MAX),
             };
             decisions.push(Decision {
                 fingerprint,
@@ -225,7 +227,7 @@ impl Triage {
                 owner: value.owner,
                 tier: value.tier,
                 tool: value.tool,
-                lines: Some((first, last_content_line(text, first, last))),
+                lines: Some((first, last_content_line(&lines, first, last))),
             });
         }
         Ok(Triage {
@@ -411,8 +413,7 @@ fn line_of(location: &serde_saphyr::Location) -> u32 {
 
 /// The last line from `first` to `last` that is neither blank nor only a comment: an
 /// entry's lines, without the blank lines and comments that separate it from the next.
-fn last_content_line(text: &str, first: u32, last: u32) -> u32 {
-    let lines: Vec<&str> = text.lines().collect();
+fn last_content_line(lines: &[&str], first: u32, last: u32) -> u32 {
     (first..=last)
         .rev()
         .find(|&line| {
@@ -563,6 +564,26 @@ mod tests {
         bomb.push_str("version: 1\n");
         let refused = error(&bomb);
         assert!(refused.starts_with(".agate/triage.yaml"), "{refused}");
+    }
+
+    #[test]
+    fn issue_12_a_file_of_many_entries_is_read_in_one_pass() {
+        // Each entry's lines were found by splitting the whole file again: sixteen
+        // thousand entries took minutes.
+        let mut text = String::from("version: 1\ndecisions:\n");
+        for index in 0..16_000_u32 {
+            let _ = write!(
+                text,
+                "  - fingerprint: \"{index:06x}\"\n    rule: r\n    path: p\n    decision: wont-fix\n    reason: x\n    by: b\n    on: 2026-12-07\n\n"
+            );
+        }
+        let triage = Triage::parse("t.yaml", &text).unwrap();
+        assert_eq!(triage.decisions.len(), 16_000);
+        assert_eq!(triage.decisions[0].lines, Some((3, 9)));
+        assert_eq!(
+            triage.decisions[15_999].lines,
+            Some((3 + 15_999 * 8, 9 + 15_999 * 8))
+        );
     }
 
     #[test]
