@@ -370,9 +370,12 @@ pub fn report_matrix(
         &wanted,
         &packs,
     )?;
-    matrices
+    let mut matrix = matrices
         .pop()
-        .ok_or_else(|| PipelineError::Failed(format!("no matrix for `{framework}`")))
+        .ok_or_else(|| PipelineError::Failed(format!("no matrix for `{framework}`")))?;
+    // The pack's texts, and the saved report's, which may have been edited since.
+    matrix.redact(&secrets);
+    Ok(matrix)
 }
 
 /// The rules active in the run, each with the gate that judges it, and the analyzers that

@@ -581,3 +581,47 @@ fn issue_12_dependencies_unchecked_for_advisories_are_no_evidence() {
     let patched = control(&matrix, "6.3.3");
     assert_eq!(patched["status"], "not-covered", "{patched}");
 }
+
+#[test]
+fn issue_12_a_team_packs_texts_never_show_a_secret() {
+    let token = crate::redaction::github_token(12);
+    let pack = format!(
+        "id: ours\ntag: OURS\ntitle: \"Ours {token}\"\ncontrols:\n  - id: \"A-{token}\"\n    title: \"rotate {token}\"\n    evidence:\n      rules: [py.sql-injection]\n"
+    );
+    let dir = tree(&[
+        ("app.py", "x = 1\n"),
+        (
+            "agate.yaml",
+            "compliance:\n  packs: [ours.yaml]\ngates:\n  security:\n    frameworks: [ours]\n",
+        ),
+        ("ours.yaml", pack.as_str()),
+    ]);
+    let hidden = &token[..4];
+    for format in ["summary", "json", "html", "sarif"] {
+        let (code, stdout, stderr) =
+            report(dir.path(), &["--framework", "ours", "--format", format]);
+        assert_eq!(code, Some(0), "{format}: {stderr}");
+        assert!(!stdout.contains(&token), "{format}: {stdout}");
+        assert!(stdout.contains(&format!("{hidden}…")), "{format}: {stdout}");
+    }
+    agate(dir.path())
+        .args(["gate", "--format", "json", "--output", "gate.json"])
+        .output()
+        .unwrap();
+    let saved = std::fs::read_to_string(dir.path().join("gate.json")).unwrap();
+    assert!(saved.contains("\"framework\": \"ours\""), "{saved}");
+    assert!(!saved.contains(&token), "{saved}");
+    let (code, stdout, stderr) = report(
+        dir.path(),
+        &[
+            "--framework",
+            "ours",
+            "--report",
+            "gate.json",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stdout.contains(&token), "{stdout}");
+}
