@@ -58,7 +58,9 @@ pub use resolve::{
     Policy, RulePolicy, SecretsSettings, TestsSettings, TierPolicy, resolve,
 };
 pub use suppress::{Suppression, parse_suppressions};
-pub use triage::{Decision, MAX_TRIAGE_BYTES, Standing, TRIAGE_FILE, Triage, is_fingerprint};
+pub use triage::{
+    Decision, LineCommit, MAX_TRIAGE_BYTES, Standing, TRIAGE_FILE, Triage, is_fingerprint,
+};
 pub use triage_stats::{
     ExportDecision, ExportRow, GroupStats, MIN_DECISIONS_FOR_SUGGESTION, StatsBy, export_rows,
     stats,

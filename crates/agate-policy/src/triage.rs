@@ -6,10 +6,12 @@
 //! read back as something else) and atomically, like the baseline. Decisions follow the
 //! finding's fingerprint, which survives line moves; one whose `until` has passed no longer
 //! holds, and one on a finding of a tier listed in `triage.require_approval` holds only
-//! when every line of its entry was committed by an approver (`triage.approvers`): the
-//! caller blames the file and hands each line's author email to [`Triage::set_line_authors`].
+//! when every line of its entry was committed by an approver (`triage.approvers`) and one
+//! of those commits has the entry as it is (a line deleted since leaves no trace in a
+//! blame): the caller blames the file and hands each line's author and commit, and the
+//! file as each approver's commit has it, to [`Triage::set_line_authors`].
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -46,9 +48,20 @@ pub struct Triage {
     pub version: u32,
     /// Decisions, sorted by path, rule and fingerprint; one per fingerprint.
     pub decisions: Vec<Decision>,
-    /// The author email of the commit that introduced each line of the file (index 0 is
-    /// line 1; `None`: not committed), when the caller blamed it.
-    line_authors: Option<Vec<Option<String>>>,
+    /// The commit that introduced each line of the file (index 0 is line 1; `None`: not
+    /// committed), when the caller blamed it.
+    line_authors: Option<Vec<Option<LineCommit>>>,
+    /// The file as approvers' commits have it, by commit.
+    committed: BTreeMap<String, Triage>,
+}
+
+/// The commit that introduced a line of the triage file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineCommit {
+    /// Its author's email.
+    pub email: String,
+    /// The commit's id.
+    pub commit: String,
 }
 
 /// One decision about one finding.
@@ -79,6 +92,19 @@ pub struct Decision {
     /// The lines of the file the entry was read from (first, last); `None` for a decision
     /// made in memory.
     pub lines: Option<(u32, u32)>,
+}
+
+impl Decision {
+    /// Whether `other` decides the same, wherever in its file it is.
+    fn same_as(&self, other: &Decision) -> bool {
+        Decision {
+            lines: None,
+            ..self.clone()
+        } == Decision {
+            lines: None,
+            ..other.clone()
+        }
+    }
 }
 
 /// Whether a decision holds for a finding in this run.
@@ -234,6 +260,7 @@ impl Triage {
             version: TRIAGE_VERSION,
             decisions,
             line_authors: None,
+            committed: BTreeMap::new(),
         })
     }
 
@@ -261,10 +288,16 @@ impl Triage {
         earlier
     }
 
-    /// Records who committed each line of the file (index 0 is line 1; `None`: the line
-    /// is not committed), for approvals.
-    pub fn set_line_authors(&mut self, authors: Vec<Option<String>>) {
+    /// Records which commit introduced each line of the file (index 0 is line 1; `None`:
+    /// the line is not committed), and the file as approvers' commits have it (`committed`,
+    /// by commit id), for approvals.
+    pub fn set_line_authors(
+        &mut self,
+        authors: Vec<Option<LineCommit>>,
+        committed: BTreeMap<String, Triage>,
+    ) {
         self.line_authors = Some(authors);
+        self.committed = committed;
     }
 
     /// Whether a decision holds for a finding of `tier` under `policy` on `today`.
@@ -288,18 +321,34 @@ impl Triage {
         };
         let authors = self.line_authors.as_deref().unwrap_or_default();
         let mut others = BTreeSet::new();
+        let mut commits = BTreeSet::new();
         for line in first..=last {
             let index = usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX);
             match authors.get(index) {
-                Some(Some(email)) if policy.approves_triage(email) => {}
-                Some(Some(email)) => {
-                    others.insert(email.clone());
+                Some(Some(author)) if policy.approves_triage(&author.email) => {
+                    commits.insert(author.commit.as_str());
+                }
+                Some(Some(author)) => {
+                    others.insert(author.email.clone());
                 }
                 _ => return Standing::AwaitingApproval("not committed".to_owned()),
             }
         }
         if others.is_empty() {
-            Standing::Holds
+            // Blame shows who wrote each line left, not which lines were deleted: an
+            // approver's commit must have the entry exactly as it is.
+            let as_committed = commits.iter().any(|commit| {
+                self.committed.get(*commit).is_some_and(|version| {
+                    version.decisions.iter().any(|old| old.same_as(decision))
+                })
+            });
+            if as_committed {
+                Standing::Holds
+            } else {
+                Standing::AwaitingApproval(
+                    "changed since an approver committed it: no approver's commit has the entry as it is; a line was removed".to_owned(),
+                )
+            }
         } else {
             Standing::AwaitingApproval(format!(
                 "committed by {}",
@@ -661,22 +710,29 @@ mod tests {
             triage.standing(&policy, &read, Some(Tier::Ai), today),
             Standing::AwaitingApproval("not committed".to_owned())
         );
-        let approver = Some("Bo@SEC.bank.example".to_owned());
+        let by = |email: &str, commit: &str| {
+            Some(LineCommit {
+                email: email.to_owned(),
+                commit: commit.to_owned(),
+            })
+        };
+        let as_committed =
+            || BTreeMap::from([("c1".to_owned(), Triage::parse("t.yaml", ENTRY).unwrap())]);
         let mut authors = vec![None, None];
-        authors.extend(std::iter::repeat_n(approver.clone(), 7));
-        triage.set_line_authors(authors.clone());
+        authors.extend(std::iter::repeat_n(by("Bo@SEC.bank.example", "c1"), 7));
+        triage.set_line_authors(authors.clone(), as_committed());
         assert_eq!(
             triage.standing(&policy, &read, Some(Tier::Ai), today),
             Standing::Holds
         );
-        authors[6] = Some("mallory@bank.example".to_owned());
-        triage.set_line_authors(authors.clone());
+        authors[6] = by("mallory@bank.example", "c2");
+        triage.set_line_authors(authors.clone(), as_committed());
         assert_eq!(
             triage.standing(&policy, &read, Some(Tier::Ai), today),
             Standing::AwaitingApproval("committed by `mallory@bank.example`".to_owned())
         );
         authors[6] = None;
-        triage.set_line_authors(authors);
+        triage.set_line_authors(authors, as_committed());
         assert_eq!(
             triage.standing(&policy, &read, Some(Tier::Ai), today),
             Standing::AwaitingApproval("not committed".to_owned())
@@ -684,6 +740,51 @@ mod tests {
         let everyone = policy_with_tiers();
         assert!(everyone.triage_needs_approval(Tier::Legacy));
         assert!(!everyone.triage_needs_approval(Tier::Ai));
+    }
+
+    #[test]
+    fn issue_12_an_approved_entry_with_a_line_removed_since_awaits_approval_again() {
+        // An approver committed the decision with a last day; someone else deleted the
+        // `until` line. Blame shows only the approver's lines: the commit's version says
+        // what was approved.
+        let policy = policy("triage:\n  approvers: ['*@sec.bank.example']\n");
+        let today: Date = "2026-12-07".parse().unwrap();
+        let with_until =
+            Triage::parse("t.yaml", &format!("{ENTRY}    until: 2026-12-10\n")).unwrap();
+        let mut triage = Triage::parse("t.yaml", ENTRY).unwrap();
+        let read = triage.decisions[0].clone();
+        let approver = Some(LineCommit {
+            email: "sam@sec.bank.example".to_owned(),
+            commit: "c1".to_owned(),
+        });
+        let mut authors = vec![None, None];
+        authors.extend(std::iter::repeat_n(approver, 7));
+        triage.set_line_authors(
+            authors.clone(),
+            BTreeMap::from([("c1".to_owned(), with_until)]),
+        );
+        assert!(
+            matches!(
+                triage.standing(&policy, &read, Some(Tier::Ai), today),
+                Standing::AwaitingApproval(found) if found.contains("a line was removed")
+            ),
+            "the entry differs from the approver's"
+        );
+        triage.set_line_authors(authors.clone(), BTreeMap::new());
+        assert!(
+            matches!(
+                triage.standing(&policy, &read, Some(Tier::Ai), today),
+                Standing::AwaitingApproval(_)
+            ),
+            "no approver's version: not approved"
+        );
+        let moved = Triage::parse("t.yaml", &format!("# moved down\n\n{ENTRY}")).unwrap();
+        triage.set_line_authors(authors, BTreeMap::from([("c1".to_owned(), moved)]));
+        assert_eq!(
+            triage.standing(&policy, &read, Some(Tier::Ai), today),
+            Standing::Holds,
+            "the same entry elsewhere in the approver's file"
+        );
     }
 
     fn policy_with_tiers() -> Policy {

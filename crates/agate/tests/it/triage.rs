@@ -352,6 +352,74 @@ fn issue_12_an_ai_tier_decision_counts_once_an_approver_commits_it() {
 }
 
 #[test]
+fn issue_12_an_approved_decision_with_a_line_removed_by_someone_else_blocks_again() {
+    let dir = tree(&[
+        ("app.py", VULNERABLE_PY),
+        (
+            "agate.yaml",
+            "version: 1\nai_paths: [\"app.py\"]\ntriage:\n  approvers: [\"*@sec.bank.example\"]\n",
+        ),
+    ]);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "app"]);
+    let (_, report) = gate_json(dir.path(), None);
+    let fingerprint = fingerprint(&report, RULE);
+    let (code, _, stderr) = triage(
+        dir.path(),
+        &[
+            "mark",
+            &fingerprint,
+            "--accepted-risk",
+            "--reason",
+            "until the migration",
+            "--until",
+            "2999-12-31",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let sam = "Sam <sam@sec.bank.example>";
+    git_as(dir.path(), sam, &["add", ".agate/triage.yaml"]);
+    git_as(dir.path(), sam, &["commit", "-qm", "accept until 2999"]);
+    let (code, report) = gate_json(dir.path(), None);
+    assert_eq!(code, 0, "{report}");
+
+    // Someone else deletes the `until` line: every line left is Sam's, yet the decision
+    // is not the one Sam committed.
+    let file = dir.path().join(".agate/triage.yaml");
+    let text = read(dir.path(), ".agate/triage.yaml");
+    assert!(text.contains("    until: 2999-12-31\n"), "{text}");
+    std::fs::write(&file, text.replace("    until: 2999-12-31\n", "")).unwrap();
+    let eve = "Eve <eve@dev.bank.example>";
+    git_as(dir.path(), eve, &["commit", "-qam", "tidy"]);
+    let (code, report) = gate_json(dir.path(), None);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(findings_of(&report, RULE)[0]["status"], "open");
+    assert!(
+        report["notices"]
+            .to_string()
+            .contains("changed since an approver committed it"),
+        "{report}"
+    );
+
+    // An approver marking it again (the entry rewritten) and committing approves it.
+    let (code, _, stderr) = triage(
+        dir.path(),
+        &[
+            "mark",
+            &fingerprint,
+            "--accepted-risk",
+            "--reason",
+            "accepted for good",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    git_as(dir.path(), sam, &["commit", "-qam", "accept for good"]);
+    let (code, report) = gate_json(dir.path(), None);
+    assert_eq!(code, 0, "{report}");
+}
+
+#[test]
 fn issue_12_stats_and_export_from_a_known_set() {
     let dir = tree(&[
         ("app.py", VULNERABLE_PY),
