@@ -69,9 +69,10 @@ pub struct LineCommit {
 pub struct Decision {
     /// The finding's fingerprint, as in the JSON report.
     pub fingerprint: String,
-    /// The finding's rule (for people; matching uses the fingerprint).
+    /// The finding's rule (for people; matching uses the fingerprint, and a decision
+    /// counts only for a finding of this rule).
     pub rule: String,
-    /// The finding's path (for people).
+    /// The finding's path (for people; a decision counts only for a finding in it).
     pub path: String,
     /// What was decided.
     pub decision: TriageDecision,
@@ -95,6 +96,14 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// Whether the entry names the finding of `rule` at `path`, as `agate triage mark`
+    /// writes it. A fingerprint hashes both, so an entry naming another rule or file is
+    /// one edited to show reviewers something other than what it silences. A path shown
+    /// redacted (it held a secret) is taken as written.
+    pub fn describes(&self, rule: &str, path: &str) -> bool {
+        self.rule == rule && (self.path == path || self.path.contains(" chars, sha256:"))
+    }
+
     /// Whether `other` decides the same, wherever in its file it is.
     fn same_as(&self, other: &Decision) -> bool {
         Decision {
@@ -361,8 +370,9 @@ impl Triage {
         }
     }
 
-    /// A warning for each finding whose decision does not hold: expired, or awaiting an
-    /// approver's commit. The findings are those [`crate::apply`] decided.
+    /// A warning for each finding whose decision does not hold: naming another rule or
+    /// file than the finding's, expired, or awaiting an approver's commit. The findings
+    /// are those [`crate::apply`] decided.
     pub fn notices(&self, policy: &Policy, findings: &[Finding], today: Date) -> Vec<Notice> {
         let decisions = self.by_fingerprint();
         let mut notices = Vec::new();
@@ -378,6 +388,21 @@ impl Triage {
                 "the triage decision for `{}` (`{}`, `{}`)",
                 decision.fingerprint, finding.rule_id, finding.location.path
             );
+            if !decision.describes(&finding.rule_id, &finding.location.path) {
+                notices.push(Notice {
+                    level: NoticeLevel::Warning,
+                    path: None,
+                    message: format!(
+                        "the triage decision for `{}` names `{}` in `{}`, but the finding of that fingerprint is `{}` in `{}`: it does not count; mark the finding again with `agate triage mark`",
+                        decision.fingerprint,
+                        decision.rule,
+                        decision.path,
+                        finding.rule_id,
+                        finding.location.path
+                    ),
+                });
+                continue;
+            }
             let message = match self.standing(policy, decision, finding.tier, today) {
                 Standing::Holds => continue,
                 Standing::Expired(until) => format!(
@@ -785,6 +810,17 @@ mod tests {
             Standing::Holds,
             "the same entry elsewhere in the approver's file"
         );
+    }
+
+    #[test]
+    fn issue_12_a_decision_describes_only_the_rule_and_file_it_names() {
+        let marked = decision("app/db.py", "py.sql-injection", "0a");
+        assert!(marked.describes("py.sql-injection", "app/db.py"));
+        assert!(!marked.describes("py.sql-injection", "app/other.py"));
+        assert!(!marked.describes("py.unused-import", "app/db.py"));
+        let redacted = decision("keys/ghp_…(40 chars, sha256:8d48c901).py", "py.x", "0b");
+        assert!(redacted.describes("py.x", "keys/ghp_raw.py"));
+        assert!(!redacted.describes("py.y", "keys/ghp_raw.py"));
     }
 
     fn policy_with_tiers() -> Policy {

@@ -420,6 +420,44 @@ fn issue_12_an_approved_decision_with_a_line_removed_by_someone_else_blocks_agai
 }
 
 #[test]
+fn issue_12_an_entry_edited_to_name_another_rule_or_file_does_not_count() {
+    let dir = tree(&[("app.py", VULNERABLE_PY), ("util.py", "X = 1\n")]);
+    let (_, report) = gate_json(dir.path(), None);
+    let fingerprint = fingerprint(&report, RULE);
+    let (code, _, stderr) = triage(
+        dir.path(),
+        &["mark", &fingerprint, "--wont-fix", "--reason", "legacy"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(gate_json(dir.path(), None).0, 0);
+    let file = dir.path().join(".agate/triage.yaml");
+    let text = read(dir.path(), ".agate/triage.yaml");
+    // What a reviewer of the pull request would read: a harmless rule, another file.
+    for (from, to) in [
+        (
+            format!("rule: \"{RULE}\""),
+            "rule: \"py.unused-import\"".to_owned(),
+        ),
+        (
+            "path: \"app.py\"".to_owned(),
+            "path: \"util.py\"".to_owned(),
+        ),
+    ] {
+        assert!(text.contains(&from), "{text}");
+        std::fs::write(&file, text.replace(&from, &to)).unwrap();
+        let (code, report) = gate_json(dir.path(), None);
+        assert_eq!(code, 1, "{to}: {report}");
+        assert_eq!(findings_of(&report, RULE)[0]["status"], "open");
+        assert!(
+            report["notices"]
+                .to_string()
+                .contains("but the finding of that fingerprint is"),
+            "{report}"
+        );
+    }
+}
+
+#[test]
 fn issue_12_stats_and_export_from_a_known_set() {
     let dir = tree(&[
         ("app.py", VULNERABLE_PY),
