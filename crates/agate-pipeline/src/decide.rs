@@ -35,7 +35,7 @@ pub(crate) fn records(
 ) -> Result<(Baseline, Triage)> {
     let baseline = load_baseline(request)?;
     let path = request.root.join(agate_policy::TRIAGE_FILE);
-    let mut triage = Triage::load(&path).map_err(PipelineError::invalid)?;
+    let mut triage = Triage::load_in(&request.root).map_err(PipelineError::invalid)?;
     if policy.triage_approvers().is_empty() || triage.decisions.is_empty() {
         return Ok((baseline, triage));
     }

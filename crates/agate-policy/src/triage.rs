@@ -174,6 +174,17 @@ impl Triage {
         Triage::parse(&path.display().to_string(), &text)
     }
 
+    /// Reads the decisions of the scan root `root` (its [`TRIAGE_FILE`]); a file, or a
+    /// folder on the way, that is a link resolving outside the root is an error, like a
+    /// compliance pack: the decisions are the repository's own.
+    pub fn load_in(root: &Path) -> Result<Triage, PolicyError> {
+        match agate_fs::resolve_under(root, Path::new(TRIAGE_FILE)) {
+            Ok(_) => Triage::load(&root.join(TRIAGE_FILE)),
+            Err(error) if error.is_not_found() => Ok(Triage::empty()),
+            Err(error) => Err(error.into()),
+        }
+    }
+
     /// No decisions.
     pub fn empty() -> Triage {
         Triage {
@@ -698,6 +709,26 @@ mod tests {
             Triage::load(&dir.path().join("none.yaml")).unwrap(),
             Triage::empty()
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn issue_12_a_triage_file_linked_out_of_the_root_is_refused() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("triage.yaml"), ENTRY).unwrap();
+        let root = tempfile::tempdir().unwrap();
+        assert_eq!(Triage::load_in(root.path()).unwrap(), Triage::empty());
+        std::fs::create_dir(root.path().join(".agate")).unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("triage.yaml"),
+            root.path().join(TRIAGE_FILE),
+        )
+        .unwrap();
+        let error = Triage::load_in(root.path()).unwrap_err().to_string();
+        assert!(error.contains("outside the scan root"), "{error}");
+        std::fs::remove_file(root.path().join(TRIAGE_FILE)).unwrap();
+        std::fs::write(root.path().join(TRIAGE_FILE), ENTRY).unwrap();
+        assert_eq!(Triage::load_in(root.path()).unwrap().decisions.len(), 1);
     }
 
     #[test]

@@ -56,8 +56,9 @@ struct Workspace {
 /// Reads the decisions (a bad file fails before any scan), then the findings: the saved
 /// report, else a gate run of the environment.
 fn open(source: &TriageSource) -> anyhow::Result<Workspace> {
-    let path = scan_root(&source.context)?.join(TRIAGE_FILE);
-    let triage = Triage::load(&path).map_err(|error| Failure::usage(error.to_string()))?;
+    let root = scan_root(&source.context)?;
+    let path = root.join(TRIAGE_FILE);
+    let triage = Triage::load_in(&root).map_err(|error| Failure::usage(error.to_string()))?;
     let report = if let Some(report) = &source.report {
         crate::commands::report::read(report)?
     } else {
