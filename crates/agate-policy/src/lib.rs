@@ -55,7 +55,7 @@ pub use rego::deny_messages;
 pub use remote::RemoteOptions;
 pub use resolve::{
     ComplianceRequirement, DEFAULT_TEST_PATHS, DepsSettings, Environment, Gate, Origin, Overrides,
-    Policy, RulePolicy, SecretsSettings, TestsSettings, TierPolicy, resolve,
+    PackFile, Policy, RulePolicy, SecretsSettings, TestsSettings, TierPolicy, resolve,
 };
 pub use suppress::{Suppression, parse_suppressions};
 pub use triage::{

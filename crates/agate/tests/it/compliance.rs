@@ -625,3 +625,64 @@ fn issue_12_a_team_packs_texts_never_show_a_secret() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!stdout.contains(&token), "{stdout}");
 }
+
+#[test]
+fn issue_12_a_team_pack_may_not_add_evidence_to_a_locked_requirement() {
+    // The organisation requires 3.3.1, which no rule covers: the gate blocks. A team pack
+    // mapping a rule that never fires to it would make it pass.
+    let dir = tree(&[
+        ("app.py", "x = 1\n"),
+        (
+            "org/org.yaml",
+            "version: 1\nlocked: [gates]\ngates:\n  compliance:\n    frameworks: [pci-dss-4]\n    require: [\"3.3.1\"]\n",
+        ),
+        (
+            "agate.yaml",
+            "version: 1\nextends: [org/org.yaml]\ncompliance:\n  packs: [ours.yaml]\n",
+        ),
+        (
+            "ours.yaml",
+            "id: pci-dss-4\ntag: PCI-DSS-4\ntitle: ours\ncontrols:\n  - id: \"3.3.1\"\n    title: SAD\n    evidence:\n      rules: [secret.payment-card-number]\n",
+        ),
+    ]);
+    let output = agate(dir.path()).args(["gate"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("agate.yaml:4:")
+            && stderr.contains("adds evidence to `pci-dss-4`, which gate `compliance` (locked at")
+            && stderr.contains("org.yaml:2:"),
+        "{stderr}"
+    );
+
+    // Its own framework is fine; so is the extension when nothing is locked.
+    std::fs::write(
+        dir.path().join("ours.yaml"),
+        "id: ours\ntag: OURS\ntitle: ours\ncontrols:\n  - id: A\n    title: a\n    evidence:\n      rules: [secret.payment-card-number]\n",
+    )
+    .unwrap();
+    let output = agate(dir.path()).args(["gate"]).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "3.3.1 stays not covered: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::fs::write(
+        dir.path().join("org/org.yaml"),
+        "version: 1\ngates:\n  compliance:\n    frameworks: [pci-dss-4]\n    require: [\"3.3.1\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("ours.yaml"),
+        "id: pci-dss-4\ntag: PCI-DSS-4\ntitle: ours\ncontrols:\n  - id: \"3.3.1\"\n    title: SAD\n    evidence:\n      rules: [secret.payment-card-number]\n",
+    )
+    .unwrap();
+    let output = agate(dir.path()).args(["gate"]).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
