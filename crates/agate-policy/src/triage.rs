@@ -98,10 +98,10 @@ pub struct Decision {
 impl Decision {
     /// Whether the entry names the finding of `rule` at `path`, as `agate triage mark`
     /// writes it. A fingerprint hashes both, so an entry naming another rule or file is
-    /// one edited to show reviewers something other than what it silences. A path shown
-    /// redacted (it held a secret) is taken as written.
+    /// one edited to show reviewers something other than what it silences. A rule or path
+    /// that held a secret is written redacted: what is shown of it must match.
     pub fn describes(&self, rule: &str, path: &str) -> bool {
-        self.rule == rule && (self.path == path || self.path.contains(" chars, sha256:"))
+        shows(&self.rule, rule) && shows(&self.path, path)
     }
 
     /// Whether `other` decides the same, wherever in its file it is.
@@ -491,6 +491,23 @@ impl Triage {
     }
 }
 
+/// Whether `written` is `text`, or `text` with secrets redacted
+/// (`ghp_…(40 chars, sha256:8d48c901)`): the same before the first redaction and after
+/// the last.
+fn shows(written: &str, text: &str) -> bool {
+    if written == text {
+        return true;
+    }
+    let (Some((head, _)), Some((_, tail))) = (written.split_once('…'), written.rsplit_once(')'))
+    else {
+        return false;
+    };
+    written.contains(" chars, sha256:")
+        && text.len() > head.len() + tail.len()
+        && text.starts_with(head)
+        && text.ends_with(tail)
+}
+
 /// The 1-based line of a YAML location.
 fn line_of(location: &serde_saphyr::Location) -> u32 {
     u32::try_from(location.line()).unwrap_or(u32::MAX)
@@ -849,9 +866,15 @@ mod tests {
         assert!(marked.describes("py.sql-injection", "app/db.py"));
         assert!(!marked.describes("py.sql-injection", "app/other.py"));
         assert!(!marked.describes("py.unused-import", "app/db.py"));
-        let redacted = decision("keys/ghp_…(40 chars, sha256:8d48c901).py", "py.x", "0b");
-        assert!(redacted.describes("py.x", "keys/ghp_raw.py"));
-        assert!(!redacted.describes("py.y", "keys/ghp_raw.py"));
+        let redacted = decision(
+            "keys/ghp_…(40 chars, sha256:8d48c901).py",
+            "acme/weak-ghp_…(40 chars, sha256:8d48c901)",
+            "0b",
+        );
+        assert!(redacted.describes("acme/weak-ghp_raw", "keys/ghp_raw.py"));
+        assert!(!redacted.describes("acme/other-ghp_raw", "keys/ghp_raw.py"));
+        assert!(!redacted.describes("acme/weak-ghp_raw", "app/ghp_raw.py"));
+        assert!(!redacted.describes("acme/weak-ghp_raw", "keys/ghp_raw.js"));
     }
 
     fn policy_with_tiers() -> Policy {

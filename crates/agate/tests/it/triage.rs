@@ -458,6 +458,52 @@ fn issue_12_an_entry_edited_to_name_another_rule_or_file_does_not_count() {
 }
 
 #[test]
+fn issue_12_a_decision_on_a_rule_whose_id_shows_redacted_still_counts() {
+    // The entry holds the rule id as reports show it, redacted; it must still name the
+    // finding.
+    let token = crate::redaction::github_token(21);
+    let dir = tree(&[
+        (
+            "app.py",
+            "import uuid\n\n\ndef token():\n    return uuid.uuid4().hex\n",
+        ),
+        (
+            "agate.yaml",
+            "version: 1\nignore: [\"tool/\"]\ngates:\n  security:\n    external:\n      - name: acme\n        run: [\"cp\", \"tool/result.sarif\", \"{out}\"]\n        format: sarif\n",
+        ),
+    ]);
+    external_project(dir.path(), 5);
+    let sarif = read(dir.path(), "tool/result.sarif")
+        .replace("acme.weak-token", &format!("acme.weak-{token}"));
+    std::fs::write(dir.path().join("tool/result.sarif"), sarif).unwrap();
+    let (code, report) = gate_json(dir.path(), Some("r.json"));
+    assert_eq!(code, 1, "{report}");
+    let rule = report["findings"][0]["rule_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(rule.starts_with("acme/acme.weak-ghp_…("), "{rule}");
+    let fingerprint = fingerprint(&report, &rule);
+    let (code, _, stderr) = triage(
+        dir.path(),
+        &[
+            "mark",
+            &fingerprint,
+            "--false-positive",
+            "--reason",
+            "test data",
+            "--report",
+            "r.json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!read(dir.path(), ".agate/triage.yaml").contains(&token));
+    let (code, report) = gate_json(dir.path(), None);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["findings"][0]["status"], "triaged");
+}
+
+#[test]
 fn issue_12_stats_and_export_from_a_known_set() {
     let dir = tree(&[
         ("app.py", VULNERABLE_PY),
