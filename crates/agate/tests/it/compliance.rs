@@ -624,6 +624,25 @@ fn issue_12_a_team_packs_texts_never_show_a_secret() {
     );
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!stdout.contains(&token), "{stdout}");
+
+    // `rules list --compliance` shows the pack's ids and title too, control characters
+    // spelled out.
+    std::fs::write(
+        dir.path().join("ours.yaml"),
+        pack.replace("A-", "A\\x1b[2J-"),
+    )
+    .unwrap();
+    for format in ["terminal", "json"] {
+        let output = agate(dir.path())
+            .args(["rules", "list", "--compliance", "ours", "--format", format])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(0), "{stdout}");
+        assert!(stdout.contains("py.sql-injection"), "{stdout}");
+        assert!(!stdout.contains(&token), "{format}: {stdout}");
+        assert!(!stdout.contains('\u{1b}'), "{format}: {stdout}");
+    }
 }
 
 #[test]
