@@ -286,6 +286,60 @@ fn issue_12_an_accepted_finding_alone_passes_and_an_errored_gate_errors() {
 }
 
 #[test]
+fn issue_12_a_control_lists_a_bounded_number_of_findings_and_counts_them_all() {
+    // Thousands of controls each listing every one of thousands of findings made a
+    // report of gigabytes from one of megabytes.
+    let pack = Pack::parse("team.yaml", PACK).unwrap();
+    let rules = [rule(
+        "py.sql-injection",
+        Analyzer::Sast,
+        &["CWE-89"],
+        Some("security"),
+    )];
+    let analyzers = [(Analyzer::Sast, Some("security".to_owned()))];
+    let findings: Vec<Finding> = (1..=400)
+        .map(|line| {
+            let mut found = finding("py.sql-injection", "app.py", line);
+            if line > 250 {
+                found.status = FindingStatus::Triaged;
+            }
+            found
+        })
+        .collect();
+    let results = evaluate(
+        &pack,
+        &Run {
+            environment: "ci",
+            rules: &rules,
+            analyzers: &analyzers,
+            gates: &[gate("security", GateStatus::Fail)],
+            findings: &findings,
+            files: 1,
+        },
+    );
+    let listed = |open: bool| {
+        results[0]
+            .evidence
+            .iter()
+            .filter(|evidence| {
+                matches!(evidence, Evidence::Finding(found) if found.status.is_open() == open)
+            })
+            .count()
+    };
+    assert_eq!(results[0].status, ControlStatus::Fail);
+    assert_eq!(listed(true), crate::MAX_LISTED_FINDINGS);
+    assert_eq!(listed(false), crate::MAX_LISTED_FINDINGS);
+    assert!(
+        results[0]
+            .evidence
+            .iter()
+            .any(|evidence| matches!(evidence, Evidence::Rules { findings: 400, .. })),
+        "{:?}",
+        results[0].evidence
+    );
+}
+
+#[test]
 fn issue_12_an_ungated_analyzer_is_no_evidence_that_counts() {
     let pack = Pack::parse("team.yaml", PACK).unwrap();
     let rules = [rule("py.sql-injection", Analyzer::Sast, &["CWE-89"], None)];
