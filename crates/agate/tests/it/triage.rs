@@ -504,6 +504,31 @@ fn issue_12_a_decision_on_a_rule_whose_id_shows_redacted_still_counts() {
 }
 
 #[test]
+fn issue_12_a_saved_report_edited_to_hold_a_secret_is_shown_redacted() {
+    let token = crate::redaction::github_token(31);
+    let dir = tree(&[("app.py", VULNERABLE_PY)]);
+    let (code, _) = gate_json(dir.path(), Some("r.json"));
+    assert_eq!(code, 1);
+    let mut saved: serde_json::Value = serde_json::from_str(&read(dir.path(), "r.json")).unwrap();
+    saved["findings"][0]["rule_id"] = format!("py.{token}").into();
+    saved["findings"][0]["location"]["path"] = format!("{token}.py").into();
+    saved["findings"][0]["snippet"] = format!("key = {token}").into();
+    std::fs::write(dir.path().join("r.json"), saved.to_string()).unwrap();
+    for args in [
+        &["list", "--report", "r.json"][..],
+        &["list", "--format", "json", "--report", "r.json"],
+        &["stats", "--report", "r.json"],
+        &["export", "--report", "r.json"],
+    ] {
+        let (code, stdout, stderr) = triage(dir.path(), args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert!(!stdout.contains(&token), "{args:?}: {stdout}");
+    }
+    let (_, stdout, _) = triage(dir.path(), &["list", "--report", "r.json"]);
+    assert!(stdout.contains("py.ghp_…("), "{stdout}");
+}
+
+#[test]
 fn issue_12_stats_and_export_from_a_known_set() {
     let dir = tree(&[
         ("app.py", VULNERABLE_PY),
