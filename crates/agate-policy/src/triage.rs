@@ -180,7 +180,15 @@ impl Triage {
     pub fn load_in(root: &Path) -> Result<Triage, PolicyError> {
         match agate_fs::resolve_under(root, Path::new(TRIAGE_FILE)) {
             Ok(_) => Triage::load(&root.join(TRIAGE_FILE)),
-            Err(error) if error.is_not_found() => Ok(Triage::empty()),
+            // No file yet: the folder it would be written to must be the root's too.
+            Err(error) if error.is_not_found() => {
+                let folder = Path::new(TRIAGE_FILE).parent().unwrap_or(Path::new(""));
+                match agate_fs::resolve_under(root, folder) {
+                    Ok(_) => Ok(Triage::empty()),
+                    Err(error) if error.is_not_found() => Ok(Triage::empty()),
+                    Err(error) => Err(error.into()),
+                }
+            }
             Err(error) => Err(error.into()),
         }
     }
@@ -746,6 +754,12 @@ mod tests {
         std::fs::remove_file(root.path().join(TRIAGE_FILE)).unwrap();
         std::fs::write(root.path().join(TRIAGE_FILE), ENTRY).unwrap();
         assert_eq!(Triage::load_in(root.path()).unwrap().decisions.len(), 1);
+        // No file, but `.agate/` links out: `mark` would write outside the root.
+        let linked = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), linked.path().join(".agate")).unwrap();
+        std::fs::remove_file(outside.path().join("triage.yaml")).unwrap();
+        let error = Triage::load_in(linked.path()).unwrap_err().to_string();
+        assert!(error.contains("outside the scan root"), "{error}");
     }
 
     #[test]
