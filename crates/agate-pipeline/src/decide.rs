@@ -67,35 +67,33 @@ pub(crate) fn records(
     Ok((baseline, triage))
 }
 
-/// The triage file as each approver's commit among `authors` has it: a decision needing
-/// approval holds only when one has its entry as it is. A version that cannot be read or
-/// parsed is left out, so the decisions it approved await approval again.
-fn approvers_versions(
-    history: &agate_provenance::History,
+/// The triage file as each approver's commit among `authors` has it, read one at a time:
+/// a decision needing approval holds only when one has its entry as it is. A version that
+/// cannot be read or parsed is left out, so the decisions it approved await approval again.
+fn approvers_versions<'h>(
+    history: &'h agate_provenance::History,
     policy: &Policy,
     authors: &[Option<agate_provenance::LineAuthor>],
-) -> BTreeMap<String, Triage> {
-    let mut versions = BTreeMap::new();
-    let mut seen = BTreeSet::new();
+) -> impl Iterator<Item = (String, Triage)> + use<'h> {
+    let mut commits: BTreeMap<String, String> = BTreeMap::new();
     for author in authors
         .iter()
         .flatten()
         .filter(|author| policy.approves_triage(&author.email))
     {
-        if !seen.insert(author.commit.as_str()) {
-            continue;
-        }
+        commits
+            .entry(author.commit.clone())
+            .or_insert_with(|| author.path.clone());
+    }
+    commits.into_iter().filter_map(move |(commit, path)| {
         let version = history
-            .file_at(&author.commit, &author.path, agate_policy::MAX_TRIAGE_BYTES)
+            .file_at(&commit, &path, agate_policy::MAX_TRIAGE_BYTES)
             .ok()
             .flatten()
             .and_then(|bytes| String::from_utf8(bytes).ok())
-            .and_then(|text| Triage::parse(agate_policy::TRIAGE_FILE, &text).ok());
-        if let Some(version) = version {
-            versions.insert(author.commit.clone(), version);
-        }
-    }
-    versions
+            .and_then(|text| Triage::parse(agate_policy::TRIAGE_FILE, &text).ok())?;
+        Some((commit, version))
+    })
 }
 
 /// Applies the policy, then the gates' Rego policies over the result; a deny adds findings

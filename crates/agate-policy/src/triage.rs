@@ -11,7 +11,7 @@
 //! blame): the caller blames the file and hands each line's author and commit, and the
 //! file as each approver's commit has it, to [`Triage::set_line_authors`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -51,8 +51,9 @@ pub struct Triage {
     /// The commit that introduced each line of the file (index 0 is line 1; `None`: not
     /// committed), when the caller blamed it.
     line_authors: Option<Vec<Option<LineCommit>>>,
-    /// The file as approvers' commits have it, by commit.
-    committed: BTreeMap<String, Triage>,
+    /// `(commit, fingerprint)` of each decision an approver's commit has exactly as the
+    /// file has it now.
+    committed: BTreeSet<(String, String)>,
 }
 
 /// The commit that introduced a line of the triage file.
@@ -288,7 +289,7 @@ impl Triage {
             version: TRIAGE_VERSION,
             decisions,
             line_authors: None,
-            committed: BTreeMap::new(),
+            committed: BTreeSet::new(),
         })
     }
 
@@ -317,15 +318,28 @@ impl Triage {
     }
 
     /// Records which commit introduced each line of the file (index 0 is line 1; `None`:
-    /// the line is not committed), and the file as approvers' commits have it (`committed`,
-    /// by commit id), for approvals.
+    /// the line is not committed), and the file as approvers' commits have it (`committed`:
+    /// commit id and that version, read one at a time; only which decisions each has as
+    /// they are now is kept), for approvals.
     pub fn set_line_authors(
         &mut self,
         authors: Vec<Option<LineCommit>>,
-        committed: BTreeMap<String, Triage>,
+        committed: impl IntoIterator<Item = (String, Triage)>,
     ) {
+        let current = self.by_fingerprint();
+        let mut unchanged = BTreeSet::new();
+        for (commit, version) in committed {
+            for old in version.decisions {
+                if current
+                    .get(old.fingerprint.as_str())
+                    .is_some_and(|now| old.same_as(now))
+                {
+                    unchanged.insert((commit.clone(), old.fingerprint));
+                }
+            }
+        }
         self.line_authors = Some(authors);
-        self.committed = committed;
+        self.committed = unchanged;
     }
 
     /// Whether a decision holds for a finding of `tier` under `policy` on `today`.
@@ -366,9 +380,8 @@ impl Triage {
             // Blame shows who wrote each line left, not which lines were deleted: an
             // approver's commit must have the entry exactly as it is.
             let as_committed = commits.iter().any(|commit| {
-                self.committed.get(*commit).is_some_and(|version| {
-                    version.decisions.iter().any(|old| old.same_as(decision))
-                })
+                self.committed
+                    .contains(&((*commit).to_owned(), decision.fingerprint.clone()))
             });
             if as_committed {
                 Standing::Holds
@@ -569,6 +582,8 @@ pub(crate) fn quote(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::{Layer, Overrides, resolve};
 
