@@ -57,10 +57,17 @@ struct Workspace {
 /// Reads the decisions (a bad file fails before any scan), then the findings: the saved
 /// report, else a gate run of the environment.
 fn open(source: &TriageSource) -> anyhow::Result<Workspace> {
-    let path = scan_root(&source.context)?.join(TRIAGE_FILE);
-    let triage = Triage::load(&path).map_err(|error| Failure::usage(error.to_string()))?;
+    let root = scan_root(&source.context)?;
+    let path = root.join(TRIAGE_FILE);
+    let triage = Triage::load_in(&root).map_err(|error| Failure::usage(error.to_string()))?;
     let report = if let Some(report) = &source.report {
-        crate::commands::report::read(report)?
+        let mut saved = crate::commands::report::read(report)?;
+        // A saved report may have been edited since agate wrote it: shown redacted.
+        let secrets = output::bundled_secrets().ok_or_else(|| {
+            anyhow::anyhow!("agate could not load its secret rules to show the report safely")
+        })?;
+        saved.redact(secrets);
+        saved
     } else {
         let request = judged_in(&source.context, Purpose::Gate(source.env.clone()), None)?;
         evaluate(&request)?.report
