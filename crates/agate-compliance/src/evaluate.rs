@@ -60,6 +60,11 @@ pub(crate) fn maps(pack: &Pack, control: &Control, rule: &CatalogueRule) -> bool
         })
 }
 
+/// The most open findings, and the most accepted ones, a control lists: every finding of a
+/// mapped rule would list thousands of findings under each of thousands of controls (a
+/// report many times the size of the run). The `rules` evidence counts them all.
+pub const MAX_LISTED_FINDINGS: usize = 100;
+
 /// Judges every control of `pack` against `run`, in the pack's order.
 ///
 /// A control fails when an open finding of a rule mapped to it exists (or of an analyzer
@@ -120,11 +125,22 @@ fn judge(
     let ids: BTreeSet<&str> = rules.iter().map(|rule| rule.id.as_str()).collect();
     let mut open = Vec::new();
     let mut accepted = Vec::new();
+    let (mut open_count, mut accepted_count) = (0_u64, 0_u64);
     for finding in run
         .findings
         .iter()
         .filter(|finding| ids.contains(finding.rule_id.as_str()))
     {
+        let listed = if finding.status.is_open() {
+            open_count += 1;
+            &mut open
+        } else {
+            accepted_count += 1;
+            &mut accepted
+        };
+        if listed.len() >= MAX_LISTED_FINDINGS {
+            continue;
+        }
         let evidence = Evidence::Finding(FindingEvidence {
             rule: finding.rule_id.to_string(),
             path: finding.location.path.to_string(),
@@ -137,21 +153,17 @@ fn judge(
                 .as_ref()
                 .map(|justification| justification.reason.clone()),
         });
-        if finding.status.is_open() {
-            open.push(evidence);
-        } else {
-            accepted.push(evidence);
-        }
+        listed.push(evidence);
     }
 
-    result.status = if !open.is_empty() || failed_gate {
+    result.status = if open_count > 0 || failed_gate {
         ControlStatus::Fail
     } else if !missing.is_empty() {
         ControlStatus::Error
     } else {
         ControlStatus::Pass
     };
-    let found = (open.len() + accepted.len()) as u64;
+    let found = open_count + accepted_count;
     result.evidence.extend(open);
     result.evidence.extend(
         missing

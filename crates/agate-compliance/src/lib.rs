@@ -26,7 +26,7 @@ mod pack;
 
 use agate_model::{ComplianceMatrix, ControlStatus};
 
-pub use evaluate::{CatalogueRule, Run, evaluate};
+pub use evaluate::{CatalogueRule, MAX_LISTED_FINDINGS, Run, evaluate};
 pub use pack::{Control, ControlEvidence, MAX_PACK_BYTES, Pack, PackError, Packs};
 
 /// The controls a requirement is not met by: those that fail or are not covered, and those

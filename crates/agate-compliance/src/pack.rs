@@ -137,10 +137,21 @@ impl Packs {
                 help: format!("write `tag: {}`, or give the pack its own `id`", known.tag),
             });
         }
+        let mut index: std::collections::HashMap<String, usize> = known
+            .controls
+            .iter()
+            .enumerate()
+            .map(|(at, control)| (control.id.clone(), at))
+            .collect();
         for control in pack.controls {
-            match known.controls.iter_mut().find(|old| old.id == control.id) {
-                Some(old) => old.evidence.extend(control.evidence),
-                None => known.controls.push(control),
+            if let Some(old) = index
+                .get(&control.id)
+                .and_then(|&at| known.controls.get_mut(at))
+            {
+                old.evidence.extend(control.evidence);
+            } else {
+                index.insert(control.id.clone(), known.controls.len());
+                known.controls.push(control);
             }
         }
         Ok(())
@@ -248,6 +259,10 @@ impl Pack {
             }
         }
         let mut controls: Vec<Control> = Vec::with_capacity(parsed.controls.len());
+        // A set, not a search of the list: a pack of tens of thousands of controls fits in
+        // the size limit.
+        let mut seen: std::collections::HashSet<String> =
+            std::collections::HashSet::with_capacity(parsed.controls.len());
         for control in parsed.controls {
             let id = control.id.value.trim().to_owned();
             if id.is_empty() || id.contains(['\n', '\r']) || id == "all" {
@@ -257,7 +272,7 @@ impl Pack {
                     "write the id as the standard numbers it, e.g. `6.2.4` (`all` is reserved)",
                 ));
             }
-            if controls.iter().any(|known| known.id == id) {
+            if !seen.insert(id.clone()) {
                 return Err(error(
                     control.id.referenced.line(),
                     format!("control `{id}` is listed twice"),

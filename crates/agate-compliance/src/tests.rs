@@ -1,3 +1,5 @@
+use std::fmt::Write as _;
+
 use agate_model::{
     Analyzer, Confidence, ControlStatus, Evidence, Finding, FindingStatus, Fingerprint,
     FingerprintInput, GateCounts, GateMode, GateResult, GateStatus, Justification, Location,
@@ -284,6 +286,60 @@ fn issue_12_an_accepted_finding_alone_passes_and_an_errored_gate_errors() {
 }
 
 #[test]
+fn issue_12_a_control_lists_a_bounded_number_of_findings_and_counts_them_all() {
+    // Thousands of controls each listing every one of thousands of findings made a
+    // report of gigabytes from one of megabytes.
+    let pack = Pack::parse("team.yaml", PACK).unwrap();
+    let rules = [rule(
+        "py.sql-injection",
+        Analyzer::Sast,
+        &["CWE-89"],
+        Some("security"),
+    )];
+    let analyzers = [(Analyzer::Sast, Some("security".to_owned()))];
+    let findings: Vec<Finding> = (1..=400)
+        .map(|line| {
+            let mut found = finding("py.sql-injection", "app.py", line);
+            if line > 250 {
+                found.status = FindingStatus::Triaged;
+            }
+            found
+        })
+        .collect();
+    let results = evaluate(
+        &pack,
+        &Run {
+            environment: "ci",
+            rules: &rules,
+            analyzers: &analyzers,
+            gates: &[gate("security", GateStatus::Fail)],
+            findings: &findings,
+            files: 1,
+        },
+    );
+    let listed = |open: bool| {
+        results[0]
+            .evidence
+            .iter()
+            .filter(|evidence| {
+                matches!(evidence, Evidence::Finding(found) if found.status.is_open() == open)
+            })
+            .count()
+    };
+    assert_eq!(results[0].status, ControlStatus::Fail);
+    assert_eq!(listed(true), crate::MAX_LISTED_FINDINGS);
+    assert_eq!(listed(false), crate::MAX_LISTED_FINDINGS);
+    assert!(
+        results[0]
+            .evidence
+            .iter()
+            .any(|evidence| matches!(evidence, Evidence::Rules { findings: 400, .. })),
+        "{:?}",
+        results[0].evidence
+    );
+}
+
+#[test]
 fn issue_12_an_ungated_analyzer_is_no_evidence_that_counts() {
     let pack = Pack::parse("team.yaml", PACK).unwrap();
     let rules = [rule("py.sql-injection", Analyzer::Sast, &["CWE-89"], None)];
@@ -325,6 +381,43 @@ fn issue_12_a_team_pack_of_a_known_id_extends_the_framework() {
     .unwrap();
     let error = packs.add("ours.yaml", wrong).unwrap_err();
     assert!(error.to_string().contains("tag: PCI-DSS-4"), "{error}");
+}
+
+#[test]
+fn issue_12_a_pack_of_many_controls_is_read_and_joined_without_searching_each() {
+    // A 1 MiB pack holds forty thousand controls: each was checked against every other.
+    let mut text = String::from("id: big\ntag: BIG\ntitle: t\ncontrols:\n");
+    for index in 0..40_000 {
+        let _ = writeln!(text, "- {{id: c{index}, title: t}}");
+    }
+    let pack = Pack::parse("big.yaml", &text).unwrap();
+    assert_eq!(pack.controls.len(), 40_000);
+    let mut packs = Packs::bundled().unwrap();
+    packs.add("big.yaml", pack.clone()).unwrap();
+    let mut again = pack;
+    again.controls[0].evidence = Pack::parse(
+        "x.yaml",
+        "id: big\ntag: BIG\ntitle: t\ncontrols:\n- {id: c0, title: t, evidence: {rules: [py.x]}}\n",
+    )
+    .unwrap()
+    .controls[0]
+        .evidence
+        .clone();
+    packs.add("again.yaml", again).unwrap();
+    let big = packs.get("big").unwrap();
+    assert_eq!(
+        big.controls.len(),
+        40_000,
+        "the same ids extend, not append"
+    );
+    assert!(big.control("c0").unwrap().evidence.names_rule("py.x"));
+    let twice = Pack::parse(
+        "t.yaml",
+        "id: t\ntag: T\ntitle: t\ncontrols:\n- {id: a, title: t}\n- {id: b, title: t}\n- {id: a, title: t}\n",
+    )
+    .unwrap_err();
+    assert_eq!(twice.line, 7, "{twice}");
+    assert!(twice.message.contains("listed twice"), "{twice}");
 }
 
 #[test]

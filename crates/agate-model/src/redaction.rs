@@ -184,11 +184,18 @@ impl Report {
 
 impl crate::ComplianceMatrix {
     /// Passes every text of the matrix that comes from the repository or a tool through
-    /// `redactor`: the gates' reasons, each finding's path and justification, and each
-    /// reason evidence is missing.
+    /// `redactor`: the framework's id and title and each control's id and title (a team's
+    /// pack is a file of the repository), the gates' reasons, each finding's path and
+    /// justification, and each reason evidence is missing.
     pub fn redact(&mut self, redactor: &impl Redactor) {
+        apply(&mut self.framework, redactor, Kind::Text);
+        apply(&mut self.title, redactor, Kind::Text);
         for reason in self.run.gates.iter_mut().flat_map(|gate| &mut gate.reasons) {
             apply(reason, redactor, Kind::ToolOutput);
+        }
+        for control in &mut self.controls {
+            apply(&mut control.id, redactor, Kind::Text);
+            apply(&mut control.title, redactor, Kind::Text);
         }
         for evidence in self
             .controls
@@ -199,7 +206,7 @@ impl crate::ComplianceMatrix {
                 crate::Evidence::Finding(finding) => {
                     apply(&mut finding.path, redactor, Kind::Text);
                     if let Some(reason) = &mut finding.justification {
-                        apply(reason, redactor, Kind::Text);
+                        apply(reason, redactor, Kind::ToolOutput);
                     }
                 }
                 crate::Evidence::Missing { reason } => apply(reason, redactor, Kind::ToolOutput),
@@ -242,10 +249,12 @@ fn redact_finding(finding: &mut Finding, redactor: &impl Redactor, memo: &mut Me
     for tag in finding.cwe.iter_mut().chain(&mut finding.owasp) {
         apply(tag, redactor, Kind::Text);
     }
+    // A reason is free text a person wrote (`.agate/triage.yaml` is edited by hand too):
+    // redacted as `agate triage mark` redacts it, like a tool's output.
     if let Some(justification) = &mut finding.justification {
-        apply(&mut justification.reason, redactor, Kind::Text);
+        apply(&mut justification.reason, redactor, Kind::ToolOutput);
         if let Some(owner) = &mut justification.owner {
-            apply(owner, redactor, Kind::Text);
+            apply(owner, redactor, Kind::ToolOutput);
         }
     }
     // An edit is applied to the code as it is: a redacted one would write the redaction
@@ -430,6 +439,50 @@ mod tests {
             report.findings[0].snippet,
             "os.system(\"curl -H token S…\" + x)"
         );
+    }
+
+    #[test]
+    fn issue_12_a_matrix_hides_secrets_in_the_packs_texts_and_in_reasons() {
+        let controls = vec![crate::ControlResult {
+            id: "C-SECRET".to_owned(),
+            title: "a SECRET title".to_owned(),
+            status: crate::ControlStatus::Pass,
+            evidence: vec![crate::Evidence::Finding(crate::FindingEvidence {
+                rule: "py.x".to_owned(),
+                path: "app.py".to_owned(),
+                line: 1,
+                severity: crate::Severity::High,
+                fingerprint: "0a".to_owned(),
+                status: FindingStatus::Triaged,
+                justification: Some("key HIDDEN".to_owned()),
+            })],
+        }];
+        let mut matrix = crate::ComplianceMatrix {
+            framework: "acme-SECRET".to_owned(),
+            title: "Acme SECRET".to_owned(),
+            run: crate::ComplianceRun {
+                commit: None,
+                time: "2026-12-07T00:00:00Z".to_owned(),
+                policy_digest: None,
+                environment: "default".to_owned(),
+                gates: Vec::new(),
+                tools: Vec::new(),
+            },
+            summary: crate::ControlSummary::of(&controls),
+            controls,
+        };
+        matrix.redact(&Words);
+        let json = serde_json::to_string(&matrix).unwrap_or_default();
+        assert!(!json.contains("SECRET"), "{json}");
+        assert!(
+            !json.contains("HIDDEN"),
+            "a reason is redacted as tool output: {json}"
+        );
+        let mut report = report();
+        report.findings[0].justification.as_mut().unwrap().reason = "key HIDDEN".to_owned();
+        report.redact(&Words);
+        let reason = &report.findings[0].justification.as_ref().unwrap().reason;
+        assert_eq!(reason, "key H…");
     }
 
     #[test]

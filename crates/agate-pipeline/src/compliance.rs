@@ -20,7 +20,8 @@ pub fn packs(root: &Path, policy: &Policy) -> Result<Packs> {
     let mut packs = Packs::bundled().map_err(|error| {
         PipelineError::Failed(format!("a bundled compliance pack is broken: {error}"))
     })?;
-    for (path, at) in policy.compliance_packs() {
+    for file in policy.compliance_packs() {
+        let (path, at) = (&file.path, &file.at);
         let shown = path
             .strip_prefix(root)
             .unwrap_or(path)
@@ -38,6 +39,11 @@ pub fn packs(root: &Path, policy: &Policy) -> Result<Packs> {
                 ))
             })?;
         let pack = agate_compliance::Pack::parse(&shown, &text).map_err(PipelineError::invalid)?;
+        if let Some((id, gate)) = file.locked.iter().find(|(id, _)| *id == pack.id) {
+            return Err(PipelineError::Invalid(format!(
+                "{at}: compliance pack `{shown}` adds evidence to `{id}`, which {gate} requires\n  help: under a lock a team may add its own frameworks, not evidence for a locked requirement: ask the owner of the lock to map the rules, or give the pack its own `id` and `tag`"
+            )));
+        }
         packs.add(&shown, pack).map_err(PipelineError::invalid)?;
     }
     Ok(packs)
@@ -124,8 +130,9 @@ pub fn catalogue(
     rules
 }
 
-/// Checks the frameworks and controls the policy's gates require, when any gate does, and
-/// the frameworks the request asks for (`frameworks`), before anything is scanned.
+/// Checks the team's packs (`compliance.packs`), the frameworks and controls the policy's
+/// gates require, and the frameworks the request asks for (`frameworks`), before anything is
+/// scanned: a pack that cannot be read is an error even when no gate requires it yet.
 pub(crate) fn check_policy(root: &Path, policy: &Policy, frameworks: &[String]) -> Result<()> {
     let requires = policy
         .environment_names()
@@ -138,7 +145,7 @@ pub(crate) fn check_policy(root: &Path, policy: &Policy, frameworks: &[String]) 
                 .iter()
                 .any(|gate| gate.compliance.is_some())
         });
-    if !requires && frameworks.is_empty() {
+    if !requires && frameworks.is_empty() && policy.compliance_packs().is_empty() {
         return Ok(());
     }
     let packs = packs(root, policy)?;
@@ -377,9 +384,12 @@ pub fn report_matrix(
         &wanted,
         &packs,
     )?;
-    matrices
+    let mut matrix = matrices
         .pop()
-        .ok_or_else(|| PipelineError::Failed(format!("no matrix for `{framework}`")))
+        .ok_or_else(|| PipelineError::Failed(format!("no matrix for `{framework}`")))?;
+    // The pack's texts, and the saved report's, which may have been edited since.
+    matrix.redact(&secrets);
+    Ok(matrix)
 }
 
 /// The rules active in the run, each with the gate that judges it, and the analyzers that

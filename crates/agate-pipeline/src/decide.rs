@@ -1,7 +1,7 @@
 //! The policy's decision: gates, tiers, statuses and the verdict, with the gates' Rego
 //! policies; and the descriptors of the rules the findings reference.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use agate_model::{Finding, Notice, RuleDescriptor, Verdict};
@@ -35,13 +35,25 @@ pub(crate) fn records(
 ) -> Result<(Baseline, Triage)> {
     let baseline = load_baseline(request)?;
     let path = request.root.join(agate_policy::TRIAGE_FILE);
-    let mut triage = Triage::load(&path).map_err(PipelineError::invalid)?;
+    let mut triage = Triage::load_in(&request.root).map_err(PipelineError::invalid)?;
     if policy.triage_approvers().is_empty() || triage.decisions.is_empty() {
         return Ok((baseline, triage));
     }
     if let Some(history) = repository.history.as_mut() {
-        match history.line_author_emails(&path) {
-            Ok(authors) => triage.set_line_authors(authors),
+        match history.line_authors(&path) {
+            Ok(authors) => {
+                let committed = approvers_versions(history, policy, &authors);
+                let authors = authors
+                    .into_iter()
+                    .map(|author| {
+                        author.map(|author| agate_policy::LineCommit {
+                            email: author.email,
+                            commit: author.commit,
+                        })
+                    })
+                    .collect();
+                triage.set_line_authors(authors, committed);
+            }
             Err(error) => notices.push(Notice {
                 level: agate_model::NoticeLevel::Warning,
                 path: None,
@@ -53,6 +65,35 @@ pub(crate) fn records(
         }
     }
     Ok((baseline, triage))
+}
+
+/// The triage file as each approver's commit among `authors` has it, read one at a time:
+/// a decision needing approval holds only when one has its entry as it is. A version that
+/// cannot be read or parsed is left out, so the decisions it approved await approval again.
+fn approvers_versions<'h>(
+    history: &'h agate_provenance::History,
+    policy: &Policy,
+    authors: &[Option<agate_provenance::LineAuthor>],
+) -> impl Iterator<Item = (String, Triage)> + use<'h> {
+    let mut commits: BTreeMap<String, String> = BTreeMap::new();
+    for author in authors
+        .iter()
+        .flatten()
+        .filter(|author| policy.approves_triage(&author.email))
+    {
+        commits
+            .entry(author.commit.clone())
+            .or_insert_with(|| author.path.clone());
+    }
+    commits.into_iter().filter_map(move |(commit, path)| {
+        let version = history
+            .file_at(&commit, &path, agate_policy::MAX_TRIAGE_BYTES)
+            .ok()
+            .flatten()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .and_then(|text| Triage::parse(agate_policy::TRIAGE_FILE, &text).ok())?;
+        Some((commit, version))
+    })
 }
 
 /// Applies the policy, then the gates' Rego policies over the result; a deny adds findings

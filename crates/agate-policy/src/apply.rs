@@ -370,10 +370,11 @@ fn decide_finding(
         .triage
         .get(finding.fingerprint.as_str())
         .filter(|decision| {
-            context
-                .triage
-                .standing(policy, decision, finding.tier, context.today)
-                == Standing::Holds
+            decision.describes(&finding.rule_id, &finding.location.path)
+                && context
+                    .triage
+                    .standing(policy, decision, finding.tier, context.today)
+                    == Standing::Holds
         });
     if let (Some(suppression), Suppressing::Allowed) = (valid_suppression, tier_policy.suppress) {
         finding.status = FindingStatus::Suppressed;

@@ -54,10 +54,12 @@ pub use rego::deny_messages;
 pub use remote::{RemoteOptions, ServerToken};
 pub use resolve::{
     ComplianceRequirement, DEFAULT_TEST_PATHS, DepsSettings, Environment, Gate, Origin, Overrides,
-    Policy, RulePolicy, SecretsSettings, TestsSettings, TierPolicy, resolve,
+    PackFile, Policy, RulePolicy, SecretsSettings, TestsSettings, TierPolicy, resolve,
 };
 pub use suppress::{Suppression, parse_suppressions};
-pub use triage::{Decision, MAX_TRIAGE_BYTES, Standing, TRIAGE_FILE, Triage, is_fingerprint};
+pub use triage::{
+    Decision, LineCommit, MAX_TRIAGE_BYTES, Standing, TRIAGE_FILE, Triage, is_fingerprint,
+};
 pub use triage_stats::{
     ExportDecision, ExportRow, GroupStats, MIN_DECISIONS_FOR_SUGGESTION, StatsBy, export_rows,
     stats,

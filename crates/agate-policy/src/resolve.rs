@@ -179,7 +179,7 @@ pub struct Policy {
     deps: DepsSettings,
     notify_on_block: Vec<NotifyTarget>,
     /// The team's compliance pack files, each with the place that names it.
-    compliance_packs: Vec<(PathBuf, String)>,
+    compliance_packs: Vec<PackFile>,
     /// The configuration files, in load order, each with its SHA-256.
     layers: Vec<agate_model::PolicyLayer>,
     /// SHA-256 over the layers' digests, in load order.
@@ -295,7 +295,7 @@ impl Policy {
 
     /// The team's compliance pack files (`compliance.packs`), resolved against the files that
     /// named them, each with the place that names it.
-    pub fn compliance_packs(&self) -> &[(PathBuf, String)] {
+    pub fn compliance_packs(&self) -> &[PackFile] {
         &self.compliance_packs
     }
 
@@ -569,6 +569,18 @@ impl Policy {
             format!("[{}]", self.tests.paths.join(", ")),
             origin("tests.paths"),
         ));
+        if !self.compliance_packs.is_empty() {
+            let packs: Vec<String> = self
+                .compliance_packs
+                .iter()
+                .map(|pack| pack.path.display().to_string())
+                .collect();
+            rows.push((
+                "compliance.packs".to_owned(),
+                format!("[{}]", packs.join(", ")),
+                origin("compliance.packs"),
+            ));
+        }
         rows.extend(self.explain_provenance());
         rows.sort_by(|a, b| a.0.cmp(&b.0));
         rows
@@ -748,6 +760,19 @@ fn matches_any(patterns: &[String], email: &str) -> bool {
     })
 }
 
+/// A team's compliance pack file (`compliance.packs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackFile {
+    /// The file, resolved against the configuration file that names it.
+    pub path: PathBuf,
+    /// Where it is named, `file:line:column`.
+    pub at: String,
+    /// The frameworks a gate locked by an earlier file requires, each with that gate and
+    /// where it was locked: the pack may not add evidence to them (mapping a quiet rule
+    /// would make a locked requirement pass).
+    pub locked: Vec<(String, String)>,
+}
+
 /// Locks seen so far: key → where it was locked.
 struct Locks(BTreeMap<String, Place>);
 
@@ -875,7 +900,7 @@ fn merge_layer(policy: &mut Policy, locks: &mut Locks, layer: &Layer) -> Result<
     merge_secrets(policy, layer, origin)?;
     merge_deps(policy, layer, origin);
     merge_notify(policy, layer, origin)?;
-    merge_compliance_packs(policy, layer, origin);
+    merge_compliance_packs(policy, locks, layer, origin);
     merge_provenance(policy, locks, layer, origin)?;
     merge_triage(policy, locks, layer, origin)?;
     merge_unscannable(policy, locks, layer, origin)?;
@@ -1428,7 +1453,7 @@ fn merge_rule_dirs(policy: &mut Policy, layer: &Layer, origin: &Origin) {
 }
 
 /// Adds `compliance.packs:` files, resolved against the layer's folder.
-fn merge_compliance_packs(policy: &mut Policy, layer: &Layer, origin: &Origin) {
+fn merge_compliance_packs(policy: &mut Policy, locks: &Locks, layer: &Layer, origin: &Origin) {
     let Some(packs) = layer
         .options
         .compliance
@@ -1437,11 +1462,29 @@ fn merge_compliance_packs(policy: &mut Policy, layer: &Layer, origin: &Origin) {
     else {
         return;
     };
+    // The locks are those of earlier files: a file's own come into force after it.
+    let locked: Vec<(String, String)> = policy
+        .gates
+        .values()
+        .filter_map(|gate| {
+            let requirement = gate.compliance.as_ref()?;
+            let place = locks.covering(&format!("gates.{}", gate.name))?;
+            Some(requirement.frameworks.iter().map(move |(id, _)| {
+                (
+                    id.clone(),
+                    format!("gate `{}` (locked at {place})", gate.name),
+                )
+            }))
+        })
+        .flatten()
+        .collect();
     for pack in packs {
         let at = Place::at(&layer.file, &pack.referenced).to_string();
-        policy
-            .compliance_packs
-            .push((layer.dir.join(&pack.value), at));
+        policy.compliance_packs.push(PackFile {
+            path: layer.dir.join(&pack.value),
+            at,
+            locked: locked.clone(),
+        });
     }
     policy
         .origins

@@ -6,8 +6,10 @@
 //! read back as something else) and atomically, like the baseline. Decisions follow the
 //! finding's fingerprint, which survives line moves; one whose `until` has passed no longer
 //! holds, and one on a finding of a tier listed in `triage.require_approval` holds only
-//! when every line of its entry was committed by an approver (`triage.approvers`): the
-//! caller blames the file and hands each line's author email to [`Triage::set_line_authors`].
+//! when every line of its entry was committed by an approver (`triage.approvers`) and one
+//! of those commits has the entry as it is (a line deleted since leaves no trace in a
+//! blame): the caller blames the file and hands each line's author and commit, and the
+//! file as each approver's commit has it, to [`Triage::set_line_authors`].
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -46,9 +48,21 @@ pub struct Triage {
     pub version: u32,
     /// Decisions, sorted by path, rule and fingerprint; one per fingerprint.
     pub decisions: Vec<Decision>,
-    /// The author email of the commit that introduced each line of the file (index 0 is
-    /// line 1; `None`: not committed), when the caller blamed it.
-    line_authors: Option<Vec<Option<String>>>,
+    /// The commit that introduced each line of the file (index 0 is line 1; `None`: not
+    /// committed), when the caller blamed it.
+    line_authors: Option<Vec<Option<LineCommit>>>,
+    /// `(commit, fingerprint)` of each decision an approver's commit has exactly as the
+    /// file has it now.
+    committed: BTreeSet<(String, String)>,
+}
+
+/// The commit that introduced a line of the triage file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineCommit {
+    /// Its author's email.
+    pub email: String,
+    /// The commit's id.
+    pub commit: String,
 }
 
 /// One decision about one finding.
@@ -56,9 +70,10 @@ pub struct Triage {
 pub struct Decision {
     /// The finding's fingerprint, as in the JSON report.
     pub fingerprint: String,
-    /// The finding's rule (for people; matching uses the fingerprint).
+    /// The finding's rule (for people; matching uses the fingerprint, and a decision
+    /// counts only for a finding of this rule).
     pub rule: String,
-    /// The finding's path (for people).
+    /// The finding's path (for people; a decision counts only for a finding in it).
     pub path: String,
     /// What was decided.
     pub decision: TriageDecision,
@@ -79,6 +94,27 @@ pub struct Decision {
     /// The lines of the file the entry was read from (first, last); `None` for a decision
     /// made in memory.
     pub lines: Option<(u32, u32)>,
+}
+
+impl Decision {
+    /// Whether the entry names the finding of `rule` at `path`, as `agate triage mark`
+    /// writes it. A fingerprint hashes both, so an entry naming another rule or file is
+    /// one edited to show reviewers something other than what it silences. A rule or path
+    /// that held a secret is written redacted: what is shown of it must match.
+    pub fn describes(&self, rule: &str, path: &str) -> bool {
+        shows(&self.rule, rule) && shows(&self.path, path)
+    }
+
+    /// Whether `other` decides the same, wherever in its file it is.
+    fn same_as(&self, other: &Decision) -> bool {
+        Decision {
+            lines: None,
+            ..self.clone()
+        } == Decision {
+            lines: None,
+            ..other.clone()
+        }
+    }
 }
 
 /// Whether a decision holds for a finding in this run.
@@ -139,6 +175,25 @@ impl Triage {
         Triage::parse(&path.display().to_string(), &text)
     }
 
+    /// Reads the decisions of the scan root `root` (its [`TRIAGE_FILE`]); a file, or a
+    /// folder on the way, that is a link resolving outside the root is an error, like a
+    /// compliance pack: the decisions are the repository's own.
+    pub fn load_in(root: &Path) -> Result<Triage, PolicyError> {
+        match agate_fs::resolve_under(root, Path::new(TRIAGE_FILE)) {
+            Ok(_) => Triage::load(&root.join(TRIAGE_FILE)),
+            // No file yet: the folder it would be written to must be the root's too.
+            Err(error) if error.is_not_found() => {
+                let folder = Path::new(TRIAGE_FILE).parent().unwrap_or(Path::new(""));
+                match agate_fs::resolve_under(root, folder) {
+                    Ok(_) => Ok(Triage::empty()),
+                    Err(error) if error.is_not_found() => Ok(Triage::empty()),
+                    Err(error) => Err(error.into()),
+                }
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
     /// No decisions.
     pub fn empty() -> Triage {
         Triage {
@@ -172,6 +227,8 @@ impl Triage {
             .iter()
             .map(|entry| line_of(&entry.referenced))
             .collect();
+        // Split once: an entry's last line is looked up in it for every entry.
+        let lines: Vec<&str> = text.lines().collect();
         let mut seen = BTreeSet::new();
         let mut decisions = Vec::with_capacity(entries.len());
         for (index, entry) in entries.into_iter().enumerate() {
@@ -211,7 +268,7 @@ impl Triage {
             let first = starts[index];
             let last = match starts.get(index + 1) {
                 Some(next) => next.saturating_sub(1),
-                None => u32::try_from(text.lines().count()).unwrap_or(u32::MAX),
+                None => u32::try_from(lines.len()).unwrap_or(u32::MAX),
             };
             decisions.push(Decision {
                 fingerprint,
@@ -225,13 +282,14 @@ impl Triage {
                 owner: value.owner,
                 tier: value.tier,
                 tool: value.tool,
-                lines: Some((first, last_content_line(text, first, last))),
+                lines: Some((first, last_content_line(&lines, first, last))),
             });
         }
         Ok(Triage {
             version: TRIAGE_VERSION,
             decisions,
             line_authors: None,
+            committed: BTreeSet::new(),
         })
     }
 
@@ -259,10 +317,29 @@ impl Triage {
         earlier
     }
 
-    /// Records who committed each line of the file (index 0 is line 1; `None`: the line
-    /// is not committed), for approvals.
-    pub fn set_line_authors(&mut self, authors: Vec<Option<String>>) {
+    /// Records which commit introduced each line of the file (index 0 is line 1; `None`:
+    /// the line is not committed), and the file as approvers' commits have it (`committed`:
+    /// commit id and that version, read one at a time; only which decisions each has as
+    /// they are now is kept), for approvals.
+    pub fn set_line_authors(
+        &mut self,
+        authors: Vec<Option<LineCommit>>,
+        committed: impl IntoIterator<Item = (String, Triage)>,
+    ) {
+        let current = self.by_fingerprint();
+        let mut unchanged = BTreeSet::new();
+        for (commit, version) in committed {
+            for old in version.decisions {
+                if current
+                    .get(old.fingerprint.as_str())
+                    .is_some_and(|now| old.same_as(now))
+                {
+                    unchanged.insert((commit.clone(), old.fingerprint));
+                }
+            }
+        }
         self.line_authors = Some(authors);
+        self.committed = unchanged;
     }
 
     /// Whether a decision holds for a finding of `tier` under `policy` on `today`.
@@ -286,18 +363,33 @@ impl Triage {
         };
         let authors = self.line_authors.as_deref().unwrap_or_default();
         let mut others = BTreeSet::new();
+        let mut commits = BTreeSet::new();
         for line in first..=last {
             let index = usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX);
             match authors.get(index) {
-                Some(Some(email)) if policy.approves_triage(email) => {}
-                Some(Some(email)) => {
-                    others.insert(email.clone());
+                Some(Some(author)) if policy.approves_triage(&author.email) => {
+                    commits.insert(author.commit.as_str());
+                }
+                Some(Some(author)) => {
+                    others.insert(author.email.clone());
                 }
                 _ => return Standing::AwaitingApproval("not committed".to_owned()),
             }
         }
         if others.is_empty() {
-            Standing::Holds
+            // Blame shows who wrote each line left, not which lines were deleted: an
+            // approver's commit must have the entry exactly as it is.
+            let as_committed = commits.iter().any(|commit| {
+                self.committed
+                    .contains(&((*commit).to_owned(), decision.fingerprint.clone()))
+            });
+            if as_committed {
+                Standing::Holds
+            } else {
+                Standing::AwaitingApproval(
+                    "changed since an approver committed it: no approver's commit has the entry as it is; a line was removed".to_owned(),
+                )
+            }
         } else {
             Standing::AwaitingApproval(format!(
                 "committed by {}",
@@ -310,8 +402,9 @@ impl Triage {
         }
     }
 
-    /// A warning for each finding whose decision does not hold: expired, or awaiting an
-    /// approver's commit. The findings are those [`crate::apply`] decided.
+    /// A warning for each finding whose decision does not hold: naming another rule or
+    /// file than the finding's, expired, or awaiting an approver's commit. The findings
+    /// are those [`crate::apply`] decided.
     pub fn notices(&self, policy: &Policy, findings: &[Finding], today: Date) -> Vec<Notice> {
         let decisions = self.by_fingerprint();
         let mut notices = Vec::new();
@@ -327,6 +420,21 @@ impl Triage {
                 "the triage decision for `{}` (`{}`, `{}`)",
                 decision.fingerprint, finding.rule_id, finding.location.path
             );
+            if !decision.describes(&finding.rule_id, &finding.location.path) {
+                notices.push(Notice {
+                    level: NoticeLevel::Warning,
+                    path: None,
+                    message: format!(
+                        "the triage decision for `{}` names `{}` in `{}`, but the finding of that fingerprint is `{}` in `{}`: it does not count; mark the finding again with `agate triage mark`",
+                        decision.fingerprint,
+                        decision.rule,
+                        decision.path,
+                        finding.rule_id,
+                        finding.location.path
+                    ),
+                });
+                continue;
+            }
             let message = match self.standing(policy, decision, finding.tier, today) {
                 Standing::Holds => continue,
                 Standing::Expired(until) => format!(
@@ -404,6 +512,23 @@ impl Triage {
     }
 }
 
+/// Whether `written` is `text`, or `text` with secrets redacted
+/// (`ghp_…(40 chars, sha256:8d48c901)`): the same before the first redaction and after
+/// the last.
+fn shows(written: &str, text: &str) -> bool {
+    if written == text {
+        return true;
+    }
+    let (Some((head, _)), Some((_, tail))) = (written.split_once('…'), written.rsplit_once(')'))
+    else {
+        return false;
+    };
+    written.contains(" chars, sha256:")
+        && text.len() > head.len() + tail.len()
+        && text.starts_with(head)
+        && text.ends_with(tail)
+}
+
 /// The 1-based line of a YAML location.
 fn line_of(location: &serde_saphyr::Location) -> u32 {
     u32::try_from(location.line()).unwrap_or(u32::MAX)
@@ -411,8 +536,7 @@ fn line_of(location: &serde_saphyr::Location) -> u32 {
 
 /// The last line from `first` to `last` that is neither blank nor only a comment: an
 /// entry's lines, without the blank lines and comments that separate it from the next.
-fn last_content_line(text: &str, first: u32, last: u32) -> u32 {
-    let lines: Vec<&str> = text.lines().collect();
+fn last_content_line(lines: &[&str], first: u32, last: u32) -> u32 {
     (first..=last)
         .rev()
         .find(|&line| {
@@ -458,6 +582,8 @@ pub(crate) fn quote(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::{Layer, Overrides, resolve};
 
@@ -566,6 +692,26 @@ mod tests {
     }
 
     #[test]
+    fn issue_12_a_file_of_many_entries_is_read_in_one_pass() {
+        // Each entry's lines were found by splitting the whole file again: sixteen
+        // thousand entries took minutes.
+        let mut text = String::from("version: 1\ndecisions:\n");
+        for index in 0..16_000_u32 {
+            let _ = write!(
+                text,
+                "  - fingerprint: \"{index:06x}\"\n    rule: r\n    path: p\n    decision: wont-fix\n    reason: x\n    by: b\n    on: 2026-12-07\n\n"
+            );
+        }
+        let triage = Triage::parse("t.yaml", &text).unwrap();
+        assert_eq!(triage.decisions.len(), 16_000);
+        assert_eq!(triage.decisions[0].lines, Some((3, 9)));
+        assert_eq!(
+            triage.decisions[15_999].lines,
+            Some((3 + 15_999 * 8, 9 + 15_999 * 8))
+        );
+    }
+
+    #[test]
     fn issue_12_saved_in_order_one_entry_per_fingerprint_and_read_back() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".agate/triage.yaml");
@@ -605,6 +751,32 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn issue_12_a_triage_file_linked_out_of_the_root_is_refused() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("triage.yaml"), ENTRY).unwrap();
+        let root = tempfile::tempdir().unwrap();
+        assert_eq!(Triage::load_in(root.path()).unwrap(), Triage::empty());
+        std::fs::create_dir(root.path().join(".agate")).unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("triage.yaml"),
+            root.path().join(TRIAGE_FILE),
+        )
+        .unwrap();
+        let error = Triage::load_in(root.path()).unwrap_err().to_string();
+        assert!(error.contains("outside the scan root"), "{error}");
+        std::fs::remove_file(root.path().join(TRIAGE_FILE)).unwrap();
+        std::fs::write(root.path().join(TRIAGE_FILE), ENTRY).unwrap();
+        assert_eq!(Triage::load_in(root.path()).unwrap().decisions.len(), 1);
+        // No file, but `.agate/` links out: `mark` would write outside the root.
+        let linked = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), linked.path().join(".agate")).unwrap();
+        std::fs::remove_file(outside.path().join("triage.yaml")).unwrap();
+        let error = Triage::load_in(linked.path()).unwrap_err().to_string();
+        assert!(error.contains("outside the scan root"), "{error}");
+    }
+
     #[test]
     fn issue_12_an_expired_decision_does_not_hold() {
         let policy = policy("version: 1\n");
@@ -640,22 +812,29 @@ mod tests {
             triage.standing(&policy, &read, Some(Tier::Ai), today),
             Standing::AwaitingApproval("not committed".to_owned())
         );
-        let approver = Some("Bo@SEC.bank.example".to_owned());
+        let by = |email: &str, commit: &str| {
+            Some(LineCommit {
+                email: email.to_owned(),
+                commit: commit.to_owned(),
+            })
+        };
+        let as_committed =
+            || BTreeMap::from([("c1".to_owned(), Triage::parse("t.yaml", ENTRY).unwrap())]);
         let mut authors = vec![None, None];
-        authors.extend(std::iter::repeat_n(approver.clone(), 7));
-        triage.set_line_authors(authors.clone());
+        authors.extend(std::iter::repeat_n(by("Bo@SEC.bank.example", "c1"), 7));
+        triage.set_line_authors(authors.clone(), as_committed());
         assert_eq!(
             triage.standing(&policy, &read, Some(Tier::Ai), today),
             Standing::Holds
         );
-        authors[6] = Some("mallory@bank.example".to_owned());
-        triage.set_line_authors(authors.clone());
+        authors[6] = by("mallory@bank.example", "c2");
+        triage.set_line_authors(authors.clone(), as_committed());
         assert_eq!(
             triage.standing(&policy, &read, Some(Tier::Ai), today),
             Standing::AwaitingApproval("committed by `mallory@bank.example`".to_owned())
         );
         authors[6] = None;
-        triage.set_line_authors(authors);
+        triage.set_line_authors(authors, as_committed());
         assert_eq!(
             triage.standing(&policy, &read, Some(Tier::Ai), today),
             Standing::AwaitingApproval("not committed".to_owned())
@@ -663,6 +842,68 @@ mod tests {
         let everyone = policy_with_tiers();
         assert!(everyone.triage_needs_approval(Tier::Legacy));
         assert!(!everyone.triage_needs_approval(Tier::Ai));
+    }
+
+    #[test]
+    fn issue_12_an_approved_entry_with_a_line_removed_since_awaits_approval_again() {
+        // An approver committed the decision with a last day; someone else deleted the
+        // `until` line. Blame shows only the approver's lines: the commit's version says
+        // what was approved.
+        let policy = policy("triage:\n  approvers: ['*@sec.bank.example']\n");
+        let today: Date = "2026-12-07".parse().unwrap();
+        let with_until =
+            Triage::parse("t.yaml", &format!("{ENTRY}    until: 2026-12-10\n")).unwrap();
+        let mut triage = Triage::parse("t.yaml", ENTRY).unwrap();
+        let read = triage.decisions[0].clone();
+        let approver = Some(LineCommit {
+            email: "sam@sec.bank.example".to_owned(),
+            commit: "c1".to_owned(),
+        });
+        let mut authors = vec![None, None];
+        authors.extend(std::iter::repeat_n(approver, 7));
+        triage.set_line_authors(
+            authors.clone(),
+            BTreeMap::from([("c1".to_owned(), with_until)]),
+        );
+        assert!(
+            matches!(
+                triage.standing(&policy, &read, Some(Tier::Ai), today),
+                Standing::AwaitingApproval(found) if found.contains("a line was removed")
+            ),
+            "the entry differs from the approver's"
+        );
+        triage.set_line_authors(authors.clone(), BTreeMap::new());
+        assert!(
+            matches!(
+                triage.standing(&policy, &read, Some(Tier::Ai), today),
+                Standing::AwaitingApproval(_)
+            ),
+            "no approver's version: not approved"
+        );
+        let moved = Triage::parse("t.yaml", &format!("# moved down\n\n{ENTRY}")).unwrap();
+        triage.set_line_authors(authors, BTreeMap::from([("c1".to_owned(), moved)]));
+        assert_eq!(
+            triage.standing(&policy, &read, Some(Tier::Ai), today),
+            Standing::Holds,
+            "the same entry elsewhere in the approver's file"
+        );
+    }
+
+    #[test]
+    fn issue_12_a_decision_describes_only_the_rule_and_file_it_names() {
+        let marked = decision("app/db.py", "py.sql-injection", "0a");
+        assert!(marked.describes("py.sql-injection", "app/db.py"));
+        assert!(!marked.describes("py.sql-injection", "app/other.py"));
+        assert!(!marked.describes("py.unused-import", "app/db.py"));
+        let redacted = decision(
+            "keys/ghp_…(40 chars, sha256:8d48c901).py",
+            "acme/weak-ghp_…(40 chars, sha256:8d48c901)",
+            "0b",
+        );
+        assert!(redacted.describes("acme/weak-ghp_raw", "keys/ghp_raw.py"));
+        assert!(!redacted.describes("acme/other-ghp_raw", "keys/ghp_raw.py"));
+        assert!(!redacted.describes("acme/weak-ghp_raw", "app/ghp_raw.py"));
+        assert!(!redacted.describes("acme/weak-ghp_raw", "keys/ghp_raw.js"));
     }
 
     fn policy_with_tiers() -> Policy {

@@ -35,14 +35,16 @@ pub struct GroupStats {
     pub accepted_risk: u64,
     /// Of which won't fix.
     pub wont_fix: u64,
-    /// `false_positive / decided`; `None` with no decision.
+    /// `false_positive / findings`: the share of the findings a person marked false
+    /// positives (true positives are usually fixed or left open, not decided); `None` with
+    /// no decision.
     pub false_positive_rate: Option<f64>,
-    /// `(accepted_risk + wont_fix) / decided`; `None` with no decision.
+    /// `(accepted_risk + wont_fix) / findings`; `None` with no decision.
     pub acceptance_rate: Option<f64>,
     /// The median age of the decisions in days; `None` with no decision.
     pub median_age_days: Option<f64>,
     /// `demote to warn` (false-positive rate of at least 50 % over 3 or more decisions),
-    /// `tune` (at least 25 %), else `None`.
+    /// `tune` (at least 25 %), else `None`; always `None` by model.
     pub suggestion: Option<&'static str>,
 }
 
@@ -86,7 +88,12 @@ pub fn stats(triage: &Triage, findings: &[Finding], by: StatsBy, today: Date) ->
     seen.into_iter()
         .map(|(key, fingerprints)| {
             let decisions = decided.remove(&key).unwrap_or_default();
-            group(key, fingerprints.len(), &decisions, today)
+            let mut row = group(key, fingerprints.len(), &decisions, today);
+            if by == StatsBy::Model {
+                // A model is not demoted or tuned: `--by rule` says which rules misjudge it.
+                row.suggestion = None;
+            }
+            row
         })
         .collect()
 }
@@ -133,7 +140,7 @@ fn group(key: String, findings: usize, decisions: &[&Decision], today: Date) -> 
     let false_positive = count(TriageDecision::FalsePositive);
     let accepted_risk = count(TriageDecision::AcceptedRisk);
     let wont_fix = count(TriageDecision::WontFix);
-    let rate = |part: u64| (decided > 0).then(|| part as f64 / decided as f64);
+    let rate = |part: u64| (decided > 0).then(|| part as f64 / findings.max(1) as f64);
     let mut ages: Vec<i64> = decisions
         .iter()
         .map(|decision| today.days_since(decision.on).max(0))
@@ -301,18 +308,22 @@ mod tests {
         let a = &rows[0];
         assert_eq!((a.findings, a.decided), (5, 4), "4 decided and 1 open");
         assert_eq!((a.false_positive, a.accepted_risk, a.wont_fix), (2, 1, 1));
-        assert_eq!(a.false_positive_rate, Some(0.5));
-        assert_eq!(a.acceptance_rate, Some(0.5));
+        assert_eq!(a.false_positive_rate, Some(0.4), "2 of 5 findings");
+        assert_eq!(a.acceptance_rate, Some(0.4));
         assert_eq!(a.median_age_days, Some(5.0), "ages 0, 4, 6, 30");
-        assert_eq!(a.suggestion, Some("demote to warn"));
+        assert_eq!(a.suggestion, Some("tune"));
         assert_eq!(rows[1].suggestion, None, "one decision is too few");
         assert_eq!((rows[2].decided, rows[2].false_positive_rate), (0, None));
 
         triage.mark(decided("py.a", "06", AcceptedRisk, "2026-12-07"));
         triage.mark(decided("py.a", "07", AcceptedRisk, "2026-12-07"));
+        triage.mark(decided("py.b", "10", FalsePositive, "2026-12-07"));
+        triage.mark(decided("py.b", "11", FalsePositive, "2026-12-07"));
         let tuned = stats(&triage, &run, StatsBy::Rule, today);
-        assert_eq!(tuned[0].false_positive_rate, Some(2.0 / 6.0));
+        assert_eq!(tuned[0].false_positive_rate, Some(2.0 / 7.0));
         assert_eq!(tuned[0].suggestion, Some("tune"));
+        assert_eq!(tuned[1].false_positive_rate, Some(1.0), "3 of 3");
+        assert_eq!(tuned[1].suggestion, Some("demote to warn"));
 
         let by_tool = stats(&triage, &run, StatsBy::Tool, today);
         assert!(
@@ -355,6 +366,26 @@ mod tests {
         assert_eq!(by_model.len(), 1);
         assert_eq!(by_model[0].key, "Claude / opus");
         assert_eq!(by_model[0].false_positive, 1);
+
+        // Three false positives of one model: no suggestion (a model is not a rule).
+        let mut many = Vec::new();
+        let mut noisy = Triage::empty();
+        for fingerprint in ["11", "12", "13"] {
+            let mut finding = run[0].clone();
+            finding.fingerprint = Fingerprint::from_hex(fingerprint);
+            many.push(finding);
+            noisy.mark(decided(
+                "py.a",
+                fingerprint,
+                TriageDecision::FalsePositive,
+                "2026-12-07",
+            ));
+        }
+        let by_model = stats(&noisy, &many, StatsBy::Model, today);
+        assert_eq!(by_model[0].false_positive_rate, Some(1.0));
+        assert_eq!(by_model[0].suggestion, None);
+        let by_rule = stats(&noisy, &many, StatsBy::Rule, today);
+        assert_eq!(by_rule[0].suggestion, Some("demote to warn"));
         let by_tool = stats(&triage, &run, StatsBy::Tool, today);
         assert_eq!(by_tool.len(), 1);
         assert_eq!(

@@ -293,6 +293,37 @@ fn explain_shows_where_each_value_came_from() {
     assert_eq!(origin("tiers.ai.block_at"), Origin::BuiltIn);
 }
 
+#[test]
+fn issue_12_explain_shows_the_compliance_packs() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "org.yaml",
+        "compliance:\n  packs: [org-pack.yaml]\n",
+    );
+    write(
+        dir.path(),
+        "agate.yaml",
+        "extends: [org.yaml]\ncompliance:\n  packs: [team-pack.yaml]\n",
+    );
+    let policy = policy_from(dir.path(), "agate.yaml").unwrap();
+    let rows = policy.explain();
+    let (_, value, origin) = rows.iter().find(|row| row.0 == "compliance.packs").unwrap();
+    let pack = |name: &str| dir.path().join(name).display().to_string();
+    assert_eq!(
+        value,
+        &format!("[{}, {}]", pack("org-pack.yaml"), pack("team-pack.yaml"))
+    );
+    assert_eq!(origin, &Origin::File(pack("agate.yaml")));
+    let built_in = resolve(&[], &Overrides::default()).unwrap();
+    assert!(
+        built_in
+            .explain()
+            .iter()
+            .all(|(key, _, _)| key != "compliance.packs")
+    );
+}
+
 fn finding(path: &str, line: u32, rule: &str, severity: Severity, fingerprint: &str) -> Finding {
     let location = Location {
         path: path.into(),

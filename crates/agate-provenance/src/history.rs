@@ -169,6 +169,17 @@ struct Hunk {
     source_path: Option<String>,
 }
 
+/// Who committed a line of a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineAuthor {
+    /// The commit's author email.
+    pub email: String,
+    /// The commit, as hex.
+    pub commit: String,
+    /// The file's path in that commit (it may have been renamed since).
+    pub path: String,
+}
+
 /// What agate needs of a commit.
 #[derive(Debug, Clone)]
 struct CommitInfo {
@@ -486,31 +497,66 @@ impl History {
             .collect())
     }
 
-    /// The author email of the commit that introduced each line of the working-tree file
-    /// at `path` (index 0 is line 1): `None` for a line not committed, and for every line
-    /// of a file that is not tracked. Triage approvals read it.
-    pub fn line_author_emails(&mut self, path: &Path) -> Result<Vec<Option<String>>, HistoryError> {
+    /// Who committed each line of the working-tree file at `path` (index 0 is line 1):
+    /// the author email, the commit and the file's path in it; `None` for a line not
+    /// committed, and for every line of a file that is not tracked. Triage approvals read
+    /// it.
+    pub fn line_authors(&mut self, path: &Path) -> Result<Vec<Option<LineAuthor>>, HistoryError> {
         let absolute = fs_canonical(path);
         let contents =
             agate_fs::read_bounded(&absolute, crate::MAX_SOURCE_BYTES).map_err(git_error)?;
-        let mut emails = vec![None; usize::try_from(count_lines(&contents)).unwrap_or(0)];
+        let mut authors = vec![None; usize::try_from(count_lines(&contents)).unwrap_or(0)];
         let Ok(relative) = absolute.strip_prefix(&self.workdir) else {
-            return Ok(emails);
+            return Ok(authors);
         };
         let relative = relative.to_string_lossy().replace('\\', "/");
         let Some(hunks) = self.blame(&relative, &contents, None)? else {
-            return Ok(emails);
+            return Ok(authors);
         };
         for hunk in hunks.into_iter().filter(|hunk| !hunk.commit.is_null()) {
-            let email = self.commit_info(hunk.commit)?.email;
+            let author = LineAuthor {
+                email: self.commit_info(hunk.commit)?.email,
+                commit: hunk.commit.to_string(),
+                path: hunk.source_path.clone().unwrap_or_else(|| relative.clone()),
+            };
             for offset in 0..hunk.len {
                 let index = usize::try_from(hunk.start + offset).unwrap_or(usize::MAX);
-                if let Some(slot) = emails.get_mut(index) {
-                    *slot = Some(email.clone());
+                if let Some(slot) = authors.get_mut(index) {
+                    *slot = Some(author.clone());
                 }
             }
         }
-        Ok(emails)
+        Ok(authors)
+    }
+
+    /// The file at `relative` as `commit` has it; `None` when the commit has no such file.
+    /// A blob over `limit` bytes is an error, never read.
+    pub fn file_at(
+        &self,
+        commit: &str,
+        relative: &str,
+        limit: u64,
+    ) -> Result<Option<Vec<u8>>, HistoryError> {
+        let id = ObjectId::from_hex(commit.as_bytes()).map_err(git_error)?;
+        let tree = self
+            .repo
+            .find_commit(id)
+            .map_err(git_error)?
+            .tree()
+            .map_err(git_error)?;
+        let Some(entry) = tree.lookup_entry_by_path(relative).map_err(git_error)? else {
+            return Ok(None);
+        };
+        let blob = entry.object_id();
+        let size = self.repo.find_header(blob).map_err(git_error)?.size();
+        if size > limit {
+            return Err(git_error(format!(
+                "`{relative}` in commit {commit} is {size} bytes, over the {limit}-byte limit"
+            )));
+        }
+        Ok(Some(
+            self.repo.find_blob(blob).map_err(git_error)?.data.clone(),
+        ))
     }
 
     /// Returns the AI-authored line ranges of the file at `path`.

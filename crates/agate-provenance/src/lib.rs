@@ -33,7 +33,7 @@ mod unchanged;
 pub use agent_trace::TRACE_FILE;
 pub use blobs::{Blob, Content, Revision};
 pub use classify::{Classifier, Commit, Evidence, EvidenceSource};
-pub use history::{Attribution, Change, History, HistoryError, Origin, UnsignedCommit};
+pub use history::{Attribution, Change, History, HistoryError, LineAuthor, Origin, UnsignedCommit};
 pub use manifest::{
     EntrySignature, MANIFEST_PATH, MAX_SOURCE_BYTES, Manifest, ManifestEntry, ManifestError,
     PROVENANCE_PAYLOAD_TYPE, block_hash, record,

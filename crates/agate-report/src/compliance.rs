@@ -159,8 +159,9 @@ fn summary(matrix: &ComplianceMatrix) -> String {
     let summary = &matrix.summary;
     let _ = writeln!(
         text,
-        "\n{} controls: {} pass, {} fail, {} error, {} not covered",
+        "\n{} control{}: {} pass, {} fail, {} error, {} not covered",
         matrix.controls.len(),
+        if matrix.controls.len() == 1 { "" } else { "s" },
         summary.pass,
         summary.fail,
         summary.error,
@@ -518,5 +519,14 @@ mod tests {
         assert!(text.contains("6.2.4    fail"), "{text}");
         assert!(text.contains("3 controls: 0 pass, 1 fail, 1 error, 1 not covered"));
         assert!(text.contains("commit abc123"));
+    }
+
+    #[test]
+    fn issue_12_summary_counts_one_control_in_the_singular() {
+        let mut one = matrix();
+        one.controls.truncate(1);
+        one.summary = ControlSummary::of(&one.controls);
+        let text = summary(&one);
+        assert!(text.contains("\n1 control: "), "{text}");
     }
 }

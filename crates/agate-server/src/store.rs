@@ -395,15 +395,20 @@ impl Store {
             insert_finding(&mut transaction, id, ordinal, finding).await?;
         }
         // The newest upload is the repository's current state in this environment.
+        // Two statements, each on an index: one that looks at every run of the repository
+        // makes a store of many runs slow to fill.
         sqlx::query(
-            "UPDATE runs SET latest = CASE WHEN id = $1 THEN 1 ELSE 0 END \
-             WHERE repository_id = $2 AND environment = $3 AND (latest = 1 OR id = $1)",
+            "UPDATE runs SET latest = 0 \
+             WHERE latest = 1 AND repository_id = $1 AND environment = $2",
         )
-        .bind(id)
         .bind(repository_id)
         .bind(&upload.verdict.environment)
         .execute(&mut *transaction)
         .await?;
+        sqlx::query("UPDATE runs SET latest = 1 WHERE id = $1")
+            .bind(id)
+            .execute(&mut *transaction)
+            .await?;
         transaction.commit().await?;
         Ok(Uploaded { id, created: true })
     }

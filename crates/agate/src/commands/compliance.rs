@@ -71,18 +71,31 @@ fn check_required(matrix: &ComplianceMatrix, required: &[String]) -> anyhow::Res
 }
 
 /// 0 without `--require`; else 1 when a required control fails or is not covered, 3 when
-/// one is in error (and none fails).
+/// one is in error (and none fails). The required controls that are not met are named on
+/// standard error.
 fn required_status(matrix: &ComplianceMatrix, required: &[String]) -> ExitStatus {
     if required.is_empty() {
         return ExitStatus::Pass;
     }
     let all = required.iter().any(|id| id == "all");
-    let statuses: Vec<ControlStatus> = matrix
+    let required: Vec<_> = matrix
         .controls
         .iter()
         .filter(|control| all || required.contains(&control.id))
-        .map(|control| control.status)
         .collect();
+    let unmet: Vec<String> = required
+        .iter()
+        .filter(|control| control.status != ControlStatus::Pass)
+        .map(|control| format!("`{}` {}", control.id, control.status.as_str()))
+        .collect();
+    if !unmet.is_empty() {
+        output::note(&format!(
+            "agate: required controls of `{}` not met: {}",
+            matrix.framework,
+            unmet.join(", ")
+        ));
+    }
+    let statuses: Vec<ControlStatus> = required.iter().map(|control| control.status).collect();
     if statuses
         .iter()
         .any(|status| matches!(status, ControlStatus::Fail | ControlStatus::NotCovered))

@@ -65,25 +65,34 @@ fn list_compliance(args: &ListArgs, framework: &str) -> anyhow::Result<ExitStatu
     let secret_rules =
         agate_secrets::bundled_rules().context("the bundled secret rules are broken")?;
     let mapped = mapped(pack, &agate_pipeline::catalogue(&rules, &secret_rules));
+    // A team's pack is a file of the repository: its ids and title are shown redacted,
+    // and on a terminal with control characters spelled out.
+    let shown = |text: &str| output::redact(text).into_owned();
+    let line = |text: &str| agate_report::escape_line(&output::redact(text)).into_owned();
     output::emit(None, |out| match args.format {
         ListFormat::Json => {
             let rows: Vec<_> = mapped
                 .iter()
-                .map(|(id, controls)| serde_json::json!({ "id": id, "controls": controls }))
+                .map(|(id, controls)| {
+                    let controls: Vec<String> =
+                        controls.iter().map(|control| shown(control)).collect();
+                    serde_json::json!({ "id": shown(id), "controls": controls })
+                })
                 .collect();
             serde_json::to_writer_pretty(&mut *out, &rows)?;
             writeln!(out)
         }
         ListFormat::Terminal => {
             for (id, controls) in &mapped {
-                writeln!(out, "{id:<36} {}", controls.join(", "))?;
+                writeln!(out, "{:<36} {}", line(id), line(&controls.join(", ")))?;
             }
             writeln!(
                 out,
-                "\n{} rules mapped to {} ({})",
+                "\n{} rule{} mapped to {} ({})",
                 mapped.len(),
-                pack.title,
-                pack.id
+                if mapped.len() == 1 { "" } else { "s" },
+                line(&pack.title),
+                line(&pack.id)
             )
         }
     })?;

@@ -1,6 +1,7 @@
 //! `agate triage [mark|list|stats|export]`: decisions about single findings in
 //! `.agate/triage.yaml`, over a saved JSON report or a gate run.
 
+use std::collections::HashMap;
 use std::io::{self, BufRead as _, IsTerminal as _, Write};
 use std::path::PathBuf;
 
@@ -56,10 +57,17 @@ struct Workspace {
 /// Reads the decisions (a bad file fails before any scan), then the findings: the saved
 /// report, else a gate run of the environment.
 fn open(source: &TriageSource) -> anyhow::Result<Workspace> {
-    let path = scan_root(&source.context)?.join(TRIAGE_FILE);
-    let triage = Triage::load(&path).map_err(|error| Failure::usage(error.to_string()))?;
+    let root = scan_root(&source.context)?;
+    let path = root.join(TRIAGE_FILE);
+    let triage = Triage::load_in(&root).map_err(|error| Failure::usage(error.to_string()))?;
     let report = if let Some(report) = &source.report {
-        crate::commands::report::read(report)?
+        let mut saved = crate::commands::report::read(report)?;
+        // A saved report may have been edited since agate wrote it: shown redacted.
+        let secrets = output::bundled_secrets().ok_or_else(|| {
+            anyhow::anyhow!("agate could not load its secret rules to show the report safely")
+        })?;
+        saved.redact(secrets);
+        saved
     } else {
         let request = judged_in(&source.context, Purpose::Gate(source.env.clone()), None)?;
         evaluate(&request)?.report
@@ -89,7 +97,11 @@ fn mark(args: &TriageMarkArgs) -> anyhow::Result<ExitStatus> {
         .map(|wanted| prefix(wanted))
         .collect::<anyhow::Result<Vec<String>>>()?;
     let reason = required_reason(&args.reason)?;
-    let until = args.until.as_deref().map(until).transpose()?;
+    let until = args
+        .until
+        .as_deref()
+        .map(|text| until(text, true))
+        .transpose()?;
     let Workspace {
         path,
         mut triage,
@@ -174,16 +186,21 @@ fn required_reason(reason: &str) -> anyhow::Result<String> {
     Ok(output::redact(reason).into_owned())
 }
 
-/// `--until`: a day that is not past.
-fn until(text: &str) -> anyhow::Result<Date> {
+/// `--until` (`flag`) or the walk's answer: a day that is not past.
+fn until(text: &str, flag: bool) -> anyhow::Result<Date> {
     let date: Date = text
         .trim()
         .parse()
         .map_err(|message: String| Failure::usage(output::redact(&message).into_owned()))?;
     let today = Date::today();
     if date < today {
+        let shown = if flag {
+            format!("--until {date}")
+        } else {
+            date.to_string()
+        };
         return Err(Failure::usage(format!(
-            "`--until {date}` is in the past (today is {today})\n  help: give the last day the decision should hold"
+            "`{shown}` is in the past (today is {today})\n  help: give the last day the decision should hold: today or later"
         )));
     }
     Ok(date)
@@ -281,13 +298,37 @@ fn status_name(status: FindingStatus) -> &'static str {
     }
 }
 
+/// The decision `.agate/triage.yaml` holds for an open finding, unless it expired: one
+/// recorded after the saved report was made, or one waiting for an approver's commit.
+fn pending<'d>(
+    finding: &Finding,
+    decisions: &HashMap<&str, &'d Decision>,
+    today: Date,
+) -> Option<&'d Decision> {
+    if !finding.status.is_open() {
+        return None;
+    }
+    decisions
+        .get(finding.fingerprint.as_str())
+        .copied()
+        .filter(|decision| decision.until.is_none_or(|until| until >= today))
+}
+
+/// Whether an open finding still needs a decision: none in `.agate/triage.yaml`, or an
+/// expired one.
+fn undecided(finding: &Finding, decisions: &HashMap<&str, &Decision>, today: Date) -> bool {
+    finding.status.is_open() && pending(finding, decisions, today).is_none()
+}
+
 /// `agate triage list`.
 fn list(all: bool, format: TriageFormat, source: &TriageSource) -> anyhow::Result<ExitStatus> {
-    let Workspace { report, .. } = open(source)?;
+    let Workspace { triage, report, .. } = open(source)?;
+    let decisions = triage.by_fingerprint();
+    let today = Date::today();
     let shown: Vec<&Finding> = report
         .findings
         .iter()
-        .filter(|finding| all || finding.status.is_open())
+        .filter(|finding| all || undecided(finding, &decisions, today))
         .collect();
     output::emit(None, |out| match format {
         TriageFormat::Json => {
@@ -304,8 +345,8 @@ fn list(all: bool, format: TriageFormat, source: &TriageSource) -> anyhow::Resul
                         "severity": finding.severity,
                         "tier": finding.tier,
                         "status": status_name(finding.status),
-                        "decision": finding.justification.as_ref().and_then(|justification| justification.decision),
-                        "reason": finding.justification.as_ref().map(|justification| output::redact(&justification.reason).into_owned()),
+                        "decision": finding.justification.as_ref().and_then(|justification| justification.decision).or_else(|| pending(finding, &decisions, today).map(|decision| decision.decision)),
+                        "reason": finding.justification.as_ref().map(|justification| justification.reason.as_str()).or_else(|| pending(finding, &decisions, today).map(|decision| decision.reason.as_str())).map(|reason| output::redact(reason).into_owned()),
                         "excerpt": output::redact(finding.snippet.lines().next().unwrap_or_default()).into_owned(),
                     })
                 })
@@ -318,7 +359,7 @@ fn list(all: bool, format: TriageFormat, source: &TriageSource) -> anyhow::Resul
                 return writeln!(out, "no {}findings", if all { "" } else { "open " });
             }
             for (index, finding) in shown.iter().enumerate() {
-                write_finding(out, index + 1, finding)?;
+                write_finding(out, index + 1, finding, pending(finding, &decisions, today))?;
             }
             writeln!(
                 out,
@@ -331,9 +372,16 @@ fn list(all: bool, format: TriageFormat, source: &TriageSource) -> anyhow::Resul
 
 /// One finding of `list` and of the interactive walk: number, fingerprint prefix, rule,
 /// place, severity, tier, status (and decision), then the first excerpt line.
-fn write_finding(out: &mut dyn Write, number: usize, finding: &Finding) -> io::Result<()> {
+fn write_finding(
+    out: &mut dyn Write,
+    number: usize,
+    finding: &Finding,
+    pending: Option<&Decision>,
+) -> io::Result<()> {
     let status = match (&finding.justification, finding.status) {
-        (_, FindingStatus::Open) => String::new(),
+        (_, FindingStatus::Open) => pending.map_or_else(String::new, |decision| {
+            format!("  [open, decided: {}]", decision.decision)
+        }),
         (Some(justification), status) => format!(
             "  [{}{}]",
             status_name(status),
@@ -417,7 +465,17 @@ fn stats(
                 )?;
             }
             if rows.is_empty() {
-                writeln!(out, "no findings and no decisions")?;
+                writeln!(
+                    out,
+                    "{}",
+                    match by {
+                        StatsBy::Rule => "no findings and no decisions",
+                        StatsBy::Tool =>
+                            "no findings of external checks (`gates.NAME.external`) and no decisions that name a tool",
+                        StatsBy::Model =>
+                            "no findings on AI-authored lines (docs/provenance.md) in this run",
+                    }
+                )?;
             }
             Ok(())
         }
@@ -460,11 +518,15 @@ fn walk(source: &TriageSource) -> anyhow::Result<ExitStatus> {
         mut triage,
         report,
     } = open(source)?;
-    let open: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|finding| finding.status.is_open())
-        .collect();
+    let today = Date::today();
+    let open: Vec<&Finding> = {
+        let decisions = triage.by_fingerprint();
+        report
+            .findings
+            .iter()
+            .filter(|finding| undecided(finding, &decisions, today))
+            .collect()
+    };
     let mut input = io::stdin().lock();
     let mut out = io::stdout().lock();
     if open.is_empty() {
@@ -480,7 +542,7 @@ fn walk(source: &TriageSource) -> anyhow::Result<ExitStatus> {
             open.len(),
             agate_report::escape_line(&finding.message)
         )?;
-        write_finding(&mut out, index + 1, finding)?;
+        write_finding(&mut out, index + 1, finding, None)?;
         for line in finding.snippet.lines().skip(1).take(4) {
             writeln!(
                 out,
@@ -492,12 +554,17 @@ fn walk(source: &TriageSource) -> anyhow::Result<ExitStatus> {
             Step::Skip => {}
             Step::Quit => break,
             Step::Decided(kind, reason, until) => {
-                triage.mark(decide(finding, kind, &reason, until, None));
+                let earlier = triage.mark(decide(finding, kind, &reason, until, None));
                 save(&triage, &path)?;
                 recorded += 1;
                 writeln!(
                     out,
-                    "recorded: {kind} for {} → `{}`",
+                    "{}: {kind} for {} → `{}`",
+                    if earlier.is_some() {
+                        "replaced"
+                    } else {
+                        "recorded"
+                    },
                     short(finding),
                     path.display()
                 )?;
@@ -554,7 +621,7 @@ fn ask_decision(input: &mut dyn io::BufRead, out: &mut dyn Write) -> anyhow::Res
         match ask(input, out, "last day it holds, YYYY-MM-DD (empty: none): ")? {
             None => return Ok(Step::Quit),
             Some(text) if text.trim().is_empty() => break None,
-            Some(text) => match until(&text) {
+            Some(text) => match until(&text, false) {
                 Ok(date) => break Some(date),
                 Err(error) => writeln!(out, "{error}")?,
             },

@@ -249,11 +249,16 @@ fn issue_12_a_control_whose_gate_is_not_in_the_environment_is_an_error() {
         &["--framework", "ours", "--env", "ci", "--require", "T-1"],
     );
     assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("required controls of `ours` not met: `T-1` error"),
+        "{stderr}"
+    );
     let (code, _, stderr) = report(
         dir.path(),
         &["--framework", "ours", "--env", "ci", "--require", "T-2"],
     );
     assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("not met"), "{stderr}");
     let (code, _, stderr) = report(
         dir.path(),
         &["--framework", "ours", "--env", "ci", "--require", "T-9"],
@@ -580,4 +585,177 @@ fn issue_12_dependencies_unchecked_for_advisories_are_no_evidence() {
     let matrix = matrix(dir.path(), &["--framework", "pci-dss-4"]);
     let patched = control(&matrix, "6.3.3");
     assert_eq!(patched["status"], "not-covered", "{patched}");
+}
+
+#[test]
+fn issue_12_a_pack_no_gate_requires_is_still_checked_by_gate() {
+    let dir = tree(&[
+        ("app.py", "x = 1\n"),
+        ("agate.yaml", "compliance:\n  packs: [packs/ours.yaml]\n"),
+    ]);
+    let output = agate(dir.path()).arg("gate").output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("agate.yaml:2:")
+            && stderr.contains("cannot use compliance pack `packs/ours.yaml`"),
+        "{stderr}"
+    );
+
+    std::fs::create_dir(dir.path().join("packs")).unwrap();
+    std::fs::write(
+        dir.path().join("packs/ours.yaml"),
+        "id: ours\ntag: OURS\ntitle: t\ncontrols: []\n",
+    )
+    .unwrap();
+    let output = agate(dir.path()).arg("gate").output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn issue_12_rules_list_counts_a_team_packs_rules() {
+    let dir = tree(&[
+        ("agate.yaml", "compliance:\n  packs: [ours.yaml]\n"),
+        (
+            "ours.yaml",
+            "id: ours\ntag: OURS\ntitle: Ours\ncontrols:\n  - id: A\n    title: a\n    evidence:\n      rules: [py.sql-injection]\n",
+        ),
+    ]);
+    let output = agate(dir.path())
+        .args(["rules", "list", "--compliance", "ours"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.starts_with("py.sql-injection "), "{text}");
+    assert!(text.contains("\n1 rule mapped to Ours (ours)"), "{text}");
+}
+
+#[test]
+fn issue_12_a_team_packs_texts_never_show_a_secret() {
+    let token = crate::redaction::github_token(12);
+    let pack = format!(
+        "id: ours\ntag: OURS\ntitle: \"Ours {token}\"\ncontrols:\n  - id: \"A-{token}\"\n    title: \"rotate {token}\"\n    evidence:\n      rules: [py.sql-injection]\n"
+    );
+    let dir = tree(&[
+        ("app.py", "x = 1\n"),
+        (
+            "agate.yaml",
+            "compliance:\n  packs: [ours.yaml]\ngates:\n  security:\n    frameworks: [ours]\n",
+        ),
+        ("ours.yaml", pack.as_str()),
+    ]);
+    let hidden = &token[..4];
+    for format in ["summary", "json", "html", "sarif"] {
+        let (code, stdout, stderr) =
+            report(dir.path(), &["--framework", "ours", "--format", format]);
+        assert_eq!(code, Some(0), "{format}: {stderr}");
+        assert!(!stdout.contains(&token), "{format}: {stdout}");
+        assert!(stdout.contains(&format!("{hidden}…")), "{format}: {stdout}");
+    }
+    agate(dir.path())
+        .args(["gate", "--format", "json", "--output", "gate.json"])
+        .output()
+        .unwrap();
+    let saved = std::fs::read_to_string(dir.path().join("gate.json")).unwrap();
+    assert!(saved.contains("\"framework\": \"ours\""), "{saved}");
+    assert!(!saved.contains(&token), "{saved}");
+    let (code, stdout, stderr) = report(
+        dir.path(),
+        &[
+            "--framework",
+            "ours",
+            "--report",
+            "gate.json",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stdout.contains(&token), "{stdout}");
+
+    // `rules list --compliance` shows the pack's ids and title too, control characters
+    // spelled out.
+    std::fs::write(
+        dir.path().join("ours.yaml"),
+        pack.replace("A-", "A\\x1b[2J-"),
+    )
+    .unwrap();
+    for format in ["terminal", "json"] {
+        let output = agate(dir.path())
+            .args(["rules", "list", "--compliance", "ours", "--format", format])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(0), "{stdout}");
+        assert!(stdout.contains("py.sql-injection"), "{stdout}");
+        assert!(!stdout.contains(&token), "{format}: {stdout}");
+        assert!(!stdout.contains('\u{1b}'), "{format}: {stdout}");
+    }
+}
+
+#[test]
+fn issue_12_a_team_pack_may_not_add_evidence_to_a_locked_requirement() {
+    // The organisation requires 3.3.1, which no rule covers: the gate blocks. A team pack
+    // mapping a rule that never fires to it would make it pass.
+    let dir = tree(&[
+        ("app.py", "x = 1\n"),
+        (
+            "org/org.yaml",
+            "version: 1\nlocked: [gates]\ngates:\n  compliance:\n    frameworks: [pci-dss-4]\n    require: [\"3.3.1\"]\n",
+        ),
+        (
+            "agate.yaml",
+            "version: 1\nextends: [org/org.yaml]\ncompliance:\n  packs: [ours.yaml]\n",
+        ),
+        (
+            "ours.yaml",
+            "id: pci-dss-4\ntag: PCI-DSS-4\ntitle: ours\ncontrols:\n  - id: \"3.3.1\"\n    title: SAD\n    evidence:\n      rules: [secret.payment-card-number]\n",
+        ),
+    ]);
+    let output = agate(dir.path()).args(["gate"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("agate.yaml:4:")
+            && stderr.contains("adds evidence to `pci-dss-4`, which gate `compliance` (locked at")
+            && stderr.contains("org.yaml:2:"),
+        "{stderr}"
+    );
+
+    // Its own framework is fine; so is the extension when nothing is locked.
+    std::fs::write(
+        dir.path().join("ours.yaml"),
+        "id: ours\ntag: OURS\ntitle: ours\ncontrols:\n  - id: A\n    title: a\n    evidence:\n      rules: [secret.payment-card-number]\n",
+    )
+    .unwrap();
+    let output = agate(dir.path()).args(["gate"]).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "3.3.1 stays not covered: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::fs::write(
+        dir.path().join("org/org.yaml"),
+        "version: 1\ngates:\n  compliance:\n    frameworks: [pci-dss-4]\n    require: [\"3.3.1\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("ours.yaml"),
+        "id: pci-dss-4\ntag: PCI-DSS-4\ntitle: ours\ncontrols:\n  - id: \"3.3.1\"\n    title: SAD\n    evidence:\n      rules: [secret.payment-card-number]\n",
+    )
+    .unwrap();
+    let output = agate(dir.path()).args(["gate"]).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

@@ -20,7 +20,7 @@ pub(crate) const FORMATS: [&str; 10] = [
 ];
 
 /// A GitHub classic token with a valid checksum, which `secret.github-pat-classic` flags.
-fn github_token(seed: u64) -> String {
+pub(crate) fn github_token(seed: u64) -> String {
     let body = random(seed, ALNUM, 30);
     format!(
         "ghp_{body}{}",

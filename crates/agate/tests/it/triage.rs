@@ -352,6 +352,183 @@ fn issue_12_an_ai_tier_decision_counts_once_an_approver_commits_it() {
 }
 
 #[test]
+fn issue_12_an_approved_decision_with_a_line_removed_by_someone_else_blocks_again() {
+    let dir = tree(&[
+        ("app.py", VULNERABLE_PY),
+        (
+            "agate.yaml",
+            "version: 1\nai_paths: [\"app.py\"]\ntriage:\n  approvers: [\"*@sec.bank.example\"]\n",
+        ),
+    ]);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "app"]);
+    let (_, report) = gate_json(dir.path(), None);
+    let fingerprint = fingerprint(&report, RULE);
+    let (code, _, stderr) = triage(
+        dir.path(),
+        &[
+            "mark",
+            &fingerprint,
+            "--accepted-risk",
+            "--reason",
+            "until the migration",
+            "--until",
+            "2999-12-31",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let sam = "Sam <sam@sec.bank.example>";
+    git_as(dir.path(), sam, &["add", ".agate/triage.yaml"]);
+    git_as(dir.path(), sam, &["commit", "-qm", "accept until 2999"]);
+    let (code, report) = gate_json(dir.path(), None);
+    assert_eq!(code, 0, "{report}");
+
+    // Someone else deletes the `until` line: every line left is Sam's, yet the decision
+    // is not the one Sam committed.
+    let file = dir.path().join(".agate/triage.yaml");
+    let text = read(dir.path(), ".agate/triage.yaml");
+    assert!(text.contains("    until: 2999-12-31\n"), "{text}");
+    std::fs::write(&file, text.replace("    until: 2999-12-31\n", "")).unwrap();
+    let eve = "Eve <eve@dev.bank.example>";
+    git_as(dir.path(), eve, &["commit", "-qam", "tidy"]);
+    let (code, report) = gate_json(dir.path(), None);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(findings_of(&report, RULE)[0]["status"], "open");
+    assert!(
+        report["notices"]
+            .to_string()
+            .contains("changed since an approver committed it"),
+        "{report}"
+    );
+
+    // An approver marking it again (the entry rewritten) and committing approves it.
+    let (code, _, stderr) = triage(
+        dir.path(),
+        &[
+            "mark",
+            &fingerprint,
+            "--accepted-risk",
+            "--reason",
+            "accepted for good",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    git_as(dir.path(), sam, &["commit", "-qam", "accept for good"]);
+    let (code, report) = gate_json(dir.path(), None);
+    assert_eq!(code, 0, "{report}");
+}
+
+#[test]
+fn issue_12_an_entry_edited_to_name_another_rule_or_file_does_not_count() {
+    let dir = tree(&[("app.py", VULNERABLE_PY), ("util.py", "X = 1\n")]);
+    let (_, report) = gate_json(dir.path(), None);
+    let fingerprint = fingerprint(&report, RULE);
+    let (code, _, stderr) = triage(
+        dir.path(),
+        &["mark", &fingerprint, "--wont-fix", "--reason", "legacy"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(gate_json(dir.path(), None).0, 0);
+    let file = dir.path().join(".agate/triage.yaml");
+    let text = read(dir.path(), ".agate/triage.yaml");
+    // What a reviewer of the pull request would read: a harmless rule, another file.
+    for (from, to) in [
+        (
+            format!("rule: \"{RULE}\""),
+            "rule: \"py.unused-import\"".to_owned(),
+        ),
+        (
+            "path: \"app.py\"".to_owned(),
+            "path: \"util.py\"".to_owned(),
+        ),
+    ] {
+        assert!(text.contains(&from), "{text}");
+        std::fs::write(&file, text.replace(&from, &to)).unwrap();
+        let (code, report) = gate_json(dir.path(), None);
+        assert_eq!(code, 1, "{to}: {report}");
+        assert_eq!(findings_of(&report, RULE)[0]["status"], "open");
+        assert!(
+            report["notices"]
+                .to_string()
+                .contains("but the finding of that fingerprint is"),
+            "{report}"
+        );
+    }
+}
+
+#[test]
+fn issue_12_a_decision_on_a_rule_whose_id_shows_redacted_still_counts() {
+    // The entry holds the rule id as reports show it, redacted; it must still name the
+    // finding.
+    let token = crate::redaction::github_token(21);
+    let dir = tree(&[
+        (
+            "app.py",
+            "import uuid\n\n\ndef token():\n    return uuid.uuid4().hex\n",
+        ),
+        (
+            "agate.yaml",
+            "version: 1\nignore: [\"tool/\"]\ngates:\n  security:\n    external:\n      - name: acme\n        run: [\"cp\", \"tool/result.sarif\", \"{out}\"]\n        format: sarif\n",
+        ),
+    ]);
+    external_project(dir.path(), 5);
+    let sarif = read(dir.path(), "tool/result.sarif")
+        .replace("acme.weak-token", &format!("acme.weak-{token}"));
+    std::fs::write(dir.path().join("tool/result.sarif"), sarif).unwrap();
+    let (code, report) = gate_json(dir.path(), Some("r.json"));
+    assert_eq!(code, 1, "{report}");
+    let rule = report["findings"][0]["rule_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(rule.starts_with("acme/acme.weak-ghp_…("), "{rule}");
+    let fingerprint = fingerprint(&report, &rule);
+    let (code, _, stderr) = triage(
+        dir.path(),
+        &[
+            "mark",
+            &fingerprint,
+            "--false-positive",
+            "--reason",
+            "test data",
+            "--report",
+            "r.json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!read(dir.path(), ".agate/triage.yaml").contains(&token));
+    let (code, report) = gate_json(dir.path(), None);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["findings"][0]["status"], "triaged");
+}
+
+#[test]
+fn issue_12_a_saved_report_edited_to_hold_a_secret_is_shown_redacted() {
+    let token = crate::redaction::github_token(31);
+    let dir = tree(&[("app.py", VULNERABLE_PY)]);
+    let (code, _) = gate_json(dir.path(), Some("r.json"));
+    assert_eq!(code, 1);
+    let mut saved: serde_json::Value = serde_json::from_str(&read(dir.path(), "r.json")).unwrap();
+    saved["findings"][0]["rule_id"] = format!("py.{token}").into();
+    saved["findings"][0]["location"]["path"] = format!("{token}.py").into();
+    saved["findings"][0]["snippet"] = format!("key = {token}").into();
+    std::fs::write(dir.path().join("r.json"), saved.to_string()).unwrap();
+    for args in [
+        &["list", "--report", "r.json"][..],
+        &["list", "--format", "json", "--report", "r.json"],
+        &["stats", "--report", "r.json"],
+        &["export", "--report", "r.json"],
+    ] {
+        let (code, stdout, stderr) = triage(dir.path(), args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert!(!stdout.contains(&token), "{args:?}: {stdout}");
+    }
+    let (_, stdout, _) = triage(dir.path(), &["list", "--report", "r.json"]);
+    assert!(stdout.contains("py.ghp_…("), "{stdout}");
+}
+
+#[test]
 fn issue_12_stats_and_export_from_a_known_set() {
     let dir = tree(&[
         ("app.py", VULNERABLE_PY),
@@ -402,7 +579,8 @@ fn issue_12_stats_and_export_from_a_known_set() {
     assert_eq!(row["decided"], 3);
     assert_eq!(row["false_positive"], 2);
     assert_eq!(row["accepted_risk"], 1);
-    assert_eq!(row["acceptance_rate"], 1.0 / 3.0);
+    assert_eq!(row["false_positive_rate"], 0.5, "2 of 4 findings");
+    assert_eq!(row["acceptance_rate"], 0.25);
     assert_eq!(row["suggestion"], "demote to warn");
     assert!(row["median_age_days"].as_f64().unwrap() > 0.0);
     let (_, text, _) = triage(dir.path(), &["stats", "--report", "r.json"]);
@@ -493,6 +671,11 @@ sys.exit(process.returncode)
     );
     assert!(
         transcript.contains("[1/1]") && transcript.contains("py.command-injection"),
+        "{transcript}"
+    );
+    // The prompt's own words: no flag the person did not type.
+    assert!(
+        transcript.contains("`2001-01-01` is in the past") && !transcript.contains("--until"),
         "{transcript}"
     );
     let file = read(dir.path(), ".agate/triage.yaml");
@@ -694,4 +877,84 @@ fn issue_12_fix_leaves_triaged_findings_alone() {
         "{stderr}"
     );
     assert_eq!(read(dir.path(), "app.py"), source);
+}
+
+#[test]
+fn issue_12_list_over_a_saved_report_leaves_out_what_was_decided_since() {
+    let dir = tree(&[("app.py", VULNERABLE_PY)]);
+    let (code, report) = gate_json(dir.path(), Some("r.json"));
+    assert_eq!(code, 1);
+    let print = fingerprint(&report, RULE);
+    let (code, stdout, _) = triage(dir.path(), &["list", "--report", "r.json"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains(&print[..12]), "{stdout}");
+
+    let (code, _, stderr) = triage(
+        dir.path(),
+        &[
+            "mark",
+            &print,
+            "--false-positive",
+            "--reason",
+            "a fixed allowlist",
+            "--report",
+            "r.json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    // The saved report still says open; the decision taken since is not asked for again.
+    let (code, stdout, _) = triage(dir.path(), &["list", "--report", "r.json"]);
+    assert_eq!(code, 0);
+    assert!(!stdout.contains(&print[..12]), "{stdout}");
+    let (_, stdout, _) = triage(dir.path(), &["list", "--report", "r.json", "--all"]);
+    assert!(
+        stdout.contains(&format!("{}  {RULE}", &print[..12]))
+            && stdout.contains("[open, decided: false-positive]"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = triage(
+        dir.path(),
+        &["list", "--report", "r.json", "--all", "--format", "json"],
+    );
+    let rows: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["fingerprint"] == print.as_str())
+        .unwrap();
+    assert_eq!(row["status"], "open");
+    assert_eq!(row["decision"], "false-positive");
+    assert_eq!(row["reason"], "a fixed allowlist");
+
+    // An expired decision asks again.
+    let file = read(dir.path(), ".agate/triage.yaml");
+    let expired = file.replace("    tier:", "    until: 2001-01-31\n    tier:");
+    assert_ne!(file, expired);
+    std::fs::write(dir.path().join(".agate/triage.yaml"), expired).unwrap();
+    let (code, stdout, stderr) = triage(dir.path(), &["list", "--report", "r.json"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains(&print[..12]), "{stdout}");
+}
+
+#[test]
+fn issue_12_empty_stats_say_what_the_grouping_needs() {
+    let dir = tree(&[("app.py", VULNERABLE_PY)]);
+    let (code, _) = gate_json(dir.path(), Some("r.json"));
+    assert_eq!(code, 1);
+    let (code, stdout, _) = triage(dir.path(), &["stats", "--by", "tool", "--report", "r.json"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("no findings of external checks (`gates.NAME.external`)"),
+        "{stdout}"
+    );
+    let (code, stdout, _) = triage(
+        dir.path(),
+        &["stats", "--by", "model", "--report", "r.json"],
+    );
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("no findings on AI-authored lines"),
+        "{stdout}"
+    );
 }
