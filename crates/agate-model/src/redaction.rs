@@ -234,8 +234,15 @@ impl CheckRun {
 
 fn redact_finding(finding: &mut Finding, redactor: &impl Redactor, memo: &mut Memo) {
     memo.shared(&mut finding.rule_id, redactor, Kind::Text);
-    memo.shared(&mut finding.message, redactor, Kind::Text);
-    apply(&mut finding.snippet, redactor, Kind::Text);
+    // An external tool's message and excerpt are its output: a `password=…` it quotes, or a
+    // lone AWS secret key, is hidden as in its captured output.
+    let written = if finding.analyzer == crate::Analyzer::External {
+        Kind::ToolOutput
+    } else {
+        Kind::Text
+    };
+    memo.shared(&mut finding.message, redactor, written);
+    apply(&mut finding.snippet, redactor, written);
     let path_kind = if finding.location.is_url() {
         Kind::ToolOutput
     } else {

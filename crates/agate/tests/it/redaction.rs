@@ -452,3 +452,48 @@ fn issue_7_rule_ids_paths_and_cut_messages_are_redacted_in_every_format() {
         );
     }
 }
+
+#[test]
+fn a_tools_message_quoting_a_password_option_is_redacted_like_its_output() {
+    // Not a secret any rule matches on its own: a password given as an option, and an AWS
+    // secret access key without its key id. A tool's message is its output.
+    let secret_key = "wJalrXUtnFEMIK7MDENGbPxRfiCYzEXAMPLEKEYq";
+    let sarif = serde_json::json!({
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "acme-scan", "rules": [{ "id": "acme.cli" }]}},
+            "results": [{
+                "ruleId": "acme.cli",
+                "level": "error",
+                "message": {"text": format!("called with --password=hunter2hunter2 and {secret_key}")},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": "app.py"},
+                    "region": {"startLine": 1}
+                }}]
+            }]
+        }]
+    });
+    let dir = tree(&[
+        ("app.py", "print('hello')\n"),
+        ("tool/result.sarif", &sarif.to_string()),
+        (
+            "agate.yaml",
+            "version: 1\ngates:\n  security:\n    external:\n      - name: acme\n        run: [\"cp\", \"tool/result.sarif\", \"{out}\"]\n        format: sarif\n",
+        ),
+    ]);
+    for format in FORMATS {
+        let (code, output) = run(
+            dir.path(),
+            &["gate", "--only", "external", "--format", format],
+        );
+        assert_eq!(code, Some(1), "{format}: {output}");
+        assert!(
+            !output.contains("hunter2hunter2") && !output.contains(secret_key),
+            "{format} shows the tool's secret:\n{output}"
+        );
+        assert!(
+            output.contains("called with --password="),
+            "{format}:\n{output}"
+        );
+    }
+}
