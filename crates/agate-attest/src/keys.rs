@@ -50,8 +50,10 @@ impl PrivateKey {
         PublicKey(self.0.verifying_key())
     }
 
-    /// Signs `message` (ed25519, deterministic).
-    pub(crate) fn sign(&self, message: &[u8]) -> [u8; 64] {
+    /// Signs `message` (pure ed25519, RFC 8032, deterministic): the raw 64-byte signature
+    /// `openssl pkeyutl -sign -rawin` also writes, which `openssl pkeyutl -verify -rawin`
+    /// checks. DSSE envelopes sign their pre-authentication encoding with it.
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
         self.0.sign(message).to_bytes()
     }
 }
@@ -90,7 +92,7 @@ impl PublicKey {
     }
 
     /// Whether `signature` is this key's strict ed25519 signature of `message`.
-    pub(crate) fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
+    pub fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
         let Ok(signature) = ed25519_dalek::Signature::from_slice(signature) else {
             return false;
         };

@@ -6,9 +6,20 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub(crate) use crate::targets::{ColorArg, FormatArg, Target};
 
+/// What `agate --version` prints after the name: the version, then the commit and the date
+/// of the build (crates/agate/build.rs), as `rustc --version` does.
+pub(crate) const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("AGATE_BUILD_COMMIT"),
+    " ",
+    env!("AGATE_BUILD_DATE"),
+    ")"
+);
+
 /// Validation gates for AI-written code.
 #[derive(Debug, Parser)]
-#[command(name = "agate", version, about, propagate_version = true)]
+#[command(name = "agate", version = VERSION, about, propagate_version = true)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -114,6 +125,15 @@ pub(crate) enum Command {
         #[arg(long, value_enum, value_name = "SYSTEM")]
         ci: Option<CiSystem>,
     },
+    /// Print a completion script for a shell, e.g. `agate completions bash >
+    /// ~/.local/share/bash-completion/completions/agate` (docs/install.md).
+    Completions {
+        /// The shell: bash, zsh, fish, powershell or elvish.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print agate's manual page (roff), e.g. `agate man > agate.1 && man -l agate.1`.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -1013,6 +1033,18 @@ pub(crate) enum AttestCommand {
     },
     /// Sign a saved gate report (`agate gate --format json`) into an attestation.
     Sign(AttestSignArgs),
+    /// Sign any file (e.g. a release's SHA256SUMS): a detached, raw 64-byte ed25519
+    /// signature, which `openssl pkeyutl -verify -rawin` checks (docs/install.md).
+    SignFile {
+        /// The file to sign (at most 16 MiB).
+        file: PathBuf,
+        /// The private key (PEM); without it, the key is read from `AGATE_ATTEST_KEY`.
+        #[arg(long, value_name = "KEY")]
+        key: Option<PathBuf>,
+        /// Where to write the signature (default: FILE.sig). An existing file is replaced.
+        #[arg(long, short, value_name = "SIG")]
+        output: Option<PathBuf>,
+    },
     /// Check that a commit passed an environment's gates, signed by KEY, and that the
     /// environments it requires passed before it (exit 1 when not).
     Verify(AttestVerifyArgs),

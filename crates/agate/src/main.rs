@@ -68,11 +68,16 @@ fn main() -> ExitCode {
             }
         },
         Command::Init { force, ci } => commands::init::run(force, ci),
+        Command::Completions { shell } => commands::shell::completions(shell),
+        Command::Man => commands::shell::man(),
         Command::Server(args) => commands::server::run(args.command.as_ref(), &args.serve),
         Command::Upload { report, server } => commands::server::upload(&report, &server),
         Command::Attest { command } => match command {
             AttestCommand::Keygen { out } => commands::attest::keygen(&out),
             AttestCommand::Sign(args) => commands::attest::sign(&args),
+            AttestCommand::SignFile { file, key, output } => {
+                commands::attest::sign_file(&file, key.as_deref(), output.as_deref())
+            }
             AttestCommand::Verify(args) => commands::attest::verify(&args),
         },
         Command::Api {

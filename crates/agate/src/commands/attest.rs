@@ -77,7 +77,7 @@ pub(crate) fn private_key(path: Option<&Path>) -> anyhow::Result<PrivateKey> {
     } else {
         std::env::var(KEY_VARIABLE).map_err(|_| {
             Failure::usage(format!(
-                "--attest names no key file and `{KEY_VARIABLE}` is not set\n  help: `agate attest keygen --out PREFIX` makes a key pair"
+                "no key file is named (`--attest KEY`, `--key KEY`) and `{KEY_VARIABLE}` is not set\n  help: `agate attest keygen --out PREFIX` makes a key pair"
             ))
         })?
     };
@@ -155,6 +155,31 @@ pub(crate) fn sign(args: &AttestSignArgs) -> anyhow::Result<ExitStatus> {
     let report = crate::commands::report::read(&args.report)?;
     let (file, _) = attest(&report, &args.attest)?;
     output::note(&format!("attestation written to {}", file.display()));
+    Ok(ExitStatus::Pass)
+}
+
+/// The largest file `sign-file` signs: a checksum list is a few kilobytes.
+const MAX_SIGNED_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// `agate attest sign-file FILE [--key KEY] [--output SIG]`: the raw ed25519 signature of the
+/// file's bytes.
+pub(crate) fn sign_file(
+    file: &Path,
+    key: Option<&Path>,
+    signature_file: Option<&Path>,
+) -> anyhow::Result<ExitStatus> {
+    let key = private_key(key)?;
+    let bytes = agate_fs::read_bounded(file, MAX_SIGNED_FILE_BYTES)
+        .map_err(|error| Failure::usage(error.to_string()))?;
+    let signature = key.sign(&bytes);
+    let out = signature_file.map_or_else(|| with_extension(file, "sig"), Path::to_path_buf);
+    agate_fs::write_atomic(&out, |writer| writer.write_all(&signature))?;
+    output::note(&format!(
+        "signed {} with key {}: {}",
+        file.display(),
+        key.public().key_id(),
+        out.display()
+    ));
     Ok(ExitStatus::Pass)
 }
 

@@ -14,4 +14,5 @@ pub(crate) mod report;
 pub(crate) mod rules;
 pub(crate) mod scan;
 pub(crate) mod server;
+pub(crate) mod shell;
 pub(crate) mod triage;

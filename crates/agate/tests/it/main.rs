@@ -18,6 +18,7 @@ mod gate;
 mod inputs;
 mod load;
 mod notify;
+mod packaging;
 mod policy;
 mod provenance;
 mod redaction;
