@@ -875,6 +875,29 @@ fn issue_22_every_package_names_this_version_and_the_pinned_release_key() {
     let action = read("action.yml");
     assert!(action.contains(&format!("--version {version}")), "{action}");
     assert!(!action.contains("cargo install"), "{action}");
+    // So do the pipelines `agate init --ci` writes: this version's image or release binary.
+    for template in [
+        "gitlab/agate.gitlab-ci.yml",
+        "jenkins/Jenkinsfile",
+        "tekton/agate.yaml",
+        "argo/agate.yaml",
+        "argocd/agate-presync.yaml",
+    ] {
+        let text = read(&format!("templates/{template}"));
+        assert!(!text.contains("cargo install"), "{template}");
+        assert!(
+            text.contains(&format!(
+                "releases/download/v{version}/install.sh | sh -s -- --version {version}"
+            )),
+            "{template}"
+        );
+        if template != "jenkins/Jenkinsfile" {
+            assert!(
+                text.contains(&format!("ghcr.io/agate-dev/agate:{version}")),
+                "{template}"
+            );
+        }
+    }
     let key = read("packaging/release-key.pub");
     assert!(key.starts_with("-----BEGIN PUBLIC KEY-----\n"), "{key}");
     assert!(read("scripts/install.sh").contains(key.trim()));
