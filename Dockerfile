@@ -20,7 +20,7 @@ FROM alpine:3.22
 RUN apk add --no-cache git bash ca-certificates \
     && adduser -D -u 10001 -h /home/agate agate \
     && git config --system --add safe.directory '*'
-COPY --from=build /src/target/x86_64-unknown-linux-gnu/release/agate /usr/local/bin/agate
+COPY --from=build /src/target/x86_64-unknown-linux-gnu/dist/agate /usr/local/bin/agate
 USER 10001:10001
 WORKDIR /work
 ENTRYPOINT ["agate"]

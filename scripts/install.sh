@@ -87,7 +87,8 @@ else
 fi
 
 work="$(mktemp -d 2> /dev/null || mktemp -d -t agate-install)"
-trap 'rm -rf "$work"' EXIT INT TERM HUP
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
 
 for file in "$asset" SHA256SUMS SHA256SUMS.sig; do
   fetch "$base_url/$file" "$work/$file" || refuse "cannot download $base_url/$file"

@@ -472,7 +472,7 @@ fn outside_cargo_test(command: &mut Command) -> &mut Command {
     command
 }
 
-/// The folder `cargo` built the release binary in (`<target>/<triple>/release/agate`).
+/// The folder `cargo` built the release binary in (`<target>/<triple>/dist/agate`).
 fn release_target_dir(binary: &Path) -> PathBuf {
     binary.ancestors().nth(3).unwrap().to_path_buf()
 }
