@@ -1,0 +1,14 @@
+//! The LLM review gate's engine: a chat-completions client for any OpenAI-compatible
+//! endpoint (`{base_url}/chat/completions`), asking for structured output (a JSON Schema
+//! through `response_format`, or plain JSON from servers without it), and the checks an
+//! answer must pass before any of it becomes a finding: well-formed, every line inside the
+//! hunk that was sent, confidence between 0 and 1.
+//!
+//! Nothing here reads files or the environment, and nothing here redacts: the caller sends
+//! only text the secrets engine has already redacted.
+
+mod answer;
+mod chat;
+
+pub use answer::{Answer, AnswerError, Reviewed, parse_answer};
+pub use chat::{ChatError, Endpoint, Exchange, Usage, answer_schema, complete};

@@ -1,0 +1,160 @@
+//! `complete` against a local server that speaks the chat-completions API: canned answers,
+//! a refusal, a 429 with `Retry-After`, a slow answer.
+
+#![expect(clippy::unwrap_used, reason = "a test fails loudly")]
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use agate_llm::{ChatError, Endpoint, complete, parse_answer};
+
+/// One canned reply: status, extra headers, body, and a delay before answering.
+type Reply = (u16, &'static str, String, Duration);
+
+/// The requests a server saw: head and body of each.
+type Seen = Arc<Mutex<Vec<(String, String)>>>;
+
+/// Serves `replies` in order on a loopback port; returns the base URL and the requests seen.
+fn serve(replies: Vec<Reply>) -> (String, Seen) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/v1", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for (reply, stream) in replies.into_iter().zip(listener.incoming()) {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut head = String::new();
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap();
+                }
+                if line == "\r\n" || line.is_empty() {
+                    break;
+                }
+                head.push_str(&line);
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            record
+                .lock()
+                .unwrap()
+                .push((head, String::from_utf8(body).unwrap()));
+            let (status, headers, text, delay) = reply;
+            std::thread::sleep(delay);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{text}",
+                text.len()
+            );
+        }
+    });
+    (base, seen)
+}
+
+fn endpoint(base: &str) -> Endpoint {
+    Endpoint {
+        base_url: base.to_owned(),
+        model: "local-model".to_owned(),
+        api_key: Some("sk-test-key".to_owned()),
+        timeout: Duration::from_secs(2),
+        max_tokens: 800,
+    }
+}
+
+fn completion(content: &str) -> String {
+    serde_json::json!({
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "choices": [{ "index": 0, "message": { "role": "assistant", "content": content }, "finish_reason": "stop" }],
+        "usage": { "prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150 }
+    })
+    .to_string()
+}
+
+#[test]
+fn a_structured_request_gets_a_checked_answer_and_its_token_count() {
+    let answer = r#"{"findings": [{"line": 7, "category": "hallucinated-api", "confidence": 0.9, "explanation": "no such method", "fix": null}]}"#;
+    let (base, seen) = serve(vec![(200, "", completion(answer), Duration::ZERO)]);
+    let exchange = complete(&endpoint(&base), "You review code.", "7 | x.fetch()", true).unwrap();
+    assert_eq!(
+        (
+            exchange.usage.prompt_tokens,
+            exchange.usage.completion_tokens
+        ),
+        (120, 30)
+    );
+    let parsed = parse_answer(&exchange.content, &(5..=9)).unwrap();
+    assert_eq!(parsed.findings[0].category, "hallucinated-api");
+
+    let (head, body) = seen.lock().unwrap()[0].clone();
+    assert!(head.starts_with("POST /v1/chat/completions "), "{head}");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("authorization: bearer sk-test-key"),
+        "{head}"
+    );
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["model"], "local-model");
+    assert_eq!(body["messages"][1]["content"], "7 | x.fetch()");
+    assert_eq!(body["response_format"]["type"], "json_schema");
+    assert_eq!(
+        body["response_format"]["json_schema"]["schema"]["required"],
+        serde_json::json!(["findings"])
+    );
+}
+
+#[test]
+fn refusals_rate_limits_and_slow_answers_are_errors_that_say_so() {
+    let (base, seen) = serve(vec![
+        (
+            400,
+            "",
+            r#"{"error": {"message": "response_format is not supported"}}"#.to_owned(),
+            Duration::ZERO,
+        ),
+        (200, "", completion(r#"{"findings": []}"#), Duration::ZERO),
+        (
+            429,
+            "retry-after: 3\r\n",
+            r#"{"error": {"message": "slow down"}}"#.to_owned(),
+            Duration::ZERO,
+        ),
+        (500, "", "boom".to_owned(), Duration::ZERO),
+        (200, "", completion("{}"), Duration::from_secs(4)),
+        (200, "", r#"{"choices": []}"#.to_owned(), Duration::ZERO),
+    ]);
+    let endpoint = endpoint(&base);
+    // A server without structured output refuses it; asked again without, it answers.
+    let refused = complete(&endpoint, "s", "u", true).unwrap_err();
+    assert!(
+        matches!(refused, ChatError::Refused { status: 400, .. }),
+        "{refused}"
+    );
+    let plain = complete(&endpoint, "s", "u", false).unwrap();
+    assert_eq!(plain.content, r#"{"findings": []}"#);
+    let body: serde_json::Value = serde_json::from_str(&seen.lock().unwrap()[1].1).unwrap();
+    assert!(body.get("response_format").is_none());
+
+    assert_eq!(
+        complete(&endpoint, "s", "u", false).unwrap_err(),
+        ChatError::RateLimited {
+            retry_after: Some(Duration::from_secs(3))
+        }
+    );
+    assert!(matches!(
+        complete(&endpoint, "s", "u", false).unwrap_err(),
+        ChatError::Refused { status: 500, .. }
+    ));
+    let slow = complete(&endpoint, "s", "u", false).unwrap_err();
+    assert!(matches!(slow, ChatError::Unreachable { .. }), "{slow}");
+    assert!(matches!(
+        complete(&endpoint, "s", "u", false).unwrap_err(),
+        ChatError::Malformed(_)
+    ));
+}
