@@ -9,6 +9,8 @@
 
 mod answer;
 mod chat;
+mod prompt;
 
 pub use answer::{Answer, AnswerError, Reviewed, parse_answer};
 pub use chat::{ChatError, Endpoint, Exchange, Usage, answer_schema, complete};
+pub use prompt::{Hunk, PROMPT_VERSION, Rubric};
