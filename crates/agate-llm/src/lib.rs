@@ -10,7 +10,9 @@
 mod answer;
 mod chat;
 mod prompt;
+mod review;
 
 pub use answer::{Answer, AnswerError, Reviewed, parse_answer};
 pub use chat::{ChatError, Endpoint, Exchange, Usage, answer_schema, complete};
 pub use prompt::{Hunk, PROMPT_VERSION, Rubric};
+pub use review::{AnswerCache, HunkReview, Limits, ReviewOutcome, cache_key, review};

@@ -158,3 +158,135 @@ fn refusals_rate_limits_and_slow_answers_are_errors_that_say_so() {
         ChatError::Malformed(_)
     ));
 }
+
+fn hunk(first_line: u32) -> agate_llm::Hunk {
+    agate_llm::Hunk {
+        path: "app.py".to_owned(),
+        first_line,
+        lines: vec!["resp = requests.fetch(url)".to_owned()],
+        context: "import requests".to_owned(),
+    }
+}
+
+fn found(line: u32) -> String {
+    completion(&format!(
+        r#"{{"findings": [{{"line": {line}, "category": "hallucinated-api", "confidence": 0.9, "explanation": "requests has no fetch", "fix": "requests.get(url)"}}]}}"#
+    ))
+}
+
+fn limits() -> agate_llm::Limits {
+    agate_llm::Limits {
+        max_hunks: 10,
+        max_tokens: 100_000,
+        concurrency: 1,
+        max_wait: Duration::from_secs(5),
+    }
+}
+
+#[test]
+fn a_review_retries_a_malformed_answer_once_and_caches_what_it_learns() {
+    let (base, seen) = serve(vec![
+        (200, "", completion("Looks fine to me!"), Duration::ZERO),
+        (200, "", found(3), Duration::ZERO),
+        (
+            400,
+            "",
+            r#"{"error": "response_format unsupported"}"#.to_owned(),
+            Duration::ZERO,
+        ),
+        (200, "", completion("still not json"), Duration::ZERO),
+        (200, "", completion("nor this"), Duration::ZERO),
+    ]);
+    let cache_dir = tempfile::tempdir().unwrap();
+    let cache = agate_llm::AnswerCache::new(cache_dir.path());
+    let endpoint = endpoint(&base);
+    let outcome = agate_llm::review(
+        &endpoint,
+        &agate_llm::Rubric::Hallucination,
+        &[hunk(3), hunk(9)],
+        limits(),
+        &cache,
+    );
+    assert_eq!(outcome.reviews.len(), 2);
+    let first = outcome.reviews[0].answer.as_ref().unwrap();
+    assert_eq!(first.findings[0].line, 3);
+    // The second: the server refuses structured output, then slips twice: an error, said.
+    let second = outcome.reviews[1].answer.as_ref().unwrap_err();
+    assert!(second.contains("asked twice"), "{second}");
+    assert_eq!(outcome.usage.prompt_tokens, 4 * 120, "four answers counted");
+    let bodies: Vec<serde_json::Value> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, body)| serde_json::from_str(body).unwrap())
+        .collect();
+    assert!(bodies[2].get("response_format").is_some());
+    assert!(
+        bodies[3].get("response_format").is_none(),
+        "asked again in plain JSON"
+    );
+
+    // Asked again: the first comes from the cache and costs nothing; the server is gone.
+    let again = agate_llm::review(
+        &endpoint,
+        &agate_llm::Rubric::Hallucination,
+        &[hunk(3)],
+        limits(),
+        &cache,
+    );
+    assert!(again.reviews[0].cached);
+    assert_eq!(again.reviews[0].answer.as_ref().unwrap(), first);
+    assert_eq!(again.usage, agate_llm::Usage::default());
+    // Another rubric is another question.
+    assert_ne!(
+        agate_llm::cache_key(&endpoint, &agate_llm::Rubric::Hallucination, &hunk(3)),
+        agate_llm::cache_key(&endpoint, &agate_llm::Rubric::Security, &hunk(3))
+    );
+}
+
+#[test]
+fn a_review_waits_out_a_rate_limit_and_stops_at_its_budget() {
+    let (base, _) = serve(vec![
+        (429, "retry-after: 1\r\n", "{}".to_owned(), Duration::ZERO),
+        (200, "", found(3), Duration::ZERO),
+    ]);
+    let cache_dir = tempfile::tempdir().unwrap();
+    let budget = agate_llm::Limits {
+        max_tokens: 100,
+        max_hunks: 2,
+        ..limits()
+    };
+    let outcome = agate_llm::review(
+        &endpoint(&base),
+        &agate_llm::Rubric::Security,
+        &[hunk(3), hunk(9), hunk(12)],
+        budget,
+        &agate_llm::AnswerCache::new(cache_dir.path()),
+    );
+    assert_eq!(
+        outcome.reviews.len(),
+        1,
+        "the first answer spent the budget"
+    );
+    assert!(outcome.reviews[0].answer.is_ok());
+    assert_eq!(
+        outcome.skipped, 2,
+        "one past the budget, one past max_hunks"
+    );
+
+    let (base, _) = serve(vec![(
+        429,
+        "retry-after: 60\r\n",
+        "{}".to_owned(),
+        Duration::ZERO,
+    )]);
+    let outcome = agate_llm::review(
+        &endpoint(&base),
+        &agate_llm::Rubric::Security,
+        &[hunk(3)],
+        limits(),
+        &agate_llm::AnswerCache::new(cache_dir.path().join("other")),
+    );
+    let error = outcome.reviews[0].answer.as_ref().unwrap_err();
+    assert!(error.contains("rate limiting"), "{error}");
+}
