@@ -54,3 +54,32 @@ pub struct ServiceSpec {
     /// How long it may take to become ready.
     pub timeout_secs: u64,
 }
+
+/// The LLM review a gate runs over the change's AI-authored and new hunks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LlmReviewSpec {
+    /// The gate whose verdict its findings count toward.
+    pub gate: String,
+    /// The API root, e.g. `http://127.0.0.1:8000/v1`.
+    pub base_url: String,
+    /// The model name the server knows.
+    pub model: String,
+    /// The environment variable holding the API key, when the server needs one.
+    pub api_key_env: Option<String>,
+    /// What to look for: `hallucination`, `business-rules` or `security`.
+    pub rubric: String,
+    /// For `business-rules`: the file of the team's rules, relative to the scan root.
+    pub rules: Option<std::path::PathBuf>,
+    /// Hunks reviewed at most.
+    pub max_hunks: usize,
+    /// Tokens a run may spend.
+    pub max_tokens: u64,
+    /// How long one request may take, in seconds.
+    pub timeout_secs: u64,
+    /// Requests at once.
+    pub concurrency: usize,
+    /// Whether `llm.*` findings block; advisory (false) by default.
+    pub block: bool,
+    /// Prices per million tokens (prompt, completion), to put a cost in the report.
+    pub price: Option<(f64, f64)>,
+}

@@ -976,3 +976,88 @@ fn issue_12_require_needs_frameworks_and_the_digest_covers_every_file() {
         "the built-in policy has no files"
     );
 }
+
+#[test]
+fn issue_14_llm_review_is_checked_where_it_is_written_and_locked_review_stays_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = |extra: &str| {
+        format!(
+            "version: 1\ngates:\n  review:\n    analyzers: []\n    llm_review:\n      base_url: http://127.0.0.1:8000/v1\n      model: local\n{extra}"
+        )
+    };
+    write(
+        dir.path(),
+        "ok.yaml",
+        &review("      rubric: security\n      block: true\n"),
+    );
+    let policy = policy_from(dir.path(), "ok.yaml").unwrap();
+    let environment = policy.environment(None).unwrap();
+    let gate = policy
+        .gates_of(&environment)
+        .into_iter()
+        .find(|gate| gate.name == "review")
+        .unwrap();
+    let spec = gate.llm_review.as_ref().unwrap();
+    assert_eq!(
+        (spec.rubric.as_str(), spec.block, spec.max_hunks),
+        ("security", true, 50)
+    );
+
+    for (name, extra, expected) in [
+        (
+            "rubric.yaml",
+            "      rubric: vibes\n",
+            "unknown rubric `vibes`",
+        ),
+        (
+            "rules.yaml",
+            "      rubric: business-rules\n",
+            "needs `rules`",
+        ),
+        (
+            "outside.yaml",
+            "      rubric: business-rules\n      rules: ../rules.md\n",
+            "llm_review.rules",
+        ),
+        (
+            "busy.yaml",
+            "      rubric: security\n      concurrency: 64\n",
+            "outside 1 to 16",
+        ),
+    ] {
+        write(dir.path(), name, &review(extra));
+        let text = error_text(dir.path(), name);
+        assert!(text.contains(expected), "{name}: {text}");
+        assert!(
+            text.contains(&format!("{name}:6:")),
+            "{name} names its line: {text}"
+        );
+    }
+    write(
+        dir.path(),
+        "remote.yaml",
+        &review("      rubric: security\n")
+            .replace("http://127.0.0.1:8000", "http://models.example"),
+    );
+    assert!(error_text(dir.path(), "remote.yaml").contains("is not an https URL"));
+
+    // A team under a locked, blocking review may not make it advisory.
+    write(
+        dir.path(),
+        "org.yaml",
+        &format!(
+            "{}locked: [gates.review]\n",
+            review("      rubric: security\n      block: true\n")
+        ),
+    );
+    write(
+        dir.path(),
+        "team.yaml",
+        "version: 1\nextends: [org.yaml]\ngates:\n  review:\n    llm_review:\n      base_url: http://127.0.0.1:8000/v1\n      model: local\n      rubric: security\n",
+    );
+    let text = error_text(dir.path(), "team.yaml");
+    assert!(
+        text.contains("makes the gate's LLM review advisory"),
+        "{text}"
+    );
+}
