@@ -5,7 +5,6 @@ use std::fmt;
 use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
 use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
 use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
-use sha2::{Digest as _, Sha256};
 
 use crate::AttestError;
 
@@ -87,14 +86,7 @@ impl PublicKey {
     /// The key's id: `SHA256:` and the hex SHA-256 of its 32 raw bytes. Envelopes name the
     /// key that signed them by it.
     pub fn key_id(&self) -> String {
-        let digest = Sha256::digest(self.0.as_bytes());
-        let mut id = String::with_capacity(7 + 64);
-        id.push_str("SHA256:");
-        for byte in digest {
-            id.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
-            id.push(char::from(b"0123456789abcdef"[usize::from(byte & 15)]));
-        }
-        id
+        format!("SHA256:{}", agate_model::sha256_hex(self.0.as_bytes()))
     }
 
     /// Whether `signature` is this key's strict ed25519 signature of `message`.
@@ -194,10 +186,6 @@ mod tests {
     }
 
     fn to_hex(bytes: &[u8]) -> String {
-        use std::fmt::Write as _;
-        bytes.iter().fold(String::new(), |mut text, byte| {
-            let _ = write!(text, "{byte:02x}");
-            text
-        })
+        agate_model::hex(bytes)
     }
 }

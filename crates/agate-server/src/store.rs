@@ -6,7 +6,6 @@ use std::str::FromStr as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use agate_model::{Finding, Report};
-use sha2::{Digest as _, Sha256};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, AssertSqlSafe, Row as _, SqlSafeStr as _};
@@ -976,24 +975,14 @@ pub(crate) fn json_name(value: &impl serde::Serialize) -> String {
 /// The stored form of a token: its SHA-256, hex. Tokens carry 192 random bits, so a fast
 /// hash is enough; the database never holds one that works.
 fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
+    agate_model::sha256_hex(token.as_bytes())
 }
 
 /// 192 random bits, hex: tokens, session ids, CSRF secrets.
 pub(crate) fn random_hex() -> Result<String, StoreError> {
     let mut bytes = [0_u8; 24];
     getrandom::fill(&mut bytes).map_err(|error| StoreError::Random(error.to_string()))?;
-    Ok(hex(&bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut text = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        text.push(char::from(DIGITS[usize::from(byte & 15)]));
-    }
-    text
+    Ok(agate_model::hex(&bytes))
 }
 
 /// Now, in Unix seconds.
