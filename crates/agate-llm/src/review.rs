@@ -113,6 +113,9 @@ pub fn review(
     let structured = AtomicBool::new(true);
     let spent = Mutex::new(Usage::default());
     let skipped = AtomicUsize::new(hunks.len() - asked);
+    // Once the endpoint cannot be reached, the rest are not asked: each would wait out
+    // the same timeout.
+    let down: Mutex<Option<String>> = Mutex::new(None);
     let reviews = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..limits.concurrency.clamp(1, 16) {
@@ -140,16 +143,31 @@ pub fn review(
                         skipped.fetch_add(1, Ordering::Relaxed);
                         continue;
                     }
+                    if let Some(reason) = lock(&down).clone() {
+                        lock(&reviews).push(HunkReview {
+                            hunk: index,
+                            answer: Err(format!("not asked: {reason}")),
+                            cached: false,
+                        });
+                        continue;
+                    }
                     let (answer, usage) = ask(endpoint, rubric, hunk, &structured, limits.max_wait);
                     {
                         let mut total = lock(&spent);
                         total.prompt_tokens += usage.prompt_tokens;
                         total.completion_tokens += usage.completion_tokens;
                     }
-                    let answer = answer.map(|(answer, content)| {
-                        cache.put(&key, &content);
-                        answer
-                    });
+                    let answer = match answer {
+                        Ok((answer, content)) => {
+                            cache.put(&key, &content);
+                            Ok(answer)
+                        }
+                        Err(Failure::Down(reason)) => {
+                            lock(&down).get_or_insert_with(|| reason.clone());
+                            Err(reason)
+                        }
+                        Err(Failure::Other(reason)) => Err(reason),
+                    };
                     lock(&reviews).push(HunkReview {
                         hunk: index,
                         answer,
@@ -178,6 +196,13 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// Why a hunk has no answer: the endpoint cannot be reached (the rest are not asked), or
+/// something about this exchange.
+enum Failure {
+    Down(String),
+    Other(String),
+}
+
 /// Asks about one hunk: the checked answer with its text (for the cache), or why not; and
 /// the tokens spent.
 fn ask(
@@ -186,7 +211,7 @@ fn ask(
     hunk: &Hunk,
     structured: &AtomicBool,
     max_wait: Duration,
-) -> (Result<(Answer, String), String>, Usage) {
+) -> (Result<(Answer, String), Failure>, Usage) {
     let (system, user) = (rubric.system(), hunk.user_message());
     let mut usage = Usage::default();
     let mut malformed = 0;
@@ -201,7 +226,9 @@ fn ask(
                     Ok(answer) => return (Ok((answer, exchange.content)), usage),
                     // Asked again once: a model sometimes slips.
                     Err(_) if malformed == 0 => malformed += 1,
-                    Err(error) => return (Err(format!("{error} (asked twice)")), usage),
+                    Err(error) => {
+                        return (Err(Failure::Other(format!("{error} (asked twice)"))), usage);
+                    }
                 }
             }
             // A server without structured output: ask in plain JSON from now on.
@@ -212,17 +239,20 @@ fn ask(
                 let wait = retry_after.unwrap_or(Duration::from_secs(1));
                 if waited + wait > max_wait {
                     return (
-                        Err(format!(
+                        Err(Failure::Other(format!(
                             "the model server kept rate limiting (429) past {}s of waiting",
                             max_wait.as_secs()
-                        )),
+                        ))),
                         usage,
                     );
                 }
                 std::thread::sleep(wait);
                 waited += wait;
             }
-            Err(error) => return (Err(error.to_string()), usage),
+            Err(error @ ChatError::Unreachable { .. }) => {
+                return (Err(Failure::Down(error.to_string())), usage);
+            }
+            Err(error) => return (Err(Failure::Other(error.to_string())), usage),
         }
     }
 }

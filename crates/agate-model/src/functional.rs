@@ -83,3 +83,32 @@ pub struct LlmReviewSpec {
     /// Prices per million tokens (prompt, completion), to put a cost in the report.
     pub price: Option<(f64, f64)>,
 }
+
+/// One gate's LLM review as a report carries it: what was asked and what it cost.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct LlmReview {
+    /// The gate that ran it.
+    pub gate: String,
+    /// The model asked.
+    pub model: String,
+    /// The rubric: `hallucination`, `business-rules` or `security`.
+    pub rubric: String,
+    /// The hunks the review covers: AI-authored or new lines of the change.
+    pub hunks: usize,
+    /// Hunks answered, by the model or from the cache.
+    pub reviewed: usize,
+    /// Of those, answered from the cache (`.agate/cache/llm/`), at no cost.
+    pub cached: usize,
+    /// Hunks not asked about: past `max_hunks` or the token budget.
+    pub skipped: usize,
+    /// Hunks asked about without a usable answer (the endpoint failed, or answered
+    /// malformed twice).
+    pub failed: usize,
+    /// Prompt tokens spent, as the server counted them.
+    pub prompt_tokens: u64,
+    /// Answer tokens spent.
+    pub completion_tokens: u64,
+    /// What the tokens cost, in the currency of the gate's `price:`; absent without prices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
+}

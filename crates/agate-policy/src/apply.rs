@@ -300,10 +300,13 @@ fn place(context: &RunContext<'_>, gates: &[(&crate::Gate, Text)], finding: &mut
     tier
 }
 
-/// The gate a finding belongs to: an external check's or a contract's is the gate that ran
-/// it, anything else the first gate that lists its analyzer.
+/// The gate a finding belongs to: an external check's, a contract's or an LLM review's is
+/// the gate that ran it, anything else the first gate that lists its analyzer.
 fn gate_of(gates: &[(&crate::Gate, Text)], finding: &Finding) -> Option<Text> {
-    if matches!(finding.analyzer, Analyzer::External | Analyzer::Contracts) {
+    if matches!(
+        finding.analyzer,
+        Analyzer::External | Analyzer::Contracts | Analyzer::Llm
+    ) {
         let name = finding.gate.as_ref()?;
         gates
             .iter()
@@ -402,8 +405,16 @@ fn decide_finding(
         )));
     }
     finding.blocking = finding.status.is_open()
-        && finding.gate.is_some()
-        && finding.severity >= tier_policy.block_at;
+        && if finding.analyzer == Analyzer::Llm {
+            // A model's opinion blocks only where its gate says so, whatever the tiers'
+            // thresholds.
+            gates.iter().any(|(gate, name)| {
+                finding.gate.as_ref() == Some(name)
+                    && gate.llm_review.as_ref().is_some_and(|review| review.block)
+            })
+        } else {
+            finding.gate.is_some() && finding.severity >= tier_policy.block_at
+        };
 }
 
 fn gate_result(
