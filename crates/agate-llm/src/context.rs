@@ -87,6 +87,14 @@ impl Outline {
             .collect()
     }
 
+    /// The names called on lines `first..=last` that the file does not define elsewhere:
+    /// their definitions, if any, are in other files.
+    pub fn undefined(&self, first: u32, last: u32) -> impl Iterator<Item = &str> {
+        self.called(first, last)
+            .into_iter()
+            .filter(move |name| self.definition(name, first, last).is_none())
+    }
+
     /// Where `name` is defined in the file, outside lines `first..=last`.
     fn definition(&self, name: &str, first: u32, last: u32) -> Option<&Scope> {
         self.scopes

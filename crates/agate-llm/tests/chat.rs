@@ -205,7 +205,7 @@ fn a_review_retries_a_malformed_answer_once_and_caches_what_it_learns() {
         &agate_llm::Rubric::Hallucination,
         &[hunk(3), hunk(9)],
         limits(),
-        &cache,
+        Some(&cache),
     );
     assert_eq!(outcome.reviews.len(), 2);
     let first = outcome.reviews[0].answer.as_ref().unwrap();
@@ -232,7 +232,7 @@ fn a_review_retries_a_malformed_answer_once_and_caches_what_it_learns() {
         &agate_llm::Rubric::Hallucination,
         &[hunk(3)],
         limits(),
-        &cache,
+        Some(&cache),
     );
     assert!(again.reviews[0].cached);
     assert_eq!(again.reviews[0].answer.as_ref().unwrap(), first);
@@ -261,7 +261,7 @@ fn a_review_waits_out_a_rate_limit_and_stops_at_its_budget() {
         &agate_llm::Rubric::Security,
         &[hunk(3), hunk(9), hunk(12)],
         budget,
-        &agate_llm::AnswerCache::new(cache_dir.path()),
+        Some(&agate_llm::AnswerCache::new(cache_dir.path())),
     );
     assert_eq!(
         outcome.reviews.len(),
@@ -285,8 +285,44 @@ fn a_review_waits_out_a_rate_limit_and_stops_at_its_budget() {
         &agate_llm::Rubric::Security,
         &[hunk(3)],
         limits(),
-        &agate_llm::AnswerCache::new(cache_dir.path().join("other")),
+        Some(&agate_llm::AnswerCache::new(cache_dir.path().join("other"))),
     );
     let error = outcome.reviews[0].answer.as_ref().unwrap_err();
     assert!(error.contains("rate limiting"), "{error}");
+}
+
+#[test]
+fn once_the_endpoint_cannot_be_reached_the_rest_are_not_asked() {
+    // A port nothing listens on: the first hunk's request fails, the others are not sent
+    // to wait out the same failure.
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/v1", closed.local_addr().unwrap());
+    drop(closed);
+    let outcome = agate_llm::review(
+        &endpoint(&base),
+        &agate_llm::Rubric::Security,
+        &[hunk(3), hunk(9), hunk(20)],
+        agate_llm::Limits {
+            concurrency: 1,
+            ..limits()
+        },
+        None,
+    );
+    let errors: Vec<&String> = outcome
+        .reviews
+        .iter()
+        .map(|review| review.answer.as_ref().unwrap_err())
+        .collect();
+    assert_eq!(errors.len(), 3);
+    assert!(
+        errors[0].starts_with("cannot reach the model at"),
+        "{}",
+        errors[0]
+    );
+    for later in &errors[1..] {
+        assert!(
+            later.starts_with("not asked: cannot reach the model"),
+            "{later}"
+        );
+    }
 }

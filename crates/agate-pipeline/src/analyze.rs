@@ -244,7 +244,7 @@ pub(crate) fn rules_for(
     Ok((rules, known))
 }
 
-fn scan_options(request: &Request, policy: &Policy) -> ScanOptions {
+pub(crate) fn scan_options(request: &Request, policy: &Policy) -> ScanOptions {
     let limits = &request.walk;
     ScanOptions {
         walk: WalkOptions {

@@ -33,6 +33,7 @@ mod lines;
 mod parallel;
 mod performance;
 mod request;
+mod review;
 mod run;
 mod secrets;
 mod selection;
@@ -55,8 +56,10 @@ pub use decide::DEFAULT_BASELINE;
 pub use error::{PipelineError, Result};
 pub use lines::BLAME_CACHE;
 pub use request::{
-    CiFacts, CiTarget, DepsSources, Event, Purpose, Request, RuleSources, Source, WalkLimits,
+    CiFacts, CiTarget, DepsSources, Event, Purpose, Request, RuleSources, Source, Variables,
+    WalkLimits,
 };
+pub use review::LLM_CACHE;
 
 use crate::analyze::Analysis;
 use crate::lines::{LineProvenance, RunKind};
@@ -208,15 +211,22 @@ fn finish(
         mut known,
         secrets: (secrets, _),
         mut repository,
+        scope,
         started,
         ..
     } = setup;
-    // The secrets in the caller's environment, which checks inherit, are hidden wherever
-    // they appear, as is whatever the rules find.
-    let redactor = agate_secrets::KnownSecrets::new(&secrets, request.ci.secret_values.clone());
-    let mut notices = found.notices;
     let (environment, gating) = (request.purpose.environment(), request.purpose.gating());
     let whole = request.shard.is_none();
+    let reviews = if gating && whole && selection.llm {
+        review::Reviews::new(&policy, environment, &request.ci.variables)
+    } else {
+        review::Reviews::default()
+    };
+    // The secrets in the caller's environment, which checks inherit, and the LLM reviews'
+    // API keys are hidden wherever they appear, as is whatever the rules find.
+    let redactor = agate_secrets::KnownSecrets::new(&secrets, request.ci.secret_values.clone())
+        .with(reviews.keys());
+    let mut notices = found.notices;
     // Nothing staged is nothing to commit, not an unchecked change; a shard may hold no
     // file of a small repository.
     if gating && whole && stats.files == 0 && request.source != Source::Staged {
@@ -236,11 +246,20 @@ fn finish(
     let covered = coverage.files();
     let annotated = shards::with_covered(request, found.annotated, &covered);
 
-    // Lines with findings, and covered lines, need their provenance.
+    // The files an LLM review may send: the change's, or without one every source file
+    // (those holding AI-authored lines are sent).
+    let reviewed_files = if reviews.is_empty() {
+        Vec::new()
+    } else {
+        review_candidates(request, &policy, scope.files.as_deref())
+    };
+    // Lines with findings, covered lines and the lines a review may send need their
+    // provenance.
     let flagged: BTreeSet<&str> = findings
         .iter()
         .map(|finding| finding.location.path.as_str())
         .chain(covered.iter().map(String::as_str))
+        .chain(reviewed_files.iter().map(String::as_str))
         .collect();
     let run = RunKind {
         ai_change: request.ai_change,
@@ -258,6 +277,29 @@ fn finish(
     findings.extend(provenance_findings);
     let (coverage_findings, coverage_results) = coverage::judge(root, &coverage, &tiers);
     findings.extend(coverage_findings);
+    let reviewed = if reviews.is_empty() {
+        external::ExternalRun::default()
+    } else {
+        let has_change = scope.files.is_some();
+        let files = if has_change {
+            reviewed_files
+        } else {
+            tiers.ai_files(reviewed_files.iter().map(String::as_str))
+        };
+        let change = review::Change {
+            root,
+            tiers: &tiers,
+            files,
+            with_base: has_change,
+            walk: review_walk(request, &policy),
+        };
+        reviews.run(&change, &redactor, progress)
+    };
+    notices.extend(reviewed.notices);
+    findings.extend(reviewed.findings);
+    failed_checks.extend(reviewed.failed);
+    known.extend(reviewed.rules.iter().map(|rule| rule.id.clone()));
+    descriptors.extend(reviewed.rules);
     // The external checks' rules exist now that they ran; suppressions may name them.
     known.extend(external.rules.iter().map(|rule| rule.id.clone()));
     known.extend(agate_model::COVERAGE_RULES.map(str::to_owned));
@@ -302,6 +344,7 @@ fn finish(
         coverage: coverage_results,
         load: external.load,
         compliance: Vec::new(),
+        reviews: reviewed.reviews,
         verdict: gating.then_some(verdict),
     };
     // One place for every format: no excerpt, message or tool output shows a secret.
@@ -328,6 +371,31 @@ fn finish(
         report,
         notify: policy.notify_on_block().to_vec(),
     })
+}
+
+/// The files an LLM review may send: the change's (`changed`), or without a change every
+/// source file of the request's paths.
+fn review_candidates(
+    request: &Request,
+    policy: &Policy,
+    changed: Option<&BTreeSet<String>>,
+) -> Vec<String> {
+    match changed {
+        Some(files) => files.iter().cloned().collect(),
+        None => agate_lang::walk(&request.root, &request.paths, &review_walk(request, policy))
+            .files
+            .into_iter()
+            .map(|file| file.relative)
+            .collect(),
+    }
+}
+
+/// How a review finds files: as the scan does, over the whole root (not a shard).
+fn review_walk(request: &Request, policy: &Policy) -> agate_lang::WalkOptions {
+    agate_lang::WalkOptions {
+        shard: None,
+        ..analyze::scan_options(request, policy).walk
+    }
 }
 
 /// Drops repeated notices: a merge makes again the run-wide notices each shard made (no

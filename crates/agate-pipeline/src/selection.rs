@@ -20,6 +20,8 @@ pub(crate) struct Selection {
     pub(crate) external: bool,
     /// The test-integrity analyzer (the change's files at the base and now).
     pub(crate) integrity: bool,
+    /// The gates' LLM reviews (gating runs only).
+    pub(crate) llm: bool,
     /// Findings of other analyzers are dropped; `None` keeps all.
     pub(crate) keep: Option<BTreeSet<Analyzer>>,
 }
@@ -70,6 +72,7 @@ impl Selection {
                 deps: true,
                 external: !git,
                 integrity: true,
+                llm: !git,
                 keep: None,
             });
         }
@@ -80,6 +83,7 @@ impl Selection {
             deps: any(&[Analyzer::Deps, Analyzer::AiPatterns]),
             external: only.contains(&Analyzer::External),
             integrity: only.contains(&Analyzer::TestIntegrity),
+            llm: only.contains(&Analyzer::Llm),
             keep: Some(only),
         })
     }

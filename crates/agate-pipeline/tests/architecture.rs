@@ -68,6 +68,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "agate-load",
             "agate-policy",
             "agate-compliance",
+            "agate-llm",
         ],
     ),
 ];

@@ -115,6 +115,29 @@ pub fn render(
     }
 }
 
+/// One line about an LLM review: `gate review, model qwen2.5-coder (security): 12 of 12
+/// hunks reviewed (4 from the cache), 0 failed, 0 not asked; 8,412 + 1,230 tokens, cost
+/// 0.0043`.
+pub fn review_line(review: &agate_model::LlmReview) -> String {
+    let mut line = format!(
+        "gate {}, model {} ({}): {} of {} hunks reviewed ({} from the cache), {} failed, {} not asked; {} + {} tokens",
+        review.gate,
+        review.model,
+        review.rubric,
+        review.reviewed,
+        review.hunks,
+        review.cached,
+        review.failed,
+        review.skipped,
+        review.prompt_tokens,
+        review.completion_tokens,
+    );
+    if let Some(cost) = review.cost {
+        let _ = write!(line, ", cost {cost:.4}");
+    }
+    line
+}
+
 /// One line about a load test: `search (gate performance, open model): 6,000 requests,
 /// 200.0 rps, p50 3.1 ms, p95 7.9 ms, p99 14.2 ms, max 52.3 ms, 0 errors; p95 < 50ms pass
 /// (7.9ms)`.

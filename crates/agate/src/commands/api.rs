@@ -93,6 +93,7 @@ pub(crate) fn test(args: &ApiTestArgs) -> anyhow::Result<ExitStatus> {
         coverage: Vec::new(),
         load: Vec::new(),
         compliance: Vec::new(),
+        reviews: Vec::new(),
         verdict: None,
     };
     let secrets = output::bundled_secrets()

@@ -16,6 +16,7 @@ mod external_limits;
 mod fix;
 mod gate;
 mod inputs;
+mod llm;
 mod load;
 mod notify;
 mod policy;
