@@ -229,7 +229,12 @@ fn finish(
     let mut notices = found.notices;
     // Nothing staged is nothing to commit, not an unchecked change; a shard may hold no
     // file of a small repository.
-    if gating && whole && stats.files == 0 && request.source != Source::Staged {
+    if gating
+        && whole
+        && stats.files == 0
+        && request.source != Source::Staged
+        && selection.reads_files()
+    {
         notices.push(Notice::error(NOTHING_SCANNED));
     }
 

@@ -88,6 +88,12 @@ impl Selection {
         })
     }
 
+    /// Whether the run's analyzers read the files (not only the gates' checks and reviews):
+    /// then a run that scanned no file checked nothing.
+    pub(crate) fn reads_files(&self) -> bool {
+        self.rules || self.secrets || self.deps || self.integrity
+    }
+
     /// Whether a finding belongs to a selected analyzer. The dependency analyzer's
     /// hallucination findings are AI anti-patterns, and also belong to `--only deps`.
     pub(crate) fn keeps(&self, finding: &Finding) -> bool {

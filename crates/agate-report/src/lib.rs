@@ -25,6 +25,7 @@
 //!     coverage: vec![],
 //!     load: vec![],
 //!     compliance: vec![],
+//!     reviews: vec![],
 //!     verdict: None,
 //! };
 //! let mut out = Vec::new();

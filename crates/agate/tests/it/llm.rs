@@ -225,8 +225,45 @@ fn issue_14_an_advisory_review_reports_ai_hunks_with_context_and_never_sends_a_s
         "{cost}"
     );
 
-    // What was sent: the AI hunk first, with its imports and the definition it calls from
-    // another file; the human's new lines next; never a secret; the key only as a header.
+    sent_in_order_with_context_and_no_secret(&seen);
+
+    // Asked again, the answers come from `.agate/cache/llm/`: nothing is sent, nothing spent.
+    let (code, again, _) = gate(dir.path());
+    assert_eq!(code, Some(0));
+    assert_eq!(seen.lock().unwrap().len(), 2, "no request on a re-run");
+    assert_eq!(again["reviews"][0]["cached"], 2);
+    assert_eq!(again["reviews"][0]["prompt_tokens"], 0);
+    assert_eq!(llm_findings(&again).len(), 1);
+    // `--only llm` runs the reviews alone (from the cache here).
+    let output = agate(dir.path())
+        .args([
+            "gate", "--env", "staging", "--base", "main", "--only", "llm", "--format", "json",
+        ])
+        .env("AGATE_TEST_LLM_KEY", API_KEY)
+        .output()
+        .unwrap();
+    let only: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", only["notices"]);
+    assert_eq!(only["reviews"][0]["cached"], 2);
+    assert!(
+        only["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|finding| finding["analyzer"] == "llm"),
+        "{}",
+        only["findings"]
+    );
+    let cached = std::fs::read_dir(dir.path().join(".agate/cache/llm"))
+        .unwrap()
+        .count();
+    assert_eq!(cached, 2);
+}
+
+/// What the first run sent: the AI hunk first, with the definition it calls from another
+/// file; the human's new lines next, with their file's imports; never a secret; the API key
+/// only as a header.
+fn sent_in_order_with_context_and_no_secret(seen: &Seen) {
     let requests = seen.lock().unwrap().clone();
     assert_eq!(requests.len(), 2);
     for (headers, body) in &requests {
@@ -265,18 +302,6 @@ fn issue_14_an_advisory_review_reports_ai_hunks_with_context_and_never_sends_a_s
         user.ends_with("Hunk (line number | code):\n6 | \n7 | \n8 | def ping():\n9 |     return get_json(\"https://api.example/ping\")\n"),
         "only the new lines, not the legacy ones: {user}"
     );
-
-    // Asked again, the answers come from `.agate/cache/llm/`: nothing is sent, nothing spent.
-    let (code, again, _) = gate(dir.path());
-    assert_eq!(code, Some(0));
-    assert_eq!(seen.lock().unwrap().len(), 2, "no request on a re-run");
-    assert_eq!(again["reviews"][0]["cached"], 2);
-    assert_eq!(again["reviews"][0]["prompt_tokens"], 0);
-    assert_eq!(llm_findings(&again).len(), 1);
-    let cached = std::fs::read_dir(dir.path().join(".agate/cache/llm"))
-        .unwrap()
-        .count();
-    assert_eq!(cached, 2);
 }
 
 #[test]
