@@ -266,10 +266,24 @@ fn finish(
         .chain(covered.iter().map(String::as_str))
         .chain(reviewed_files.iter().map(String::as_str))
         .collect();
+    // A cache someone committed is not agate's: nothing is read from it.
+    let committed = if gating {
+        change::committed_cache(root, repository.history.as_ref())
+    } else {
+        None
+    };
+    if let Some(path) = &committed {
+        notices.push(Notice {
+            level: NoticeLevel::Warning,
+            path: Some(path.clone()),
+            message: "is committed to the repository: agate reads no cached blame or LLM answer from `.agate/cache/` while it holds committed files (a committed answer could stand in for a review); remove them with `git rm -r --cached .agate/cache` and add `.agate/cache/` to .gitignore".to_owned(),
+        });
+    }
     let run = RunKind {
         ai_change: request.ai_change,
         gating,
         whole,
+        cached: committed.is_none(),
     };
     let (baseline, triage) = decide::records(request, &policy, &mut repository, &mut notices)?;
     let LineProvenance {
@@ -297,6 +311,7 @@ fn finish(
             files,
             with_base: has_change,
             walk: review_walk(request, &policy),
+            cached: run.cached,
         };
         reviews.run(&change, &redactor, progress)
     };

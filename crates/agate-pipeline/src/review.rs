@@ -101,7 +101,11 @@ impl<'p> Reviews<'p> {
     ) -> ExternalRun {
         let mut run = ExternalRun::default();
         let (hunks, unreadable) = hunks(change, redactor);
-        let cache = cache(change.root, &mut run.notices);
+        let cache = if change.cached {
+            cache(change.root, &mut run.notices)
+        } else {
+            None
+        };
         for (spec, key) in &self.gates {
             let mut failures: Vec<String> = unreadable.clone();
             let record = match (key, rubric(change.root, spec, redactor)) {
@@ -214,6 +218,8 @@ pub(crate) struct Change<'a> {
     pub(crate) files: Vec<String>,
     pub(crate) with_base: bool,
     pub(crate) walk: agate_lang::WalkOptions,
+    /// Answers may be read from and written to [`LLM_CACHE`].
+    pub(crate) cached: bool,
 }
 
 /// A hunk to send, and whether it holds AI-authored lines (those go first).

@@ -524,3 +524,35 @@ fn issue_14_malformed_slow_rate_limited_and_failing_servers() {
     assert_eq!(code, Some(3));
     assert_eq!(requests, 1, "{}", report["notices"]);
 }
+
+#[test]
+fn issue_14_a_committed_answer_cache_is_never_read() {
+    let (base, seen) = serve(Box::new(reviewer));
+    let dir = repository(&settings(&base, "reviewer", "      block: true\n"));
+    let (code, _, _) = gate(dir.path());
+    assert_eq!(code, Some(1));
+    let asked = seen.lock().unwrap().len();
+
+    // The change's author knows the question (prompt, model, rubric, hunk are all in the
+    // repository), so they can commit an answer that finds nothing.
+    let cache = dir.path().join(".agate/cache/llm");
+    for entry in std::fs::read_dir(&cache).unwrap() {
+        std::fs::write(entry.unwrap().path(), r#"{"findings": []}"#).unwrap();
+    }
+    git(dir.path(), &["add", "-f", ".agate/cache"]);
+    git(dir.path(), &["commit", "-q", "-m", "cache"]);
+    let (code, report, _) = gate(dir.path());
+    assert_eq!(code, Some(1), "the hunk is asked again and still blocks");
+    assert!(
+        seen.lock().unwrap().len() > asked,
+        "the model was asked again"
+    );
+    assert_eq!(report["reviews"][0]["cached"], 0);
+    assert_eq!(llm_findings(&report).len(), 1);
+    let notices = report["notices"].to_string();
+    assert!(
+        notices
+            .contains("is committed to the repository: agate reads no cached blame or LLM answer"),
+        "{notices}"
+    );
+}
