@@ -367,6 +367,10 @@ pub(crate) struct LineProvenance {
 
 /// What kind of run asks for line provenance.
 #[derive(Debug, Clone, Copy)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent facts about the run"
+)]
 pub(crate) struct RunKind {
     /// The whole change is AI-authored.
     pub(crate) ai_change: bool,
