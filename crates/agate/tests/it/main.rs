@@ -11,6 +11,7 @@ mod corpus;
 mod coverage;
 mod deps;
 mod evasion;
+mod express_scenario;
 mod external;
 mod external_limits;
 mod fix;
