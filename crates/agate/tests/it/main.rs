@@ -2,6 +2,7 @@
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 mod api;
+mod banking;
 mod bounds;
 mod ci;
 mod ci_base;

@@ -1,7 +1,9 @@
 //! Runs the steps of an example's README, line by line, as a reader would in a shell:
 //! `cd`, `export NAME=…` (also `NAME=$(agate …)`), `agate server … &` (served on a free
 //! port, which then replaces the README's fixed one in the commands and the copy's files),
-//! `agate …  # exit N: …` (run and checked for exit code N; 0 without the comment) and anything else through bash.
+//! `agate …  # exit N: …` (run and checked for exit code N; 0 without the comment; words
+//! split as a shell would, with double quotes) and anything else through bash. The README's
+//! other fixed addresses are replaced the same way by ones the test chooses ([`Session::map`]).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -20,7 +22,8 @@ pub(crate) struct Session {
     cwd: PathBuf,
     env: Vec<(String, String)>,
     server: Option<Server>,
-    address: String,
+    /// Each README address and the one used instead.
+    addresses: Vec<(String, String)>,
 }
 
 /// An `agate` step: what the README expects and what agate did.
@@ -68,7 +71,7 @@ impl Session {
             _dir: dir,
             env: all,
             server: None,
-            address: README_ADDRESS.to_owned(),
+            addresses: Vec::new(),
         }
     }
 
@@ -91,9 +94,19 @@ impl Session {
             .map(|(_, value)| value.as_str())
     }
 
-    /// `text` with the README's server address replaced by the one serving.
+    /// Uses `address` wherever the README says `readme_address`, in the commands from now
+    /// on and in the copy's files.
+    pub(crate) fn map(&mut self, readme_address: &str, address: &str) {
+        self.addresses
+            .push((readme_address.to_owned(), address.to_owned()));
+        self.localize_files(&self.root.clone());
+    }
+
+    /// `text` with the README's addresses replaced by the ones in use.
     pub(crate) fn localize(&self, text: &str) -> String {
-        text.replace(README_ADDRESS, &self.address)
+        self.addresses
+            .iter()
+            .fold(text.to_owned(), |text, (from, to)| text.replace(from, to))
     }
 
     /// Runs one README line; an `agate` command's outcome is returned, checked for the
@@ -127,7 +140,7 @@ impl Session {
                     );
                     String::from_utf8(output.stdout).unwrap().trim().to_owned()
                 }
-                None => value.to_owned(),
+                None => value.trim_matches('"').to_owned(),
             };
             self.env.push((name.to_owned(), value));
             return None;
@@ -139,12 +152,9 @@ impl Session {
             let words: Vec<&str> = serve.split_whitespace().collect();
             let at = words.iter().position(|word| *word == "--db").unwrap();
             let server = start(&self.cwd, words[at + 1]);
-            server
-                .url
-                .trim_start_matches("http://")
-                .clone_into(&mut self.address);
+            let address = server.url.trim_start_matches("http://").to_owned();
             self.server = Some(server);
-            self.localize_files(&self.root.clone());
+            self.map(README_ADDRESS, &address);
             return None;
         }
         if let Some(args) = command.strip_prefix("agate ") {
@@ -184,23 +194,44 @@ impl Session {
 
     fn agate(&self, args: &str) -> Output {
         agate(&self.cwd)
-            .args(args.split_whitespace())
+            .args(words(args))
             .envs(self.env.iter().map(|(key, value)| (key, value)))
             .output()
             .unwrap()
     }
 
-    /// Replaces the README's server address in every text file of the copy.
+    /// Replaces the README's addresses in every text file of the copy.
     fn localize_files(&self, dir: &Path) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 self.localize_files(&path);
             } else if let Ok(text) = std::fs::read_to_string(&path)
-                && text.contains(README_ADDRESS)
+                && self.addresses.iter().any(|(from, _)| text.contains(from))
             {
                 std::fs::write(&path, self.localize(&text)).unwrap();
             }
         }
     }
+}
+
+/// A command line's words as a shell splits them: at spaces, except inside double quotes,
+/// which are removed.
+fn words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                word.get_or_insert_with(String::new);
+            }
+            c if c.is_whitespace() && !quoted => words.extend(word.take()),
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    assert!(!quoted, "an unclosed quote in `{line}`");
+    words.extend(word);
+    words
 }
