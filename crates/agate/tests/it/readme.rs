@@ -17,11 +17,12 @@ const README_ADDRESS: &str = "127.0.0.1:8470";
 
 /// A copy of an example and the state of the shell its README's steps run in.
 pub(crate) struct Session {
+    /// Dropped first (fields drop in order): the server stops before its folder goes.
+    server: Option<Server>,
     _dir: tempfile::TempDir,
     root: PathBuf,
     cwd: PathBuf,
     env: Vec<(String, String)>,
-    server: Option<Server>,
     /// Each README address and the one used instead.
     addresses: Vec<(String, String)>,
 }
