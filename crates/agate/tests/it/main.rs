@@ -2,6 +2,7 @@
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 mod api;
+mod banking;
 mod bounds;
 mod ci;
 mod ci_base;
@@ -18,9 +19,11 @@ mod fix;
 mod gate;
 mod inputs;
 mod load;
+mod multi_team;
 mod notify;
 mod policy;
 mod provenance;
+mod readme;
 mod redaction;
 mod review;
 mod rules;
