@@ -245,7 +245,19 @@ fn finish(
     };
     notices.extend(external.notices);
     let mut findings = found.findings;
-    findings.extend(external.findings);
+    // API tests and load tests point at a line of the OpenAPI document or of agate.yaml:
+    // that line is their snippet (redacted with the rest of the report).
+    findings.extend(external.findings.into_iter().map(|mut finding| {
+        if finding.snippet.is_empty() {
+            finding.snippet = agate_external::source_line(
+                root,
+                &finding.location.path,
+                finding.location.start.line,
+            )
+            .unwrap_or_default();
+        }
+        finding
+    }));
     let mut failed_checks = external.failed;
     failed_checks.extend(coverage.failed.iter().cloned());
     let covered = coverage.files();

@@ -2,6 +2,7 @@
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 mod api;
+mod banking;
 mod bounds;
 mod ci;
 mod ci_base;
@@ -11,6 +12,7 @@ mod corpus;
 mod coverage;
 mod deps;
 mod evasion;
+mod express_scenario;
 mod external;
 mod external_limits;
 mod fix;
@@ -18,9 +20,11 @@ mod gate;
 mod inputs;
 mod llm;
 mod load;
+mod multi_team;
 mod notify;
 mod policy;
 mod provenance;
+mod readme;
 mod redaction;
 mod review;
 mod rules;
