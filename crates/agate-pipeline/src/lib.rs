@@ -414,11 +414,17 @@ fn review_candidates(
 ) -> Vec<String> {
     match changed {
         Some(files) => files.iter().cloned().collect(),
-        None => agate_lang::walk(&request.root, &request.paths, &review_walk(request, policy))
-            .files
-            .into_iter()
-            .map(|file| file.relative)
-            .collect(),
+        None => {
+            let paths: Vec<_> = request
+                .paths
+                .iter()
+                .map(|path| request.root.join(path))
+                .collect();
+            agate_lang::walk(&request.root, &paths, &review_walk(request, policy)).files
+        }
+        .into_iter()
+        .map(|file| file.relative)
+        .collect(),
     }
 }
 

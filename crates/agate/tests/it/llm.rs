@@ -556,3 +556,58 @@ fn issue_14_a_committed_answer_cache_is_never_read() {
         "{notices}"
     );
 }
+
+#[test]
+fn issue_14_without_a_base_the_review_covers_the_ai_authored_lines() {
+    let (base, seen) = serve(Box::new(reviewer));
+    let config = format!(
+        "gates:\n  security: off\n  provenance-lint: off\n  functional: off\n  review:\n    llm_review:\n{}\nenvironments:\n  staging:\n    mode: block\n    gates: [review]\n",
+        settings(&base, "reviewer", "")
+    );
+    let dir = tree(&[
+        ("agate.yaml", config.as_str()),
+        (
+            "app/fetch.py",
+            "import requests\n\n\ndef get(url):\n    return requests.fetch(url)\n",
+        ),
+        ("app/human.py", "def add(a, b):\n    return a + b\n"),
+        (
+            "app/marked.py",
+            "def ok():\n    return 1\n\n\n# agate: ai-begin\ndef bad(url):\n    return requests.fetch(url)\n# agate: ai-end\n",
+        ),
+    ]);
+    // No repository, so no base: only what is known to be AI-authored is sent — here the
+    // lines between the inline markers, then everything with --ai-change.
+    let output = agate(dir.path())
+        .args(["gate", "--env", "staging", "--format", "json"])
+        .env("AGATE_TEST_LLM_KEY", API_KEY)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["reviews"][0]["hunks"], 1, "{}", report["notices"]);
+    let found = llm_findings(&report);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["location"]["path"], "app/marked.py");
+    assert_eq!(found[0]["location"]["start"]["line"], 7);
+    assert_eq!(seen.lock().unwrap().len(), 1);
+
+    let output = agate(dir.path())
+        .args([
+            "gate",
+            "--env",
+            "staging",
+            "--format",
+            "json",
+            "--ai-change",
+        ])
+        .env("AGATE_TEST_LLM_KEY", API_KEY)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        report["reviews"][0]["hunks"], 3,
+        "every source file, each whole: {}",
+        report["reviews"]
+    );
+    assert_eq!(llm_findings(&report).len(), 2);
+}
