@@ -1258,6 +1258,19 @@ fn gate_rows(
         let value = format!("{} at {}", api.spec.display(), api.base_url);
         rows.push((key.clone(), value, origin(&key)));
     }
+    if let Some(review) = &gate.llm_review {
+        let key = format!("gates.{}.llm_review", gate.name);
+        let value = format!(
+            "{} at {}, model {}, {}, max {} hunks and {} tokens",
+            review.rubric,
+            review.base_url,
+            review.model,
+            if review.block { "blocking" } else { "advisory" },
+            review.max_hunks,
+            review.max_tokens
+        );
+        rows.push((key.clone(), value, origin(&key)));
+    }
 }
 
 /// Merges `environments:`; the gates they name must exist.

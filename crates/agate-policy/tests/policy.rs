@@ -1002,6 +1002,15 @@ fn issue_14_llm_review_is_checked_where_it_is_written_and_locked_review_stays_bl
         (spec.rubric.as_str(), spec.block, spec.max_hunks),
         ("security", true, 50)
     );
+    let explained = policy.explain();
+    let row = explained
+        .iter()
+        .find(|(key, _, _)| key == "gates.review.llm_review")
+        .unwrap();
+    assert_eq!(
+        row.1,
+        "security at http://127.0.0.1:8000/v1, model local, blocking, max 50 hunks and 200000 tokens"
+    );
 
     for (name, extra, expected) in [
         (
