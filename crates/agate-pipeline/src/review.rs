@@ -4,7 +4,7 @@
 //! says `block: true`. An endpoint that fails, or hunks left unasked, put a blocking review's
 //! gate in `error`; for an advisory review they are a warning.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ use agate_llm::{ChangedFile, Definition, Hunk, Outline, Rubric};
 use agate_model::Redactor as _;
 use agate_model::{
     Analyzer, Confidence, Finding, Fingerprint, FingerprintInput, LlmReview, LlmReviewSpec,
-    Location, Notice, NoticeLevel, Position, RuleDescriptor, Severity, Tier,
+    Location, Notice, NoticeLevel, Position, RuleDescriptor, Severity, Tier, normalize_code,
 };
 use agate_policy::{Policy, TierMap};
 use agate_secrets::KnownSecrets;
@@ -100,7 +100,24 @@ impl<'p> Reviews<'p> {
         progress: &(dyn Fn(Event<'_>) + Sync),
     ) -> ExternalRun {
         let mut run = ExternalRun::default();
-        let (hunks, unreadable) = hunks(change, redactor);
+        let Hunks {
+            sent: hunks,
+            unreadable,
+            not_sent,
+        } = hunks(change, redactor);
+        if !not_sent.is_empty() {
+            run.notices.push(Notice {
+                level: NoticeLevel::Warning,
+                path: None,
+                message: format!(
+                    "{} changed file{} not sent to the LLM review: {}{}",
+                    not_sent.len(),
+                    if not_sent.len() == 1 { " is" } else { "s are" },
+                    not_sent[..not_sent.len().min(10)].join(", "),
+                    if not_sent.len() > 10 { ", …" } else { "" }
+                ),
+            });
+        }
         let cache = cache(change.root, &mut run.notices);
         for (spec, key) in &self.gates {
             let mut failures: Vec<String> = unreadable.clone();
@@ -220,14 +237,26 @@ pub(crate) struct Change<'a> {
 struct Sent {
     hunk: Hunk,
     ai: bool,
-    /// The hunk's lines as the file has them, for fingerprints.
-    raw: Vec<String>,
+    /// The hunk's lines as the file has them, each with how many lines of the file before
+    /// it hold the same code (whitespace aside): what a finding's fingerprint is made of.
+    raw: Vec<(String, u32)>,
 }
 
-/// The hunks of the change, AI-authored ones first, each with its context; and why files
-/// of the change could not be read (the review did not cover them).
-fn hunks(change: &Change<'_>, redactor: &KnownSecrets<'_>) -> (Vec<Sent>, Vec<String>) {
+/// The hunks of a change, and the files of it that are not sent.
+struct Hunks {
+    /// AI-authored hunks first, each with its context.
+    sent: Vec<Sent>,
+    /// Why files of the change could not be read (the review did not cover them).
+    unreadable: Vec<String>,
+    /// Files with lines to review that are not sent by design: binary or generated.
+    not_sent: Vec<String>,
+}
+
+/// The hunks of the change, AI-authored ones first, each with its context; and the files
+/// of it that could not be read or are not sent.
+fn hunks(change: &Change<'_>, redactor: &KnownSecrets<'_>) -> Hunks {
     let mut unreadable = Vec::new();
+    let mut not_sent = Vec::new();
     let mut files = Vec::new();
     for path in &change.files {
         let name = path.rsplit('/').next().unwrap_or(path);
@@ -245,15 +274,20 @@ fn hunks(change: &Change<'_>, redactor: &KnownSecrets<'_>) -> (Vec<Sent>, Vec<St
                 continue;
             }
         };
-        // Binary files and generated code are not reviewed line by line.
-        let Ok(text) = String::from_utf8(text) else {
-            continue;
-        };
-        if agate_lang::is_binary(text.as_bytes()) || agate_policy::is_generated(&text) {
+        // Binary files and generated code are not reviewed line by line; a file in another
+        // encoding than UTF-8 is (its other characters sent as U+FFFD), so Latin-1 source
+        // cannot slip past the review.
+        let binary = agate_lang::is_binary(&text);
+        let text = String::from_utf8_lossy(&text).into_owned();
+        let ranges = review_ranges(change, path, text.lines().count());
+        if ranges.is_empty() {
             continue;
         }
-        let ranges = review_ranges(change, path, text.lines().count());
-        if !ranges.is_empty() {
+        if binary {
+            not_sent.push(format!("`{path}` (binary)"));
+        } else if agate_policy::is_generated(&text) {
+            not_sent.push(format!("`{path}` (`@generated`)"));
+        } else {
             files.push((path.as_str(), text, ranges));
         }
     }
@@ -295,7 +329,17 @@ fn hunks(change: &Change<'_>, redactor: &KnownSecrets<'_>) -> (Vec<Sent>, Vec<St
         let defined = language
             .and_then(|language| elsewhere.get(&family(language)))
             .unwrap_or(&empty);
-        let raw: Vec<&str> = text.lines().collect();
+        // Identical lines of a file are told apart by their order, so two findings on two
+        // copies of a line are two findings, each with its own fingerprint.
+        let mut copies: HashMap<String, u32> = HashMap::new();
+        let raw: Vec<(&str, u32)> = text
+            .lines()
+            .map(|line| {
+                let count = copies.entry(normalize_code(line)).or_insert(0);
+                *count += 1;
+                (line, *count - 1)
+            })
+            .collect();
         for &(first, last, ai) in ranges {
             sent.push(Sent {
                 hunk: file.hunk(first, last, defined),
@@ -304,14 +348,18 @@ fn hunks(change: &Change<'_>, redactor: &KnownSecrets<'_>) -> (Vec<Sent>, Vec<St
                     .iter()
                     .skip(usize::try_from(first - 1).unwrap_or(usize::MAX))
                     .take(usize::try_from(last - first + 1).unwrap_or(0))
-                    .map(|line| (*line).to_owned())
+                    .map(|&(line, copy)| (line.to_owned(), copy))
                     .collect(),
             });
         }
     }
     // AI-authored hunks first: a budget runs out on human edits, not on them.
     sent.sort_by_key(|sent| !sent.ai);
-    (sent, unreadable)
+    Hunks {
+        sent,
+        unreadable,
+        not_sent,
+    }
 }
 
 /// The language whose files define what files of `language` call: JavaScript stands for
@@ -487,13 +535,16 @@ fn finding(
     reviewed: &agate_llm::Reviewed,
 ) -> Finding {
     let index = usize::try_from(reviewed.line - sent.hunk.first_line).unwrap_or(0);
-    let raw = sent.raw.get(index).map_or("", String::as_str);
+    let (raw, occurrence) = sent
+        .raw
+        .get(index)
+        .map_or(("", 0), |(line, copy)| (line.as_str(), *copy));
     let fingerprint = Fingerprint::compute(&FingerprintInput {
         rule_id,
         path: &sent.hunk.path,
         code: raw,
         scope: "",
-        occurrence: 0,
+        occurrence,
     });
     let mut message = format!(
         "{}: {}",

@@ -2,6 +2,7 @@
 //! OpenAI chat-completions API: a model that reads the numbered hunk it is sent and
 //! answers as a real one would, and servers that answer malformed, slowly, 429 or 500.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpListener;
 use std::path::Path;
@@ -523,4 +524,96 @@ fn issue_14_malformed_slow_rate_limited_and_failing_servers() {
     );
     assert_eq!(code, Some(3));
     assert_eq!(requests, 1, "{}", report["notices"]);
+}
+
+/// Commits `files` on the feature branch as an AI-assisted commit.
+fn ai_commit(dir: &Path, files: &[(&str, &[u8])]) {
+    for (path, content) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    git(dir, &["add", "."]);
+    git_as(
+        dir,
+        "dev <dev@example.com>",
+        &[
+            "commit",
+            "-q",
+            "-m",
+            "more\n\nCo-authored-by: Claude <noreply@anthropic.com>",
+        ],
+    );
+}
+
+#[test]
+fn issue_14_copies_of_a_line_latin_1_files_and_generated_files() {
+    let (base, seen) = serve(Box::new(reviewer));
+    let dir = repository(&settings(&base, "reviewer", ""));
+    ai_commit(
+        dir.path(),
+        &[
+            // The same wrong call twice: two findings, not one.
+            (
+                "app/twice.py",
+                b"import requests\n\n\ndef a(u):\n    return requests.fetch(u)\n\n\n\ndef b(u):\n    return requests.fetch(u)\n",
+            ),
+            // Not UTF-8: sent all the same, never skipped in silence.
+            (
+                "app/latin.py",
+                b"# -*- coding: latin-1 -*-\n# caf\xe9\nimport requests\nx = requests.fetch('u')\n",
+            ),
+            // Generated: not sent, and a notice says so.
+            (
+                "app/gen.py",
+                b"# @generated\nimport requests\ny = requests.fetch('v')\n",
+            ),
+        ],
+    );
+    let (code, report, stderr) = gate(dir.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    let found: Vec<(String, u64, String)> = llm_findings(&report)
+        .iter()
+        .map(|finding| {
+            (
+                finding["location"]["path"].as_str().unwrap().to_owned(),
+                finding["location"]["start"]["line"].as_u64().unwrap(),
+                finding["fingerprint"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let at: Vec<(&str, u64)> = found
+        .iter()
+        .map(|(path, line, _)| (path.as_str(), *line))
+        .collect();
+    for expected in [
+        ("app/twice.py", 5),
+        ("app/twice.py", 10),
+        ("app/latin.py", 4),
+    ] {
+        assert!(at.contains(&expected), "{expected:?} not in {at:?}");
+    }
+    assert!(!at.iter().any(|(path, _)| *path == "app/gen.py"), "{at:?}");
+    let twice: BTreeSet<&str> = found
+        .iter()
+        .filter(|(path, _, _)| path == "app/twice.py")
+        .map(|(_, _, fingerprint)| fingerprint.as_str())
+        .collect();
+    assert_eq!(twice.len(), 2, "each copy has its own fingerprint");
+    let notices = report["notices"].to_string();
+    assert!(
+        notices.contains("not sent to the LLM review: `app/gen.py` (`@generated`)"),
+        "{notices}"
+    );
+    let bodies: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, body)| body.clone())
+        .collect();
+    assert!(
+        bodies.iter().any(|body| body.contains("app/latin.py")),
+        "the Latin-1 file was not sent"
+    );
+    assert!(!bodies.iter().any(|body| body.contains("app/gen.py")));
 }
