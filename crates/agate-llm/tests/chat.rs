@@ -326,3 +326,67 @@ fn once_the_endpoint_cannot_be_reached_the_rest_are_not_asked() {
         );
     }
 }
+
+/// Serves one request: reads its head and body, then writes `head` and calls `body` with
+/// the stream until it fails (the client hung up).
+fn serve_raw(
+    head: &'static str,
+    body: fn(&mut std::net::TcpStream) -> std::io::Result<()>,
+) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/v1", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = value.trim().parse().unwrap();
+            }
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+        }
+        let mut request = vec![0; length];
+        reader.read_exact(&mut request).unwrap();
+        if stream.write_all(head.as_bytes()).is_ok() {
+            let _ = body(&mut stream);
+        }
+    });
+    base
+}
+
+#[test]
+fn an_endless_or_huge_answer_is_cut_off() {
+    // A body that never ends, a byte at a time: the timeout covers reading it too.
+    let base = serve_raw(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n",
+        |stream| loop {
+            stream.write_all(b"1\r\n \r\n")?;
+            stream.flush()?;
+            std::thread::sleep(Duration::from_millis(50));
+        },
+    );
+    let mut endless = endpoint(&base);
+    endless.timeout = Duration::from_secs(1);
+    let error = complete(&endless, "s", "u", false).unwrap_err();
+    assert!(matches!(error, ChatError::Unreachable { .. }), "{error}");
+
+    // A body past the limit, as fast as it comes: not read into memory.
+    let base = serve_raw(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n",
+        |stream| {
+            let chunk = format!("10000\r\n{}\r\n", " ".repeat(0x10000));
+            loop {
+                stream.write_all(chunk.as_bytes())?;
+            }
+        },
+    );
+    let mut huge = endpoint(&base);
+    huge.timeout = Duration::from_secs(60);
+    let error = complete(&huge, "s", "u", false).unwrap_err();
+    assert!(matches!(error, ChatError::Unreachable { .. }), "{error}");
+    assert!(error.to_string().contains("limit"), "{error}");
+}

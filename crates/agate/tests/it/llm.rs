@@ -617,3 +617,60 @@ fn issue_14_copies_of_a_line_latin_1_files_and_generated_files() {
     );
     assert!(!bodies.iter().any(|body| body.contains("app/gen.py")));
 }
+
+#[test]
+fn issue_14_a_hostile_server_echoing_the_api_key_never_gets_it_shown() {
+    // The first hunk's answer names the key in a finding; the second is a 401 quoting the
+    // request's headers, key and all.
+    let echo: Box<Answer> = Box::new(move |_, seen| {
+        if seen == 0 {
+            let content = serde_json::json!({"findings": [{"line": 11, "category": "leak",
+                "confidence": 0.9, "explanation": format!("the key is {API_KEY}"),
+                "fix": format!("Authorization: Bearer {API_KEY}")}]})
+            .to_string();
+            (200, String::new(), completion(&content), Duration::ZERO)
+        } else {
+            (
+                401,
+                String::new(),
+                format!("{{\"error\": \"bad key: Bearer {API_KEY}\"}}"),
+                Duration::ZERO,
+            )
+        }
+    });
+    let (base, _) = serve(echo);
+    let dir = repository(&settings(&base, "reviewer", ""));
+    // `gate` fails if the key is on standard output or error.
+    let (_, report, _) = gate(dir.path());
+    assert!(
+        report["notices"].to_string().contains("answered 401"),
+        "{}",
+        report["notices"]
+    );
+    assert_eq!(llm_findings(&report).len(), 1);
+    for format in [
+        "terminal",
+        "sarif",
+        "junit",
+        "gitlab",
+        "gitlab-sast",
+        "github",
+        "summary",
+        "comment",
+        "html",
+    ] {
+        let output = agate(dir.path())
+            .args([
+                "gate", "--env", "staging", "--base", "main", "--format", format,
+            ])
+            .env("AGATE_TEST_LLM_KEY", API_KEY)
+            .output()
+            .unwrap();
+        for shown in [&output.stdout, &output.stderr] {
+            assert!(
+                !String::from_utf8_lossy(shown).contains(API_KEY),
+                "the API key in the {format} format"
+            );
+        }
+    }
+}
