@@ -376,8 +376,8 @@ fn family(language: Language) -> Language {
 fn review_ranges(change: &Change<'_>, path: &str, lines: usize) -> Vec<(u32, u32, bool)> {
     let lines = u32::try_from(lines).unwrap_or(u32::MAX);
     let mut ranges: Vec<(u32, u32, bool)> = Vec::new();
-    for line in 1..=lines {
-        let ai = match change.tiers.tier(path, line) {
+    for (line, tier) in (1..=lines).zip(change.tiers.line_tiers(path, lines)) {
+        let ai = match tier {
             Tier::Ai => true,
             Tier::New if change.with_base => false,
             _ => continue,

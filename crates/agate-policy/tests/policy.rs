@@ -1061,3 +1061,22 @@ fn issue_14_llm_review_is_checked_where_it_is_written_and_locked_review_stays_bl
         "{text}"
     );
 }
+
+#[test]
+fn line_tiers_agree_with_tier_line_by_line() {
+    let evidence = AiEvidence::from_source("test");
+    let mut tiers = TierMap::new(&["gen/**".to_owned()]);
+    tiers.mark_ai("a.py", &[(3, 4), (9, 20)], &evidence);
+    tiers.set_changed(HashMap::from([
+        ("a.py".to_owned(), vec![(1, 3), (6, 6), (0, 0)]),
+        ("gen/b.py".to_owned(), vec![(2, 2)]),
+    ]));
+    for path in ["a.py", "gen/b.py", "c.py"] {
+        let by_line: Vec<Tier> = (1..=12).map(|line| tiers.tier(path, line)).collect();
+        assert_eq!(tiers.line_tiers(path, 12), by_line, "{path}");
+    }
+    tiers.set_all_new();
+    let by_line: Vec<Tier> = (1..=5).map(|line| tiers.tier("c.py", line)).collect();
+    assert_eq!(tiers.line_tiers("c.py", 5), by_line);
+    assert!(tiers.line_tiers("c.py", 0).is_empty());
+}
