@@ -146,7 +146,8 @@ pub fn complete(
             "json_schema": { "name": "agate_review", "strict": true, "schema": answer_schema() },
         });
     }
-    let agent = agate_http::agent(endpoint.timeout, agate_http::Statuses::AsResponses);
+    // A redirect is not followed: the code would go wherever it points, maybe in clear.
+    let agent = agate_http::agent_without_redirects(endpoint.timeout);
     let mut request = agent.post(&url).header("Content-Type", "application/json");
     if let Some(key) = &endpoint.api_key {
         request = request.header("Authorization", &format!("Bearer {key}"));

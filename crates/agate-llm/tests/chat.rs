@@ -390,3 +390,28 @@ fn an_endless_or_huge_answer_is_cut_off() {
     assert!(matches!(error, ChatError::Unreachable { .. }), "{error}");
     assert!(error.to_string().contains("limit"), "{error}");
 }
+
+#[test]
+fn a_redirect_is_an_error_never_followed() {
+    let (elsewhere, seen) = serve(vec![(
+        200,
+        "",
+        completion(r#"{"findings": []}"#),
+        Duration::ZERO,
+    )]);
+    let (base, _) = serve(vec![(
+        307,
+        Box::leak(format!("location: {elsewhere}/chat/completions\r\n").into_boxed_str()),
+        String::new(),
+        Duration::ZERO,
+    )]);
+    let error = complete(&endpoint(&base), "s", "the code", false).unwrap_err();
+    assert!(
+        matches!(error, ChatError::Refused { status: 307, .. }),
+        "{error}"
+    );
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "the code followed the redirect"
+    );
+}
