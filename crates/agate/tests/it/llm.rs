@@ -674,3 +674,30 @@ fn issue_14_a_hostile_server_echoing_the_api_key_never_gets_it_shown() {
         }
     }
 }
+
+#[test]
+fn issue_14_a_blocking_review_in_a_warn_environment_warns_and_exits_0() {
+    // The AI hunk gets a finding, the other a 500.
+    let (base, _) = serve(Box::new(|body, seen| {
+        if seen == 0 {
+            reviewer(body, seen)
+        } else {
+            (500, String::new(), "{}".to_owned(), Duration::ZERO)
+        }
+    }));
+    let dir = repository(&settings(&base, "reviewer", "      block: true\n"));
+    let config = dir.path().join("agate.yaml");
+    let original = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, original.replace("mode: block", "mode: warn")).unwrap();
+    let (code, report, stderr) = gate(dir.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    let gate_result = &report["verdict"]["gates"][0];
+    assert_eq!(gate_result["status"], "warn", "{gate_result}");
+    assert!(
+        gate_result["reasons"]
+            .to_string()
+            .contains("the LLM review did not cover the change: 1 of 2 hunks have no answer"),
+        "{gate_result}"
+    );
+    assert_eq!(llm_findings(&report).len(), 1);
+}
