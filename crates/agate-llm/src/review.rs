@@ -160,7 +160,13 @@ pub fn review(
                     }
                     let answer = match answer {
                         Ok((answer, content)) => {
-                            if let Some(cache) = cache {
+                            // An answer quoting the API key (the server has it) is not
+                            // written where a CI cache or a commit would keep it.
+                            let quotes_key = endpoint
+                                .api_key
+                                .as_deref()
+                                .is_some_and(|api_key| content.contains(api_key));
+                            if let Some(cache) = cache.filter(|_| !quotes_key) {
                                 cache.put(&key, &content);
                             }
                             Ok(answer)

@@ -415,3 +415,30 @@ fn a_redirect_is_an_error_never_followed() {
         "the code followed the redirect"
     );
 }
+
+#[test]
+fn an_answer_quoting_the_api_key_is_not_cached() {
+    let (base, _) = serve(vec![(
+        200,
+        "",
+        completion(
+            r#"{"findings": [{"line": 3, "category": "x", "confidence": 0.9, "explanation": "your key is sk-test-key", "fix": null}]}"#,
+        ),
+        Duration::ZERO,
+    )]);
+    let cache_dir = tempfile::tempdir().unwrap();
+    let cache = agate_llm::AnswerCache::new(cache_dir.path());
+    let outcome = agate_llm::review(
+        &endpoint(&base),
+        &agate_llm::Rubric::Hallucination,
+        &[hunk(3)],
+        limits(),
+        Some(&cache),
+    );
+    assert_eq!(
+        outcome.reviews[0].answer.as_ref().unwrap().findings.len(),
+        1
+    );
+    let written = std::fs::read_dir(cache_dir.path()).map_or(0, Iterator::count);
+    assert_eq!(written, 0, "the key was written to the cache");
+}
