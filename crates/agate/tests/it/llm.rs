@@ -701,3 +701,29 @@ fn issue_14_a_blocking_review_in_a_warn_environment_warns_and_exits_0() {
     );
     assert_eq!(llm_findings(&report).len(), 1);
 }
+
+#[test]
+fn issue_14_links_in_the_change_are_not_a_review_failure() {
+    let (base, seen) = serve(Box::new(reviewer));
+    let dir = repository(&settings(&base, "reviewer", "      block: true\n"));
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("x.py"), "import os\n").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("x.py"), dir.path().join("app/out.py")).unwrap();
+    std::os::unix::fs::symlink(".", dir.path().join("app/here")).unwrap();
+    std::os::unix::fs::symlink("orders.py", dir.path().join("app/same.py")).unwrap();
+    ai_commit(dir.path(), &[]);
+    let (code, report, stderr) = gate(dir.path());
+    let reasons = report["verdict"]["gates"][0]["reasons"].to_string();
+    assert_eq!(code, Some(1), "{reasons}\n{stderr}");
+    assert!(!reasons.contains("not read"), "{reasons}");
+    let bodies: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, body)| body.clone())
+        .collect();
+    assert!(
+        !bodies.iter().any(|body| body.contains("import os")),
+        "a file outside the root was sent"
+    );
+}
