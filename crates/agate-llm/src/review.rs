@@ -140,7 +140,7 @@ pub fn review(
                         continue;
                     }
                     let used = *lock(&spent);
-                    if used.prompt_tokens + used.completion_tokens >= limits.max_tokens {
+                    if used.total() >= limits.max_tokens {
                         skipped.fetch_add(1, Ordering::Relaxed);
                         continue;
                     }
@@ -153,11 +153,7 @@ pub fn review(
                         continue;
                     }
                     let (answer, usage) = ask(endpoint, rubric, hunk, &structured, limits.max_wait);
-                    {
-                        let mut total = lock(&spent);
-                        total.prompt_tokens += usage.prompt_tokens;
-                        total.completion_tokens += usage.completion_tokens;
-                    }
+                    lock(&spent).add(usage);
                     let answer = match answer {
                         Ok((answer, content)) => {
                             // An answer quoting the API key (the server has it) is not
@@ -229,8 +225,7 @@ fn ask(
         let as_schema = structured.load(Ordering::Relaxed);
         match complete(endpoint, &system, &user, as_schema) {
             Ok(exchange) => {
-                usage.prompt_tokens += exchange.usage.prompt_tokens;
-                usage.completion_tokens += exchange.usage.completion_tokens;
+                usage.add(exchange.usage);
                 match parse_answer(&exchange.content, &hunk.line_range()) {
                     Ok(answer) => return (Ok((answer, exchange.content)), usage),
                     // Asked again once: a model sometimes slips.

@@ -442,3 +442,28 @@ fn an_answer_quoting_the_api_key_is_not_cached() {
     let written = std::fs::read_dir(cache_dir.path()).map_or(0, Iterator::count);
     assert_eq!(written, 0, "the key was written to the cache");
 }
+
+#[test]
+fn token_counts_that_would_overflow_spend_the_budget() {
+    let answer = |prompt: u64| {
+        serde_json::json!({
+            "choices": [{ "message": { "content": r#"{"findings": []}"# } }],
+            "usage": { "prompt_tokens": prompt, "completion_tokens": u64::MAX }
+        })
+        .to_string()
+    };
+    let (base, seen) = serve(vec![
+        (200, "", answer(u64::MAX), Duration::ZERO),
+        (200, "", answer(1), Duration::ZERO),
+    ]);
+    let outcome = agate_llm::review(
+        &endpoint(&base),
+        &agate_llm::Rubric::Hallucination,
+        &[hunk(3), hunk(9), hunk(20)],
+        limits(),
+        None,
+    );
+    assert_eq!(outcome.usage.total(), u64::MAX);
+    assert_eq!(outcome.skipped, 2, "the budget is spent");
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
