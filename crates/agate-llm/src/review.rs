@@ -240,7 +240,9 @@ fn ask(
                 structured.store(false, Ordering::Relaxed);
             }
             Err(ChatError::RateLimited { retry_after }) => {
-                let wait = retry_after.unwrap_or(Duration::from_secs(1));
+                // At least a second: `Retry-After: 0` answered every time would otherwise
+                // be asked again at once, for ever, never adding to the time waited.
+                let wait = retry_after.unwrap_or_default().max(Duration::from_secs(1));
                 if waited + wait > max_wait {
                     return (
                         Err(Failure::Other(format!(

@@ -467,3 +467,22 @@ fn token_counts_that_would_overflow_spend_the_budget() {
     assert_eq!(outcome.skipped, 2, "the budget is spent");
     assert_eq!(seen.lock().unwrap().len(), 1);
 }
+
+#[test]
+fn retry_after_zero_is_waited_out_a_second_at_a_time_within_the_bound() {
+    let rate_limited = || (429, "retry-after: 0\r\n", "{}".to_owned(), Duration::ZERO);
+    let (base, seen) = serve(vec![rate_limited(), rate_limited(), rate_limited()]);
+    let outcome = agate_llm::review(
+        &endpoint(&base),
+        &agate_llm::Rubric::Hallucination,
+        &[hunk(3)],
+        agate_llm::Limits {
+            max_wait: Duration::from_secs(2),
+            ..limits()
+        },
+        None,
+    );
+    let error = outcome.reviews[0].answer.as_ref().unwrap_err();
+    assert!(error.contains("kept rate limiting"), "{error}");
+    assert_eq!(seen.lock().unwrap().len(), 3);
+}
