@@ -184,15 +184,25 @@ pub fn find_definitions<'t>(
     redact: &dyn Fn(&str) -> String,
 ) -> BTreeMap<&'t str, Definition> {
     let mut found = BTreeMap::new();
+    // One pass over each file for all the names: a change calling thousands of names would
+    // otherwise search every file of the repository once per name.
+    let names: Vec<&'t str> = wanted.iter().copied().collect();
+    let finder = aho_corasick::AhoCorasick::new(&names).ok();
     for (path, file_language, text) in files {
         if found.len() == wanted.len() {
             break;
         }
-        if !same_family(language, file_language)
-            || !wanted
+        let unfound = |name: &&str| !found.contains_key(name);
+        let mentions = match &finder {
+            // Overlapping: `get_json` is seen even where `get`, found already, matches too.
+            Some(finder) => finder
+                .find_overlapping_iter(&text)
+                .any(|hit| names.get(hit.pattern().as_usize()).is_some_and(unfound)),
+            None => wanted
                 .iter()
-                .any(|name| !found.contains_key(name) && text.contains(name))
-        {
+                .any(|name| unfound(name) && text.contains(name)),
+        };
+        if !same_family(language, file_language) || !mentions {
             continue;
         }
         let outline = Outline::parse(file_language, &text);
@@ -366,6 +376,25 @@ def checkout(cart, user):
 
     fn lines(text: &str) -> Vec<String> {
         text.lines().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn a_name_inside_another_name_found_already_does_not_hide_it() {
+        let files = [
+            ("a.py", "def get():\n    return 1\n"),
+            ("b.py", "x = get_json()\n"),
+            ("c.py", "def get_json():\n    return get()\n"),
+        ]
+        .map(|(path, text)| (path.to_owned(), Language::Python, text.to_owned()));
+        let found = find_definitions(
+            Language::Python,
+            files,
+            &BTreeSet::from(["get", "get_json", "missing"]),
+            &|text: &str| text.to_owned(),
+        );
+        assert_eq!(found["get"].path, "a.py");
+        assert_eq!(found["get_json"].path, "c.py");
+        assert!(!found.contains_key("missing"));
     }
 
     #[test]
