@@ -727,3 +727,23 @@ fn issue_14_links_in_the_change_are_not_a_review_failure() {
         "a file outside the root was sent"
     );
 }
+
+#[test]
+fn issue_14_a_linked_cache_folder_is_not_written_through() {
+    let (base, _) = serve(Box::new(reviewer));
+    let dir = repository(&settings(&base, "reviewer", ""));
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".agate/cache")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join(".agate/cache/llm")).unwrap();
+    let (code, report, _) = gate(dir.path());
+    assert_eq!(code, Some(0));
+    assert!(
+        report["notices"]
+            .to_string()
+            .contains("`.agate/cache/llm` is a symbolic link: LLM answers are not cached"),
+        "{}",
+        report["notices"]
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    assert_eq!(llm_findings(&report).len(), 1);
+}
