@@ -747,3 +747,41 @@ fn issue_14_a_linked_cache_folder_is_not_written_through() {
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
     assert_eq!(llm_findings(&report).len(), 1);
 }
+
+#[test]
+fn issue_14_a_crlf_file_with_a_private_key_across_hunks_keeps_lines_and_the_key() {
+    let (base, seen) = serve(Box::new(reviewer));
+    let dir = repository(&settings(&base, "reviewer", ""));
+    let body_line = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun";
+    let mut text = String::from("import requests\r\n");
+    text.extend((0..74).map(|index| format!("x{index} = {index}\r\n")));
+    // Lines 76 to 107: the key, across the 80-line cut.
+    text.push_str("KEY = \"\"\"-----BEGIN RSA PRIVATE KEY-----\r\n");
+    for _ in 0..30 {
+        text.push_str(body_line);
+        text.push_str("\r\n");
+    }
+    text.push_str("-----END RSA PRIVATE KEY-----\"\"\"\r\n");
+    text.push_str("y = requests.fetch('u')\r\n");
+    ai_commit(dir.path(), &[("app/crlf.py", text.as_bytes())]);
+    let (_, report, _) = gate(dir.path());
+    let found: Vec<(String, u64)> = llm_findings(&report)
+        .iter()
+        .map(|finding| {
+            (
+                finding["location"]["path"].as_str().unwrap().to_owned(),
+                finding["location"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&("app/crlf.py".to_owned(), 108)),
+        "{found:?}"
+    );
+    for (_, body) in seen.lock().unwrap().iter() {
+        assert!(
+            !body.contains(&body_line[10..40]),
+            "the private key was sent"
+        );
+    }
+}
