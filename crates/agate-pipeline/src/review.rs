@@ -100,11 +100,18 @@ impl<'p> Reviews<'p> {
         progress: &(dyn Fn(Event<'_>) + Sync),
     ) -> ExternalRun {
         let mut run = ExternalRun::default();
+        let most = self
+            .gates
+            .iter()
+            .map(|(spec, _)| spec.max_hunks)
+            .max()
+            .unwrap_or(0);
         let Hunks {
             sent: hunks,
+            total,
             unreadable,
             not_sent,
-        } = hunks(change, redactor);
+        } = hunks(change, redactor, most);
         if !not_sent.is_empty() {
             run.notices.push(Notice {
                 level: NoticeLevel::Warning,
@@ -133,10 +140,16 @@ impl<'p> Reviews<'p> {
                 (Ok(key), Ok(rubric)) => {
                     progress(Event::ReviewStarted {
                         gate: &spec.gate,
-                        hunks: hunks.len(),
+                        hunks: total,
                     });
-                    let record =
-                        review_gate(spec, key.clone(), &rubric, &hunks, cache.as_ref(), &mut run);
+                    let record = review_gate(
+                        spec,
+                        key.clone(),
+                        &rubric,
+                        (&hunks, total),
+                        cache.as_ref(),
+                        &mut run,
+                    );
                     progress(Event::ReviewFinished(&record));
                     if record.failed > 0 {
                         failures.push(format!(
@@ -244,8 +257,10 @@ struct Sent {
 
 /// The hunks of a change, and the files of it that are not sent.
 struct Hunks {
-    /// AI-authored hunks first, each with its context.
+    /// AI-authored hunks first, each with its context: at most as many as a gate asks.
     sent: Vec<Sent>,
+    /// The hunks of the change, sent or not.
+    total: usize,
     /// Why files of the change could not be read (the review did not cover them).
     unreadable: Vec<String>,
     /// Files with lines to review that are not sent by design: binary or generated.
@@ -254,7 +269,7 @@ struct Hunks {
 
 /// The hunks of the change, AI-authored ones first, each with its context; and the files
 /// of it that could not be read or are not sent.
-fn hunks(change: &Change<'_>, redactor: &KnownSecrets<'_>) -> Hunks {
+fn hunks(change: &Change<'_>, redactor: &KnownSecrets<'_>, most: usize) -> Hunks {
     let mut unreadable = Vec::new();
     let mut not_sent = Vec::new();
     let mut files = Vec::new();
@@ -291,6 +306,7 @@ fn hunks(change: &Change<'_>, redactor: &KnownSecrets<'_>) -> Hunks {
             files.push((path.as_str(), text, ranges));
         }
     }
+    let (files, total) = first_hunks(files, most);
     let parsed: Vec<_> = files
         .iter()
         .map(|(path, text, _)| {
@@ -357,9 +373,39 @@ fn hunks(change: &Change<'_>, redactor: &KnownSecrets<'_>) -> Hunks {
     sent.sort_by_key(|sent| !sent.ai);
     Hunks {
         sent,
+        total,
         unreadable,
         not_sent,
     }
+}
+
+/// A file of the change: its path, its text and its hunks' lines (first, last, and whether
+/// any is AI-authored).
+type Candidate<'a> = (&'a str, String, Vec<(u32, u32, bool)>);
+
+/// Keeps, of the `files`' hunks, the first `most` (AI-authored first), and the files
+/// holding them; and says how many there were. Only the hunks some gate may ask about get
+/// their context: a change of thousands of hunks would otherwise have each one built, and
+/// the repository searched for what it calls, to be skipped.
+fn first_hunks(files: Vec<Candidate<'_>>, most: usize) -> (Vec<Candidate<'_>>, usize) {
+    let mut order: Vec<(usize, (u32, u32, bool))> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(index, (_, _, ranges))| ranges.iter().map(move |&range| (index, range)))
+        .collect();
+    order.sort_by_key(|&(_, (_, _, ai))| !ai);
+    let total = order.len();
+    let mut chosen = vec![Vec::new(); files.len()];
+    for (index, range) in order.into_iter().take(most) {
+        chosen[index].push(range);
+    }
+    let files = files
+        .into_iter()
+        .zip(chosen)
+        .filter(|(_, ranges)| !ranges.is_empty())
+        .map(|((path, text, _), ranges)| (path, text, ranges))
+        .collect();
+    (files, total)
 }
 
 /// The language whose files define what files of `language` call: JavaScript stands for
@@ -449,12 +495,13 @@ fn cache(root: &Path, notices: &mut Vec<Notice>) -> Option<agate_llm::AnswerCach
     Some(agate_llm::AnswerCache::new(root.join(LLM_CACHE)))
 }
 
-/// One gate's review of `hunks`: its findings go into `run`, and its record is returned.
+/// One gate's review of `hunks` (of `total` in the change; the rest are not asked): its
+/// findings go into `run`, and its record is returned.
 fn review_gate(
     spec: &LlmReviewSpec,
     api_key: Option<String>,
     rubric: &Rubric,
-    hunks: &[Sent],
+    (hunks, total): (&[Sent], usize),
     cache: Option<&agate_llm::AnswerCache>,
     run: &mut ExternalRun,
 ) -> LlmReview {
@@ -478,10 +525,10 @@ fn review_gate(
         gate: spec.gate.clone(),
         model: spec.model.clone(),
         rubric: rubric.name().to_owned(),
-        hunks: hunks.len(),
+        hunks: total,
         reviewed: 0,
         cached: 0,
-        skipped: outcome.skipped,
+        skipped: outcome.skipped + total.saturating_sub(hunks.len()),
         failed: 0,
         prompt_tokens: outcome.usage.prompt_tokens,
         completion_tokens: outcome.usage.completion_tokens,
@@ -632,4 +679,24 @@ fn descriptor(rubric: &str) -> Option<RuleDescriptor> {
         compliance: Vec::new(),
         ai_pattern: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_first_hunks_ai_first_are_kept_and_all_are_counted() {
+        let files = vec![
+            ("a.py", String::new(), vec![(1, 2, false), (10, 12, true)]),
+            ("b.py", String::new(), vec![(5, 5, false)]),
+            ("c.py", String::new(), vec![(7, 9, true)]),
+        ];
+        let (kept, total) = first_hunks(files, 3);
+        assert_eq!(total, 4);
+        let paths: Vec<&str> = kept.iter().map(|(path, _, _)| *path).collect();
+        assert_eq!(paths, ["a.py", "c.py"]);
+        assert_eq!(kept[0].2, [(10, 12, true), (1, 2, false)]);
+        assert_eq!(kept[1].2, [(7, 9, true)]);
+    }
 }

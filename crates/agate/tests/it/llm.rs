@@ -400,6 +400,7 @@ fn issue_14_a_blocking_review_blocks_and_a_failing_endpoint_is_an_error_never_a_
         "{reasons}"
     );
     assert_eq!(report["reviews"][0]["skipped"], 1);
+    assert_eq!(report["reviews"][0]["hunks"], 2);
 }
 
 /// Runs a blocking review against a server answering with `answer`, with `extra` settings;
