@@ -248,6 +248,9 @@ pub(crate) struct Change<'a> {
 
 /// A hunk to send, and whether it holds AI-authored lines (those go first).
 struct Sent {
+    /// The file, relative to the root, as findings name it.
+    path: String,
+    /// What is sent (its path redacted).
     hunk: Hunk,
     ai: bool,
     /// The hunk's lines as the file has them, each with how many lines of the file before
@@ -345,20 +348,17 @@ fn hunks(change: &Change<'_>, redactor: &KnownSecrets<'_>, most: usize) -> Hunks
         let defined = language
             .and_then(|language| elsewhere.get(&family(language)))
             .unwrap_or(&empty);
-        // Identical lines of a file are told apart by their order, so two findings on two
-        // copies of a line are two findings, each with its own fingerprint.
-        let mut copies: HashMap<String, u32> = HashMap::new();
-        let raw: Vec<(&str, u32)> = text
-            .lines()
-            .map(|line| {
-                let count = copies.entry(normalize_code(line)).or_insert(0);
-                *count += 1;
-                (line, *count - 1)
-            })
-            .collect();
+        let raw = numbered_copies(text);
         for &(first, last, ai) in ranges {
+            let mut hunk = file.hunk(first, last, defined);
+            // Its lines are redacted; the names and paths its headers quote (`File: …`,
+            // `Enclosing `…``, `Definition of `…` (path)`) are as the code has them, so they
+            // are redacted too.
+            hunk.context = redactor.redact_source(&hunk.context).into_owned();
+            hunk.path = redactor.redact_source(path).into_owned();
             sent.push(Sent {
-                hunk: file.hunk(first, last, defined),
+                path: (*path).to_owned(),
+                hunk,
                 ai,
                 raw: raw
                     .iter()
@@ -377,6 +377,20 @@ fn hunks(change: &Change<'_>, redactor: &KnownSecrets<'_>, most: usize) -> Hunks
         unreadable,
         not_sent,
     }
+}
+
+/// Each line of `text`, with how many lines before it hold the same code (whitespace
+/// aside): identical lines are told apart by their order, so two findings on two copies of
+/// a line are two findings, each with its own fingerprint.
+fn numbered_copies(text: &str) -> Vec<(&str, u32)> {
+    let mut copies: HashMap<String, u32> = HashMap::new();
+    text.lines()
+        .map(|line| {
+            let count = copies.entry(normalize_code(line)).or_insert(0);
+            *count += 1;
+            (line, *count - 1)
+        })
+        .collect()
 }
 
 /// A file of the change: its path, its text and its hunks' lines (first, last, and whether
@@ -549,7 +563,7 @@ fn review_gate(
                 record.failed += 1;
                 run.notices.push(Notice {
                     level: NoticeLevel::Warning,
-                    path: Some(sent.hunk.path.clone()),
+                    path: Some(sent.path.clone()),
                     message: format!(
                         "gate `{}`: lines {}-{} have no LLM review: {why}",
                         spec.gate,
@@ -588,7 +602,7 @@ fn finding(
         .map_or(("", 0), |(line, copy)| (line.as_str(), *copy));
     let fingerprint = Fingerprint::compute(&FingerprintInput {
         rule_id,
-        path: &sent.hunk.path,
+        path: &sent.path,
         code: raw,
         scope: "",
         occurrence,
@@ -613,7 +627,7 @@ fn finding(
         confidence(reviewed.confidence),
         message,
         Location {
-            path: sent.hunk.path.as_str().into(),
+            path: sent.path.as_str().into(),
             start: position,
             end: position,
         },

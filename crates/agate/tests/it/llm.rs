@@ -786,3 +786,33 @@ fn issue_14_a_crlf_file_with_a_private_key_across_hunks_keeps_lines_and_the_key(
         );
     }
 }
+
+#[test]
+fn issue_14_a_secret_used_as_a_name_is_not_sent_in_the_context_headers() {
+    let (base, seen) = serve(Box::new(reviewer));
+    let dir = repository(&settings(&base, "reviewer", ""));
+    ai_commit(
+        dir.path(),
+        &[(
+            &format!("app/{KEY_ID}.py"),
+            format!(
+                "import requests\n\n\ndef {KEY_ID}():\n    x = 1\n    return requests.fetch(x)\n\n\ndef use():\n    return {KEY_ID}()\n"
+            )
+            .as_bytes(),
+        )],
+    );
+    let (_, report, _) = gate(dir.path());
+    let bodies = seen.lock().unwrap().clone();
+    assert!(bodies.len() >= 3, "{}", report["notices"]);
+    for (_, body) in &bodies {
+        assert!(!body.contains(KEY_ID), "the key was sent: {body}");
+    }
+    // The finding is where the file is.
+    assert!(
+        llm_findings(&report)
+            .iter()
+            .any(|finding| finding["location"]["start"]["line"] == 6),
+        "{:#?}",
+        llm_findings(&report)
+    );
+}
