@@ -221,6 +221,7 @@ fn ask(
     let mut usage = Usage::default();
     let mut malformed = 0;
     let mut waited = Duration::ZERO;
+    let mut gave_up_schema = false;
     loop {
         let as_schema = structured.load(Ordering::Relaxed);
         match complete(endpoint, &system, &user, as_schema) {
@@ -238,6 +239,13 @@ fn ask(
             // A server without structured output: ask in plain JSON from now on.
             Err(ChatError::Refused { status: 400, .. }) if as_schema => {
                 structured.store(false, Ordering::Relaxed);
+                gave_up_schema = true;
+            }
+            // Refused in plain JSON too: the 400 was about something else (a prompt too
+            // long for the model), so the other hunks keep asking with the schema.
+            Err(error @ ChatError::Refused { status: 400, .. }) if gave_up_schema => {
+                structured.store(true, Ordering::Relaxed);
+                return (Err(Failure::Other(error.to_string())), usage);
             }
             Err(ChatError::RateLimited { retry_after }) => {
                 // At least a second: `Retry-After: 0` answered every time would otherwise

@@ -486,3 +486,44 @@ fn retry_after_zero_is_waited_out_a_second_at_a_time_within_the_bound() {
     assert!(error.contains("kept rate limiting"), "{error}");
     assert_eq!(seen.lock().unwrap().len(), 3);
 }
+
+#[test]
+fn a_400_that_is_not_about_the_schema_does_not_turn_it_off_for_the_rest() {
+    let too_long = || {
+        (
+            400,
+            "",
+            r#"{"error": {"message": "the prompt is longer than the context window"}}"#.to_owned(),
+            Duration::ZERO,
+        )
+    };
+    let (base, seen) = serve(vec![
+        too_long(),
+        too_long(),
+        (200, "", found(9), Duration::ZERO),
+    ]);
+    let outcome = agate_llm::review(
+        &endpoint(&base),
+        &agate_llm::Rubric::Hallucination,
+        &[hunk(3), hunk(9)],
+        limits(),
+        None,
+    );
+    let first = outcome.reviews[0].answer.as_ref().unwrap_err();
+    assert!(first.contains("context window"), "{first}");
+    assert_eq!(
+        outcome.reviews[1].answer.as_ref().unwrap().findings.len(),
+        1
+    );
+    let bodies: Vec<serde_json::Value> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, body)| serde_json::from_str(body).unwrap())
+        .collect();
+    assert!(bodies[1].get("response_format").is_none());
+    assert!(
+        bodies[2].get("response_format").is_some(),
+        "the second hunk is asked with the schema"
+    );
+}
