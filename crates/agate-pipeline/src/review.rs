@@ -266,7 +266,8 @@ struct Hunks {
     total: usize,
     /// Why files of the change could not be read (the review did not cover them).
     unreadable: Vec<String>,
-    /// Files with lines to review that are not sent by design: binary or generated.
+    /// Files with lines to review that are not sent by design: generated, or source too
+    /// binary to send.
     not_sent: Vec<String>,
 }
 
@@ -299,6 +300,11 @@ fn hunks(change: &Change<'_>, redactor: &KnownSecrets<'_>, most: usize) -> Hunks
         let text = String::from_utf8_lossy(&text).into_owned();
         let ranges = review_ranges(change, path, text.lines().count());
         if ranges.is_empty() {
+            continue;
+        }
+        // An image is not news; source made to look binary (control characters in a
+        // comment) is.
+        if binary && Language::from_path(path).is_none() {
             continue;
         }
         if binary {

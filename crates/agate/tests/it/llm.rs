@@ -569,10 +569,18 @@ fn issue_14_copies_of_a_line_latin_1_files_and_generated_files() {
                 "app/gen.py",
                 b"# @generated\nimport requests\ny = requests.fetch('v')\n",
             ),
+            // Source made to look binary: not sent, and said; an image: not news.
+            (
+                "app/ctl.py",
+                b"#\x01\x02\x03\x04\x05\x06\x07\x0e\x0f\x10\x11\x12\x13\x14\x15\nz = requests.fetch('w')\n",
+            ),
+            ("app/logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
         ],
     );
     let (code, report, stderr) = gate(dir.path());
-    assert_eq!(code, Some(0), "{stderr}");
+    // The scan fails closed on `app/ctl.py`, binary source in the change; the review says
+    // it did not send it.
+    assert_eq!(code, Some(3), "{stderr}\n{}", report["notices"]);
     let found: Vec<(String, u64, String)> = llm_findings(&report)
         .iter()
         .map(|finding| {
@@ -603,9 +611,12 @@ fn issue_14_copies_of_a_line_latin_1_files_and_generated_files() {
     assert_eq!(twice.len(), 2, "each copy has its own fingerprint");
     let notices = report["notices"].to_string();
     assert!(
-        notices.contains("not sent to the LLM review: `app/gen.py` (`@generated`)"),
+        notices.contains(
+            "2 changed files are not sent to the LLM review: `app/ctl.py` (binary), `app/gen.py` (`@generated`)"
+        ),
         "{notices}"
     );
+    assert!(!notices.contains("logo.png"), "{notices}");
     let bodies: Vec<String> = seen
         .lock()
         .unwrap()
