@@ -274,47 +274,7 @@ struct Hunks {
 /// The hunks of the change, AI-authored ones first, each with its context; and the files
 /// of it that could not be read or are not sent.
 fn hunks(change: &Change<'_>, redactor: &KnownSecrets<'_>, most: usize) -> Hunks {
-    let mut unreadable = Vec::new();
-    let mut not_sent = Vec::new();
-    let mut files = Vec::new();
-    for path in &change.files {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        if LOCK_FILES.contains(&name) {
-            continue;
-        }
-        let text = match agate_fs::resolve_under(change.root, Path::new(path))
-            .and_then(|file| agate_fs::read_bounded(&file, change.walk.max_file_size))
-        {
-            Ok(bytes) => bytes,
-            // Deleted by the change: nothing left to review.
-            Err(error) if error.is_not_found() => continue,
-            Err(error) => {
-                unreadable.push(format!("`{path}` not read: {}", error.reason()));
-                continue;
-            }
-        };
-        // Binary files and generated code are not reviewed line by line; a file in another
-        // encoding than UTF-8 is (its other characters sent as U+FFFD), so Latin-1 source
-        // cannot slip past the review.
-        let binary = agate_lang::is_binary(&text);
-        let text = String::from_utf8_lossy(&text).into_owned();
-        let ranges = review_ranges(change, path, text.lines().count());
-        if ranges.is_empty() {
-            continue;
-        }
-        // An image is not news; source made to look binary (control characters in a
-        // comment) is.
-        if binary && Language::from_path(path).is_none() {
-            continue;
-        }
-        if binary {
-            not_sent.push(format!("`{path}` (binary)"));
-        } else if agate_policy::is_generated(&text) {
-            not_sent.push(format!("`{path}` (`@generated`)"));
-        } else {
-            files.push((path.as_str(), text, ranges));
-        }
-    }
+    let (files, unreadable, not_sent) = candidates(change);
     let (files, total) = first_hunks(files, most);
     let parsed: Vec<_> = files
         .iter()
@@ -397,6 +357,73 @@ fn numbered_copies(text: &str) -> Vec<(&str, u32)> {
             (line, *count - 1)
         })
         .collect()
+}
+
+/// The files of the change with lines to review, and their hunks' lines; why others could
+/// not be read; and which are not sent by design (generated, or source too binary).
+fn candidates<'c>(change: &'c Change<'_>) -> (Vec<Candidate<'c>>, Vec<String>, Vec<String>) {
+    let mut unreadable = Vec::new();
+    let mut not_sent = Vec::new();
+    let mut files = Vec::new();
+    for path in &change.files {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if LOCK_FILES.contains(&name) {
+            continue;
+        }
+        let text = match agate_fs::resolve_under(change.root, Path::new(path))
+            .and_then(|file| agate_fs::read_bounded(&file, change.walk.max_file_size))
+        {
+            Ok(bytes) => bytes,
+            // Deleted by the change: nothing left to review.
+            Err(error) if error.is_not_found() => continue,
+            // An image or an archive is not text anyone reviews, whatever its size (as the
+            // scan skips it).
+            Err(agate_fs::FsError::TooLarge { .. }) if large_binary(change.root, path) => {
+                continue;
+            }
+            Err(error) => {
+                unreadable.push(format!("`{path}` not read: {}", error.reason()));
+                continue;
+            }
+        };
+        // Binary files and generated code are not reviewed line by line; a file in another
+        // encoding than UTF-8 is (its other characters sent as U+FFFD), so Latin-1 source
+        // cannot slip past the review.
+        let binary = agate_lang::is_binary(&text);
+        let text = String::from_utf8_lossy(&text).into_owned();
+        let ranges = review_ranges(change, path, text.lines().count());
+        if ranges.is_empty() {
+            continue;
+        }
+        // An image is not news; source made to look binary (control characters in a
+        // comment) is.
+        if binary && Language::from_path(path).is_none() {
+            continue;
+        }
+        if binary {
+            not_sent.push(format!("`{path}` (binary)"));
+        } else if agate_policy::is_generated(&text) {
+            not_sent.push(format!("`{path}` (`@generated`)"));
+        } else {
+            files.push((path.as_str(), text, ranges));
+        }
+    }
+    (files, unreadable, not_sent)
+}
+
+/// Whether `path`, too large to read whole, is a binary file in no source language: its
+/// first 8 KiB look binary.
+fn large_binary(root: &Path, path: &str) -> bool {
+    use std::io::Read as _;
+    if Language::from_path(path).is_some() {
+        return false;
+    }
+    let mut head = Vec::new();
+    agate_fs::resolve_under(root, Path::new(path))
+        .ok()
+        .and_then(|file| std::fs::File::open(file).ok())
+        .and_then(|file| file.take(8 * 1024).read_to_end(&mut head).ok())
+        .is_some_and(|_| agate_lang::is_binary(&head))
 }
 
 /// A file of the change: its path, its text and its hunks' lines (first, last, and whether

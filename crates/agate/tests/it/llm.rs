@@ -827,3 +827,26 @@ fn issue_14_a_secret_used_as_a_name_is_not_sent_in_the_context_headers() {
         llm_findings(&report)
     );
 }
+
+#[test]
+fn issue_14_a_large_image_in_the_change_is_not_a_review_failure() {
+    let (base, _) = serve(Box::new(reviewer));
+    let dir = repository(&settings(&base, "reviewer", "      block: true\n"));
+    let mut image = b"\x89PNG\r\n\x1a\n".to_vec();
+    image.resize(3 * 1024 * 1024, 7);
+    // Text of the same size is a file nobody checked: that one fails the review.
+    let text = "x = 1\n".repeat(600_000);
+    ai_commit(dir.path(), &[("assets/big.png", &image)]);
+    let (code, report, stderr) = gate(dir.path());
+    let reasons = report["verdict"]["gates"][0]["reasons"].to_string();
+    assert_eq!(code, Some(1), "{reasons}\n{stderr}");
+    assert!(!reasons.contains("big.png"), "{reasons}");
+    ai_commit(dir.path(), &[("data/big.txt", text.as_bytes())]);
+    let (code, report, _) = gate(dir.path());
+    let reasons = report["verdict"]["gates"][0]["reasons"].to_string();
+    assert_eq!(code, Some(1), "a blocking finding wins: {reasons}");
+    assert!(
+        reasons.contains("`data/big.txt` not read: it is larger than"),
+        "{reasons}"
+    );
+}
