@@ -297,6 +297,7 @@ fn finish(
             files,
             with_base: has_change,
             walk: review_walk(request, &policy),
+            unscannable: policy.unscannable(),
         };
         reviews.run(&change, &redactor, progress)
     };

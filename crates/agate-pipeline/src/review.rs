@@ -112,19 +112,7 @@ impl<'p> Reviews<'p> {
             unreadable,
             not_sent,
         } = hunks(change, redactor, most);
-        if !not_sent.is_empty() {
-            run.notices.push(Notice {
-                level: NoticeLevel::Warning,
-                path: None,
-                message: format!(
-                    "{} changed file{} not sent to the LLM review: {}{}",
-                    not_sent.len(),
-                    if not_sent.len() == 1 { " is" } else { "s are" },
-                    not_sent[..not_sent.len().min(10)].join(", "),
-                    if not_sent.len() > 10 { ", …" } else { "" }
-                ),
-            });
-        }
+        let unreadable = files_not_sent(change, unreadable, &not_sent, &mut run.notices);
         let cache = cache(change.root, &mut run.notices);
         for (spec, key) in &self.gates {
             let mut failures: Vec<String> = unreadable.clone();
@@ -193,6 +181,42 @@ impl<'p> Reviews<'p> {
     }
 }
 
+/// Says which files of the change are not sent by design (`not_sent`), and returns why
+/// others could not be read (`unreadable`): what leaves the review incomplete, unless
+/// `unscannable: warn` makes those warnings too.
+fn files_not_sent(
+    change: &Change<'_>,
+    unreadable: Vec<String>,
+    not_sent: &[String],
+    notices: &mut Vec<Notice>,
+) -> Vec<String> {
+    if !not_sent.is_empty() {
+        notices.push(Notice {
+            level: NoticeLevel::Warning,
+            path: None,
+            message: format!(
+                "{} changed file{} not sent to the LLM review: {}{}",
+                not_sent.len(),
+                if not_sent.len() == 1 { " is" } else { "s are" },
+                not_sent[..not_sent.len().min(10)].join(", "),
+                if not_sent.len() > 10 { ", …" } else { "" }
+            ),
+        });
+    }
+    if change.unscannable == agate_policy::Unscannable::Warn {
+        notices.extend(unreadable.into_iter().map(|why| Notice {
+            level: NoticeLevel::Warning,
+            path: None,
+            message: format!(
+                "not sent to the LLM review: {why} (a warning by `unscannable: warn`)"
+            ),
+        }));
+        Vec::new()
+    } else {
+        unreadable
+    }
+}
+
 /// The key `spec.api_key_env` names, `None` when it names none, or why it cannot be read.
 fn api_key(spec: &LlmReviewSpec, variables: &Variables) -> Result<Option<String>, String> {
     let Some(name) = &spec.api_key_env else {
@@ -244,6 +268,9 @@ pub(crate) struct Change<'a> {
     pub(crate) files: Vec<String>,
     pub(crate) with_base: bool,
     pub(crate) walk: agate_lang::WalkOptions,
+    /// What a file of the change that cannot be read does: with `warn`, a warning instead
+    /// of an incomplete review.
+    pub(crate) unscannable: agate_policy::Unscannable,
 }
 
 /// A hunk to send, and whether it holds AI-authored lines (those go first).

@@ -849,4 +849,18 @@ fn issue_14_a_large_image_in_the_change_is_not_a_review_failure() {
         reasons.contains("`data/big.txt` not read: it is larger than"),
         "{reasons}"
     );
+    // `unscannable: warn` makes it a warning, for the review as for the scan.
+    let config = dir.path().join("agate.yaml");
+    let original = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("unscannable: warn\n{original}")).unwrap();
+    let (_, report, _) = gate(dir.path());
+    let reasons = report["verdict"]["gates"][0]["reasons"].to_string();
+    assert!(!reasons.contains("big.txt"), "{reasons}");
+    assert!(
+        report["notices"].to_string().contains(
+            "not sent to the LLM review: `data/big.txt` not read: it is larger than 2097152 bytes (a warning by `unscannable: warn`)"
+        ),
+        "{}",
+        report["notices"]
+    );
 }
