@@ -40,7 +40,7 @@ mod selection;
 mod shards;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use agate_model::{
     Analyzer, Finding, Notice, NoticeLevel, NotifyTarget, REPORT_SCHEMA_VERSION, Report,
@@ -386,8 +386,26 @@ fn review_candidates(
     policy: &Policy,
     changed: Option<&BTreeSet<String>>,
 ) -> Vec<String> {
+    // The files asked for (`agate gate PATH…`) bound what is sent, as they bound the scan.
+    let plain = |path: &Path| -> PathBuf {
+        path.components()
+            .filter(|part| !matches!(part, std::path::Component::CurDir))
+            .collect()
+    };
+    let asked: Vec<PathBuf> = request
+        .paths
+        .iter()
+        .map(|path| plain(&request.root.join(path)))
+        .collect();
     match changed {
-        Some(files) => files.iter().cloned().collect(),
+        Some(files) => files
+            .iter()
+            .filter(|file| {
+                let path = plain(&request.root.join(file.as_str()));
+                asked.iter().any(|asked| path.starts_with(asked))
+            })
+            .cloned()
+            .collect(),
         None => agate_lang::walk(&request.root, &request.paths, &review_walk(request, policy))
             .files
             .into_iter()

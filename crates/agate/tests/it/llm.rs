@@ -864,3 +864,33 @@ fn issue_14_a_large_image_in_the_change_is_not_a_review_failure() {
         report["notices"]
     );
 }
+
+#[test]
+fn issue_14_only_the_paths_asked_for_are_sent() {
+    let (base, seen) = serve(Box::new(reviewer));
+    let dir = repository(&settings(&base, "reviewer", ""));
+    let output = agate(dir.path())
+        .args([
+            "gate",
+            "--env",
+            "staging",
+            "--base",
+            "main",
+            "--format",
+            "json",
+            "app/client.py",
+        ])
+        .env("AGATE_TEST_LLM_KEY", API_KEY)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", report["notices"]);
+    let bodies: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, body)| body.clone())
+        .collect();
+    assert_eq!(bodies.len(), 1, "{}", report["reviews"]);
+    assert!(bodies[0].contains("File: app/client.py"));
+}
