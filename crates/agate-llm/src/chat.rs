@@ -31,6 +31,21 @@ pub struct Usage {
     pub completion_tokens: u64,
 }
 
+impl Usage {
+    /// Adds `other`'s tokens; a server's counts are not trusted not to overflow.
+    pub fn add(&mut self, other: Usage) {
+        self.prompt_tokens = self.prompt_tokens.saturating_add(other.prompt_tokens);
+        self.completion_tokens = self
+            .completion_tokens
+            .saturating_add(other.completion_tokens);
+    }
+
+    /// Prompt and answer tokens together.
+    pub fn total(&self) -> u64 {
+        self.prompt_tokens.saturating_add(self.completion_tokens)
+    }
+}
+
 /// A model's answer to one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exchange {
@@ -146,7 +161,8 @@ pub fn complete(
             "json_schema": { "name": "agate_review", "strict": true, "schema": answer_schema() },
         });
     }
-    let agent = agate_http::agent(endpoint.timeout, agate_http::Statuses::AsResponses);
+    // A redirect is not followed: the code would go wherever it points, maybe in clear.
+    let agent = agate_http::agent_without_redirects(endpoint.timeout);
     let mut request = agent.post(&url).header("Content-Type", "application/json");
     if let Some(key) = &endpoint.api_key {
         request = request.header("Authorization", &format!("Bearer {key}"));

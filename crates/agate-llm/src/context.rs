@@ -21,6 +21,9 @@ const MAX_DEFINITIONS: usize = 6;
 const MAX_DEFINITION_LINES: u32 = 40;
 /// The most characters of context a hunk is sent with.
 const MAX_CONTEXT_CHARS: usize = 24_000;
+/// The most characters of one line sent: a minified bundle's one line would otherwise make
+/// a request of megabytes.
+const MAX_LINE_CHARS: usize = 2_000;
 
 /// A named scope: a function, method or class, and its lines (1-based, inclusive).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,15 +184,25 @@ pub fn find_definitions<'t>(
     redact: &dyn Fn(&str) -> String,
 ) -> BTreeMap<&'t str, Definition> {
     let mut found = BTreeMap::new();
+    // One pass over each file for all the names: a change calling thousands of names would
+    // otherwise search every file of the repository once per name.
+    let names: Vec<&'t str> = wanted.iter().copied().collect();
+    let finder = aho_corasick::AhoCorasick::new(&names).ok();
     for (path, file_language, text) in files {
         if found.len() == wanted.len() {
             break;
         }
-        if !same_family(language, file_language)
-            || !wanted
+        let unfound = |name: &&str| !found.contains_key(name);
+        let mentions = match &finder {
+            // Overlapping: `get_json` is seen even where `get`, found already, matches too.
+            Some(finder) => finder
+                .find_overlapping_iter(&text)
+                .any(|hit| names.get(hit.pattern().as_usize()).is_some_and(unfound)),
+            None => wanted
                 .iter()
-                .any(|name| !found.contains_key(name) && text.contains(name))
-        {
+                .any(|name| unfound(name) && text.contains(name)),
+        };
+        if !same_family(language, file_language) || !mentions {
             continue;
         }
         let outline = Outline::parse(file_language, &text);
@@ -220,14 +233,26 @@ pub fn find_definitions<'t>(
     found
 }
 
-/// Lines `first..=last` (1-based) of `lines`.
+/// Lines `first..=last` (1-based) of `lines`, each cut at [`MAX_LINE_CHARS`].
 fn slice(lines: &[String], first: u32, last: u32) -> Vec<String> {
     let from = usize::try_from(first.saturating_sub(1)).unwrap_or(usize::MAX);
     let to = usize::try_from(last).unwrap_or(usize::MAX).min(lines.len());
     lines
         .get(from..to)
-        .map(<[String]>::to_vec)
+        .map(|lines| lines.iter().map(|line| cut(line)).collect())
         .unwrap_or_default()
+}
+
+/// `line`, or its first [`MAX_LINE_CHARS`] characters and how many more there were.
+fn cut(line: &str) -> String {
+    match line.char_indices().nth(MAX_LINE_CHARS) {
+        Some((at, _)) => format!(
+            "{}…({} more characters not sent)",
+            &line[..at],
+            line[at..].chars().count()
+        ),
+        None => line.to_owned(),
+    }
 }
 
 /// A file of the change, ready to cut hunks from.
@@ -351,6 +376,48 @@ def checkout(cart, user):
 
     fn lines(text: &str) -> Vec<String> {
         text.lines().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn a_name_inside_another_name_found_already_does_not_hide_it() {
+        let files = [
+            ("a.py", "def get():\n    return 1\n"),
+            ("b.py", "x = get_json()\n"),
+            ("c.py", "def get_json():\n    return get()\n"),
+        ]
+        .map(|(path, text)| (path.to_owned(), Language::Python, text.to_owned()));
+        let found = find_definitions(
+            Language::Python,
+            files,
+            &BTreeSet::from(["get", "get_json", "missing"]),
+            &|text: &str| text.to_owned(),
+        );
+        assert_eq!(found["get"].path, "a.py");
+        assert_eq!(found["get_json"].path, "c.py");
+        assert!(!found.contains_key("missing"));
+    }
+
+    #[test]
+    fn a_long_line_is_cut_wherever_it_is_sent() {
+        let long = format!("x = '{}'", "é".repeat(100_000));
+        let text = format!("import os\n{long}\ndef f():\n    return g()\ndef g():\n    {long}\n");
+        let outline = Outline::parse(Language::Python, &text);
+        let shown = lines(&text);
+        let file = ChangedFile {
+            path: "app/min.py",
+            lines: &shown,
+            outline: &outline,
+        };
+        let hunk = file.hunk(2, 4, &BTreeMap::new());
+        assert_eq!(hunk.lines.len(), 3);
+        assert_eq!(
+            hunk.lines[0].chars().count(),
+            2_000 + "…(98006 more characters not sent)".chars().count()
+        );
+        assert!(hunk.lines[0].ends_with("é…(98006 more characters not sent)"));
+        let message = hunk.user_message();
+        assert!(message.len() < 20_000, "{} bytes sent", message.len());
+        assert!(message.contains("Definition of `g`"), "{message}");
     }
 
     #[test]

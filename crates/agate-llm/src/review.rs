@@ -140,7 +140,7 @@ pub fn review(
                         continue;
                     }
                     let used = *lock(&spent);
-                    if used.prompt_tokens + used.completion_tokens >= limits.max_tokens {
+                    if used.total() >= limits.max_tokens {
                         skipped.fetch_add(1, Ordering::Relaxed);
                         continue;
                     }
@@ -153,14 +153,16 @@ pub fn review(
                         continue;
                     }
                     let (answer, usage) = ask(endpoint, rubric, hunk, &structured, limits.max_wait);
-                    {
-                        let mut total = lock(&spent);
-                        total.prompt_tokens += usage.prompt_tokens;
-                        total.completion_tokens += usage.completion_tokens;
-                    }
+                    lock(&spent).add(usage);
                     let answer = match answer {
                         Ok((answer, content)) => {
-                            if let Some(cache) = cache {
+                            // An answer quoting the API key (the server has it) is not
+                            // written where a CI cache or a commit would keep it.
+                            let quotes_key = endpoint
+                                .api_key
+                                .as_deref()
+                                .is_some_and(|api_key| content.contains(api_key));
+                            if let Some(cache) = cache.filter(|_| !quotes_key) {
                                 cache.put(&key, &content);
                             }
                             Ok(answer)
@@ -219,12 +221,12 @@ fn ask(
     let mut usage = Usage::default();
     let mut malformed = 0;
     let mut waited = Duration::ZERO;
+    let mut gave_up_schema = false;
     loop {
         let as_schema = structured.load(Ordering::Relaxed);
         match complete(endpoint, &system, &user, as_schema) {
             Ok(exchange) => {
-                usage.prompt_tokens += exchange.usage.prompt_tokens;
-                usage.completion_tokens += exchange.usage.completion_tokens;
+                usage.add(exchange.usage);
                 match parse_answer(&exchange.content, &hunk.line_range()) {
                     Ok(answer) => return (Ok((answer, exchange.content)), usage),
                     // Asked again once: a model sometimes slips.
@@ -237,9 +239,18 @@ fn ask(
             // A server without structured output: ask in plain JSON from now on.
             Err(ChatError::Refused { status: 400, .. }) if as_schema => {
                 structured.store(false, Ordering::Relaxed);
+                gave_up_schema = true;
+            }
+            // Refused in plain JSON too: the 400 was about something else (a prompt too
+            // long for the model), so the other hunks keep asking with the schema.
+            Err(error @ ChatError::Refused { status: 400, .. }) if gave_up_schema => {
+                structured.store(true, Ordering::Relaxed);
+                return (Err(Failure::Other(error.to_string())), usage);
             }
             Err(ChatError::RateLimited { retry_after }) => {
-                let wait = retry_after.unwrap_or(Duration::from_secs(1));
+                // At least a second: `Retry-After: 0` answered every time would otherwise
+                // be asked again at once, for ever, never adding to the time waited.
+                let wait = retry_after.unwrap_or_default().max(Duration::from_secs(1));
                 if waited + wait > max_wait {
                     return (
                         Err(Failure::Other(format!(

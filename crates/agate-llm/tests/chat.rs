@@ -326,3 +326,204 @@ fn once_the_endpoint_cannot_be_reached_the_rest_are_not_asked() {
         );
     }
 }
+
+/// Serves one request: reads its head and body, then writes `head` and calls `body` with
+/// the stream until it fails (the client hung up).
+fn serve_raw(
+    head: &'static str,
+    body: fn(&mut std::net::TcpStream) -> std::io::Result<()>,
+) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/v1", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = value.trim().parse().unwrap();
+            }
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+        }
+        let mut request = vec![0; length];
+        reader.read_exact(&mut request).unwrap();
+        if stream.write_all(head.as_bytes()).is_ok() {
+            let _ = body(&mut stream);
+        }
+    });
+    base
+}
+
+#[test]
+fn an_endless_or_huge_answer_is_cut_off() {
+    // A body that never ends, a byte at a time: the timeout covers reading it too.
+    let base = serve_raw(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n",
+        |stream| loop {
+            stream.write_all(b"1\r\n \r\n")?;
+            stream.flush()?;
+            std::thread::sleep(Duration::from_millis(50));
+        },
+    );
+    let mut endless = endpoint(&base);
+    endless.timeout = Duration::from_secs(1);
+    let error = complete(&endless, "s", "u", false).unwrap_err();
+    assert!(matches!(error, ChatError::Unreachable { .. }), "{error}");
+
+    // A body past the limit, as fast as it comes: not read into memory.
+    let base = serve_raw(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n",
+        |stream| {
+            let chunk = format!("10000\r\n{}\r\n", " ".repeat(0x10000));
+            loop {
+                stream.write_all(chunk.as_bytes())?;
+            }
+        },
+    );
+    let mut huge = endpoint(&base);
+    huge.timeout = Duration::from_secs(60);
+    let error = complete(&huge, "s", "u", false).unwrap_err();
+    assert!(matches!(error, ChatError::Unreachable { .. }), "{error}");
+    assert!(error.to_string().contains("limit"), "{error}");
+}
+
+#[test]
+fn a_redirect_is_an_error_never_followed() {
+    let (elsewhere, seen) = serve(vec![(
+        200,
+        "",
+        completion(r#"{"findings": []}"#),
+        Duration::ZERO,
+    )]);
+    let (base, _) = serve(vec![(
+        307,
+        Box::leak(format!("location: {elsewhere}/chat/completions\r\n").into_boxed_str()),
+        String::new(),
+        Duration::ZERO,
+    )]);
+    let error = complete(&endpoint(&base), "s", "the code", false).unwrap_err();
+    assert!(
+        matches!(error, ChatError::Refused { status: 307, .. }),
+        "{error}"
+    );
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "the code followed the redirect"
+    );
+}
+
+#[test]
+fn an_answer_quoting_the_api_key_is_not_cached() {
+    let (base, _) = serve(vec![(
+        200,
+        "",
+        completion(
+            r#"{"findings": [{"line": 3, "category": "x", "confidence": 0.9, "explanation": "your key is sk-test-key", "fix": null}]}"#,
+        ),
+        Duration::ZERO,
+    )]);
+    let cache_dir = tempfile::tempdir().unwrap();
+    let cache = agate_llm::AnswerCache::new(cache_dir.path());
+    let outcome = agate_llm::review(
+        &endpoint(&base),
+        &agate_llm::Rubric::Hallucination,
+        &[hunk(3)],
+        limits(),
+        Some(&cache),
+    );
+    assert_eq!(
+        outcome.reviews[0].answer.as_ref().unwrap().findings.len(),
+        1
+    );
+    let written = std::fs::read_dir(cache_dir.path()).map_or(0, Iterator::count);
+    assert_eq!(written, 0, "the key was written to the cache");
+}
+
+#[test]
+fn token_counts_that_would_overflow_spend_the_budget() {
+    let answer = |prompt: u64| {
+        serde_json::json!({
+            "choices": [{ "message": { "content": r#"{"findings": []}"# } }],
+            "usage": { "prompt_tokens": prompt, "completion_tokens": u64::MAX }
+        })
+        .to_string()
+    };
+    let (base, seen) = serve(vec![
+        (200, "", answer(u64::MAX), Duration::ZERO),
+        (200, "", answer(1), Duration::ZERO),
+    ]);
+    let outcome = agate_llm::review(
+        &endpoint(&base),
+        &agate_llm::Rubric::Hallucination,
+        &[hunk(3), hunk(9), hunk(20)],
+        limits(),
+        None,
+    );
+    assert_eq!(outcome.usage.total(), u64::MAX);
+    assert_eq!(outcome.skipped, 2, "the budget is spent");
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+#[test]
+fn retry_after_zero_is_waited_out_a_second_at_a_time_within_the_bound() {
+    let rate_limited = || (429, "retry-after: 0\r\n", "{}".to_owned(), Duration::ZERO);
+    let (base, seen) = serve(vec![rate_limited(), rate_limited(), rate_limited()]);
+    let outcome = agate_llm::review(
+        &endpoint(&base),
+        &agate_llm::Rubric::Hallucination,
+        &[hunk(3)],
+        agate_llm::Limits {
+            max_wait: Duration::from_secs(2),
+            ..limits()
+        },
+        None,
+    );
+    let error = outcome.reviews[0].answer.as_ref().unwrap_err();
+    assert!(error.contains("kept rate limiting"), "{error}");
+    assert_eq!(seen.lock().unwrap().len(), 3);
+}
+
+#[test]
+fn a_400_that_is_not_about_the_schema_does_not_turn_it_off_for_the_rest() {
+    let too_long = || {
+        (
+            400,
+            "",
+            r#"{"error": {"message": "the prompt is longer than the context window"}}"#.to_owned(),
+            Duration::ZERO,
+        )
+    };
+    let (base, seen) = serve(vec![
+        too_long(),
+        too_long(),
+        (200, "", found(9), Duration::ZERO),
+    ]);
+    let outcome = agate_llm::review(
+        &endpoint(&base),
+        &agate_llm::Rubric::Hallucination,
+        &[hunk(3), hunk(9)],
+        limits(),
+        None,
+    );
+    let first = outcome.reviews[0].answer.as_ref().unwrap_err();
+    assert!(first.contains("context window"), "{first}");
+    assert_eq!(
+        outcome.reviews[1].answer.as_ref().unwrap().findings.len(),
+        1
+    );
+    let bodies: Vec<serde_json::Value> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, body)| serde_json::from_str(body).unwrap())
+        .collect();
+    assert!(bodies[1].get("response_format").is_none());
+    assert!(
+        bodies[2].get("response_format").is_some(),
+        "the second hunk is asked with the schema"
+    );
+}

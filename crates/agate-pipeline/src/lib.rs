@@ -40,7 +40,7 @@ mod selection;
 mod shards;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use agate_model::{
     Analyzer, Finding, Notice, NoticeLevel, NotifyTarget, REPORT_SCHEMA_VERSION, Report,
@@ -324,6 +324,7 @@ fn finish(
             with_base: has_change,
             walk: review_walk(request, &policy),
             cached: run.cached,
+            unscannable: policy.unscannable(),
         };
         reviews.run(&change, &redactor, progress)
     };
@@ -412,20 +413,32 @@ fn review_candidates(
     policy: &Policy,
     changed: Option<&BTreeSet<String>>,
 ) -> Vec<String> {
-    match changed {
-        Some(files) => files.iter().cloned().collect(),
-        None => {
-            let paths: Vec<_> = request
-                .paths
-                .iter()
-                .map(|path| request.root.join(path))
-                .collect();
-            agate_lang::walk(&request.root, &paths, &review_walk(request, policy)).files
-        }
+    // The files asked for (`agate gate PATH…`) bound what is sent, as they bound the scan.
+    let plain = |path: &Path| -> PathBuf {
+        path.components()
+            .filter(|part| !matches!(part, std::path::Component::CurDir))
+            .collect()
+    };
+    let asked: Vec<PathBuf> = request
+        .paths
+        .iter()
+        .map(|path| plain(&request.root.join(path)))
+        .collect();
+    if let Some(files) = changed {
+        return files
+            .iter()
+            .filter(|file| {
+                let path = plain(&request.root.join(file.as_str()));
+                asked.iter().any(|asked| path.starts_with(asked))
+            })
+            .cloned()
+            .collect();
+    }
+    agate_lang::walk(&request.root, &asked, &review_walk(request, policy))
+        .files
         .into_iter()
         .map(|file| file.relative)
-        .collect(),
-    }
+        .collect()
 }
 
 /// How a review finds files: as the scan does, over the whole root (not a shard).

@@ -4,7 +4,7 @@
 //! says `block: true`. An endpoint that fails, or hunks left unasked, put a blocking review's
 //! gate in `error`; for an advisory review they are a warning.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ use agate_llm::{ChangedFile, Definition, Hunk, Outline, Rubric};
 use agate_model::Redactor as _;
 use agate_model::{
     Analyzer, Confidence, Finding, Fingerprint, FingerprintInput, LlmReview, LlmReviewSpec,
-    Location, Notice, NoticeLevel, Position, RuleDescriptor, Severity, Tier,
+    Location, Notice, NoticeLevel, Position, RuleDescriptor, Severity, Tier, normalize_code,
 };
 use agate_policy::{Policy, TierMap};
 use agate_secrets::KnownSecrets;
@@ -100,7 +100,19 @@ impl<'p> Reviews<'p> {
         progress: &(dyn Fn(Event<'_>) + Sync),
     ) -> ExternalRun {
         let mut run = ExternalRun::default();
-        let (hunks, unreadable) = hunks(change, redactor);
+        let most = self
+            .gates
+            .iter()
+            .map(|(spec, _)| spec.max_hunks)
+            .max()
+            .unwrap_or(0);
+        let Hunks {
+            sent: hunks,
+            total,
+            unreadable,
+            not_sent,
+        } = hunks(change, redactor, most);
+        let unreadable = files_not_sent(change, unreadable, &not_sent, &mut run.notices);
         let cache = if change.cached {
             cache(change.root, &mut run.notices)
         } else {
@@ -120,10 +132,16 @@ impl<'p> Reviews<'p> {
                 (Ok(key), Ok(rubric)) => {
                     progress(Event::ReviewStarted {
                         gate: &spec.gate,
-                        hunks: hunks.len(),
+                        hunks: total,
                     });
-                    let record =
-                        review_gate(spec, key.clone(), &rubric, &hunks, cache.as_ref(), &mut run);
+                    let record = review_gate(
+                        spec,
+                        key.clone(),
+                        &rubric,
+                        (&hunks, total),
+                        cache.as_ref(),
+                        &mut run,
+                    );
                     progress(Event::ReviewFinished(&record));
                     if record.failed > 0 {
                         failures.push(format!(
@@ -164,6 +182,42 @@ impl<'p> Reviews<'p> {
                 .filter_map(|(spec, _)| descriptor(&spec.rubric)),
         );
         run
+    }
+}
+
+/// Says which files of the change are not sent by design (`not_sent`), and returns why
+/// others could not be read (`unreadable`): what leaves the review incomplete, unless
+/// `unscannable: warn` makes those warnings too.
+fn files_not_sent(
+    change: &Change<'_>,
+    unreadable: Vec<String>,
+    not_sent: &[String],
+    notices: &mut Vec<Notice>,
+) -> Vec<String> {
+    if !not_sent.is_empty() {
+        notices.push(Notice {
+            level: NoticeLevel::Warning,
+            path: None,
+            message: format!(
+                "{} changed file{} not sent to the LLM review: {}{}",
+                not_sent.len(),
+                if not_sent.len() == 1 { " is" } else { "s are" },
+                not_sent[..not_sent.len().min(10)].join(", "),
+                if not_sent.len() > 10 { ", …" } else { "" }
+            ),
+        });
+    }
+    if change.unscannable == agate_policy::Unscannable::Warn {
+        notices.extend(unreadable.into_iter().map(|why| Notice {
+            level: NoticeLevel::Warning,
+            path: None,
+            message: format!(
+                "not sent to the LLM review: {why} (a warning by `unscannable: warn`)"
+            ),
+        }));
+        Vec::new()
+    } else {
+        unreadable
     }
 }
 
@@ -220,49 +274,41 @@ pub(crate) struct Change<'a> {
     pub(crate) walk: agate_lang::WalkOptions,
     /// Answers may be read from and written to [`LLM_CACHE`].
     pub(crate) cached: bool,
+    /// What a file of the change that cannot be read does: with `warn`, a warning instead
+    /// of an incomplete review.
+    pub(crate) unscannable: agate_policy::Unscannable,
 }
 
 /// A hunk to send, and whether it holds AI-authored lines (those go first).
 struct Sent {
+    /// The file, relative to the root, as findings name it.
+    path: String,
+    /// What is sent (its path redacted).
     hunk: Hunk,
     ai: bool,
-    /// The hunk's lines as the file has them, for fingerprints.
-    raw: Vec<String>,
+    /// The hunk's lines as the file has them, each with how many lines of the file before
+    /// it hold the same code (whitespace aside): what a finding's fingerprint is made of.
+    raw: Vec<(String, u32)>,
 }
 
-/// The hunks of the change, AI-authored ones first, each with its context; and why files
-/// of the change could not be read (the review did not cover them).
-fn hunks(change: &Change<'_>, redactor: &KnownSecrets<'_>) -> (Vec<Sent>, Vec<String>) {
-    let mut unreadable = Vec::new();
-    let mut files = Vec::new();
-    for path in &change.files {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        if LOCK_FILES.contains(&name) {
-            continue;
-        }
-        let text = match agate_fs::resolve_under(change.root, Path::new(path))
-            .and_then(|file| agate_fs::read_bounded(&file, change.walk.max_file_size))
-        {
-            Ok(bytes) => bytes,
-            // Deleted by the change: nothing left to review.
-            Err(error) if error.is_not_found() => continue,
-            Err(error) => {
-                unreadable.push(format!("`{path}` not read: {}", error.reason()));
-                continue;
-            }
-        };
-        // Binary files and generated code are not reviewed line by line.
-        let Ok(text) = String::from_utf8(text) else {
-            continue;
-        };
-        if agate_lang::is_binary(text.as_bytes()) || agate_policy::is_generated(&text) {
-            continue;
-        }
-        let ranges = review_ranges(change, path, text.lines().count());
-        if !ranges.is_empty() {
-            files.push((path.as_str(), text, ranges));
-        }
-    }
+/// The hunks of a change, and the files of it that are not sent.
+struct Hunks {
+    /// AI-authored hunks first, each with its context: at most as many as a gate asks.
+    sent: Vec<Sent>,
+    /// The hunks of the change, sent or not.
+    total: usize,
+    /// Why files of the change could not be read (the review did not cover them).
+    unreadable: Vec<String>,
+    /// Files with lines to review that are not sent by design: generated, or source too
+    /// binary to send.
+    not_sent: Vec<String>,
+}
+
+/// The hunks of the change, AI-authored ones first, each with its context; and the files
+/// of it that could not be read or are not sent.
+fn hunks(change: &Change<'_>, redactor: &KnownSecrets<'_>, most: usize) -> Hunks {
+    let (files, unreadable, not_sent) = candidates(change);
+    let (files, total) = first_hunks(files, most);
     let parsed: Vec<_> = files
         .iter()
         .map(|(path, text, _)| {
@@ -301,23 +347,145 @@ fn hunks(change: &Change<'_>, redactor: &KnownSecrets<'_>) -> (Vec<Sent>, Vec<St
         let defined = language
             .and_then(|language| elsewhere.get(&family(language)))
             .unwrap_or(&empty);
-        let raw: Vec<&str> = text.lines().collect();
+        let raw = numbered_copies(text);
         for &(first, last, ai) in ranges {
+            let mut hunk = file.hunk(first, last, defined);
+            // Its lines are redacted; the names and paths its headers quote (`File: …`,
+            // `Enclosing `…``, `Definition of `…` (path)`) are as the code has them, so they
+            // are redacted too.
+            hunk.context = redactor.redact_source(&hunk.context).into_owned();
+            hunk.path = redactor.redact_source(path).into_owned();
             sent.push(Sent {
-                hunk: file.hunk(first, last, defined),
+                path: (*path).to_owned(),
+                hunk,
                 ai,
                 raw: raw
                     .iter()
                     .skip(usize::try_from(first - 1).unwrap_or(usize::MAX))
                     .take(usize::try_from(last - first + 1).unwrap_or(0))
-                    .map(|line| (*line).to_owned())
+                    .map(|&(line, copy)| (line.to_owned(), copy))
                     .collect(),
             });
         }
     }
     // AI-authored hunks first: a budget runs out on human edits, not on them.
     sent.sort_by_key(|sent| !sent.ai);
-    (sent, unreadable)
+    Hunks {
+        sent,
+        total,
+        unreadable,
+        not_sent,
+    }
+}
+
+/// Each line of `text`, with how many lines before it hold the same code (whitespace
+/// aside): identical lines are told apart by their order, so two findings on two copies of
+/// a line are two findings, each with its own fingerprint.
+fn numbered_copies(text: &str) -> Vec<(&str, u32)> {
+    let mut copies: HashMap<String, u32> = HashMap::new();
+    text.lines()
+        .map(|line| {
+            let count = copies.entry(normalize_code(line)).or_insert(0);
+            *count += 1;
+            (line, *count - 1)
+        })
+        .collect()
+}
+
+/// The files of the change with lines to review, and their hunks' lines; why others could
+/// not be read; and which are not sent by design (generated, or source too binary).
+fn candidates<'c>(change: &'c Change<'_>) -> (Vec<Candidate<'c>>, Vec<String>, Vec<String>) {
+    let mut unreadable = Vec::new();
+    let mut not_sent = Vec::new();
+    let mut files = Vec::new();
+    for path in &change.files {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if LOCK_FILES.contains(&name) {
+            continue;
+        }
+        let text = match agate_fs::resolve_under(change.root, Path::new(path))
+            .and_then(|file| agate_fs::read_bounded(&file, change.walk.max_file_size))
+        {
+            Ok(bytes) => bytes,
+            // Deleted by the change: nothing left to review.
+            Err(error) if error.is_not_found() => continue,
+            // An image or an archive is not text anyone reviews, whatever its size (as the
+            // scan skips it).
+            Err(agate_fs::FsError::TooLarge { .. }) if large_binary(change.root, path) => {
+                continue;
+            }
+            Err(error) => {
+                unreadable.push(format!("`{path}` not read: {}", error.reason()));
+                continue;
+            }
+        };
+        // Binary files and generated code are not reviewed line by line; a file in another
+        // encoding than UTF-8 is (its other characters sent as U+FFFD), so Latin-1 source
+        // cannot slip past the review.
+        let binary = agate_lang::is_binary(&text);
+        let text = String::from_utf8_lossy(&text).into_owned();
+        let ranges = review_ranges(change, path, text.lines().count());
+        if ranges.is_empty() {
+            continue;
+        }
+        // An image is not news; source made to look binary (control characters in a
+        // comment) is.
+        if binary && Language::from_path(path).is_none() {
+            continue;
+        }
+        if binary {
+            not_sent.push(format!("`{path}` (binary)"));
+        } else if agate_policy::is_generated(&text) {
+            not_sent.push(format!("`{path}` (`@generated`)"));
+        } else {
+            files.push((path.as_str(), text, ranges));
+        }
+    }
+    (files, unreadable, not_sent)
+}
+
+/// Whether `path`, too large to read whole, is a binary file in no source language: its
+/// first 8 KiB look binary.
+fn large_binary(root: &Path, path: &str) -> bool {
+    use std::io::Read as _;
+    if Language::from_path(path).is_some() {
+        return false;
+    }
+    let mut head = Vec::new();
+    agate_fs::resolve_under(root, Path::new(path))
+        .ok()
+        .and_then(|file| std::fs::File::open(file).ok())
+        .and_then(|file| file.take(8 * 1024).read_to_end(&mut head).ok())
+        .is_some_and(|_| agate_lang::is_binary(&head))
+}
+
+/// A file of the change: its path, its text and its hunks' lines (first, last, and whether
+/// any is AI-authored).
+type Candidate<'a> = (&'a str, String, Vec<(u32, u32, bool)>);
+
+/// Keeps, of the `files`' hunks, the first `most` (AI-authored first), and the files
+/// holding them; and says how many there were. Only the hunks some gate may ask about get
+/// their context: a change of thousands of hunks would otherwise have each one built, and
+/// the repository searched for what it calls, to be skipped.
+fn first_hunks(files: Vec<Candidate<'_>>, most: usize) -> (Vec<Candidate<'_>>, usize) {
+    let mut order: Vec<(usize, (u32, u32, bool))> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(index, (_, _, ranges))| ranges.iter().map(move |&range| (index, range)))
+        .collect();
+    order.sort_by_key(|&(_, (_, _, ai))| !ai);
+    let total = order.len();
+    let mut chosen = vec![Vec::new(); files.len()];
+    for (index, range) in order.into_iter().take(most) {
+        chosen[index].push(range);
+    }
+    let files = files
+        .into_iter()
+        .zip(chosen)
+        .filter(|(_, ranges)| !ranges.is_empty())
+        .map(|((path, text, _), ranges)| (path, text, ranges))
+        .collect();
+    (files, total)
 }
 
 /// The language whose files define what files of `language` call: JavaScript stands for
@@ -334,8 +502,8 @@ fn family(language: Language) -> Language {
 fn review_ranges(change: &Change<'_>, path: &str, lines: usize) -> Vec<(u32, u32, bool)> {
     let lines = u32::try_from(lines).unwrap_or(u32::MAX);
     let mut ranges: Vec<(u32, u32, bool)> = Vec::new();
-    for line in 1..=lines {
-        let ai = match change.tiers.tier(path, line) {
+    for (line, tier) in (1..=lines).zip(change.tiers.line_tiers(path, lines)) {
+        let ai = match tier {
             Tier::Ai => true,
             Tier::New if change.with_base => false,
             _ => continue,
@@ -407,12 +575,13 @@ fn cache(root: &Path, notices: &mut Vec<Notice>) -> Option<agate_llm::AnswerCach
     Some(agate_llm::AnswerCache::new(root.join(LLM_CACHE)))
 }
 
-/// One gate's review of `hunks`: its findings go into `run`, and its record is returned.
+/// One gate's review of `hunks` (of `total` in the change; the rest are not asked): its
+/// findings go into `run`, and its record is returned.
 fn review_gate(
     spec: &LlmReviewSpec,
     api_key: Option<String>,
     rubric: &Rubric,
-    hunks: &[Sent],
+    (hunks, total): (&[Sent], usize),
     cache: Option<&agate_llm::AnswerCache>,
     run: &mut ExternalRun,
 ) -> LlmReview {
@@ -436,10 +605,10 @@ fn review_gate(
         gate: spec.gate.clone(),
         model: spec.model.clone(),
         rubric: rubric.name().to_owned(),
-        hunks: hunks.len(),
+        hunks: total,
         reviewed: 0,
         cached: 0,
-        skipped: outcome.skipped,
+        skipped: outcome.skipped + total.saturating_sub(hunks.len()),
         failed: 0,
         prompt_tokens: outcome.usage.prompt_tokens,
         completion_tokens: outcome.usage.completion_tokens,
@@ -460,7 +629,7 @@ fn review_gate(
                 record.failed += 1;
                 run.notices.push(Notice {
                     level: NoticeLevel::Warning,
-                    path: Some(sent.hunk.path.clone()),
+                    path: Some(sent.path.clone()),
                     message: format!(
                         "gate `{}`: lines {}-{} have no LLM review: {why}",
                         spec.gate,
@@ -493,13 +662,16 @@ fn finding(
     reviewed: &agate_llm::Reviewed,
 ) -> Finding {
     let index = usize::try_from(reviewed.line - sent.hunk.first_line).unwrap_or(0);
-    let raw = sent.raw.get(index).map_or("", String::as_str);
+    let (raw, occurrence) = sent
+        .raw
+        .get(index)
+        .map_or(("", 0), |(line, copy)| (line.as_str(), *copy));
     let fingerprint = Fingerprint::compute(&FingerprintInput {
         rule_id,
-        path: &sent.hunk.path,
+        path: &sent.path,
         code: raw,
         scope: "",
-        occurrence: 0,
+        occurrence,
     });
     let mut message = format!(
         "{}: {}",
@@ -521,7 +693,7 @@ fn finding(
         confidence(reviewed.confidence),
         message,
         Location {
-            path: sent.hunk.path.as_str().into(),
+            path: sent.path.as_str().into(),
             start: position,
             end: position,
         },
@@ -587,4 +759,24 @@ fn descriptor(rubric: &str) -> Option<RuleDescriptor> {
         compliance: Vec::new(),
         ai_pattern: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_first_hunks_ai_first_are_kept_and_all_are_counted() {
+        let files = vec![
+            ("a.py", String::new(), vec![(1, 2, false), (10, 12, true)]),
+            ("b.py", String::new(), vec![(5, 5, false)]),
+            ("c.py", String::new(), vec![(7, 9, true)]),
+        ];
+        let (kept, total) = first_hunks(files, 3);
+        assert_eq!(total, 4);
+        let paths: Vec<&str> = kept.iter().map(|(path, _, _)| *path).collect();
+        assert_eq!(paths, ["a.py", "c.py"]);
+        assert_eq!(kept[0].2, [(10, 12, true), (1, 2, false)]);
+        assert_eq!(kept[1].2, [(7, 9, true)]);
+    }
 }

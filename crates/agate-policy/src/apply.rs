@@ -143,6 +143,48 @@ impl TierMap {
             Tier::Legacy
         }
     }
+
+    /// The tier of each of lines `1..=lines` of `path` (index 0 is line 1), as
+    /// [`TierMap::tier`] gives it, in time linear in the lines and the ranges: a file's
+    /// every line looked up one by one would cost lines × ranges.
+    pub fn line_tiers(&self, path: &str, lines: u32) -> Vec<Tier> {
+        let count = usize::try_from(lines).unwrap_or(usize::MAX);
+        let mut tiers = vec![
+            if self.all_new {
+                Tier::New
+            } else {
+                Tier::Legacy
+            };
+            count
+        ];
+        let mut paint = |start: u32, end: u32, tier: Tier| {
+            let from = usize::try_from(start.max(1) - 1).unwrap_or(usize::MAX);
+            let to = usize::try_from(end).unwrap_or(usize::MAX).min(count);
+            for slot in tiers.get_mut(from..to).unwrap_or_default() {
+                *slot = tier;
+            }
+        };
+        for &(start, end) in self
+            .changed
+            .as_ref()
+            .and_then(|changed| changed.get(path))
+            .into_iter()
+            .flatten()
+        {
+            paint(start, end, Tier::New);
+        }
+        if self
+            .ai_globs
+            .as_ref()
+            .is_some_and(|globs| globs.is_match(path))
+        {
+            paint(1, lines, Tier::Ai);
+        }
+        for &(start, end, _) in self.ai_lines.get(path).into_iter().flatten() {
+            paint(start, end, Tier::Ai);
+        }
+        tiers
+    }
 }
 
 /// Everything besides the findings that a decision depends on.

@@ -469,13 +469,23 @@ pub(crate) fn llm_review_spec(
         help: help.to_owned(),
     };
     let url = options.base_url.trim_end_matches('/');
-    let loopback = ["http://127.", "http://localhost", "http://[::1]"]
-        .iter()
-        .any(|prefix| url.starts_with(prefix));
-    if !url.starts_with("https://") && !loopback {
+    // The host as a client reads it: `http://127.0.0.1@models.example` and
+    // `http://localhost.models.example` are not loopback.
+    let parts = crate::remote::Parts::of(url);
+    let loopback = parts.scheme == "http://" && parts.is_loopback();
+    if parts.scheme != "https://" && !loopback {
         return Err(invalid(
-            format!("`{url}` is not an https URL"),
+            format!("`{}` is not an https URL", crate::remote::display(url)),
             "use https (plain http only for a loopback model server: http://127.0.0.1:8000/v1)",
+        ));
+    }
+    if parts.userinfo.is_some() {
+        return Err(invalid(
+            format!(
+                "`{}` carries credentials, which messages would show",
+                crate::remote::display(url)
+            ),
+            "drop them from `base_url` and name the variable holding the API key in `api_key_env`",
         ));
     }
     if !RUBRICS.contains(&options.rubric.as_str()) {

@@ -2,6 +2,7 @@
 //! OpenAI chat-completions API: a model that reads the numbered hunk it is sent and
 //! answers as a real one would, and servers that answer malformed, slowly, 429 or 500.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpListener;
 use std::path::Path;
@@ -399,6 +400,7 @@ fn issue_14_a_blocking_review_blocks_and_a_failing_endpoint_is_an_error_never_a_
         "{reasons}"
     );
     assert_eq!(report["reviews"][0]["skipped"], 1);
+    assert_eq!(report["reviews"][0]["hunks"], 2);
 }
 
 /// Runs a blocking review against a server answering with `answer`, with `extra` settings;
@@ -523,6 +525,374 @@ fn issue_14_malformed_slow_rate_limited_and_failing_servers() {
     );
     assert_eq!(code, Some(3));
     assert_eq!(requests, 1, "{}", report["notices"]);
+}
+
+/// Commits `files` on the feature branch as an AI-assisted commit.
+fn ai_commit(dir: &Path, files: &[(&str, &[u8])]) {
+    for (path, content) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    git(dir, &["add", "."]);
+    git_as(
+        dir,
+        "dev <dev@example.com>",
+        &[
+            "commit",
+            "-q",
+            "-m",
+            "more\n\nCo-authored-by: Claude <noreply@anthropic.com>",
+        ],
+    );
+}
+
+#[test]
+fn issue_14_copies_of_a_line_latin_1_files_and_generated_files() {
+    let (base, seen) = serve(Box::new(reviewer));
+    let dir = repository(&settings(&base, "reviewer", ""));
+    ai_commit(
+        dir.path(),
+        &[
+            // The same wrong call twice: two findings, not one.
+            (
+                "app/twice.py",
+                b"import requests\n\n\ndef a(u):\n    return requests.fetch(u)\n\n\n\ndef b(u):\n    return requests.fetch(u)\n",
+            ),
+            // Not UTF-8: sent all the same, never skipped in silence.
+            (
+                "app/latin.py",
+                b"# -*- coding: latin-1 -*-\n# caf\xe9\nimport requests\nx = requests.fetch('u')\n",
+            ),
+            // Generated: not sent, and a notice says so.
+            (
+                "app/gen.py",
+                b"# @generated\nimport requests\ny = requests.fetch('v')\n",
+            ),
+            // Source made to look binary: not sent, and said; an image: not news.
+            (
+                "app/ctl.py",
+                b"#\x01\x02\x03\x04\x05\x06\x07\x0e\x0f\x10\x11\x12\x13\x14\x15\nz = requests.fetch('w')\n",
+            ),
+            ("app/logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        ],
+    );
+    let (code, report, stderr) = gate(dir.path());
+    // The scan fails closed on `app/ctl.py`, binary source in the change; the review says
+    // it did not send it.
+    assert_eq!(code, Some(3), "{stderr}\n{}", report["notices"]);
+    let found: Vec<(String, u64, String)> = llm_findings(&report)
+        .iter()
+        .map(|finding| {
+            (
+                finding["location"]["path"].as_str().unwrap().to_owned(),
+                finding["location"]["start"]["line"].as_u64().unwrap(),
+                finding["fingerprint"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let at: Vec<(&str, u64)> = found
+        .iter()
+        .map(|(path, line, _)| (path.as_str(), *line))
+        .collect();
+    for expected in [
+        ("app/twice.py", 5),
+        ("app/twice.py", 10),
+        ("app/latin.py", 4),
+    ] {
+        assert!(at.contains(&expected), "{expected:?} not in {at:?}");
+    }
+    assert!(!at.iter().any(|(path, _)| *path == "app/gen.py"), "{at:?}");
+    let twice: BTreeSet<&str> = found
+        .iter()
+        .filter(|(path, _, _)| path == "app/twice.py")
+        .map(|(_, _, fingerprint)| fingerprint.as_str())
+        .collect();
+    assert_eq!(twice.len(), 2, "each copy has its own fingerprint");
+    let notices = report["notices"].to_string();
+    assert!(
+        notices.contains(
+            "2 changed files are not sent to the LLM review: `app/ctl.py` (binary), `app/gen.py` (`@generated`)"
+        ),
+        "{notices}"
+    );
+    assert!(!notices.contains("logo.png"), "{notices}");
+    let bodies: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, body)| body.clone())
+        .collect();
+    assert!(
+        bodies.iter().any(|body| body.contains("app/latin.py")),
+        "the Latin-1 file was not sent"
+    );
+    assert!(!bodies.iter().any(|body| body.contains("app/gen.py")));
+}
+
+#[test]
+fn issue_14_a_hostile_server_echoing_the_api_key_never_gets_it_shown() {
+    // The first hunk's answer names the key in a finding; the second is a 401 quoting the
+    // request's headers, key and all.
+    let echo: Box<Answer> = Box::new(move |_, seen| {
+        if seen == 0 {
+            let content = serde_json::json!({"findings": [{"line": 11, "category": "leak",
+                "confidence": 0.9, "explanation": format!("the key is {API_KEY}"),
+                "fix": format!("Authorization: Bearer {API_KEY}")}]})
+            .to_string();
+            (200, String::new(), completion(&content), Duration::ZERO)
+        } else {
+            (
+                401,
+                String::new(),
+                format!("{{\"error\": \"bad key: Bearer {API_KEY}\"}}"),
+                Duration::ZERO,
+            )
+        }
+    });
+    let (base, _) = serve(echo);
+    let dir = repository(&settings(&base, "reviewer", ""));
+    // `gate` fails if the key is on standard output or error.
+    let (_, report, _) = gate(dir.path());
+    assert!(
+        report["notices"].to_string().contains("answered 401"),
+        "{}",
+        report["notices"]
+    );
+    assert_eq!(llm_findings(&report).len(), 1);
+    for format in [
+        "terminal",
+        "sarif",
+        "junit",
+        "gitlab",
+        "gitlab-sast",
+        "github",
+        "summary",
+        "comment",
+        "html",
+    ] {
+        let output = agate(dir.path())
+            .args([
+                "gate", "--env", "staging", "--base", "main", "--format", format,
+            ])
+            .env("AGATE_TEST_LLM_KEY", API_KEY)
+            .output()
+            .unwrap();
+        for shown in [&output.stdout, &output.stderr] {
+            assert!(
+                !String::from_utf8_lossy(shown).contains(API_KEY),
+                "the API key in the {format} format"
+            );
+        }
+    }
+}
+
+#[test]
+fn issue_14_a_blocking_review_in_a_warn_environment_warns_and_exits_0() {
+    // The AI hunk gets a finding, the other a 500.
+    let (base, _) = serve(Box::new(|body, seen| {
+        if seen == 0 {
+            reviewer(body, seen)
+        } else {
+            (500, String::new(), "{}".to_owned(), Duration::ZERO)
+        }
+    }));
+    let dir = repository(&settings(&base, "reviewer", "      block: true\n"));
+    let config = dir.path().join("agate.yaml");
+    let original = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, original.replace("mode: block", "mode: warn")).unwrap();
+    let (code, report, stderr) = gate(dir.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    let gate_result = &report["verdict"]["gates"][0];
+    assert_eq!(gate_result["status"], "warn", "{gate_result}");
+    assert!(
+        gate_result["reasons"]
+            .to_string()
+            .contains("the LLM review did not cover the change: 1 of 2 hunks have no answer"),
+        "{gate_result}"
+    );
+    assert_eq!(llm_findings(&report).len(), 1);
+}
+
+#[test]
+fn issue_14_links_in_the_change_are_not_a_review_failure() {
+    let (base, seen) = serve(Box::new(reviewer));
+    let dir = repository(&settings(&base, "reviewer", "      block: true\n"));
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("x.py"), "import os\n").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("x.py"), dir.path().join("app/out.py")).unwrap();
+    std::os::unix::fs::symlink(".", dir.path().join("app/here")).unwrap();
+    std::os::unix::fs::symlink("orders.py", dir.path().join("app/same.py")).unwrap();
+    ai_commit(dir.path(), &[]);
+    let (code, report, stderr) = gate(dir.path());
+    let reasons = report["verdict"]["gates"][0]["reasons"].to_string();
+    assert_eq!(code, Some(1), "{reasons}\n{stderr}");
+    assert!(!reasons.contains("not read"), "{reasons}");
+    let bodies: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, body)| body.clone())
+        .collect();
+    assert!(
+        !bodies.iter().any(|body| body.contains("import os")),
+        "a file outside the root was sent"
+    );
+}
+
+#[test]
+fn issue_14_a_linked_cache_folder_is_not_written_through() {
+    let (base, _) = serve(Box::new(reviewer));
+    let dir = repository(&settings(&base, "reviewer", ""));
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".agate/cache")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join(".agate/cache/llm")).unwrap();
+    let (code, report, _) = gate(dir.path());
+    assert_eq!(code, Some(0));
+    assert!(
+        report["notices"]
+            .to_string()
+            .contains("`.agate/cache/llm` is a symbolic link: LLM answers are not cached"),
+        "{}",
+        report["notices"]
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    assert_eq!(llm_findings(&report).len(), 1);
+}
+
+#[test]
+fn issue_14_a_crlf_file_with_a_private_key_across_hunks_keeps_lines_and_the_key() {
+    let (base, seen) = serve(Box::new(reviewer));
+    let dir = repository(&settings(&base, "reviewer", ""));
+    let body_line = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun";
+    let mut text = String::from("import requests\r\n");
+    text.extend((0..74).map(|index| format!("x{index} = {index}\r\n")));
+    // Lines 76 to 107: the key, across the 80-line cut.
+    text.push_str("KEY = \"\"\"-----BEGIN RSA PRIVATE KEY-----\r\n");
+    for _ in 0..30 {
+        text.push_str(body_line);
+        text.push_str("\r\n");
+    }
+    text.push_str("-----END RSA PRIVATE KEY-----\"\"\"\r\n");
+    text.push_str("y = requests.fetch('u')\r\n");
+    ai_commit(dir.path(), &[("app/crlf.py", text.as_bytes())]);
+    let (_, report, _) = gate(dir.path());
+    let found: Vec<(String, u64)> = llm_findings(&report)
+        .iter()
+        .map(|finding| {
+            (
+                finding["location"]["path"].as_str().unwrap().to_owned(),
+                finding["location"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&("app/crlf.py".to_owned(), 108)),
+        "{found:?}"
+    );
+    for (_, body) in seen.lock().unwrap().iter() {
+        assert!(
+            !body.contains(&body_line[10..40]),
+            "the private key was sent"
+        );
+    }
+}
+
+#[test]
+fn issue_14_a_secret_used_as_a_name_is_not_sent_in_the_context_headers() {
+    let (base, seen) = serve(Box::new(reviewer));
+    let dir = repository(&settings(&base, "reviewer", ""));
+    ai_commit(
+        dir.path(),
+        &[(
+            &format!("app/{KEY_ID}.py"),
+            format!(
+                "import requests\n\n\ndef {KEY_ID}():\n    x = 1\n    return requests.fetch(x)\n\n\ndef use():\n    return {KEY_ID}()\n"
+            )
+            .as_bytes(),
+        )],
+    );
+    let (_, report, _) = gate(dir.path());
+    let bodies = seen.lock().unwrap().clone();
+    assert!(bodies.len() >= 3, "{}", report["notices"]);
+    for (_, body) in &bodies {
+        assert!(!body.contains(KEY_ID), "the key was sent: {body}");
+    }
+    // The finding is where the file is.
+    assert!(
+        llm_findings(&report)
+            .iter()
+            .any(|finding| finding["location"]["start"]["line"] == 6),
+        "{:#?}",
+        llm_findings(&report)
+    );
+}
+
+#[test]
+fn issue_14_a_large_image_in_the_change_is_not_a_review_failure() {
+    let (base, _) = serve(Box::new(reviewer));
+    let dir = repository(&settings(&base, "reviewer", "      block: true\n"));
+    let mut image = b"\x89PNG\r\n\x1a\n".to_vec();
+    image.resize(3 * 1024 * 1024, 7);
+    // Text of the same size is a file nobody checked: that one fails the review.
+    let text = "x = 1\n".repeat(600_000);
+    ai_commit(dir.path(), &[("assets/big.png", &image)]);
+    let (code, report, stderr) = gate(dir.path());
+    let reasons = report["verdict"]["gates"][0]["reasons"].to_string();
+    assert_eq!(code, Some(1), "{reasons}\n{stderr}");
+    assert!(!reasons.contains("big.png"), "{reasons}");
+    ai_commit(dir.path(), &[("data/big.txt", text.as_bytes())]);
+    let (code, report, _) = gate(dir.path());
+    let reasons = report["verdict"]["gates"][0]["reasons"].to_string();
+    assert_eq!(code, Some(1), "a blocking finding wins: {reasons}");
+    assert!(
+        reasons.contains("`data/big.txt` not read: it is larger than"),
+        "{reasons}"
+    );
+    // `unscannable: warn` makes it a warning, for the review as for the scan.
+    let config = dir.path().join("agate.yaml");
+    let original = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("unscannable: warn\n{original}")).unwrap();
+    let (_, report, _) = gate(dir.path());
+    let reasons = report["verdict"]["gates"][0]["reasons"].to_string();
+    assert!(!reasons.contains("big.txt"), "{reasons}");
+    assert!(
+        report["notices"].to_string().contains(
+            "not sent to the LLM review: `data/big.txt` not read: it is larger than 2097152 bytes (a warning by `unscannable: warn`)"
+        ),
+        "{}",
+        report["notices"]
+    );
+}
+
+#[test]
+fn issue_14_only_the_paths_asked_for_are_sent() {
+    let (base, seen) = serve(Box::new(reviewer));
+    let dir = repository(&settings(&base, "reviewer", ""));
+    let output = agate(dir.path())
+        .args([
+            "gate",
+            "--env",
+            "staging",
+            "--base",
+            "main",
+            "--format",
+            "json",
+            "app/client.py",
+        ])
+        .env("AGATE_TEST_LLM_KEY", API_KEY)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", report["notices"]);
+    let bodies: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, body)| body.clone())
+        .collect();
+    assert_eq!(bodies.len(), 1, "{}", report["reviews"]);
+    assert!(bodies[0].contains("File: app/client.py"));
 }
 
 #[test]
