@@ -403,7 +403,12 @@ fn finding(
         format!("the example at {}:{example}", contract.file.display())
     } else {
         let shrunk = if violation.shrink_steps > 0 {
-            format!(", shrunk in {} calls", violation.shrink_steps)
+            let calls = if violation.shrink_steps == 1 {
+                "call"
+            } else {
+                "calls"
+            };
+            format!(", shrunk in {} {calls}", violation.shrink_steps)
         } else {
             String::new()
         };

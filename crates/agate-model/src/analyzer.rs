@@ -33,11 +33,14 @@ pub enum Analyzer {
     /// What the change does to its tests: tests deleted, emptied or skipped, assertions
     /// removed or loosened, coverage thresholds lowered, suppression comments added.
     TestIntegrity,
+    /// A model's review of the AI-authored and new hunks (a gate's `llm_review:`): advisory
+    /// unless the gate says its findings block.
+    Llm,
 }
 
 impl Analyzer {
     /// Every analyzer, in the order reports list them.
-    pub const ALL: [Analyzer; 9] = [
+    pub const ALL: [Analyzer; 10] = [
         Analyzer::Sast,
         Analyzer::Secrets,
         Analyzer::Deps,
@@ -47,10 +50,11 @@ impl Analyzer {
         Analyzer::External,
         Analyzer::Contracts,
         Analyzer::TestIntegrity,
+        Analyzer::Llm,
     ];
 
-    /// The analyzers a gate's `analyzers:` may list. Rego denials and external findings
-    /// belong to the gate whose policy or check made them.
+    /// The analyzers a gate's `analyzers:` may list. Rego denials, external findings and
+    /// LLM reviews belong to the gate whose policy, check or review made them.
     pub const GATED: [Analyzer; 6] = [
         Analyzer::Sast,
         Analyzer::Secrets,
@@ -61,13 +65,14 @@ impl Analyzer {
     ];
 
     /// The analyzers `--only` may select.
-    pub const SELECTABLE: [Analyzer; 6] = [
+    pub const SELECTABLE: [Analyzer; 7] = [
         Analyzer::Sast,
         Analyzer::Secrets,
         Analyzer::Deps,
         Analyzer::AiPatterns,
         Analyzer::External,
         Analyzer::TestIntegrity,
+        Analyzer::Llm,
     ];
 
     /// The name in reports and configuration, e.g. `ai-patterns`.
@@ -82,6 +87,7 @@ impl Analyzer {
             Analyzer::External => "external",
             Analyzer::Contracts => "contracts",
             Analyzer::TestIntegrity => "test-integrity",
+            Analyzer::Llm => "llm",
         }
     }
 

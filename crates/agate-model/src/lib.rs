@@ -53,7 +53,7 @@ pub use finding::{
     split_compliance,
 };
 pub use fingerprint::{Fingerprint, FingerprintInput, normalize_code};
-pub use functional::{ApiSpec, ContractsSpec, ServiceSpec};
+pub use functional::{ApiSpec, ContractsSpec, LlmReview, LlmReviewSpec, ServiceSpec};
 pub use gate::{
     FindingStatus, GateCounts, GateMode, GateResult, GateStatus, Justification, Tier,
     TriageDecision,

@@ -128,6 +128,7 @@ impl Report {
             coverage: _,
             load,
             compliance,
+            reviews: _,
             verdict,
         } = self;
         let mut memo = Memo::default();
@@ -236,7 +237,10 @@ fn redact_finding(finding: &mut Finding, redactor: &impl Redactor, memo: &mut Me
     memo.shared(&mut finding.rule_id, redactor, Kind::Text);
     // An external tool's message and excerpt are its output: a `password=…` it quotes, or a
     // lone AWS secret key, is hidden as in its captured output.
-    let written = if finding.analyzer == crate::Analyzer::External {
+    let written = if matches!(
+        finding.analyzer,
+        crate::Analyzer::External | crate::Analyzer::Llm
+    ) {
         Kind::ToolOutput
     } else {
         Kind::Text
@@ -413,6 +417,7 @@ mod tests {
             coverage: Vec::new(),
             load: Vec::new(),
             compliance: Vec::new(),
+            reviews: Vec::new(),
             verdict: Some(Verdict {
                 status: VerdictStatus::Error,
                 environment: "default".to_owned(),

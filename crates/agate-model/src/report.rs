@@ -37,6 +37,9 @@ pub struct Report {
     /// The control matrices of the compliance frameworks the environment's gates require.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub compliance: Vec<crate::ComplianceMatrix>,
+    /// The LLM reviews of the environment's gates: what was asked, what it cost.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<crate::LlmReview>,
     /// The gate decision; absent for `agate scan`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Verdict>,

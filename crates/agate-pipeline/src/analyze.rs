@@ -214,6 +214,11 @@ pub(crate) fn rules_for(
         .chain(POLICY_RULES.iter().map(|&id| (*id).to_owned()))
         .chain(agate_deps::rules().into_iter().map(|rule| rule.id))
         .chain(agate_integrity::rules().into_iter().map(|rule| rule.id))
+        // The functional and performance gates' own findings: a policy may set their
+        // severity or paths like any rule's.
+        .chain(agate_contract::rules().into_iter().map(|rule| rule.id))
+        .chain(agate_api::rules().into_iter().map(|rule| rule.id))
+        .chain(agate_load::rules().into_iter().map(|rule| rule.id))
         .collect();
     for dir in &policy.secrets().rule_dirs {
         known.extend(agate_secrets::rule_ids_in(dir));
@@ -244,7 +249,7 @@ pub(crate) fn rules_for(
     Ok((rules, known))
 }
 
-fn scan_options(request: &Request, policy: &Policy) -> ScanOptions {
+pub(crate) fn scan_options(request: &Request, policy: &Policy) -> ScanOptions {
     let limits = &request.walk;
     ScanOptions {
         walk: WalkOptions {

@@ -20,6 +20,8 @@ pub(crate) struct ExternalRun {
     pub(crate) failed: Vec<(String, String)>,
     /// The load tests' results.
     pub(crate) load: Vec<agate_model::LoadRun>,
+    /// The LLM reviews' records.
+    pub(crate) reviews: Vec<agate_model::LlmReview>,
 }
 
 impl ExternalRun {
@@ -31,6 +33,7 @@ impl ExternalRun {
         self.notices.extend(other.notices);
         self.failed.extend(other.failed);
         self.load.extend(other.load);
+        self.reviews.extend(other.reviews);
     }
 }
 

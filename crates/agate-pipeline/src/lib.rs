@@ -33,13 +33,14 @@ mod lines;
 mod parallel;
 mod performance;
 mod request;
+mod review;
 mod run;
 mod secrets;
 mod selection;
 mod shards;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use agate_model::{
     Analyzer, Finding, Notice, NoticeLevel, NotifyTarget, REPORT_SCHEMA_VERSION, Report,
@@ -55,8 +56,10 @@ pub use decide::DEFAULT_BASELINE;
 pub use error::{PipelineError, Result};
 pub use lines::BLAME_CACHE;
 pub use request::{
-    CiFacts, CiTarget, DepsSources, Event, Purpose, Request, RuleSources, Source, WalkLimits,
+    CiFacts, CiTarget, DepsSources, Event, Purpose, Request, RuleSources, Source, Variables,
+    WalkLimits,
 };
+pub use review::LLM_CACHE;
 
 use crate::analyze::Analysis;
 use crate::lines::{LineProvenance, RunKind};
@@ -208,18 +211,30 @@ fn finish(
         mut known,
         secrets: (secrets, _),
         mut repository,
+        scope,
         started,
         ..
     } = setup;
-    // The secrets in the caller's environment, which checks inherit, are hidden wherever
-    // they appear, as is whatever the rules find.
-    let redactor = agate_secrets::KnownSecrets::new(&secrets, request.ci.secret_values.clone());
-    let mut notices = found.notices;
     let (environment, gating) = (request.purpose.environment(), request.purpose.gating());
     let whole = request.shard.is_none();
+    let reviews = if gating && whole && selection.llm {
+        review::Reviews::new(&policy, environment, &request.ci.variables)
+    } else {
+        review::Reviews::default()
+    };
+    // The secrets in the caller's environment, which checks inherit, and the LLM reviews'
+    // API keys are hidden wherever they appear, as is whatever the rules find.
+    let redactor = agate_secrets::KnownSecrets::new(&secrets, request.ci.secret_values.clone())
+        .with(reviews.keys());
+    let mut notices = found.notices;
     // Nothing staged is nothing to commit, not an unchecked change; a shard may hold no
     // file of a small repository.
-    if gating && whole && stats.files == 0 && request.source != Source::Staged {
+    if gating
+        && whole
+        && stats.files == 0
+        && request.source != Source::Staged
+        && selection.reads_files()
+    {
         notices.push(Notice::error(NOTHING_SCANNED));
     }
 
@@ -230,22 +245,57 @@ fn finish(
     };
     notices.extend(external.notices);
     let mut findings = found.findings;
-    findings.extend(external.findings);
+    // API tests and load tests point at a line of the OpenAPI document or of agate.yaml:
+    // that line is their snippet (redacted with the rest of the report).
+    findings.extend(external.findings.into_iter().map(|mut finding| {
+        if finding.snippet.is_empty() {
+            finding.snippet = agate_external::source_line(
+                root,
+                &finding.location.path,
+                finding.location.start.line,
+            )
+            .unwrap_or_default();
+        }
+        finding
+    }));
     let mut failed_checks = external.failed;
     failed_checks.extend(coverage.failed.iter().cloned());
     let covered = coverage.files();
     let annotated = shards::with_covered(request, found.annotated, &covered);
 
-    // Lines with findings, and covered lines, need their provenance.
+    // The files an LLM review may send: the change's, or without one every source file
+    // (those holding AI-authored lines are sent).
+    let reviewed_files = if reviews.is_empty() {
+        Vec::new()
+    } else {
+        review_candidates(request, &policy, scope.files.as_deref())
+    };
+    // Lines with findings, covered lines and the lines a review may send need their
+    // provenance.
     let flagged: BTreeSet<&str> = findings
         .iter()
         .map(|finding| finding.location.path.as_str())
         .chain(covered.iter().map(String::as_str))
+        .chain(reviewed_files.iter().map(String::as_str))
         .collect();
+    // A cache someone committed is not agate's: nothing is read from it.
+    let committed = if gating {
+        change::committed_cache(root, repository.history.as_ref())
+    } else {
+        None
+    };
+    if let Some(path) = &committed {
+        notices.push(Notice {
+            level: NoticeLevel::Warning,
+            path: Some(path.clone()),
+            message: "is committed to the repository: agate reads no cached blame or LLM answer from `.agate/cache/` while it holds committed files (a committed answer could stand in for a review); remove them with `git rm -r --cached .agate/cache` and add `.agate/cache/` to .gitignore".to_owned(),
+        });
+    }
     let run = RunKind {
         ai_change: request.ai_change,
         gating,
         whole,
+        cached: committed.is_none(),
     };
     let (baseline, triage) = decide::records(request, &policy, &mut repository, &mut notices)?;
     let LineProvenance {
@@ -258,6 +308,31 @@ fn finish(
     findings.extend(provenance_findings);
     let (coverage_findings, coverage_results) = coverage::judge(root, &coverage, &tiers);
     findings.extend(coverage_findings);
+    let reviewed = if reviews.is_empty() {
+        external::ExternalRun::default()
+    } else {
+        let has_change = scope.files.is_some();
+        let files = if has_change {
+            reviewed_files
+        } else {
+            tiers.ai_files(reviewed_files.iter().map(String::as_str))
+        };
+        let change = review::Change {
+            root,
+            tiers: &tiers,
+            files,
+            with_base: has_change,
+            walk: review_walk(request, &policy),
+            cached: run.cached,
+            unscannable: policy.unscannable(),
+        };
+        reviews.run(&change, &redactor, progress)
+    };
+    notices.extend(reviewed.notices);
+    findings.extend(reviewed.findings);
+    failed_checks.extend(reviewed.failed);
+    known.extend(reviewed.rules.iter().map(|rule| rule.id.clone()));
+    descriptors.extend(reviewed.rules);
     // The external checks' rules exist now that they ran; suppressions may name them.
     known.extend(external.rules.iter().map(|rule| rule.id.clone()));
     known.extend(agate_model::COVERAGE_RULES.map(str::to_owned));
@@ -302,6 +377,7 @@ fn finish(
         coverage: coverage_results,
         load: external.load,
         compliance: Vec::new(),
+        reviews: reviewed.reviews,
         verdict: gating.then_some(verdict),
     };
     // One place for every format: no excerpt, message or tool output shows a secret.
@@ -328,6 +404,49 @@ fn finish(
         report,
         notify: policy.notify_on_block().to_vec(),
     })
+}
+
+/// The files an LLM review may send: the change's (`changed`), or without a change every
+/// source file of the request's paths.
+fn review_candidates(
+    request: &Request,
+    policy: &Policy,
+    changed: Option<&BTreeSet<String>>,
+) -> Vec<String> {
+    // The files asked for (`agate gate PATH…`) bound what is sent, as they bound the scan.
+    let plain = |path: &Path| -> PathBuf {
+        path.components()
+            .filter(|part| !matches!(part, std::path::Component::CurDir))
+            .collect()
+    };
+    let asked: Vec<PathBuf> = request
+        .paths
+        .iter()
+        .map(|path| plain(&request.root.join(path)))
+        .collect();
+    if let Some(files) = changed {
+        return files
+            .iter()
+            .filter(|file| {
+                let path = plain(&request.root.join(file.as_str()));
+                asked.iter().any(|asked| path.starts_with(asked))
+            })
+            .cloned()
+            .collect();
+    }
+    agate_lang::walk(&request.root, &asked, &review_walk(request, policy))
+        .files
+        .into_iter()
+        .map(|file| file.relative)
+        .collect()
+}
+
+/// How a review finds files: as the scan does, over the whole root (not a shard).
+fn review_walk(request: &Request, policy: &Policy) -> agate_lang::WalkOptions {
+    agate_lang::WalkOptions {
+        shard: None,
+        ..analyze::scan_options(request, policy).walk
+    }
 }
 
 /// Drops repeated notices: a merge makes again the run-wide notices each shard made (no

@@ -29,6 +29,7 @@ pub(crate) fn provenance(
         ai_change,
         gating,
         whole,
+        ..
     } = run;
     let mut notices = Vec::new();
     let Known {
@@ -211,7 +212,7 @@ fn from_history(
     let Blamed {
         files: attributed,
         failures,
-    } = blame_files(root, history.classifier(), change, flagged);
+    } = blame_files(root, history.classifier(), change, flagged, run.cached);
     if let Some(panic) = failures.first() {
         // Lines not attributed would count as human: in a gate that is a verdict on
         // unknown provenance, so the gate fails closed.
@@ -297,6 +298,7 @@ fn blame_files<'a>(
     classifier: &agate_provenance::Classifier,
     change: Option<&agate_provenance::Change>,
     files: &BTreeSet<&'a str>,
+    cached: bool,
 ) -> Blamed<'a> {
     let deadline = std::time::Instant::now() + BLAME_BUDGET;
     let threads = std::thread::available_parallelism()
@@ -315,7 +317,11 @@ fn blame_files<'a>(
                 let Ok(history) = agate_provenance::History::open(root, classifier) else {
                     return Vec::new();
                 };
-                let mut history = history.with_cache(root.join(BLAME_CACHE));
+                let mut history = if cached {
+                    history.with_cache(root.join(BLAME_CACHE))
+                } else {
+                    history
+                };
                 let mut out = Vec::new();
                 for path in share {
                     if std::time::Instant::now() > deadline {
@@ -361,6 +367,10 @@ pub(crate) struct LineProvenance {
 
 /// What kind of run asks for line provenance.
 #[derive(Debug, Clone, Copy)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent facts about the run"
+)]
 pub(crate) struct RunKind {
     /// The whole change is AI-authored.
     pub(crate) ai_change: bool,
@@ -369,6 +379,9 @@ pub(crate) struct RunKind {
     /// The run covers the whole repository, not one shard: the sign-off check, which is
     /// about commits, not files, runs.
     pub(crate) whole: bool,
+    /// Blame results may be read from and written to `.agate/cache/blame`: false when the
+    /// repository commits files under `.agate/cache/` (see `change::committed_cache`).
+    pub(crate) cached: bool,
 }
 
 /// How long `gate` spends blaming files with findings before going on without the rest.

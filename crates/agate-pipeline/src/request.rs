@@ -180,6 +180,40 @@ pub struct CiFacts {
     /// The variables the interpreters of function contracts get (`PATH`, `HOME`, the
     /// locale): nothing else of the caller's environment reaches the code under test.
     pub runtime_env: Vec<(std::ffi::OsString, std::ffi::OsString)>,
+    /// Reads the variables the policy names for secrets (an LLM review's `api_key_env`);
+    /// by default none can be read.
+    pub variables: Variables,
+}
+
+/// Reads a variable of the caller's environment by name, for the secrets the policy names:
+/// the pipeline reads no environment itself, and asks only for the names it needs.
+#[derive(Clone, Default)]
+pub struct Variables(Option<std::sync::Arc<ReadVariable>>);
+
+/// How [`Variables`] reads one.
+type ReadVariable = dyn Fn(&str) -> Option<String> + Send + Sync;
+
+impl Variables {
+    /// Variables read by `read` (the CLI passes `std::env::var`).
+    pub fn new(read: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Variables {
+        Variables(Some(std::sync::Arc::new(read)))
+    }
+
+    /// The value of `name`, when it is set and may be read.
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.0.as_ref().and_then(|read| read(name))
+    }
+}
+
+impl std::fmt::Debug for Variables {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the values.
+        f.write_str(if self.0.is_some() {
+            "Variables(readable)"
+        } else {
+            "Variables(none)"
+        })
+    }
 }
 
 /// The base revision a CI variable implies.
@@ -212,4 +246,13 @@ pub enum Event<'a> {
     LoadStarted(&'a agate_model::LoadSpec),
     /// A load test ended, with what it measured.
     LoadFinished(&'a agate_model::LoadRun),
+    /// A gate's LLM review is starting.
+    ReviewStarted {
+        /// The gate.
+        gate: &'a str,
+        /// The hunks it covers.
+        hunks: usize,
+    },
+    /// A gate's LLM review ended: what it asked and what it cost.
+    ReviewFinished(&'a agate_model::LlmReview),
 }

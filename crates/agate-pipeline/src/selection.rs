@@ -20,6 +20,8 @@ pub(crate) struct Selection {
     pub(crate) external: bool,
     /// The test-integrity analyzer (the change's files at the base and now).
     pub(crate) integrity: bool,
+    /// The gates' LLM reviews (gating runs only).
+    pub(crate) llm: bool,
     /// Findings of other analyzers are dropped; `None` keeps all.
     pub(crate) keep: Option<BTreeSet<Analyzer>>,
 }
@@ -70,6 +72,7 @@ impl Selection {
                 deps: true,
                 external: !git,
                 integrity: true,
+                llm: !git,
                 keep: None,
             });
         }
@@ -80,8 +83,15 @@ impl Selection {
             deps: any(&[Analyzer::Deps, Analyzer::AiPatterns]),
             external: only.contains(&Analyzer::External),
             integrity: only.contains(&Analyzer::TestIntegrity),
+            llm: only.contains(&Analyzer::Llm),
             keep: Some(only),
         })
+    }
+
+    /// Whether the run's analyzers read the files (not only the gates' checks and reviews):
+    /// then a run that scanned no file checked nothing.
+    pub(crate) fn reads_files(&self) -> bool {
+        self.rules || self.secrets || self.deps || self.integrity
     }
 
     /// Whether a finding belongs to a selected analyzer. The dependency analyzer's

@@ -15,6 +15,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("agate-lang", &["agate-model"]),
     ("agate-taint", &["agate-lang"]),
     ("agate-schema", &[]),
+    ("agate-llm", &["agate-fs", "agate-http", "agate-lang"]),
     ("agate-attest", &["agate-model"]),
     ("agate-load", &["agate-model"]),
     (
@@ -67,6 +68,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "agate-load",
             "agate-policy",
             "agate-compliance",
+            "agate-llm",
         ],
     ),
 ];

@@ -143,6 +143,48 @@ impl TierMap {
             Tier::Legacy
         }
     }
+
+    /// The tier of each of lines `1..=lines` of `path` (index 0 is line 1), as
+    /// [`TierMap::tier`] gives it, in time linear in the lines and the ranges: a file's
+    /// every line looked up one by one would cost lines × ranges.
+    pub fn line_tiers(&self, path: &str, lines: u32) -> Vec<Tier> {
+        let count = usize::try_from(lines).unwrap_or(usize::MAX);
+        let mut tiers = vec![
+            if self.all_new {
+                Tier::New
+            } else {
+                Tier::Legacy
+            };
+            count
+        ];
+        let mut paint = |start: u32, end: u32, tier: Tier| {
+            let from = usize::try_from(start.max(1) - 1).unwrap_or(usize::MAX);
+            let to = usize::try_from(end).unwrap_or(usize::MAX).min(count);
+            for slot in tiers.get_mut(from..to).unwrap_or_default() {
+                *slot = tier;
+            }
+        };
+        for &(start, end) in self
+            .changed
+            .as_ref()
+            .and_then(|changed| changed.get(path))
+            .into_iter()
+            .flatten()
+        {
+            paint(start, end, Tier::New);
+        }
+        if self
+            .ai_globs
+            .as_ref()
+            .is_some_and(|globs| globs.is_match(path))
+        {
+            paint(1, lines, Tier::Ai);
+        }
+        for &(start, end, _) in self.ai_lines.get(path).into_iter().flatten() {
+            paint(start, end, Tier::Ai);
+        }
+        tiers
+    }
 }
 
 /// Everything besides the findings that a decision depends on.
@@ -300,10 +342,13 @@ fn place(context: &RunContext<'_>, gates: &[(&crate::Gate, Text)], finding: &mut
     tier
 }
 
-/// The gate a finding belongs to: an external check's or a contract's is the gate that ran
-/// it, anything else the first gate that lists its analyzer.
+/// The gate a finding belongs to: an external check's, a contract's or an LLM review's is
+/// the gate that ran it, anything else the first gate that lists its analyzer.
 fn gate_of(gates: &[(&crate::Gate, Text)], finding: &Finding) -> Option<Text> {
-    if matches!(finding.analyzer, Analyzer::External | Analyzer::Contracts) {
+    if matches!(
+        finding.analyzer,
+        Analyzer::External | Analyzer::Contracts | Analyzer::Llm
+    ) {
         let name = finding.gate.as_ref()?;
         gates
             .iter()
@@ -402,8 +447,16 @@ fn decide_finding(
         )));
     }
     finding.blocking = finding.status.is_open()
-        && finding.gate.is_some()
-        && finding.severity >= tier_policy.block_at;
+        && if finding.analyzer == Analyzer::Llm {
+            // A model's opinion blocks only where its gate says so, whatever the tiers'
+            // thresholds.
+            gates.iter().any(|(gate, name)| {
+                finding.gate.as_ref() == Some(name)
+                    && gate.llm_review.as_ref().is_some_and(|review| review.block)
+            })
+        } else {
+            finding.gate.is_some() && finding.severity >= tier_policy.block_at
+        };
 }
 
 fn gate_result(

@@ -452,3 +452,101 @@ pub(crate) fn load_spec(
     };
     Ok(limits.apply(&spec))
 }
+
+/// The rubrics `llm_review.rubric` names.
+const RUBRICS: [&str; 3] = ["hallucination", "business-rules", "security"];
+
+/// Checks `gates.GATE.llm_review`: an http(s) API root (plain http only for loopback), a
+/// known rubric, a rules file inside the root for `business-rules`, sane limits.
+pub(crate) fn llm_review_spec(
+    gate: &str,
+    options: &crate::options::LlmReviewOptions,
+    at: &Place,
+) -> Result<agate_model::LlmReviewSpec, PolicyError> {
+    let invalid = |message: String, help: &str| PolicyError::Invalid {
+        at: at.clone(),
+        message: format!("gates.{gate}.llm_review: {message}"),
+        help: help.to_owned(),
+    };
+    let url = options.base_url.trim_end_matches('/');
+    // The host as a client reads it: `http://127.0.0.1@models.example` and
+    // `http://localhost.models.example` are not loopback.
+    let parts = crate::remote::Parts::of(url);
+    let loopback = parts.scheme == "http://" && parts.is_loopback();
+    if parts.scheme != "https://" && !loopback {
+        return Err(invalid(
+            format!("`{}` is not an https URL", crate::remote::display(url)),
+            "use https (plain http only for a loopback model server: http://127.0.0.1:8000/v1)",
+        ));
+    }
+    if parts.userinfo.is_some() {
+        return Err(invalid(
+            format!(
+                "`{}` carries credentials, which messages would show",
+                crate::remote::display(url)
+            ),
+            "drop them from `base_url` and name the variable holding the API key in `api_key_env`",
+        ));
+    }
+    if !RUBRICS.contains(&options.rubric.as_str()) {
+        return Err(invalid(
+            format!("unknown rubric `{}`", options.rubric),
+            "use hallucination, business-rules or security",
+        ));
+    }
+    match (&options.rubric[..], &options.rules) {
+        ("business-rules", None) => {
+            return Err(invalid(
+                "the business-rules rubric needs `rules`".to_owned(),
+                "name the file of your business rules, e.g. rules: docs/business-rules.md",
+            ));
+        }
+        ("business-rules", Some(rules)) => inside(gate, "llm_review.rules", rules, at)?,
+        (_, Some(_)) => {
+            return Err(invalid(
+                "`rules` is only for the business-rules rubric".to_owned(),
+                "drop `rules`, or set rubric: business-rules",
+            ));
+        }
+        _ => {}
+    }
+    let timeout = match &options.timeout {
+        None => 60,
+        Some(text) => agate_model::parse_duration(text)
+            .map(|duration| duration.as_secs().max(1))
+            .ok_or_else(|| {
+                invalid(
+                    format!("`{text}` is not a duration"),
+                    "write e.g. 60s or 2m",
+                )
+            })?,
+    };
+    let concurrency = options.concurrency.unwrap_or(4);
+    if concurrency == 0 || concurrency > 16 {
+        return Err(invalid(
+            format!("concurrency {concurrency} is outside 1 to 16"),
+            "a model server is easily overloaded; 4 is the default",
+        ));
+    }
+    let price = options.price.map(|price| (price.prompt, price.completion));
+    if price.is_some_and(|(prompt, completion)| !(prompt >= 0.0 && completion >= 0.0)) {
+        return Err(invalid(
+            "a price is negative".to_owned(),
+            "prices are per million tokens, e.g. { prompt: 0.15, completion: 0.60 }",
+        ));
+    }
+    Ok(agate_model::LlmReviewSpec {
+        gate: gate.to_owned(),
+        base_url: url.to_owned(),
+        model: options.model.clone(),
+        api_key_env: options.api_key_env.clone(),
+        rubric: options.rubric.clone(),
+        rules: options.rules.as_ref().map(PathBuf::from),
+        max_hunks: options.max_hunks.unwrap_or(50),
+        max_tokens: options.max_tokens.unwrap_or(200_000),
+        timeout_secs: timeout,
+        concurrency,
+        block: options.block.unwrap_or(false),
+        price,
+    })
+}

@@ -180,6 +180,8 @@ pub(crate) struct GateOptions {
     pub(crate) api: Option<Spanned<ApiOptions>>,
     /// Load tests.
     pub(crate) load: Option<Vec<Spanned<LoadOptions>>>,
+    /// An LLM review of the change's AI-authored and new hunks.
+    pub(crate) llm_review: Option<Spanned<LlmReviewOptions>>,
     /// Compliance frameworks whose controls this gate requires, by pack id.
     pub(crate) frameworks: Option<Vec<Spanned<String>>>,
     /// The controls required: `all`, or control ids (default `all`).
@@ -254,6 +256,38 @@ pub(crate) struct LoadLimits {
     pub(crate) requests: Option<u64>,
     pub(crate) thresholds: Option<Vec<String>>,
     pub(crate) regression: Option<f64>,
+}
+
+/// `llm_review:`: an OpenAI-compatible endpoint, a rubric and limits.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LlmReviewOptions {
+    /// The API root; requests go to `{base_url}/chat/completions`.
+    pub(crate) base_url: String,
+    pub(crate) model: String,
+    /// The environment variable holding the API key.
+    pub(crate) api_key_env: Option<String>,
+    /// `hallucination`, `business-rules` or `security`.
+    pub(crate) rubric: String,
+    /// For `business-rules`: the rules file, relative to the scan root.
+    pub(crate) rules: Option<String>,
+    pub(crate) max_hunks: Option<usize>,
+    pub(crate) max_tokens: Option<u64>,
+    /// `60s`, `2m`.
+    pub(crate) timeout: Option<String>,
+    pub(crate) concurrency: Option<usize>,
+    /// `llm.*` findings block (default: advisory).
+    pub(crate) block: Option<bool>,
+    /// Dollars (or any currency) per million tokens.
+    pub(crate) price: Option<PriceOptions>,
+}
+
+/// Prices per million tokens.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PriceOptions {
+    pub(crate) prompt: f64,
+    pub(crate) completion: f64,
 }
 
 /// `contracts:` as a list of paths or as settings.

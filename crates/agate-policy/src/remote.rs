@@ -99,12 +99,12 @@ fn server_policy_url(reference: &str) -> Result<Option<String>, String> {
     })
 }
 
-/// The parts of an `extends` URL agate looks at.
-struct Parts<'a> {
+/// The parts of an `extends` (or model server) URL agate looks at.
+pub(crate) struct Parts<'a> {
     /// `https://` or `http://`.
-    scheme: &'a str,
+    pub(crate) scheme: &'a str,
     /// `user:password` before the `@`, when present.
-    userinfo: Option<&'a str>,
+    pub(crate) userinfo: Option<&'a str>,
     /// The host (an IPv6 address keeps its brackets), lowercase as compared.
     host: &'a str,
     /// Everything after the user information: host, port, path, query.
@@ -112,7 +112,7 @@ struct Parts<'a> {
 }
 
 impl<'a> Parts<'a> {
-    fn of(url: &'a str) -> Parts<'a> {
+    pub(crate) fn of(url: &'a str) -> Parts<'a> {
         let (scheme, after) = match url.find("://") {
             Some(index) => url.split_at(index + 3),
             None => ("", url),
@@ -139,7 +139,7 @@ impl<'a> Parts<'a> {
         }
     }
 
-    fn is_loopback(&self) -> bool {
+    pub(crate) fn is_loopback(&self) -> bool {
         self.host.eq_ignore_ascii_case("localhost")
             || self.host == "[::1]"
             || self

@@ -55,6 +55,8 @@ pub struct Gate {
     pub api: Option<ApiSpec>,
     /// The load tests it runs.
     pub load: Vec<LoadSpec>,
+    /// The LLM review it runs.
+    pub llm_review: Option<agate_model::LlmReviewSpec>,
     /// The compliance frameworks whose controls it requires.
     pub compliance: Option<ComplianceRequirement>,
 }
@@ -677,6 +679,7 @@ fn built_in() -> Policy {
                 contracts: None,
                 api: None,
                 load: Vec::new(),
+                llm_review: None,
                 compliance: None,
             },
         )
@@ -950,6 +953,7 @@ fn turn_gate_off(
         contracts: None,
         api: None,
         load: Vec::new(),
+        llm_review: None,
         compliance: None,
     });
     gate.enabled = false;
@@ -1009,6 +1013,7 @@ fn merge_gate(
         contracts: None,
         api: None,
         load: Vec::new(),
+        llm_review: None,
         compliance: None,
     });
     if let Some(rego) = &gate_options.policy {
@@ -1138,7 +1143,8 @@ fn merge_gate_compliance(
     Ok(())
 }
 
-/// Merges a gate's `frameworks:`/`require:`, `contracts:`, `api:` and `load:`.
+/// Merges a gate's `frameworks:`/`require:`, `contracts:`, `api:`, `llm_review:` and
+/// `load:`.
 fn merge_functional(
     gate: &mut Gate,
     origins: &mut BTreeMap<String, Origin>,
@@ -1173,6 +1179,20 @@ fn merge_functional(
         })?;
         gate.api = Some(spec);
         origins.insert(format!("gates.{name}.api"), origin.clone());
+    }
+    if let Some(review) = &gate_options.llm_review {
+        let at = Place::at(file, &review.referenced);
+        let spec = crate::functional::llm_review_spec(name, &review.value, &at)?;
+        // A locked gate's review may not stop blocking.
+        let loosens = gate
+            .llm_review
+            .as_ref()
+            .is_some_and(|old| old.block && !spec.block);
+        locks.check(&format!("gates.{name}"), loosens, &at, || {
+            "it makes the gate's LLM review advisory".to_owned()
+        })?;
+        gate.llm_review = Some(spec);
+        origins.insert(format!("gates.{name}.llm_review"), origin.clone());
     }
     for test in gate_options.load.iter().flatten() {
         let at = Place::at(file, &test.referenced);
@@ -1236,6 +1256,19 @@ fn gate_rows(
     if let Some(api) = &gate.api {
         let key = format!("gates.{}.api", gate.name);
         let value = format!("{} at {}", api.spec.display(), api.base_url);
+        rows.push((key.clone(), value, origin(&key)));
+    }
+    if let Some(review) = &gate.llm_review {
+        let key = format!("gates.{}.llm_review", gate.name);
+        let value = format!(
+            "{} at {}, model {}, {}, max {} hunks and {} tokens",
+            review.rubric,
+            review.base_url,
+            review.model,
+            if review.block { "blocking" } else { "advisory" },
+            review.max_hunks,
+            review.max_tokens
+        );
         rows.push((key.clone(), value, origin(&key)));
     }
 }

@@ -38,6 +38,7 @@ fn every_key_is_documented() {
         "gates:\n  g:\n    api:\n      zz_unknown: 1\n",
         "gates:\n  g:\n    api:\n      start:\n        zz_unknown: 1\n",
         "gates:\n  g:\n    load:\n      - zz_unknown: 1\n",
+        "gates:\n  g:\n    llm_review:\n      zz_unknown: 1\n",
         "environments:\n  e:\n    load:\n      t:\n        zz_unknown: 1\n",
         "notify:\n  zz_unknown: 1\n",
         "tests:\n  zz_unknown: 1\n",

@@ -976,3 +976,153 @@ fn issue_12_require_needs_frameworks_and_the_digest_covers_every_file() {
         "the built-in policy has no files"
     );
 }
+
+#[test]
+fn issue_14_llm_review_is_checked_where_it_is_written_and_locked_review_stays_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = |extra: &str| {
+        format!(
+            "version: 1\ngates:\n  review:\n    analyzers: []\n    llm_review:\n      base_url: http://127.0.0.1:8000/v1\n      model: local\n{extra}"
+        )
+    };
+    write(
+        dir.path(),
+        "ok.yaml",
+        &review("      rubric: security\n      block: true\n"),
+    );
+    let policy = policy_from(dir.path(), "ok.yaml").unwrap();
+    let environment = policy.environment(None).unwrap();
+    let gate = policy
+        .gates_of(&environment)
+        .into_iter()
+        .find(|gate| gate.name == "review")
+        .unwrap();
+    let spec = gate.llm_review.as_ref().unwrap();
+    assert_eq!(
+        (spec.rubric.as_str(), spec.block, spec.max_hunks),
+        ("security", true, 50)
+    );
+    let explained = policy.explain();
+    let row = explained
+        .iter()
+        .find(|(key, _, _)| key == "gates.review.llm_review")
+        .unwrap();
+    assert_eq!(
+        row.1,
+        "security at http://127.0.0.1:8000/v1, model local, blocking, max 50 hunks and 200000 tokens"
+    );
+
+    for (name, extra, expected) in [
+        (
+            "rubric.yaml",
+            "      rubric: vibes\n",
+            "unknown rubric `vibes`",
+        ),
+        (
+            "rules.yaml",
+            "      rubric: business-rules\n",
+            "needs `rules`",
+        ),
+        (
+            "outside.yaml",
+            "      rubric: business-rules\n      rules: ../rules.md\n",
+            "llm_review.rules",
+        ),
+        (
+            "busy.yaml",
+            "      rubric: security\n      concurrency: 64\n",
+            "outside 1 to 16",
+        ),
+    ] {
+        write(dir.path(), name, &review(extra));
+        let text = error_text(dir.path(), name);
+        assert!(text.contains(expected), "{name}: {text}");
+        assert!(
+            text.contains(&format!("{name}:6:")),
+            "{name} names its line: {text}"
+        );
+    }
+    write(
+        dir.path(),
+        "remote.yaml",
+        &review("      rubric: security\n")
+            .replace("http://127.0.0.1:8000", "http://models.example"),
+    );
+    assert!(error_text(dir.path(), "remote.yaml").contains("is not an https URL"));
+
+    // A team under a locked, blocking review may not make it advisory.
+    write(
+        dir.path(),
+        "org.yaml",
+        &format!(
+            "{}locked: [gates.review]\n",
+            review("      rubric: security\n      block: true\n")
+        ),
+    );
+    write(
+        dir.path(),
+        "team.yaml",
+        "version: 1\nextends: [org.yaml]\ngates:\n  review:\n    llm_review:\n      base_url: http://127.0.0.1:8000/v1\n      model: local\n      rubric: security\n",
+    );
+    let text = error_text(dir.path(), "team.yaml");
+    assert!(
+        text.contains("makes the gate's LLM review advisory"),
+        "{text}"
+    );
+}
+
+#[test]
+fn line_tiers_agree_with_tier_line_by_line() {
+    let evidence = AiEvidence::from_source("test");
+    let mut tiers = TierMap::new(&["gen/**".to_owned()]);
+    tiers.mark_ai("a.py", &[(3, 4), (9, 20)], &evidence);
+    tiers.set_changed(HashMap::from([
+        ("a.py".to_owned(), vec![(1, 3), (6, 6), (0, 0)]),
+        ("gen/b.py".to_owned(), vec![(2, 2)]),
+    ]));
+    for path in ["a.py", "gen/b.py", "c.py"] {
+        let by_line: Vec<Tier> = (1..=12).map(|line| tiers.tier(path, line)).collect();
+        assert_eq!(tiers.line_tiers(path, 12), by_line, "{path}");
+    }
+    tiers.set_all_new();
+    let by_line: Vec<Tier> = (1..=5).map(|line| tiers.tier("c.py", line)).collect();
+    assert_eq!(tiers.line_tiers("c.py", 5), by_line);
+    assert!(tiers.line_tiers("c.py", 0).is_empty());
+}
+
+#[test]
+fn issue_14_llm_review_plain_http_only_to_a_loopback_host_and_no_credentials_in_the_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = |url: &str| {
+        format!(
+            "version: 1\ngates:\n  review:\n    analyzers: []\n    llm_review:\n      base_url: {url}/v1\n      model: local\n      rubric: security\n"
+        )
+    };
+    // Only the host a client would reach counts as loopback.
+    for remote in [
+        "http://127.0.0.1@models.example",
+        "http://localhost.models.example",
+        "http://127.models.example",
+        "http://localhost:8000@models.example",
+    ] {
+        write(dir.path(), "remote.yaml", &review(remote));
+        let text = error_text(dir.path(), "remote.yaml");
+        assert!(text.contains("is not an https URL"), "{remote}: {text}");
+    }
+    for local in [
+        "http://127.0.0.1:8000",
+        "http://localhost:11434",
+        "http://[::1]:8080",
+    ] {
+        write(dir.path(), "local.yaml", &review(local));
+        assert!(policy_from(dir.path(), "local.yaml").is_ok(), "{local}");
+    }
+    write(
+        dir.path(),
+        "remote.yaml",
+        &review("https://user:hunter2@models.example"),
+    );
+    let text = error_text(dir.path(), "remote.yaml");
+    assert!(text.contains("carries credentials"), "{text}");
+    assert!(!text.contains("hunter2"), "{text}");
+}

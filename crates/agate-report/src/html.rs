@@ -62,11 +62,24 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         page.push_str("</ul>");
     }
     load(report, &mut page);
+    reviews(report, &mut page);
     findings(report, &mut page, out)?;
     rules(report, &mut page);
     notices(report, &mut page);
     let _ = writeln!(page, "<script>{SCRIPT}</script></body></html>");
     out.write_all(page.as_bytes())
+}
+
+/// Each LLM review: what it asked and what it cost.
+fn reviews(report: &Report, page: &mut String) {
+    if report.reviews.is_empty() {
+        return;
+    }
+    page.push_str("<h2>LLM reviews</h2><ul>");
+    for review in &report.reviews {
+        let _ = write!(page, "<li>{}</li>", escape(&crate::review_line(review)));
+    }
+    page.push_str("</ul>");
 }
 
 /// Each load test: its line, and its latency percentiles as an inline SVG plot (no

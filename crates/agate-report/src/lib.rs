@@ -25,6 +25,7 @@
 //!     coverage: vec![],
 //!     load: vec![],
 //!     compliance: vec![],
+//!     reviews: vec![],
 //!     verdict: None,
 //! };
 //! let mut out = Vec::new();
@@ -113,6 +114,29 @@ pub fn render(
         Format::Comment => markdown::comment(report, options, out),
         Format::Html => html::render(report, out),
     }
+}
+
+/// One line about an LLM review: `gate review, model qwen2.5-coder (security): 12 of 12
+/// hunks reviewed (4 from the cache), 0 failed, 0 not asked; 8,412 + 1,230 tokens, cost
+/// 0.0043`.
+pub fn review_line(review: &agate_model::LlmReview) -> String {
+    let mut line = format!(
+        "gate {}, model {} ({}): {} of {} hunks reviewed ({} from the cache), {} failed, {} not asked; {} + {} tokens",
+        review.gate,
+        review.model,
+        review.rubric,
+        review.reviewed,
+        review.hunks,
+        review.cached,
+        review.failed,
+        review.skipped,
+        review.prompt_tokens,
+        review.completion_tokens,
+    );
+    if let Some(cost) = review.cost {
+        let _ = write!(line, ", cost {cost:.4}");
+    }
+    line
 }
 
 /// One line about a load test: `search (gate performance, open model): 6,000 requests,

@@ -39,6 +39,7 @@ pub fn summary(report: &Report, options: &RenderOptions, out: &mut dyn Write) ->
     checks(report, &mut text);
     coverage(report, &mut text);
     load(report, &mut text);
+    reviews(report, &mut text);
     notices(report, &mut text);
     out.write_all(text.as_bytes())
 }
@@ -71,6 +72,7 @@ pub fn comment(report: &Report, options: &RenderOptions, out: &mut dyn Write) ->
     checks(report, &mut text);
     coverage(report, &mut text);
     load(report, &mut text);
+    reviews(report, &mut text);
     if !report.notices.is_empty() {
         // Folded: a comment stays short, but what was not scanned is one click away.
         let count = report.notices.len();
@@ -249,6 +251,16 @@ fn coverage(report: &Report, text: &mut String) {
             cell(&result.gate),
             cell(&crate::coverage_line(result))
         );
+    }
+}
+
+fn reviews(report: &Report, text: &mut String) {
+    if report.reviews.is_empty() {
+        return;
+    }
+    text.push_str("\n### LLM reviews\n\n");
+    for review in &report.reviews {
+        let _ = writeln!(text, "- {}", cell(&crate::review_line(review)));
     }
 }
 

@@ -62,6 +62,13 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
     for run in &report.load {
         writeln!(out, "load test {}", escape_line(&crate::load_line(run)))?;
     }
+    for review in &report.reviews {
+        writeln!(
+            out,
+            "LLM review {}",
+            escape_line(&crate::review_line(review))
+        )?;
+    }
     Ok(())
 }
 

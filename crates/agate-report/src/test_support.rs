@@ -144,6 +144,7 @@ pub(crate) fn sample_report() -> Report {
         coverage: Vec::new(),
         load: Vec::new(),
         compliance: Vec::new(),
+        reviews: Vec::new(),
         verdict: None,
     };
     report.verdict = Some(Verdict {

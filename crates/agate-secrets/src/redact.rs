@@ -276,6 +276,33 @@ impl<'s> KnownSecrets<'s> {
     }
 }
 
+impl KnownSecrets<'_> {
+    /// Returns source code redacted as tool output (see
+    /// [`SecretScanner::redact_tool_output`]) with its line numbers kept: a secret that
+    /// spans lines (a private key) leaves its line breaks after its redacted form. For text
+    /// that leaves the machine with its lines numbered (the LLM review).
+    ///
+    /// ```
+    /// use agate_secrets::{Allowlist, KnownSecrets, SecretScanner, bundled_rules};
+    ///
+    /// let scanner = SecretScanner::new(bundled_rules().unwrap(), Allowlist::default()).unwrap();
+    /// let known = KnownSecrets::new(&scanner, []);
+    /// let key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw\n-----END RSA PRIVATE KEY-----";
+    /// let source = format!("KEY = '''{key}'''\nprint(KEY)\n");
+    /// let shown = known.redact_source(&source);
+    /// assert!(!shown.contains("MIIEow"));
+    /// assert_eq!(shown.lines().count(), 4);
+    /// assert_eq!(shown.lines().nth(3), Some("print(KEY)"));
+    /// ```
+    pub fn redact_source<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        replace_keeping(
+            text,
+            self.scanner.ranges(text, Kind::ToolOutput, &self.values),
+            true,
+        )
+    }
+}
+
 impl Redactor for KnownSecrets<'_> {
     fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
         replace(text, self.scanner.ranges(text, Kind::Text, &self.values))
@@ -348,7 +375,13 @@ fn secret_name_end(name: &str) -> bool {
 
 /// Replaces the `ranges` of `text` (in any order, possibly overlapping) by the redacted
 /// form of what they cover; borrowed when there is nothing to replace.
-fn replace(text: &str, mut ranges: Vec<Range<usize>>) -> Cow<'_, str> {
+fn replace(text: &str, ranges: Vec<Range<usize>>) -> Cow<'_, str> {
+    replace_keeping(text, ranges, false)
+}
+
+/// [`replace`], and with `lines` each redacted form is followed by the line breaks of what it
+/// hides, so every line after it keeps its number.
+fn replace_keeping(text: &str, mut ranges: Vec<Range<usize>>, lines: bool) -> Cow<'_, str> {
     ranges.retain(|range| range.start < range.end);
     if ranges.is_empty() {
         return Cow::Borrowed(text);
@@ -369,6 +402,9 @@ fn replace(text: &str, mut ranges: Vec<Range<usize>>) -> Cow<'_, str> {
         }
         out.push_str(&text[at..start]);
         out.push_str(&Redacted::new(&text[start..end]).to_string());
+        if lines {
+            out.extend(text[start..end].matches('\n'));
+        }
         at = end;
     }
     out.push_str(&text[at..]);

@@ -6,20 +6,13 @@
 //   node dashboard.mjs BASE_URL TOKEN OTHER_TEAM_RUN_ID OUT_DIR
 //
 // Needs NODE_PATH to hold playwright-core and AGATE_TEST_CHROMIUM the browser.
-import { createRequire } from "node:module";
 import { inflateSync } from "node:zlib";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-const require = createRequire(import.meta.url);
-const { chromium } = require("playwright-core");
-const [base, token, otherRun, out] = process.argv.slice(2);
+import { check, launch, logIn } from "./browser.mjs";
 
-function check(condition, message) {
-  if (!condition) {
-    throw new Error(message);
-  }
-}
+const [base, token, otherRun, out] = process.argv.slice(2);
 
 // Decodes an 8-bit RGBA or RGB, non-interlaced PNG (what Chromium writes) and returns the
 // share of pixels that are not near-white.
@@ -72,13 +65,7 @@ function inkShare(png) {
   return ink / (width * height);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.AGATE_TEST_CHROMIUM,
-  args: [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 const results = {};
 try {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
@@ -100,10 +87,7 @@ try {
   await page.click("button");
   check((await page.textContent("main")).includes("unknown token"), "an unknown token is refused");
 
-  await page.goto(base + "/login");
-  await page.fill("input[name=token]", token);
-  await page.click("button");
-  check(page.url() === base + "/", `logged in to the overview, got ${page.url()}`);
+  await logIn(page, base, token);
   const overview = await page.textContent("main");
   for (const text of [
     "Pass rate, last 30 days", "AI-authored lines: 40%", "Claude", "claude-opus-4-7",

@@ -73,6 +73,12 @@ pub(crate) fn test(args: &ApiTestArgs) -> anyhow::Result<ExitStatus> {
     notices.extend(outcome.notices);
     let blocked = !outcome.findings.is_empty();
     let mut findings = outcome.findings;
+    // Each finding's snippet is its operation's line in the document.
+    for finding in &mut findings {
+        finding.snippet =
+            agate_external::source_line(&root, &finding.location.path, finding.location.start.line)
+                .unwrap_or_default();
+    }
     findings.sort_by(|left, right| left.sort_key().cmp(&right.sort_key()));
     let rules = agate_api::rules()
         .into_iter()
@@ -93,6 +99,7 @@ pub(crate) fn test(args: &ApiTestArgs) -> anyhow::Result<ExitStatus> {
         coverage: Vec::new(),
         load: Vec::new(),
         compliance: Vec::new(),
+        reviews: Vec::new(),
         verdict: None,
     };
     let secrets = output::bundled_secrets()

@@ -93,6 +93,7 @@ pub(crate) fn test(args: &ContractTestArgs) -> anyhow::Result<ExitStatus> {
         coverage: Vec::new(),
         load: Vec::new(),
         compliance: Vec::new(),
+        reviews: Vec::new(),
         verdict: None,
     };
     // A function's output may hold a secret (it runs with the project's code): every text

@@ -103,6 +103,8 @@ fn ci_facts() -> CiFacts {
         secret_values: crate::ci::secret_values(),
         sonar: crate::ci::sonar(),
         runtime_env: crate::ci::runtime_env(),
+        // Only the variables the policy names (an LLM review's `api_key_env`) are read.
+        variables: agate_pipeline::Variables::new(|name| std::env::var(name).ok()),
     }
 }
 
@@ -204,6 +206,14 @@ fn show_progress(event: Event<'_>) {
                 agate_report::load_line(run)
             ));
         }
+        Event::ReviewStarted { gate, hunks } => output::note(&format!(
+            "agate: LLM review (gate {gate}) asking about {hunks} hunk{}",
+            if hunks == 1 { "" } else { "s" }
+        )),
+        Event::ReviewFinished(review) => output::note(&format!(
+            "agate: LLM review {}",
+            agate_report::review_line(review)
+        )),
     }
 }
 

@@ -87,6 +87,8 @@ fn assert_broken(code: i32, report: &Value, started: &str) {
     assert!(message.contains("\"price\":\"12.5\""), "{message}");
     assert_eq!(wrong_type["location"]["path"], "openapi.yaml");
     assert_eq!(wrong_type["location"]["start"]["line"], 48);
+    // Issue 21: the operation's line is the finding's snippet.
+    assert_eq!(wrong_type["snippet"], "    get:");
     let undocumented = finding(report, "api.undocumented-status", "POST /items");
     let message = undocumented["message"].as_str().unwrap();
     assert!(

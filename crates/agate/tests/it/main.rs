@@ -2,6 +2,7 @@
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 mod api;
+mod banking;
 mod bounds;
 mod ci;
 mod ci_base;
@@ -11,16 +12,20 @@ mod corpus;
 mod coverage;
 mod deps;
 mod evasion;
+mod express_scenario;
 mod external;
 mod external_limits;
 mod fix;
 mod gate;
 mod inputs;
+mod llm;
 mod load;
+mod multi_team;
 mod notify;
 mod packaging;
 mod policy;
 mod provenance;
+mod readme;
 mod redaction;
 mod review;
 mod rules;

@@ -14,7 +14,7 @@ const EXAMPLE: &str = concat!(
 );
 
 /// The fenced blocks of `language` in a Markdown text, in order.
-fn blocks<'a>(markdown: &'a str, language: &str) -> Vec<Vec<&'a str>> {
+pub(crate) fn blocks<'a>(markdown: &'a str, language: &str) -> Vec<Vec<&'a str>> {
     let mut found = Vec::new();
     let mut current: Option<Vec<&str>> = None;
     for line in markdown.lines() {

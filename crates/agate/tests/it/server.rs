@@ -8,9 +8,9 @@ use std::process::{Child, Stdio};
 use crate::{agate, agate_process, git, tree};
 
 /// A running `agate server` and where it listens.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Drop for Server {
@@ -21,7 +21,7 @@ impl Drop for Server {
 }
 
 /// Starts `agate server` on a free loopback port over `db`, and waits for it to listen.
-fn start(dir: &Path, db: &str) -> Server {
+pub(crate) fn start(dir: &Path, db: &str) -> Server {
     let mut child = agate_process(dir)
         .args(["server", "--db", db, "--listen", "127.0.0.1:0"])
         .stderr(Stdio::piped())

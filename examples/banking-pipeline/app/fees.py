@@ -1,0 +1,1 @@
+"""Card fees: what the bank charges a merchant for a card payment."""
