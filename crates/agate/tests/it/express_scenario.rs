@@ -8,27 +8,13 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::process::Command;
 
+use super::scenario::{blocks, copy};
 use super::{agate, agate_process};
 
 const EXAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../examples/express-service"
 );
-
-/// The fenced blocks of `language` in a Markdown text, in order.
-fn blocks<'a>(markdown: &'a str, language: &str) -> Vec<Vec<&'a str>> {
-    let mut found = Vec::new();
-    let mut current: Option<Vec<&str>> = None;
-    for line in markdown.lines() {
-        match (&mut current, line.trim_start()) {
-            (None, fence) if fence == format!("```{language}") => current = Some(Vec::new()),
-            (Some(_), "```") => found.extend(current.take()),
-            (Some(block), _) => block.push(line),
-            (None, _) => {}
-        }
-    }
-    found
-}
 
 /// The outputs the README shows: each `$ command` of its `text` blocks with the lines
 /// after it, in order.
@@ -47,19 +33,6 @@ fn shown(markdown: &str) -> Vec<(String, Vec<&str>)> {
         }
     }
     shown
-}
-
-fn copy(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 fn free_port() -> u16 {
