@@ -658,6 +658,24 @@ fn wait_for_child_catching_sigterm(parent: u32) -> u32 {
     }
 }
 
+/// The Python of the test tools (`AGATE_TEST_TOOLS`) that can import `module`:
+/// scripts/test installs tools in several virtualenvs, and the first on `PATH` may lack it.
+fn python_with(module: &str) -> std::path::PathBuf {
+    std::env::var("AGATE_TEST_TOOLS")
+        .unwrap_or_default()
+        .split(':')
+        .map(|dir| Path::new(dir).join("python3"))
+        .find(|python| {
+            Command::new(python)
+                .args(["-c", &format!("import {module}")])
+                .output()
+                .is_ok_and(|output| output.status.success())
+        })
+        .unwrap_or_else(|| {
+            panic!("no Python of AGATE_TEST_TOOLS imports `{module}`: run scripts/test")
+        })
+}
+
 /// The Dockerfile as dockerfile-parse (PyPI; a real Dockerfile parser) reads it: each
 /// instruction with its stage's index.
 fn dockerfile_instructions() -> Vec<(usize, String, String)> {
@@ -675,7 +693,7 @@ for item in parser.structure:
     out.append([stage, item["instruction"], item["value"]])
 print(json.dumps(out))
 "#;
-    let output = run(Command::new("python3")
+    let output = run(Command::new(python_with("dockerfile_parse"))
         .arg("-c")
         .arg(script)
         .arg(Path::new(REPOSITORY).join("Dockerfile"))
