@@ -165,24 +165,28 @@ pub(crate) fn root_prefix(history: &agate_provenance::History, root: &Path) -> S
         .unwrap_or_default()
 }
 
-/// The first file under the root's `.agate/cache/` that `HEAD` tracks, relative to the root:
-/// a cache someone committed. Blame results and LLM answers read from it would be theirs,
-/// not agate's — a committed answer could stand in for a review — so none is read.
+/// The root's `.agate/cache` folder, relative to the root, when `HEAD` tracks anything in
+/// it: a cache someone committed. Blame results and LLM answers read from it would be
+/// theirs, not agate's — a committed answer could stand in for a review — so none is read.
 pub(crate) fn committed_cache(
     root: &Path,
     history: Option<&agate_provenance::History>,
 ) -> Option<String> {
     let history = history?;
     let prefix = root_prefix(history, root);
-    let tracked = history.tracked_files().ok()?;
-    tracked.into_iter().find_map(|path| {
-        let relative = to_root(&prefix, &path)?;
-        relative.starts_with(CACHE_DIR).then(|| relative.to_owned())
-    })
+    let in_repository = if prefix.is_empty() {
+        CACHE_DIR.to_owned()
+    } else {
+        format!("{prefix}/{CACHE_DIR}")
+    };
+    history
+        .tracks(&in_repository)
+        .unwrap_or(false)
+        .then(|| CACHE_DIR.to_owned())
 }
 
 /// Where agate keeps what it learned between runs, relative to the root.
-pub(crate) const CACHE_DIR: &str = ".agate/cache/";
+pub(crate) const CACHE_DIR: &str = ".agate/cache";
 
 /// A repository-relative path relative to the scan root; `None` when it lies outside.
 pub(crate) fn to_root<'a>(prefix: &str, path: &'a str) -> Option<&'a str> {

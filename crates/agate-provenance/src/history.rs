@@ -380,6 +380,16 @@ impl History {
         })
     }
 
+    /// Whether `HEAD` tracks anything at `path` (a file or a folder, relative to the
+    /// repository root): one lookup down the tree, not a walk of it.
+    pub fn tracks(&self, path: &str) -> Result<bool, HistoryError> {
+        let tree = self.repo.head_tree().map_err(git_error)?;
+        Ok(tree
+            .lookup_entry_by_path(path)
+            .map_err(git_error)?
+            .is_some())
+    }
+
     /// Every file `HEAD` tracks (not symlinks or submodules), relative to the repository
     /// root, sorted.
     pub fn tracked_files(&self) -> Result<Vec<String>, HistoryError> {
