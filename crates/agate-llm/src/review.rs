@@ -90,14 +90,7 @@ pub fn cache_key(endpoint: &Endpoint, rubric: &Rubric, hunk: &Hunk) -> String {
         hasher.update(part.len().to_le_bytes());
         hasher.update(part.as_bytes());
     }
-    hasher
-        .finalize()
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, byte| {
-            use std::fmt::Write as _;
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
+    agate_model::hex(&hasher.finalize())
 }
 
 /// Reviews `hunks` with `rubric` at `endpoint`, within `limits`; answers come from and go
