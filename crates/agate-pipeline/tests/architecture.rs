@@ -15,7 +15,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("agate-lang", &["agate-model"]),
     ("agate-taint", &["agate-lang"]),
     ("agate-schema", &[]),
-    ("agate-llm", &["agate-model", "agate-fs", "agate-http", "agate-lang"]),
+    (
+        "agate-llm",
+        &["agate-model", "agate-fs", "agate-http", "agate-lang"],
+    ),
     ("agate-attest", &["agate-model"]),
     ("agate-load", &["agate-model"]),
     (
